@@ -1,0 +1,50 @@
+"""Dates as reports print them: ``2022年1月13日``, ``2023-01-17``, ``二〇二二年一月十三日``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+_CN = "〇○零ＯO一二三四五六七八九十"
+DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})")
+CN_DATE = re.compile(rf"([{_CN}]{{4}})\s*年\s*([{_CN}]{{1,3}})\s*月\s*([{_CN}]{{1,3}})\s*日")
+#: A line that is a date and nothing else: a signature date.
+DATE_LINE = re.compile(rf"^\s*(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}\s*年\s*[{_CN}]{{1,3}}\s*月"
+                       rf"\s*[{_CN}]{{1,3}}\s*日)\s*$")
+
+
+def _cn_number(text: str) -> int:
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    value = 0
+    for ch in text:
+        value = value * 10 + _CN_DIGITS[ch]
+    return value
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def find_date(text: str) -> str | None:
+    """The first valid date in ``text`` as ``YYYY-MM-DD``, or ``None``."""
+    for match in DATE.finditer(text):
+        found = _iso(*(int(g) for g in match.groups()))
+        if found:
+            return found
+    for match in CN_DATE.finditer(text):
+        found = _iso(*(_cn_number(g) for g in match.groups()))
+        if found:
+            return found
+    return None
+
+
+def is_date_line(text: str) -> bool:
+    """Whether a line holds a date and nothing else (as under a signature)."""
+    return bool(DATE_LINE.match(text))

@@ -1,0 +1,105 @@
+"""Bytes to text for the text-based formats: declared charset, BOM, then detection.
+
+One decoding path for every reader. GB2312 and GBK are widened to GB18030 (a
+superset: pages that declare gb2312 routinely use GBK-only characters). A
+charset that had to be guessed is returned as a note so the record can say so;
+nothing is ever decoded with ``errors="replace"``.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from .document import ReaderNote
+from .errors import DecodeError
+
+_WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+          "utf8": "utf-8", "big5-hkscs": "big5hkscs"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: Tried in order when nothing is declared. UTF-8 first: it almost never decodes non-UTF-8 text by accident.
+_GUESSES = ("utf-8", "gb18030", "big5")
+#: Share of control characters above which "text" is taken for binary junk.
+_MAX_CONTROL_SHARE = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    notes: tuple[ReaderNote, ...] = ()
+
+
+def normalise_charset(name: str | None) -> str | None:
+    """A Python codec name for a declared charset, GB2312/GBK widened to GB18030."""
+    if not name:
+        return None
+    name = name.strip().strip("'\"").lower()
+    try:
+        canonical = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return _WIDEN.get(name, _WIDEN.get(canonical, canonical))
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    return bad / len(sample)
+
+
+def decode_text(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode ``data``: BOM first, then the declared charset, then UTF-8, GB18030, Big5.
+
+    A declared charset that fails is reported and detection takes over (pages
+    lie about their encoding). Raises :class:`DecodeError` when nothing decodes
+    or the result looks like binary data.
+    """
+    notes: list[ReaderNote] = []
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(codec, errors="strict") if _ok(data, codec) else None, codec, notes, data)
+    codec = normalise_charset(declared)
+    if declared and codec is None:
+        notes.append(ReaderNote(level="warning", code="encoding.unknown_declared",
+                                message=f"declared charset {declared!r} is unknown; detected instead"))
+    if codec is not None:
+        if _ok(data, codec):
+            return _checked(data.decode(codec), codec, notes, data)
+        notes.append(ReaderNote(level="warning", code="encoding.declared_wrong",
+                                message=f"declared charset {declared!r} does not decode the text; detected instead"))
+    for guess in _GUESSES:
+        if _ok(data, guess):
+            if guess != "utf-8":
+                notes.append(ReaderNote(level="warning", code="encoding.guessed",
+                                        message=f"no charset declared; decoded as {guess}"))
+            return _checked(data.decode(guess), guess, notes, data)
+    raise DecodeError(f"bytes decode as none of {', '.join(_GUESSES)} (first bad byte at offset "
+                      f"{_first_bad(data)}); the file is not text in a supported encoding")
+
+
+def _ok(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _first_bad(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return -1
+
+
+def _checked(text: str | None, codec: str, notes: list[ReaderNote], data: bytes) -> Decoded:
+    if text is None:
+        raise DecodeError(f"the byte-order mark says {codec} but the bytes do not decode as {codec}")
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        raise DecodeError(f"decoded as {codec} but {_control_share(text):.0%} of the characters are control "
+                          "characters: this is binary data, not text")
+    return Decoded(text=text, encoding=codec, notes=tuple(notes))

@@ -1,0 +1,459 @@
+"""Table fitting: the cells of a section in, the template's rows and columns out.
+
+One algorithm for every format. The blocks of a section become a stream of
+:class:`Token` (a cell's text and, where the format had rows, the row it came
+from). :func:`walk` cuts the stream into labelled rows: a recognised label
+opens a row and the value cells after it are that row's values, so a row with
+too many or too few values can never push its surplus into the next one. The
+per-section fitters then map each row's values onto the template's columns and
+report every mismatch as an issue, leaving the values null rather than
+guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .document import Block, Paragraph
+from .record import Issue, error, warning
+from .template import (
+    AMBIGUOUS_GROUP_ROWS,
+    AMOUNT_COLUMNS,
+    APPLICATION_COLUMNS,
+    APPLICATION_GROUP_LOOKUP,
+    APPLICATION_ROW_LOOKUP,
+    APPLICATION_ROWS,
+    APPLICATION_VERSION_ROWS,
+    BLANK,
+    DECIMAL,
+    GARBAGE,
+    NONE_SPELLING,
+    PROACTIVE_COLUMN_LOOKUP,
+    PROACTIVE_HEADER_START,
+    PROACTIVE_ITEM_LOOKUP,
+    PROACTIVE_SHAPES,
+    REVIEW_HEADER_WORDS,
+    REVIEW_SLOTS,
+    UNIT_COUNT,
+    UNIT_WAN,
+    UNIT_YUAN,
+    Parsed,
+    combine_versions,
+    match_label,
+    normalise_label,
+    parse_cell,
+)
+
+#: Row id of a token that came from a paragraph (no row structure).
+NO_ROW = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A cell's text and the table row it came from (``NO_ROW`` for a paragraph)."""
+
+    text: str
+    row: int = NO_ROW
+
+
+def tokens_of(blocks: Iterable[Block]) -> list[Token]:
+    """The cells of a section in reading order, with row ids where the format had rows."""
+    out: list[Token] = []
+    row_id = 0
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(Token(block.text))
+            continue
+        for row in block.rows:
+            row_id += 1
+            out.extend(Token(cell.text, row_id) for cell in row if cell is not None)
+    return out
+
+
+# --------------------------------------------------------------------------
+# The walker
+# --------------------------------------------------------------------------
+
+ROW, GROUP, HEADER = "row", "group", "header"
+Hit = tuple[str, str]  # (kind, key)
+
+
+@dataclass(slots=True)
+class RawRow:
+    """A label and the value cells that followed it, before fitting to columns."""
+
+    kind: str | None  # ROW, GROUP, HEADER, or None for an unrecognised label
+    key: str | None
+    label: str
+    values: list[tuple[str, Parsed]] = field(default_factory=list)
+
+
+class Walker:
+    """State of a walk: the rows so far and the context a resolver may consult."""
+
+    def __init__(self) -> None:
+        self.rows: list[RawRow] = []
+        self.group: str | None = None
+
+    @property
+    def current(self) -> RawRow | None:
+        return self.rows[-1] if self.rows else None
+
+    def started(self, kind: str) -> bool:
+        """Whether a label of ``kind`` has been seen yet."""
+        return any(r.kind == kind for r in self.rows)
+
+
+Resolver = Callable[[str, Walker], "Hit | None"]
+
+
+def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
+    """Cut a token stream into labelled rows.
+
+    - a text cell that ``resolve`` recognises opens a row (or a group or header);
+    - an unrecognised text cell continues the current label while that label has
+      no values yet (a label broken over lines), else opens an unknown row whose
+      values will be reported, not assigned;
+    - a value cell (number, none-spelling) is appended to the current row;
+    - a blank cell is a value slot only after something else in the same table
+      row: blank cells before the label are the padding of merged label columns.
+    """
+    walker = Walker()
+    rows = walker.rows
+    last_row = None
+    seen_in_row = False
+    for token in tokens:
+        if token.row != last_row:
+            last_row, seen_in_row = token.row, False
+        parsed = parse_cell(token.text)
+        note = parsed[1]
+        if note == BLANK:
+            if token.row != NO_ROW and seen_in_row and rows:
+                rows[-1].values.append((token.text, parsed))
+            continue
+        seen_in_row = True
+        if note != GARBAGE:
+            if not rows:
+                rows.append(RawRow(None, None, ""))
+            rows[-1].values.append((token.text, parsed))
+            continue
+        norm = normalise_label(token.text)
+        if not norm:
+            continue
+        hit = resolve(norm, walker)
+        current = walker.current
+        if hit is None and current is not None and not current.values:
+            if current.kind is None:  # a label broken over two cells: try the two together
+                joined = resolve(normalise_label(current.label + token.text), walker)
+                if joined is not None:
+                    rows.pop()
+                    hit, token = joined, Token(current.label + token.text, token.row)
+            if hit is None and current.kind in (ROW, HEADER):
+                current.label += token.text
+                continue
+        if hit is None:
+            rows.append(RawRow(None, None, token.text))
+            continue
+        kind, key = hit
+        if kind == GROUP:
+            walker.group = key
+        rows.append(RawRow(kind, key, token.text))
+    return rows
+
+
+# --------------------------------------------------------------------------
+# Fitting values to columns
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Fitted:
+    """A fitted table: values by row and column, the template version it follows, issues."""
+
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    version: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _printed(values: Sequence[tuple[str, Parsed]]) -> str:
+    return " / ".join(text.strip() or "(blank)" for text, _ in values)
+
+
+def _slots(values: list[tuple[str, Parsed]], width: int) -> list[tuple[str, Parsed]]:
+    """Drop blank cells at the edges of a row while it has more cells than columns."""
+    values = list(values)
+    while len(values) > width and values[-1][1][1] == BLANK:
+        values.pop()
+    while len(values) > width and values[0][1][1] == BLANK:
+        values.pop(0)
+    return values
+
+
+def fit_row(
+    raw: RawRow,
+    columns: Sequence[str],
+    where: str,
+    issues: list[Issue],
+    *,
+    integer: bool,
+    yuan_columns: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Map a row's values onto ``columns``; any mismatch leaves every value null with an issue."""
+    out: dict[str, Any] = dict.fromkeys(columns)
+    values = _slots(raw.values, len(columns))
+    if not values:
+        issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
+        return out
+    if len(values) != len(columns):
+        kind = "too_many_values" if len(values) > len(columns) else "too_few_values"
+        issues.append(
+            error(
+                f"row.{kind}",
+                f"row {raw.label.strip()!r} has {len(values)} values for {len(columns)} columns "
+                f"({', '.join(columns)}): {_printed(values)}; left null rather than guess which is which",
+                where,
+            )
+        )
+        return out
+    blanks: list[str] = []
+    for column, (text, (value, note)) in zip(columns, values):
+        if note is None or note == NONE_SPELLING:
+            out[column] = value
+            continue
+        if note == BLANK:
+            blanks.append(column)
+            continue
+        amount = column in AMOUNT_COLUMNS
+        if note == UNIT_YUAN or (amount and column in yuan_columns and note in (None, DECIMAL)):
+            if amount:
+                out[column] = round(value / 10000, 6)
+                issues.append(warning("cell.converted_yuan", f"{text.strip()!r} in 元 read as 万元", f"{where}.{column}"))
+            else:
+                issues.append(error("cell.unexpected_unit", f"{text.strip()!r}: an amount in a count column",
+                                    f"{where}.{column}"))
+            continue
+        if note == UNIT_WAN and not amount:
+            issues.append(error("cell.unexpected_unit", f"{text.strip()!r}: an amount in a count column",
+                                f"{where}.{column}"))
+            continue
+        if note == DECIMAL and integer:
+            issues.append(error("cell.not_integer", f"{text.strip()!r} is not a whole number", f"{where}.{column}"))
+            continue
+        if note == UNIT_COUNT:
+            issues.append(warning("cell.unit_dropped", f"{text.strip()!r} read as {value}", f"{where}.{column}"))
+        out[column] = value
+    if blanks:
+        issues.append(warning("cell.blank", f"blank cells read as null: {', '.join(blanks)}", where))
+    return out
+
+
+def _none_spellings(rows: Iterable[RawRow], section: str, issues: list[Issue]) -> None:
+    spelled = sorted({text.strip() for raw in rows for text, (_, note) in raw.values if note == NONE_SPELLING})
+    if spelled:
+        issues.append(warning("cell.none_spelling", f"cells spelled {' '.join(spelled)} read as 0", section))
+
+
+# --------------------------------------------------------------------------
+# Section 二: proactive disclosure (第二十条 items)
+# --------------------------------------------------------------------------
+
+
+def _resolve_proactive(norm: str, walker: Walker) -> Hit | None:
+    if norm == PROACTIVE_HEADER_START:
+        return HEADER, ""
+    item = match_label(norm, PROACTIVE_ITEM_LOOKUP)
+    if item is not None:
+        return ROW, item
+    column = match_label(norm, PROACTIVE_COLUMN_LOOKUP)
+    if column is not None:
+        return HEADER, column
+    return None
+
+
+def _proactive_shape(item: str, columns: Sequence[str], width: int) -> tuple[str | None, tuple[str, ...] | None]:
+    """The version and columns an item's header (or, lacking one, its value count) fits."""
+    if columns:
+        for version, shape in PROACTIVE_SHAPES.items():
+            if shape.get(item) == tuple(columns):
+                return version, tuple(columns)
+        for version, shape in PROACTIVE_SHAPES.items():
+            if item in shape and set(columns) <= set(shape[item]):
+                return version, shape[item]
+        return None, None
+    fits = [(v, shape[item]) for v, shape in PROACTIVE_SHAPES.items() if len(shape.get(item, ())) == width]
+    return fits[0] if len(fits) == 1 else (None, None)
+
+
+def fit_proactive(tokens: Sequence[Token], where: str = "proactive") -> Fitted:
+    """Fit section 二: each item row under the column headers printed above it."""
+    fitted = Fitted()
+    issues = fitted.issues
+    rows = walk(tokens, _resolve_proactive)
+    columns: list[str] = []
+    yuan: set[str] = set()
+    header_open = False
+    versions: list[str | None] = []
+    for raw in rows:
+        if raw.kind == HEADER:
+            if not header_open:
+                columns, yuan, header_open = [], set(), True
+            if raw.key:
+                columns.append(raw.key)
+                text = normalise_label(raw.label) + raw.label
+                if raw.key in AMOUNT_COLUMNS and "元" in text and "万元" not in text:
+                    yuan.add(raw.key)
+            continue
+        header_open = False
+        if raw.kind is None:
+            if raw.values and raw.label:
+                issues.append(error("row.unknown", f"unknown row {raw.label.strip()!r} with values "
+                                    f"{_printed(raw.values)}", where))
+            continue
+        item = raw.key
+        assert item is not None
+        version, shape = _proactive_shape(item, columns, len(_slots(raw.values, 99)))
+        if shape is None:
+            issues.append(error("table.unknown_columns", f"item {raw.label.strip()!r}: columns {columns or 'missing'}"
+                                f" fit neither template", f"{where}.{item}"))
+            continue
+        if not columns:
+            issues.append(warning("table.no_header", f"item {raw.label.strip()!r} has no column header; "
+                                  f"columns inferred from its {len(shape)} values", f"{where}.{item}"))
+        elif tuple(columns) != shape:
+            missing = [c for c in shape if c not in columns]
+            issues.append(error("table.missing_columns", f"item {raw.label.strip()!r}: no column "
+                                f"{', '.join(missing)} in the header", f"{where}.{item}"))
+        if item in fitted.values:
+            issues.append(warning("row.duplicate", f"item {raw.label.strip()!r} printed twice; first kept",
+                                  f"{where}.{item}"))
+            continue
+        printed = [c for c in shape if c in columns] if columns else list(shape)
+        row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan))
+        fitted.values[item] = {c: row.get(c) for c in shape}
+        versions.append(version)
+    _none_spellings(rows, where, issues)
+    fitted.version = combine_versions(versions)
+    return fitted
+
+
+# --------------------------------------------------------------------------
+# Section 三: applications
+# --------------------------------------------------------------------------
+
+
+def _resolve_application(norm: str, walker: Walker) -> Hit | None:
+    group = APPLICATION_GROUP_LOOKUP.get(norm)
+    if group is not None:
+        return GROUP, group
+    if not walker.started(ROW):  # still in the header: 其他 and 总计 are columns there
+        row = APPLICATION_ROW_LOOKUP.get(norm)
+        if row in ("other_misc", "total_handled"):
+            return None
+    key = match_label(norm, APPLICATION_ROW_LOOKUP)
+    if key is None:
+        return None
+    if APPLICATION_ROWS[key].group == "other" and walker.group != "other":
+        return None  # 其他 outside （六）其他处理 is not a row
+    return ROW, key
+
+
+def _check_header(rows: Sequence[RawRow], where: str, issues: list[Issue]) -> None:
+    header = ""
+    for raw in rows:
+        if raw.kind == ROW:
+            break
+        header += normalise_label(raw.label)
+    position = 0
+    missing = []
+    for column in APPLICATION_COLUMNS.values():
+        found = header.find(normalise_label(column.zh), position)
+        if found < 0:
+            missing.append(column.zh)
+        else:
+            position = found
+    if missing:
+        issues.append(warning("table.header_incomplete", f"column headers not found: {', '.join(missing)}; "
+                              "columns taken in template order", where))
+
+
+def fit_applications(tokens: Sequence[Token], where: str = "applications") -> Fitted:
+    """Fit section 三: 26 possible rows × 7 columns, version told by （六）."""
+    fitted = Fitted()
+    issues = fitted.issues
+    rows = walk(tokens, _resolve_application)
+    _check_header(rows, where, issues)
+    columns = tuple(APPLICATION_COLUMNS)
+    versions: set[str] = set()
+    for index, raw in enumerate(rows):
+        if raw.kind == GROUP:
+            if raw.key in AMBIGUOUS_GROUP_ROWS.values():
+                following = rows[index + 1] if index + 1 < len(rows) else None
+                is_group = following is not None and following.kind == ROW and (
+                    APPLICATION_ROWS[following.key or ""].group == raw.key
+                )
+                if not is_group:  # 2019: （六）其他处理 is a row of its own
+                    raw = RawRow(ROW, next(k for k, g in AMBIGUOUS_GROUP_ROWS.items() if g == raw.key),
+                                 raw.label, raw.values)
+            if raw.kind == GROUP:
+                if raw.values:
+                    issues.append(error("row.unknown", f"values after group label {raw.label.strip()!r}: "
+                                        f"{_printed(raw.values)}", where))
+                continue
+        if raw.kind is None:
+            if raw.values and raw.label:
+                issues.append(error("row.unknown", f"unknown row {raw.label.strip()!r} with values "
+                                    f"{_printed(raw.values)}", where))
+            elif raw.values and fitted.values:
+                issues.append(error("row.orphan_values", f"values with no row label: {_printed(raw.values)}",
+                                    where))
+            continue
+        key = raw.key
+        assert key is not None
+        if key in fitted.values:
+            issues.append(warning("row.duplicate", f"row {raw.label.strip()!r} printed twice; first kept",
+                                  f"{where}.{key}"))
+            continue
+        fitted.values[key] = fit_row(raw, columns, f"{where}.{key}", issues, integer=True)
+        if key in APPLICATION_VERSION_ROWS:
+            versions.add(APPLICATION_VERSION_ROWS[key])
+    missing = [k for k in APPLICATION_ROWS if k not in fitted.values and k not in APPLICATION_VERSION_ROWS
+               and k != "other_misc"]
+    if fitted.values and missing:
+        issues.append(warning("table.missing_rows", f"rows not found: {', '.join(missing)}", where))
+    _none_spellings(rows, where, issues)
+    fitted.version = combine_versions(versions)
+    return fitted
+
+
+# --------------------------------------------------------------------------
+# Section 四: review and litigation
+# --------------------------------------------------------------------------
+
+
+def _resolve_review(norm: str, walker: Walker) -> Hit | None:
+    return (HEADER, norm) if norm in REVIEW_HEADER_WORDS else None
+
+
+def fit_review(tokens: Sequence[Token], where: str = "review_litigation") -> Fitted:
+    """Fit section 四: the 15 values after the last header cell, in template order."""
+    fitted = Fitted()
+    rows = walk(tokens, _resolve_review)
+    headers = [r for r in rows if r.kind == HEADER]
+    values_row = rows[-1] if rows and (rows[-1].kind == HEADER or not headers) else None
+    if values_row is None or not values_row.values:
+        fitted.issues.append(error("row.no_values", "no values after the header of section 四", where))
+        raw = RawRow(HEADER, None, "行政复议、行政诉讼", [])
+    else:
+        raw = values_row
+    if not headers:
+        fitted.issues.append(warning("table.no_header", "section 四 has no column header; values taken "
+                                     "in template order", where))
+    slots = [f"{g}.{f}" for g, f in REVIEW_SLOTS]
+    raw.label = raw.label or "行政复议、行政诉讼"
+    flat = fit_row(raw, slots, where, [] if not raw.values else fitted.issues, integer=True)
+    for (group, field_), slot in zip(REVIEW_SLOTS, slots):
+        fitted.values.setdefault(group, {})[field_] = flat[slot]
+    _none_spellings(rows, where, fitted.issues)
+    return fitted

@@ -1,0 +1,139 @@
+"""The one parse entry point: bytes → reader → Document → extractors → record → checks.
+
+The CLI, the Python API and the Beam pipeline all call :func:`process_bytes`;
+it never raises for a bad document: it returns either a record or a dead
+letter. :func:`parse_bytes` and :func:`parse_file` are the API forms that
+return the record and raise a :class:`~nianbao.errors.NianbaoError` instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .checks import run_checks
+from .document import Document
+from .errors import DetectError, EmptyDocumentError, ExtractError, NianbaoError, ReadError
+from .extract import Extraction
+from .host import PluginHost, get_host
+from .outline import Outline
+from .record import Issue, dead_letter, error, new_record, source_of
+from .source import SourceInfo
+from .template import combine_versions
+
+#: Bytes that ``Reader.accepts`` sees: enough for a sniff, never the whole of a large file.
+HEAD_BYTES = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of processing one input: exactly one of ``record`` and ``dead_letter``."""
+
+    record: dict[str, Any] | None = None
+    dead_letter: dict[str, Any] | None = None
+    exception: NianbaoError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None
+
+
+def read_document(data: bytes, source: SourceInfo, host: PluginHost) -> tuple[Document, str]:
+    """Pick a reader and read: ``(document, reader name)``.
+
+    Readers that accept are tried by priority; ``DetectError`` when none
+    accepts, ``ReadError`` listing every attempt when all that accepted failed.
+    """
+    if not data.strip():
+        raise EmptyDocumentError("the file is empty" if not data else "the file holds only whitespace")
+    head = data[:HEAD_BYTES]
+    candidates = [r for r in host.readers if r.accepts(head, source)]
+    if not candidates:
+        tried = ", ".join(r.name for r in host.readers)
+        raise DetectError(f"no reader accepts the file (extension {source.extension or 'none'}, "
+                          f"mime type {source.mimetype or 'unknown'}; readers: {tried})")
+    failures: list[tuple[str, Exception]] = []
+    for reader in candidates:
+        try:
+            return reader.read(data, source), reader.name
+        except (NianbaoError, ValueError, LookupError, OSError, RecursionError, MemoryError) as exc:
+            failures.append((reader.name, exc))
+    if len(failures) == 1 and isinstance(failures[0][1], ReadError):
+        raise failures[0][1]
+    attempts = "; ".join(f"{name}: {type(exc).__name__}: {exc}" for name, exc in failures)
+    raise ReadError(f"every reader that accepted the file failed ({attempts})") from failures[-1][1]
+
+
+def build_record(document: Document, source: dict[str, Any], host: PluginHost) -> dict[str, Any]:
+    """Run every extractor and check on a read document and assemble the record."""
+    record = new_record(source)
+    outline = Outline.of(document)
+    issues: list[Issue] = [error(n.code, n.message, "source") if n.level == "error" else
+                           Issue(level=n.level, code=n.code, message=n.message, where="source")
+                           for n in document.notes]
+    if not outline.sections:
+        issues.append(error("report.no_sections", "no report section headings found (总体情况, 主动公开政府信息情况, "
+                            "…): this may not be an annual report", "document"))
+    versions: list[str | None] = []
+    for extractor in host.extractors:
+        try:
+            extraction = extractor.extract(document, outline)
+        except Exception as exc:  # a broken extractor is reported on the record, the others still run
+            issues.append(error("extractor.failed", f"extractor {extractor.name!r} failed: "
+                                f"{type(exc).__name__}: {exc}", extractor.name))
+            continue
+        _merge(record, extraction)
+        issues.extend(extraction.issues)
+        versions.extend(extraction.versions)
+    record["template"] = combine_versions(versions)
+    record["issues"] = [issue.to_dict() for issue in issues]
+    record["checks"] = [result.to_dict() for result in run_checks(host.checks, record)]
+    return record
+
+
+def _merge(record: dict[str, Any], extraction: Extraction) -> None:
+    for key, value in extraction.fields.items():
+        if isinstance(value, dict) and isinstance(record.get(key), dict):
+            record[key].update(value)
+        else:
+            record[key] = value
+
+
+def process_bytes(
+    data: bytes, uri: str = "<bytes>", *, source: SourceInfo | None = None, host: PluginHost | None = None
+) -> Outcome:
+    """Parse one input into a record, or into a dead letter if it cannot be read. Never raises for bad input."""
+    host = host or get_host()
+    info = source or SourceInfo.from_uri(uri)
+    src = source_of(data, info.uri)
+    try:
+        document, reader = read_document(data, info, host)
+        src["format"], src["reader"] = document.format, reader
+        try:
+            record = build_record(document, src, host)
+        except Exception as exc:
+            raise ExtractError(f"building the record failed: {type(exc).__name__}: {exc}") from exc
+    except NianbaoError as exc:
+        exc.uri = exc.uri or info.uri
+        return Outcome(dead_letter=dead_letter(src, exc.to_error()), exception=exc)
+    return Outcome(record=record)
+
+
+def parse_bytes(data: bytes, uri: str = "<bytes>", *, host: PluginHost | None = None) -> dict[str, Any]:
+    """Parse report bytes into a record (a dict of RECORD.md); raise ``NianbaoError`` if unreadable."""
+    outcome = process_bytes(data, uri, host=host)
+    if outcome.exception is not None:
+        raise outcome.exception
+    assert outcome.record is not None
+    return outcome.record
+
+
+def parse_file(path: str | Path, *, host: PluginHost | None = None) -> dict[str, Any]:
+    """Parse a report file into a record; raise ``NianbaoError`` if it cannot be read."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot open the file: {exc.strerror or exc}", uri=str(path)) from exc
+    return parse_bytes(data, str(path), host=host)

@@ -1,0 +1,43 @@
+"""Shared pieces of the two plain-text readers (cell-per-line and tab-separated)."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from nianbao.document import Document
+from nianbao.readers import Reader
+from nianbao.source import SourceInfo
+from nianbao.decode import decode_text
+
+#: Markers that text exports of Word files leave behind: ``[image: …]``, ``[bookmark: _GoBack]``.
+EXPORT_NOISE = re.compile(r"\[(?:image|bookmark):[^\]\n]*\]")
+TEXT_EXTENSIONS = frozenset({".txt", ".text", ".tsv", ".tab"})
+
+
+def sniff_text(head: bytes) -> str | None:
+    """The head decoded as text if it looks like text (no NUL, valid UTF-8 or GB18030), else ``None``."""
+    if b"\x00" in head:
+        return None
+    for codec in ("utf-8-sig", "gb18030"):
+        try:
+            return codecs.getincrementaldecoder(codec)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+class TextReaderBase(Reader):
+    """Decodes, normalises line ends and strips export noise; subclasses build the blocks."""
+
+    extensions = TEXT_EXTENSIONS
+    mimetypes = frozenset({"text/plain", "text/tab-separated-values"})
+
+    def lines(self, data: bytes, source: SourceInfo) -> tuple[list[str], tuple]:
+        decoded = decode_text(data, source.charset)
+        text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+        text = EXPORT_NOISE.sub("", text)
+        return text.split("\n"), decoded.notes
+
+    def document(self, blocks: list, notes: tuple) -> Document:
+        return Document(blocks=tuple(blocks), format=self.format, notes=notes)

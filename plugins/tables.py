@@ -1,0 +1,54 @@
+"""Extractors of the three statistics tables (sections 二, 三 and 四)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nianbao.document import Document
+from nianbao.extract import Extraction, Extractor
+from nianbao.fit import Fitted, fit_applications, fit_proactive, fit_review, tokens_of
+from nianbao.hookspecs import hookimpl
+from nianbao.outline import Outline
+from nianbao.record import error
+
+
+class TableExtractor(Extractor):
+    """Fits one section's cells to the template; a missing section is an error issue."""
+
+    section: str = ""
+    heading: str = ""
+    fit: Callable[..., Fitted]
+
+    def extract(self, document: Document, outline: Outline) -> Extraction:
+        section = outline.sections.get(self.section)
+        if section is None:
+            issue = error("section.missing", f"section {self.heading} not found", self.section)
+            return Extraction(issues=[issue])
+        fitted = type(self).fit(tokens_of(section.blocks), self.section)
+        if not fitted.values:
+            fitted.issues.append(error("table.empty", f"no table rows recognised in section {self.heading}",
+                                       self.section))
+        return Extraction(fields={self.section: fitted.values}, issues=fitted.issues,
+                          versions=(fitted.version,))
+
+
+class ProactiveExtractor(TableExtractor):
+    name, priority, section, heading = "proactive", 50, "proactive", "二 (主动公开政府信息情况)"
+    fit = staticmethod(fit_proactive)
+
+
+class ApplicationsExtractor(TableExtractor):
+    name, priority, section, heading = "applications", 50, "applications", "三 (收到和处理政府信息公开申请情况)"
+    fit = staticmethod(fit_applications)
+
+
+class ReviewExtractor(TableExtractor):
+    name, priority, section, heading = "review_litigation", 50, "review_litigation", "四 (行政复议、行政诉讼情况)"
+    fit = staticmethod(fit_review)
+
+
+@hookimpl
+def register_extractors(register):
+    register(ProactiveExtractor())
+    register(ApplicationsExtractor())
+    register(ReviewExtractor())

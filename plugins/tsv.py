@@ -1,0 +1,61 @@
+"""Tab-table reader: text where each table row is one line of tab-separated cells (seed 001).
+
+Consecutive tab lines form one table (blank lines inside it are skipped: exports
+put them between rows); a line without tabs is a paragraph and ends the table.
+Cells keep their positions, blank ones included: the fitter tells padding of
+merged label columns from blank values.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nianbao.document import Block, Document, Paragraph, Table
+from nianbao.hookspecs import hookimpl
+from nianbao.source import SourceInfo
+
+from ._text import TextReaderBase, sniff_text
+
+#: A tab after visible text: a separator, not a cell-per-line indent.
+_INNER_TAB = re.compile(r"\S\t")
+#: Lines with inner tabs needed in the head to take a text file for a tab table.
+MIN_TAB_ROWS = 3
+
+
+class TsvReader(TextReaderBase):
+    name = "tsv"
+    format = "tsv"
+    priority = 10
+
+    def accepts(self, head: bytes, source: SourceInfo) -> bool:
+        if source.extension in (".tsv", ".tab"):
+            return True
+        if source.extension not in (None, ".txt", ".text") and source.mimetype not in self.mimetypes:
+            return False
+        text = sniff_text(head)
+        if text is None:
+            return False
+        return sum(1 for line in text.split("\n") if _INNER_TAB.search(line)) >= MIN_TAB_ROWS
+
+    def read(self, data: bytes, source: SourceInfo) -> Document:
+        lines, notes = self.lines(data, source)
+        blocks: list[Block] = []
+        rows: list[list[str]] = []
+        for line in lines:
+            if "\t" in line:
+                cells = [cell.strip() for cell in line.split("\t")]
+                if any(cells):
+                    rows.append(cells)
+            elif line.strip():
+                if rows:
+                    blocks.append(Table.from_texts(rows))
+                    rows = []
+                blocks.append(Paragraph(text=line.strip()))
+        if rows:
+            blocks.append(Table.from_texts(rows))
+        return self.document(blocks, notes)
+
+
+@hookimpl
+def register_readers(register):
+    register(TsvReader())
