@@ -250,7 +250,9 @@ def fit_row(
 
 
 def _none_spellings(rows: Iterable[RawRow], section: str, issues: list[Issue]) -> None:
-    spelled = sorted({text.strip() for raw in rows for text, (_, note) in raw.values if note == NONE_SPELLING})
+    """One warning per section for the cells that spelled zero as a dash, slash or 无."""
+    spelled = sorted({text.strip() for raw in rows if raw.kind is not None
+                      for text, (_, note) in raw.values if note == NONE_SPELLING})
     if spelled:
         issues.append(warning("cell.none_spelling", f"cells spelled {' '.join(spelled)} read as 0", section))
 
@@ -307,9 +309,7 @@ def fit_proactive(tokens: Sequence[Token], where: str = "proactive") -> Fitted:
             continue
         header_open = False
         if raw.kind is None:
-            if raw.values and raw.label:
-                issues.append(error("row.unknown", f"unknown row {raw.label.strip()!r} with values "
-                                    f"{_printed(raw.values)}", where))
+            _report_unknown(raw, where, issues)
             continue
         item = raw.key
         assert item is not None
@@ -365,17 +365,17 @@ def _check_header(rows: Sequence[RawRow], where: str, issues: list[Issue]) -> No
         if raw.kind == ROW:
             break
         header += normalise_label(raw.label)
-    position = 0
-    missing = []
-    for column in APPLICATION_COLUMNS.values():
-        found = header.find(normalise_label(column.zh), position)
-        if found < 0:
-            missing.append(column.zh)
-        else:
-            position = found
+    missing = [c.zh for c in APPLICATION_COLUMNS.values() if normalise_label(c.zh) not in header]
     if missing:
         issues.append(warning("table.header_incomplete", f"column headers not found: {', '.join(missing)}; "
                               "columns taken in template order", where))
+
+
+def _report_unknown(raw: RawRow, where: str, issues: list[Issue]) -> None:
+    """An unrecognised label followed by printed values: reported, never assigned."""
+    if raw.label and any(note != BLANK for _, (_, note) in raw.values):
+        issues.append(error("row.unknown", f"unknown row {raw.label.strip()!r} with values "
+                            f"{_printed(raw.values)}", where))
 
 
 def fit_applications(tokens: Sequence[Token], where: str = "applications") -> Fitted:
@@ -402,10 +402,8 @@ def fit_applications(tokens: Sequence[Token], where: str = "applications") -> Fi
                                         f"{_printed(raw.values)}", where))
                 continue
         if raw.kind is None:
-            if raw.values and raw.label:
-                issues.append(error("row.unknown", f"unknown row {raw.label.strip()!r} with values "
-                                    f"{_printed(raw.values)}", where))
-            elif raw.values and fitted.values:
+            _report_unknown(raw, where, issues)
+            if raw.values and not raw.label and fitted.values:
                 issues.append(error("row.orphan_values", f"values with no row label: {_printed(raw.values)}",
                                     where))
             continue
@@ -442,18 +440,13 @@ def fit_review(tokens: Sequence[Token], where: str = "review_litigation") -> Fit
     rows = walk(tokens, _resolve_review)
     headers = [r for r in rows if r.kind == HEADER]
     values_row = rows[-1] if rows and (rows[-1].kind == HEADER or not headers) else None
-    if values_row is None or not values_row.values:
-        fitted.issues.append(error("row.no_values", "no values after the header of section 四", where))
-        raw = RawRow(HEADER, None, "行政复议、行政诉讼", [])
-    else:
-        raw = values_row
+    raw = RawRow(HEADER, None, "行政复议、行政诉讼", values_row.values if values_row else [])
     if not headers:
         fitted.issues.append(warning("table.no_header", "section 四 has no column header; values taken "
                                      "in template order", where))
     slots = [f"{g}.{f}" for g, f in REVIEW_SLOTS]
-    raw.label = raw.label or "行政复议、行政诉讼"
-    flat = fit_row(raw, slots, where, [] if not raw.values else fitted.issues, integer=True)
+    flat = fit_row(raw, slots, where, fitted.issues, integer=True)
     for (group, field_), slot in zip(REVIEW_SLOTS, slots):
         fitted.values.setdefault(group, {})[field_] = flat[slot]
-    _none_spellings(rows, where, fitted.issues)
+    _none_spellings([raw], where, fitted.issues)
     return fitted

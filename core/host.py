@@ -30,6 +30,8 @@ ENTRY_POINT_GROUP = "nianbao"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "nianbao.plugins.text",
     "nianbao.plugins.tsv",
+    "nianbao.plugins.html",
+    "nianbao.plugins.docx",
     "nianbao.plugins.metadata",
     "nianbao.plugins.prose",
     "nianbao.plugins.tables",

@@ -1,0 +1,103 @@
+"""The ``nianbao`` command line: a thin layer over the library.
+
+Commands that need heavy imports (the Beam pipeline, the corpus generator) are
+loaded only when called (``LazyGroup``), so ``nianbao parse`` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .host import get_host
+from .parse import process_bytes
+from .record import dumps
+
+#: Commands defined outside this module, imported on first use: name → "module:attribute".
+LAZY_COMMANDS = {
+    "run": "nianbao.pipelines.cli:run_command",
+    "synth": "nianbao.synth:synth_command",
+    "score": "nianbao.synth:score_command",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose heavy subcommands are imported only when invoked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, _, attr = LAZY_COMMANDS[cmd_name].partition(":")
+            try:
+                return getattr(importlib.import_module(module), attr)
+            except ImportError as exc:
+                raise click.ClickException(f"`nianbao {cmd_name}` is unavailable: {exc}") from exc
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nianbao")
+def main() -> None:
+    """nianbao (年报): government information disclosure annual reports into validated records."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--pretty", is_flag=True, help="Indented JSON for humans instead of JSON Lines.")
+def parse(files: tuple[Path, ...], pretty: bool) -> None:
+    """Parse report FILES and print one record per file (JSON Lines).
+
+    A file that cannot be read is reported on stderr with its stage and the
+    others still run; the exit status is 1 if any file failed.
+    """
+    host = get_host()
+    failed = 0
+    out = sys.stdout.buffer
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            click.echo(f"nianbao: {path}: [read] cannot open the file: {exc.strerror or exc}", err=True)
+            failed += 1
+            continue
+        outcome = process_bytes(data, str(path), host=host)
+        if outcome.record is None:
+            assert outcome.exception is not None
+            click.echo(f"nianbao: {outcome.exception}", err=True)
+            failed += 1
+            continue
+        out.write(dumps(outcome.record, pretty=pretty) + b"\n")
+        out.flush()
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="Also list each plugin's hooks.")
+def plugins(show_all: bool) -> None:
+    """List plugins, their packages, and the readers, extractors and checks they register."""
+    host = get_host()
+    registered: dict[str, list[str]] = {}
+    for (kind, name), plugin in host.owners.items():
+        registered.setdefault(plugin, []).append(f"{kind} {name}")
+    for info in host.infos:
+        version = f" {info.version}" if info.version else ""
+        click.echo(f"{info.name}  ({info.package}{version})")
+        if info.error:
+            click.echo(f"    ERROR: {info.error}")
+        for item in registered.get(info.name, []):
+            click.echo(f"    {item}")
+        if show_all and info.hooks:
+            click.echo(f"    hooks: {', '.join(info.hooks)}")
+
+
+def run_main(argv: list[str] | None = None) -> Any:
+    """Entry point for ``python -m nianbao``."""
+    return main.main(args=argv, prog_name="nianbao")

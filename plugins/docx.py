@@ -1,0 +1,1 @@
+"""DOCX reader (placeholder: registers nothing yet)."""

@@ -1,0 +1,1 @@
+"""HTML page reader (placeholder: registers nothing yet)."""
