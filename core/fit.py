@@ -95,15 +95,14 @@ class Walker:
 
     def __init__(self) -> None:
         self.rows: list[RawRow] = []
+        #: The last group label seen (``（三）不予公开`` → ``denied``).
         self.group: str | None = None
+        #: Whether a row or group label has been seen: the header is behind us.
+        self.in_body = False
 
     @property
     def current(self) -> RawRow | None:
         return self.rows[-1] if self.rows else None
-
-    def started(self, kind: str) -> bool:
-        """Whether a label of ``kind`` has been seen yet."""
-        return any(r.kind == kind for r in self.rows)
 
 
 Resolver = Callable[[str, Walker], "Hit | None"]
@@ -159,6 +158,7 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
         kind, key = hit
         if kind == GROUP:
             walker.group = key
+        walker.in_body = walker.in_body or kind in (ROW, GROUP)
         rows.append(RawRow(kind, key, token.text))
     return rows
 
@@ -219,14 +219,16 @@ def fit_row(
         return out
     blanks: list[str] = []
     for column, (text, (value, note)) in zip(columns, values):
+        amount = column in AMOUNT_COLUMNS
+        if column in yuan_columns and note in (None, DECIMAL):
+            note = UNIT_YUAN  # a plain number under a header in 元
         if note is None or note == NONE_SPELLING:
             out[column] = value
             continue
         if note == BLANK:
             blanks.append(column)
             continue
-        amount = column in AMOUNT_COLUMNS
-        if note == UNIT_YUAN or (amount and column in yuan_columns and note in (None, DECIMAL)):
+        if note == UNIT_YUAN:
             if amount:
                 out[column] = round(value / 10000, 6)
                 issues.append(warning("cell.converted_yuan", f"{text.strip()!r} in 元 read as 万元", f"{where}.{column}"))
@@ -347,7 +349,7 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
     group = APPLICATION_GROUP_LOOKUP.get(norm)
     if group is not None:
         return GROUP, group
-    if not walker.started(ROW):  # still in the header: 其他 and 总计 are columns there
+    if not walker.in_body:  # still in the header: 其他 and 总计 are columns there
         row = APPLICATION_ROW_LOOKUP.get(norm)
         if row in ("other_misc", "total_handled"):
             return None

@@ -1,0 +1,104 @@
+"""Table fitting on token streams: every mismatch an issue, never a shift."""
+
+from __future__ import annotations
+
+from nianbao.document import Paragraph, Table
+from nianbao.fit import fit_applications, fit_proactive, fit_review, tokens_of
+
+HEADER_3 = ["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+
+
+def paragraphs(*texts):
+    return tokens_of([Paragraph(text=t) for t in texts])
+
+
+def codes(fitted):
+    return {(i["where"] if isinstance(i, dict) else i.where, i.code) for i in fitted.issues}
+
+
+def test_paragraph_layout_rebuilds_rows_and_keeps_a_short_row_from_shifting():
+    fitted = fit_applications(paragraphs(
+        *HEADER_3,
+        "一、本年新收政府信息公开申请数量", *"1234567",
+        "二、上年结转政府信息公开申请数量", "1", "2",  # two values only
+        "三、本年度办理结果", "（一）予以公开", *"7654321",
+    ))
+    assert fitted.values["new_received"] == dict(zip(
+        ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"),
+        range(1, 8)))
+    assert set(fitted.values["carried_over"].values()) == {None}
+    assert fitted.values["granted"]["natural_person"] == 7
+    assert ("applications.carried_over", "row.too_few_values") in codes(fitted)
+
+
+def test_label_broken_over_two_paragraphs():
+    fitted = fit_applications(paragraphs(
+        *HEADER_3, "（五）不予处理", "5．要求行政机关确认或重新出", "具已获取信息", *"0000000",
+    ))
+    assert fitted.values["not_processed_confirmation"]["total"] == 0
+
+
+def test_unknown_row_is_reported_not_assigned():
+    fitted = fit_applications(paragraphs(
+        *HEADER_3, "（一）予以公开", *"1000001", "（八）外星人申请", *"9999999", "（二）部分公开", *"0000000",
+    ))
+    assert fitted.values["granted"]["total"] == 1
+    assert fitted.values["partially_granted"]["total"] == 0
+    assert ("applications", "row.unknown") in codes(fitted)
+    assert "外星人申请" in next(i.message for i in fitted.issues if i.code == "row.unknown")
+
+
+def test_2021_other_handling_group_and_2019_single_row():
+    rows_2021 = fit_applications(paragraphs(
+        *HEADER_3, "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", *"0000000",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", *"0000000",
+        "3.其他", *"1000001", "（七）总计", *"1000001",
+    ))
+    assert rows_2021.version == "2021"
+    assert set(rows_2021.values) == {"other_no_correction", "other_no_fee", "other_misc", "total_handled"}
+    rows_2019 = fit_applications(paragraphs(*HEADER_3, "（六）其他处理", *"0000000", "（七）总计", *"0000000"))
+    assert rows_2019.version == "2019"
+    assert set(rows_2019.values) == {"other_handling", "total_handled"}
+
+
+def test_grid_blank_cells_are_null_and_label_padding_is_skipped():
+    table = Table.from_texts([
+        ["", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+        ["三、本年度办理结果", "（一）予以公开", "5", "", "", "", "", "", "5"],
+        ["", "（二）部分公开", "0", "0", "0", "0", "0", "0", "0"],
+    ])
+    fitted = fit_applications(tokens_of([table]))
+    assert fitted.values["granted"] == {"natural_person": 5, "commercial": None, "research": None,
+                                        "social_welfare": None, "legal_service": None, "other_org": None,
+                                        "total": 5}
+    assert fitted.values["partially_granted"]["total"] == 0
+    assert ("applications.granted", "cell.blank") in codes(fitted)
+
+
+def test_proactive_versions_units_and_header_mismatch():
+    fitted = fit_proactive(paragraphs(
+        "第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数",
+        "规章", "1", "0", "3", "行政规范性文件", "—", "0", "2",
+        "第二十条第（八）项", "信息内容", "本年收费金额（单位：万元）", "行政事业性收费", "1,348,000元",
+    ))
+    assert fitted.version == "2021"
+    assert fitted.values["regulations"] == {"issued": 1, "repealed": 0, "in_force": 3}
+    assert fitted.values["normative_documents"] == {"issued": 0, "repealed": 0, "in_force": 2}
+    assert fitted.values["fees"] == {"amount_wan": 134.8}
+    assert ("proactive", "cell.none_spelling") in codes(fitted)
+
+
+def test_proactive_amount_header_in_yuan():
+    fitted = fit_proactive(paragraphs(
+        "第二十条第（九）项", "信息内容", "采购项目数量", "采购总金额（元）", "政府集中采购", "3", "251000",
+    ))
+    assert fitted.values["procurement"] == {"projects": 3, "amount_wan": 25.1}
+
+
+def test_review_takes_values_after_the_header():
+    header = ["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉",
+              "复议后起诉", *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2]
+    fitted = fit_review(paragraphs("--", "--", *header, *[str(i) for i in range(15)]))
+    assert fitted.values["review"] == {"upheld": 0, "corrected": 1, "other": 2, "pending": 3, "total": 4}
+    assert fitted.values["litigation_after_review"]["total"] == 14
+    assert not fitted.issues
