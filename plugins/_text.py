@@ -17,9 +17,13 @@ TEXT_EXTENSIONS = frozenset({".txt", ".text", ".tsv", ".tab"})
 
 def sniff_text(head: bytes) -> str | None:
     """The head decoded as text if it looks like text (no NUL, valid UTF-8 or GB18030), else ``None``."""
-    if b"\x00" in head:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codecs_to_try: tuple[str, ...] = ("utf-16",)
+    elif b"\x00" in head:
         return None
-    for codec in ("utf-8-sig", "gb18030"):
+    else:
+        codecs_to_try = ("utf-8-sig", "gb18030")
+    for codec in codecs_to_try:
         try:
             return codecs.getincrementaldecoder(codec)().decode(head, final=False)
         except UnicodeDecodeError:

@@ -1,0 +1,107 @@
+"""Plain-text and tab-table readers: layouts, encodings, and input that is not text."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+import nianbao
+from nianbao.document import Paragraph, Table
+from nianbao.errors import DecodeError
+from nianbao.source import SourceInfo
+
+from .conftest import SEEDS
+
+SEED_TSV = SEEDS / "001_33ad8f586fa9bf30.txt"
+SEED_TAB_CELLS = SEEDS / "004_2dfc536c7b58f7e3.txt"
+SEED_PARAGRAPHS = SEEDS / "002_6f1e0a320b3e1d76.txt"
+
+
+def numbers(record):
+    return {k: record[k] for k in ("proactive", "applications", "review_litigation")}
+
+
+@pytest.mark.parametrize("seed", [SEED_TSV, SEED_TAB_CELLS, SEED_PARAGRAPHS], ids=lambda p: p.name[:3])
+@pytest.mark.parametrize("codec", ["gb18030", "gbk", "utf-8-sig", "utf-16"])
+def test_encodings_are_detected_not_assumed(seed, codec, host):
+    text = seed.read_text("utf-8").replace("\xa0", " ")  # GBK has no no-break space
+    utf8 = nianbao.parse_bytes(text.encode("utf-8"), "r.txt", host=host)
+    other = nianbao.parse_bytes(text.encode(codec, errors="replace"), "r.txt", host=host)
+    assert numbers(other) == numbers(utf8)
+    assert other["title"] == utf8["title"]
+    guessed = [i for i in other["issues"] if i["code"] == "encoding.guessed"]
+    assert bool(guessed) == codec.startswith("gb")  # a BOM says its encoding; GB bytes are a guess
+
+
+def test_crlf_line_ends(host):
+    text = SEED_TAB_CELLS.read_text("utf-8")
+    record = nianbao.parse_bytes(text.replace("\n", "\r\n").encode(), "r.txt", host=host)
+    assert numbers(record) == numbers(nianbao.parse_file(SEED_TAB_CELLS, host=host))
+
+
+def test_tab_cell_layout_builds_rows_and_joins_broken_cells(host):
+    reader = host.reader("text")
+    doc = reader.read(SEED_TAB_CELLS.read_bytes(), SourceInfo.from_uri("r.txt"))
+    tables = list(doc.tables())
+    cells = [c.text for t in tables for c in t.cells()]
+    assert "5．要求行政机关确认或重新出\n具已获取信息" in cells
+    assert "自\n然\n人" in cells
+    first = tables[0]
+    assert [c.text for c in first.rows[0]] == ["第二十条第（一）项"]
+    assert [c.text for c in first.rows[2]] == ["规章", "0", "0", "0"]
+    assert not any("[image" in p.text for p in doc.paragraphs())
+
+
+def test_paragraph_layout_has_no_tables(host):
+    doc = host.reader("text").read(SEED_PARAGRAPHS.read_bytes(), SourceInfo.from_uri("r.txt"))
+    assert not list(doc.tables())
+    assert Paragraph(text="0") in doc.blocks
+
+
+def test_tsv_reader_is_chosen_by_sniffing_and_keeps_positions(host):
+    record = nianbao.parse_file(SEED_TSV, host=host)
+    assert record["source"]["reader"] == "tsv"
+    doc = host.reader("tsv").read(SEED_TSV.read_bytes(), SourceInfo.from_uri("r.txt"))
+    table = next(b for b in doc.blocks if isinstance(b, Table) and len(b.rows) > 20)
+    row = next(r for r in table.rows if r[0] is not None and r[0].text.startswith("一、本年新收"))
+    assert [c.text for c in row] == ["一、本年新收政府信息公开申请数量", "", "0", "0", "0", "0", "0", "0", "0", ""]
+
+
+def test_binary_junk_named_txt_is_a_read_dead_letter(host):
+    junk = bytes(range(256)) * 40
+    outcome = nianbao.process_bytes(junk, "junk.txt", host=host)
+    assert outcome.record is None
+    assert outcome.dead_letter["error"]["stage"] == "read"
+    assert outcome.dead_letter["source"]["uri"] == "junk.txt"
+    assert "junk.txt" in str(outcome.exception)
+
+
+def test_control_characters_are_binary_not_text(host):
+    reader = host.reader("text")
+    with pytest.raises(DecodeError, match="binary"):
+        reader.read(b"\x01\x02\x03\x04abc\x05\x06" * 100, SourceInfo.from_uri("x.txt"))
+
+
+@pytest.mark.parametrize(
+    ("data", "uri", "stage", "kind"),
+    [
+        (b"", "empty.txt", "detect", "EmptyDocumentError"),
+        (b"  \n\n ", "blank.txt", "detect", "EmptyDocumentError"),
+        (bytes(range(256)) * 10, "image.png", "detect", "DetectError"),
+        (codecs.BOM_UTF8 + b"\xff\xfe\xfa", "bad-bom.txt", "read", "DecodeError"),
+    ],
+)
+def test_unreadable_inputs_become_dead_letters(data, uri, stage, kind, host):
+    outcome = nianbao.process_bytes(data, uri, host=host)
+    assert outcome.record is None
+    error = outcome.dead_letter["error"]
+    assert (error["stage"], error["type"]) == (stage, kind)
+    assert error["message"]
+    assert outcome.dead_letter["source"]["bytes"] == len(data)
+
+
+def test_a_text_that_is_not_a_report_is_a_record_with_an_issue(host):
+    record = nianbao.parse_bytes("今天天气很好。\n我们去公园散步。\n".encode(), "news.txt", host=host)
+    assert record["issues"][0]["code"] == "report.no_sections"
+    assert record["applications"] == {} and record["template"] is None
