@@ -18,6 +18,14 @@ SEED_TAB_CELLS = SEEDS / "004_2dfc536c7b58f7e3.txt"
 SEED_PARAGRAPHS = SEEDS / "002_6f1e0a320b3e1d76.txt"
 
 
+def _encodable(ch: str, codec: str) -> bool:
+    try:
+        ch.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def numbers(record):
     return {k: record[k] for k in ("proactive", "applications", "review_litigation")}
 
@@ -25,9 +33,10 @@ def numbers(record):
 @pytest.mark.parametrize("seed", [SEED_TSV, SEED_TAB_CELLS, SEED_PARAGRAPHS], ids=lambda p: p.name[:3])
 @pytest.mark.parametrize("codec", ["gb18030", "gbk", "utf-8-sig", "utf-16"])
 def test_encodings_are_detected_not_assumed(seed, codec, host):
-    text = seed.read_text("utf-8").replace("\xa0", " ")  # GBK has no no-break space
+    # GBK has no no-break or en space: such characters become plain spaces in both versions
+    text = "".join(ch if _encodable(ch, codec) else " " for ch in seed.read_text("utf-8"))
     utf8 = nianbao.parse_bytes(text.encode("utf-8"), "r.txt", host=host)
-    other = nianbao.parse_bytes(text.encode(codec, errors="replace"), "r.txt", host=host)
+    other = nianbao.parse_bytes(text.encode(codec), "r.txt", host=host)
     assert numbers(other) == numbers(utf8)
     assert other["title"] == utf8["title"]
     guessed = [i for i in other["issues"] if i["code"] == "encoding.guessed"]
