@@ -37,9 +37,18 @@ class LazyGroup(click.Group):
             module, _, attr = LAZY_COMMANDS[cmd_name].partition(":")
             try:
                 return getattr(importlib.import_module(module), attr)
-            except ImportError as exc:
-                raise click.ClickException(f"`nianbao {cmd_name}` is unavailable: {exc}") from exc
+            except (ImportError, AttributeError) as exc:
+                return _unavailable(cmd_name, exc)
         return super().get_command(ctx, cmd_name)
+
+
+def _unavailable(name: str, exc: Exception) -> click.Command:
+    """A stand-in for a command whose module cannot be imported: it says why when run."""
+
+    def fail() -> None:
+        raise click.ClickException(f"`nianbao {name}` is unavailable: {exc}")
+
+    return click.Command(name, callback=fail, help=f"(unavailable: {exc})")
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
