@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Union
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -62,7 +61,7 @@ class Table:
         )
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -218,7 +218,7 @@ def fit_row(
         )
         return out
     blanks: list[str] = []
-    for column, (text, (value, note)) in zip(columns, values):
+    for column, (text, (value, note)) in zip(columns, values, strict=True):
         amount = column in AMOUNT_COLUMNS
         if column in yuan_columns and note in (None, DECIMAL):
             note = UNIT_YUAN  # a plain number under a header in 元
@@ -231,7 +231,8 @@ def fit_row(
         if note == UNIT_YUAN:
             if amount:
                 out[column] = round(value / 10000, 6)
-                issues.append(warning("cell.converted_yuan", f"{text.strip()!r} in 元 read as 万元", f"{where}.{column}"))
+                issues.append(warning("cell.converted_yuan", f"{text.strip()!r} in 元 read as 万元",
+                                      f"{where}.{column}"))
             else:
                 issues.append(error("cell.unexpected_unit", f"{text.strip()!r}: an amount in a count column",
                                     f"{where}.{column}"))
@@ -448,7 +449,7 @@ def fit_review(tokens: Sequence[Token], where: str = "review_litigation") -> Fit
                                      "in template order", where))
     slots = [f"{g}.{f}" for g, f in REVIEW_SLOTS]
     flat = fit_row(raw, slots, where, fitted.issues, integer=True)
-    for (group, field_), slot in zip(REVIEW_SLOTS, slots):
+    for (group, field_), slot in zip(REVIEW_SLOTS, slots, strict=True):
         fitted.values.setdefault(group, {})[field_] = flat[slot]
     _none_spellings([raw], where, fitted.issues)
     return fitted

@@ -147,13 +147,15 @@ def build_host(
     return host
 
 
-def _contain(plugin_name: str, packages: dict[str, tuple[str, str | None]], call: Callable[[], None]) -> None:
+def _contain(plugin_name: str, packages: dict[str, tuple[str, str | None]], impl: Any,
+             register: Callable[..., None]) -> None:
     """Run one plugin's hook; a third-party failure becomes a warning, a built-in one raises."""
+    kwargs = dict.fromkeys(impl.argnames, register)
     if packages.get(plugin_name, (BUILTIN,))[0] == BUILTIN:
-        call()
+        impl.function(**kwargs)
         return
     try:
-        call()
+        impl.function(**kwargs)
     except Exception as exc:
         warnings.warn(f"plugin {plugin_name!r} failed to register: {type(exc).__name__}: {exc}",
                       RuntimeWarning, stacklevel=3)
@@ -176,7 +178,7 @@ def _collect(host: PluginHost, kind: str, hook: Any, base: type, into: list[Any]
             host.owners[(kind, obj.name)] = _plugin
             into.append(obj)
 
-        _contain(plugin_name, packages, lambda: impl.function(**dict.fromkeys(impl.argnames, register)))
+        _contain(plugin_name, packages, impl, register)
 
 
 def _collect_checks(host: PluginHost, hook: Any, packages: dict[str, tuple[str, str | None]]) -> None:
@@ -192,7 +194,7 @@ def _collect_checks(host: PluginHost, hook: Any, packages: dict[str, tuple[str, 
             host.owners[("check", name)] = _plugin
             host.checks.append((name, rule))
 
-        _contain(plugin_name, packages, lambda: impl.function(**dict.fromkeys(impl.argnames, register)))
+        _contain(plugin_name, packages, impl, register)
 
 
 @lru_cache(maxsize=1)

@@ -403,9 +403,9 @@ def match_label(norm: str, lookup: dict[str, str], *, min_chars: int = 4) -> str
         return key
     best: tuple[int, str] | None = None
     for label, key in lookup.items():
-        if len(label) >= min_chars and (norm.startswith(label) or label.startswith(norm)):
-            if best is None or len(label) > best[0]:
-                best = (len(label), key)
+        overlaps = len(label) >= min_chars and (norm.startswith(label) or label.startswith(norm))
+        if overlaps and (best is None or len(label) > best[0]):
+            best = (len(label), key)
     return best[1] if best else None
 
 

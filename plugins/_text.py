@@ -5,10 +5,10 @@ from __future__ import annotations
 import codecs
 import re
 
+from nianbao.decode import decode_text
 from nianbao.document import Document
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
-from nianbao.decode import decode_text
 
 #: Markers that text exports of Word files leave behind: ``[image: …]``, ``[bookmark: _GoBack]``.
 EXPORT_NOISE = re.compile(r"\[(?:image|bookmark):[^\]\n]*\]")

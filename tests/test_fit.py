@@ -5,7 +5,8 @@ from __future__ import annotations
 from nianbao.document import Paragraph, Table
 from nianbao.fit import fit_applications, fit_proactive, fit_review, tokens_of
 
-HEADER_3 = ["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+HEADER_3 = ["申请人情况", "自然人", "法人或其他组织", "总计",
+            "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 
 
 def paragraphs(*texts):
@@ -25,7 +26,7 @@ def test_paragraph_layout_rebuilds_rows_and_keeps_a_short_row_from_shifting():
     ))
     assert fitted.values["new_received"] == dict(zip(
         ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"),
-        range(1, 8)))
+        range(1, 8), strict=True))
     assert set(fitted.values["carried_over"].values()) == {None}
     assert fitted.values["granted"]["natural_person"] == 7
     assert ("applications.carried_over", "row.too_few_values") in codes(fitted)

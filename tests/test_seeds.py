@@ -25,7 +25,7 @@ ROWS_2021 = (*ROWS_COMMON, "other_no_correction", "other_no_fee", "other_misc", 
 def row(*values):
     """One row of section 三 as printed: 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计."""
     assert len(values) == 7
-    return dict(zip(COLS, values))
+    return dict(zip(COLS, values, strict=True))
 
 
 ZERO_ROW = row(0, 0, 0, 0, 0, 0, 0)
@@ -36,7 +36,7 @@ def review(*values):
     """Section 四's 15 values in printed order."""
     groups = ("review", "litigation_direct", "litigation_after_review")
     fields = ("upheld", "corrected", "other", "pending", "total")
-    return {g: dict(zip(fields, values[5 * i: 5 * i + 5])) for i, g in enumerate(groups)}
+    return {g: dict(zip(fields, values[5 * i: 5 * i + 5], strict=True)) for i, g in enumerate(groups)}
 
 
 REVIEW_ZERO = review(*[0] * 15)
