@@ -1,0 +1,178 @@
+"""Page layout to blocks: text lines and tables in, nianbao Paragraphs and Tables out, in reading order.
+
+Pure functions over plain values (no pdfplumber here), so the rules can be tested
+without PDFs. A PDF has no paragraphs, only positioned lines; :func:`assemble`
+rebuilds them with the rules a reader's eye uses:
+
+- a line that is indented (or centred), that follows a line ending short of the
+  right margin, that opens with list numbering (``一、``, ``（二）``), that changes
+  type size or that follows a wide vertical gap starts a new paragraph;
+- any other line continues the paragraph above it, across a page break too,
+  unless a table came in between;
+- page numbers (``- 3 -``, ``第3页``) in the top or bottom margin are dropped;
+- the spaces a text extractor infers from the gap a typesetter leaves between
+  Chinese characters and digits (``2024 年``) are dropped (:func:`drop_autospace`),
+  so a PDF reads like the same report's Word or web version (``2024年``).
+
+Tables sit in the stream at their top edge, so a table lands between the
+paragraphs printed above and below it; a table continued on the next page is
+simply the next Table block.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from nianbao.document import Block, Paragraph, Table
+
+#: A line indented by more than this many character widths starts a paragraph (or is centred).
+INDENT_CHARS = 1.0
+#: A line ending more than this many character widths before the right margin ends its paragraph.
+SHORT_CHARS = 1.5
+#: A vertical gap above a line of more than this many character heights starts a paragraph.
+GAP_CHARS = 1.5
+#: Type sizes that differ by more than this ratio are different paragraphs (a title, a heading).
+SIZE_RATIO = 1.15
+#: Page numbers are looked for in this fraction of the page height at the top and at the bottom.
+MARGIN_BAND = 0.12
+#: How many lines must share a left (or right) edge for it to count as the margin.
+MARGIN_VOTES = 3
+
+PAGE_NUMBER = re.compile(r"^[-–—−\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-–—−\s]*$")
+#: List numbering that opens a heading or an item: 一、  （二）  (3)  4.  第五部分
+NUMBERING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+部分)"
+)
+_CJK = "\u2e80-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_AUTOSPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}A-Za-z0-9])|(?<=[A-Za-z0-9]) +(?=[{_CJK}])")
+
+
+def drop_autospace(text: str) -> str:
+    """Drop spaces next to a Chinese character (``"信息 5500 余条"`` → ``"信息5500余条"``).
+
+    PDF text has no space characters there: the extractor infers them from the
+    gap that Word and WPS leave between Chinese and Latin text, or from
+    justified (letter-spaced) Chinese. Spaces between Latin words are kept.
+    """
+    return _AUTOSPACE.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of text outside any table, with its box (PDF points, top-left origin) and type size."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedTable:
+    """A Table block and where its top edge is on its page."""
+
+    table: Table
+    top: float
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class Margins:
+    """The body text's left and right edges, voted by the lines of the whole document."""
+
+    left: float
+    right: float
+
+
+def is_page_number(line: Line, page_height: float) -> bool:
+    """Whether ``line`` is a page number (``- 3 -``, ``3``, ``第3页``) in the top or bottom margin."""
+    in_band = line.bottom > page_height * (1 - MARGIN_BAND) or line.top < page_height * MARGIN_BAND
+    return in_band and PAGE_NUMBER.fullmatch(line.text) is not None
+
+
+def margins(lines: Sequence[Line]) -> Margins:
+    """The left and right text edges most lines share; the extremes when too few lines agree."""
+    if not lines:
+        return Margins(0.0, 0.0)
+    size = statistics.median(line.size for line in lines)
+    return Margins(
+        left=_voted(sorted(line.x0 for line in lines), tolerance=size / 4, lowest=True),
+        right=_voted(sorted((line.x1 for line in lines), reverse=True), tolerance=size, lowest=False),
+    )
+
+
+def _voted(edges: list[float], *, tolerance: float, lowest: bool) -> float:
+    """The first edge (from the outside in) that at least ``MARGIN_VOTES`` edges lie within ``tolerance`` of."""
+    for edge in edges:
+        votes = sum(1 for e in edges if abs(e - edge) <= tolerance)
+        if votes >= min(MARGIN_VOTES, len(edges)):
+            return edge
+    return edges[0]
+
+
+def assemble(items: Iterable[Line | PlacedTable], page_heights: Sequence[float]) -> list[Block]:
+    """Blocks in reading order from the lines and tables of every page.
+
+    ``items`` may come in any order: they are sorted by page, then by top edge.
+    """
+    ordered = sorted(items, key=lambda i: (i.page, i.top, i.x0 if isinstance(i, Line) else 0.0))
+    lines = [i for i in ordered if isinstance(i, Line) and not is_page_number(i, page_heights[i.page])]
+    edges = margins(lines)
+    keep = set(map(id, lines))
+    blocks: list[Block] = []
+    parts: list[str] = []
+    previous: Line | None = None
+
+    def flush() -> None:
+        if parts:
+            blocks.append(Paragraph(text=join_lines(parts)))
+            parts.clear()
+
+    for item in ordered:
+        if isinstance(item, PlacedTable):
+            flush()
+            blocks.append(item.table)
+            previous = None
+            continue
+        if id(item) not in keep:
+            continue
+        if previous is None or starts_paragraph(item, previous, edges):
+            flush()
+        parts.append(item.text)
+        previous = item
+    flush()
+    return blocks
+
+
+def starts_paragraph(line: Line, previous: Line, edges: Margins) -> bool:
+    """Whether ``line`` opens a new paragraph rather than continuing the one ``previous`` is in."""
+    size = max(line.size, 1.0)
+    if line.x0 > edges.left + INDENT_CHARS * size:
+        return True
+    if previous.x1 < edges.right - SHORT_CHARS * size:
+        return True
+    if NUMBERING.match(line.text):
+        return True
+    if max(line.size, previous.size) > SIZE_RATIO * min(line.size, previous.size):
+        return True
+    return line.page == previous.page and line.top - previous.bottom > GAP_CHARS * size
+
+
+def join_lines(parts: Sequence[str]) -> str:
+    """Join wrapped lines: no space between CJK characters, one between two Latin words."""
+    text = drop_autospace(parts[0].strip())
+    for part in parts[1:]:
+        part = drop_autospace(part.strip())
+        if not part:
+            continue
+        if text and text[-1].isascii() and text[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            text += " " + part
+        else:
+            text += part
+    return text
