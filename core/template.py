@@ -147,7 +147,13 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
         "因政府信息公开工作被申请行政复议提起行政诉讼情况",
         "政府信息公开行政复议行政诉讼",
     ),
-    "problems": ("存在的主要问题及改进情况", "存在的主要问题及改进措施", "存在的主要问题和改进情况"),
+    "problems": (
+        "存在的主要问题及改进情况",
+        "存在的主要问题及改进措施",
+        "存在的主要问题和改进情况",
+        "存在的主要问题及整改措施",  # seen: shuyang fgj 2023
+        "政府信息公开工作存在的主要问题及改进情况",  # seen: shanghai gov office 2019
+    ),
     "other": ("其他需要报告的事项",),
 }
 SECTION_ORDER: tuple[str, ...] = tuple(SECTION_HEADINGS)
@@ -409,9 +415,13 @@ def match_label(norm: str, lookup: dict[str, str], *, min_chars: int = 4) -> str
     return best[1] if best else None
 
 
+#: A sub-item number opening a line: ``（一）主动公开政府信息情况`` under 总体情况 is not section 二.
+_SUB_ITEM = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十\d]+\s*[)）]")
+
+
 def section_of_heading(text: str) -> str | None:
-    """The section a heading line opens, or ``None`` for any other line."""
-    if len(text.strip()) > HEADING_MAX_CHARS:
+    """The section a heading line opens, or ``None`` for any other line (a sub-item such as ``（一）…`` included)."""
+    if len(text.strip()) > HEADING_MAX_CHARS or _SUB_ITEM.match(text):
         return None
     return SECTION_LOOKUP.get(normalise_label(text))
 

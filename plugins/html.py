@@ -1,1 +1,652 @@
-"""HTML page reader (placeholder: registers nothing yet)."""
+"""HTML page reader: a report as government sites publish it, site chrome and all.
+
+The page goes through one decoding path and one hardened lxml parser, then one
+walk over the tree turns it into blocks:
+
+- every block-level element (``p``, a ``div`` without block children, ``h1``…,
+  ``li``, the cells of a layout table) becomes a :class:`Paragraph`; ``<br>``
+  splits a paragraph; whitespace is normalised (``&nbsp;`` is a space, runs
+  collapse) and empty paragraphs are dropped;
+- a data table becomes a :class:`Table`: cells wrapping ``<p><span><font>``
+  runs become one text each, ``<br>`` and inner paragraphs become ``\\n``, and
+  ``rowspan``/``colspan`` are expanded into a grid in one pass with a carry
+  list of open row spans (the origin cell carries the spans, covered slots are
+  ``None``). A table whose cells hold tables or running text is a layout table:
+  it is unwrapped and its cells read as blocks;
+- ``script``, ``style``, ``nav``, ``header``, ``footer``, ``iframe``, forms and
+  the like are skipped (their tail text is kept).
+
+Each block remembers the chain of elements it came from. The article is then
+the deepest element that holds a heading of every report section seen on the
+page (sidebars, breadcrumbs and footers fall outside it); without any heading,
+the whole page is kept. The report title is taken from the article, else from
+a title line just above it, else from ``<title>``. The publish date goes into
+``Document.properties["published"]``: from a ``PubDate``-style meta tag, a
+``<publishtime>`` element, or a ``发布日期：`` line nearest the article.
+
+The walk never resolves entities, DTDs or anything over the network: the
+parser is lxml's HTML parser with ``no_network`` and without ``huge_tree``,
+comments and processing instructions dropped, one per reader instance.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from nianbao.dates import find_date, is_date_line
+from nianbao.decode import decode_text
+from nianbao.document import Block, Cell, Document, Paragraph, Table
+from nianbao.errors import MarkupError
+from nianbao.hookspecs import hookimpl
+from nianbao.readers import Reader
+from nianbao.source import SourceInfo
+
+# --------------------------------------------------------------------------
+# Detection and decoding
+# --------------------------------------------------------------------------
+
+HTML_EXTENSIONS = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+HTML_MIMETYPES = frozenset({"text/html", "application/xhtml+xml"})
+#: Extensions of other formats: never sniffed for markup.
+_OTHER_FORMATS = frozenset({".docx", ".doc", ".wps", ".pdf", ".xlsx", ".xls", ".zip", ".tsv", ".tab"})
+#: How much of the head a sniff and the charset declaration search look at.
+SNIFF_BYTES = 1024
+DECLARATION_BYTES = 4096
+_SNIFF_ANYWHERE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.I)
+_SNIFF_START = re.compile(rb"\s*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(?:!doctype|html|head|body|meta|title|table|div|p)\b",
+                          re.I | re.S)
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_CHARSET = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+#: Control characters lxml refuses in a str (tab, newline and carriage return are kept).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def sniff_html(head: bytes) -> bool:
+    """Whether the first bytes look like HTML: a doctype or ``<html`` early, or markup first."""
+    sample = head[:SNIFF_BYTES]
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        sample = sample.decode("utf-16", errors="ignore").encode("utf-8")
+    elif sample.startswith(codecs.BOM_UTF8):
+        sample = sample[len(codecs.BOM_UTF8):]
+    return bool(_SNIFF_ANYWHERE.search(sample) or _SNIFF_START.match(sample))
+
+
+def declared_charset(head: bytes) -> str | None:
+    """The charset a page declares in its first bytes: ``<meta charset>``, ``http-equiv`` or ``<?xml encoding?>``."""
+    sample = head[:DECLARATION_BYTES]
+    match = _XML_CHARSET.match(sample) or _META_CHARSET.search(sample)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _strip_doctype_subset(text: str) -> str:
+    """Drop a DOCTYPE's internal subset (``<!DOCTYPE html [<!ENTITY …>]>``): its entities are never expanded."""
+    start = text.find("<!", 0, DECLARATION_BYTES)
+    if start < 0 or text[start + 2:start + 9].lower() != "doctype":
+        return text
+    close = text.find(">", start)
+    bracket = text.find("[", start, close if close >= 0 else None)
+    if bracket < 0:
+        return text
+    end = text.find("]", bracket)
+    close = text.find(">", end) if end >= 0 else -1
+    return text if close < 0 else text[:start] + text[close + 1:]
+
+
+# --------------------------------------------------------------------------
+# Text normalisation and the cues that locate the article
+# --------------------------------------------------------------------------
+
+_CJK = "\u2e80-\u2fff\u3001-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+#: A source line break between two CJK characters is not a space (Word wraps its HTML at ~76 columns).
+_CJK_LINE_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*[\r\n]\s*(?=[{_CJK}])")
+
+
+def clean_text(raw: str) -> str:
+    """Whitespace normalised: no-break and ideographic spaces are spaces, runs collapse, ends stripped."""
+    if "\n" in raw or "\r" in raw:
+        raw = _CJK_LINE_BREAK.sub("", raw)
+    return " ".join(raw.split())
+
+
+#: Words of the six section headings, used only to find the article among the page's
+#: blocks (the outline itself is the template's job): kind → words.
+SECTION_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("overview", ("总体情况",)),
+    ("proactive", ("主动公开政府信息",)),
+    ("applications", ("收到和处理政府信息公开申请",)),
+    ("review", ("行政复议",)),
+    ("problems", ("存在的主要问题",)),
+    ("other", ("其他需要报告的事项",)),
+)
+#: A heading is a short line; a sentence naming the sections is not one.
+CUE_MAX_CHARS = 40
+#: A title line: ends in 报告 and names 政府信息公开.
+TITLE_WORDS, TITLE_END, TITLE_MAX_CHARS = "政府信息公开", "报告", 100
+#: How far above the article a title line may sit (levels from the article to the common ancestor).
+TITLE_MAX_HOPS = 3
+#: Publish labels; 采集时间 and 页面生成时间 are deliberately not among them.
+_PUBLISH_LABEL = re.compile(r"(?:发布时间|发布日期|公开日期|公开时间|发表时间|发表日期)\s*[:：]?\s*")
+#: Meta names (lower case) that carry the publish date.
+PUBLISH_META = frozenset({"pubdate", "publishdate", "publish_date", "publish-date", "publishtime", "pubtime",
+                          "firstpublishedtime", "article:published_time", "og:published_time", "dc.date.issued",
+                          "dcterms.issued"})
+_PAGE_TITLE_SEPARATOR = re.compile(r"\s*(?:[|｜_]+|—+|–+|(?<!\d)-+|-+(?!\d))\s*")
+
+
+def section_cue(text: str) -> str | None:
+    """The section a short line names, if it is a heading of one (a cue for the article, not the outline)."""
+    compact = text.replace(" ", "")
+    if len(compact) > CUE_MAX_CHARS:
+        return None
+    for kind, words in SECTION_CUES:
+        for word in words:
+            if word in compact:
+                return kind
+    return None
+
+
+def is_title_line(text: str) -> bool:
+    """Whether a line reads as a report title (…政府信息公开…报告)."""
+    return len(text) <= TITLE_MAX_CHARS and text.endswith(TITLE_END) and TITLE_WORDS in text
+
+
+def page_title(title: str) -> str:
+    """``<title>`` without its site name: the part that reads as a report title, else the first part."""
+    parts = [p for p in _PAGE_TITLE_SEPARATOR.split(title) if p]
+    for part in parts:
+        if is_title_line(part):
+            return part
+    return parts[0] if parts else ""
+
+
+def publish_date_after_label(text: str) -> tuple[bool, str | None]:
+    """``(labelled, date)`` for a line such as ``发布日期：2022-01-26 来源：…``; a bare label gives no date."""
+    match = _PUBLISH_LABEL.search(text)
+    if match is None:
+        return False, None
+    return True, find_date(text[match.end():match.end() + 24])
+
+
+# --------------------------------------------------------------------------
+# Tables: spans to a grid
+# --------------------------------------------------------------------------
+
+#: HTML's own limits on spans.
+MAX_COLSPAN, MAX_ROWSPAN = 1000, 65534
+#: A cell with more lines or characters than this holds running text: its table is layout.
+MAX_CELL_LINES, MAX_CELL_CHARS = 8, 300
+
+RawCell = tuple[str, int, int]  # text, rowspan, colspan
+
+
+def span(value: str | None, limit: int) -> int:
+    """A ``rowspan``/``colspan`` attribute as an int: leading digits, else 1; 0 kept (rowspan=0: to the end)."""
+    if not value:
+        return 1
+    digits = value.strip()
+    end = 0
+    while end < len(digits) and digits[end].isdigit():
+        end += 1
+    if end == 0:
+        return 1
+    return min(int(digits[:end]), limit)
+
+
+def expand_spans(rows: list[list[RawCell]]) -> tuple[tuple[Cell | None, ...], ...]:
+    """Rows of ``(text, rowspan, colspan)`` as a grid, in one pass with a carry list of open row spans.
+
+    ``carry`` maps a column to the number of rows its open row span still
+    covers. The origin cell carries its spans; every slot it covers is
+    ``None``, so a merged value counts once. A row span past the last row is
+    clamped to the rows there are.
+    """
+    grid: list[tuple[Cell | None, ...]] = []
+    carry: dict[int, int] = {}
+    total = len(rows)
+    for r, cells in enumerate(rows):
+        slots: list[Cell | None] = []
+        following: dict[int, int] = {}
+        col = 0
+        for text, rowspan, colspan in cells:
+            col = _covered(carry, following, slots, col)
+            rowspan = min(rowspan or total - r, total - r)
+            slots.append(Cell(text=text, row=r, col=col, rowspan=rowspan, colspan=colspan))
+            slots.extend([None] * (colspan - 1))
+            if rowspan > 1:
+                for c in range(col, col + colspan):
+                    following[c] = rowspan - 1
+            col += colspan
+        for c in sorted(carry):  # spans open after the row's last cell, or overlapped by a colspan
+            if c >= col:
+                slots.extend([None] * (c - col))  # a gap: no cell printed there
+                col = _covered(carry, following, slots, c)
+            elif carry[c] > 1:
+                following.setdefault(c, carry[c] - 1)
+        carry = following
+        grid.append(tuple(slots))
+    return tuple(grid)
+
+
+def _covered(carry: dict[int, int], following: dict[int, int], slots: list[Cell | None], col: int) -> int:
+    """Fill the slots from ``col`` that open row spans cover; the next free column."""
+    while col in carry:
+        left = carry.pop(col) - 1
+        if left:
+            following[col] = left
+        slots.append(None)
+        col += 1
+    return col
+
+
+class _LayoutTable(Exception):
+    """Raised while reading a table as data when a cell holds a table or running text."""
+
+
+# --------------------------------------------------------------------------
+# The walk
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A block and where it came from: the ids of its block-level ancestors, outermost first."""
+
+    block: Block
+    path: tuple[int, ...]
+    cue: str | None = None
+    title: bool = False
+
+
+#: Levels of nesting walked element by element; deeper subtrees are read as plain text.
+MAX_WALK_DEPTH = 160
+
+
+class PageWalk:
+    """One walk over a parsed page: placed blocks plus what the page says about itself."""
+
+    def __init__(self) -> None:
+        self.placed: list[Placed] = []
+        self.path: list[int] = []
+        self.next_id = 0
+        self.depth = 0
+        self.buf: list[str] = []
+        #: Lines of the table cell being read, or ``None`` outside data tables.
+        self.cell: list[str] | None = None
+        self.cell_chars = 0
+        self.title: str | None = None
+        self.meta_published: str | None = None
+        self.tag_published: str | None = None
+        #: ``(index of the nearest block, date)`` of each labelled publish line.
+        self.labelled: list[tuple[int, str]] = []
+        self._label_pending = False
+
+    # ---- the recursive part -------------------------------------------
+
+    def walk(self, parent: etree._Element) -> None:
+        """Read the children of ``parent`` (inline elements here, the rest through ``HANDLERS``)."""
+        if self.depth > MAX_WALK_DEPTH:
+            self.buf.append(etree.tostring(parent, method="text", encoding=str, with_tail=False))
+            return
+        self.depth += 1
+        buf, handlers = self.buf, HANDLERS
+        for el in parent:
+            handler = handlers.get(el.tag)
+            if handler is None:  # inline: span, font, a, o:p, unknown tags
+                text = el.text
+                if text:
+                    buf.append(text)
+                if len(el):
+                    self.walk(el)
+            else:
+                handler(self, el)
+            tail = el.tail
+            if tail:
+                buf.append(tail)
+        self.depth -= 1
+
+    def block(self, el: etree._Element) -> None:
+        """A block-level element: its own line(s), its id on the path while inside it."""
+        self.flush()
+        self.path.append(self.next_id)
+        self.next_id += 1
+        text = el.text
+        if text:
+            self.buf.append(text)
+        if len(el):
+            self.walk(el)
+        self.flush()
+        self.path.pop()
+
+    def line_break(self, el: etree._Element) -> None:
+        """``<br>``: a new paragraph, or a new line in a table cell."""
+        self.flush()
+
+    def skip(self, el: etree._Element) -> None:
+        """Chrome and non-content (script, style, nav, …): nothing but the tail, which the caller keeps."""
+
+    def flush(self) -> None:
+        """End the current line: a paragraph, or a line of the cell being read."""
+        if not self.buf:
+            return
+        text = clean_text("".join(self.buf))
+        self.buf.clear()
+        if not text:
+            return
+        if self.cell is not None:
+            self.cell.append(text)
+            self.cell_chars += len(text)
+            if len(self.cell) > MAX_CELL_LINES or self.cell_chars > MAX_CELL_CHARS:
+                raise _LayoutTable
+            return
+        self._publish_line(text)
+        self.placed.append(Placed(Paragraph(text=text), tuple(self.path), section_cue(text), is_title_line(text)))
+
+    # ---- what the page says about itself ------------------------------
+
+    def page_title(self, el: etree._Element) -> None:
+        """``<title>``: the first one is kept (a saved page may embed another site's)."""
+        if self.title is None:
+            self.title = clean_text(el.text_content())
+
+    def meta(self, el: etree._Element) -> None:
+        """``<meta name="PubDate" content="2023-01-17 10:04">`` and its kin."""
+        name = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower()
+        if name in PUBLISH_META and self.meta_published is None:
+            self.meta_published = find_date(el.get("content") or "")
+
+    def publish_element(self, el: etree._Element) -> None:
+        """``<publishtime>2024-01-17</publishtime>``: a CMS's publish date, read inline as well."""
+        if self.tag_published is None:
+            self.tag_published = find_date(el.text_content())
+        text = el.text
+        if text:
+            self.buf.append(text)
+        if len(el):
+            self.walk(el)
+
+    def _publish_line(self, text: str) -> None:
+        if self._label_pending:
+            self._label_pending = False
+            found = find_date(text[:24])
+            if found:
+                self.labelled.append((len(self.placed), found))
+                return
+        if len(text) > TITLE_MAX_CHARS * 2:
+            return
+        labelled, found = publish_date_after_label(text)
+        if found:
+            self.labelled.append((len(self.placed), found))
+        elif labelled:
+            self._label_pending = True
+
+    def _publish_cells(self, texts: list[str]) -> None:
+        """A metadata table row: ``公开日期 | 2024-01-17``."""
+        for index, text in enumerate(texts):
+            labelled, found = publish_date_after_label(text)
+            if not found and labelled and index + 1 < len(texts):
+                found = find_date(texts[index + 1][:24])
+            if found:
+                self.labelled.append((len(self.placed), found))
+
+    # ---- containers that are not plain blocks --------------------------
+
+    def form(self, el: etree._Element) -> None:
+        """A form is chrome (a search box), unless it wraps the page as ASP.NET pages do."""
+        parent = el.getparent()
+        if parent is not None and parent.tag in ("body", "html"):
+            self.block(el)
+
+    def pre(self, el: etree._Element) -> None:
+        """Preformatted text: one paragraph a line."""
+        self.flush()
+        for line in el.text_content().splitlines():
+            self.buf.append(line)
+            self.flush()
+
+    def table(self, el: etree._Element) -> None:
+        """A table: data (a :class:`Table`) or layout (its cells read as blocks)."""
+        self.flush()
+        if self.cell is not None:
+            raise _LayoutTable  # a table in a cell: the outer table is layout
+        depth, nesting = len(self.path), self.depth
+        try:
+            rows = [self._row(tr) for tr in rows_of(el)]
+        except _LayoutTable:
+            del self.path[depth:]
+            self.buf.clear()
+            self.cell, self.depth = None, nesting
+            self.block(el)
+            return
+        origins = sum(len(row) for row in rows)
+        if origins == 0 or not any(text for row in rows for text, _, _ in row):
+            return  # a spacer table
+        if origins == 1:
+            self.block(el)  # one cell: no table structure to keep
+            return
+        self._place_table(el, rows)
+
+    def _row(self, tr: etree._Element) -> list[RawCell]:
+        cells: list[RawCell] = []
+        for td in tr:
+            if td.tag in ("td", "th"):
+                cells.append((self._cell_text(td), span(td.get("rowspan"), MAX_ROWSPAN),
+                              max(span(td.get("colspan"), MAX_COLSPAN), 1)))
+        return cells
+
+    def _cell_text(self, td: etree._Element) -> str:
+        """A data cell's text: its lines (inner paragraphs, ``<br>``) joined by ``\\n``."""
+        self.cell, self.cell_chars = [], 0
+        try:
+            self.block(td)
+            return "\n".join(self.cell)
+        finally:
+            self.cell = None
+
+    def _place_table(self, el: etree._Element, rows: list[list[RawCell]]) -> None:
+        """Emit a data table; leading full-width rows that are section headings become paragraphs first."""
+        self.path.append(self.next_id)
+        self.next_id += 1
+        while len(rows) > 1 and len(rows[0]) == 1 and rows[0][0][1] == 1 and section_cue(rows[0][0][0]):
+            self.buf.append(rows.pop(0)[0][0])
+            self.flush()
+        for row in rows:
+            self._publish_cells([text for text, _, _ in row])
+        self.placed.append(Placed(Table(rows=expand_spans(rows)), tuple(self.path)))
+        self.path.pop()
+
+
+def rows_of(table: etree._Element) -> Iterator[etree._Element]:
+    """The ``tr`` of a table in order, directly or through ``thead``/``tbody``/``tfoot`` (not nested tables)."""
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
+            yield child
+        elif tag in ("thead", "tbody", "tfoot"):
+            for tr in child:
+                if tr.tag == "tr":
+                    yield tr
+
+
+BLOCK_TAGS = ("html", "head", "body", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt",
+              "dd", "blockquote", "section", "article", "main", "aside", "center", "address", "figure", "figcaption",
+              "hr", "fieldset", "legend", "details", "summary", "menu", "caption", "thead", "tbody", "tfoot", "tr",
+              "td", "th")
+#: Never content: skipped with their subtree (their tail text is kept).
+SKIP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "frame", "frameset", "template",
+             "svg", "math", "object", "embed", "applet", "canvas", "audio", "video", "map", "select", "option",
+             "button", "textarea", "input", "link", "base", "head-script")
+PUBLISH_TAGS = ("publishtime", "pubtime", "pubdate", "publishdate")
+
+HANDLERS: dict[object, Callable[[PageWalk, etree._Element], None]] = {
+    **dict.fromkeys(BLOCK_TAGS, PageWalk.block),
+    **dict.fromkeys(SKIP_TAGS, PageWalk.skip),
+    **dict.fromkeys(PUBLISH_TAGS, PageWalk.publish_element),
+    etree.Comment: PageWalk.skip,
+    etree.ProcessingInstruction: PageWalk.skip,
+    etree.Entity: PageWalk.skip,
+    "br": PageWalk.line_break,
+    "table": PageWalk.table,
+    "title": PageWalk.page_title,
+    "meta": PageWalk.meta,
+    "form": PageWalk.form,
+    "pre": PageWalk.pre,
+}
+
+
+# --------------------------------------------------------------------------
+# Choosing the article
+# --------------------------------------------------------------------------
+
+
+def article_of(placed: list[Placed]) -> tuple[int, int, tuple[int, ...]] | None:
+    """``(first, last, path)`` of the article: the deepest element holding a heading of every section seen.
+
+    ``None`` when the page has no section heading at all.
+    """
+    kinds: dict[str, list[tuple[int, ...]]] = {}
+    for item in placed:
+        if item.cue is not None:
+            kinds.setdefault(item.cue, []).append(item.path)
+    if not kinds:
+        return None
+    best: tuple[int, ...] = ()
+    for paths in kinds.values():
+        for path in paths:
+            for depth in range(len(path), len(best), -1):
+                node = path[depth - 1]
+                if all(any(node in p for p in others) for others in kinds.values()):
+                    best = path[:depth]
+                    break
+    node = best[-1]
+    inside = [i for i, item in enumerate(placed) if len(item.path) >= len(best) and item.path[len(best) - 1] == node]
+    return inside[0], inside[-1], best
+
+
+def _common(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def title_above(placed: list[Placed], first: int, path: tuple[int, ...]) -> str | None:
+    """A title line before the article, at most ``TITLE_MAX_HOPS`` levels above it; the nearest wins."""
+    best: tuple[int, int] | None = None
+    for index in range(first):
+        item = placed[index]
+        if item.title:
+            key = (_common(item.path, path), index)
+            if len(path) - key[0] <= TITLE_MAX_HOPS and (best is None or key > best):
+                best = key
+    if best is None:
+        return None
+    block = placed[best[1]].block
+    return block.text if isinstance(block, Paragraph) else None
+
+
+def signature_after(placed: list[Placed], last: int, path: tuple[int, ...]) -> int:
+    """How many blocks right after the article are its signature (a name and a date line in its parent)."""
+    parent = path[:-1]
+    following = [item.block for item in placed[last + 1:last + 3] if item.path[:len(parent)] == parent]
+    texts = [b.text if isinstance(b, Paragraph) else "" for b in following]
+    if texts and is_date_line(texts[0]):
+        return 1
+    if len(texts) == 2 and len(texts[0]) <= CUE_MAX_CHARS and is_date_line(texts[1]):
+        return 2
+    return 0
+
+
+# --------------------------------------------------------------------------
+# The reader
+# --------------------------------------------------------------------------
+
+
+class HtmlReader(Reader):
+    """Web pages (and fragments) holding a report, in any charset the page declares or detection finds."""
+
+    name = "html"
+    format = "html"
+    priority = 50
+    extensions = HTML_EXTENSIONS
+    mimetypes = HTML_MIMETYPES
+
+    def __init__(self) -> None:
+        self._parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                                            huge_tree=False, recover=True)
+
+    def accepts(self, head: bytes, source: SourceInfo) -> bool:
+        if source.extension in self.extensions or source.mimetype in self.mimetypes:
+            return True
+        if source.extension in _OTHER_FORMATS:
+            return False
+        return sniff_html(head)
+
+    def read(self, data: bytes, source: SourceInfo) -> Document:
+        decoded = decode_text(data, source.charset or declared_charset(data))
+        root = self._parse(decoded.text, source)
+        page = PageWalk()
+        page.path.append(page.next_id)
+        page.next_id += 1
+        page.walk(root)
+        page.flush()
+        blocks, first = self._article(page)
+        properties = {}
+        published = page.meta_published or page.tag_published or _nearest(page.labelled, first)
+        if published:
+            properties["published"] = published
+        return Document(blocks=tuple(blocks), format=self.format, properties=properties, notes=decoded.notes)
+
+    def _parse(self, text: str, source: SourceInfo) -> etree._Element:
+        """The decoded page as an lxml tree: XML declaration, DOCTYPE subset and control characters removed."""
+        text = _CONTROL.sub("", _strip_doctype_subset(_XML_DECLARATION.sub("", text, count=1)))
+        try:
+            root = etree.fromstring(text, self._parser)
+        except (etree.XMLSyntaxError, etree.ParserError, ValueError) as exc:
+            raise MarkupError(f"lxml cannot parse the page as HTML ({type(exc).__name__}: {exc}); "
+                              "check that the file is a web page and not truncated", uri=source.uri) from exc
+        if root is None:
+            raise MarkupError("the page has no HTML elements (only comments, whitespace or a doctype)",
+                              uri=source.uri)
+        return root
+
+    @staticmethod
+    def _article(page: PageWalk) -> tuple[list[Block], int]:
+        """The article's blocks (title first when it sits outside) and the index of its first block."""
+        placed = page.placed
+        found = article_of(placed)
+        if found is None:
+            blocks = [item.block for item in placed]
+            if page.title and not any(item.title for item in placed):
+                blocks.insert(0, Paragraph(text=page_title(page.title)))
+            return blocks, 0
+        first, last, path = found
+        last += signature_after(placed, last, path)
+        body = placed[first:last + 1]
+        blocks = [item.block for item in body]
+        first_cue = next((i for i, item in enumerate(body) if item.cue is not None), len(body))
+        if not any(item.title for item in body[:first_cue]):
+            title = title_above(placed, first, path) or (page_title(page.title) if page.title else None)
+            if title:
+                blocks.insert(0, Paragraph(text=title))
+        return blocks, first
+
+
+def _nearest(labelled: list[tuple[int, str]], first: int) -> str | None:
+    """The labelled publish date nearest the article's start (before it on a tie)."""
+    if not labelled:
+        return None
+    return min(labelled, key=lambda item: (abs(item[0] - first), item[0] > first))[1]
+
+
+@hookimpl
+def register_readers(register):
+    register(HtmlReader())
