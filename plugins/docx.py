@@ -285,7 +285,7 @@ class _BodyWalk:
         return list(self._items(tr, self.w.cell_items, self.w.tc))
 
     def cell_text(self, tc: etree._Element, nested: list[etree._Element]) -> str:
-        """A cell's paragraphs joined by ``\\n``; nested tables are set aside in ``nested``."""
+        """A cell's non-blank paragraphs joined by ``\\n``; nested tables are set aside in ``nested``."""
         texts: list[str] = []
         self._cell_parts(tc, texts, nested)
         return "\n".join(texts).strip()
@@ -295,7 +295,9 @@ class _BodyWalk:
         for child in container.iterchildren(*w.block_items):
             tag = child.tag
             if tag == w.p:
-                texts.append(self.paragraph_text(child))
+                text = self.paragraph_text(child)
+                if text and not text.isspace():
+                    texts.append(text)
             elif tag == w.tbl:
                 nested.append(child)
             elif tag == w.sdt:
@@ -538,7 +540,8 @@ class DocxReader(Reader):
         try:
             return etree.fromstring(xml, self.parser)
         except etree.XMLSyntaxError as exc:
-            raise MarkupError(f"{DOCUMENT_PART} is not well-formed XML: {exc}") from exc
+            raise MarkupError(f"{DOCUMENT_PART} cannot be parsed: not well-formed, or over one of libxml2's "
+                              f"safety limits: {exc}") from exc
 
 
 @hookimpl
