@@ -21,6 +21,7 @@ from .record import Issue, error, warning
 from .template import (
     AMBIGUOUS_GROUP_ROWS,
     AMOUNT_COLUMNS,
+    APPLICATION_COLUMN_LOOKUP,
     APPLICATION_COLUMNS,
     APPLICATION_GROUP_LOOKUP,
     APPLICATION_ROW_LOOKUP,
@@ -97,7 +98,8 @@ class Walker:
         self.rows: list[RawRow] = []
         #: The last group label seen (``（三）不予公开`` → ``denied``).
         self.group: str | None = None
-        #: Whether a row or group label has been seen: the header is behind us.
+        #: Whether the last label recognised was a row or group, not a header: the header is behind us
+        #: (until a header label comes back, as it does atop the second part of a split table).
         self.in_body = False
 
     @property
@@ -158,7 +160,7 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
         kind, key = hit
         if kind == GROUP:
             walker.group = key
-        walker.in_body = walker.in_body or kind in (ROW, GROUP)
+        walker.in_body = kind != HEADER and (walker.in_body or kind in (ROW, GROUP))
         rows.append(RawRow(kind, key, token.text))
     return rows
 
@@ -350,6 +352,9 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
     group = APPLICATION_GROUP_LOOKUP.get(norm)
     if group is not None:
         return GROUP, group
+    column = _APPLICATION_HEADER_ONLY.get(norm)
+    if column is not None:  # 自然人, 商业企业, …: a header, also when repeated atop a split table
+        return HEADER, column
     if not walker.in_body:  # still in the header: 其他 and 总计 are columns there
         row = APPLICATION_ROW_LOOKUP.get(norm)
         if row in ("other_misc", "total_handled"):
@@ -360,6 +365,11 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
     if APPLICATION_ROWS[key].group == "other" and walker.group != "other":
         return None  # 其他 outside （六）其他处理 is not a row
     return ROW, key
+
+
+#: Column labels of section 三 that are no row label (all but 其他 and 总计).
+_APPLICATION_HEADER_ONLY = {norm: key for norm, key in APPLICATION_COLUMN_LOOKUP.items()
+                            if match_label(norm, APPLICATION_ROW_LOOKUP) is None}
 
 
 def _check_header(rows: Sequence[RawRow], where: str, issues: list[Issue]) -> None:
@@ -404,6 +414,9 @@ def fit_applications(tokens: Sequence[Token], where: str = "applications") -> Fi
                     issues.append(error("row.unknown", f"values after group label {raw.label.strip()!r}: "
                                         f"{_printed(raw.values)}", where))
                 continue
+        if raw.kind == HEADER:
+            _report_unknown(raw, where, issues)
+            continue
         if raw.kind is None:
             _report_unknown(raw, where, issues)
             if raw.values and not raw.label and fitted.values:
