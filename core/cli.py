@@ -90,21 +90,45 @@ def parse(files: tuple[Path, ...], pretty: bool) -> None:
 
 @main.command()
 @click.option("--all", "show_all", is_flag=True, help="Also list each plugin's hooks.")
-def plugins(show_all: bool) -> None:
-    """List plugins, their packages, and the readers, extractors and checks they register."""
+@click.option("--hook", "hook", metavar="NAME", default=None,
+              help="Only plugins implementing hook NAME (e.g. register_readers).")
+def plugins(show_all: bool, hook: str | None) -> None:
+    """List plugins, their packages, and the readers, extractors and checks they register.
+
+    Readers show their priority and what they accept by name, so a format
+    clash can be read off the list. A plugin that failed to load is listed
+    with its error (and registers nothing).
+    """
     host = get_host()
-    registered: dict[str, list[str]] = {}
-    for (kind, name), plugin in host.owners.items():
-        registered.setdefault(plugin, []).append(f"{kind} {name}")
+    if hook is not None:
+        known = sorted(name for name in dir(host.pm.hook) if not name.startswith("_")
+                       and getattr(host.pm.hook, name).has_spec())
+        if hook not in known:
+            raise click.BadParameter(f"no hook {hook!r}; hooks: {', '.join(known)}", param_hint="--hook")
+    readers = {reader.name: reader for reader in host.readers}
     for info in host.infos:
+        if hook is not None and hook not in info.hooks:
+            continue
         version = f" {info.version}" if info.version else ""
         click.echo(f"{info.name}  ({info.package}{version})")
         if info.error:
             click.echo(f"    ERROR: {info.error}")
-        for item in registered.get(info.name, []):
-            click.echo(f"    {item}")
+        for item in info.registers:
+            kind, _, name = item.partition(" ")
+            detail = _reader_detail(readers[name]) if kind == "reader" and name in readers else ""
+            click.echo(f"    {item}{detail}")
         if show_all and info.hooks:
             click.echo(f"    hooks: {', '.join(info.hooks)}")
+
+
+def _reader_detail(reader: Any) -> str:
+    """``  priority 70: .pdf application/pdf`` for a reader line of ``nianbao plugins``."""
+    names = sorted(reader.extensions)
+    mimes = sorted(reader.mimetypes)
+    accepts = " ".join(names + mimes)
+    if len(accepts) > 60:  # long mime lists (Word's) would drown the line
+        accepts = " ".join(names) + f" (+{len(mimes)} mime types)"
+    return f"  priority {reader.priority}" + (f": {accepts}" if accepts else "")
 
 
 def run_main(argv: list[str] | None = None) -> Any:

@@ -4,12 +4,19 @@ Every hook is a *contribution* hook: it receives a ``register`` callback owned
 by the host and calls it once per thing it contributes. The host checks what it
 is given (a :class:`~nianbao.readers.Reader`, an
 :class:`~nianbao.extract.Extractor`, a check rule), stamps the contributing
-plugin's name on it and rejects a duplicate name, naming both plugins.
+plugin's name on it and rejects a duplicate name, naming both plugins. Hooks
+return nothing; a ``return`` value is ignored.
 
-Hooks are called once, when the host is built (:func:`nianbao.plugins.get_host`),
-and resolved into plain lists: nothing is called per document or per cell.
-Order of use is by each contribution's ``priority`` (higher first, stable),
-never by pluggy's call order, so ``tryfirst``/``trylast`` do not matter here.
+Hooks are called once, when the host is built (:func:`nianbao.host.get_host`,
+once per process or pipeline worker), and resolved into plain lists: nothing is
+called per document or per cell.
+
+Order: the host calls the implementations in registration order (built-ins,
+then plugins passed to ``build_host(extra=...)``, then entry-point plugins), so
+a name clash is blamed on the later plugin. pluggy's ``tryfirst``/``trylast``
+marks are accepted but change nothing; hook wrappers are refused. Contributions
+are *used* by their ``priority`` (higher first; ties keep registration order):
+that is the one ordering knob a plugin has. See ``docs/plugins.md``.
 """
 
 from __future__ import annotations
@@ -32,10 +39,18 @@ hookimpl = pluggy.HookimplMarker("nianbao")
 def register_readers(register: Callable[[Reader], None]) -> None:
     """Contribute format readers.
 
-    Called once at start-up. Call ``register(reader)`` for each
-    :class:`~nianbao.readers.Reader` instance. When several readers accept an
-    input (``Reader.accepts``), they are tried by descending ``priority``; the
-    first that reads it wins and is named in the record's ``source.reader``.
+    Called once at start-up. ``register`` takes one
+    :class:`~nianbao.readers.Reader` *instance* with a unique ``name``; call it
+    once per reader. Returns nothing.
+
+    Format detection, per input: every reader's ``accepts(head, source)`` is
+    asked (``head``: the first 64 KiB; ``source``: extension, mime type,
+    charset); those that accept are tried by descending ``priority``, and the
+    first whose ``read`` returns a Document wins and is named in the record's
+    ``source.reader``. A reader that raises a ``ReadError`` passes the input to
+    the next one. If none accepts, the input is a dead letter at stage
+    ``detect`` ("no reader accepts the file"); if all that accepted failed, at
+    stage ``read``, listing each attempt.
     """
 
 
@@ -43,10 +58,17 @@ def register_readers(register: Callable[[Reader], None]) -> None:
 def register_extractors(register: Callable[[Extractor], None]) -> None:
     """Contribute section extractors.
 
-    Called once at start-up. Call ``register(extractor)`` for each
-    :class:`~nianbao.extract.Extractor`. Every extractor runs on every document
-    (by descending ``priority``); each returns a partial record that the host
-    merges into the record, so an extractor may add new keys.
+    Called once at start-up. ``register`` takes one
+    :class:`~nianbao.extract.Extractor` *instance* with a unique ``name``; call
+    it once per extractor. Returns nothing.
+
+    Every extractor runs on every read document, by descending ``priority``,
+    and returns an :class:`~nianbao.extract.Extraction` (fields, issues,
+    template versions). The host merges the fields into the record in that
+    order: a dict value is merged key by key into a dict already there, any
+    other value replaces it, so an extractor may add new top-level keys. An
+    extractor that raises is reported as an ``extractor.failed`` issue on the
+    record and the others still run.
     """
 
 
@@ -54,7 +76,12 @@ def register_extractors(register: Callable[[Extractor], None]) -> None:
 def register_checks(register: Callable[[str, Rule], None]) -> None:
     """Contribute record checks (cross-checks, 勾稽关系).
 
-    Called once at start-up. Call ``register(name, rule)``: ``rule(record)``
-    yields :class:`~nianbao.record.CheckResult` objects; the runner stamps
-    ``name`` as their ``rule``. Every rule runs on every record.
+    Called once at start-up. ``register(name, rule)`` takes a unique, non-empty
+    ``name`` (the record's ``checks[].rule``) and a callable; call it once per
+    rule. Returns nothing.
+
+    ``rule(record)`` is called on every record after all extractors ran and
+    yields :class:`~nianbao.record.CheckResult` objects (``where``, ``ok``,
+    ``expected``, ``actual``); the runner stamps ``name`` as their ``rule``.
+    Rules run in registration order and every result is kept.
     """

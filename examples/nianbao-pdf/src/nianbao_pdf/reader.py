@@ -59,7 +59,7 @@ class PdfReader(Reader):
 
     name = "pdf"
     format = "pdf"
-    priority = 50  # a specific binary format: before the text catch-alls
+    priority = 70  # magic bytes are the strongest evidence: before Word (60), HTML (50) and text
     extensions = frozenset({".pdf"})
     mimetypes = frozenset({"application/pdf", "application/x-pdf"})
 
