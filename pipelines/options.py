@@ -1,0 +1,72 @@
+"""The pipeline's own options: a :class:`PipelineOptions` subclass, so they travel with the job.
+
+Everything a worker needs to reproduce the launcher's parse (the plugin
+selection above all) is an option here, never an environment variable: Dask
+and Dataflow workers do not see the launcher's environment. Any other Beam
+option (``--runner``, ``--direct_num_workers``, ``--dask_client_address``,
+``--setup_file`` …) is parsed by Beam itself from the same argument list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from apache_beam.options.pipeline_options import PipelineOptions
+
+#: ``--labels`` values: record-key column names, or the template's Chinese labels.
+LABELS = ("key", "zh")
+#: ``--plugins`` spellings for "every installed entry-point plugin" and "built-ins only".
+ALL_PLUGINS = "all"
+NO_PLUGINS = "none"
+
+
+class NianbaoOptions(PipelineOptions):
+    """Options of ``nianbao run``: inputs, output directory, CSV labels, plugin selection.
+
+    ``--table_labels`` is what ``nianbao run --labels`` sets: Beam itself
+    defines ``--labels``/``--label`` for Dataflow job labels, which pass through.
+    """
+
+    @classmethod
+    def _add_argparse_args(cls, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--input", dest="input", action="append", default=None,
+            help="A folder (read recursively), a glob (`reports/**/*.html`, `gs://b/x/*`) or `@FILE`, "
+                 "a list file with one path or glob per line. Repeat for several.")
+        parser.add_argument(
+            "--output", dest="output", default=None,
+            help="Output directory (local, or any Beam filesystem such as gs://).")
+        parser.add_argument(  # not --labels: Beam's GoogleCloudOptions owns it (Dataflow job labels)
+            "--table_labels", dest="table_labels", default="key", choices=LABELS,
+            help="CSV column headers: record keys (`applications.granted.total`) or Chinese labels (zh). "
+                 "`nianbao run --labels` sets it.")
+        parser.add_argument(
+            "--plugins", dest="plugins", default=None,
+            help="Entry-point plugins the workers load: `all`, `none` or a comma list of names. "
+                 "Default: what NIANBAO_LOAD_PLUGINS says in the launcher (unset = all installed).")
+
+
+def resolve_plugins(value: str | None, *, installed: list[str] | None = None) -> tuple[str, ...]:
+    """The explicit, sorted list of entry-point plugin names the workers must load.
+
+    ``value`` is the ``--plugins`` option; ``None`` falls back to the launcher's
+    ``NIANBAO_LOAD_PLUGINS`` (unset = all installed, empty = none). ``all`` is
+    expanded here, in the launcher, to the plugins installed *here*, so workers
+    load the same set or fail loudly (see :class:`~nianbao.pipelines.transforms.ParseFn`).
+    """
+    if value is None:
+        env = os.environ.get("NIANBAO_LOAD_PLUGINS")
+        value = ALL_PLUGINS if env is None else (env.strip() or NO_PLUGINS)
+    value = value.strip()
+    if value == NO_PLUGINS or not value:
+        return ()
+    if value == ALL_PLUGINS:
+        if installed is None:
+            from importlib import metadata
+
+            from nianbao.host import ENTRY_POINT_GROUP
+
+            installed = [ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)]
+        return tuple(sorted(set(installed)))
+    return tuple(sorted({name.strip() for name in value.split(",") if name.strip()}))

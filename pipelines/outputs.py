@@ -1,0 +1,461 @@
+"""What ``nianbao run`` writes: staged outcomes, JSON Lines shards, the flat table, the summary.
+
+The pipeline's only sink stages one small file per document, named by the
+sha256 of its URI (:func:`staged_name`), holding a header line (kind, worker,
+flat-table row, failing checks) and the record or dead letter exactly as
+:func:`nianbao.record.dumps` writes it. A re-executed element overwrites its
+own file, so no runner can duplicate a document. The launcher then merges the
+staged files, in input order, through one :class:`OutputWriter` into::
+
+    records-00000-of-0000N.jsonl       one record per line (RECORD.md)
+    dead-letters-00000-of-0000N.jsonl  one dead letter per unreadable document
+    reports.parquet                    the flat table: one row per record
+    reports.csv                        the same table, UTF-8 with BOM for Excel
+    summary.json                       counts, timings, outputs
+
+The flat table's numeric columns are derived from
+:func:`nianbao.template.numeric_fields`; nothing here spells a record key.
+Everything in this module is a pure function or a plain writer, reused by the
+benchmarks' plain loop and by the tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import orjson
+
+from nianbao.record import dumps
+from nianbao.template import numeric_fields
+
+RECORDS = "records"
+DEAD_LETTERS = "dead-letters"
+TABLE_PARQUET = "reports.parquet"
+TABLE_CSV = "reports.csv"
+SUMMARY = "summary.json"
+#: Lines per JSON Lines shard.
+SHARD_LINES = 50_000
+#: Rows per Parquet record batch.
+BATCH_ROWS = 10_000
+
+RECORD = "record"
+DEAD_LETTER = "dead_letter"
+
+
+# --------------------------------------------------------------------------
+# The flat table
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the flat table: record-key name, Chinese label, value type."""
+
+    name: str
+    zh: str
+    type: str  # "string" | "integer" | "number" | "date"
+    path: tuple[str, ...] = ()
+
+
+_META_COLUMNS = (
+    Column("uri", "文件", "string", ("source", "uri")),
+    Column("format", "格式", "string", ("source", "format")),
+    Column("reader", "读取器", "string", ("source", "reader")),
+    Column("sha256", "SHA-256", "string", ("source", "sha256")),
+    Column("bytes", "字节数", "integer", ("source", "bytes")),
+    Column("title", "标题", "string", ("title",)),
+    Column("agency", "机关", "string", ("agency",)),
+    Column("year", "年度", "integer", ("year",)),
+    Column("published", "发布日期", "date", ("published",)),
+    Column("signed", "落款日期", "date", ("signed",)),
+    Column("template", "模板", "string", ("template",)),
+)
+_COUNT_COLUMNS = (
+    Column("checks_failed", "未通过校验数", "integer"),
+    Column("issues", "问题数", "integer"),
+)
+
+
+def table_columns() -> tuple[Column, ...]:
+    """Every column of the flat table, in order: metadata, each numeric field, counts."""
+    numeric = tuple(Column(path, zh, kind, tuple(path.split("."))) for path, zh, _section, kind in numeric_fields())
+    return (*_META_COLUMNS, *numeric, *_COUNT_COLUMNS)
+
+
+COLUMNS: tuple[Column, ...] = table_columns()
+_COLUMN_NAMES = [c.name for c in COLUMNS]
+if len(set(_COLUMN_NAMES)) != len(COLUMNS) or len({c.zh for c in COLUMNS}) != len(COLUMNS):
+    raise ValueError("flat-table column names and Chinese labels must be unique")
+
+
+def _dig(record: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = record
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def flat_row(record: dict[str, Any]) -> list[Any]:
+    """A record as one flat-table row, values in :data:`COLUMNS` order (``None`` when absent)."""
+    row: list[Any] = [_dig(record, c.path) for c in COLUMNS[: -len(_COUNT_COLUMNS)]]
+    row.append(sum(1 for check in record.get("checks", ()) if not check.get("ok")))
+    row.append(len(record.get("issues", ())))
+    return row
+
+
+def header(labels: str = "key") -> list[str]:
+    """The table's column headers: record keys (``key``) or Chinese labels (``zh``)."""
+    if labels not in ("key", "zh"):
+        raise ValueError(f"labels must be 'key' or 'zh', not {labels!r}")
+    return [c.zh if labels == "zh" else c.name for c in COLUMNS]
+
+
+def arrow_schema() -> Any:
+    """The Parquet schema: typed columns, each field carrying its Chinese label as metadata."""
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
+    return pa.schema([pa.field(c.name, types[c.type], metadata={"zh": c.zh}) for c in COLUMNS])
+
+
+def _csv_cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+# --------------------------------------------------------------------------
+# Staged outcomes: what the pipeline's sink writes, one file per document
+# --------------------------------------------------------------------------
+
+
+def outcome_key(uri: str) -> str:
+    """The stable key of one input document: the sha256 of its URI."""
+    return hashlib.sha256(uri.encode("utf-8")).hexdigest()
+
+
+def staged_name(uri: str) -> str:
+    """The staged file name of a document: ``<sha256 of uri>.json``, the same on every re-execution."""
+    return outcome_key(uri) + ".json"
+
+
+@dataclass(frozen=True, slots=True)
+class StagedOutcome:
+    """One document's outcome in output form: the JSON body plus what the merge needs without parsing it."""
+
+    uri: str
+    kind: str  # RECORD | DEAD_LETTER
+    body: bytes  # the record or dead letter, as nianbao.record.dumps writes it
+    worker: str = ""
+    format: str | None = None
+    stage: str | None = None  # dead letters: error stage
+    error_type: str | None = None  # dead letters: error type
+    row: list[Any] | None = None  # records: the flat-table row
+    failed_checks: dict[str, int] = field(default_factory=dict)  # records: failing results per rule
+
+
+def stage_record(record: dict[str, Any], *, worker: str = "") -> StagedOutcome:
+    """A record ready to stage or write: JSON body, flat row, failing checks per rule."""
+    failed = Counter(check["rule"] for check in record.get("checks", ()) if not check.get("ok"))
+    return StagedOutcome(uri=record["source"]["uri"], kind=RECORD, body=dumps(record), worker=worker,
+                         format=record["source"].get("format"), row=flat_row(record), failed_checks=dict(failed))
+
+
+def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutcome:
+    """A dead letter ready to stage or write."""
+    error = letter["error"]
+    return StagedOutcome(uri=letter["source"]["uri"], kind=DEAD_LETTER, body=dumps(letter), worker=worker,
+                         format=letter["source"].get("format"), stage=error.get("stage"),
+                         error_type=error.get("type"))
+
+
+def encode_staged(staged: StagedOutcome) -> bytes:
+    """The staged file's bytes: a header line, then the body line."""
+    head = {"uri": staged.uri, "kind": staged.kind, "worker": staged.worker, "format": staged.format,
+            "stage": staged.stage, "error_type": staged.error_type, "row": staged.row,
+            "failed_checks": staged.failed_checks}
+    return orjson.dumps(head) + b"\n" + staged.body + b"\n"
+
+
+def decode_staged(data: bytes) -> StagedOutcome:
+    """Read back what :func:`encode_staged` wrote."""
+    head_line, _, body = data.partition(b"\n")
+    head = orjson.loads(head_line)
+    return StagedOutcome(uri=head["uri"], kind=head["kind"], body=body.rstrip(b"\n"), worker=head["worker"],
+                         format=head["format"], stage=head["stage"], error_type=head["error_type"],
+                         row=head["row"], failed_checks=head["failed_checks"] or {})
+
+
+# --------------------------------------------------------------------------
+# Files: local or any Beam filesystem, each written under a temporary name
+# --------------------------------------------------------------------------
+
+
+def is_local(path: str) -> bool:
+    """Whether ``path`` is on the local filesystem (no ``scheme://``)."""
+    return "://" not in path or path.startswith("file://")
+
+
+def join(directory: str, name: str) -> str:
+    """``directory/name`` for local paths and URLs alike."""
+    if is_local(directory):
+        return os.path.join(directory, name)
+    return directory.rstrip("/") + "/" + name
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write ``data`` so that readers see the old file or the whole new one, never a part.
+
+    Locally: a uniquely named temporary file beside the target, then
+    ``os.replace``. Object stores (gs://, s3://) commit an object only when it
+    is closed, which is already atomic.
+    """
+    if is_local(path):
+        tmp = f"{path}.{uuid.uuid4().hex}.tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+        return
+    from apache_beam.io.filesystems import FileSystems
+
+    with FileSystems.create(path) as handle:
+        handle.write(data)
+
+
+def read_bytes(path: str) -> bytes:
+    """The bytes of a local file or of any Beam filesystem object."""
+    if is_local(path):
+        with open(path, "rb") as handle:
+            return handle.read()
+    from apache_beam.io.filesystems import CompressionTypes, FileSystems
+
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        return handle.read()
+
+
+class _Target:
+    """A file being written under a temporary name, renamed into place by :meth:`commit`."""
+
+    def __init__(self, directory: str, name: str) -> None:
+        self.directory = directory
+        self.name = name
+        self.tmp = join(directory, f".{name}.{uuid.uuid4().hex}.tmp")
+        if is_local(directory):
+            self.handle: IO[bytes] = open(self.tmp, "wb")  # noqa: SIM115 (closed in commit/abort)
+        else:
+            from apache_beam.io.filesystems import CompressionTypes, FileSystems
+
+            self.handle = FileSystems.create(self.tmp, compression_type=CompressionTypes.UNCOMPRESSED)
+
+    def commit(self, name: str | None = None) -> str:
+        self.handle.close()
+        final = join(self.directory, name or self.name)
+        if is_local(self.directory):
+            os.replace(self.tmp, final)
+        else:
+            from apache_beam.io.filesystems import FileSystems
+
+            FileSystems.rename([self.tmp], [final])
+        return final
+
+    def abort(self) -> None:
+        self.handle.close()
+        try:
+            if is_local(self.directory):
+                os.remove(self.tmp)
+            else:
+                from apache_beam.io.filesystems import FileSystems
+
+                FileSystems.delete([self.tmp])
+        except OSError:
+            pass
+
+
+class _Shards:
+    """JSON Lines written in shards of at most ``per_shard`` lines, named ``prefix-00000-of-0000N.jsonl``."""
+
+    def __init__(self, directory: str, prefix: str, per_shard: int) -> None:
+        self.directory, self.prefix, self.per_shard = directory, prefix, per_shard
+        self.done: list[_Target] = []
+        self.current: _Target | None = None
+        self.lines = 0
+
+    def write(self, line: bytes) -> None:
+        if self.current is None or self.lines >= self.per_shard:
+            if self.current is not None:
+                self.done.append(self.current)
+            self.current = _Target(self.directory, f"{self.prefix}-{len(self.done):05d}.jsonl")
+            self.lines = 0
+        self.current.handle.write(line + b"\n")
+        self.lines += 1
+
+    def commit(self) -> list[str]:
+        if self.current is None:  # an empty output is still one (empty) shard: globs find it
+            self.current = _Target(self.directory, f"{self.prefix}-00000.jsonl")
+        targets = [*self.done, self.current]
+        total = len(targets)
+        return [t.commit(f"{self.prefix}-{i:05d}-of-{total:05d}.jsonl") for i, t in enumerate(targets)]
+
+    def abort(self) -> None:
+        for target in [*self.done, *([self.current] if self.current else [])]:
+            target.abort()
+
+
+def clear_outputs(directory: str) -> None:
+    """Delete the outputs of an earlier run in ``directory`` (only files this module names)."""
+    from apache_beam.io.filesystems import FileSystems
+
+    patterns = [join(directory, f"{RECORDS}-*.jsonl"), join(directory, f"{DEAD_LETTERS}-*.jsonl"),
+                join(directory, TABLE_PARQUET), join(directory, TABLE_CSV), join(directory, SUMMARY)]
+    stale = [m.path for result in FileSystems.match(patterns) for m in result.metadata_list]
+    if stale:
+        FileSystems.delete(stale)
+
+
+class OutputWriter:
+    """Writes outcomes to the final outputs and counts them for the summary.
+
+    ``add`` takes :class:`StagedOutcome` objects in the order they should
+    appear; ``close`` commits every file (JSON Lines shards, Parquet, CSV) and
+    returns the counting part of the summary. Use as a context manager: an
+    exception aborts and removes the partial files.
+    """
+
+    def __init__(self, directory: str, *, labels: str = "key", shard_lines: int = SHARD_LINES) -> None:
+        import pyarrow.parquet as pq
+
+        self.directory = directory
+        if is_local(directory):
+            os.makedirs(directory, exist_ok=True)
+        self.records = _Shards(directory, RECORDS, shard_lines)
+        self.dead_letters = _Shards(directory, DEAD_LETTERS, shard_lines)
+        self.schema = arrow_schema()
+        self._parquet_target = _Target(directory, TABLE_PARQUET)
+        self._parquet = pq.ParquetWriter(self._parquet_target.handle, self.schema, compression="zstd")
+        self._csv_target = _Target(directory, TABLE_CSV)
+        self._csv_text = io.TextIOWrapper(self._csv_target.handle, encoding="utf-8-sig", newline="")
+        self._csv = csv.writer(self._csv_text)
+        self._csv.writerow(header(labels))
+        self._batch: list[list[Any]] = []
+        self.formats: Counter[str] = Counter()
+        self.stages: Counter[str] = Counter()
+        self.error_types: Counter[str] = Counter()
+        self.failed_checks: Counter[str] = Counter()
+        self.workers: Counter[str] = Counter()
+        self.n_records = self.n_dead_letters = self.records_failing_checks = 0
+
+    def add(self, staged: StagedOutcome) -> None:
+        """Write one outcome."""
+        self.workers[staged.worker or "?"] += 1
+        if staged.kind == DEAD_LETTER:
+            self.dead_letters.write(staged.body)
+            self.n_dead_letters += 1
+            self.stages[staged.stage or "?"] += 1
+            self.error_types[staged.error_type or "?"] += 1
+            return
+        self.records.write(staged.body)
+        self.n_records += 1
+        self.formats[staged.format or "?"] += 1
+        self.failed_checks.update(staged.failed_checks)
+        self.records_failing_checks += bool(staged.failed_checks)
+        row = staged.row if staged.row is not None else flat_row(orjson.loads(staged.body))
+        self._csv.writerow([_csv_cell(v) for v in row])
+        self._batch.append(row)
+        if len(self._batch) >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        import pyarrow as pa
+
+        columns = list(zip(*self._batch, strict=True))
+        arrays = []
+        for column, arrow_field, values in zip(COLUMNS, self.schema, columns, strict=True):
+            if column.type == "date":
+                values = tuple(None if v is None else dt.date.fromisoformat(v) for v in values)
+            elif column.type == "number":
+                values = tuple(None if v is None else float(v) for v in values)
+            arrays.append(pa.array(values, type=arrow_field.type))
+        self._parquet.write_batch(pa.record_batch(arrays, schema=self.schema))
+        self._batch.clear()
+
+    def close(self) -> dict[str, Any]:
+        """Commit every output file; the counts and file names for the summary."""
+        self._flush()
+        self._parquet.close()
+        self._csv_text.flush()
+        self._csv_text.detach()
+        files = {
+            "records": self.records.commit(),
+            "dead_letters": self.dead_letters.commit(),
+            "parquet": self._parquet_target.commit(),
+            "csv": self._csv_target.commit(),
+        }
+        return {
+            "records": self.n_records,
+            "dead_letters": self.n_dead_letters,
+            "formats": dict(sorted(self.formats.items())),
+            "dead_letter_stages": dict(sorted(self.stages.items())),
+            "dead_letter_types": dict(sorted(self.error_types.items())),
+            "checks_failed": dict(sorted(self.failed_checks.items())),
+            "records_failing_checks": self.records_failing_checks,
+            "workers": dict(sorted(self.workers.items())),
+            "files": {k: [os.path.basename(p) for p in v] if isinstance(v, list) else os.path.basename(v)
+                      for k, v in files.items()},
+        }
+
+    def abort(self) -> None:
+        """Remove every partial file."""
+        for closer in (self._parquet.close, self._csv_text.flush):
+            with contextlib.suppress(Exception):  # already broken: we are cleaning up
+                closer()
+        self.records.abort()
+        self.dead_letters.abort()
+        self._parquet_target.abort()
+        self._csv_target.abort()
+
+    def __enter__(self) -> OutputWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
+def write_summary(directory: str, summary: dict[str, Any]) -> str:
+    """Write ``summary.json`` (indented, UTF-8) and return its path."""
+    path = join(directory, SUMMARY)
+    write_atomic(path, orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
+    return path
+
+
+# --------------------------------------------------------------------------
+# Reading outputs back (tests, downstream scripts)
+# --------------------------------------------------------------------------
+
+
+def iter_jsonl(paths: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Every JSON object in the given JSON Lines files, in order."""
+    for path in paths:
+        for line in read_bytes(path).splitlines():
+            if line.strip():
+                yield orjson.loads(line)
+
+
+def output_files(directory: str, prefix: str) -> list[str]:
+    """The shards of one output (``records`` or ``dead-letters``) in ``directory``, sorted."""
+    from apache_beam.io.filesystems import FileSystems
+
+    (result,) = FileSystems.match([join(directory, f"{prefix}-*-of-*.jsonl")])
+    return sorted(m.path for m in result.metadata_list)

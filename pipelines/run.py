@@ -1,0 +1,396 @@
+"""Build and run the pipeline, then merge its staged outcomes into the final outputs.
+
+:func:`run` is the library form of ``nianbao run``: it takes the same argument
+list (``--input``, ``--output``, ``--labels``, ``--plugins`` and any Beam
+option), and returns the summary it also writes to ``summary.json``.
+
+The launcher does three things besides running the pipeline:
+
+1. It expands the inputs (folders, globs, ``@list`` files) into the exact list
+   of files, so "documents in" is known before anything runs, progress has a
+   total, and runners that split ``Create`` (Dask) spread the files.
+2. It picks the runner. The default is Beam's FnApiRunner on every core
+   (``multi_processing``): in Beam 2.77, the ``DirectRunner`` name first tries
+   to download and start Prism, a network call nianbao must not make by
+   default, so ``DirectRunner`` (or no ``--runner``) means the FnApiRunner here.
+3. After the pipeline, it merges the staged outcome files in input order
+   (:class:`~nianbao.pipelines.outputs.OutputWriter`) and proves conservation:
+   every input has exactly one outcome, or the summary lists it as missing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, WorkerOptions
+from apache_beam.runners.runner import PipelineState
+
+from nianbao.errors import NianbaoError
+
+from .options import NianbaoOptions, resolve_plugins
+from .outputs import (
+    SUMMARY,
+    OutputWriter,
+    clear_outputs,
+    decode_staged,
+    is_local,
+    join,
+    read_bytes,
+    staged_name,
+    write_summary,
+)
+from .transforms import NAMESPACE, build, escape_pattern
+
+_LOG = logging.getLogger(__name__)
+
+#: The Prism-free local runner behind nianbao's default (and behind ``--runner DirectRunner``).
+LOCAL_RUNNER = "apache_beam.runners.portability.fn_api_runner.FnApiRunner"
+DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
+_DIRECT_NAMES = {"direct", "directrunner", "switchingdirectrunner"}
+_RUNNER_ALIASES = {"dask": DASK_RUNNER, "daskrunner": DASK_RUNNER}
+_GLOB_CHARS = frozenset("*?[")
+#: ``progress(done, total)``: called from a background thread while the pipeline runs.
+ProgressFn = Callable[[int, int], None]
+
+
+class RunError(NianbaoError):
+    """``nianbao run`` cannot start or finish: bad inputs, options or runner."""
+
+    stage = "run"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------
+
+
+def _under(path: str, directory: str | None) -> bool:
+    if not directory:
+        return False
+    directory = directory.rstrip("/\\") + os.sep if is_local(directory) else directory.rstrip("/") + "/"
+    return path.startswith(directory)
+
+
+def _expand_one(spec: str) -> list[str]:
+    if is_local(spec) and not _GLOB_CHARS & set(spec):
+        path = os.path.abspath(spec)
+        if os.path.isdir(path):
+            found = [os.path.join(root, name) for root, _dirs, names in os.walk(path) for name in names]
+            if not found:
+                raise RunError(f"the folder {spec} holds no files")
+            return found
+        if os.path.isfile(path):
+            return [path]
+        raise RunError(f"no such file or folder: {spec}")
+    pattern = spec
+    if is_local(spec):
+        pattern = os.path.abspath(spec)
+    elif spec.endswith("/"):
+        pattern = spec + "**"  # a remote "folder": everything under the prefix
+    try:
+        (result,) = FileSystems.match([pattern])
+    except Exception as exc:  # BeamIOError and friends: say which input
+        raise RunError(f"cannot list {spec}: {exc}") from exc
+    found = [m.path for m in result.metadata_list if not m.path.endswith(("/", "\\"))]
+    if not found:
+        raise RunError(f"no files match {spec}")
+    return found
+
+
+def expand_inputs(inputs: Iterable[str], *, exclude: str | None = None) -> list[str]:
+    """Folders (recursive), globs and ``@list`` files → the sorted, unique list of input files.
+
+    Local paths are made absolute (workers may run elsewhere). A list file
+    holds one folder, glob or file per line; blank lines and ``#`` comments
+    are skipped. Files under ``exclude`` (the output directory) are left out,
+    so a run into a folder inside its input does not read its own outputs.
+    """
+    found: set[str] = set()
+    for spec in inputs:
+        if spec.startswith("@"):
+            listed = read_bytes(spec[1:]).decode("utf-8-sig").splitlines()
+            base = os.path.dirname(os.path.abspath(spec[1:])) if is_local(spec[1:]) else ""
+            for line in listed:
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    if is_local(line) and base and not os.path.isabs(line):
+                        line = os.path.join(base, line)
+                    found.update(_expand_one(line))
+        else:
+            found.update(_expand_one(spec))
+    if exclude is not None and is_local(exclude):
+        exclude = os.path.abspath(exclude)
+    paths = sorted(p for p in found if not _under(p, exclude))
+    if not paths:
+        raise RunError("no input files (every match was inside the output directory)")
+    return paths
+
+
+# --------------------------------------------------------------------------
+# Runner
+# --------------------------------------------------------------------------
+
+
+def _has_flag(argv: Sequence[str], name: str) -> bool:
+    return any(arg == name or arg.startswith(name + "=") for arg in argv)
+
+
+def runner_path(name: str | None) -> str:
+    """The runner a ``--runner`` value means to nianbao: direct names map to :data:`LOCAL_RUNNER`."""
+    if not name or name.lower() in _DIRECT_NAMES:
+        return LOCAL_RUNNER
+    return _RUNNER_ALIASES.get(name.lower(), name)
+
+
+def import_runner_options(name: str | None) -> None:
+    """Import the module of a runner so that its own options (``--dask_client_address`` …) register.
+
+    The Dask runner is an optional extra: a missing ``dask``/``distributed``
+    becomes a :class:`RunError` with the install hint.
+    """
+    path = runner_path(name)
+    if "." not in path:
+        from apache_beam.runners.runner import create_runner
+
+        try:
+            create_runner(path)
+        except ValueError as exc:
+            raise RunError(f"unknown runner {name!r}: {exc}") from exc
+        return
+    module = path.rsplit(".", 1)[0]
+    try:
+        importlib.import_module(module)
+        if path == DASK_RUNNER:
+            importlib.import_module("dask.distributed")
+    except ImportError as exc:
+        hint = " Install it with: pip install 'nianbao[dask]'" if "dask" in path.lower() else ""
+        raise RunError(f"runner {name!r} is not available: {exc}.{hint}") from exc
+
+
+def choose_runner(options: PipelineOptions, argv: Sequence[str]) -> tuple[Any, str]:
+    """The runner object (or name) to run with and its display name; fills in the local defaults.
+
+    No ``--runner`` (or ``DirectRunner``) is the FnApiRunner, never Prism.
+    Unless the user set them, ``direct_num_workers`` is 0 (every core) and
+    ``direct_running_mode`` is ``multi_processing`` when there are several cores.
+    """
+    requested = options.view_as(StandardOptions).runner
+    path = runner_path(requested)
+    import_runner_options(requested)
+    if path != LOCAL_RUNNER:
+        return path, path.rsplit(".", 1)[-1]
+    direct = options.view_as(DirectOptions)
+    cores = os.cpu_count() or 1
+    if not _has_flag(argv, "--direct_num_workers"):
+        direct.direct_num_workers = cores
+    if not _has_flag(argv, "--direct_running_mode") and direct.direct_num_workers != 1:
+        direct.direct_running_mode = "multi_processing"
+    if not _has_flag(argv, "--default_sdk_harness_log_level"):  # local workers: no INFO per gRPC channel
+        options.view_as(WorkerOptions).default_sdk_harness_log_level = "ERROR"
+    workers = direct.direct_num_workers or cores
+    return local_runner(options), (f"FnApiRunner ({workers} worker{'s' * (workers != 1)}, "
+                                   f"{direct.direct_running_mode})")
+
+
+def local_runner(options: PipelineOptions) -> Any:
+    """The FnApiRunner as Beam's ``DirectRunner`` builds it (options provisioned to workers), minus Prism."""
+    from apache_beam.portability.api import beam_provision_api_pb2
+    from apache_beam.runners.portability.fn_api_runner import fn_runner
+    from apache_beam.runners.portability.portable_runner import JobServiceHandle
+
+    own = set(vars(NianbaoOptions([])._visible_options))  # worker processes have no parser for these
+    values = {k: v for k, v in options.get_all_options().items() if k not in own}
+    encoded = JobServiceHandle.encode_pipeline_options(values)
+    info = fn_runner.ExtendedProvisionInfo(beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded))
+    return fn_runner.FnApiRunner(provision_info=info)
+
+
+# --------------------------------------------------------------------------
+# Progress, metrics
+# --------------------------------------------------------------------------
+
+
+class _Progress(threading.Thread):
+    """Counts staged outcome files while the pipeline runs and reports ``(done, total)``."""
+
+    def __init__(self, staging: str, total: int, callback: ProgressFn, interval: float = 0.5) -> None:
+        super().__init__(name="nianbao-progress", daemon=True)
+        self.staging, self.total, self.callback, self.interval = staging, total, callback, interval
+        self.stopped = threading.Event()
+
+    def count(self) -> int:
+        try:
+            with os.scandir(self.staging) as entries:
+                return sum(1 for e in entries if e.name.endswith(".json"))
+        except OSError:
+            return 0
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            self.callback(min(self.count(), self.total), self.total)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()
+        self.callback(min(self.count(), self.total), self.total)
+
+
+def beam_metrics(result: Any) -> dict[str, int] | None:
+    """nianbao's Beam counters (summed over steps), or ``None`` where the runner has none (Dask)."""
+    try:
+        from apache_beam.metrics.metric import MetricsFilter
+
+        counters = result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))["counters"]
+    except Exception:  # NotImplementedError on Dask; anything else is not worth failing a finished run
+        return None
+    totals: dict[str, int] = {}
+    for counter in counters:
+        value = counter.committed if counter.committed is not None else counter.attempted
+        totals[counter.key.metric.name] = totals.get(counter.key.metric.name, 0) + (value or 0)
+    return dict(sorted(totals.items()))
+
+
+# --------------------------------------------------------------------------
+# Merge
+# --------------------------------------------------------------------------
+
+
+def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key") -> dict[str, Any]:
+    """Merge the staged outcome of every input, in input order, into the final outputs.
+
+    Each input has exactly one staged file (its name comes from the input's
+    URI), so duplicates cannot arise; an input without one is ``missing``.
+    Returns the counting part of the summary.
+    """
+    clear_outputs(output)
+    names = [join(staging, staged_name(path)) for path in paths]
+    missing: list[str] = []
+
+    def load(name: str) -> bytes | None:
+        try:
+            return read_bytes(name)
+        except (OSError, FileNotFoundError):
+            return None
+        except Exception as exc:  # remote filesystems raise their own errors for a missing object
+            if "not found" in str(exc).lower() or "no such" in str(exc).lower():
+                return None
+            raise
+
+    with OutputWriter(output, labels=labels) as writer:
+        if is_local(staging):
+            contents: Iterable[bytes | None] = map(load, names)
+        else:  # object stores: many small reads, overlap them
+            pool = ThreadPoolExecutor(max_workers=32)
+            contents = pool.map(load, names)
+        for path, data in zip(paths, contents, strict=True):
+            if data is None:
+                missing.append(path)
+                continue
+            staged = decode_staged(data)
+            if staged.uri != path:
+                raise RunError(f"staged outcome {staged_name(path)} is for {staged.uri}, not {path}")
+            writer.add(staged)
+        counts = writer.close()
+    counts["missing"] = len(missing)
+    counts["missing_uris"] = missing[:100]
+    return counts
+
+
+def _remove(directory: str) -> None:
+    try:
+        if is_local(directory):
+            shutil.rmtree(directory, ignore_errors=True)
+        else:
+            FileSystems.delete([directory.rstrip("/") + "/"])
+    except Exception as exc:  # leftover staging is untidy, not an error
+        _LOG.warning("could not remove the staging directory %s: %s", directory, exc)
+
+
+# --------------------------------------------------------------------------
+# Run
+# --------------------------------------------------------------------------
+
+
+def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str, Any]:
+    """Run ``nianbao run`` from an argument list; return the summary (also written to summary.json).
+
+    ``argv`` holds ``--input`` (repeatable), ``--output``, optionally
+    ``--table_labels`` and ``--plugins``, and any Beam pipeline option. ``progress``
+    is called with ``(done, total)`` about twice a second while a pipeline
+    with a local output directory runs.
+    """
+    started = time.perf_counter()
+    argv = list(argv)
+    options = PipelineOptions(argv)
+    ours = options.view_as(NianbaoOptions)
+    if not ours.input:
+        raise RunError("no inputs: give a folder, a glob or @list-file (--input)")
+    if not ours.output:
+        raise RunError("no output directory (--output)")
+    output = os.path.abspath(ours.output) if is_local(ours.output) else ours.output
+    paths = expand_inputs(ours.input, exclude=output)
+    plugins = resolve_plugins(ours.plugins)
+    ours.plugins = ",".join(plugins) or "none"  # the resolved selection travels with the job
+    runner, runner_name = choose_runner(options, argv)
+
+    staging = join(output, f".staging-{uuid.uuid4().hex[:12]}")
+    if is_local(output):
+        os.makedirs(staging, exist_ok=True)
+    pipeline = beam.Pipeline(runner=runner, options=options)
+    build(pipeline, [escape_pattern(p) for p in paths], staging, plugins)
+
+    monitor = _Progress(staging, len(paths), progress) if progress and is_local(staging) else None
+    try:
+        if monitor:
+            monitor.start()
+        try:
+            result = pipeline.run()
+            try:
+                state = result.wait_until_finish()
+            finally:
+                client = getattr(result, "client", None)  # the Dask runner's distributed.Client
+                if client is not None:
+                    client.close()
+        finally:
+            if monitor:
+                monitor.stop()
+        if state != PipelineState.DONE:
+            raise RunError(f"the pipeline ended in state {state}")
+        pipeline_done = time.perf_counter()
+        counts = merge(paths, staging, output, labels=ours.table_labels)
+    finally:
+        _remove(staging)
+    finished = time.perf_counter()
+    wall = finished - started
+    summary: dict[str, Any] = {
+        "documents_in": len(paths),
+        "records": counts.pop("records"),
+        "dead_letters": counts.pop("dead_letters"),
+        "missing": counts.pop("missing"),
+        **counts,
+        "runner": runner_name,
+        "plugins": list(plugins),
+        "output": output,
+        "wall_time_s": round(wall, 3),
+        "pipeline_time_s": round(pipeline_done - started, 3),
+        "merge_time_s": round(finished - pipeline_done, 3),
+        "documents_per_s": round(len(paths) / wall, 2) if wall else None,
+        "metrics": beam_metrics(result),
+    }
+    summary["files"]["summary"] = SUMMARY
+    write_summary(output, summary)
+    return summary

@@ -1,0 +1,229 @@
+"""The pipeline's composite transforms: match and read, parse, write outcomes.
+
+One linear chain, one sink::
+
+    Create(patterns) → MatchAll → ReadMatches → Reshuffle     MatchAndRead
+      → ParDo(ParseFn)                                        Parse
+      → ParDo(StageOutcomeFn)                                 WriteOutcomes
+
+The chain has no branches and its only sink is idempotent, because some
+runners (Beam 2.77's Dask runner) compute only the last sink of a graph, do not
+split tagged outputs and may process an element twice. So :class:`ParseFn`
+emits records and dead letters on its one output, tagged by kind, and
+:class:`StageOutcomeFn` writes each document's outcome atomically under a name
+derived from its URI: a re-execution overwrites, never duplicates. The launcher
+merges the staged files (:mod:`nianbao.pipelines.run`).
+
+DoFns live here, in the installed package, so every worker imports them by name.
+Parsing goes through :func:`nianbao.parse.process_bytes`, the entry point the
+CLI uses; this module imports no reader or extractor.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.io import fileio
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from nianbao.errors import PluginError, ReadError
+from nianbao.host import PluginHost, build_host
+from nianbao.parse import process_bytes
+from nianbao.record import dead_letter, source_of
+
+from .outputs import DEAD_LETTER, RECORD, join, stage_dead_letter, stage_record, staged_name, write_atomic
+
+_LOG = logging.getLogger(__name__)
+NAMESPACE = "nianbao"
+
+#: One element between Parse and WriteOutcomes: ``(kind, record or dead letter)``.
+Parsed = tuple[str, dict[str, Any]]
+
+
+def escape_pattern(path: str) -> str:
+    """A literal path as a Beam match pattern: ``*``, ``?`` and ``[`` become one-character classes."""
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in path)
+
+
+class MatchAndRead(beam.PTransform):
+    """Patterns (globs or literal paths) → one ``ReadableFile`` per matching file, spread over workers.
+
+    ``fileio.MatchAll`` expands every pattern and ``ReadMatches`` opens nothing
+    yet (bytes are read in :class:`ParseFn`), so the ``Reshuffle`` that breaks
+    fusion moves only file metadata.
+    """
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        super().__init__()
+        self.patterns = list(patterns)
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        return (
+            pbegin
+            | "Patterns" >> beam.Create(self.patterns, reshuffle=False)
+            | "Match" >> fileio.MatchAll(fileio.EmptyMatchTreatment.ALLOW)
+            | "Read" >> fileio.ReadMatches(compression=CompressionTypes.UNCOMPRESSED, skip_directories=True)
+            | "Spread" >> beam.Reshuffle()
+        )
+
+
+@lru_cache(maxsize=4)
+def worker_host(plugins: tuple[str, ...]) -> PluginHost:
+    """The plugin host of this worker process for a plugin selection, built once.
+
+    Some runners call ``DoFn.setup`` once per bundle (Dask: per partition), so
+    the host is cached per process here. Every named plugin must load: a
+    worker without it fails with an install hint instead of writing records
+    that differ from the launcher's.
+    """
+    host = build_host(entry_points=plugins)
+    loaded = {info.name for info in host.infos if info.error is None}
+    failed = {info.name: info.error for info in host.infos if info.error is not None}
+    missing = [name for name in plugins if name not in loaded]
+    if missing:
+        details = "; ".join(failed.get(name) or f"{name!r} is not installed" for name in missing)
+        raise PluginError(
+            f"worker {socket.gethostname()}:{os.getpid()} cannot load plugin(s) {', '.join(missing)}: {details}. "
+            "Install them on the workers (--requirements_file, --setup_file or --extra_package) "
+            "or leave them out with --plugins.")
+    return host
+
+
+def read_failure(uri: str, exc: OSError) -> dict[str, Any]:
+    """The dead letter of a file whose bytes cannot be read at all (``stage`` ``read``)."""
+    error = ReadError(f"cannot open the file: {exc.strerror or exc}", uri=uri)
+    source = {"uri": uri, "format": None, "reader": None, "sha256": None, "bytes": None}
+    return dead_letter(source, error.to_error())
+
+
+class ParseFn(beam.DoFn):
+    """``ReadableFile`` → ``(kind, record or dead letter)`` through :func:`~nianbao.parse.process_bytes`.
+
+    The plugin host is built in ``setup()`` (once per worker process, see
+    :func:`worker_host`) from the ``plugins`` selection that travelled with the
+    pipeline options. An unreadable document becomes a dead letter with its
+    stage; an exception that escapes the parse entry point (a bug in a reader)
+    is a backstop dead letter of stage ``read``, logged, never a lost document.
+    """
+
+    def __init__(self, plugins: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.plugins = tuple(plugins)
+        self.host: PluginHost | None = None
+        self.documents = Metrics.counter(NAMESPACE, "documents")
+        self.records = Metrics.counter(NAMESPACE, "records")
+        self.dead_letters = Metrics.counter(NAMESPACE, "dead_letters")
+        self.failed_checks = Metrics.counter(NAMESPACE, "failed_checks")
+        self.unexpected = Metrics.counter(NAMESPACE, "unexpected_errors")
+
+    def setup(self) -> None:
+        self.host = worker_host(self.plugins)
+
+    def process(self, readable: fileio.ReadableFile) -> Iterator[Parsed]:
+        uri = readable.metadata.path
+        self.documents.inc()
+        try:
+            with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+                data = handle.read()
+        except OSError as exc:
+            yield self._dead(read_failure(uri, exc))
+            return
+        try:
+            outcome = process_bytes(data, uri, host=self.host)
+        except Exception as exc:  # the backstop: process_bytes should never raise for bad input
+            _LOG.exception("unexpected error parsing %s", uri)
+            self.unexpected.inc()
+            error = {"stage": "read", "type": type(exc).__name__,
+                     "message": f"unexpected error while parsing: {exc}"}
+            yield self._dead(dead_letter(source_of(data, uri), error))
+            return
+        if outcome.record is None:
+            assert outcome.dead_letter is not None
+            yield self._dead(outcome.dead_letter)
+            return
+        record = outcome.record
+        self.records.inc()
+        Metrics.counter(NAMESPACE, f"format.{record['source']['format']}").inc()
+        failed = sum(1 for check in record["checks"] if not check["ok"])
+        if failed:
+            self.failed_checks.inc(failed)
+        yield RECORD, record
+
+    def _dead(self, letter: dict[str, Any]) -> Parsed:
+        self.dead_letters.inc()
+        Metrics.counter(NAMESPACE, f"dead_letters.{letter['error']['stage']}").inc()
+        return DEAD_LETTER, letter
+
+
+class Parse(beam.PTransform):
+    """``ReadableFile`` → ``(kind, record or dead letter)``: one output, exactly one element per document."""
+
+    def __init__(self, plugins: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.plugins = tuple(plugins)
+
+    def expand(self, files: beam.PCollection) -> beam.PCollection:
+        return files | "ParseFn" >> beam.ParDo(ParseFn(self.plugins))
+
+
+class StageOutcomeFn(beam.DoFn):
+    """Write each ``(kind, body)`` atomically to ``staging/<sha256 of uri>.json``; emits nothing.
+
+    The name depends only on the document's URI, so a retried bundle or an
+    element a runner processes twice overwrites the same file. The header line
+    names this worker (``host:pid``), which the summary counts per worker.
+    """
+
+    def __init__(self, staging: str) -> None:
+        super().__init__()
+        self.staging = staging
+        self.worker = ""
+        self.written = Metrics.counter(NAMESPACE, "staged")
+
+    def setup(self) -> None:
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        if "://" not in self.staging:
+            os.makedirs(self.staging, exist_ok=True)
+
+    def process(self, element: Parsed) -> Iterator[Any]:
+        kind, body = element
+        staged = stage_record(body, worker=self.worker) if kind == RECORD else stage_dead_letter(
+            body, worker=self.worker)
+        from .outputs import encode_staged
+
+        write_atomic(join(self.staging, staged_name(staged.uri)), encode_staged(staged))
+        self.written.inc()
+        return iter(())
+
+
+class WriteOutcomes(beam.PTransform):
+    """Stage every outcome under ``staging``; the launcher merges them into the final outputs."""
+
+    def __init__(self, staging: str) -> None:
+        super().__init__()
+        self.staging = staging
+
+    def expand(self, parsed: beam.PCollection) -> beam.PCollection:
+        return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging))
+
+
+def build(pipeline: beam.Pipeline, patterns: Sequence[str], staging: str, plugins: Sequence[str] = ()) -> None:
+    """Apply the whole chain to ``pipeline``: match and read, parse, write outcomes."""
+    (
+        pipeline
+        | "MatchAndRead" >> MatchAndRead(patterns)
+        | "Parse" >> Parse(plugins)
+        | "WriteOutcomes" >> WriteOutcomes(staging)
+    )
+
+
+__all__ = ["FileSystems", "MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build",
+           "escape_pattern", "worker_host"]
