@@ -1,0 +1,49 @@
+"""The ``nianbao synth`` and ``nianbao score`` commands: thin wrappers over :mod:`nianbao.synth`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .corpus import FORMATS, check_formats, generate
+from .score import CATEGORIES, score
+
+
+@click.command("synth")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write the reports and their .truth.json files into.")
+@click.option("-n", "count", default=100, show_default=True, type=click.IntRange(min=0),
+              help="Number of reports.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Corpus seed: same seed, same files.")
+@click.option("--formats", default=",".join(FORMATS), show_default=True,
+              help="Comma-separated formats, taking turns: text, tsv, html, docx.")
+def synth_command(out: Path, count: int, seed: int, formats: str) -> None:
+    """Generate N realistic reports with their ground truth (<name>.truth.json) into OUT."""
+    try:
+        chosen = check_formats(formats.split(","))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--formats") from exc
+    try:
+        paths = generate(out, count, seed, chosen)
+    except ImportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {len(paths)} reports and their truths to {out} (seed {seed}, formats {','.join(chosen)})")
+
+
+@click.command("score")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--min-accuracy", type=click.FloatRange(0, 1), default=None,
+              help="Exit 1 if any format scores below this (0-1) in any category: "
+                   + ", ".join(CATEGORIES) + ".")
+@click.option("--top", default=15, show_default=True, type=click.IntRange(min=0),
+              help="How many of the commonest mismatching fields to list.")
+def score_command(directory: Path, min_accuracy: float | None, top: int) -> None:
+    """Parse every report of a generated corpus in DIRECTORY and compare the records with the truths."""
+    report = score(directory)
+    if not report.documents:
+        raise click.ClickException(f"no *.truth.json files in {directory}: generate a corpus with `nianbao synth`")
+    click.echo(report.render(top))
+    if min_accuracy is not None and report.worst() < min_accuracy:
+        click.echo(f"\nFAIL: lowest accuracy {100 * report.worst():.2f}% is below {100 * min_accuracy:.2f}%", err=True)
+        raise SystemExit(1)

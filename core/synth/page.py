@@ -1,0 +1,115 @@
+"""A report as a sequence of printable blocks, shared by every renderer.
+
+The blocks are what any format prints, in reading order: title lines, a web
+page's publish line, section headings, prose paragraphs, the statistics
+tables (as :class:`~nianbao.synth.grid.Grid`), and the signature. Renderers
+decide only how each block looks in their format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from . import vocab
+from .grid import Grid, Style, applications_grid, proactive_grids, review_grid
+from .model import Spec
+
+TITLE, PUBLISH, HEADING, PARA, TABLE, SIGNER, DATE = "title", "publish", "heading", "para", "table", "signer", "date"
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One printable unit: ``kind`` plus its text, its lines (a title) or its grid (a table)."""
+
+    kind: str
+    text: str = ""
+    lines: tuple[str, ...] = ()
+    grid: Grid | None = None
+    section: str | None = None  # the section a heading opens, or a paragraph or table belongs to
+
+
+def runs(text: str, rng: random.Random, max_cuts: int) -> list[str]:
+    """``text`` cut at up to ``max_cuts`` arbitrary points, as Word's edit history splits runs."""
+    if len(text) < 2 or max_cuts < 1:
+        return [text]
+    cuts = sorted(rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(1, max_cuts))))
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+def cn_date(day: dt.date) -> str:
+    """A date in Chinese numerals: ``二〇二二年一月十三日``."""
+    year = "".join(_CN_DIGITS[int(d)] for d in str(day.year))
+    return f"{year}年{_cn_small(day.month)}月{_cn_small(day.day)}日"
+
+
+def _cn_small(n: int) -> str:
+    tens, units = divmod(n, 10)
+    if tens == 0:
+        return _CN_DIGITS[units]
+    return f"{'' if tens == 1 else _CN_DIGITS[tens]}十{_CN_DIGITS[units] if units else ''}"
+
+
+def date_text(day: dt.date, rng: random.Random) -> str:
+    """A signature date as printed: ``2022年1月13日``, zero-padded, or in Chinese numerals."""
+    roll = rng.random()
+    if roll < 0.8:
+        return f"{day.year}年{day.month}月{day.day}日"
+    if roll < 0.93:
+        return f"{day.year}年{day.month:02d}月{day.day:02d}日"
+    return cn_date(day)
+
+
+def publish_text(spec: Spec, rng: random.Random) -> str:
+    """A web page's publish line (``发布时间:2023-01-17 10:04``) in one of its common forms."""
+    assert spec.published is not None
+    at = spec.published
+    source = rng.choice([spec.agency, "", "本网"])
+    forms = (
+        f"发布时间：{at:%Y-%m-%d %H:%M}",
+        f"发布时间:{at:%Y-%m-%d %H:%M}      来源:{source}",
+        f"发布日期:{at:%Y-%m-%d} 来源:{source} 访问量:{rng.randint(1, 3000)}",
+        f"发布时间：{at:%Y年%m月%d日}　来源：{source}",
+        f"发布日期：{at:%Y-%m-%d}　浏览次数：{rng.randint(1, 3000)}",
+    )
+    return rng.choice(forms)
+
+
+def heading(section: str, number: int, rng: random.Random, *, arabic: bool) -> str:
+    """A section heading, numbered ``一、`` or (as some reports misprint it) ``2、``."""
+    prefix = f"{number}、 " if arabic and number > 1 and rng.random() < 0.5 else f"{vocab.cn(number)}、"
+    return prefix + vocab.HEADINGS[section]
+
+
+def blocks_of(spec: Spec, style: Style, rng: random.Random, *, one_table: bool, publish: bool,
+              intro: bool = False) -> list[Block]:
+    """The report's blocks in reading order."""
+    out = [Block(TITLE, lines=spec.title_lines)]
+    if publish and spec.published is not None:
+        out.append(Block(PUBLISH, publish_text(spec, rng)))
+    if intro:
+        out.append(Block(PARA, f"根据《中华人民共和国政府信息公开条例》规定，现公布{spec.agency}{spec.year}年"
+                               "政府信息公开工作情况。"))
+    arabic = rng.random() < 0.05
+    tables = {
+        "proactive": proactive_grids(spec, style, rng, one_table=one_table),
+        "applications": [applications_grid(spec, style, rng)],
+        "review_litigation": [review_grid(spec, style, rng)],
+    }
+    prose = {"overview": spec.overview, "problems": spec.problems, "other": spec.other}
+    for number, section in enumerate(vocab.HEADINGS, 1):
+        text = heading(section, number, rng, arabic=arabic)
+        if section == "other" and spec.other_aside:
+            out.append(Block(HEADING, f"{text}（无）", section=section))
+            continue
+        out.append(Block(HEADING, text, section=section))
+        out.extend(Block(TABLE, grid=g, section=section) for g in tables.get(section, ()))
+        out.extend(Block(PARA, p, section=section) for p in prose.get(section, ()))
+    if spec.signed is not None:
+        if spec.signer:
+            out.append(Block(SIGNER, spec.signer))
+        out.append(Block(DATE, date_text(spec.signed, rng)))
+    return out
