@@ -37,7 +37,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from nianbao.dates import find_date, is_date_line
 from nianbao.decode import decode_text
@@ -59,8 +58,8 @@ _OTHER_FORMATS = frozenset({".docx", ".doc", ".wps", ".pdf", ".xlsx", ".xls", ".
 SNIFF_BYTES = 1024
 DECLARATION_BYTES = 4096
 _SNIFF_ANYWHERE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.I)
-_SNIFF_START = re.compile(rb"\s*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(?:!doctype|html|head|body|meta|title|table|div|p)\b",
-                          re.I | re.S)
+_SNIFF_START = re.compile(
+    rb"\s*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(?:!doctype|html|head|body|meta|title|table|div|p)\b", re.I | re.S)
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_CHARSET = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -215,7 +214,8 @@ def expand_spans(rows: list[list[RawCell]]) -> tuple[tuple[Cell | None, ...], ..
         following: dict[int, int] = {}
         col = 0
         for text, rowspan, colspan in cells:
-            col = _covered(carry, following, slots, col)
+            if col in carry:
+                col = _covered(carry, following, slots, col)
             rowspan = min(rowspan or total - r, total - r)
             slots.append(Cell(text=text, row=r, col=col, rowspan=rowspan, colspan=colspan))
             slots.extend([None] * (colspan - 1))
@@ -286,41 +286,56 @@ class PageWalk:
         #: ``(index of the nearest block, date)`` of each labelled publish line.
         self.labelled: list[tuple[int, str]] = []
         self._label_pending = False
+        #: Elements with something special inside (see :func:`marked_elements`); the rest are read in one go.
+        self.marked: set[etree._Element] = set()
 
     # ---- the recursive part -------------------------------------------
 
     def walk(self, parent: etree._Element) -> None:
-        """Read the children of ``parent`` (inline elements here, the rest through ``HANDLERS``)."""
+        """Read the children of ``parent``: inline elements here, the rest through ``HANDLERS``.
+
+        An inline element that holds nothing special (no block, ``<br>``,
+        script, table, …) is read in one C call, not element by element.
+        """
         if self.depth > MAX_WALK_DEPTH:
-            self.buf.append(etree.tostring(parent, method="text", encoding=str, with_tail=False))
+            self.buf.append(_text_of(parent))
             return
         self.depth += 1
-        buf, handlers = self.buf, HANDLERS
+        buf, handlers, marked = self.buf, HANDLERS, self.marked
         for el in parent:
             handler = handlers.get(el.tag)
-            if handler is None:  # inline: span, font, a, o:p, unknown tags
+            if handler is not None:
+                handler(self, el)
+            elif not len(el):  # inline leaf: span, font, o:p, a
                 text = el.text
                 if text:
                     buf.append(text)
-                if len(el):
-                    self.walk(el)
+            elif el in marked:  # inline around something special
+                text = el.text
+                if text:
+                    buf.append(text)
+                self.walk(el)
             else:
-                handler(self, el)
+                buf.append(_text_of(el))
             tail = el.tail
             if tail:
                 buf.append(tail)
         self.depth -= 1
 
     def block(self, el: etree._Element) -> None:
-        """A block-level element: its own line(s), its id on the path while inside it."""
-        self.flush()
+        """A block-level element: its own line(s); its id on the path while its children are read."""
+        if self.buf:
+            self.flush()
+        if el not in self.marked:  # nothing special inside: all its text at once
+            self.buf.append(_text_of(el) if len(el) else el.text or "")
+            self.flush()
+            return
         self.path.append(self.next_id)
         self.next_id += 1
         text = el.text
         if text:
             self.buf.append(text)
-        if len(el):
-            self.walk(el)
+        self.walk(el)
         self.flush()
         self.path.pop()
 
@@ -333,10 +348,14 @@ class PageWalk:
 
     def flush(self) -> None:
         """End the current line: a paragraph, or a line of the cell being read."""
-        if not self.buf:
+        buf = self.buf
+        if not buf:
             return
-        text = clean_text("".join(self.buf))
-        self.buf.clear()
+        raw = buf[0] if len(buf) == 1 else "".join(buf)
+        buf.clear()
+        if raw.isspace():
+            return
+        text = clean_text(raw)
         if not text:
             return
         if self.cell is not None:
@@ -353,7 +372,7 @@ class PageWalk:
     def page_title(self, el: etree._Element) -> None:
         """``<title>``: the first one is kept (a saved page may embed another site's)."""
         if self.title is None:
-            self.title = clean_text(el.text_content())
+            self.title = clean_text(_text_of(el))
 
     def meta(self, el: etree._Element) -> None:
         """``<meta name="PubDate" content="2023-01-17 10:04">`` and its kin."""
@@ -364,7 +383,7 @@ class PageWalk:
     def publish_element(self, el: etree._Element) -> None:
         """``<publishtime>2024-01-17</publishtime>``: a CMS's publish date, read inline as well."""
         if self.tag_published is None:
-            self.tag_published = find_date(el.text_content())
+            self.tag_published = find_date(_text_of(el))
         text = el.text
         if text:
             self.buf.append(text)
@@ -388,6 +407,8 @@ class PageWalk:
 
     def _publish_cells(self, texts: list[str]) -> None:
         """A metadata table row: ``公开日期 | 2024-01-17``."""
+        if not _PUBLISH_LABEL.search("".join(texts)):
+            return
         for index, text in enumerate(texts):
             labelled, found = publish_date_after_label(text)
             if not found and labelled and index + 1 < len(texts):
@@ -406,7 +427,7 @@ class PageWalk:
     def pre(self, el: etree._Element) -> None:
         """Preformatted text: one paragraph a line."""
         self.flush()
-        for line in el.text_content().splitlines():
+        for line in _text_of(el).splitlines():
             self.buf.append(line)
             self.flush()
 
@@ -433,19 +454,28 @@ class PageWalk:
         self._place_table(el, rows)
 
     def _row(self, tr: etree._Element) -> list[RawCell]:
+        """A row's cells as ``(text, rowspan, colspan)``; raises :class:`_LayoutTable` for a layout cell."""
         cells: list[RawCell] = []
+        marked = self.marked
         for td in tr:
-            if td.tag in ("td", "th"):
-                cells.append((self._cell_text(td), span(td.get("rowspan"), MAX_ROWSPAN),
-                              max(span(td.get("colspan"), MAX_COLSPAN), 1)))
+            if td.tag not in CELL_TAGS:
+                continue
+            lines = plain_cell_lines(td, marked)
+            if lines is None:
+                lines = self._cell_lines(td)
+            elif len(lines) > MAX_CELL_LINES or sum(map(len, lines)) > MAX_CELL_CHARS:
+                raise _LayoutTable
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            cells.append(("\n".join(lines), 1 if rowspan is None else span(rowspan, MAX_ROWSPAN),
+                          1 if colspan is None else max(span(colspan, MAX_COLSPAN), 1)))
         return cells
 
-    def _cell_text(self, td: etree._Element) -> str:
-        """A data cell's text: its lines (inner paragraphs, ``<br>``) joined by ``\\n``."""
+    def _cell_lines(self, td: etree._Element) -> list[str]:
+        """The lines of a cell with markup inside (``<br>``, nested blocks): walked like a block."""
         self.cell, self.cell_chars = [], 0
         try:
             self.block(td)
-            return "\n".join(self.cell)
+            return self.cell
         finally:
             self.cell = None
 
@@ -460,6 +490,58 @@ class PageWalk:
             self._publish_cells([text for text, _, _ in row])
         self.placed.append(Placed(Table(rows=expand_spans(rows)), tuple(self.path)))
         self.path.pop()
+
+
+def _text_of(el: etree._Element) -> str:
+    """All the text inside ``el`` (not its tail), concatenated in C."""
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
+
+
+def plain_cell_lines(td: etree._Element, marked: set[etree._Element]) -> list[str] | None:
+    """The lines of a cell that is plain text or plain paragraphs (the Word export case), else ``None``.
+
+    A fast path: such a cell needs no walk, one C call per paragraph.
+    """
+    if td not in marked:
+        text = clean_text(_text_of(td))
+        return [text] if text else []
+    text = td.text
+    if text and not text.isspace():
+        return None
+    lines = []
+    for child in td:
+        if child.tag not in PLAIN_BLOCK_TAGS or child in marked:
+            return None
+        tail = child.tail
+        if tail and not tail.isspace():
+            return None
+        text = clean_text(_text_of(child) if len(child) else child.text or "")
+        if text:
+            lines.append(text)
+    return lines
+
+
+def marked_elements(root: etree._Element) -> set[etree._Element]:
+    """The elements that hold a block, ``<br>``, table, script or other handled element.
+
+    One C-level iteration over the handled elements; from each, its ancestors
+    are marked up to and including the nearest handled one (which has its own
+    chain). Any element left unmarked holds inline text only.
+    """
+    marked: set[etree._Element] = set()
+    for special in root.iter(*HANDLED_TAGS):
+        parent = special.getparent()
+        while parent is not None and parent not in marked:
+            marked.add(parent)
+            if parent.tag in HANDLERS:
+                break
+            parent = parent.getparent()
+    return marked
+
+
+CELL_TAGS = frozenset({"td", "th"})
+#: Blocks that may hold a cell's paragraphs (Word wraps each in ``<p>``).
+PLAIN_BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "center", "blockquote"})
 
 
 def rows_of(table: etree._Element) -> Iterator[etree._Element]:
@@ -498,6 +580,7 @@ HANDLERS: dict[object, Callable[[PageWalk, etree._Element], None]] = {
     "form": PageWalk.form,
     "pre": PageWalk.pre,
 }
+HANDLED_TAGS = tuple(tag for tag in HANDLERS if isinstance(tag, str))
 
 
 # --------------------------------------------------------------------------
@@ -531,26 +614,37 @@ def article_of(placed: list[Placed]) -> tuple[int, int, tuple[int, ...]] | None:
 
 def _common(a: tuple[int, ...], b: tuple[int, ...]) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1
     return n
 
 
-def title_above(placed: list[Placed], first: int, path: tuple[int, ...]) -> str | None:
-    """A title line before the article, at most ``TITLE_MAX_HOPS`` levels above it; the nearest wins."""
-    best: tuple[int, int] | None = None
+def title_above(placed: list[Placed], first: int, path: tuple[int, ...], page: str | None) -> str | None:
+    """The report title for an article that does not print one.
+
+    Title lines before the article and at most ``TITLE_MAX_HOPS`` levels above
+    it are candidates, the nearest first; one that ``<title>`` repeats wins (a
+    sidebar listing other years' reports does not), then ``<title>`` itself if
+    it reads as a report title, then the nearest candidate, then ``<title>`` as
+    it is (``page`` is ``<title>`` without its site name).
+    """
+    candidates: list[tuple[int, int, str]] = []
     for index in range(first):
         item = placed[index]
-        if item.title:
-            key = (_common(item.path, path), index)
-            if len(path) - key[0] <= TITLE_MAX_HOPS and (best is None or key > best):
-                best = key
-    if best is None:
-        return None
-    block = placed[best[1]].block
-    return block.text if isinstance(block, Paragraph) else None
+        if item.title and isinstance(item.block, Paragraph):
+            common = _common(item.path, path)
+            if len(path) - common <= TITLE_MAX_HOPS:
+                candidates.append((common, index, item.block.text))
+    texts = [text for _, _, text in sorted(candidates, reverse=True)]
+    if page:
+        for text in texts:
+            if text in page or page in text:
+                return text
+        if is_title_line(page):
+            return page
+    return texts[0] if texts else page or None
 
 
 def signature_after(placed: list[Placed], last: int, path: tuple[int, ...]) -> int:
@@ -580,8 +674,8 @@ class HtmlReader(Reader):
     mimetypes = HTML_MIMETYPES
 
     def __init__(self) -> None:
-        self._parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                                            huge_tree=False, recover=True)
+        self._parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                                        huge_tree=False, recover=True)
 
     def accepts(self, head: bytes, source: SourceInfo) -> bool:
         if source.extension in self.extensions or source.mimetype in self.mimetypes:
@@ -594,6 +688,7 @@ class HtmlReader(Reader):
         decoded = decode_text(data, source.charset or declared_charset(data))
         root = self._parse(decoded.text, source)
         page = PageWalk()
+        page.marked = marked_elements(root)
         page.path.append(page.next_id)
         page.next_id += 1
         page.walk(root)
@@ -607,9 +702,12 @@ class HtmlReader(Reader):
 
     def _parse(self, text: str, source: SourceInfo) -> etree._Element:
         """The decoded page as an lxml tree: XML declaration, DOCTYPE subset and control characters removed."""
-        text = _CONTROL.sub("", _strip_doctype_subset(_XML_DECLARATION.sub("", text, count=1)))
+        text = _strip_doctype_subset(_XML_DECLARATION.sub("", text, count=1))
         try:
-            root = etree.fromstring(text, self._parser)
+            try:
+                root = etree.fromstring(text, self._parser)
+            except ValueError:  # control characters lxml refuses in a str: drop them and try once more
+                root = etree.fromstring(_CONTROL.sub("", text), self._parser)
         except (etree.XMLSyntaxError, etree.ParserError, ValueError) as exc:
             raise MarkupError(f"lxml cannot parse the page as HTML ({type(exc).__name__}: {exc}); "
                               "check that the file is a web page and not truncated", uri=source.uri) from exc
@@ -634,7 +732,7 @@ class HtmlReader(Reader):
         blocks = [item.block for item in body]
         first_cue = next((i for i, item in enumerate(body) if item.cue is not None), len(body))
         if not any(item.title for item in body[:first_cue]):
-            title = title_above(placed, first, path) or (page_title(page.title) if page.title else None)
+            title = title_above(placed, first, path, page_title(page.title) if page.title else None)
             if title:
                 blocks.insert(0, Paragraph(text=title))
         return blocks, first
