@@ -57,7 +57,8 @@ _LOG = logging.getLogger(__name__)
 #: The Prism-free local runner behind nianbao's default (and behind ``--runner DirectRunner``).
 LOCAL_RUNNER = "apache_beam.runners.portability.fn_api_runner.FnApiRunner"
 DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
-_DIRECT_NAMES = {"direct", "directrunner", "switchingdirectrunner"}
+_DIRECT_NAMES = {"direct", "directrunner", "switchingdirectrunner", "fnapirunner", LOCAL_RUNNER.lower(),
+                 "apache_beam.runners.direct.direct_runner.directrunner"}
 _RUNNER_ALIASES = {"dask": DASK_RUNNER, "daskrunner": DASK_RUNNER}
 _GLOB_CHARS = frozenset("*?[")
 #: ``progress(done, total)``: called from a background thread while the pipeline runs.
@@ -150,7 +151,10 @@ def _has_flag(argv: Sequence[str], name: str) -> bool:
 
 
 def runner_path(name: str | None) -> str:
-    """The runner a ``--runner`` value means to nianbao: direct names map to :data:`LOCAL_RUNNER`."""
+    """The runner a ``--runner`` value means to nianbao: direct names map to :data:`LOCAL_RUNNER`.
+
+    ``BundleBasedDirectRunner`` and ``PrismRunner`` stay available by name.
+    """
     if not name or name.lower() in _DIRECT_NAMES:
         return LOCAL_RUNNER
     return _RUNNER_ALIASES.get(name.lower(), name)

@@ -1,0 +1,537 @@
+"""``nianbao run``: the Beam pipeline, its outputs and its command line.
+
+The end-to-end run goes over a few hundred reports in every format plus
+corrupt files, on the local runner with two worker processes, and checks
+conservation (records + dead letters = inputs, nothing twice), that every
+record and dead letter is exactly what the CLI's parse path gives for the same
+file, and that the Parquet and CSV tables hold the JSON Lines' numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import shutil
+import sys
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import apache_beam as beam
+import orjson
+import pyarrow.parquet as pq
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+from click.testing import CliRunner
+
+from nianbao.host import build_host
+from nianbao.parse import process_bytes
+from nianbao.pipelines import outputs
+from nianbao.pipelines import run as run_module
+from nianbao.pipelines.cli import run_command, split_args
+from nianbao.pipelines.options import resolve_plugins
+from nianbao.pipelines.outputs import COLUMNS, DEAD_LETTER, RECORD, iter_jsonl, output_files
+from nianbao.pipelines.run import LOCAL_RUNNER, RunError, expand_inputs, run, runner_path
+from nianbao.pipelines.transforms import MatchAndRead, Parse, WriteOutcomes, escape_pattern
+from nianbao.template import numeric_fields
+
+from .conftest import SAMPLES, SEEDS, SHARED
+
+REAL = SHARED / "corpus" / "real"
+TEMPLATE_DOCX = SHARED / "corpus" / "peer" / "govnianbao" / "政务公开年报模版.docx"
+LOCAL = "--runner=FnApiRunner"  # tests never let Beam's DirectRunner try Prism
+
+# --------------------------------------------------------------------------
+# A corpus: the seed reports in every format, copied with small edits, plus corrupt files
+# --------------------------------------------------------------------------
+
+
+def _html(text: str, title: str) -> bytes:
+    """A seed report as a web page: paragraphs, and tab lines as table rows."""
+    out = [f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"]
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            out.append("<table border='1'>")
+            out.extend("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+            out.append("</table>")
+            rows.clear()
+
+    for line in text.splitlines():
+        if "\t" in line:
+            rows.append(line.split("\t"))
+        elif line.strip():
+            flush()
+            out.append(f"<p>{line}</p>")
+    flush()
+    out.append("</body></html>")
+    return "\n".join(out).encode("utf-8")
+
+
+def _docx(text: str) -> bytes:
+    """A seed report as a Word file: paragraphs, and runs of tab lines as one table."""
+    import docx
+    from docx.table import _Cell
+
+    document = docx.Document()
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            width = max(len(r) for r in rows)
+            table = document.add_table(rows=len(rows), cols=width)
+            for tr, row in zip(table._tbl.tr_lst, rows, strict=True):  # table.cell() is quadratic
+                for tc, value in zip(tr.tc_lst, row, strict=False):
+                    _Cell(tc, table).text = value
+            rows.clear()
+
+    for line in text.splitlines():
+        if "\t" in line:
+            rows.append(line.split("\t"))
+        elif line.strip():
+            flush()
+            document.add_paragraph(line)
+    flush()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _edit(text: str, i: int) -> str:
+    """A small, deterministic edit: the copy number in the first line, one number in the body changed."""
+    lines = text.splitlines()
+    lines[0] = lines[0] + f"（副本{i}）" if lines else f"副本{i}"
+    body = "\n".join(lines)
+    digits = [k for k, ch in enumerate(body) if ch.isdigit()]
+    if digits:
+        k = random.Random(i).choice(digits)
+        body = body[:k] + str((int(body[k]) + i) % 10) + body[k + 1:]
+    return body + "\n"
+
+
+CORRUPT = {
+    "corrupt/empty.txt": b"",
+    "corrupt/blank.html": b"  \n\t\n",
+    "corrupt/junk.bin": bytes(random.Random(1).randrange(256) for _ in range(3000)),
+    "corrupt/junk.docx": bytes(random.Random(2).randrange(256) for _ in range(3000)),
+}
+
+
+def make_corpus(root: Path, copies: int = 20) -> list[Path]:
+    """Write seed-derived reports in text, tab-table, HTML and DOCX form, plus corrupt files; return them."""
+    seeds = sorted(SEEDS.glob("*.txt")) or sorted(SAMPLES.glob("*.txt"))
+    texts = [path.read_text("utf-8") for path in seeds]
+    files: dict[str, bytes] = {}
+    for i in range(copies):
+        for n, text in enumerate(texts):
+            edited = _edit(text, i)
+            files[f"text/{i:02d}/seed{n}.txt"] = edited.encode("utf-8")
+            if i % 3 == 1:
+                files[f"text/{i:02d}/seed{n}-gbk.txt"] = edited.encode("gb18030")
+            if i % 3 == 2:
+                files[f"text/{i:02d}/seed{n}-crlf.txt"] = edited.replace("\n", "\r\n").encode("utf-8")
+            if i % 2 == 0:
+                files[f"html/{i:02d}/seed{n}.html"] = _html(edited, f"seed {n} copy {i}")
+    docx_seeds = [_docx(text) for text in texts]
+    for i in range(max(2, copies // 3)):
+        for n, data in enumerate(docx_seeds):
+            files[f"docx/{i:02d}/seed{n}.docx"] = data
+    for path in sorted(REAL.glob("*.txt")) + sorted(REAL.glob("*.html")):
+        for i in range(2):
+            files[f"real/{i}/{path.name}"] = path.read_bytes()
+    if TEMPLATE_DOCX.exists():
+        files["real/template.docx"] = TEMPLATE_DOCX.read_bytes()
+        files["corrupt/truncated.docx"] = TEMPLATE_DOCX.read_bytes()[:1500]
+        files["corrupt/docx-named.html"] = TEMPLATE_DOCX.read_bytes()  # wrong extension
+    files["corrupt/page-named.docx"] = _html(texts[0], "wrong extension")  # wrong extension
+    files.update(CORRUPT)
+    written = []
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return sorted(written)
+
+
+def expected_outcomes(paths: list[Path]) -> dict[str, tuple[str, dict]]:
+    """What the CLI's parse path gives for each file: ``uri → (kind, record or dead letter)``."""
+    host = build_host(entry_points=False)
+    expected = {}
+    for path in paths:
+        outcome = process_bytes(path.read_bytes(), str(path), host=host)
+        expected[str(path)] = (RECORD, outcome.record) if outcome.ok else (DEAD_LETTER, outcome.dead_letter)
+    return expected
+
+
+def read_outputs(directory: Path) -> tuple[list[dict], list[dict]]:
+    """Every record and every dead letter written to ``directory``."""
+    records = list(iter_jsonl(output_files(str(directory), outputs.RECORDS)))
+    letters = list(iter_jsonl(output_files(str(directory), outputs.DEAD_LETTERS)))
+    return records, letters
+
+
+# --------------------------------------------------------------------------
+# End to end on the local runner, two worker processes
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> list[Path]:
+    return make_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def direct_run(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    seen: list[tuple[int, int]] = []
+    summary = run([f"--input={os.path.commonpath(corpus)}", f"--output={out}", "--direct_num_workers=2",
+                   "--direct_running_mode=multi_processing"], progress=lambda d, t: seen.append((d, t)))
+    return summary, out, seen
+
+
+def test_corpus_covers_every_format_and_corrupt_files(corpus):
+    assert len(corpus) >= 200
+    suffixes = Counter(p.suffix for p in corpus)
+    assert {".txt", ".html", ".docx", ".bin"} <= set(suffixes)
+    expected = expected_outcomes(corpus)
+    formats = Counter(body["source"]["format"] for kind, body in expected.values() if kind == RECORD)
+    assert {"text", "tsv", "html", "docx"} <= set(formats), formats
+    stages = Counter(body["error"]["stage"] for kind, body in expected.values() if kind == DEAD_LETTER)
+    assert {"detect", "read"} <= set(stages), stages
+
+
+def test_records_plus_dead_letters_equal_inputs(corpus, direct_run):
+    summary, out, _ = direct_run
+    records, letters = read_outputs(out)
+    uris = [r["source"]["uri"] for r in records] + [d["source"]["uri"] for d in letters]
+    assert len(uris) == len(set(uris)), "a document was written twice"
+    assert sorted(uris) == sorted(str(p) for p in corpus)
+    assert summary["documents_in"] == len(corpus) == summary["records"] + summary["dead_letters"]
+    assert (summary["records"], summary["dead_letters"], summary["missing"]) == (len(records), len(letters), 0)
+
+
+def test_every_outcome_is_what_the_cli_parse_path_gives(corpus, direct_run):
+    _, out, _ = direct_run
+    records, letters = read_outputs(out)
+    expected = expected_outcomes(corpus)
+    for record in records:
+        assert expected[record["source"]["uri"]] == (RECORD, record), record["source"]["uri"]
+    for letter in letters:
+        assert expected[letter["source"]["uri"]] == (DEAD_LETTER, letter), letter["source"]["uri"]
+
+
+def test_each_dead_letter_names_its_file_and_stage(corpus, direct_run):
+    _, out, _ = direct_run
+    _, letters = read_outputs(out)
+    inputs = {str(p) for p in corpus}
+    for letter in letters:
+        assert letter["source"]["uri"] in inputs
+        assert letter["error"]["stage"] in {"detect", "read", "extract"}
+        assert letter["error"]["type"] and letter["error"]["message"]
+    stages = {Path(d["source"]["uri"]).name: d["error"]["stage"] for d in letters}
+    assert {name: stages.get(name) for name in ("empty.txt", "blank.html", "junk.bin")} == dict.fromkeys(
+        ("empty.txt", "blank.html", "junk.bin"), "detect")
+    if TEMPLATE_DOCX.exists():
+        assert stages.get("truncated.docx") == "read"
+    assert stages.get("junk.docx") == stages.get("page-named.docx") == "read"  # a web page saved as .docx
+
+
+def test_summary_counts_match_the_outputs(corpus, direct_run):
+    summary, out, seen = direct_run
+    records, letters = read_outputs(out)
+    assert orjson.loads((out / "summary.json").read_bytes()) == summary
+    assert summary["formats"] == dict(sorted(Counter(r["source"]["format"] for r in records).items()))
+    assert summary["dead_letter_stages"] == dict(sorted(Counter(d["error"]["stage"] for d in letters).items()))
+    failed = Counter(c["rule"] for r in records for c in r["checks"] if not c["ok"])
+    assert summary["checks_failed"] == dict(sorted(failed.items()))
+    assert summary["wall_time_s"] > 0 and summary["runner"].startswith("FnApiRunner (2 workers")
+    assert sum(summary["workers"].values()) == len(corpus)
+    assert summary["metrics"]["documents"] == len(corpus)
+    assert summary["metrics"]["records"] == len(records)
+    assert seen and seen[-1] == (len(corpus), len(corpus))
+    assert not any(name.startswith(".") for name in os.listdir(out)), "staging or temporary files left behind"
+
+
+def _number(cell: str):
+    return None if cell == "" else float(cell)
+
+
+def test_parquet_and_csv_hold_the_jsonl_numbers(direct_run):
+    _, out, _ = direct_run
+    records, _ = read_outputs(out)
+    table = pq.read_table(out / outputs.TABLE_PARQUET)
+    assert table.num_rows == len(records)
+    zh = {path: label for path, label, *_ in numeric_fields()}
+    assert table.schema.field("applications.granted.total").metadata[b"zh"].decode() == zh[
+        "applications.granted.total"]
+    columns = table.to_pydict()
+    raw = (out / outputs.TABLE_CSV).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the UTF-8 BOM"
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert len(rows) == len(records)
+    by_uri = {row["uri"]: row for row in rows}
+    fields = [path for path, *_ in numeric_fields()]
+    assert set(fields) <= set(columns) and set(fields) <= set(rows[0])
+    compared = 0
+    for i, record in enumerate(records):
+        uri = record["source"]["uri"]
+        assert columns["uri"][i] == uri
+        row = by_uri[uri]
+        for path in fields:
+            section, key, column = path.split(".")
+            value = record[section].get(key, {}).get(column)
+            assert columns[path][i] == value, (uri, path)
+            assert _number(row[path]) == value, (uri, path)
+            compared += value is not None
+        failing = sum(not c["ok"] for c in record["checks"])
+        assert columns["checks_failed"][i] == failing == int(row["checks_failed"])
+        assert row["agency"] == (record["agency"] or "")  # Chinese text intact
+        assert columns["year"][i] == record["year"]
+    assert compared > 1000
+
+
+# --------------------------------------------------------------------------
+# Transforms on tiny in-memory input
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def few(tmp_path) -> list[Path]:
+    paths = []
+    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))[:2]):
+        paths.append(tmp_path / f"r{i}.txt")
+        shutil.copy(seed, paths[-1])
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "junk.bin").write_bytes(b"\x00\x01\x02 not a report")
+    return [*paths, tmp_path / "empty.txt", tmp_path / "junk.bin"]
+
+
+def test_parse_gives_one_outcome_per_document(few):
+    with BeamTestPipeline(runner="FnApiRunner") as p:
+        kinds = (p | MatchAndRead([escape_pattern(str(f)) for f in few]) | Parse()
+                 | beam.Map(lambda parsed: (parsed[0], (parsed[1].get("error") or {}).get("stage"))))
+        assert_that(kinds, equal_to([(RECORD, None), (RECORD, None), (DEAD_LETTER, "detect"),
+                                     (DEAD_LETTER, "detect")]))
+
+
+def test_a_glob_pattern_is_matched_in_the_pipeline(few):
+    with BeamTestPipeline(runner="FnApiRunner") as p:
+        count = p | MatchAndRead([str(few[0].parent / "*.txt")]) | Parse() | beam.combiners.Count.Globally()
+        assert_that(count, equal_to([3]))
+
+
+def test_an_element_processed_twice_is_written_once(few, tmp_path):
+    """The sink is idempotent: a runner that re-executes an element overwrites its staged file."""
+    staging = tmp_path / "staging"
+    parsed = [(RECORD, process_bytes(few[0].read_bytes(), str(few[0])).record)]
+    with BeamTestPipeline(runner="FnApiRunner") as p:
+        _ = p | beam.Create(parsed * 3, reshuffle=False) | WriteOutcomes(str(staging))
+    assert len(os.listdir(staging)) == 1
+    counts = run_module.merge([str(few[0])], str(staging), str(tmp_path / "out"))
+    assert (counts["records"], counts["missing"]) == (1, 0)
+
+
+def test_merge_reports_a_document_without_outcome_as_missing(tmp_path):
+    (tmp_path / "staging").mkdir()
+    counts = run_module.merge(["/nowhere/a.txt"], str(tmp_path / "staging"), str(tmp_path / "out"))
+    assert (counts["records"], counts["dead_letters"], counts["missing"]) == (0, 0, 1)
+    assert counts["missing_uris"] == ["/nowhere/a.txt"]
+
+
+@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")  # "[[]" is a one-character class
+def test_escape_pattern_keeps_glob_characters_literal(tmp_path):
+    odd = tmp_path / "报告[1]*?.txt"
+    odd.write_bytes(SEEDS.joinpath(sorted(os.listdir(SEEDS))[0]).read_bytes())
+    (tmp_path / "报告1.txt").write_bytes(b"")
+    with BeamTestPipeline(runner="FnApiRunner") as p:
+        uris = p | MatchAndRead([escape_pattern(str(odd))]) | Parse() | beam.Map(lambda x: x[1]["source"]["uri"])
+        assert_that(uris, equal_to([str(odd)]))
+
+
+# --------------------------------------------------------------------------
+# Outputs as pure functions
+# --------------------------------------------------------------------------
+
+
+def test_table_columns_derive_from_the_template():
+    names = [c.name for c in COLUMNS]
+    assert names[:2] == ["uri", "format"] and names[-2:] == ["checks_failed", "issues"]
+    assert [path for path, *_ in numeric_fields()] == names[11:-2]
+    zh = {path: label for path, label, *_ in numeric_fields()}
+    assert outputs.header("zh")[names.index("applications.granted.total")] == zh["applications.granted.total"]
+    with pytest.raises(ValueError):
+        outputs.header("fr")
+
+
+def test_staged_outcome_round_trip(few):
+    record = process_bytes(few[0].read_bytes(), str(few[0])).record
+    staged = outputs.stage_record(record, worker="h:1")
+    back = outputs.decode_staged(outputs.encode_staged(staged))
+    assert back == staged and orjson.loads(back.body) == record
+    assert back.row == outputs.flat_row(record)
+
+
+def test_writer_shards_and_labels(few, tmp_path):
+    records = [process_bytes(f.read_bytes(), str(f)).record for f in few[:2]]
+    tmp_path = tmp_path / "written"
+    with outputs.OutputWriter(str(tmp_path), labels="zh", shard_lines=1) as writer:
+        for record in records:
+            writer.add(outputs.stage_record(record))
+        counts = writer.close()
+    assert counts["files"]["records"] == ["records-00000-of-00002.jsonl", "records-00001-of-00002.jsonl"]
+    assert counts["files"]["dead_letters"] == ["dead-letters-00000-of-00001.jsonl"]
+    header = next(csv.reader(io.StringIO((tmp_path / "reports.csv").read_text("utf-8-sig"))))
+    assert header[:2] == ["文件", "格式"] and "复议后起诉·总计" in header
+    assert sorted(os.listdir(tmp_path)) == sorted([*counts["files"]["records"], *counts["files"]["dead_letters"],
+                                                  "reports.csv", "reports.parquet"])
+
+
+# --------------------------------------------------------------------------
+# Inputs, options, runner
+# --------------------------------------------------------------------------
+
+
+def test_expand_inputs_folder_glob_and_list_file(tmp_path, few):
+    folder = few[0].parent
+    (folder / "sub").mkdir()
+    (folder / "sub" / "deep.txt").write_text("x")
+    (tmp_path / "out").mkdir(exist_ok=True)
+    (tmp_path / "out" / "records-00000-of-00001.jsonl").write_text("{}")
+    everything = expand_inputs([str(folder)], exclude=str(tmp_path / "out"))
+    assert everything == sorted([*(str(f) for f in few), str(folder / "sub" / "deep.txt")])
+    assert expand_inputs([str(folder / "*.txt")]) == sorted(str(f) for f in few if f.suffix == ".txt")
+    assert expand_inputs([str(folder / "**.txt")])[-1] == str(folder / "sub" / "deep.txt")
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"# reports\n{few[0].name}\n\n{folder / 'sub'}\n", "utf-8")
+    assert expand_inputs([f"@{listing}"]) == [str(few[0]), str(folder / "sub" / "deep.txt")]
+    with pytest.raises(RunError, match="no such file"):
+        expand_inputs([str(tmp_path / "missing")])
+    with pytest.raises(RunError, match="no files match"):
+        expand_inputs([str(tmp_path / "*.nothing")])
+
+
+def test_default_runner_is_local_and_never_prism():
+    assert runner_path(None) == runner_path("DirectRunner") == LOCAL_RUNNER
+    assert runner_path("DaskRunner").endswith("dask_runner.DaskRunner")
+    assert runner_path("DataflowRunner") == "DataflowRunner"
+    options = beam.options.pipeline_options.PipelineOptions([])
+    runner, name = run_module.choose_runner(options, [])
+    assert type(runner).__name__ == "FnApiRunner"
+    assert name == f"FnApiRunner ({os.cpu_count()} worker{'s' * (os.cpu_count() != 1)}, " + (
+        "multi_processing)" if os.cpu_count() != 1 else "in_memory)")
+
+
+def test_plugin_selection_is_resolved_in_the_launcher(monkeypatch):
+    monkeypatch.delenv("NIANBAO_LOAD_PLUGINS", raising=False)
+    assert resolve_plugins(None, installed=["b", "a"]) == ("a", "b")
+    monkeypatch.setenv("NIANBAO_LOAD_PLUGINS", "")
+    assert resolve_plugins(None, installed=["a"]) == ()
+    assert resolve_plugins("all", installed=["a"]) == ("a",)
+    assert resolve_plugins("none") == () and resolve_plugins("y, x") == ("x", "y")
+
+
+def test_split_args_separates_inputs_from_beam_options():
+    inputs, flags = split_args(["samples/", "--runner", "FnApiRunner", "more/*.txt", "--direct_num_workers=2",
+                                "--save_main_session", "third", "--unknown_option=1"])
+    assert inputs == ["samples/", "more/*.txt", "third"]
+    assert flags == ["--runner", "FnApiRunner", "--direct_num_workers=2", "--save_main_session",
+                     "--unknown_option=1"]
+
+
+# --------------------------------------------------------------------------
+# Third-party plugins reach the workers
+# --------------------------------------------------------------------------
+
+PLUGIN_MODULE = textwrap.dedent('''
+    """An out-of-tree nianbao plugin for the pipeline tests: one extra check."""
+    from nianbao import CheckResult, hookimpl
+
+
+    def seen(record):
+        yield CheckResult(where="pipeline", ok=True, expected=1, actual=1)
+
+
+    @hookimpl
+    def register_checks(register):
+        register("testplug.seen", seen)
+''')
+
+
+def install_test_plugin(root: Path) -> Path:
+    """A real installed distribution (dist-info with an entry point) in ``root``; returns ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "nianbao_testplug.py").write_text(PLUGIN_MODULE, "utf-8")
+    info = root / "nianbao_testplug-0.1.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: nianbao-testplug\nVersion: 0.1\n", "utf-8")
+    (info / "entry_points.txt").write_text("[nianbao]\ntestplug = nianbao_testplug\n", "utf-8")
+    return root
+
+
+@pytest.fixture()
+def test_plugin(tmp_path, monkeypatch) -> Path:
+    root = install_test_plugin(tmp_path / "site")
+    monkeypatch.syspath_prepend(str(root))  # this process
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    return root
+
+
+def test_installed_plugins_are_used_on_worker_processes(few, tmp_path, test_plugin):
+    out = tmp_path / "out"
+    summary = run([f"--input={few[0]}", f"--input={few[1]}", f"--output={out}", "--plugins=testplug",
+                   "--direct_num_workers=2", "--direct_running_mode=multi_processing"])
+    records, _ = read_outputs(out)
+    assert summary["plugins"] == ["testplug"] and len(records) == 2
+    workers = {w.rsplit(":", 1)[1] for w in summary["workers"]}
+    assert str(os.getpid()) not in workers  # parsed in worker processes, not here
+    for record in records:
+        assert {"rule": "testplug.seen", "where": "pipeline", "ok": True, "expected": 1, "actual": 1} in record[
+            "checks"]
+
+
+@pytest.mark.filterwarnings("ignore:plugin 'nianbao_no_such_plugin':RuntimeWarning")
+def test_a_worker_without_a_selected_plugin_fails_loudly(few, tmp_path):
+    with pytest.raises(Exception, match="cannot load plugin"):
+        run([f"--input={few[0]}", f"--output={tmp_path / 'out'}", "--plugins=nianbao_no_such_plugin", LOCAL,
+             "--direct_num_workers=1"])
+
+
+# --------------------------------------------------------------------------
+# The command
+# --------------------------------------------------------------------------
+
+
+def test_cli_run_prints_the_summary_and_writes_chinese_headers(few, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(run_command, [str(few[0].parent), "-o", str(out), "--labels", "zh",
+                                              "--no-progress", "--runner", "FnApiRunner",
+                                              "--direct_num_workers=1"])
+    assert result.exit_code == 0, result.output
+    summary = orjson.loads(result.stdout[result.stdout.index("{"):])
+    assert (summary["documents_in"], summary["records"], summary["dead_letters"]) == (4, 2, 2)
+    header = (out / "reports.csv").read_text("utf-8-sig").splitlines()[0]
+    assert header.startswith("文件,格式,读取器") and "机关" in header
+
+
+def test_cli_run_without_inputs_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(run_command, ["-o", str(tmp_path)])
+    assert result.exit_code == 2 and "INPUT" in result.output
+
+
+def test_cli_run_names_an_unknown_runner(tmp_path):
+    result = CliRunner().invoke(run_command, [str(tmp_path), "-o", str(tmp_path), "--runner=NoSuchRunner"])
+    assert result.exit_code == 1 and "NoSuchRunner" in result.output
+
+
+def test_nianbao_core_never_imports_beam():
+    code = "import sys, nianbao, nianbao.cli, nianbao.plugins; " \
+           "from nianbao.host import build_host; build_host(entry_points=False); " \
+           "sys.exit('apache_beam' in sys.modules)"
+    import subprocess
+
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
