@@ -621,14 +621,16 @@ def _common(a: tuple[int, ...], b: tuple[int, ...]) -> int:
     return n
 
 
-def title_above(placed: list[Placed], first: int, path: tuple[int, ...], page: str | None) -> str | None:
-    """The report title for an article that does not print one.
+def title_above(placed: list[Placed], first: int, path: tuple[int, ...], page: str | None) -> list[str]:
+    """The report title (one line or more) for an article that does not print one.
 
     Title lines before the article and at most ``TITLE_MAX_HOPS`` levels above
     it are candidates, the nearest first; one that ``<title>`` repeats wins (a
     sidebar listing other years' reports does not), then ``<title>`` itself if
     it reads as a report title, then the nearest candidate, then ``<title>`` as
-    it is (``page`` is ``<title>`` without its site name).
+    it is (``page`` is ``<title>`` without its site name). A title line that
+    starts with its year comes with the lines above it in the same element
+    (``<h1>某某局<br>2019年…报告</h1>``): the extractor joins a title broken so.
     """
     candidates: list[tuple[int, int, str]] = []
     for index in range(first):
@@ -637,14 +639,37 @@ def title_above(placed: list[Placed], first: int, path: tuple[int, ...], page: s
             common = _common(item.path, path)
             if len(path) - common <= TITLE_MAX_HOPS:
                 candidates.append((common, index, item.block.text))
-    texts = [text for _, _, text in sorted(candidates, reverse=True)]
+    candidates.sort(reverse=True)
     if page:
-        for text in texts:
+        for _, index, text in candidates:
             if text in page or page in text:
-                return text
+                return _title_lines(placed, index)
         if is_title_line(page):
-            return page
-    return texts[0] if texts else page or None
+            return [page]
+    if candidates:
+        return _title_lines(placed, candidates[0][1])
+    return [page] if page else []
+
+
+#: A title that opens with its year lacks the body's name, printed on the line(s) above.
+_OPENS_WITH_YEAR = re.compile(r"\s*(?:19|20)\d{2}")
+TITLE_MAX_LINES = 3
+
+
+def _title_lines(placed: list[Placed], index: int) -> list[str]:
+    """The title line at ``index`` and, when it opens with its year, the short lines above it in its element."""
+    item = placed[index]
+    lines = [item.block.text] if isinstance(item.block, Paragraph) else []
+    if not _OPENS_WITH_YEAR.match(lines[0] if lines else "x"):
+        return lines
+    above = index - 1
+    while above >= 0 and len(lines) < TITLE_MAX_LINES and placed[above].path == item.path:
+        block = placed[above].block
+        if not isinstance(block, Paragraph) or len(block.text) > CUE_MAX_CHARS or block.text[-1] in "。：:.;；":
+            break
+        lines.insert(0, block.text)
+        above -= 1
+    return lines
 
 
 def signature_after(placed: list[Placed], last: int, path: tuple[int, ...]) -> int:
@@ -733,8 +758,7 @@ class HtmlReader(Reader):
         first_cue = next((i for i, item in enumerate(body) if item.cue is not None), len(body))
         if not any(item.title for item in body[:first_cue]):
             title = title_above(placed, first, path, page_title(page.title) if page.title else None)
-            if title:
-                blocks.insert(0, Paragraph(text=title))
+            blocks[:0] = [Paragraph(text=line) for line in title]
         return blocks, first
 
 
