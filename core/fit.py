@@ -12,11 +12,14 @@ guessing.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .checks import applications_balance, applications_handled_total
 from .document import Block, Paragraph
+from .glued import Split, describe, split_run
 from .record import Issue, error, warning
 from .template import (
     AMBIGUOUS_GROUP_ROWS,
@@ -45,6 +48,7 @@ from .template import (
     match_label,
     normalise_label,
     parse_cell,
+    within_label,
 )
 
 #: Row id of a token that came from a paragraph (no row structure).
@@ -114,6 +118,10 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
     """Cut a token stream into labelled rows.
 
     - a text cell that ``resolve`` recognises opens a row (or a group or header);
+    - a text cell and the text cell after it (in the same table row) that together
+      make up one label are read as that label: a label broken over two cells,
+      where either piece alone reads as nothing or as a different label
+      (``上一年`` + ``项目数量``, ``属于行政`` + ``查询事项``);
     - an unrecognised text cell continues the current label while that label has
       no values yet (a label broken over lines), else opens an unknown row whose
       values will be reported, not assigned;
@@ -125,7 +133,11 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
     rows = walker.rows
     last_row = None
     seen_in_row = False
-    for token in tokens:
+    skip = False
+    for index, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
         if token.row != last_row:
             last_row, seen_in_row = token.row, False
         parsed = parse_cell(token.text)
@@ -144,6 +156,9 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
         if not norm:
             continue
         hit = resolve(norm, walker)
+        broken = _broken_label(tokens, index, walker, resolve)
+        if broken is not None:
+            (hit, token), skip = broken, True
         current = walker.current
         if hit is None and current is not None and not current.values:
             if current.kind is None:  # a label broken over two cells: try the two together
@@ -163,6 +178,26 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
         walker.in_body = kind != HEADER and (walker.in_body or kind in (ROW, GROUP))
         rows.append(RawRow(kind, key, token.text))
     return rows
+
+
+def _broken_label(tokens: Sequence[Token], index: int, walker: Walker, resolve: Resolver) -> tuple[Hit, Token] | None:
+    """The label that ``tokens[index]`` and the text cell after it make together, if they make one.
+
+    Both must be text in the same table row, and their joined text must be a
+    table label or the start of one (``within_label``), so two whole labels side
+    by side (``本年新制作数量`` ``本年新公开数量``) are never joined.
+    """
+    if index + 1 >= len(tokens):
+        return None
+    token, following = tokens[index], tokens[index + 1]
+    if following.row != token.row or parse_cell(following.text)[1] != GARBAGE:
+        return None
+    text = token.text + following.text
+    norm = normalise_label(text)
+    if not within_label(norm):
+        return None
+    hit = resolve(norm, walker)
+    return (hit, Token(text, token.row)) if hit is not None else None
 
 
 # --------------------------------------------------------------------------
@@ -254,6 +289,43 @@ def fit_row(
     return out
 
 
+def fit_glued_row(
+    raw: RawRow,
+    columns: Sequence[str],
+    where: str,
+    issues: list[Issue],
+    accept: Callable[[Split], bool],
+    yuan_columns: frozenset[str] = frozenset(),
+) -> tuple[dict[str, Any], list[Split]]:
+    """Fit a row whose values a crawler glued together (``3960181``): every split the template allows.
+
+    One candidate fills the row; none is an error issue; several are returned
+    for the caller to narrow down (by cross-checks) or report, values null.
+    """
+    out: dict[str, Any] = dict.fromkeys(columns)
+    texts = [text for text, (_, note) in raw.values if note != BLANK]
+    if not texts:
+        issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
+        return out, []
+    candidates = split_run(texts, len(columns), accept)
+    if not candidates:
+        issues.append(error("glued.no_split", f"row {raw.label.strip()!r}: no cut of {' '.join(texts)!r} into "
+                            f"{len(columns)} values ({', '.join(columns)}) fits the template", where))
+    elif len(candidates) == 1:
+        in_yuan = texts[-1].strip().endswith("元") and not texts[-1].strip().endswith("万元")
+        for column, value in zip(columns, candidates[0], strict=True):
+            if column in AMOUNT_COLUMNS and (in_yuan or column in yuan_columns):
+                value = round(value / 10000, 6)
+            out[column] = value
+    return out, candidates
+
+
+def _report_ambiguous(raw: RawRow, candidates: Sequence[Split], where: str, issues: list[Issue]) -> None:
+    texts = " ".join(text.strip() for text, _ in raw.values)
+    issues.append(error("glued.ambiguous", f"row {raw.label.strip()!r}: {texts!r} splits {len(candidates)} ways "
+                        f"the template allows, left null: {describe(candidates)}", where))
+
+
 def _none_spellings(rows: Iterable[RawRow], section: str, issues: list[Issue]) -> None:
     """One warning per section for the cells that spelled zero as a dash, slash or 无."""
     spelled = sorted({text.strip() for raw in rows if raw.kind is not None
@@ -293,7 +365,20 @@ def _proactive_shape(item: str, columns: Sequence[str], width: int) -> tuple[str
     return fits[0] if len(fits) == 1 else (None, None)
 
 
-def fit_proactive(tokens: Sequence[Token], where: str = "proactive") -> Fitted:
+def _proactive_accept(columns: Sequence[str]) -> Callable[[Split], bool]:
+    """Counts are whole and not negative (本年增/减 may be); amounts may have decimals."""
+    def accept(split: Split) -> bool:
+        for column, value in zip(columns, split, strict=True):
+            if column in AMOUNT_COLUMNS:
+                if value < 0:
+                    return False
+            elif not isinstance(value, int) or (value < 0 and column != "change"):
+                return False
+        return True
+    return accept
+
+
+def fit_proactive(tokens: Sequence[Token], where: str = "proactive", *, glued: bool = False) -> Fitted:
     """Fit section 二: each item row under the column headers printed above it."""
     fitted = Fitted()
     issues = fitted.issues
@@ -335,7 +420,13 @@ def fit_proactive(tokens: Sequence[Token], where: str = "proactive") -> Fitted:
                                   f"{where}.{item}"))
             continue
         printed = [c for c in shape if c in columns] if columns else list(shape)
-        row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan))
+        if glued:
+            row, candidates = fit_glued_row(raw, printed, f"{where}.{item}", issues, _proactive_accept(printed),
+                                            frozenset(yuan))
+            if len(candidates) > 1:
+                _report_ambiguous(raw, candidates, f"{where}.{item}", issues)
+        else:
+            row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan))
         fitted.values[item] = {c: row.get(c) for c in shape}
         versions.append(version)
     _none_spellings(rows, where, issues)
@@ -391,9 +482,45 @@ def _report_unknown(raw: RawRow, where: str, issues: list[Issue]) -> None:
                             f"{_printed(raw.values)}", where))
 
 
-def fit_applications(tokens: Sequence[Token], where: str = "applications") -> Fitted:
+def _application_row_fits(split: Split) -> bool:
+    """Whole, not negative, and 总计 the sum of the six applicant columns."""
+    return all(isinstance(v, int) and v >= 0 for v in split) and sum(split[:-1]) == split[-1]
+
+
+def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow, list[Split]]],
+                              where: str) -> None:
+    """Pick the one combination of glued-row splits under which the column cross-checks hold, if one exists."""
+    columns = tuple(APPLICATION_COLUMNS)
+    keys = list(ambiguous)
+    combos = 1
+    for raw, candidates in ambiguous.values():
+        combos *= len(candidates)
+    fitting: list[tuple[Split, ...]] = []
+    if combos <= 100_000:
+        for combo in itertools.product(*(ambiguous[k][1] for k in keys)):
+            table = {**fitted.values, **{k: dict(zip(columns, c, strict=True)) for k, c in zip(keys, combo,
+                                                                                         strict=True)}}
+            results = [*applications_balance({"applications": table}),
+                       *applications_handled_total({"applications": table})]
+            if results and all(r.ok for r in results):
+                fitting.append(combo)
+                if len(fitting) > 1:
+                    break
+    if len(fitting) == 1:
+        for key, split in zip(keys, fitting[0], strict=True):
+            fitted.values[key] = dict(zip(columns, split, strict=True))
+            raw, candidates = ambiguous[key]
+            fitted.issues.append(warning("glued.split_by_checks", f"row {raw.label.strip()!r}: of {describe(candidates)}"
+                                         f", only {describe([split])} keeps the column cross-checks", f"{where}.{key}"))
+        return
+    for key, (raw, candidates) in ambiguous.items():
+        _report_ambiguous(raw, candidates, f"{where}.{key}", fitted.issues)
+
+
+def fit_applications(tokens: Sequence[Token], where: str = "applications", *, glued: bool = False) -> Fitted:
     """Fit section 三: 26 possible rows × 7 columns, version told by （六）."""
     fitted = Fitted()
+    ambiguous: dict[str, tuple[RawRow, list[Split]]] = {}
     issues = fitted.issues
     rows = walk(tokens, _resolve_application)
     _check_header(rows, where, issues)
@@ -429,9 +556,17 @@ def fit_applications(tokens: Sequence[Token], where: str = "applications") -> Fi
             issues.append(warning("row.duplicate", f"row {raw.label.strip()!r} printed twice; first kept",
                                   f"{where}.{key}"))
             continue
-        fitted.values[key] = fit_row(raw, columns, f"{where}.{key}", issues, integer=True)
+        if glued:
+            fitted.values[key], candidates = fit_glued_row(raw, columns, f"{where}.{key}", issues,
+                                                           _application_row_fits)
+            if len(candidates) > 1:
+                ambiguous[key] = (raw, candidates)
+        else:
+            fitted.values[key] = fit_row(raw, columns, f"{where}.{key}", issues, integer=True)
         if key in APPLICATION_VERSION_ROWS:
             versions.add(APPLICATION_VERSION_ROWS[key])
+    if ambiguous:
+        _resolve_by_column_checks(fitted, ambiguous, where)
     missing = [k for k in APPLICATION_ROWS if k not in fitted.values and k not in APPLICATION_VERSION_ROWS
                and k != "other_misc"]
     if fitted.values and missing:
@@ -450,7 +585,13 @@ def _resolve_review(norm: str, walker: Walker) -> Hit | None:
     return (HEADER, norm) if norm in REVIEW_HEADER_WORDS else None
 
 
-def fit_review(tokens: Sequence[Token], where: str = "review_litigation") -> Fitted:
+def _review_fits(split: Split) -> bool:
+    """Whole, not negative, and each group's 总计 the sum of its four results."""
+    return all(isinstance(v, int) and v >= 0 for v in split) and all(
+        sum(split[i: i + 4]) == split[i + 4] for i in range(0, len(split), 5))
+
+
+def fit_review(tokens: Sequence[Token], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
     """Fit section 四: the 15 values after the last header cell, in template order."""
     fitted = Fitted()
     rows = walk(tokens, _resolve_review)
@@ -461,7 +602,12 @@ def fit_review(tokens: Sequence[Token], where: str = "review_litigation") -> Fit
         fitted.issues.append(warning("table.no_header", "section 四 has no column header; values taken "
                                      "in template order", where))
     slots = [f"{g}.{f}" for g, f in REVIEW_SLOTS]
-    flat = fit_row(raw, slots, where, fitted.issues, integer=True)
+    if glued:
+        flat, candidates = fit_glued_row(raw, slots, where, fitted.issues, _review_fits)
+        if len(candidates) > 1:
+            _report_ambiguous(raw, candidates, where, fitted.issues)
+    else:
+        flat = fit_row(raw, slots, where, fitted.issues, integer=True)
     for (group, field_), slot in zip(REVIEW_SLOTS, slots, strict=True):
         fitted.values.setdefault(group, {})[field_] = flat[slot]
     _none_spellings([raw], where, fitted.issues)

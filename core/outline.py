@@ -78,13 +78,23 @@ class Outline:
 
 
 def texts_of(blocks: tuple[Block, ...]) -> list[str]:
-    """The texts of the paragraphs among ``blocks``, in order."""
-    return [b.text for b in blocks if isinstance(b, Paragraph)]
+    """The lines of the paragraphs among ``blocks``, in order.
+
+    A paragraph broken with line breaks (Shift+Enter in Word) gives one line each,
+    so a title or signature printed that way reads as the same lines as in text.
+    """
+    return [line for b in blocks if isinstance(b, Paragraph) for line in b.text.split("\n")]
 
 
 def is_chrome(text: str) -> bool:
     """Whether a paragraph is web-page chrome (footer, share bar, ICP line)."""
     return any(marker in text for marker in CHROME_MARKERS)
+
+
+def chrome_position(text: str) -> int | None:
+    """Where the first chrome marker in ``text`` starts, or ``None``."""
+    found = [p for p in (text.find(m) for m in CHROME_MARKERS) if p >= 0]
+    return min(found) if found else None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -108,8 +118,11 @@ def split_tail(texts: list[str]) -> Tail:
     """
     body = list(texts)
     for index, text in enumerate(body):
-        if is_chrome(text):
+        cut = chrome_position(text)
+        if cut is not None:
             del body[index:]
+            if text[:cut].strip():  # chrome glued to the end of a paragraph: keep the text before it
+                body.append(text[:cut].rstrip())
             break
     while body and not body[-1].strip():
         body.pop()

@@ -16,6 +16,7 @@ from .checks import run_checks
 from .document import Document
 from .errors import DetectError, EmptyDocumentError, ExtractError, NianbaoError, ReadError
 from .extract import Extraction
+from .glued import is_glued, unglue
 from .host import PluginHost, get_host
 from .outline import Outline
 from .record import Issue, dead_letter, error, new_record, source_of
@@ -68,6 +69,8 @@ def read_document(data: bytes, source: SourceInfo, host: PluginHost) -> tuple[Do
 def build_record(document: Document, source: dict[str, Any], host: PluginHost) -> dict[str, Any]:
     """Run every extractor and check on a read document and assemble the record."""
     record = new_record(source)
+    if is_glued(document):
+        document = unglue(document)
     outline = Outline.of(document)
     issues: list[Issue] = [error(n.code, n.message, "source") if n.level == "error" else
                            Issue(level=n.level, code=n.code, message=n.message, where="source")

@@ -179,11 +179,14 @@ CHROME_MARKERS: tuple[str, ...] = (
     "【打印】",
     "【关闭】",
     "分享到",
+    "附件下载",
 )
 
 #: Publish lines on web pages: ``发布时间:2023-01-17 10:04``, ``发布日期:2022-01-26``.
 PUBLISH_LABELS: tuple[str, ...] = ("发布时间", "发布日期", "公开日期", "发文日期", "成文日期", "日期", "时间")
 TITLE_WORDS = "政府信息公开"
+#: Field labels that crawlers put before a title: ``标题: 平潭综合实验区2021年度…``.
+TITLE_LABELS: tuple[str, ...] = ("标题", "题目", "名称", "文章标题")
 TITLE_END = "报告"
 
 # --------------------------------------------------------------------------
@@ -395,6 +398,17 @@ APPLICATION_GROUP_LOOKUP = _lookup(APPLICATION_GROUPS.values())
 #: Row lookup; labels that also name a column (其他, 总计) resolve by context in the fitter.
 APPLICATION_ROW_LOOKUP = _lookup(r for r in APPLICATION_ROWS.values() if r.key != "other_handling")
 SECTION_LOOKUP = _lookup(Label(k, v) for k, v in SECTION_HEADINGS.items())
+#: Every normalised table label (items, columns, rows, groups, section 四's header words).
+TABLE_LABELS: frozenset[str] = frozenset(
+    {*PROACTIVE_ITEM_LOOKUP, *PROACTIVE_COLUMN_LOOKUP, *APPLICATION_COLUMN_LOOKUP, *APPLICATION_GROUP_LOOKUP,
+     *APPLICATION_ROW_LOOKUP, *REVIEW_HEADER_WORDS}
+)
+
+
+@lru_cache(maxsize=4096)
+def within_label(norm: str) -> bool:
+    """Whether a normalised text is a whole table label or the start of one (``上一年`` of ``上一年项目数量``)."""
+    return bool(norm) and any(label.startswith(norm) for label in TABLE_LABELS)
 
 
 def match_label(norm: str, lookup: dict[str, str], *, min_chars: int = 4) -> str | None:
@@ -402,17 +416,21 @@ def match_label(norm: str, lookup: dict[str, str], *, min_chars: int = 4) -> str
 
     A cell may hold a label cut short (a line break inside it in a cell-per-line
     export) or followed by an aside without brackets; both match when the
-    overlapping part is at least ``min_chars`` long. The longest label wins.
+    overlapping part is at least ``min_chars`` long. The longest label wins; a
+    tie between two keys (``属于行政`` starts both 属于行政执法案卷 and
+    属于行政查询事项) matches neither.
     """
     key = lookup.get(norm)
     if key is not None or len(norm) < min_chars:
         return key
-    best: tuple[int, str] | None = None
+    best_length, keys = 0, set()
     for label, key in lookup.items():
-        overlaps = len(label) >= min_chars and (norm.startswith(label) or label.startswith(norm))
-        if overlaps and (best is None or len(label) > best[0]):
-            best = (len(label), key)
-    return best[1] if best else None
+        if len(label) >= min_chars and (norm.startswith(label) or label.startswith(norm)):
+            if len(label) > best_length:
+                best_length, keys = len(label), {key}
+            elif len(label) == best_length:
+                keys.add(key)
+    return keys.pop() if len(keys) == 1 else None
 
 
 #: A sub-item number opening a line: ``（一）主动公开政府信息情况`` under 总体情况 is not section 二.

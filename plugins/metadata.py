@@ -10,10 +10,11 @@ from nianbao.extract import Extraction, Extractor
 from nianbao.hookspecs import hookimpl
 from nianbao.outline import Outline, is_chrome, texts_of
 from nianbao.record import warning
-from nianbao.template import PUBLISH_LABELS, TITLE_END, TITLE_WORDS
+from nianbao.template import PUBLISH_LABELS, TITLE_END, TITLE_LABELS, TITLE_WORDS
 
 #: The reported year inside a title: ``2020年``, ``2020年度``, ``2021政府…``.
 TITLE_YEAR = re.compile(r"((?:19|20)\d{2})(?=\s*(?:年|政府|度))")
+_TITLE_LABEL = re.compile(rf"^(?:{'|'.join(TITLE_LABELS)})\s*[:：]\s*")
 _PUBLISH = re.compile(rf"(?:{'|'.join(PUBLISH_LABELS)})\s*[:：]")
 #: How far into the front matter a title may start, and how many lines it may span.
 TITLE_SEARCH_LINES = 40
@@ -23,7 +24,7 @@ TITLE_MAX_CHARS = 120
 
 def find_title(texts: list[str]) -> str | None:
     """The report title: the first line ending in 报告, with the lines above it that complete it."""
-    texts = [t.strip() for t in texts[:TITLE_SEARCH_LINES] if t.strip() and not is_chrome(t)]
+    texts = [_TITLE_LABEL.sub("", t.strip()) for t in texts[:TITLE_SEARCH_LINES] if t.strip() and not is_chrome(t)]
     for index, text in enumerate(texts):
         if not text.endswith(TITLE_END) or len(text) > TITLE_MAX_CHARS:
             continue

@@ -24,7 +24,8 @@ class TableExtractor(Extractor):
         if section is None:
             issue = error("section.missing", f"section {self.heading} not found", self.section)
             return Extraction(issues=[issue])
-        fitted = type(self).fit(tokens_of(section.blocks), self.section)
+        glued = document.properties.get("layout") == "glued"
+        fitted = type(self).fit(tokens_of(section.blocks), self.section, glued=glued)
         if not fitted.values:
             fitted.issues.append(error("table.empty", f"no table rows recognised in section {self.heading}",
                                        self.section))

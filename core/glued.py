@@ -1,0 +1,199 @@
+"""Crawler text that glued a whole report onto one line: cut it back into cells.
+
+Some scrapers flatten a page to one line, so ``行政许可3960181`` holds a label
+and three numbers with nothing between them. Two steps undo it:
+
+1. :func:`unglue` re-segments such a document with the template's own words:
+   a numbered section heading (``二、主动公开政府信息情况``) starts a new
+   paragraph, and inside the table sections every known label becomes its own
+   paragraph, the text between labels a *run* of digits.
+2. :func:`split_run` lists every way a row's runs can be cut into the
+   template's columns (no leading zeros, a minus sign starts a number, a decimal
+   stays whole). The fitter keeps a split only when the template's shape and
+   cross-checks leave exactly one; otherwise the values stay null and the issue
+   lists the candidates. Nothing is guessed silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+
+from .document import Document, Paragraph
+from .template import (
+    APPLICATION_COLUMNS,
+    APPLICATION_GROUPS,
+    APPLICATION_ROWS,
+    PROACTIVE_COLUMNS,
+    PROACTIVE_ITEMS,
+    REVIEW_FIELDS,
+    REVIEW_GROUPS,
+    SECTION_HEADINGS,
+)
+
+#: A paragraph this long with several numbered headings inside is glued text.
+GLUED_MIN_CHARS = 800
+GLUED_MIN_HEADINGS = 3
+#: Give up listing splits of runs longer than this (the count grows combinatorially).
+MAX_RUN_DIGITS = 40
+MAX_CANDIDATES = 5000
+
+_EXTRA_LABELS = ("信息内容", "申请人情况", "法人或其他组织", "行政诉讼")
+_SECTION_NUMBER = r"(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]\s*"
+_ROW_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]\s*|[一二三四五六七八九十]{1,2}、\s*|\d[.．、]\s*)?"
+_TABLE_NOTE = r"[（(]本列数据[^）)]*[）)]|第二十条\s*第\s*[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*项"
+
+
+def _spaced(text: str) -> str:
+    """A pattern for ``text`` that tolerates spaces and list punctuation between its characters."""
+    return r"[\s、，,]*".join(re.escape(ch) for ch in text if not ch.isspace())
+
+
+@lru_cache(maxsize=1)
+def _heading_pattern() -> re.Pattern[str]:
+    words = sorted({w for ws in SECTION_HEADINGS.values() for w in ws}, key=len, reverse=True)
+    return re.compile(rf"{_SECTION_NUMBER}(?:{'|'.join(_spaced(w) for w in words)})")
+
+
+@lru_cache(maxsize=1)
+def _label_pattern() -> re.Pattern[str]:
+    tables = (PROACTIVE_ITEMS, PROACTIVE_COLUMNS, APPLICATION_ROWS, APPLICATION_GROUPS, APPLICATION_COLUMNS,
+              REVIEW_GROUPS, REVIEW_FIELDS)
+    labels = {text for table in tables for label in table.values() for text in label.labels}
+    labels.update(_EXTRA_LABELS)
+    alternation = "|".join(_spaced(t) for t in sorted(labels, key=len, reverse=True))
+    # bracketed asides after a label (（区分处理的，…）, （单位：万元）) stay with it
+    return re.compile(rf"{_TABLE_NOTE}|{_ROW_NUMBER}(?:{alternation})(?:\s*[（(][^（）()]{{0,40}}[）)])?")
+
+
+def is_glued(document: Document) -> bool:
+    """Whether some paragraph holds several numbered section headings: a report glued onto one line."""
+    pattern = _heading_pattern()
+    for paragraph in document.paragraphs():
+        text = paragraph.text
+        if len(text) >= GLUED_MIN_CHARS and sum(1 for _ in pattern.finditer(text)) >= GLUED_MIN_HEADINGS:
+            return True
+    return False
+
+
+def unglue(document: Document) -> Document:
+    """Re-segment glued paragraphs at headings and table labels; ``properties["layout"]`` becomes ``"glued"``."""
+    blocks = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph) and len(block.text) >= GLUED_MIN_CHARS:
+            blocks.extend(Paragraph(text=t) for t in _segments(block.text))
+        else:
+            blocks.append(block)
+    properties = {**document.properties, "layout": "glued"}
+    return Document(blocks=tuple(blocks), format=document.format, properties=properties, notes=document.notes)
+
+
+def _segments(text: str) -> Iterator[str]:
+    """Headings and prose; inside table sections, labels and digit runs."""
+    headings = list(_heading_pattern().finditer(text))
+    table_sections = {"proactive", "applications", "review_litigation"}
+    yield text[: headings[0].start()] if headings else text
+    for index, match in enumerate(headings):
+        end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
+        yield match.group(0)
+        body = text[match.end(): end]
+        heading_words = re.sub(r"[\s、，,]", "", match.group(0))
+        section = next((k for k, ws in SECTION_HEADINGS.items() if any(w in heading_words for w in ws)), None)
+        if section in table_sections:
+            yield from _table_tokens(body)
+        else:
+            yield body
+    return
+
+
+def _table_tokens(body: str) -> Iterator[str]:
+    position = 0
+    for match in _label_pattern().finditer(body):
+        yield from _runs(body[position: match.start()])
+        yield match.group(0)
+        position = match.end()
+    yield from _runs(body[position:])
+
+
+def _runs(text: str) -> Iterator[str]:
+    """Value runs between labels, cut at spaces and before a minus sign (``2648-18538``)."""
+    for run in text.split():
+        yield from re.split(r"(?<=\d)(?=-)", run)
+
+
+# --------------------------------------------------------------------------
+# Splitting runs of digits
+# --------------------------------------------------------------------------
+
+Number = int | float
+Split = tuple[Number, ...]
+
+
+def _pieces(run: str) -> list[str]:
+    """A run cut at minus signs (which start a number) with its unit dropped: ``2648-18538`` → two pieces."""
+    run = run.replace(",", "").replace("，", "")
+    run = re.sub(r"(万元|元|件|条|个|项)$", "", run)
+    return [p for p in re.split(r"(?=-)", run) if p]
+
+
+def _ways(piece: str, count: int) -> Iterator[tuple[str, ...]]:
+    """Every way to cut ``piece`` into ``count`` numbers without leading zeros."""
+    if count == 1:
+        if _valid(piece):
+            yield (piece,)
+        return
+    sign = 1 if piece.startswith("-") else 0
+    for cut in range(sign + 1, len(piece) - count + 2):
+        head = piece[:cut]
+        if not _valid(head):
+            continue
+        for rest in _ways(piece[cut:], count - 1):
+            yield (head, *rest)
+
+
+def _valid(text: str) -> bool:
+    digits = text.lstrip("-")
+    if not digits or digits.startswith(".") or digits.endswith(".") or digits.count(".") > 1:
+        return False
+    whole = digits.split(".")[0]
+    return whole == "0" or not whole.startswith("0")
+
+
+def _number(text: str) -> Number:
+    return float(text) if "." in text else int(text)
+
+
+def split_run(runs: Sequence[str], width: int, accept: Callable[[Split], bool] = lambda _: True) -> list[Split]:
+    """Every split of ``runs`` (one row's glued value texts) into ``width`` numbers that ``accept`` allows.
+
+    Returns at most ``MAX_CANDIDATES`` splits; an empty list when none fits.
+    """
+    pieces = [p for run in runs for p in _pieces(run.strip())]
+    if not pieces or sum(len(p) for p in pieces) > MAX_RUN_DIGITS or len(pieces) > width:
+        return []
+    out: list[Split] = []
+
+    def extend(index: int, left: int, prefix: tuple[str, ...]) -> None:
+        if len(out) >= MAX_CANDIDATES:
+            return
+        if index == len(pieces):
+            if left == 0:
+                split = tuple(_number(t) for t in prefix)
+                if accept(split):
+                    out.append(split)
+            return
+        remaining = len(pieces) - index - 1
+        piece = pieces[index]
+        for count in range(1, min(left - remaining, len(piece.lstrip("-").replace(".", ""))) + 1):
+            for way in _ways(piece, count):
+                extend(index + 1, left - count, prefix + way)
+
+    extend(0, width, ())
+    return out
+
+
+def describe(splits: Sequence[Split], limit: int = 20) -> str:
+    """Candidates for an issue message: ``396 / 0 / 181; 3 / 960 / 181; … (12 in all)``."""
+    shown = "; ".join(" / ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in s) for s in splits[:limit])
+    return shown + (f"; … ({len(splits)} in all)" if len(splits) > limit else "")
