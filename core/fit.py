@@ -493,7 +493,7 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
     columns = tuple(APPLICATION_COLUMNS)
     keys = list(ambiguous)
     combos = 1
-    for raw, candidates in ambiguous.values():
+    for _, candidates in ambiguous.values():
         combos *= len(candidates)
     fitting: list[tuple[Split, ...]] = []
     if combos <= 100_000:
@@ -510,8 +510,9 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
         for key, split in zip(keys, fitting[0], strict=True):
             fitted.values[key] = dict(zip(columns, split, strict=True))
             raw, candidates = ambiguous[key]
-            fitted.issues.append(warning("glued.split_by_checks", f"row {raw.label.strip()!r}: of {describe(candidates)}"
-                                         f", only {describe([split])} keeps the column cross-checks", f"{where}.{key}"))
+            message = (f"row {raw.label.strip()!r}: of {describe(candidates)}, only {describe([split])} keeps the "
+                       "column cross-checks")
+            fitted.issues.append(warning("glued.split_by_checks", message, f"{where}.{key}"))
         return
     for key, (raw, candidates) in ambiguous.items():
         _report_ambiguous(raw, candidates, f"{where}.{key}", fitted.issues)
