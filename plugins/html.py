@@ -213,22 +213,29 @@ def expand_spans(rows: list[list[RawCell]]) -> tuple[tuple[Cell | None, ...], ..
         slots: list[Cell | None] = []
         following: dict[int, int] = {}
         col = 0
+        left = total - r
         for text, rowspan, colspan in cells:
             if col in carry:
                 col = _covered(carry, following, slots, col)
-            rowspan = min(rowspan or total - r, total - r)
+            if rowspan != 1:
+                rowspan = min(rowspan or left, left)
             slots.append(Cell(text=text, row=r, col=col, rowspan=rowspan, colspan=colspan))
-            slots.extend([None] * (colspan - 1))
+            if colspan > 1:
+                slots.extend([None] * (colspan - 1))
             if rowspan > 1:
                 for c in range(col, col + colspan):
                     following[c] = rowspan - 1
             col += colspan
-        for c in sorted(carry):  # spans open after the row's last cell, or overlapped by a colspan
+        for c in sorted(carry):  # spans still open after the row's last cell, or overlapped by a colspan
+            if c not in carry:  # covered in an earlier turn of this loop
+                continue
             if c >= col:
                 slots.extend([None] * (c - col))  # a gap: no cell printed there
                 col = _covered(carry, following, slots, c)
-            elif carry[c] > 1:
-                following.setdefault(c, carry[c] - 1)
+            else:
+                rest = carry.pop(c) - 1
+                if rest:
+                    following.setdefault(c, rest)
         carry = following
         grid.append(tuple(slots))
     return tuple(grid)
@@ -460,13 +467,23 @@ class PageWalk:
         for td in tr:
             if td.tag not in CELL_TAGS:
                 continue
-            lines = plain_cell_lines(td, marked)
-            if lines is None:
-                lines = self._cell_lines(td)
-            elif len(lines) > MAX_CELL_LINES or sum(map(len, lines)) > MAX_CELL_CHARS:
-                raise _LayoutTable
+            if td not in marked:  # text and inline runs only
+                text = clean_text(_text_of(td) if len(td) else td.text or "")
+                if len(text) > MAX_CELL_CHARS:
+                    raise _LayoutTable
+            elif len(td) == 1 and _plain_block(td[0], marked) and not (td.text or "").strip():
+                text = clean_text(_text_of(td[0]))  # one plain paragraph: the Word export case
+                if len(text) > MAX_CELL_CHARS:
+                    raise _LayoutTable
+            else:
+                lines = plain_cell_lines(td, marked)
+                if lines is None:
+                    lines = self._cell_lines(td)
+                elif len(lines) > MAX_CELL_LINES or sum(map(len, lines)) > MAX_CELL_CHARS:
+                    raise _LayoutTable
+                text = "\n".join(lines)
             rowspan, colspan = td.get("rowspan"), td.get("colspan")
-            cells.append(("\n".join(lines), 1 if rowspan is None else span(rowspan, MAX_ROWSPAN),
+            cells.append((text, 1 if rowspan is None else span(rowspan, MAX_ROWSPAN),
                           1 if colspan is None else max(span(colspan, MAX_COLSPAN), 1)))
         return cells
 
@@ -498,27 +515,29 @@ def _text_of(el: etree._Element) -> str:
 
 
 def plain_cell_lines(td: etree._Element, marked: set[etree._Element]) -> list[str] | None:
-    """The lines of a cell that is plain text or plain paragraphs (the Word export case), else ``None``.
+    """The lines of a cell made of plain paragraphs (the Word export case), else ``None``.
 
     A fast path: such a cell needs no walk, one C call per paragraph.
     """
-    if td not in marked:
-        text = clean_text(_text_of(td))
-        return [text] if text else []
     text = td.text
     if text and not text.isspace():
         return None
     lines = []
     for child in td:
-        if child.tag not in PLAIN_BLOCK_TAGS or child in marked:
-            return None
-        tail = child.tail
-        if tail and not tail.isspace():
+        if not _plain_block(child, marked):
             return None
         text = clean_text(_text_of(child) if len(child) else child.text or "")
         if text:
             lines.append(text)
     return lines
+
+
+def _plain_block(el: etree._Element, marked: set[etree._Element]) -> bool:
+    """Whether ``el`` is a paragraph-like block with only inline text inside and nothing after it."""
+    if el.tag not in PLAIN_BLOCK_TAGS or el in marked:
+        return False
+    tail = el.tail
+    return not tail or tail.isspace()
 
 
 def marked_elements(root: etree._Element) -> set[etree._Element]:
