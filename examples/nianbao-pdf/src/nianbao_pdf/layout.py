@@ -21,6 +21,7 @@ simply the next Table block.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -102,18 +103,20 @@ def margins(lines: Sequence[Line]) -> Margins:
         return Margins(0.0, 0.0)
     size = statistics.median(line.size for line in lines)
     return Margins(
-        left=_voted(sorted(line.x0 for line in lines), tolerance=size / 4, lowest=True),
-        right=_voted(sorted((line.x1 for line in lines), reverse=True), tolerance=size, lowest=False),
+        left=_voted([line.x0 for line in lines], tolerance=size / 4, from_left=True),
+        right=_voted([line.x1 for line in lines], tolerance=size, from_left=False),
     )
 
 
-def _voted(edges: list[float], *, tolerance: float, lowest: bool) -> float:
-    """The first edge (from the outside in) that at least ``MARGIN_VOTES`` edges lie within ``tolerance`` of."""
-    for edge in edges:
-        votes = sum(1 for e in edges if abs(e - edge) <= tolerance)
-        if votes >= min(MARGIN_VOTES, len(edges)):
+def _voted(edges: list[float], *, tolerance: float, from_left: bool) -> float:
+    """The outermost edge that at least ``MARGIN_VOTES`` edges lie within ``tolerance`` of (O(n log n))."""
+    ordered = sorted(edges)
+    need = min(MARGIN_VOTES, len(ordered))
+    for edge in ordered if from_left else reversed(ordered):
+        votes = bisect.bisect_right(ordered, edge + tolerance) - bisect.bisect_left(ordered, edge - tolerance)
+        if votes >= need:
             return edge
-    return edges[0]
+    return ordered[0] if from_left else ordered[-1]
 
 
 def assemble(items: Iterable[Line | PlacedTable], page_heights: Sequence[float]) -> list[Block]:

@@ -64,6 +64,7 @@ class PdfReader(Reader):
     mimetypes = frozenset({"application/pdf", "application/x-pdf"})
 
     def __init__(self, *, max_pages: int | None = None) -> None:
+        """``max_pages`` defaults to ``NIANBAO_PDF_MAX_PAGES``, else 500."""
         self.max_pages = max_pages or int(os.environ.get(MAX_PAGES_ENV) or DEFAULT_MAX_PAGES)
 
     def accepts(self, head: bytes, source: SourceInfo) -> bool:
@@ -91,7 +92,10 @@ class PdfReader(Reader):
                 )
             for number, page in enumerate(pdf.pages):
                 heights.append(float(page.height))
-                items.extend(read_page(page, number))
+                try:
+                    items.extend(read_page(page, number))
+                finally:
+                    page.close()  # drop the page's parsed objects: memory stays flat on long PDFs
         blocks = assemble(items, heights)
         if not blocks:
             notes.append(
@@ -107,6 +111,7 @@ class PdfReader(Reader):
 
 
 def _pdfplumber() -> Any:
+    """The pdfplumber module, imported on first use."""
     try:
         import pdfplumber
     except ImportError as exc:  # pragma: no cover - a dependency of this package
@@ -153,6 +158,7 @@ def _visible(obj: dict[str, Any]) -> bool:
 
 
 def _is_white(colour: Any) -> bool:
+    """Whether a pdfplumber colour (grey, RGB or CMYK) is white."""
     if isinstance(colour, (int, float)):
         return colour >= 0.99
     if isinstance(colour, (tuple, list)):
@@ -164,12 +170,14 @@ def _is_white(colour: Any) -> bool:
 
 
 def _centre_in(obj: dict[str, Any], boxes: Sequence[tuple[float, float, float, float]]) -> bool:
+    """Whether the centre of ``obj`` lies in one of ``boxes``."""
     x = (obj["x0"] + obj["x1"]) / 2
     y = (obj["top"] + obj["bottom"]) / 2
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
 def _columns(table: PlumberTable) -> int:
+    """How many grid columns a pdfplumber table has."""
     return len(_grid(c[0] for c in table.cells))
 
 
@@ -208,4 +216,5 @@ def table_of(table: PlumberTable) -> Table:
 
 
 def _index(grid: list[float], value: float) -> int:
+    """The index of the grid coordinate nearest ``value``."""
     return min(range(len(grid)), key=lambda i: abs(grid[i] - value))
