@@ -3,26 +3,29 @@
 python-docx is not used: the reader opens the zip itself so that it can check the
 container *before* inflating anything (entry count, duplicate names, the
 uncompressed size and inflate ratio of the one part it reads, as apache/poi's
-``ZipSecureFile`` does), and walks the XML with ``iterchildren`` against Clark
-names computed once (python-docx's ``oxml/ns.py`` ``qn``), never with per-element
-XPath.
+``ZipSecureFile`` does), and walks the XML once, looping over each element's
+children and dispatching on ``child.tag`` against Clark names computed once
+(python-docx's ``oxml/ns.py`` ``qn``): no per-element XPath, and no
+``iterchildren(*tags)`` either, which builds a tag matcher on every call.
 
 What becomes what:
 
 - body paragraphs and tables in body order; blank paragraphs are dropped, as the
-  text readers drop blank lines; content controls (``w:sdt``) and custom XML
-  wrappers are read through;
-- a paragraph's text is its runs' ``w:t`` joined; ``w:br`` and ``w:cr`` become
-  ``"\\n"``, ``w:tab`` ``"\\t"``; tracked insertions (``w:ins``, ``w:moveTo``) are
+  text readers drop blank lines; a paragraph broken with Shift+Enter stays one
+  paragraph with ``"\\n"`` in it (a heading wrapped so is still one heading);
+  content controls (``w:sdt``) and custom XML wrappers are read through;
+- a paragraph's text is its runs' ``w:t`` joined; ``w:br`` (of any type) and
+  ``w:cr`` become ``"\\n"``, ``w:tab`` ``"\\t"``; tracked insertions (``w:ins``, ``w:moveTo``) are
   kept and deletions (``w:del``, ``w:moveFrom``) dropped, with a note on the
   record; field codes (``w:instrText``) and hidden runs (``w:vanish``) are not
   printed text and are dropped; drawings and text boxes are skipped;
-- a table cell's text is its paragraphs joined by ``"\\n"``; a cell's grid column
+- a table cell's text is its non-blank paragraphs joined by ``"\\n"``; a cell's grid column
   is ``w:gridBefore`` plus the ``w:gridSpan`` of the cells before it, found in one
   left-to-right pass; ``w:gridSpan`` gives the colspan and ``w:vMerge``
   restart/continue the rowspan of the origin cell; covered slots are ``None``
-  (:mod:`nianbao.document`). Text in a ``continue`` cell, which Word keeps but
-  does not show, is appended to the origin's so nothing printed is lost;
+  (:mod:`nianbao.document`). Text in a ``continue`` cell (Word moves merged
+  text into the first cell, so there normally is none) is appended to the
+  origin's, so nothing is lost;
 - a table nested in a cell is emitted as its own :class:`Table` right after the
   outer table (depth first), and is not part of the outer cell's text, so each
   number is read once; a one-cell table is a layout frame, not data: its
@@ -63,7 +66,7 @@ CHUNK_BYTES = 1 << 20
 
 TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
-_XML_SPACE_FALSE = frozenset({"0", "false", "off"})
+_FALSE = frozenset({"0", "false", "off"})
 
 
 # --------------------------------------------------------------------------
@@ -90,16 +93,17 @@ class Names:
         for local in self.LOCAL:
             setattr(self, local, f"{{{namespace}}}{local}")
         self.del_ = f"{{{namespace}}}del"  # ``del`` is a Python keyword
-        #: Children of a paragraph that hold runs (or are runs), read in order.
-        self.run_containers = (self.r, self.ins, self.moveTo, self.hyperlink, self.smartTag, self.customXml,
-                               self.fldSimple, self.dir, self.bdo, self.sdt, self.del_, self.moveFrom)
-        #: Children of a run that print something.
-        self.run_content = (self.rPr, self.t, self.tab, self.ptab, self.br, self.cr, self.noBreakHyphen)
-        #: Children of the body, a cell or a content control that hold blocks.
-        self.block_items = (self.p, self.tbl, self.sdt, self.customXml)
-        self.row_items = (self.tr, self.sdt, self.customXml)
-        self.cell_items = (self.tc, self.sdt, self.customXml)
+        # Sets for dispatch on ``child.tag``: plain iteration over children plus a set lookup is
+        # several times faster than ``iterchildren(*tags)``, which builds a tag matcher per call.
+        #: Paragraph children that hold runs: read through.
+        self.run_wrappers = frozenset({self.ins, self.moveTo, self.hyperlink, self.smartTag, self.customXml,
+                                       self.fldSimple, self.dir, self.bdo})
+        #: Tracked changes that are read (insertions) and dropped (deletions).
+        self.inserted = frozenset({self.ins, self.moveTo})
         self.deleted = frozenset({self.del_, self.moveFrom})
+        #: Run children printed as a line break and as a tab.
+        self.breaks = frozenset({self.br, self.cr})
+        self.tabs = frozenset({self.tab, self.ptab})
 
 
 NAMES = {TRANSITIONAL: Names(TRANSITIONAL), STRICT: Names(STRICT)}
@@ -111,8 +115,11 @@ NAMES = {TRANSITIONAL: Names(TRANSITIONAL), STRICT: Names(STRICT)}
 
 
 def _child(element: etree._Element, tag: str) -> etree._Element | None:
-    """The first child of ``element`` named ``tag``, or ``None``."""
-    return next(element.iterchildren(tag), None)
+    """The first child of ``element`` named ``tag``, or ``None`` (property elements come first)."""
+    for child in element:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _int_val(element: etree._Element | None, w: Names, default: int) -> int:
@@ -126,46 +133,47 @@ def _int_val(element: etree._Element | None, w: Names, default: int) -> int:
     return value if value > 0 else default
 
 
-def grid_span(tc: etree._Element, w: Names) -> int:
-    """Grid columns a cell spans: ``./w:tcPr/w:gridSpan/@w:val``, else 1."""
-    tc_pr = _child(tc, w.tcPr)
-    return 1 if tc_pr is None else _int_val(_child(tc_pr, w.gridSpan), w, 1)
+def grid_span(tc_pr: etree._Element, w: Names) -> int:
+    """Grid columns a cell spans: ``./w:tcPr/w:gridSpan/@w:val`` of the ``w:tc``, else 1.
+
+    Given the cell's ``w:tcPr``, as are the other accessors their property element:
+    the cell walk reads each property element once.
+    """
+    return _int_val(_child(tc_pr, w.gridSpan), w, 1)
 
 
-def v_merge(tc: etree._Element, w: Names) -> str | None:
-    """A cell's vertical merge: ``./w:tcPr/w:vMerge/@w:val`` (``"restart"``), ``"continue"`` when
-    the element has no ``w:val``, ``None`` without ``w:vMerge``."""
-    tc_pr = _child(tc, w.tcPr)
-    if tc_pr is None:
-        return None
+def v_merge(tc_pr: etree._Element, w: Names) -> str | None:
+    """A cell's vertical merge: ``./w:tcPr/w:vMerge/@w:val`` of the ``w:tc`` (``"restart"``),
+    else ``"continue"`` for a ``w:vMerge`` without ``w:val``, else ``None`` (no merge)."""
     merge = _child(tc_pr, w.vMerge)
-    if merge is None:
-        return None
-    return merge.get(w.val, "continue")
+    return None if merge is None else merge.get(w.val, "continue")
 
 
-def grid_before(tr: etree._Element, w: Names) -> int:
-    """Grid columns skipped before a row's first cell: ``./w:trPr/w:gridBefore/@w:val``, else 0."""
-    tr_pr = _child(tr, w.trPr)
-    return 0 if tr_pr is None else _int_val(_child(tr_pr, w.gridBefore), w, 0)
+def grid_before(tr_pr: etree._Element, w: Names) -> int:
+    """Grid columns skipped before a row's first cell: ``./w:trPr/w:gridBefore/@w:val`` of the ``w:tr``, else 0."""
+    return _int_val(_child(tr_pr, w.gridBefore), w, 0)
 
 
-def row_deleted(tr: etree._Element, w: Names) -> bool:
-    """Whether a row is a tracked deletion: ``./w:trPr/w:del`` exists."""
-    tr_pr = _child(tr, w.trPr)
-    return tr_pr is not None and _child(tr_pr, w.del_) is not None
+def row_deleted(tr_pr: etree._Element, w: Names) -> bool:
+    """Whether a row is a tracked deletion: ``./w:trPr/w:del`` of the ``w:tr`` exists, else False."""
+    return _child(tr_pr, w.del_) is not None
 
 
-def grid_cols(tbl: etree._Element, w: Names) -> int:
-    """Columns of a table's grid: ``count(./w:tblGrid/w:gridCol)``, else 0."""
-    grid = _child(tbl, w.tblGrid)
-    return 0 if grid is None else sum(1 for _ in grid.iterchildren(w.gridCol))
+def grid_cols(tbl_grid: etree._Element, w: Names) -> int:
+    """Columns of a table's grid: ``count(./w:tblGrid/w:gridCol)`` of the ``w:tbl``, else 0."""
+    return sum(1 for col in tbl_grid if col.tag == w.gridCol)
 
 
 def run_hidden(r_pr: etree._Element, w: Names) -> bool:
-    """Whether a run is hidden text: ``./w:rPr/w:vanish`` with ``@w:val`` absent or true."""
+    """Whether a run is hidden text: ``./w:rPr/w:vanish`` of the ``w:r`` with ``@w:val`` absent or true,
+    else False."""
     vanish = _child(r_pr, w.vanish)
-    return vanish is not None and vanish.get(w.val, "true").lower() not in _XML_SPACE_FALSE
+    return vanish is not None and vanish.get(w.val, "true").lower() not in _FALSE
+
+
+def sdt_content(sdt: etree._Element, w: Names) -> etree._Element | None:
+    """What a content control holds: ``./w:sdtContent`` of the ``w:sdt``, else ``None``."""
+    return _child(sdt, w.sdtContent)
 
 
 # --------------------------------------------------------------------------
@@ -175,7 +183,7 @@ def run_hidden(r_pr: etree._Element, w: Names) -> bool:
 
 @dataclass(slots=True)
 class _Origin:
-    """A cell being built: mutable while vertical merges below it are found."""
+    """A cell being placed: mutable while the vertical merges below it are found."""
 
     text: str
     row: int
@@ -188,13 +196,24 @@ class _Origin:
 
 
 class _BodyWalk:
-    """One walk over a ``w:body``: blocks out, plus what was noticed on the way."""
+    """One walk over a ``w:body``: blocks out, plus what was noticed on the way.
 
-    def __init__(self, w: Names) -> None:
+    Each element is visited once, by looping over its children and dispatching on
+    ``child.tag``; property subtrees (``w:pPr``, ``w:rPr``, ``w:tcPr``…) are not
+    entered except for the few values read from them.
+    """
+
+    def __init__(self, w: Names, *, hidden_text: bool) -> None:
         self.w = w
+        #: Whether the document has any ``w:vanish``: only then are run properties looked into.
+        self.hidden_text = hidden_text
         self.blocks: list[Block] = []
         self.tracked_changes = False
         self.nested_tables = 0
+
+    def _wrapped(self, wrapper: etree._Element) -> etree._Element | None:
+        """The element whose children a wrapper (``w:sdt``, ``w:customXml``) stands for."""
+        return sdt_content(wrapper, self.w) if wrapper.tag == self.w.sdt else wrapper
 
     # ---- text ----------------------------------------------------------
 
@@ -206,42 +225,43 @@ class _BodyWalk:
 
     def _runs(self, parent: etree._Element, parts: list[str]) -> None:
         w = self.w
-        for child in parent.iterchildren(*w.run_containers):
+        r, t, rpr, breaks, tabs = w.r, w.t, w.rPr, w.breaks, w.tabs
+        for child in parent:
             tag = child.tag
-            if tag == w.r:
-                for item in child.iterchildren(*w.run_content):
+            if tag == r:
+                for item in child:
                     itag = item.tag
-                    if itag == w.t:
+                    if itag == t:
                         if len(item):  # an entity reference left unresolved: keep the text around it
-                            parts.extend(t for t in (item.text, *(e.tail for e in item)) if t)
+                            parts.extend(x for x in (item.text, *(e.tail for e in item)) if x)
                         elif item.text:
                             parts.append(item.text)
-                    elif itag == w.rPr:
-                        if run_hidden(item, w):
-                            break
-                    elif itag == w.tab or itag == w.ptab:
+                    elif itag in breaks:  # w:br of any type, w:cr
+                        parts.append("\n")
+                    elif itag in tabs:
                         parts.append("\t")
+                    elif itag == rpr:
+                        if self.hidden_text and run_hidden(item, w):
+                            break
                     elif itag == w.noBreakHyphen:
                         parts.append("-")
-                    else:  # w:br (any type), w:cr
-                        parts.append("\n")
-            elif tag in w.deleted:
-                self.tracked_changes = True
-            elif tag == w.sdt:
-                content = _child(child, w.sdtContent)
-                if content is not None:
-                    self._runs(content, parts)
-            else:
-                if tag == w.ins or tag == w.moveTo:
+            elif tag in w.run_wrappers:
+                if tag in w.inserted:
                     self.tracked_changes = True
                 self._runs(child, parts)
+            elif tag == w.sdt:
+                content = sdt_content(child, w)
+                if content is not None:
+                    self._runs(content, parts)
+            elif tag in w.deleted:
+                self.tracked_changes = True
 
     # ---- blocks --------------------------------------------------------
 
     def blocks_of(self, container: etree._Element) -> None:
-        """Append the paragraphs and tables of a body, cell or content control, in order."""
+        """Append the paragraphs and tables of a body, frame or content control, in order."""
         w = self.w
-        for child in container.iterchildren(*w.block_items):
+        for child in container:
             tag = child.tag
             if tag == w.p:
                 text = self.paragraph_text(child).strip()
@@ -249,50 +269,51 @@ class _BodyWalk:
                     self.blocks.append(Paragraph(text=text))
             elif tag == w.tbl:
                 self.table(child)
-            elif tag == w.sdt:
-                content = _child(child, w.sdtContent)
+            elif tag == w.sdt or tag == w.customXml:
+                content = self._wrapped(child)
                 if content is not None:
                     self.blocks_of(content)
-            else:
-                self.blocks_of(child)
 
-    def _items(self, parent: etree._Element, tags: tuple[str, ...], want: str) -> Iterator[etree._Element]:
-        """Children named ``want`` of ``parent``, looking through ``w:sdt`` and ``w:customXml`` wrappers."""
+    def _collect(self, parent: etree._Element, want: str, into: list[etree._Element]) -> None:
+        """Append the children of ``parent`` named ``want``, looking through wrappers."""
         w = self.w
-        for child in parent.iterchildren(*tags):
-            if child.tag == want:
-                yield child
-            elif child.tag == w.sdt:
-                content = _child(child, w.sdtContent)
+        for child in parent:
+            tag = child.tag
+            if tag == want:
+                into.append(child)
+            elif tag == w.sdt or tag == w.customXml:
+                content = self._wrapped(child)
                 if content is not None:
-                    yield from self._items(content, tags, want)
-            else:
-                yield from self._items(child, tags, want)
+                    self._collect(content, want, into)
 
-    def rows_of(self, tbl: etree._Element) -> list[etree._Element]:
-        """A table's ``w:tr`` elements, tracked deletions left out."""
+    def _cell(self, tc: etree._Element, nested: list[etree._Element]) -> tuple[int, str | None, str]:
+        """A cell's ``(grid span, vertical merge, text)``; tables nested in it go to ``nested``.
+
+        The text is the cell's non-blank paragraphs joined by ``\\n``.
+        """
         w = self.w
-        rows = []
-        for tr in self._items(tbl, w.row_items, w.tr):
-            if row_deleted(tr, w):
-                self.tracked_changes = True
-            else:
-                rows.append(tr)
-        return rows
-
-    def cells_of(self, tr: etree._Element) -> list[etree._Element]:
-        """A row's ``w:tc`` elements."""
-        return list(self._items(tr, self.w.cell_items, self.w.tc))
-
-    def cell_text(self, tc: etree._Element, nested: list[etree._Element]) -> str:
-        """A cell's non-blank paragraphs joined by ``\\n``; nested tables are set aside in ``nested``."""
+        span, merge = 1, None
         texts: list[str] = []
-        self._cell_parts(tc, texts, nested)
-        return "\n".join(texts).strip()
+        for child in tc:
+            tag = child.tag
+            if tag == w.p:
+                text = self.paragraph_text(child)
+                if text and not text.isspace():
+                    texts.append(text)
+            elif tag == w.tcPr:
+                span, merge = grid_span(child, w), v_merge(child, w)
+            elif tag == w.tbl:
+                nested.append(child)
+            elif tag == w.sdt or tag == w.customXml:
+                content = self._wrapped(child)
+                if content is not None:
+                    self._cell_content(content, texts, nested)
+        return span, merge, "\n".join(texts).strip()
 
-    def _cell_parts(self, container: etree._Element, texts: list[str], nested: list[etree._Element]) -> None:
+    def _cell_content(self, parent: etree._Element, texts: list[str], nested: list[etree._Element]) -> None:
+        """Paragraph texts and nested tables inside a wrapper in a cell."""
         w = self.w
-        for child in container.iterchildren(*w.block_items):
+        for child in parent:
             tag = child.tag
             if tag == w.p:
                 text = self.paragraph_text(child)
@@ -300,53 +321,86 @@ class _BodyWalk:
                     texts.append(text)
             elif tag == w.tbl:
                 nested.append(child)
-            elif tag == w.sdt:
-                content = _child(child, w.sdtContent)
+            elif tag == w.sdt or tag == w.customXml:
+                content = self._wrapped(child)
                 if content is not None:
-                    self._cell_parts(content, texts, nested)
+                    self._cell_content(content, texts, nested)
+
+    def _rows(self, tbl: etree._Element) -> tuple[int, list[tuple[int, list[etree._Element]]]]:
+        """A table's grid width and its rows as ``(grid before, cells)``, tracked deletions left out."""
+        w = self.w
+        width = 0
+        trs: list[etree._Element] = []
+        for child in tbl:
+            tag = child.tag
+            if tag == w.tr:
+                trs.append(child)
+            elif tag == w.tblGrid:
+                width = grid_cols(child, w)
+            elif tag == w.sdt or tag == w.customXml:
+                content = self._wrapped(child)
+                if content is not None:
+                    self._collect(content, w.tr, trs)
+        rows = []
+        for tr in trs:
+            before, deleted = 0, False
+            tcs: list[etree._Element] = []
+            for child in tr:
+                tag = child.tag
+                if tag == w.tc:
+                    tcs.append(child)
+                elif tag == w.trPr:
+                    before, deleted = grid_before(child, w), row_deleted(child, w)
+                elif tag == w.sdt or tag == w.customXml:
+                    content = self._wrapped(child)
+                    if content is not None:
+                        self._collect(content, w.tc, tcs)
+            if deleted:
+                self.tracked_changes = True
             else:
-                self._cell_parts(child, texts, nested)
+                rows.append((before, tcs))
+        return width, rows
 
     def table(self, tbl: etree._Element) -> None:
-        """Append a table (spans expanded to a grid) and then the tables nested in its cells."""
-        w = self.w
-        trs = self.rows_of(tbl)
-        if len(trs) == 1:
-            tcs = self.cells_of(trs[0])
-            if len(tcs) == 1:  # a one-cell frame around content, not a table of data
-                self.blocks_of(tcs[0])
-                return
+        """Append a table (spans expanded to a grid) and then the tables nested in its cells.
+
+        One left-to-right pass per row: a cell's column is the row's ``w:gridBefore``
+        plus the spans of the cells before it; a ``continue`` cell extends the
+        vertical merge open in its column (same column, same span), else it starts
+        a cell of its own.
+        """
+        width, rows = self._rows(tbl)
+        if len(rows) == 1 and len(rows[0][1]) == 1:  # a one-cell frame around content, not data
+            self.blocks_of(rows[0][1][0])
+            return
         nested: list[etree._Element] = []
         grid: list[list[_Origin | None]] = []
         open_merges: dict[int, _Origin] = {}  # grid column → origin of a vertical merge still open
-        for r, tr in enumerate(trs):
-            col = grid_before(tr, w)
+        for r, (col, tcs) in enumerate(rows):
             slots: list[_Origin | None] = [None] * col
             still_open: dict[int, _Origin] = {}
-            for tc in self.cells_of(tr):
-                span = grid_span(tc, w)
-                merge = v_merge(tc, w)
-                text = self.cell_text(tc, nested)
+            for tc in tcs:
+                span, merge, text = self._cell(tc, nested)
                 origin = open_merges.get(col) if merge == "continue" else None
                 if origin is not None and origin.colspan == span:
                     origin.rowspan += 1
-                    if text:
+                    if text:  # Word keeps it but does not show it; appended so nothing is lost
                         origin.text = f"{origin.text}\n{text}" if origin.text else text
                     slots.extend([None] * span)
                 else:
                     origin = _Origin(text=text, row=r, col=col, colspan=span)
                     slots.append(origin)
-                    slots.extend([None] * (span - 1))
+                    if span > 1:
+                        slots.extend([None] * (span - 1))
                 if merge is not None:
                     still_open[col] = origin
                 col += span
             open_merges = still_open
             grid.append(slots)
-        width = max([grid_cols(tbl, w), *(len(row) for row in grid)])
-        rows = tuple(
-            tuple(None if s is None else s.cell() for s in row) + (None,) * (width - len(row)) for row in grid
-        )
-        self.blocks.append(Table(rows=rows))
+        width = max([width, *(len(row) for row in grid)])
+        self.blocks.append(Table(rows=tuple(
+            tuple([None if s is None else s.cell() for s in row] + [None] * (width - len(row))) for row in grid
+        )))
         self.nested_tables += len(nested)
         for inner in nested:
             self.table(inner)
@@ -448,7 +502,7 @@ class DocxReader(Reader):
         if w is None or root.tag != w.document:
             raise MarkupError(f"{DOCUMENT_PART} is not a WordprocessingML document: its root element is "
                               f"{root.tag!r}, not w:document")
-        walk = _BodyWalk(w)
+        walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish), None) is not None)
         body = _child(root, w.body)
         if body is not None:
             walk.blocks_of(body)

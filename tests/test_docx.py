@@ -239,9 +239,10 @@ def report(*, split: str | None = None, cut: int = 6, review_in: str | None = No
     table) or ``"cell"`` (inside the second cell of a two-cell table).
     """
     document = docx.Document()
-    title = document.add_paragraph()
-    for part in ("天津市东丽区", "工业和信息化局", "2021年政府信息公开工作年度报告"):
-        title.add_run(part)
+    title = document.add_paragraph()  # three runs, and a line break (Shift+Enter) inside the title
+    title.add_run("天津市东丽区")
+    title.add_run("工业和信息化局").add_break()
+    title.add_run("2021年政府信息公开工作年度报告")
     document.add_paragraph("一、总体情况")
     overview = document.add_paragraph("2021年，我局认真贯彻落实")
     overview.add_run("《政府信息公开条例》。").add_break()
@@ -279,8 +280,7 @@ def report(*, split: str | None = None, cut: int = 6, review_in: str | None = No
     document.add_paragraph("一是公开内容不够全面。")
     document.add_paragraph("六、其他需要报告的事项")
     document.add_paragraph("本年度未收取信息处理费。")
-    document.add_paragraph("天津市东丽区工业和信息化局")
-    document.add_paragraph("2022年1月13日")
+    document.add_paragraph("天津市东丽区工业和信息化局\n2022年1月13日")  # the signature, one paragraph
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
