@@ -38,124 +38,72 @@ from nianbao.pipelines.run import LOCAL_RUNNER, RunError, expand_inputs, run, ru
 from nianbao.pipelines.transforms import MatchAndRead, Parse, WriteOutcomes, escape_pattern
 from nianbao.template import numeric_fields
 
-from .conftest import SAMPLES, SEEDS, SHARED
+from .conftest import SEEDS, SHARED
 
 REAL = SHARED / "corpus" / "real"
-TEMPLATE_DOCX = SHARED / "corpus" / "peer" / "govnianbao" / "政务公开年报模版.docx"
 LOCAL = "--runner=FnApiRunner"  # tests never let Beam's DirectRunner try Prism
 
 # --------------------------------------------------------------------------
-# A corpus: the seed reports in every format, copied with small edits, plus corrupt files
+# A corpus: generated reports in every format with their truths, real ones, corrupt files
 # --------------------------------------------------------------------------
 
-
-def _html(text: str, title: str) -> bytes:
-    """A seed report as a web page: paragraphs, and tab lines as table rows."""
-    out = [f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"]
-    rows: list[list[str]] = []
-
-    def flush() -> None:
-        if rows:
-            out.append("<table border='1'>")
-            out.extend("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-            out.append("</table>")
-            rows.clear()
-
-    for line in text.splitlines():
-        if "\t" in line:
-            rows.append(line.split("\t"))
-        elif line.strip():
-            flush()
-            out.append(f"<p>{line}</p>")
-    flush()
-    out.append("</body></html>")
-    return "\n".join(out).encode("utf-8")
+SYNTH_SEED = 11
+SYNTH_BULK = 240  # text, tab tables and web pages: cheap to render
+SYNTH_DOCX = 8  # Word files take python-docx a quarter of a second each
 
 
-def _docx(text: str) -> bytes:
-    """A seed report as a Word file: paragraphs, and runs of tab lines as one table."""
-    import docx
-    from docx.table import _Cell
-
-    document = docx.Document()
-    rows: list[list[str]] = []
-
-    def flush() -> None:
-        if rows:
-            width = max(len(r) for r in rows)
-            table = document.add_table(rows=len(rows), cols=width)
-            for tr, row in zip(table._tbl.tr_lst, rows, strict=True):  # table.cell() is quadratic
-                for tc, value in zip(tr.tc_lst, row, strict=False):
-                    _Cell(tc, table).text = value
-            rows.clear()
-
-    for line in text.splitlines():
-        if "\t" in line:
-            rows.append(line.split("\t"))
-        elif line.strip():
-            flush()
-            document.add_paragraph(line)
-    flush()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+def _junk(seed: int, size: int = 3000) -> bytes:
+    rng = random.Random(seed)
+    return bytes(rng.randrange(256) for _ in range(size))
 
 
-def _edit(text: str, i: int) -> str:
-    """A small, deterministic edit: the copy number in the first line, one number in the body changed."""
-    lines = text.splitlines()
-    lines[0] = lines[0] + f"（副本{i}）" if lines else f"副本{i}"
-    body = "\n".join(lines)
-    digits = [k for k, ch in enumerate(body) if ch.isdigit()]
-    if digits:
-        k = random.Random(i).choice(digits)
-        body = body[:k] + str((int(body[k]) + i) % 10) + body[k + 1:]
-    return body + "\n"
+def make_corpus(root: Path) -> tuple[list[Path], dict[str, dict]]:
+    """Write the test corpus under ``root/reports``; return the report paths and ``uri → truth``.
 
+    ``nianbao synth`` writes each truth beside its report; they are moved to
+    ``root/truths`` so that the reports folder holds nothing but inputs.
+    """
+    from nianbao.synth.corpus import generate, truth_path
 
-CORRUPT = {
-    "corrupt/empty.txt": b"",
-    "corrupt/blank.html": b"  \n\t\n",
-    "corrupt/junk.bin": bytes(random.Random(1).randrange(256) for _ in range(3000)),
-    "corrupt/junk.docx": bytes(random.Random(2).randrange(256) for _ in range(3000)),
-}
-
-
-def make_corpus(root: Path, copies: int = 20) -> list[Path]:
-    """Write seed-derived reports in text, tab-table, HTML and DOCX form, plus corrupt files; return them."""
-    seeds = sorted(SEEDS.glob("*.txt")) or sorted(SAMPLES.glob("*.txt"))
-    texts = [path.read_text("utf-8") for path in seeds]
-    files: dict[str, bytes] = {}
-    for i in range(copies):
-        for n, text in enumerate(texts):
-            edited = _edit(text, i)
-            files[f"text/{i:02d}/seed{n}.txt"] = edited.encode("utf-8")
-            if i % 3 == 1:
-                files[f"text/{i:02d}/seed{n}-gbk.txt"] = edited.encode("gb18030")
-            if i % 3 == 2:
-                files[f"text/{i:02d}/seed{n}-crlf.txt"] = edited.replace("\n", "\r\n").encode("utf-8")
-            if i % 2 == 0:
-                files[f"html/{i:02d}/seed{n}.html"] = _html(edited, f"seed {n} copy {i}")
-    docx_seeds = [_docx(text) for text in texts]
-    for i in range(max(2, copies // 3)):
-        for n, data in enumerate(docx_seeds):
-            files[f"docx/{i:02d}/seed{n}.docx"] = data
-    for path in sorted(REAL.glob("*.txt")) + sorted(REAL.glob("*.html")):
-        for i in range(2):
-            files[f"real/{i}/{path.name}"] = path.read_bytes()
-    if TEMPLATE_DOCX.exists():
-        files["real/template.docx"] = TEMPLATE_DOCX.read_bytes()
-        files["corrupt/truncated.docx"] = TEMPLATE_DOCX.read_bytes()[:1500]
-        files["corrupt/docx-named.html"] = TEMPLATE_DOCX.read_bytes()  # wrong extension
-    files["corrupt/page-named.docx"] = _html(texts[0], "wrong extension")  # wrong extension
-    files.update(CORRUPT)
-    written = []
+    reports, truths_dir = root / "reports", root / "truths"
+    generated = generate(reports / "synth", SYNTH_BULK, SYNTH_SEED, formats=("text", "tsv", "html"))
+    generated += generate(reports / "synth-docx", SYNTH_DOCX, SYNTH_SEED, formats=("docx",))
+    truths: dict[str, dict] = {}
+    for path in generated:
+        truth = truth_path(path)
+        truths[str(path)] = orjson.loads(truth.read_bytes())
+        moved = truths_dir / path.parent.name / truth.name
+        moved.parent.mkdir(parents=True, exist_ok=True)
+        truth.rename(moved)
+    files: dict[str, bytes] = {f"seeds/{p.name}": p.read_bytes() for p in sorted(SEEDS.glob("*.txt"))}
+    files.update({f"real/{p.name}": p.read_bytes() for p in sorted(REAL.glob("*.html"))})
+    a_docx = next(p for p in generated if p.suffix == ".docx").read_bytes()
+    a_page = next(p for p in generated if p.suffix == ".html").read_bytes()
+    files.update({
+        "corrupt/empty.txt": b"",
+        "corrupt/blank.html": b"  \n\t\n",
+        "corrupt/junk.bin": _junk(1),
+        "corrupt/junk.docx": _junk(2),
+        "corrupt/truncated.docx": a_docx[: len(a_docx) // 3],
+        "corrupt/docx-named.html": a_docx,  # wrong extension: sniffed as a zip
+        "corrupt/page-named.docx": a_page,  # wrong extension: a web page saved as .docx
+    })
     for name, data in files.items():
-        path = root / name
+        path = reports / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        written.append(path)
-    return sorted(written)
+    return sorted([*generated, *(reports / name for name in files)]), truths
+
+
+def shared_corpus(tmp_path_factory) -> tuple[Path, list[Path], dict[str, dict]]:
+    """The corpus, built once per test session (both pipeline test modules use it): root, paths, truths."""
+    root = tmp_path_factory.getbasetemp() / "pipeline-corpus"
+    done = root / "paths.json"
+    if not done.exists():
+        paths, truths = make_corpus(root)
+        done.write_bytes(orjson.dumps({"paths": [str(p) for p in paths], "truths": truths}))
+    saved = orjson.loads(done.read_bytes())
+    return root / "reports", [Path(p) for p in saved["paths"]], saved["truths"]
 
 
 def expected_outcomes(paths: list[Path]) -> dict[str, tuple[str, dict]]:
@@ -182,23 +130,42 @@ def read_outputs(directory: Path) -> tuple[list[dict], list[dict]]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> list[Path]:
-    return make_corpus(tmp_path_factory.mktemp("corpus"))
+    return shared_corpus(tmp_path_factory)[1]
 
 
 @pytest.fixture(scope="module")
-def direct_run(corpus, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    seen: list[tuple[int, int]] = []
-    summary = run([f"--input={os.path.commonpath(corpus)}", f"--output={out}", "--direct_num_workers=2",
-                   "--direct_running_mode=multi_processing"], progress=lambda d, t: seen.append((d, t)))
-    return summary, out, seen
+def truths(tmp_path_factory) -> dict[str, dict]:
+    return shared_corpus(tmp_path_factory)[2]
 
 
-def test_corpus_covers_every_format_and_corrupt_files(corpus):
-    assert len(corpus) >= 200
+def shared_direct_run(tmp_path_factory) -> tuple[dict, Path, list[tuple[int, int]]]:
+    """The corpus through the local runner with two worker processes, once per session: summary, output, progress."""
+    root, _, _ = shared_corpus(tmp_path_factory)
+    out = tmp_path_factory.getbasetemp() / "pipeline-direct-run"
+    progress = out.parent / "pipeline-direct-run.progress.json"
+    if not progress.exists():
+        seen: list[tuple[int, int]] = []
+        run([f"--input={root}", f"--output={out}", "--direct_num_workers=2",
+             "--direct_running_mode=multi_processing"], progress=lambda d, t: seen.append((d, t)))
+        progress.write_bytes(orjson.dumps(seen))
+    summary = orjson.loads((out / outputs.SUMMARY).read_bytes())
+    return summary, out, [tuple(pair) for pair in orjson.loads(progress.read_bytes())]
+
+
+@pytest.fixture(scope="module")
+def direct_run(tmp_path_factory):
+    return shared_direct_run(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def expected(corpus) -> dict[str, tuple[str, dict]]:
+    return expected_outcomes(corpus)
+
+
+def test_corpus_covers_every_format_and_corrupt_files(corpus, expected):
+    assert len(corpus) >= 250
     suffixes = Counter(p.suffix for p in corpus)
     assert {".txt", ".html", ".docx", ".bin"} <= set(suffixes)
-    expected = expected_outcomes(corpus)
     formats = Counter(body["source"]["format"] for kind, body in expected.values() if kind == RECORD)
     assert {"text", "tsv", "html", "docx"} <= set(formats), formats
     stages = Counter(body["error"]["stage"] for kind, body in expected.values() if kind == DEAD_LETTER)
@@ -215,14 +182,29 @@ def test_records_plus_dead_letters_equal_inputs(corpus, direct_run):
     assert (summary["records"], summary["dead_letters"], summary["missing"]) == (len(records), len(letters), 0)
 
 
-def test_every_outcome_is_what_the_cli_parse_path_gives(corpus, direct_run):
+def test_every_outcome_is_what_the_cli_parse_path_gives(expected, direct_run):
     _, out, _ = direct_run
     records, letters = read_outputs(out)
-    expected = expected_outcomes(corpus)
     for record in records:
         assert expected[record["source"]["uri"]] == (RECORD, record), record["source"]["uri"]
     for letter in letters:
         assert expected[letter["source"]["uri"]] == (DEAD_LETTER, letter), letter["source"]["uri"]
+
+
+def test_every_record_is_correct_against_its_ground_truth(truths, direct_run):
+    from nianbao.synth.score import compare
+
+    _, out, _ = direct_run
+    records, _ = read_outputs(out)
+    checked = 0
+    for record in records:
+        truth = truths.get(record["source"]["uri"])
+        if truth is None:  # seeds, real pages: no truth, compared with the CLI path above
+            continue
+        wrong = [(path, expected, actual) for _, path, expected, actual, ok in compare(truth, record) if not ok]
+        assert not wrong, (record["source"]["uri"], wrong[:5])
+        checked += 1
+    assert checked == len(truths) == SYNTH_BULK + SYNTH_DOCX
 
 
 def test_each_dead_letter_names_its_file_and_stage(corpus, direct_run):
@@ -236,8 +218,7 @@ def test_each_dead_letter_names_its_file_and_stage(corpus, direct_run):
     stages = {Path(d["source"]["uri"]).name: d["error"]["stage"] for d in letters}
     assert {name: stages.get(name) for name in ("empty.txt", "blank.html", "junk.bin")} == dict.fromkeys(
         ("empty.txt", "blank.html", "junk.bin"), "detect")
-    if TEMPLATE_DOCX.exists():
-        assert stages.get("truncated.docx") == "read"
+    assert stages.get("truncated.docx") == "read"
     assert stages.get("junk.docx") == stages.get("page-named.docx") == "read"  # a web page saved as .docx
 
 
@@ -484,7 +465,7 @@ def test_plugin(tmp_path, monkeypatch) -> Path:
 def test_installed_plugins_are_used_on_worker_processes(few, tmp_path, test_plugin):
     out = tmp_path / "out"
     summary = run([f"--input={few[0]}", f"--input={few[1]}", f"--output={out}", "--plugins=testplug",
-                   "--direct_num_workers=2", "--direct_running_mode=multi_processing"])
+                   "--direct_num_workers=1", "--direct_running_mode=multi_processing"])
     records, _ = read_outputs(out)
     assert summary["plugins"] == ["testplug"] and len(records) == 2
     workers = {w.rsplit(":", 1)[1] for w in summary["workers"]}
