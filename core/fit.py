@@ -393,7 +393,7 @@ def fit_proactive(tokens: Sequence[Token], where: str = "proactive", *, glued: b
                 columns, yuan, header_open = [], set(), True
             if raw.key:
                 columns.append(raw.key)
-                text = normalise_label(raw.label) + raw.label
+                text = "".join(raw.label.split())  # 万\n元 in a broken header is still 万元
                 if raw.key in AMOUNT_COLUMNS and "元" in text and "万元" not in text:
                     yuan.add(raw.key)
             continue
