@@ -758,6 +758,12 @@ class HtmlReader(Reader):
         if root is None:
             raise MarkupError("the page has no HTML elements (only comments, whitespace or a doctype)",
                               uri=source.uri)
+        for entry in self._parser.error_log:
+            if entry.level_name == "FATAL":  # libxml2 gave up: what follows is lost
+                raise MarkupError(f"lxml stopped reading the page at line {entry.line}: {entry.message.strip()}; "
+                                  "this is a safety limit (nesting over 255 levels or a text node over 10 MB, "
+                                  "huge_tree is off on purpose), so the page cannot be read whole",
+                                  uri=source.uri)
         return root
 
     @staticmethod
