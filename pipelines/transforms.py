@@ -2,9 +2,9 @@
 
 One linear chain, one sink::
 
-    Create(patterns) → MatchAll → ReadMatches → Reshuffle     MatchAndRead
-      → ParDo(ParseFn)                                        Parse
-      → ParDo(StageOutcomeFn)                                 WriteOutcomes
+    MatchAndRead    Create(patterns) → MatchAll → ReadMatches → Reshuffle
+    Parse           → ParDo(ParseFn): (kind, record or dead letter)
+    WriteOutcomes   → ParDo(StageOutcomeFn): staging/<sha256 of uri>.json
 
 The chain has no branches and its only sink is idempotent, because some
 runners (Beam 2.77's Dask runner) compute only the last sink of a graph, do not
@@ -31,7 +31,6 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from nianbao.errors import PluginError, ReadError
@@ -39,7 +38,16 @@ from nianbao.host import PluginHost, build_host
 from nianbao.parse import process_bytes
 from nianbao.record import dead_letter, source_of
 
-from .outputs import DEAD_LETTER, RECORD, join, stage_dead_letter, stage_record, staged_name, write_atomic
+from .outputs import (
+    DEAD_LETTER,
+    RECORD,
+    encode_staged,
+    join,
+    stage_dead_letter,
+    stage_record,
+    staged_name,
+    write_atomic,
+)
 
 _LOG = logging.getLogger(__name__)
 NAMESPACE = "nianbao"
@@ -56,9 +64,10 @@ def escape_pattern(path: str) -> str:
 class MatchAndRead(beam.PTransform):
     """Patterns (globs or literal paths) → one ``ReadableFile`` per matching file, spread over workers.
 
-    ``fileio.MatchAll`` expands every pattern and ``ReadMatches`` opens nothing
-    yet (bytes are read in :class:`ParseFn`), so the ``Reshuffle`` that breaks
-    fusion moves only file metadata.
+    ``Create`` redistributes the patterns (so a long list of files is matched
+    by many workers, not one), ``fileio.MatchAll`` expands each pattern, and
+    ``ReadMatches`` opens nothing yet (bytes are read in :class:`ParseFn`), so
+    the ``Reshuffle`` that breaks fusion before parsing moves only file metadata.
     """
 
     def __init__(self, patterns: Sequence[str]) -> None:
@@ -68,7 +77,7 @@ class MatchAndRead(beam.PTransform):
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         return (
             pbegin
-            | "Patterns" >> beam.Create(self.patterns, reshuffle=False)
+            | "Patterns" >> beam.Create(self.patterns)  # spread before matching: one stat per file
             | "Match" >> fileio.MatchAll(fileio.EmptyMatchTreatment.ALLOW)
             | "Read" >> fileio.ReadMatches(compression=CompressionTypes.UNCOMPRESSED, skip_directories=True)
             | "Spread" >> beam.Reshuffle()
@@ -197,8 +206,6 @@ class StageOutcomeFn(beam.DoFn):
         kind, body = element
         staged = stage_record(body, worker=self.worker) if kind == RECORD else stage_dead_letter(
             body, worker=self.worker)
-        from .outputs import encode_staged
-
         write_atomic(join(self.staging, staged_name(staged.uri)), encode_staged(staged))
         self.written.inc()
         return iter(())
@@ -225,5 +232,5 @@ def build(pipeline: beam.Pipeline, patterns: Sequence[str], staging: str, plugin
     )
 
 
-__all__ = ["FileSystems", "MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build",
+__all__ = ["MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build",
            "escape_pattern", "worker_host"]

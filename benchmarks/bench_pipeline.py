@@ -1,0 +1,114 @@
+"""Pipeline throughput: a plain Python loop vs the local Beam runner with one and with two workers.
+
+All three variants turn the same N generated reports into the same outputs
+(records and dead letters as JSON Lines, the Parquet and CSV tables): the loop
+calls :func:`nianbao.parse.process_bytes` and the pipelines' own
+:class:`~nianbao.pipelines.outputs.OutputWriter` directly; the pipelines are
+``nianbao run`` (:func:`nianbao.pipelines.run.run`) on the FnApiRunner, with
+``--direct_num_workers=1`` (in memory) and ``--direct_num_workers=2
+--direct_running_mode=multi_processing``. The last test computes reports per
+second and the ratios from this one run and checks the targets: Beam costs at
+most 30% over the loop on one worker, and two workers are at least 1.6x one
+worker (only asserted with two or more cores).
+
+Run (the numbers in docs/benchmarks.md, section "Pipeline", come from this)::
+
+    .venv/bin/pytest benchmarks/bench_pipeline.py --benchmark-enable -s
+    NIANBAO_BENCH_N=4000 .venv/bin/python benchmarks/bench_pipeline.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from nianbao.host import build_host
+from nianbao.parse import process_bytes
+from nianbao.pipelines import outputs
+from nianbao.pipelines.run import expand_inputs, run
+
+N = int(os.environ.get("NIANBAO_BENCH_N", "2000"))
+SEED = 20
+#: Text, tab-table and HTML reports; python-docx renders Word files too slowly to generate thousands.
+FORMATS = ("text", "tsv", "html")
+VARIANTS = {
+    "loop": None,
+    "direct-1": ["--direct_num_workers=1"],
+    "direct-2": ["--direct_num_workers=2", "--direct_running_mode=multi_processing"],
+}
+#: Seconds per variant, filled as the benchmarks run; the last test reads it.
+TIMES: dict[str, float] = {}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    from nianbao.synth.corpus import generate, truth_path
+
+    root = tmp_path_factory.mktemp("bench-corpus")
+    for path in generate(root / "reports", N, SEED, formats=FORMATS):
+        truth_path(path).unlink()  # inputs only
+    return root / "reports"
+
+
+def plain_loop(inputs: Path, out: Path) -> dict:
+    """The floor: read, parse and write every report in one process, the same outputs as ``nianbao run``."""
+    host = build_host(entry_points=False)
+    with outputs.OutputWriter(str(out)) as writer:
+        for path in expand_inputs([str(inputs)]):
+            with open(path, "rb") as handle:
+                outcome = process_bytes(handle.read(), path, host=host)
+            writer.add(outputs.stage_record(outcome.record) if outcome.ok else
+                       outputs.stage_dead_letter(outcome.dead_letter))
+        return writer.close()
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_pipeline_throughput(benchmark, corpus, tmp_path, variant):
+    out = tmp_path / "out"
+
+    def once() -> dict:
+        shutil.rmtree(out, ignore_errors=True)
+        started = time.perf_counter()
+        if VARIANTS[variant] is None:
+            counts = plain_loop(corpus, out)
+        else:
+            counts = run([f"--input={corpus}", f"--output={out}", "--runner=FnApiRunner", "--plugins=none",
+                          *VARIANTS[variant]])
+        TIMES[variant] = min(TIMES.get(variant, float("inf")), time.perf_counter() - started)
+        return counts
+
+    counts = benchmark.pedantic(once, rounds=1, iterations=1, warmup_rounds=0)
+    assert counts["records"] + counts["dead_letters"] == N and counts["dead_letters"] == 0
+    benchmark.extra_info.update(n=N, formats=",".join(FORMATS), reports_per_s=round(N / TIMES[variant], 1))
+
+
+def test_pipeline_targets():
+    if set(TIMES) != set(VARIANTS):
+        pytest.skip("run the whole module: the targets compare its variants")
+    rate = {name: N / seconds for name, seconds in TIMES.items()}
+    overhead = TIMES["direct-1"] / TIMES["loop"] - 1
+    speedup = TIMES["direct-1"] / TIMES["direct-2"]
+    lines = [
+        f"N = {N} reports ({', '.join(FORMATS)}), {os.cpu_count()} cores",
+        "",
+        "| variant | seconds | reports/s | vs loop |",
+        "|---|---:|---:|---:|",
+        *(f"| {name} | {TIMES[name]:.2f} | {rate[name]:.0f} | {TIMES['loop'] / TIMES[name]:.2f}x |"
+          for name in VARIANTS),
+        "",
+        f"Beam overhead at 1 worker: {overhead:+.0%} (target at most +30%); "
+        f"2 workers vs 1: {speedup:.2f}x (target at least 1.6x on 2 cores)",
+    ]
+    print("\n" + "\n".join(lines))
+    assert overhead <= 0.30, lines[-1]
+    if (os.cpu_count() or 1) >= 2:
+        assert speedup >= 1.6, lines[-1]
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q", "-s", "-p", "no:cacheprovider", "--benchmark-enable"]))
