@@ -63,6 +63,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Size of each read from the inflating stream.
 CHUNK_BYTES = 1 << 20
+#: Most grid columns a table row may reach (Word itself stops at 63): a ``w:gridSpan`` of a
+#: billion would otherwise allocate a billion covered slots.
+MAX_GRID_COLUMNS = 1000
 
 TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -136,8 +139,8 @@ def _int_val(element: etree._Element | None, w: Names, default: int) -> int:
 def grid_span(tc_pr: etree._Element, w: Names) -> int:
     """Grid columns a cell spans: ``./w:tcPr/w:gridSpan/@w:val`` of the ``w:tc``, else 1.
 
-    Given the cell's ``w:tcPr``, as are the other accessors their property element:
-    the cell walk reads each property element once.
+    Like the accessors below, it takes the property element (here ``w:tcPr``),
+    which the walk finds once per cell.
     """
     return _int_val(_child(tc_pr, w.gridSpan), w, 1)
 
@@ -179,6 +182,12 @@ def sdt_content(sdt: etree._Element, w: Names) -> etree._Element | None:
 # --------------------------------------------------------------------------
 # The body walk
 # --------------------------------------------------------------------------
+
+
+def _too_wide() -> MarkupError:
+    """The error for a row whose spans reach past ``MAX_GRID_COLUMNS``."""
+    return MarkupError(f"a table row reaches past {MAX_GRID_COLUMNS} grid columns (w:gridBefore, w:gridSpan): "
+                       "not a real table (Word stops at 63 columns)")
 
 
 @dataclass(slots=True)
@@ -225,6 +234,7 @@ class _BodyWalk:
         return "".join(parts)
 
     def _runs(self, parent: etree._Element, parts: list[str]) -> None:
+        """Append the printed text of the runs under ``parent``, through wrappers, skipping deletions."""
         w = self.w
         r, t, rpr, breaks, tabs = w.r, w.t, w.rPr, w.breaks, w.tabs
         for child in parent:
@@ -380,10 +390,14 @@ class _BodyWalk:
         grid: list[list[_Origin | None]] = []
         open_merges: dict[int, _Origin] = {}  # grid column → origin of a vertical merge still open
         for r, (col, tcs) in enumerate(rows):
+            if col > MAX_GRID_COLUMNS:
+                raise _too_wide()
             slots: list[_Origin | None] = [None] * col
             still_open: dict[int, _Origin] = {}
             for tc in tcs:
                 span, merge, text = self._cell(tc, nested)
+                if col + span > MAX_GRID_COLUMNS:
+                    raise _too_wide()
                 origin = open_merges.get(col) if merge == "continue" else None
                 if origin is not None and origin.colspan == span:
                     origin.rowspan += 1

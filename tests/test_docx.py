@@ -728,3 +728,13 @@ def test_benchmark_read(benchmark, source, variant):
     else:
         document = benchmark(DocxReader().read, data, SOURCE)
         assert len(list(document.tables())) == 3
+
+
+@pytest.mark.parametrize("row", [
+    "<w:tr><w:tc><w:tcPr><w:gridSpan w:val='1000000000'/></w:tcPr><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>",
+    "<w:tr><w:trPr><w:gridBefore w:val='1000000000'/></w:trPr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>",
+], ids=["gridSpan", "gridBefore"])
+def test_an_absurd_span_is_refused_not_allocated(row):
+    error = dead_letter(tiny_docx(f"<w:tbl>{row}</w:tbl>"))
+    assert (error["stage"], error["type"]) == ("read", "MarkupError")
+    assert "past 1000 grid columns" in error["message"]
