@@ -107,10 +107,20 @@ _CJK = "\u2e80-\u2fff\u3001-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_LINE_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*[\r\n]\s*(?=[{_CJK}])")
 
 
+#: Characters that print nothing (zero-width spaces and joiners, a stray BOM, soft hyphens).
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\xad]")
+
+
 def clean_text(raw: str) -> str:
-    """Whitespace normalised: no-break and ideographic spaces are spaces, runs collapse, ends stripped."""
+    """Whitespace normalised: no-break and ideographic spaces are spaces, runs collapse, ends stripped.
+
+    Invisible characters are dropped, and a source line break between two CJK
+    characters is no space at all.
+    """
     if "\n" in raw or "\r" in raw:
         raw = _CJK_LINE_BREAK.sub("", raw)
+    if _INVISIBLE.search(raw):
+        raw = _INVISIBLE.sub("", raw)
     return " ".join(raw.split())
 
 

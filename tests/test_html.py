@@ -511,7 +511,7 @@ def test_cell_text_from_runs_nbsp_o_p_and_breaks():
         <td><p class="MsoNormal" align="center"><span>&nbsp;</span><o:p>&nbsp;</o:p></p></td>
         <td><p>商业</p><p>企业</p></td>
         <td>本年新<br>制作数量</td>
-        <td>&nbsp;1&nbsp;&nbsp;234&nbsp;</td></tr>
+        <td>&nbsp;1&nbsp;&nbsp;234&#8203;&nbsp;</td></tr>
     <tr><td><span>申请人</span>
         情况</td><td></td><td><p><o:p></o:p></p></td><td>x</td><td>y</td></tr>
     </table>"""
@@ -614,6 +614,13 @@ def test_site_chrome_stays_out_of_every_section():
     document = read(chrome_page(chrome_article()))
     assert document.blocks[0] == Paragraph(text=TITLE)
     assert document.properties == {"published": "2023-01-17"}
+
+
+def test_a_form_wrapping_the_whole_page_is_not_chrome():
+    body = (f'<form method="post" action="./show.aspx" id="form1"><div class="nav"><a>首页</a></div>'
+            f'<div class="content">{report_body()}</div><div class="search"><form><input name="q"></form></div>'
+            "</form>")
+    assert_full_report(parse(page(body)))
 
 
 def test_the_title_only_in_the_title_element():
