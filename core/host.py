@@ -159,7 +159,7 @@ def build_host(
         for ep in _entry_points(selected):
             found.add(ep.name)
             dist = ep.dist.name if ep.dist else "?"
-            version = _version(dist) if ep.dist else None
+            version = ep.dist.version if ep.dist else None
             try:
                 plugin = ep.load()
                 pm.register(plugin, name=ep.name)
