@@ -1,20 +1,23 @@
 """HTML page reader: a report as government sites publish it, site chrome and all.
 
-The page goes through one decoding path and one hardened lxml parser, then one
-walk over the tree turns it into blocks:
+The page goes through the one decoding path (:func:`nianbao.decode.decode_text`
+with the charset the page declares in its first bytes), one hardened lxml
+parser, then one walk over the tree that turns it into blocks:
 
 - every block-level element (``p``, a ``div`` without block children, ``h1``…,
   ``li``, the cells of a layout table) becomes a :class:`Paragraph`; ``<br>``
   splits a paragraph; whitespace is normalised (``&nbsp;`` is a space, runs
-  collapse) and empty paragraphs are dropped;
+  collapse, a source line break between CJK characters vanishes) and empty
+  paragraphs are dropped;
 - a data table becomes a :class:`Table`: cells wrapping ``<p><span><font>``
   runs become one text each, ``<br>`` and inner paragraphs become ``\\n``, and
   ``rowspan``/``colspan`` are expanded into a grid in one pass with a carry
   list of open row spans (the origin cell carries the spans, covered slots are
   ``None``). A table whose cells hold tables or running text is a layout table:
   it is unwrapped and its cells read as blocks;
-- ``script``, ``style``, ``nav``, ``header``, ``footer``, ``iframe``, forms and
-  the like are skipped (their tail text is kept).
+- ``script``, ``style``, ``nav``, ``header``, ``footer``, ``iframe``, search
+  forms and the like are skipped (their tail text is kept); a form that wraps
+  the whole page (ASP.NET) is read.
 
 Each block remembers the chain of elements it came from. The article is then
 the deepest element that holds a heading of every report section seen on the
@@ -24,9 +27,17 @@ a title line just above it, else from ``<title>``. The publish date goes into
 ``Document.properties["published"]``: from a ``PubDate``-style meta tag, a
 ``<publishtime>`` element, or a ``发布日期：`` line nearest the article.
 
-The walk never resolves entities, DTDs or anything over the network: the
-parser is lxml's HTML parser with ``no_network`` and without ``huge_tree``,
-comments and processing instructions dropped, one per reader instance.
+Speed: one C-level pass first marks the elements that hold anything the walk
+must see (a block, ``<br>``, a table, a script…); every other subtree, such as
+a paragraph of Word's ``<span><font>`` runs, is read in one C call. The parser
+is ``etree.HTMLParser`` rather than ``lxml.html``'s, which looks up a Python
+element class for every element it hands out; the options are the same.
+
+Safety: entities, DTDs and URLs are never resolved or fetched (the HTML
+parser with ``no_network``; a DOCTYPE's internal subset is removed before
+parsing), ``huge_tree`` stays off, comments and processing instructions are
+dropped, and a page that hits a parser limit is a :class:`MarkupError`
+rather than silently cut short.
 """
 
 from __future__ import annotations
@@ -617,16 +628,21 @@ HANDLED_TAGS = tuple(tag for tag in HANDLERS if isinstance(tag, str))
 # --------------------------------------------------------------------------
 
 
+#: Sections whose headings must be seen before the page is narrowed to an article.
+MIN_ARTICLE_SECTIONS = 2
+
+
 def article_of(placed: list[Placed]) -> tuple[int, int, tuple[int, ...]] | None:
     """``(first, last, path)`` of the article: the deepest element holding a heading of every section seen.
 
-    ``None`` when the page has no section heading at all.
+    ``None`` when the page names fewer than ``MIN_ARTICLE_SECTIONS`` sections:
+    one heading alone could sit in a wrapper of its own, so the whole page is kept.
     """
     kinds: dict[str, list[tuple[int, ...]]] = {}
     for item in placed:
         if item.cue is not None:
             kinds.setdefault(item.cue, []).append(item.path)
-    if not kinds:
+    if len(kinds) < MIN_ARTICLE_SECTIONS:
         return None
     best: tuple[int, ...] = ()
     for paths in kinds.values():

@@ -804,3 +804,17 @@ def test_one_parser_per_reader_and_tables_as_document_blocks():
     kinds = [type(b).__name__ for b in document.blocks]
     assert kinds.count("Table") == 3
     assert all(isinstance(b, (Paragraph, Table)) for b in document.blocks)
+
+
+def test_sections_in_wrappers_of_their_own_share_one_article():
+    sections = report_body(title=False).split(word_p("二、主动公开政府信息情况"))
+    body = (f'<div class="side"><p>相关链接</p></div><div class="content">'
+            f'<div class="sec">{sections[0]}</div>'
+            f'<div class="sec">{word_p("二、主动公开政府信息情况")}{sections[1]}</div></div>')
+    assert_full_report(parse(page(body)))
+
+
+def test_one_heading_alone_does_not_narrow_the_page():
+    body = '<div class="a"><p>一、总体情况</p></div><div class="b"><p>我局全年主动公开信息50条。</p></div>'
+    texts = [b.text for b in read(page(body, page_title_text="青山县人民政府")).blocks]
+    assert texts == ["青山县人民政府", "一、总体情况", "我局全年主动公开信息50条。"]
