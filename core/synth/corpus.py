@@ -28,6 +28,8 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     "docx": ("docx",),
 }
 TRUTH_SUFFIX = ".truth.json"
+#: Layouts whose tables may come split across a page break (documents converted from print).
+SPLIT_LAYOUTS = frozenset({"html", "docx"})
 
 Renderer = Callable[[list[Block], Spec, Style, random.Random, list[str]], bytes]
 
@@ -68,7 +70,8 @@ def render_one(seed: int, index: int, fmt: str) -> Rendered:
     spec = make_spec(rng, web=web)
     style = Style.draw(rng, features)
     one_table = rng.random() < 0.6
-    blocks = blocks_of(spec, style, rng, one_table=one_table, publish=web, intro=rng.random() < 0.2)
+    blocks = blocks_of(spec, style, rng, one_table=one_table, publish=web, intro=rng.random() < 0.2,
+                       split=layout in SPLIT_LAYOUTS, features=features)
     data = renderer(blocks, spec, style, rng, features)
     name = f"{index:05d}_{layout}{ext}"
     truth = truth_of(spec, file=name, fmt=fmt, layout=layout, features=features)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from nianbao.template import (
@@ -87,6 +87,29 @@ class Grid:
             yield row
 
 
+def split_grid(grid: Grid, at: int, *, header_rows: int = 0, repeat_labels: bool = False) -> tuple[Grid, Grid]:
+    """A table broken in two before row ``at``, as page breaks leave it in converted documents.
+
+    A cell merged across the break ends in the first part and continues in the
+    second as an empty cell (or, with ``repeat_labels``, printed again). The
+    second part repeats the first ``header_rows`` rows when asked to.
+    """
+    top, bottom = Grid(grid.width, height=at), Grid(grid.width, height=grid.height - at + header_rows)
+    shift = at - header_rows
+    for cell in grid.cells:
+        end = cell.row + cell.rowspan
+        if cell.row >= at:
+            bottom.cells.append(replace(cell, row=cell.row - shift))
+            continue
+        top.cells.append(replace(cell, rowspan=min(end, at) - cell.row))
+        if end <= header_rows:
+            bottom.cells.append(cell)
+        elif end > at:
+            text = cell.text if repeat_labels else ""
+            bottom.cells.append(replace(cell, row=header_rows, rowspan=end - at, text=text))
+    return top, bottom
+
+
 # ---- Printing habits -----------------------------------------------------------
 
 
@@ -109,6 +132,7 @@ class Style:
     char_break_header: bool = False
     balance_note: bool = True
     header_variants: bool = False
+    count_unit: str = ""  # 件 after the counts of 规章 and 规范性文件 (a few reports)
 
     @classmethod
     def draw(cls, rng: random.Random, features: list[str]) -> Style:
@@ -133,11 +157,13 @@ class Style:
             char_break_header=rng.random() < 0.25,
             balance_note=rng.random() < 0.85,
             header_variants=rng.random() < 0.15,
+            count_unit="件" if rng.random() < 0.03 else "",
         )
         features.extend(f for f, on in (
             ("zero:padded", style.pad), ("zero:full-width", style.full_width),
             (f"none-spelling:{none_word}", none_word is not None), (f"amount:{amount_unit}", True),
             ("labels:broken", style.break_rate > 0), ("headers:variants", style.header_variants),
+            ("count-unit", bool(style.count_unit)),
         ) if on)
         return style
 
@@ -151,6 +177,11 @@ class Style:
         if self.full_width:
             text = text.translate(_FULL_WIDTH)
         return text.rjust(3) if self.pad else text
+
+    def leaf(self, n: int) -> str:
+        """A leaf row's number: ``1.``, ``1、``, ``1．`` (full-width digits in full-width reports)."""
+        number = str(n).translate(_FULL_WIDTH) if self.full_width else str(n)
+        return self.leaf_number.format(number)
 
     def amount(self, yuan: int, rng: random.Random) -> str:
         """An amount (given in 元) as printed in this report's unit habit."""
@@ -180,6 +211,10 @@ class Style:
 
 
 # ---- Section 二 ------------------------------------------------------------------
+
+
+#: Items whose counts some reports print with a unit word (``3件``).
+COUNTED_ITEMS = frozenset({"regulations", "normative_documents"})
 
 
 def proactive_grids(spec: Spec, style: Style, rng: random.Random, *, one_table: bool) -> list[Grid]:
@@ -218,7 +253,12 @@ def _article(grid: Grid, spec: Spec, style: Style, rng: random.Random, article: 
         grid.add(r, 0, vocab.item_label(version, item))
         for j, column in enumerate(columns):
             value = spec.proactive[item][column]
-            text = style.amount(value, rng) if column in AMOUNT_COLUMNS else style.count(value, rng)
+            if column in AMOUNT_COLUMNS:
+                text = style.amount(value, rng)
+            else:
+                text = style.count(value, rng)
+                if item in COUNTED_ITEMS and text.strip()[-1:].isdigit():
+                    text += style.count_unit
             grid.add(r, 1 + j, text, colspan=_rest(grid, columns, j), value=True)
 
 
@@ -239,6 +279,8 @@ def _column_header(version: str, item: str, column: str, style: Style, rng: rand
 
 #: Label columns of the section 三 grid (一级, 二级, 三级 labels), then the 7 value columns.
 LABEL_COLUMNS = 3
+#: Rows of the section 三 header (申请人情况 / 自然人, 法人或其他组织, 总计 / 商业企业…).
+APPLICATION_HEADER_ROWS = 3
 
 
 def applications_grid(spec: Spec, style: Style, rng: random.Random) -> Grid:
@@ -270,7 +312,7 @@ def applications_grid(spec: Spec, style: Style, rng: random.Random) -> Grid:
         first = grid.height
         for n, leaf in enumerate(leaves, 1):
             r = grid.new_row()
-            grid.add(r, 2, style.label(style.leaf_number.format(n) + vocab.row_label(leaf), rng))
+            grid.add(r, 2, style.label(style.leaf(n) + vocab.row_label(leaf), rng))
             _values(grid, r, spec.applications[leaf], style, rng)
         grid.add(first, 1, style.label(numbered + vocab.group_label(key), rng), rowspan=len(leaves))
         results_rows += len(leaves)
@@ -281,8 +323,9 @@ def applications_grid(spec: Spec, style: Style, rng: random.Random) -> Grid:
 
 
 def _applications_header(grid: Grid, style: Style, rng: random.Random) -> None:
-    r0, r1, r2 = grid.new_row(), grid.new_row(), grid.new_row()
-    grid.add(r0, 0, vocab.BALANCE_NOTE if style.balance_note else "", rowspan=3, colspan=LABEL_COLUMNS)
+    r0, r1, r2 = (grid.new_row() for _ in range(APPLICATION_HEADER_ROWS))
+    grid.add(r0, 0, vocab.BALANCE_NOTE if style.balance_note else "", rowspan=APPLICATION_HEADER_ROWS,
+             colspan=LABEL_COLUMNS)
     grid.add(r0, LABEL_COLUMNS, vocab.APPLICANT_CAPTION, colspan=len(APPLICATION_COLUMNS))
     first, *orgs = APPLICANT_COLUMNS
     base = LABEL_COLUMNS

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from . import vocab
-from .grid import Grid, Style, applications_grid, proactive_grids, review_grid
+from .grid import APPLICATION_HEADER_ROWS, Grid, Style, applications_grid, proactive_grids, review_grid, split_grid
 from .model import Spec
 
 TITLE, PUBLISH, HEADING, PARA, TABLE, SIGNER, DATE = "title", "publish", "heading", "para", "table", "signer", "date"
@@ -84,9 +84,27 @@ def heading(section: str, number: int, rng: random.Random, *, arabic: bool) -> s
     return prefix + vocab.HEADINGS[section]
 
 
+#: Share of reports (in layouts that allow it) whose section 三 table is split in two.
+P_SPLIT = 0.15
+
+
+def applications_tables(spec: Spec, style: Style, rng: random.Random, *, split: bool,
+                        features: list[str]) -> list[Grid]:
+    """Section 三's table, or (``split``, sometimes) its two parts across a page break."""
+    grid = applications_grid(spec, style, rng)
+    if not split or rng.random() >= P_SPLIT:
+        return [grid]
+    at = rng.randint(APPLICATION_HEADER_ROWS + 1, grid.height - 1)
+    header = rng.random() < 0.4
+    repeat = rng.random() < 0.3
+    features.extend(f for f, on in (("table:split", True), ("table:split-header", header),
+                                    ("table:split-labels", repeat)) if on)
+    return list(split_grid(grid, at, header_rows=APPLICATION_HEADER_ROWS if header else 0, repeat_labels=repeat))
+
+
 def blocks_of(spec: Spec, style: Style, rng: random.Random, *, one_table: bool, publish: bool,
-              intro: bool = False) -> list[Block]:
-    """The report's blocks in reading order."""
+              features: list[str], intro: bool = False, split: bool = False) -> list[Block]:
+    """The report's blocks in reading order; ``split`` lets section 三's table break in two."""
     out = [Block(TITLE, lines=spec.title_lines)]
     if publish and spec.published is not None:
         out.append(Block(PUBLISH, publish_text(spec, rng)))
@@ -96,7 +114,7 @@ def blocks_of(spec: Spec, style: Style, rng: random.Random, *, one_table: bool, 
     arabic = rng.random() < 0.05
     tables = {
         "proactive": proactive_grids(spec, style, rng, one_table=one_table),
-        "applications": [applications_grid(spec, style, rng)],
+        "applications": applications_tables(spec, style, rng, split=split, features=features),
         "review_litigation": [review_grid(spec, style, rng)],
     }
     prose = {"overview": spec.overview, "problems": spec.problems, "other": spec.other}

@@ -73,16 +73,28 @@ def add_table(document, grid: Grid, rng: random.Random) -> None:
             _set_cell(cells[cell.row][cell.col], cell.text, rng)
 
 
+def _title(document, lines: tuple[str, ...], rng: random.Random) -> None:
+    """Title lines as centred bold paragraphs, or as one paragraph with line breaks."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    one = len(lines) > 1 and rng.random() < 0.5
+    p = None
+    for n, line in enumerate(lines):
+        if p is None or not one:
+            p = document.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif n:
+            p.runs[-1].add_break()
+        _add_runs(p, line, rng, bold=True)
+    document.add_paragraph()
+
+
 def _paragraph(document, block: Block, rng: random.Random) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     if block.kind == TITLE:
-        for line in block.lines:
-            p = document.add_paragraph()
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _add_runs(p, line, rng, bold=True)
-        document.add_paragraph()
+        _title(document, block.lines, rng)
         return
     p = document.add_paragraph()
     if block.kind in (SIGNER, DATE):

@@ -120,14 +120,25 @@ def _body(blocks: list[Block], spec: Spec, rng: random.Random, features: list[st
     return "\n".join(head), "\n".join(content)
 
 
-def _chrome(spec: Spec, rng: random.Random) -> tuple[str, str]:
-    """(page header with navigation and breadcrumb, page footer)."""
+def _sidebar(spec: Spec, rng: random.Random) -> str:
+    """A column of links to the agency's other annual reports, printed before the article."""
+    years = sorted({max(2008, spec.year - k) for k in range(1, rng.randint(2, 4))}, reverse=True)
+    links = "".join(f'<li><a href="/nb/{y}.html">{escape(spec.agency)}{y}年政府信息公开工作年度报告</a></li>'
+                    for y in years)
+    return f'<div class="sidebar"><h3>信息公开年报</h3><ul>{links}</ul></div>'
+
+
+def _chrome(spec: Spec, rng: random.Random, features: list[str]) -> tuple[str, str]:
+    """(page header with navigation, breadcrumb and sometimes a sidebar, page footer)."""
     site = _site(spec)
     nav = "".join(f'<li><a href="/{i}/">{escape(item.format(site=site))}</a></li>' for i, item in enumerate(NAV))
     header = (f'<div class="header"><div class="logo">{escape(site)}人民政府</div>'
               f'<ul class="nav">{nav}</ul></div>\n'
               '<div class="position">当前位置：<a href="/">首页</a> &gt; <a>政务公开</a> &gt; '
               '<a>政府信息公开年报</a></div>')
+    if rng.random() < 0.15:
+        features.append("html:sidebar")
+        header += "\n" + _sidebar(spec, rng)
     code = rng.randint(1000000000, 9999999999)
     footer = ('<div class="share">分享到：<a>微信</a> <a>微博</a></div>\n'
               '<div class="print"><a>【打印本页】</a> <a>【关闭窗口】</a></div>\n'
@@ -143,10 +154,20 @@ def render_html(blocks: list[Block], spec: Spec, style: Style, rng: random.Rando
     """A portal article page; GBK with a gb2312 declaration for some pages."""
     gbk = rng.random() < 0.3
     charset = "gb2312" if gbk else "utf-8"
+    declared = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}" />\n'
     if gbk:
         features.append("html:gbk")
+        if rng.random() < 0.15:  # the server's header said it; the page does not
+            features.append("html:gbk-undeclared")
+            declared = ""
+    meta_only = spec.published is not None and rng.random() < 0.05
+    if meta_only:
+        features.append("html:pubdate-meta-only")
+        blocks = [b for b in blocks if b.kind != PUBLISH]
+    if spec.published is not None and (meta_only or rng.random() < 0.5):
+        declared += f'<meta name="PubDate" content="{spec.published:%Y-%m-%d %H:%M}" />\n'
     head, content = _body(blocks, spec, rng, features)
-    header, footer = _chrome(spec, rng)
+    header, footer = _chrome(spec, rng, features)
     site = _site(spec)
     article = (f'<div class="article">\n{head}\n<div class="content" id="zoom">\n<!--正文开始-->\n'
                f'<div class="WordSection1">\n{content}\n</div>\n<!--正文结束-->\n</div>\n</div>')
@@ -158,7 +179,7 @@ def render_html(blocks: list[Block], spec: Spec, style: Style, rng: random.Rando
         '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
         '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
         '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:o="urn:schemas-microsoft-com:office:office">\n<head>\n'
-        f'<meta http-equiv="Content-Type" content="text/html; charset={charset}" />\n'
+        f"{declared}"
         f"<title>{escape(spec.title)}_{escape(site)}人民政府</title>\n"
         '<style type="text/css">.nav li{float:left} p.MsoNormal{margin:0cm}</style>\n'
         '<script type="text/javascript">var siteName = "政府信息公开"; function setFont(s){}</script>\n'

@@ -44,6 +44,20 @@ def footer(spec: Spec, rng: random.Random) -> list[str]:
     return [line.format(site=_site(spec), code=code, icp=rng.randint(10000000, 99999999)) for line in FOOTER]
 
 
+def encode(text: str, rng: random.Random, features: list[str]) -> bytes:
+    """Text as a file holds it: UTF-8 (sometimes with a BOM) or GBK (Chinese Windows' ANSI), LF or CRLF."""
+    if rng.random() < 0.2:
+        features.append("text:crlf")
+        text = text.replace("\n", "\r\n")
+    if rng.random() < 0.15:
+        features.append("text:gbk")
+        return text.encode("gbk", errors="replace")  # only the footer's © is outside GBK
+    if rng.random() < 0.05:
+        features.append("text:bom")
+        return text.encode("utf-8-sig")
+    return text.encode("utf-8")
+
+
 # ---- text-cells ------------------------------------------------------------------
 
 
@@ -89,7 +103,7 @@ def render_text_cells(blocks: list[Block], spec: Spec, style: Style, rng: random
                 lines.append(f"[image: {rng.getrandbits(64):x}]")
             lines.append(indent + block.text)
         previous = block.kind
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return encode("\n".join(lines) + "\n", rng, features)
 
 
 # ---- text-paragraphs ---------------------------------------------------------------
@@ -120,7 +134,7 @@ def render_text_paragraphs(blocks: list[Block], spec: Spec, style: Style, rng: r
     if spec.published is not None:
         features.append("web:footer")
         paras.extend(footer(spec, rng))
-    return "\n\n".join(paras).encode("utf-8")
+    return encode("\n\n".join(paras), rng, features)
 
 
 # ---- tsv -------------------------------------------------------------------------------
@@ -159,4 +173,4 @@ def render_tsv(blocks: list[Block], spec: Spec, style: Style, rng: random.Random
             paras.append("\n".join(block.lines))
         else:
             paras.append(block.text)
-    return "\n\n".join(paras).encode("utf-8")
+    return encode("\n\n".join(paras), rng, features)
