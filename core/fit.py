@@ -45,6 +45,7 @@ from .template import (
     UNIT_YUAN,
     Parsed,
     combine_versions,
+    is_numbered,
     match_label,
     normalise_label,
     parse_cell,
@@ -105,6 +106,8 @@ class Walker:
         #: Whether the last label recognised was a row or group, not a header: the header is behind us
         #: (until a header label comes back, as it does atop the second part of a split table).
         self.in_body = False
+        #: The label as printed (numbering and all) that the resolver is being asked about.
+        self.printed = ""
 
     @property
     def current(self) -> RawRow | None:
@@ -155,6 +158,7 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
         norm = normalise_label(token.text)
         if not norm:
             continue
+        walker.printed = token.text
         hit = resolve(norm, walker)
         broken = _broken_label(tokens, index, walker, resolve)
         if broken is not None:
@@ -196,7 +200,9 @@ def _broken_label(tokens: Sequence[Token], index: int, walker: Walker, resolve: 
     norm = normalise_label(text)
     if not within_label(norm):
         return None
+    printed, walker.printed = walker.printed, text
     hit = resolve(norm, walker)
+    walker.printed = printed
     return (hit, Token(text, token.row)) if hit is not None else None
 
 
@@ -446,7 +452,7 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
     column = _APPLICATION_HEADER_ONLY.get(norm)
     if column is not None:  # 自然人, 商业企业, …: a header, also when repeated atop a split table
         return HEADER, column
-    if not walker.in_body:  # still in the header: 其他 and 总计 are columns there
+    if not walker.in_body and not is_numbered(walker.printed):  # in the header, 其他 and 总计 are columns
         row = APPLICATION_ROW_LOOKUP.get(norm)
         if row in ("other_misc", "total_handled"):
             return None

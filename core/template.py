@@ -435,6 +435,13 @@ def match_label(norm: str, lookup: dict[str, str], *, min_chars: int = 4) -> str
 
 #: A sub-item number opening a line: ``（一）主动公开政府信息情况`` under 总体情况 is not section 二.
 _SUB_ITEM = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十\d]+\s*[)）]")
+#: A row number opening a label: ``（七）``, ``3.``, ``3、``, ``３．``; column headers print none.
+_ROW_NUMBER = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[\d０-９]{1,2}\s*[、.．,，])")
+
+
+def is_numbered(text: str) -> bool:
+    """Whether a printed label starts with a row number (``（七）总计`` yes, the column ``总计`` no)."""
+    return bool(_ROW_NUMBER.match(text))
 
 
 def section_of_heading(text: str) -> str | None:
