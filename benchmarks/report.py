@@ -1,0 +1,160 @@
+"""Print the benchmark table: per benchmark the median, and the ratios nianbao/floor and peer/nianbao.
+
+Reads the JSON that ``pytest benchmarks/ --benchmark-json=FILE`` wrote (every
+figure from one run on one machine) and prints one Markdown table, then the
+targets of the performance issue with the measured ratio and whether each is
+met. Medians are given per item (per cell, per table, per report) as the
+benchmarks' ``extra_info`` declares them; ratios compare per-item medians
+within one group, so a floor that handles only the integer cells of the cell
+mix is still compared per cell.
+
+Usage::
+
+    python benchmarks/report.py [FILE]     # default: benchmarks/results/latest.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT = Path(__file__).parent / "results" / "latest.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One benchmark of the run, as the table needs it."""
+
+    group: str
+    name: str
+    label: str
+    role: str | None
+    primary: bool
+    unit: str
+    items: int
+    median: float  # seconds per call
+
+    @property
+    def per_item(self) -> float:
+        return self.median / self.items
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A ratio the issue sets: ``subject/floor`` at most ``limit``, or ``peer/subject`` at least ``limit``."""
+
+    name: str
+    group: str
+    kind: str  # "floor": nianbao/floor ≤ limit; "peer": peer/nianbao ≥ limit
+    limit: float
+    peer: str | None = None  # label prefix of the peer row
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("cell parser ≤ 2× int(s.strip()) per cell", "cells", "floor", 2),
+    Target("text report ≤ 4× decode + split lines", "report: text", "floor", 4),
+    Target("tab-table report ≤ 4× decode + split lines", "report: tsv", "floor", 4),
+    Target("HTML report ≤ 2× lxml.html.fromstring", "report: html", "floor", 2),
+    Target("DOCX report ≤ 2× zip + lxml parse", "report: docx", "floor", 2),
+    Target("HTML: MarkItDown ≥ 10× slower than nianbao", "report: html", "peer", 10, "MarkItDown"),
+    Target("DOCX: MarkItDown ≥ 10× slower than nianbao", "report: docx", "peer", 10, "MarkItDown"),
+)
+
+
+def load(path: Path) -> tuple[dict[str, Any], list[Row]]:
+    """The run's JSON and its benchmarks as rows, in group then name order."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rows = []
+    for bench in data["benchmarks"]:
+        info = bench.get("extra_info", {})
+        rows.append(Row(group=bench.get("group") or bench["name"], name=bench["name"],
+                        label=info.get("label", bench["name"]), role=info.get("role"),
+                        primary=bool(info.get("primary")), unit=info.get("unit", "call"),
+                        items=int(info.get("items", 1)), median=bench["stats"]["median"]))
+    rows.sort(key=lambda r: (r.group, {"nianbao": 0, "floor": 1, "peer": 2}.get(r.role or "", 3), r.name))
+    return data, rows
+
+
+def subject(rows: list[Row], group: str) -> Row | None:
+    """The group's primary nianbao row."""
+    return next((r for r in rows if r.group == group and r.role == "nianbao" and r.primary), None)
+
+
+def floor(rows: list[Row], group: str) -> Row | None:
+    """The group's floor row."""
+    return next((r for r in rows if r.group == group and r.role == "floor"), None)
+
+
+def duration(seconds: float) -> str:
+    """A duration with a unit that keeps three significant figures readable."""
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
+
+
+def table(rows: list[Row]) -> list[str]:
+    """The benchmark table as Markdown lines."""
+    out = ["| group | benchmark | median | per | nianbao/floor | peer/nianbao |", "|---|---|---:|---|---:|---:|"]
+    for row in rows:
+        base, low = subject(rows, row.group), floor(rows, row.group)
+        vs_floor = row.per_item / low.per_item if row.role == "nianbao" and low else None
+        vs_subject = row.per_item / base.per_item if row.role == "peer" and base else None
+        out.append(f"| {row.group} | {row.label} | {duration(row.per_item)} | {row.unit} | {ratio(vs_floor)} | "
+                   f"{ratio(vs_subject)} |")
+    return out
+
+
+def targets(rows: list[Row]) -> list[str]:
+    """Each target of the issue: the measured ratio and whether it is met."""
+    out = ["| target | measured | met |", "|---|---:|:---:|"]
+    for target in TARGETS:
+        base = subject(rows, target.group)
+        if target.kind == "floor":
+            other = floor(rows, target.group)
+            value = base.per_item / other.per_item if base and other else None
+            met = value is not None and value <= target.limit
+        else:
+            other = next((r for r in rows if r.group == target.group and r.role == "peer"
+                          and r.label.startswith(target.peer or "")), None)
+            value = other.per_item / base.per_item if base and other else None
+            met = value is not None and value >= target.limit
+        shown = "not run" if value is None else ratio(value)
+        out.append(f"| {target.name} | {shown} | {'yes' if met else '**no**'} |")
+    return out
+
+
+def machine(data: dict[str, Any]) -> str:
+    """One line on where and when the figures were taken."""
+    info, commit = data.get("machine_info", {}), data.get("commit_info", {})
+    cpu = info.get("cpu", {})
+    brand = cpu.get("brand_raw") or info.get("processor") or "unknown CPU"
+    cores = cpu.get("count", "?")
+    return (f"{brand}, {cores} cores, {info.get('system', '')} {info.get('release', '')}; "
+            f"{info.get('python_implementation', 'Python')} {info.get('python_version', '')}; "
+            f"commit {str(commit.get('id', '?'))[:10]}{' (dirty)' if commit.get('dirty') else ''}; "
+            f"{data.get('datetime', '')[:19]}")
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[1]) if len(argv) > 1 else DEFAULT
+    if not path.exists():
+        print(f"{path}: no such file; run `pytest benchmarks/ --benchmark-json={path}` first", file=sys.stderr)
+        return 2
+    data, rows = load(path)
+    print(f"Machine: {machine(data)}\n")
+    print("\n".join(table(rows)))
+    print()
+    print("\n".join(targets(rows)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
