@@ -53,6 +53,20 @@ def find_published(texts: list[str]) -> str | None:
     return None
 
 
+#: What follows the year in a year-first title, before the agency: ``2019年度``, ``2019年``.
+_YEAR_TAIL = re.compile(r"\s*(?:年度|年)?\s*")
+
+
+def agency_of(title: str, year: re.Match[str]) -> str | None:
+    """The body named in a title: before the year, or for a year-first title between year and 政府信息公开."""
+    before = title[: year.start()].strip()
+    if before:
+        return before
+    after = title[_YEAR_TAIL.match(title, year.end()).end():]
+    cut = after.find(TITLE_WORDS)
+    return after[:cut].strip() or None if cut > 0 else None
+
+
 class MetadataExtractor(Extractor):
     name = "metadata"
     priority = 100
@@ -68,7 +82,7 @@ class MetadataExtractor(Extractor):
             match = TITLE_YEAR.search(title)
             if match:
                 year = int(match.group(1))
-                agency = title[: match.start()].strip() or None
+                agency = agency_of(title, match)
             else:
                 issues.append(warning("metadata.no_year", f"no year in the title {title!r}", "year"))
         published = document.properties.get("published") or find_published(front)

@@ -172,9 +172,7 @@ def test_real_page_metadata(real, field):
 
 
 def test_real_page_agency(real):
-    record, expected, name = real
-    if name.startswith("shanghai"):
-        pytest.xfail("the metadata extractor takes the agency only before the year; this title prints the year first")
+    record, expected, _ = real
     assert record["agency"] == expected["agency"]
 
 

@@ -1,0 +1,48 @@
+"""Metadata extraction: titles over several lines, agencies before or after the year, dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.dates import find_date, is_date_line
+from nianbao.plugins.metadata import TITLE_YEAR, agency_of, find_published, find_title
+
+
+@pytest.mark.parametrize(
+    ("title", "agency"),
+    [
+        ("淄博市工业和信息化局2020年度政府信息公开工作年度报告", "淄博市工业和信息化局"),
+        ("2019年上海市人民政府办公厅政府信息公开工作年度报告", "上海市人民政府办公厅"),
+        ("2019年度上海市人民政府办公厅政府信息公开工作年度报告", "上海市人民政府办公厅"),
+        ("2019年政府信息公开工作年度报告", None),
+    ],
+)
+def test_agency_of(title, agency):
+    assert agency_of(title, TITLE_YEAR.search(title)) == agency
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["塔城地区工信局2020年政府信息公开", "工作报告", "2020年地区工信局认真落实…"],
+         "塔城地区工信局2020年政府信息公开工作报告"),
+        (["淄博市工业和信息化局", "2020年度政府信息公开工作年度报告"],
+         "淄博市工业和信息化局2020年度政府信息公开工作年度报告"),
+        (["标题: 平潭综合实验区2021年度政府信息公开工作年度报告", "发布时间: 2022-02-08 16:34"],
+         "平潭综合实验区2021年度政府信息公开工作年度报告"),
+        (["网站声明 | 版权所有", "今天天气很好"], None),
+    ],
+)
+def test_find_title(lines, title):
+    assert find_title(lines) == title
+
+
+def test_published_and_signed_dates():
+    assert find_published(["发布时间:2023-01-17 10:04      来源:天津市东丽区工业和信息化局"]) == "2023-01-17"
+    assert find_published(["发布日期:2022-01-26 来源: 访问量:1"]) == "2022-01-26"
+    assert find_published(["没有日期"]) is None
+    assert find_date("二〇二二年一月十三日") == "2022-01-13"
+    assert find_date("2021年1月30日") == "2021-01-30"
+    assert find_date("2021年2月30日") is None
+    assert is_date_line("       2021年1月30日")
+    assert not is_date_line("于2021年1月30日召开")
