@@ -1,11 +1,13 @@
-"""What ``nianbao run`` writes: staged outcomes, JSON Lines shards, the flat table, the summary.
+"""What ``nianbao run`` writes: staged shards, JSON Lines shards, the flat table, the summary.
 
-The pipeline's only sink stages one small file per document, named by the
-sha256 of its URI (:func:`staged_name`), holding a header line (kind, worker,
-flat-table row, failing checks) and the record or dead letter exactly as
-:func:`nianbao.record.dumps` writes it. A re-executed element overwrites its
-own file, so no runner can duplicate a document. The launcher then merges the
-staged files, in input order, through one :class:`OutputWriter` into::
+The pipeline's only sink stages its outcomes in shard files, one per bundle,
+committed atomically when the bundle finishes (:class:`StagedOutcome`, three
+lines per document: its URI, a header with the kind, worker, flat-table row
+and failing checks, and the record or dead letter exactly as
+:func:`nianbao.record.dumps` writes it). The launcher then merges the shards
+through one :class:`OutputWriter`, keeping one outcome per input URI in input
+order (a runner that re-executes an element may stage it twice; never is it
+written twice), into::
 
     records-00000-of-0000N.jsonl       one record per line (RECORD.md)
     dead-letters-00000-of-0000N.jsonl  one dead letter per unreadable document
@@ -24,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import hashlib
 import io
 import os
 import uuid
@@ -98,18 +99,36 @@ if len(set(_COLUMN_NAMES)) != len(COLUMNS) or len({c.zh for c in COLUMNS}) != le
     raise ValueError("flat-table column names and Chinese labels must be unique")
 
 
-def _dig(record: dict[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = record
-    for key in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
+def _groups() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The numeric columns as ``(section, item, columns)`` runs, in :data:`COLUMNS` order."""
+    runs: list[tuple[str, str, list[str]]] = []
+    for column in COLUMNS[len(_META_COLUMNS): -len(_COUNT_COLUMNS)]:
+        section, item, leaf = column.path
+        if runs and runs[-1][:2] == (section, item):
+            runs[-1][2].append(leaf)
+        else:
+            runs.append((section, item, [leaf]))
+    return tuple((section, item, tuple(leaves)) for section, item, leaves in runs)
+
+
+_GROUPS = _groups()
+_META_PATHS = tuple(c.path for c in _META_COLUMNS)
 
 
 def flat_row(record: dict[str, Any]) -> list[Any]:
     """A record as one flat-table row, values in :data:`COLUMNS` order (``None`` when absent)."""
-    row: list[Any] = [_dig(record, c.path) for c in COLUMNS[: -len(_COUNT_COLUMNS)]]
+    row: list[Any] = []
+    for path in _META_PATHS:
+        value: Any = record
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        row.append(value)
+    for section, item, leaves in _GROUPS:
+        group = (record.get(section) or {}).get(item)
+        if isinstance(group, dict):
+            row.extend([group.get(leaf) for leaf in leaves])
+        else:
+            row.extend([None] * len(leaves))
     row.append(sum(1 for check in record.get("checks", ()) if not check.get("ok")))
     row.append(len(record.get("issues", ())))
     return row
@@ -135,18 +154,11 @@ def _csv_cell(value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------
-# Staged outcomes: what the pipeline's sink writes, one file per document
+# Staged outcomes: what the pipeline's sink writes, three lines per document
 # --------------------------------------------------------------------------
 
-
-def outcome_key(uri: str) -> str:
-    """The stable key of one input document: the sha256 of its URI."""
-    return hashlib.sha256(uri.encode("utf-8")).hexdigest()
-
-
-def staged_name(uri: str) -> str:
-    """The staged file name of a document: ``<sha256 of uri>.json``, the same on every re-execution."""
-    return outcome_key(uri) + ".json"
+#: Staged shard names: ``.part`` while its bundle runs, ``.shard`` once committed.
+PART, SHARD = ".part", ".shard"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,20 +192,36 @@ def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutc
 
 
 def encode_staged(staged: StagedOutcome) -> bytes:
-    """The staged file's bytes: a header line, then the body line."""
-    head = {"uri": staged.uri, "kind": staged.kind, "worker": staged.worker, "format": staged.format,
-            "stage": staged.stage, "error_type": staged.error_type, "row": staged.row,
-            "failed_checks": staged.failed_checks}
-    return orjson.dumps(head) + b"\n" + staged.body + b"\n"
+    """Three lines: the URI (a JSON string), a header, the body. JSON never holds a raw newline."""
+    head = {"kind": staged.kind, "worker": staged.worker, "format": staged.format, "stage": staged.stage,
+            "error_type": staged.error_type, "row": staged.row, "failed_checks": staged.failed_checks}
+    return b"".join((orjson.dumps(staged.uri), b"\n", orjson.dumps(head), b"\n", staged.body, b"\n"))
 
 
 def decode_staged(data: bytes) -> StagedOutcome:
     """Read back what :func:`encode_staged` wrote."""
-    head_line, _, body = data.partition(b"\n")
+    uri_line, head_line, body = data.split(b"\n", 2)
     head = orjson.loads(head_line)
-    return StagedOutcome(uri=head["uri"], kind=head["kind"], body=body.rstrip(b"\n"), worker=head["worker"],
-                         format=head["format"], stage=head["stage"], error_type=head["error_type"],
-                         row=head["row"], failed_checks=head["failed_checks"] or {})
+    return StagedOutcome(uri=orjson.loads(uri_line), kind=head["kind"], body=body.rstrip(b"\n"),
+                         worker=head["worker"], format=head["format"], stage=head["stage"],
+                         error_type=head["error_type"], row=head["row"], failed_checks=head["failed_checks"] or {})
+
+
+def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int]]:
+    """``(uri, offset, length)`` of every staged outcome in a shard, reading only the URI lines' JSON.
+
+    A last outcome cut short (a shard that was not committed whole) is left out.
+    """
+    offset = 0
+    while True:
+        uri_line = handle.readline()
+        head_line = handle.readline()
+        body_line = handle.readline()
+        if not body_line.endswith(b"\n"):
+            return
+        length = len(uri_line) + len(head_line) + len(body_line)
+        yield orjson.loads(uri_line), offset, length
+        offset += length
 
 
 # --------------------------------------------------------------------------

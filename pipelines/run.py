@@ -1,8 +1,8 @@
 """Build and run the pipeline, then merge its staged outcomes into the final outputs.
 
 :func:`run` is the library form of ``nianbao run``: it takes the same argument
-list (``--input``, ``--output``, ``--labels``, ``--plugins`` and any Beam
-option), and returns the summary it also writes to ``summary.json``.
+list (``--input``, ``--output``, ``--table_labels``, ``--plugins`` and any
+Beam option), and returns the summary it also writes to ``summary.json``.
 
 The launcher does three things besides running the pipeline:
 
@@ -13,9 +13,10 @@ The launcher does three things besides running the pipeline:
    (``multi_processing``): in Beam 2.77, the ``DirectRunner`` name first tries
    to download and start Prism, a network call nianbao must not make by
    default, so ``DirectRunner`` (or no ``--runner``) means the FnApiRunner here.
-3. After the pipeline, it merges the staged outcome files in input order
-   (:class:`~nianbao.pipelines.outputs.OutputWriter`) and proves conservation:
-   every input has exactly one outcome, or the summary lists it as missing.
+3. After the pipeline, it merges the staged shards in input order
+   (:class:`~nianbao.pipelines.outputs.OutputWriter`), one outcome per input
+   however often a runner staged it, and proves conservation from what is on
+   disk: every input has exactly one outcome, or the summary lists it as missing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import importlib
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -32,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import apache_beam as beam
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, WorkerOptions
 from apache_beam.runners.runner import PipelineState
@@ -40,17 +43,19 @@ from nianbao.errors import NianbaoError
 
 from .options import NianbaoOptions, resolve_plugins
 from .outputs import (
+    PART,
+    SHARD,
     SUMMARY,
     OutputWriter,
     clear_outputs,
     decode_staged,
+    index_shard,
     is_local,
     join,
     read_bytes,
-    staged_name,
     write_summary,
 )
-from .transforms import NAMESPACE, build, escape_pattern
+from .transforms import NAMESPACE, build
 
 _LOG = logging.getLogger(__name__)
 
@@ -229,19 +234,35 @@ def local_runner(options: PipelineOptions) -> Any:
 
 
 class _Progress(threading.Thread):
-    """Counts staged outcome files while the pipeline runs and reports ``(done, total)``."""
+    """Counts staged outcomes while the pipeline runs and reports ``(done, total)``.
+
+    Each outcome is three lines in a shard; only the bytes appended since the
+    last look are read (shards are tracked by inode across their rename).
+    """
 
     def __init__(self, staging: str, total: int, callback: ProgressFn, interval: float = 0.5) -> None:
         super().__init__(name="nianbao-progress", daemon=True)
         self.staging, self.total, self.callback, self.interval = staging, total, callback, interval
         self.stopped = threading.Event()
+        self.seen: dict[int, tuple[int, int]] = {}  # inode → (bytes read, newlines in them)
 
     def count(self) -> int:
         try:
-            with os.scandir(self.staging) as entries:
-                return sum(1 for e in entries if e.name.endswith(".json"))
+            entries = [e for e in os.scandir(self.staging) if e.name.endswith((PART, SHARD))]
         except OSError:
             return 0
+        for entry in entries:
+            try:
+                info = entry.stat()
+                read, lines = self.seen.get(info.st_ino, (0, 0))
+                if info.st_size > read:
+                    with open(entry.path, "rb") as handle:
+                        handle.seek(read)
+                        chunk = handle.read(info.st_size - read)
+                    self.seen[info.st_ino] = (read + len(chunk), lines + chunk.count(b"\n"))
+            except OSError:  # renamed or removed under us: next time
+                continue
+        return sum(lines for _, lines in self.seen.values()) // 3
 
     def run(self) -> None:
         while not self.stopped.wait(self.interval):
@@ -273,44 +294,76 @@ def beam_metrics(result: Any) -> dict[str, int] | None:
 # --------------------------------------------------------------------------
 
 
-def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key") -> dict[str, Any]:
-    """Merge the staged outcome of every input, in input order, into the final outputs.
+def _local_shards(staging: str, scratch: str) -> list[str]:
+    """The committed shards, as local paths: remote ones are copied to ``scratch`` first (read once, in order)."""
+    if is_local(staging):
+        try:
+            names = sorted(e.name for e in os.scandir(staging) if e.name.endswith(SHARD))
+        except FileNotFoundError:
+            return []
+        return [os.path.join(staging, name) for name in names]
+    (result,) = FileSystems.match([join(staging, "*" + SHARD)])
+    remote = sorted(m.path for m in result.metadata_list)
 
-    Each input has exactly one staged file (its name comes from the input's
-    URI), so duplicates cannot arise; an input without one is ``missing``.
-    Returns the counting part of the summary.
+    def fetch(item: tuple[int, str]) -> str:
+        index, path = item
+        local = os.path.join(scratch, f"{index:06d}{SHARD}")
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as src, \
+                open(local, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        return local
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        return list(pool.map(fetch, enumerate(remote)))
+
+
+def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key") -> dict[str, Any]:
+    """Merge the staged shards into the final outputs: one outcome per input, in input order.
+
+    An input staged more than once (a re-executed element) is written once and
+    counted in ``restaged``; an input never staged is ``missing``; a staged URI
+    that is not an input is counted in ``unexpected``. Returns the counting
+    part of the summary.
     """
     clear_outputs(output)
-    names = [join(staging, staged_name(path)) for path in paths]
-    missing: list[str] = []
-
-    def load(name: str) -> bytes | None:
+    with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
+        shards = _local_shards(staging, scratch)
+        index: dict[str, tuple[int, int, int]] = {}
+        restaged = 0
+        for number, shard in enumerate(shards):
+            with open(shard, "rb") as handle:
+                for uri, offset, length in index_shard(handle):
+                    if uri in index:
+                        restaged += 1
+                    else:
+                        index[uri] = (number, offset, length)
+        missing: list[str] = []
+        handles: dict[int, Any] = {}
         try:
-            return read_bytes(name)
-        except (OSError, FileNotFoundError):
-            return None
-        except Exception as exc:  # remote filesystems raise their own errors for a missing object
-            if "not found" in str(exc).lower() or "no such" in str(exc).lower():
-                return None
-            raise
-
-    with OutputWriter(output, labels=labels) as writer:
-        if is_local(staging):
-            contents: Iterable[bytes | None] = map(load, names)
-        else:  # object stores: many small reads, overlap them
-            pool = ThreadPoolExecutor(max_workers=32)
-            contents = pool.map(load, names)
-        for path, data in zip(paths, contents, strict=True):
-            if data is None:
-                missing.append(path)
-                continue
-            staged = decode_staged(data)
-            if staged.uri != path:
-                raise RunError(f"staged outcome {staged_name(path)} is for {staged.uri}, not {path}")
-            writer.add(staged)
-        counts = writer.close()
+            with OutputWriter(output, labels=labels) as writer:
+                for path in paths:
+                    where = index.pop(path, None)
+                    if where is None:
+                        missing.append(path)
+                        continue
+                    number, offset, length = where
+                    if number not in handles:
+                        if len(handles) >= 256:  # bound the open files: close them all, reopen on demand
+                            for handle in handles.values():
+                                handle.close()
+                            handles.clear()
+                        handles[number] = open(shards[number], "rb")  # noqa: SIM115 (closed below)
+                    handle = handles[number]
+                    handle.seek(offset)
+                    writer.add(decode_staged(handle.read(length)))
+                counts = writer.close()
+        finally:
+            for handle in handles.values():
+                handle.close()
     counts["missing"] = len(missing)
     counts["missing_uris"] = missing[:100]
+    counts["restaged"] = restaged
+    counts["unexpected"] = len(index)
     return counts
 
 
@@ -355,7 +408,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     if is_local(output):
         os.makedirs(staging, exist_ok=True)
     pipeline = beam.Pipeline(runner=runner, options=options)
-    build(pipeline, [escape_pattern(p) for p in paths], staging, plugins)
+    build(pipeline, paths, staging, plugins, match=False)
 
     monitor = _Progress(staging, len(paths), progress) if progress and is_local(staging) else None
     try:

@@ -2,17 +2,18 @@
 
 One linear chain, one sink::
 
-    MatchAndRead    Create(patterns) → MatchAll → ReadMatches → Reshuffle
+    MatchAndRead    Create(files) [→ MatchAll] → ReadMatches → Reshuffle
     Parse           → ParDo(ParseFn): (kind, record or dead letter)
-    WriteOutcomes   → ParDo(StageOutcomeFn): staging/<sha256 of uri>.json
+    WriteOutcomes   → ParDo(StageOutcomeFn): one staged shard per bundle
 
-The chain has no branches and its only sink is idempotent, because some
-runners (Beam 2.77's Dask runner) compute only the last sink of a graph, do not
-split tagged outputs and may process an element twice. So :class:`ParseFn`
-emits records and dead letters on its one output, tagged by kind, and
-:class:`StageOutcomeFn` writes each document's outcome atomically under a name
-derived from its URI: a re-execution overwrites, never duplicates. The launcher
-merges the staged files (:mod:`nianbao.pipelines.run`).
+The chain has no branches and its only sink is safe to re-execute, because
+some runners (Beam 2.77's Dask runner) compute only the last sink of a graph,
+do not split tagged outputs and may process an element twice. So
+:class:`ParseFn` emits records and dead letters on its one output, tagged by
+kind, and :class:`StageOutcomeFn` appends them to a shard that is committed
+atomically when its bundle finishes: a failed bundle leaves nothing, a
+re-executed element may be staged twice, and the launcher's merge
+(:func:`nianbao.pipelines.run.merge`) keeps exactly one outcome per input.
 
 DoFns live here, in the installed package, so every worker imports them by name.
 Parsing goes through :func:`nianbao.parse.process_bytes`, the entry point the
@@ -21,9 +22,11 @@ CLI uses; this module imports no reader or extractor.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
+import uuid
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
@@ -31,6 +34,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from nianbao.errors import PluginError, ReadError
@@ -40,13 +44,14 @@ from nianbao.record import dead_letter, source_of
 
 from .outputs import (
     DEAD_LETTER,
+    PART,
     RECORD,
+    SHARD,
     encode_staged,
+    is_local,
     join,
     stage_dead_letter,
     stage_record,
-    staged_name,
-    write_atomic,
 )
 
 _LOG = logging.getLogger(__name__)
@@ -56,29 +61,29 @@ NAMESPACE = "nianbao"
 Parsed = tuple[str, dict[str, Any]]
 
 
-def escape_pattern(path: str) -> str:
-    """A literal path as a Beam match pattern: ``*``, ``?`` and ``[`` become one-character classes."""
-    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in path)
-
-
 class MatchAndRead(beam.PTransform):
-    """Patterns (globs or literal paths) → one ``ReadableFile`` per matching file, spread over workers.
+    """Files → one ``ReadableFile`` each, spread over the workers.
 
-    ``Create`` redistributes the patterns (so a long list of files is matched
-    by many workers, not one), ``fileio.MatchAll`` expands each pattern, and
-    ``ReadMatches`` opens nothing yet (bytes are read in :class:`ParseFn`), so
-    the ``Reshuffle`` that breaks fusion before parsing moves only file metadata.
+    ``files`` are glob patterns matched in the pipeline (``fileio.MatchAll``),
+    or, with ``match=False``, paths the launcher has already matched with the
+    same ``FileSystems.match`` (``nianbao run`` does: it needs the list first,
+    and Beam compiles a regular expression per pattern, a cost per file).
+    ``Create`` redistributes its elements and ``ReadMatches`` opens nothing
+    yet (bytes are read in :class:`ParseFn`), so the ``Reshuffle`` that breaks
+    fusion before parsing moves only file metadata.
     """
 
-    def __init__(self, patterns: Sequence[str]) -> None:
+    def __init__(self, files: Sequence[str], *, match: bool = True) -> None:
         super().__init__()
-        self.patterns = list(patterns)
+        self.files = list(files)
+        self.match = match
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        files = pbegin | "Files" >> beam.Create(self.files)
+        if self.match:
+            files = files | "Match" >> fileio.MatchAll(fileio.EmptyMatchTreatment.ALLOW)
         return (
-            pbegin
-            | "Patterns" >> beam.Create(self.patterns)  # spread before matching: one stat per file
-            | "Match" >> fileio.MatchAll(fileio.EmptyMatchTreatment.ALLOW)
+            files
             | "Read" >> fileio.ReadMatches(compression=CompressionTypes.UNCOMPRESSED, skip_directories=True)
             | "Spread" >> beam.Reshuffle()
         )
@@ -184,35 +189,71 @@ class Parse(beam.PTransform):
 
 
 class StageOutcomeFn(beam.DoFn):
-    """Write each ``(kind, body)`` atomically to ``staging/<sha256 of uri>.json``; emits nothing.
+    """Append each ``(kind, body)`` to this bundle's shard in ``staging``; commit it when the bundle ends.
 
-    The name depends only on the document's URI, so a retried bundle or an
-    element a runner processes twice overwrites the same file. The header line
-    names this worker (``host:pid``), which the summary counts per worker.
+    Locally the shard is written as ``<name>.part`` and renamed to
+    ``<name>.shard`` in ``finish_bundle``; on object stores it is written
+    under its final name, which becomes visible only when closed. Either way
+    a bundle that fails leaves no committed shard, and one that is retried or
+    re-executed commits another: the merge keeps one outcome per input. Each
+    outcome's header names this worker (``host:pid``). Emits nothing.
     """
 
     def __init__(self, staging: str) -> None:
         super().__init__()
         self.staging = staging
         self.worker = ""
+        self._shard: tuple[Any, str, str] | None = None  # (handle, path written, committed path)
         self.written = Metrics.counter(NAMESPACE, "staged")
 
     def setup(self) -> None:
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
-        if "://" not in self.staging:
+        if is_local(self.staging):
             os.makedirs(self.staging, exist_ok=True)
 
-    def process(self, element: Parsed) -> Iterator[Any]:
+    def start_bundle(self) -> None:
+        self._shard = None
+
+    def _open(self) -> tuple[Any, str, str]:
+        name = f"{os.getpid()}-{uuid.uuid4().hex}"
+        final = join(self.staging, name + SHARD)
+        if is_local(self.staging):
+            path = join(self.staging, name + PART)
+            return open(path, "wb"), path, final  # closed in finish_bundle or teardown
+        return FileSystems.create(final, compression_type=CompressionTypes.UNCOMPRESSED), final, final
+
+    def process(self, element: Parsed) -> None:
         kind, body = element
-        staged = stage_record(body, worker=self.worker) if kind == RECORD else stage_dead_letter(
-            body, worker=self.worker)
-        write_atomic(join(self.staging, staged_name(staged.uri)), encode_staged(staged))
+        staged = (stage_record(body, worker=self.worker) if kind == RECORD
+                  else stage_dead_letter(body, worker=self.worker))
+        if self._shard is None:
+            self._shard = self._open()
+        handle = self._shard[0]
+        handle.write(encode_staged(staged))
+        handle.flush()  # progress is counted from the staged bytes
         self.written.inc()
-        return iter(())
+
+    def finish_bundle(self) -> None:
+        if self._shard is None:
+            return
+        handle, path, final = self._shard
+        self._shard = None
+        handle.close()
+        if path != final:
+            os.replace(path, final)
+
+    def teardown(self) -> None:
+        if self._shard is not None:  # the bundle failed: its partial shard must not count
+            handle, path, final = self._shard
+            self._shard = None
+            with contextlib.suppress(Exception):
+                handle.close()
+                if path != final:
+                    os.remove(path)
 
 
 class WriteOutcomes(beam.PTransform):
-    """Stage every outcome under ``staging``; the launcher merges them into the final outputs."""
+    """Stage every outcome in shards under ``staging``; the launcher merges them into the final outputs."""
 
     def __init__(self, staging: str) -> None:
         super().__init__()
@@ -222,15 +263,15 @@ class WriteOutcomes(beam.PTransform):
         return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging))
 
 
-def build(pipeline: beam.Pipeline, patterns: Sequence[str], staging: str, plugins: Sequence[str] = ()) -> None:
-    """Apply the whole chain to ``pipeline``: match and read, parse, write outcomes."""
+def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: Sequence[str] = (), *,
+          match: bool = False) -> None:
+    """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes."""
     (
         pipeline
-        | "MatchAndRead" >> MatchAndRead(patterns)
+        | "MatchAndRead" >> MatchAndRead(files, match=match)
         | "Parse" >> Parse(plugins)
         | "WriteOutcomes" >> WriteOutcomes(staging)
     )
 
 
-__all__ = ["MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build",
-           "escape_pattern", "worker_host"]
+__all__ = ["MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build", "worker_host"]

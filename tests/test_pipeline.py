@@ -35,7 +35,7 @@ from nianbao.pipelines.cli import run_command, split_args
 from nianbao.pipelines.options import resolve_plugins
 from nianbao.pipelines.outputs import COLUMNS, DEAD_LETTER, RECORD, iter_jsonl, output_files
 from nianbao.pipelines.run import LOCAL_RUNNER, RunError, expand_inputs, run, runner_path
-from nianbao.pipelines.transforms import MatchAndRead, Parse, WriteOutcomes, escape_pattern
+from nianbao.pipelines.transforms import MatchAndRead, Parse, WriteOutcomes
 from nianbao.template import numeric_fields
 
 from .conftest import SEEDS, SHARED
@@ -294,7 +294,7 @@ def few(tmp_path) -> list[Path]:
 
 def test_parse_gives_one_outcome_per_document(few):
     with BeamTestPipeline(runner="FnApiRunner") as p:
-        kinds = (p | MatchAndRead([escape_pattern(str(f)) for f in few]) | Parse()
+        kinds = (p | MatchAndRead([str(f) for f in few], match=False) | Parse()
                  | beam.Map(lambda parsed: (parsed[0], (parsed[1].get("error") or {}).get("stage"))))
         assert_that(kinds, equal_to([(RECORD, None), (RECORD, None), (DEAD_LETTER, "detect"),
                                      (DEAD_LETTER, "detect")]))
@@ -307,14 +307,27 @@ def test_a_glob_pattern_is_matched_in_the_pipeline(few):
 
 
 def test_an_element_processed_twice_is_written_once(few, tmp_path):
-    """The sink is idempotent: a runner that re-executes an element overwrites its staged file."""
+    """A runner that re-executes an element stages it again; the merge writes it once."""
     staging = tmp_path / "staging"
     parsed = [(RECORD, process_bytes(few[0].read_bytes(), str(few[0])).record)]
     with BeamTestPipeline(runner="FnApiRunner") as p:
         _ = p | beam.Create(parsed * 3, reshuffle=False) | WriteOutcomes(str(staging))
-    assert len(os.listdir(staging)) == 1
+    with BeamTestPipeline(runner="FnApiRunner") as p:  # and once more, in another bundle
+        _ = p | beam.Create(parsed, reshuffle=False) | WriteOutcomes(str(staging))
+    shards = sorted(os.listdir(staging))
+    assert len(shards) == 2 and all(name.endswith(".shard") for name in shards)
     counts = run_module.merge([str(few[0])], str(staging), str(tmp_path / "out"))
-    assert (counts["records"], counts["missing"]) == (1, 0)
+    assert (counts["records"], counts["missing"], counts["restaged"], counts["unexpected"]) == (1, 0, 3, 0)
+    records, _ = read_outputs(tmp_path / "out")
+    assert records == [parsed[0][1]]
+
+
+def test_a_shard_cut_short_keeps_its_whole_outcomes(few, tmp_path):
+    records = [process_bytes(f.read_bytes(), str(f)).record for f in few[:2]]
+    data = b"".join(outputs.encode_staged(outputs.stage_record(r)) for r in records)
+    whole = list(outputs.index_shard(io.BytesIO(data)))
+    assert [uri for uri, *_ in whole] == [str(few[0]), str(few[1])]
+    assert [uri for uri, *_ in outputs.index_shard(io.BytesIO(data[:-10]))] == [str(few[0])]
 
 
 def test_merge_reports_a_document_without_outcome_as_missing(tmp_path):
@@ -322,16 +335,6 @@ def test_merge_reports_a_document_without_outcome_as_missing(tmp_path):
     counts = run_module.merge(["/nowhere/a.txt"], str(tmp_path / "staging"), str(tmp_path / "out"))
     assert (counts["records"], counts["dead_letters"], counts["missing"]) == (0, 0, 1)
     assert counts["missing_uris"] == ["/nowhere/a.txt"]
-
-
-@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")  # "[[]" is a one-character class
-def test_escape_pattern_keeps_glob_characters_literal(tmp_path):
-    odd = tmp_path / "报告[1]*?.txt"
-    odd.write_bytes(SEEDS.joinpath(sorted(os.listdir(SEEDS))[0]).read_bytes())
-    (tmp_path / "报告1.txt").write_bytes(b"")
-    with BeamTestPipeline(runner="FnApiRunner") as p:
-        uris = p | MatchAndRead([escape_pattern(str(odd))]) | Parse() | beam.Map(lambda x: x[1]["source"]["uri"])
-        assert_that(uris, equal_to([str(odd)]))
 
 
 # --------------------------------------------------------------------------
