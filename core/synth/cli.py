@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from .corpus import FORMATS, check_formats, generate
+from .corpus import FORMATS, SAMPLES_SEED, check_formats, generate, write_samples
 from .score import CATEGORIES, score
 
 
@@ -18,17 +19,29 @@ from .score import CATEGORIES, score
 @click.option("--seed", default=0, show_default=True, type=int, help="Corpus seed: same seed, same files.")
 @click.option("--formats", default=",".join(FORMATS), show_default=True,
               help="Comma-separated formats, taking turns: text, tsv, html, docx.")
-def synth_command(out: Path, count: int, seed: int, formats: str) -> None:
+@click.option("--samples", is_flag=True,
+              help=f"Write the fixed sample set kept under samples/ instead (seed {SAMPLES_SEED}, no truths; "
+                   "-n, --seed and --formats are ignored).")
+def synth_command(out: Path, count: int, seed: int, formats: str, samples: bool) -> None:
     """Generate N realistic reports with their ground truth (<name>.truth.json) into OUT."""
+    if samples:
+        written = _rendering(lambda: write_samples(out))
+        click.echo(f"wrote {len(written)} sample reports to {out}")
+        return
     try:
         chosen = check_formats(formats.split(","))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--formats") from exc
+    paths = _rendering(lambda: generate(out, count, seed, chosen))
+    click.echo(f"wrote {len(paths)} reports and their truths to {out} (seed {seed}, formats {','.join(chosen)})")
+
+
+def _rendering(write: Callable[[], list[Path]]) -> list[Path]:
+    """Run a writer; a missing optional renderer dependency (python-docx) becomes a usage error."""
     try:
-        paths = generate(out, count, seed, chosen)
+        return write()
     except ImportError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {len(paths)} reports and their truths to {out} (seed {seed}, formats {','.join(chosen)})")
 
 
 @click.command("score")

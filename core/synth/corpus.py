@@ -59,11 +59,25 @@ class Rendered:
     truth: dict
 
 
-def render_one(seed: int, index: int, fmt: str) -> Rendered:
-    """Report ``index`` of corpus ``seed`` in format ``fmt``."""
+@dataclass(slots=True)
+class Plan:
+    """A report drawn but not yet printed: what is known before the (possibly slow) renderer runs."""
+
+    name: str
+    fmt: str
+    layout: str
+    spec: Spec
+    style: Style
+    blocks: list[Block]
+    features: list[str]
+    rng: random.Random
+
+
+def plan_one(seed: int, index: int, fmt: str) -> Plan:
+    """Draw report ``index`` of corpus ``seed`` in format ``fmt``, up to its printable blocks."""
     rng = random.Random(f"nianbao-synth:{seed}:{index}:{fmt}")
     layout = rng.choice(LAYOUTS[fmt])
-    renderer, ext, web = RENDERERS[layout]
+    _, ext, web = RENDERERS[layout]
     if layout == "text-paragraphs":
         web = rng.random() < 0.6
     features: list[str] = []
@@ -72,10 +86,20 @@ def render_one(seed: int, index: int, fmt: str) -> Rendered:
     one_table = rng.random() < 0.6
     blocks = blocks_of(spec, style, rng, one_table=one_table, publish=web, intro=rng.random() < 0.2,
                        split=layout in SPLIT_LAYOUTS, features=features)
-    data = renderer(blocks, spec, style, rng, features)
-    name = f"{index:05d}_{layout}{ext}"
-    truth = truth_of(spec, file=name, fmt=fmt, layout=layout, features=features)
-    return Rendered(name, data, truth)
+    return Plan(f"{index:05d}_{layout}{ext}", fmt, layout, spec, style, blocks, features, rng)
+
+
+def render_plan(plan: Plan) -> Rendered:
+    """Print a planned report in its layout and attach its truth."""
+    renderer = RENDERERS[plan.layout][0]
+    data = renderer(plan.blocks, plan.spec, plan.style, plan.rng, plan.features)
+    truth = truth_of(plan.spec, file=plan.name, fmt=plan.fmt, layout=plan.layout, features=plan.features)
+    return Rendered(plan.name, data, truth)
+
+
+def render_one(seed: int, index: int, fmt: str) -> Rendered:
+    """Report ``index`` of corpus ``seed`` in format ``fmt``."""
+    return render_plan(plan_one(seed, index, fmt))
 
 
 def truth_path(report: Path) -> Path:
@@ -102,5 +126,59 @@ def generate(out: Path, n: int, seed: int, formats: Sequence[str] = FORMATS) -> 
         path = out / rendered.name
         path.write_bytes(rendered.data)
         truth_path(path).write_text(json.dumps(rendered.truth, ensure_ascii=False, indent=1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+# ---- The committed samples --------------------------------------------------------
+
+#: Seed of the reports committed under ``samples/``.
+SAMPLES_SEED = 2024
+SAMPLE_PREFIX = "synth_"
+#: (format, features the sample must have) in the order they are picked; each report is used once.
+SAMPLE_PICKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("html", ("html:gbk",)),
+    ("html", ("template:2019+2019",)),
+    ("html", ("table:split",)),
+    ("html", ("template:2021+2019",)),
+    ("docx", ("template:2021+2019",)),
+    ("docx", ("table:split",)),
+    ("docx", ("template:2019+2019", "title:split-agency")),
+    ("docx", ("broken",)),
+    ("tsv", ()),
+    ("text", ("web:footer",)),
+)
+MAX_SAMPLE_TRIES = 2000
+
+
+def sample_set(seed: int = SAMPLES_SEED) -> list[Rendered]:
+    """The handful of reports kept under ``samples/``: a variety picked by feature, deterministically."""
+    picked: list[Rendered] = []
+    used: set[tuple[str, int]] = set()
+    for fmt, wanted in SAMPLE_PICKS:
+        for index in range(MAX_SAMPLE_TRIES):
+            if (fmt, index) in used:
+                continue
+            plan = plan_one(seed, index, fmt)
+            if fmt == "docx" and not set(wanted) <= {*plan.features, *plan.spec.features}:
+                continue  # decided before printing: skip the slow renderer
+            rendered = render_plan(plan)
+            if set(wanted) <= set(rendered.truth["features"]):
+                used.add((fmt, index))
+                name = SAMPLE_PREFIX + rendered.name
+                picked.append(Rendered(name, rendered.data, {**rendered.truth, "file": name}))
+                break
+        else:
+            raise ValueError(f"no {fmt} report with {wanted} among the first {MAX_SAMPLE_TRIES} of seed {seed}")
+    return picked
+
+
+def write_samples(out: Path, seed: int = SAMPLES_SEED) -> list[Path]:
+    """Write the sample reports (without truths: ``samples/`` holds only reports) into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for rendered in sample_set(seed):
+        path = out / rendered.name
+        path.write_bytes(rendered.data)
         paths.append(path)
     return paths
