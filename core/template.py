@@ -80,12 +80,20 @@ _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 Parsed = tuple["int | float | None", "str | None"]
 
 
+#: Distinct cell texts a worker remembers. A report's cells are a few hundred strings ("0", "1", its labels),
+#: the same in every report, so a worker's cache is warm after its first documents.
+CELL_CACHE_SIZE = 16384
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)  # a hit is one C call with no Python frame: faster than int(s.strip()) itself
 def parse_cell(text: str) -> Parsed:
     """Parse one table cell: ``(value, note)``.
 
     ``note`` is ``None`` for a plain integer and otherwise one of the codes
     above; ``value`` is an ``int``, a ``float`` or ``None``. Amounts keep the
     unit they were printed in: the fitter knows which columns are in 万元.
+    Pure, so cached (see ``CELL_CACHE_SIZE``); ``parse_cell.__wrapped__`` is
+    the uncached function.
 
     >>> parse_cell("  0"), parse_cell("1,234"), parse_cell("134.8万元"), parse_cell("—")
     ((0, None), (1234, None), (134.8, 'wan'), (0, 'none_spelling'))
@@ -96,7 +104,6 @@ def parse_cell(text: str) -> Parsed:
     return _parse_cell_slow(t)
 
 
-@lru_cache(maxsize=4096)
 def _parse_cell_slow(t: str) -> Parsed:
     if not t:
         return None, BLANK
@@ -405,10 +412,52 @@ TABLE_LABELS: frozenset[str] = frozenset(
 )
 
 
-@lru_cache(maxsize=4096)
+#: Every start of a table label (``上``, ``上一``, …, ``上一年项目数量``): :func:`within_label` is one set lookup.
+_LABEL_STARTS: frozenset[str] = frozenset(label[:end] for label in TABLE_LABELS for end in range(1, len(label) + 1))
+
+
 def within_label(norm: str) -> bool:
     """Whether a normalised text is a whole table label or the start of one (``上一年`` of ``上一年项目数量``)."""
-    return bool(norm) and any(label.startswith(norm) for label in TABLE_LABELS)
+    return norm in _LABEL_STARTS
+
+
+@dataclass(frozen=True, slots=True)
+class _PrefixIndex:
+    """A lookup's labels by their starts, so :func:`match_label` resolves a truncated label with one dict lookup.
+
+    ``truncated`` maps every proper start (at least ``min_chars`` long) of a
+    label to the key of the longest labels it starts, or ``None`` when those
+    longest labels mean different keys. ``longest`` bounds the starts of a
+    text worth looking up when the text extends a label.
+    """
+
+    lookup: dict[str, str]
+    truncated: dict[str, str | None]
+    longest: int
+
+    @classmethod
+    def build(cls, lookup: dict[str, str], min_chars: int) -> _PrefixIndex:
+        best: dict[str, tuple[int, set[str]]] = {}
+        for label, key in lookup.items():
+            for end in range(min_chars, len(label)):
+                length, keys = best.get(label[:end], (0, set()))
+                if len(label) > length:
+                    best[label[:end]] = (len(label), {key})
+                elif len(label) == length:
+                    keys.add(key)
+        truncated = {start: (next(iter(keys)) if len(keys) == 1 else None) for start, (_, keys) in best.items()}
+        return cls(lookup, truncated, max(map(len, lookup), default=0))
+
+
+_PREFIX_INDEXES: dict[tuple[int, int], _PrefixIndex] = {}
+
+
+def _prefix_index(lookup: dict[str, str], min_chars: int) -> _PrefixIndex:
+    """The index of a lookup, built on first use (lookups are constants: the template's tables)."""
+    index = _PREFIX_INDEXES.get((id(lookup), min_chars))
+    if index is None or index.lookup is not lookup:  # the index holds its lookup, so an id is never reused
+        index = _PREFIX_INDEXES[(id(lookup), min_chars)] = _PrefixIndex.build(lookup, min_chars)
+    return index
 
 
 def match_label(norm: str, lookup: dict[str, str], *, min_chars: int = 4) -> str | None:
@@ -418,19 +467,20 @@ def match_label(norm: str, lookup: dict[str, str], *, min_chars: int = 4) -> str
     export) or followed by an aside without brackets; both match when the
     overlapping part is at least ``min_chars`` long. The longest label wins; a
     tie between two keys (``属于行政`` starts both 属于行政执法案卷 and
-    属于行政查询事项) matches neither.
+    属于行政查询事项) matches neither. Dict lookups only: a truncated label is
+    a key of the lookup's prefix index, an extended one has a label as a start.
     """
     key = lookup.get(norm)
     if key is not None or len(norm) < min_chars:
         return key
-    best_length, keys = 0, set()
-    for label, key in lookup.items():
-        if len(label) >= min_chars and (norm.startswith(label) or label.startswith(norm)):
-            if len(label) > best_length:
-                best_length, keys = len(label), {key}
-            elif len(label) == best_length:
-                keys.add(key)
-    return keys.pop() if len(keys) == 1 else None
+    index = _prefix_index(lookup, min_chars)
+    if norm in index.truncated:  # labels that extend norm are longer than any label norm extends
+        return index.truncated[norm]
+    for end in range(min(len(norm) - 1, index.longest), min_chars - 1, -1):  # the longest label norm starts with
+        key = lookup.get(norm[:end])
+        if key is not None:
+            return key
+    return None
 
 
 #: A sub-item number opening a line: ``（一）主动公开政府信息情况`` under 总体情况 is not section 二.
