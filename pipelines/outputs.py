@@ -28,6 +28,7 @@ import csv
 import datetime as dt
 import io
 import os
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -153,6 +154,29 @@ def _csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+_CSV = threading.local()  # one buffer and writer per thread: DoFns may run on several threads
+
+
+def csv_line(row: list[Any]) -> str:
+    """A flat-table row as one CSV line (``\\r\\n``-terminated), as the table's CSV writer writes it."""
+    state = getattr(_CSV, "state", None)
+    if state is None:
+        buffer = io.StringIO()
+        state = _CSV.state = (buffer, csv.writer(buffer))
+    buffer, writer = state
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerow([_csv_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def warm_up() -> None:
+    """Pay pyarrow's one-off lazy imports (pandas, on the first ``pa.array`` of a list) ahead of the merge."""
+    import pyarrow as pa
+
+    pa.array([0], type=pa.int64())
+
+
 # --------------------------------------------------------------------------
 # Staged outcomes: what the pipeline's sink writes, three lines per document
 # --------------------------------------------------------------------------
@@ -174,13 +198,16 @@ class StagedOutcome:
     error_type: str | None = None  # dead letters: error type
     row: list[Any] | None = None  # records: the flat-table row
     failed_checks: dict[str, int] = field(default_factory=dict)  # records: failing results per rule
+    csv: str | None = None  # records: the row as a CSV line, rendered where the record was made
 
 
 def stage_record(record: dict[str, Any], *, worker: str = "") -> StagedOutcome:
     """A record ready to stage or write: JSON body, flat row, failing checks per rule."""
     failed = Counter(check["rule"] for check in record.get("checks", ()) if not check.get("ok"))
+    row = flat_row(record)
     return StagedOutcome(uri=record["source"]["uri"], kind=RECORD, body=dumps(record), worker=worker,
-                         format=record["source"].get("format"), row=flat_row(record), failed_checks=dict(failed))
+                         format=record["source"].get("format"), row=row, failed_checks=dict(failed),
+                         csv=csv_line(row))
 
 
 def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutcome:
@@ -194,7 +221,8 @@ def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutc
 def encode_staged(staged: StagedOutcome) -> bytes:
     """Three lines: the URI (a JSON string), a header, the body. JSON never holds a raw newline."""
     head = {"kind": staged.kind, "worker": staged.worker, "format": staged.format, "stage": staged.stage,
-            "error_type": staged.error_type, "row": staged.row, "failed_checks": staged.failed_checks}
+            "error_type": staged.error_type, "row": staged.row, "failed_checks": staged.failed_checks,
+            "csv": staged.csv}
     return b"".join((orjson.dumps(staged.uri), b"\n", orjson.dumps(head), b"\n", staged.body, b"\n"))
 
 
@@ -204,7 +232,8 @@ def decode_staged(data: bytes) -> StagedOutcome:
     head = orjson.loads(head_line)
     return StagedOutcome(uri=orjson.loads(uri_line), kind=head["kind"], body=body.rstrip(b"\n"),
                          worker=head["worker"], format=head["format"], stage=head["stage"],
-                         error_type=head["error_type"], row=head["row"], failed_checks=head["failed_checks"] or {})
+                         error_type=head["error_type"], row=head["row"], failed_checks=head["failed_checks"] or {},
+                         csv=head.get("csv"))
 
 
 def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int]]:
@@ -397,7 +426,7 @@ class OutputWriter:
         self.failed_checks.update(staged.failed_checks)
         self.records_failing_checks += bool(staged.failed_checks)
         row = staged.row if staged.row is not None else flat_row(orjson.loads(staged.body))
-        self._csv.writerow([_csv_cell(v) for v in row])
+        self._csv_text.write(staged.csv if staged.csv is not None else csv_line(row))
         self._batch.append(row)
         if len(self._batch) >= BATCH_ROWS:
             self._flush()

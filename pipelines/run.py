@@ -53,6 +53,7 @@ from .outputs import (
     is_local,
     join,
     read_bytes,
+    warm_up,
     write_summary,
 )
 from .transforms import NAMESPACE, build
@@ -411,7 +412,9 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     build(pipeline, paths, staging, plugins, match=False)
 
     monitor = _Progress(staging, len(paths), progress) if progress and is_local(staging) else None
+    warming = threading.Thread(target=warm_up, name="nianbao-warm-up", daemon=True)
     try:
+        warming.start()  # while the pipeline runs, the launcher is mostly idle
         if monitor:
             monitor.start()
         try:
@@ -428,6 +431,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         if state != PipelineState.DONE:
             raise RunError(f"the pipeline ended in state {state}")
         pipeline_done = time.perf_counter()
+        warming.join()
         counts = merge(paths, staging, output, labels=ours.table_labels)
     finally:
         _remove(staging)
