@@ -4,13 +4,18 @@
 
     NianbaoError                 any nianbao failure; ``stage`` names where
     ├── DetectError              stage "detect": no reader accepts the bytes
-    │   └── EmptyDocumentError   the input has no bytes at all
+    │   ├── EmptyDocumentError   the input has no bytes at all
+    │   └── InputTooLargeError   the input is over ``Limits.max_input_bytes``, refused unread
     ├── ReadError                stage "read": a reader accepted and could not read
     │   ├── DecodeError          text that no supported encoding decodes
     │   ├── ZipLimitError        a DOCX zip over a safety limit (size, entries, ratio)
-    │   └── MarkupError          HTML/XML that cannot be parsed safely
+    │   ├── MarkupError          HTML/XML that cannot be parsed safely
+    │   └── DocumentLimitError   a paragraph, cell or block count over a ``Limits`` bound
     ├── ExtractError             stage "extract": the record could not be built
+    ├── TimeBudgetError          stage "read" or "extract": over ``Limits.time_budget``
     └── PluginError              a plugin that fails to load or registers wrongly
+
+The limits and the per-document time budget live in :mod:`nianbao.limits`.
 
 Content problems (a blank cell, a failed cross-check, a guessed encoding) are
 never exceptions: they are ``issues`` entries on a record that is still written.
@@ -53,6 +58,10 @@ class EmptyDocumentError(DetectError):
     """The input is zero bytes long (or only whitespace)."""
 
 
+class InputTooLargeError(DetectError):
+    """The input is larger than ``Limits.max_input_bytes``: refused before any reader sees it."""
+
+
 class ReadError(NianbaoError):
     """A reader accepted the input but could not turn it into a Document."""
 
@@ -71,10 +80,22 @@ class MarkupError(ReadError):
     """HTML or XML that cannot be parsed safely."""
 
 
+class DocumentLimitError(ReadError):
+    """A read document over a ``Limits`` bound: a paragraph or cell too long, too many blocks."""
+
+
 class ExtractError(NianbaoError):
     """The document was read but the record could not be built."""
 
     stage = "extract"
+
+
+class TimeBudgetError(NianbaoError):
+    """The document used up its time budget (``Limits.time_budget``); ``stage`` is where it ran out."""
+
+    def __init__(self, message: str, *, stage: str = "read", uri: str | None = None) -> None:
+        super().__init__(message, uri=uri)
+        self.stage = stage
 
 
 class PluginError(NianbaoError):

@@ -19,7 +19,8 @@ from typing import Any, NamedTuple
 
 from .checks import applications_balance, applications_handled_total
 from .document import Block, Paragraph
-from .glued import Split, describe, split_run
+from .glued import Split, TooManySplits, describe, split_run
+from .limits import check_deadline
 from .record import Issue, error, warning
 from .template import (
     AMBIGUOUS_GROUP_ROWS,
@@ -140,6 +141,8 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
     seen_in_row = False
     skip = False
     for index, token in enumerate(tokens):
+        if not index & 255:
+            check_deadline()
         if skip:
             skip = False
             continue
@@ -319,7 +322,12 @@ def fit_glued_row(
     if not texts:
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
         return out, []
-    candidates = split_run(texts, len(columns), accept)
+    try:
+        candidates = split_run(texts, len(columns), accept)
+    except TooManySplits as exc:
+        issues.append(error("glued.too_many_splits", f"row {raw.label.strip()!r}: {exc}, too many to try "
+                            f"(nianbao.glued.MAX_SPLITS_TRIED); values left null", where))
+        return out, []
     if not candidates:
         issues.append(error("glued.no_split", f"row {raw.label.strip()!r}: no cut of {' '.join(texts)!r} into "
                             f"{len(columns)} values ({', '.join(columns)}) fits the template", where))
@@ -509,7 +517,9 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
         combos *= len(candidates)
     fitting: list[tuple[Split, ...]] = []
     if combos <= 100_000:
-        for combo in itertools.product(*(ambiguous[k][1] for k in keys)):
+        for number, combo in enumerate(itertools.product(*(ambiguous[k][1] for k in keys))):
+            if not number & 255:
+                check_deadline()
             table = {**fitted.values, **{k: dict(zip(columns, c, strict=True)) for k, c in zip(keys, combo,
                                                                                          strict=True)}}
             results = [*applications_balance({"applications": table}),

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
 from .document import Document, Paragraph
+from .limits import check_deadline
 from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
@@ -38,6 +39,9 @@ GLUED_MIN_HEADINGS = 3
 #: Give up listing splits of runs longer than this (the count grows combinatorially).
 MAX_RUN_DIGITS = 40
 MAX_CANDIDATES = 5000
+#: Give up on a row whose runs can be cut in more ways than this, before ``accept``: 40 digits in 7
+#: columns can be cut C(39, 6) = 3.3 million ways, a minute of trying; 100,000 is about a second.
+MAX_SPLITS_TRIED = 100_000
 
 _EXTRA_LABELS = ("信息内容", "申请人情况", "法人或其他组织", "行政诉讼")
 _SECTION_NUMBER = r"(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]\s*"
@@ -71,6 +75,7 @@ def is_glued(document: Document) -> bool:
     """Whether some paragraph holds several numbered section headings: a report glued onto one line."""
     pattern = _heading_pattern()
     for paragraph in document.paragraphs():
+        check_deadline()
         text = paragraph.text
         if len(text) >= GLUED_MIN_CHARS and sum(1 for _ in pattern.finditer(text)) >= GLUED_MIN_HEADINGS:
             return True
@@ -81,6 +86,7 @@ def unglue(document: Document) -> Document:
     """Re-segment glued paragraphs at headings and table labels; ``properties["layout"]`` becomes ``"glued"``."""
     blocks = []
     for block in document.blocks:
+        check_deadline()
         if isinstance(block, Paragraph) and len(block.text) >= GLUED_MIN_CHARS:
             blocks.extend(Paragraph(text=t) for t in _segments(block.text))
         else:
@@ -95,6 +101,7 @@ def _segments(text: str) -> Iterator[str]:
     table_sections = {"proactive", "applications", "review_litigation"}
     yield text[: headings[0].start()] if headings else text
     for index, match in enumerate(headings):
+        check_deadline()
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
         yield match.group(0)
         body = text[match.end(): end]
@@ -164,17 +171,29 @@ def _number(text: str) -> Number:
     return float(text) if "." in text else int(text)
 
 
+class TooManySplits(ValueError):
+    """A row's runs can be cut in more than ``MAX_SPLITS_TRIED`` ways: too many to try them all."""
+
+
 def split_run(runs: Sequence[str], width: int, accept: Callable[[Split], bool] = lambda _: True) -> list[Split]:
     """Every split of ``runs`` (one row's glued value texts) into ``width`` numbers that ``accept`` allows.
 
     Returns at most ``MAX_CANDIDATES`` splits; an empty list when none fits.
+    Raises :class:`TooManySplits` once more than ``MAX_SPLITS_TRIED`` splits
+    have been tried: the answer would not be known, so none is given.
     """
     pieces = [p for run in runs for p in _pieces(run.strip())]
     if not pieces or sum(len(p) for p in pieces) > MAX_RUN_DIGITS or len(pieces) > width:
         return []
     out: list[Split] = []
+    # the most numbers the pieces from index i on can be cut into (one per digit): prunes dead branches
+    capacity = [0] * (len(pieces) + 1)
+    for index in range(len(pieces) - 1, -1, -1):
+        capacity[index] = capacity[index + 1] + len(pieces[index].lstrip("-").replace(".", ""))
+    tried = 0
 
     def extend(index: int, left: int, prefix: tuple[str, ...]) -> None:
+        nonlocal tried
         if len(out) >= MAX_CANDIDATES:
             return
         if index == len(pieces):
@@ -185,8 +204,15 @@ def split_run(runs: Sequence[str], width: int, accept: Callable[[Split], bool] =
             return
         remaining = len(pieces) - index - 1
         piece = pieces[index]
-        for count in range(1, min(left - remaining, len(piece.lstrip("-").replace(".", ""))) + 1):
+        lowest = max(1, left - capacity[index + 1])
+        for count in range(lowest, min(left - remaining, capacity[index] - capacity[index + 1]) + 1):
             for way in _ways(piece, count):
+                tried += 1
+                if tried > MAX_SPLITS_TRIED:
+                    raise TooManySplits(f"{' '.join(runs)!r} can be cut into {width} numbers in more than "
+                                        f"{MAX_SPLITS_TRIED:,} ways")
+                if not tried & 1023:
+                    check_deadline()
                 extend(index + 1, left - count, prefix + way)
 
     extend(0, width, ())

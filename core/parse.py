@@ -4,6 +4,15 @@ The CLI, the Python API and the Beam pipeline all call :func:`process_bytes`;
 it never raises for a bad document: it returns either a record or a dead
 letter. :func:`parse_bytes` and :func:`parse_file` are the API forms that
 return the record and raise a :class:`~nianbao.errors.NianbaoError` instead.
+
+Every document runs under :class:`~nianbao.limits.Limits`: its size is checked
+before detection, the read Document's block count and longest paragraph before
+extraction, and a time budget (a cooperative deadline, see
+:mod:`nianbao.limits`) covers it from bytes to record. A reader that crashes
+(any exception, not only a ``ReadError``) is one failed attempt; an extractor
+that crashes is an ``extractor.failed`` issue on a record still written. Only
+the time budget ends a document outright, as a dead letter of the stage it ran
+out in.
 """
 
 from __future__ import annotations
@@ -14,10 +23,11 @@ from typing import Any
 
 from .checks import run_checks
 from .document import Document
-from .errors import DetectError, EmptyDocumentError, ExtractError, NianbaoError, ReadError
+from .errors import DetectError, EmptyDocumentError, ExtractError, NianbaoError, ReadError, TimeBudgetError
 from .extract import Extraction
 from .glued import is_glued, unglue
 from .host import PluginHost, get_host
+from .limits import Limits, check_document, check_input_size, current_budget, document_budget
 from .outline import Outline
 from .record import Issue, dead_letter, error, new_record, source_of
 from .source import SourceInfo
@@ -45,30 +55,60 @@ def read_document(data: bytes, source: SourceInfo, host: PluginHost) -> tuple[Do
 
     Readers that accept are tried by priority; ``DetectError`` when none
     accepts, ``ReadError`` listing every attempt when all that accepted failed.
+    A reader that raises something other than a ``NianbaoError`` (a bug, or
+    ``MemoryError``) is a failed attempt like any other, its exception type named;
+    a ``TimeBudgetError`` ends the document at once.
     """
     if not data.strip():
         raise EmptyDocumentError("the file is empty" if not data else "the file holds only whitespace")
+    budget = current_budget()
     head = data[:HEAD_BYTES]
-    candidates = [r for r in host.readers if r.accepts(head, source)]
-    if not candidates:
+    failures: list[tuple[str, BaseException]] = []
+    candidates = []
+    for reader in host.readers:
+        try:
+            if reader.accepts(head, source):
+                candidates.append(reader)
+        except Exception as exc:  # a bug in accepts(): reported with the attempts, the other readers still run
+            failures.append((f"{reader.name} (accepts)", exc))
+    if not candidates and not failures:
         tried = ", ".join(r.name for r in host.readers)
         raise DetectError(f"no reader accepts the file (extension {source.extension or 'none'}, "
                           f"mime type {source.mimetype or 'unknown'}; readers: {tried})")
-    failures: list[tuple[str, Exception]] = []
     for reader in candidates:
+        if budget is not None:
+            budget.enter("read", f"reader {reader.name}")
+            budget.check()
         try:
             return reader.read(data, source), reader.name
-        except (NianbaoError, ValueError, LookupError, OSError, RecursionError, MemoryError) as exc:
+        except TimeBudgetError:
+            raise
+        except Exception as exc:
             failures.append((reader.name, exc))
     if len(failures) == 1 and isinstance(failures[0][1], ReadError):
         raise failures[0][1]
-    attempts = "; ".join(f"{name}: {type(exc).__name__}: {exc}" for name, exc in failures)
+    attempts = "; ".join(f"{name}: {_describe(exc)}" for name, exc in failures)
     raise ReadError(f"every reader that accepted the file failed ({attempts})") from failures[-1][1]
+
+
+#: Exceptions a reader may raise for a bad file without it being a bug in the reader.
+_EXPECTED = (NianbaoError, MemoryError, RecursionError)
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message`` of a failed attempt; a crash that is no ``ReadError`` is called a bug."""
+    text = f"{type(exc).__name__}: {exc}"
+    if not isinstance(exc, _EXPECTED):
+        text += " (unexpected: a bug in the reader, please report it with this file)"
+    return text
 
 
 def build_record(document: Document, source: dict[str, Any], host: PluginHost) -> dict[str, Any]:
     """Run every extractor and check on a read document and assemble the record."""
     record = new_record(source)
+    budget = current_budget()
+    if budget is not None:
+        budget.enter("extract", "outline")
     if is_glued(document):
         document = unglue(document)
     outline = Outline.of(document)
@@ -80,8 +120,13 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
                             "…): this may not be an annual report", "document"))
     versions: list[str | None] = []
     for extractor in host.extractors:
+        if budget is not None:
+            budget.enter("extract", f"extractor {extractor.name}")
+            budget.check()
         try:
             extraction = extractor.extract(document, outline)
+        except TimeBudgetError:  # the document is over its time budget: a dead letter, not a partial record
+            raise
         except Exception as exc:  # a broken extractor is reported on the record, the others still run
             issues.append(error("extractor.failed", f"extractor {extractor.name!r} failed: "
                                 f"{type(exc).__name__}: {exc}", extractor.name))
@@ -89,6 +134,8 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
         _merge(record, extraction)
         issues.extend(extraction.issues)
         versions.extend(extraction.versions)
+    if budget is not None:
+        budget.enter("extract", "checks")
     record["template"] = combine_versions(versions)
     record["issues"] = [issue.to_dict() for issue in issues]
     record["checks"] = [result.to_dict() for result in run_checks(host.checks, record)]
@@ -104,22 +151,39 @@ def _merge(record: dict[str, Any], extraction: Extraction) -> None:
 
 
 def process_bytes(
-    data: bytes, uri: str = "<bytes>", *, source: SourceInfo | None = None, host: PluginHost | None = None
+    data: bytes,
+    uri: str = "<bytes>",
+    *,
+    source: SourceInfo | None = None,
+    host: PluginHost | None = None,
+    limits: Limits | None = None,
 ) -> Outcome:
-    """Parse one input into a record, or into a dead letter if it cannot be read. Never raises for bad input."""
+    """Parse one input into a record, or into a dead letter if it cannot be read. Never raises for bad input.
+
+    ``limits`` bounds what the document may cost (size, blocks, line length,
+    time); by default :meth:`Limits.from_env <nianbao.limits.Limits.from_env>`.
+    """
     host = host or get_host()
+    limits = limits or Limits.from_env()
     info = source or SourceInfo.from_uri(uri)
     src = source_of(data, info.uri)
-    try:
-        document, reader = read_document(data, info, host)
-        src["format"], src["reader"] = document.format, reader
+    with document_budget(limits, info.uri) as budget:
         try:
-            record = build_record(document, src, host)
-        except Exception as exc:
-            raise ExtractError(f"building the record failed: {type(exc).__name__}: {exc}") from exc
-    except NianbaoError as exc:
-        exc.uri = exc.uri or info.uri
-        return Outcome(dead_letter=dead_letter(src, exc.to_error()), exception=exc)
+            check_input_size(len(data), limits)
+            document, reader = read_document(data, info, host)
+            budget.enter("read", f"reader {reader}")
+            check_document(document, limits)
+            src["format"], src["reader"] = document.format, reader
+            try:
+                record = build_record(document, src, host)
+            except NianbaoError:
+                raise
+            except Exception as exc:
+                raise ExtractError(f"building the record failed ({budget.where}): {type(exc).__name__}: {exc}"
+                                   ) from exc
+        except NianbaoError as exc:
+            exc.uri = exc.uri or info.uri
+            return Outcome(dead_letter=dead_letter(src, exc.to_error()), exception=exc)
     return Outcome(record=record)
 
 

@@ -35,6 +35,11 @@ _NUMBERING = re.compile(
 )
 
 
+#: Levels of nested brackets removed (a label has one or two). Bounded: each level is a pass over the
+#: text, and a hostile cell of 10,000 nested brackets would otherwise take 10,000 passes.
+MAX_BRACKET_DEPTH = 8
+
+
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
@@ -51,10 +56,11 @@ def normalise_label(text: str) -> str:
     hundred labels recur in every report.
     """
     text = "".join(_nfkc(text).split())
-    previous = None
-    while previous != text:  # nested brackets: remove innermost first
-        previous = text
-        text = _BRACKETED.sub("", text)
+    for _ in range(MAX_BRACKET_DEPTH):  # nested brackets: remove innermost first
+        stripped = _BRACKETED.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
     text = _NUMBERING.sub("", text)
     return "".join(ch for ch in text if ch.isalnum())
 

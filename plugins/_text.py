@@ -7,6 +7,7 @@ import re
 
 from nianbao.decode import decode_text
 from nianbao.document import Document
+from nianbao.limits import check_line_count
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
 
@@ -41,6 +42,7 @@ class TextReaderBase(Reader):
         decoded = decode_text(data, source.charset)
         text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
         text = EXPORT_NOISE.sub("", text)
+        check_line_count(text.count("\n") + 1)  # before a split that would make millions of strings
         return text.split("\n"), decoded.notes
 
     def document(self, blocks: list, notes: tuple) -> Document:

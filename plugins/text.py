@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from nianbao.document import Block, Document, Paragraph, Table
 from nianbao.hookspecs import hookimpl
+from nianbao.limits import check_deadline
 from nianbao.source import SourceInfo
 
 from ._text import TextReaderBase, sniff_text
@@ -47,7 +48,9 @@ class TextReader(TextReaderBase):
                 blocks.append(Table.from_texts(rows))
                 rows.clear()
 
-        for line in lines:
+        for index, line in enumerate(lines):
+            if not index & 4095:
+                check_deadline()
             if line.startswith("\t"):
                 row.append(line.strip())
                 previous = "cell"

@@ -12,6 +12,7 @@ import re
 
 from nianbao.document import Block, Document, Paragraph, Table
 from nianbao.hookspecs import hookimpl
+from nianbao.limits import check_deadline
 from nianbao.source import SourceInfo
 
 from ._text import TextReaderBase, sniff_text
@@ -41,7 +42,9 @@ class TsvReader(TextReaderBase):
         lines, notes = self.lines(data, source)
         blocks: list[Block] = []
         rows: list[list[str]] = []
-        for line in lines:
+        for index, line in enumerate(lines):
+            if not index & 4095:
+                check_deadline()
             if "\t" in line:
                 cells = [cell.strip() for cell in line.split("\t")]
                 if any(cells):

@@ -1,0 +1,238 @@
+"""Safety limits and the per-document time budget: one bad file never stops, hangs or floods a worker.
+
+:class:`Limits` bounds what one document may cost. :func:`~nianbao.parse.process_bytes`
+applies them:
+
+- ``max_input_bytes`` is checked first, before any reader sees the bytes
+  (:class:`~nianbao.errors.InputTooLargeError`, stage ``detect``);
+- ``max_blocks`` (paragraphs plus table cells) and ``max_text_chars`` (one
+  paragraph or one cell: an "extremely long line") are checked on the read
+  Document, and by the text readers before they split a text into lines
+  (:class:`~nianbao.errors.DocumentLimitError`, stage ``read``);
+- ``time_budget`` is a cooperative deadline. ``process_bytes`` opens a
+  :class:`Budget` for the document in a :mod:`contextvars` variable and the
+  loops nianbao owns call :func:`check_deadline` (the fitter's walk, the glued
+  splitter, the readers' block loops, stage boundaries), which raises
+  :class:`~nianbao.errors.TimeBudgetError` naming the stage once the budget is
+  spent. No signal or thread is involved, so it works in any thread of any Beam
+  worker; a context variable is private to the thread (and task) that set it.
+  Time spent inside one C call (lxml parsing a page, a regex over a paragraph)
+  cannot be interrupted: the size limits above bound it, so a document overruns
+  its budget by at most one such call.
+
+Every message names the limit that tripped and how to raise it. Defaults can be
+changed per process with environment variables (``NIANBAO_MAX_INPUT_BYTES``,
+``NIANBAO_MAX_BLOCKS``, ``NIANBAO_MAX_TEXT_CHARS``, ``NIANBAO_TIME_BUDGET``;
+read by :meth:`Limits.from_env`, which ``process_bytes`` uses when given no
+``limits``) or per call with ``process_bytes(..., limits=Limits(...))``. The
+DOCX reader's zip limits (entries, inflated size, ratio) are its own, on
+``DocxReader``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from time import monotonic
+
+from .document import Document, Table
+from .errors import DocumentLimitError, InputTooLargeError, TimeBudgetError
+
+MIB = 1024 * 1024
+
+#: Environment variable → :class:`Limits` field.
+ENV_VARS = {
+    "NIANBAO_MAX_INPUT_BYTES": "max_input_bytes",
+    "NIANBAO_MAX_BLOCKS": "max_blocks",
+    "NIANBAO_MAX_TEXT_CHARS": "max_text_chars",
+    "NIANBAO_TIME_BUDGET": "time_budget",
+}
+_ENV_OF = {field: name for name, field in ENV_VARS.items()}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Limits:
+    """What one document may cost; ``0`` turns a limit off.
+
+    The defaults are far above any real report (a report is tens of kilobytes
+    to a few megabytes, a few thousand blocks, lines of at most a few thousand
+    characters, and parses in well under a second).
+    """
+
+    #: Largest input accepted, in bytes.
+    max_input_bytes: int = 50 * MIB
+    #: Most blocks in a read document: paragraphs plus table cells (text lines, for the text readers).
+    max_blocks: int = 200_000
+    #: Longest paragraph or table cell, in characters (a line of a text file).
+    max_text_chars: int = 1_000_000
+    #: Seconds one document may take from bytes to record.
+    time_budget: float = 10.0
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"Limits.{field.name} must be a number >= 0 (0 turns it off), not {value!r}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """The defaults, overridden by ``NIANBAO_MAX_INPUT_BYTES`` and the other variables of ``ENV_VARS``.
+
+        A malformed value is a configuration mistake, so it raises
+        ``ValueError`` naming the variable rather than being ignored.
+        """
+        environ = os.environ if environ is None else environ
+        changes: dict[str, float] = {}
+        for name, field in ENV_VARS.items():
+            raw = environ.get(name, "").strip()
+            if not raw:
+                continue
+            try:
+                changes[field] = float(raw) if field == "time_budget" else int(raw.replace("_", ""))
+            except ValueError:
+                raise ValueError(f"{name}={raw!r} is not a number (0 turns the limit off)") from None
+        return cls(**changes) if changes else DEFAULT_LIMITS
+
+    @staticmethod
+    def how_to_raise(field: str) -> str:
+        """The fix-it part of a limit's message."""
+        return (f"raise it with {_ENV_OF[field]}=… (0 turns it off) or process_bytes(…, "
+                f"limits=Limits({field}=…)), only for files you trust")
+
+
+DEFAULT_LIMITS = Limits()
+
+
+# --------------------------------------------------------------------------
+# The budget of the document being processed
+# --------------------------------------------------------------------------
+
+
+class Budget:
+    """The limits and the deadline of one document, and the stage it is in.
+
+    ``stage`` (``read``, ``extract``) and ``where`` (the reader or extractor
+    running) are set by the parse entry point and named in the error.
+    """
+
+    __slots__ = ("expires", "limits", "stage", "started", "uri", "where")
+
+    def __init__(self, limits: Limits, uri: str | None = None) -> None:
+        self.limits = limits
+        self.started = monotonic()
+        self.expires = self.started + limits.time_budget if limits.time_budget else float("inf")
+        self.stage = "read"
+        self.where = ""
+        self.uri = uri
+
+    def enter(self, stage: str, where: str = "") -> None:
+        """Record that processing moved on to ``stage`` (in reader or extractor ``where``)."""
+        self.stage, self.where = stage, where
+
+    def elapsed(self) -> float:
+        """Seconds since the document started."""
+        return monotonic() - self.started
+
+    def check(self) -> None:
+        """Raise :class:`TimeBudgetError` if the deadline has passed."""
+        if monotonic() > self.expires:
+            self.expired()
+
+    def expired(self) -> None:
+        """Raise the :class:`TimeBudgetError` of this budget."""
+        where = f" ({self.where})" if self.where else ""
+        raise TimeBudgetError(
+            f"time budget of {self.limits.time_budget:g} s exceeded in stage {self.stage}{where} after "
+            f"{self.elapsed():.1f} s: a pathological document, or a machine far too busy; "
+            f"{Limits.how_to_raise('time_budget')}",
+            stage=self.stage, uri=self.uri)
+
+
+_CURRENT: ContextVar[Budget | None] = ContextVar("nianbao_budget", default=None)
+
+
+@contextmanager
+def document_budget(limits: Limits, uri: str | None = None) -> Iterator[Budget]:
+    """Open the budget of one document for the block: :func:`check_deadline` inside it sees it."""
+    budget = Budget(limits, uri)
+    token = _CURRENT.set(budget)
+    try:
+        yield budget
+    finally:
+        _CURRENT.reset(token)
+
+
+def current_budget() -> Budget | None:
+    """The budget of the document being processed in this thread or task, if any."""
+    return _CURRENT.get()
+
+
+def current_limits() -> Limits:
+    """The limits of the document being processed, else the process defaults."""
+    budget = _CURRENT.get()
+    return budget.limits if budget is not None else Limits.from_env()
+
+
+def check_deadline() -> None:
+    """Raise :class:`TimeBudgetError` if the current document's time budget is spent; cheap enough for loops."""
+    budget = _CURRENT.get()
+    if budget is not None and monotonic() > budget.expires:
+        budget.expired()
+
+
+# --------------------------------------------------------------------------
+# Size checks
+# --------------------------------------------------------------------------
+
+
+def check_input_size(size: int, limits: Limits) -> None:
+    """Refuse an input over ``max_input_bytes`` before any reader sees it."""
+    limit = limits.max_input_bytes
+    if limit and size > limit:
+        raise InputTooLargeError(f"the file is {size:,} bytes, over the limit of {limit:,} bytes "
+                                 f"({limit / MIB:g} MiB, Limits.max_input_bytes); no report is that large: "
+                                 f"{Limits.how_to_raise('max_input_bytes')}")
+
+
+def check_line_count(lines: int, limits: Limits | None = None) -> None:
+    """Refuse a text of more lines than ``max_blocks``, before it is split into them."""
+    limits = limits or current_limits()
+    if limits.max_blocks and lines > limits.max_blocks:
+        raise DocumentLimitError(f"the text has {lines:,} lines, over the limit of {limits.max_blocks:,} "
+                                 f"blocks (Limits.max_blocks; a report has a few thousand): "
+                                 f"{Limits.how_to_raise('max_blocks')}")
+
+
+def _texts(document: Document) -> Iterator[str]:
+    for block in document.blocks:
+        if isinstance(block, Table):
+            for cell in block.cells():
+                yield cell.text
+        else:
+            yield block.text
+
+
+def check_document(document: Document, limits: Limits | None = None) -> None:
+    """Refuse a read document of more than ``max_blocks`` paragraphs and cells, or with one over ``max_text_chars``.
+
+    Runs before any extractor: the template's regular expressions and label
+    lookups then never see a paragraph longer than the limit.
+    """
+    limits = limits or current_limits()
+    max_blocks, max_chars = limits.max_blocks, limits.max_text_chars
+    for count, text in enumerate(_texts(document), 1):
+        if max_chars and len(text) > max_chars:
+            raise DocumentLimitError(
+                f"block {count:,} (a paragraph, line or table cell: {text[:20]!r}…) is {len(text):,} characters "
+                f"long, over the limit of {max_chars:,} (Limits.max_text_chars; a report's longest paragraph has "
+                f"a few thousand): {Limits.how_to_raise('max_text_chars')}")
+        if max_blocks and count > max_blocks:
+            raise DocumentLimitError(
+                f"the document has more than {max_blocks:,} blocks (paragraphs and table cells; "
+                f"Limits.max_blocks; a report has a few thousand): {Limits.how_to_raise('max_blocks')}")
+        if not count & 4095:
+            check_deadline()
