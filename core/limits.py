@@ -32,15 +32,18 @@ DOCX reader's zip limits (entries, inflated size, ratio) are its own, on
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from time import monotonic
+from typing import Any
 
 from .document import Document, Table
 from .errors import DocumentLimitError, InputTooLargeError, TimeBudgetError
+from .record import Issue
 
 MIB = 1024 * 1024
 
@@ -216,16 +219,20 @@ def _texts(document: Document) -> Iterator[str]:
             yield block.text
 
 
-def check_document(document: Document, limits: Limits | None = None) -> None:
+def check_document(document: Document, limits: Limits | None = None) -> int:
     """Refuse a read document of more than ``max_blocks`` paragraphs and cells, or with one over ``max_text_chars``.
 
     Runs before any extractor: the template's regular expressions and label
-    lookups then never see a paragraph longer than the limit.
+    lookups then never see a paragraph longer than the limit. Returns the
+    length of the longest text (see :func:`forget_long_texts`).
     """
     limits = limits or current_limits()
     max_blocks, max_chars = limits.max_blocks, limits.max_text_chars
+    longest = 0
     for count, text in enumerate(_texts(document), 1):
-        if max_chars and len(text) > max_chars:
+        if len(text) > longest:
+            longest = len(text)
+        if max_chars and longest > max_chars:
             raise DocumentLimitError(
                 f"block {count:,} (a paragraph, line or table cell: {text[:20]!r}…) is {len(text):,} characters "
                 f"long, over the limit of {max_chars:,} (Limits.max_text_chars; a report's longest paragraph has "
@@ -236,3 +243,55 @@ def check_document(document: Document, limits: Limits | None = None) -> None:
                 f"Limits.max_blocks; a report has a few thousand): {Limits.how_to_raise('max_blocks')}")
         if not count & 4095:
             check_deadline()
+    return longest
+
+
+#: Largest magnitude of a value in a record: JSON's safe integers (2**53 - 1). Beyond it JSON readers
+#: lose precision (and orjson cannot write an int over 64 bits at all); no report prints such a number.
+MAX_VALUE = 2**53 - 1
+#: The record's sections of numbers: ``{row: {column: number | None}}``.
+NUMERIC_SECTIONS = ("proactive", "applications", "review_litigation")
+
+
+def clamp_values(record: dict[str, Any]) -> list[Issue]:
+    """Null every value beyond ±``MAX_VALUE`` or not finite, with an ``error`` issue each; the record stays writable.
+
+    Extractors (plugins' too) could otherwise hand on a number the outputs cannot write.
+    """
+    issues: list[Issue] = []
+    for section in NUMERIC_SECTIONS:
+        rows = record.get(section)
+        if not isinstance(rows, dict):
+            continue
+        for row, columns in rows.items():
+            if not isinstance(columns, dict):
+                continue
+            for column, value in columns.items():
+                if isinstance(value, int | float) and not isinstance(value, bool) and not (
+                        math.isfinite(value) and -MAX_VALUE <= value <= MAX_VALUE):
+                    columns[column] = None
+                    shown = f"{value:.3g}" if isinstance(value, float) else f"a {len(str(abs(value)))}-digit number"
+                    issues.append(Issue(level="error", code="value.out_of_range", where=f"{section}.{row}.{column}",
+                                        message=f"{shown} is no number a report prints (beyond ±2^53 - 1 or not "
+                                        "finite): left null"))
+    return issues
+
+
+#: A document with a paragraph or cell longer than this clears the template's caches once it is done.
+LONG_TEXT_CHARS = 4096
+
+
+def forget_long_texts() -> None:
+    """Empty the template's text caches (cell parser, label normaliser).
+
+    They keep up to tens of thousands of texts a worker has seen; real labels
+    and cells are short, but a hostile document's megabyte-long "cells" would
+    otherwise stay cached, document after document, and grow the worker's
+    memory without bound. Called after each document that had such a text.
+    """
+    from .template import normalise_label, parse_cell
+
+    for cached in (parse_cell, normalise_label):
+        clear = getattr(cached, "cache_clear", None)
+        if clear is not None:
+            clear()

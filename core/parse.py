@@ -27,7 +27,16 @@ from .errors import DetectError, EmptyDocumentError, ExtractError, NianbaoError,
 from .extract import Extraction
 from .glued import is_glued, unglue
 from .host import PluginHost, get_host
-from .limits import Limits, check_document, check_input_size, current_budget, document_budget
+from .limits import (
+    LONG_TEXT_CHARS,
+    Limits,
+    check_document,
+    check_input_size,
+    clamp_values,
+    current_budget,
+    document_budget,
+    forget_long_texts,
+)
 from .outline import Outline
 from .record import Issue, dead_letter, error, new_record, source_of
 from .source import SourceInfo
@@ -136,6 +145,7 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
         versions.extend(extraction.versions)
     if budget is not None:
         budget.enter("extract", "checks")
+    issues.extend(clamp_values(record))
     record["template"] = combine_versions(versions)
     record["issues"] = [issue.to_dict() for issue in issues]
     record["checks"] = [result.to_dict() for result in run_checks(host.checks, record)]
@@ -171,9 +181,9 @@ def process_bytes(
         try:
             check_input_size(len(data), limits)
             document, reader = read_document(data, info, host)
-            budget.enter("read", f"reader {reader}")
-            check_document(document, limits)
             src["format"], src["reader"] = document.format, reader
+            budget.enter("read", f"reader {reader}")
+            longest = check_document(document, limits)
             try:
                 record = build_record(document, src, host)
             except NianbaoError:
@@ -181,6 +191,9 @@ def process_bytes(
             except Exception as exc:
                 raise ExtractError(f"building the record failed ({budget.where}): {type(exc).__name__}: {exc}"
                                    ) from exc
+            finally:
+                if longest > LONG_TEXT_CHARS:
+                    forget_long_texts()
         except NianbaoError as exc:
             exc.uri = exc.uri or info.uri
             return Outcome(dead_letter=dead_letter(src, exc.to_error()), exception=exc)

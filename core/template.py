@@ -82,6 +82,9 @@ DECIMAL = "decimal"  # a number with a fraction (134.8)
 NONE_SPELLINGS = frozenset({"-", "--", "—", "——", "－", "–", "/", "\\", "无", "0.00", "空", "／"})
 _COUNT_UNITS = ("件", "条", "个", "次", "项", "人次", "人")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+#: Longest number text parsed (digits, sign, point): a glued row's run has at most 40 digits. Longer ones
+#: are garbage; unchecked, 400 digits make ``float`` infinite and 4,300 make ``int`` raise.
+MAX_NUMBER_CHARS = 100
 
 Parsed = tuple["int | float | None", "str | None"]
 
@@ -106,7 +109,7 @@ def parse_cell(text: str) -> Parsed:
     """
     t = text.strip()
     if t.isdecimal():  # fast path: ASCII or full-width digits, int() takes both
-        return int(t), None
+        return (int(t), None) if len(t) <= MAX_NUMBER_CHARS else (None, GARBAGE)
     return _parse_cell_slow(t)
 
 
@@ -129,7 +132,7 @@ def _parse_cell_slow(t: str) -> Parsed:
                 t, note = t[: -len(unit)], UNIT_COUNT
                 break
     t = t.replace(",", "")
-    if not _NUMBER.fullmatch(t):
+    if len(t) > MAX_NUMBER_CHARS or not _NUMBER.fullmatch(t):
         return None, GARBAGE
     if "." in t:
         value = float(t)
