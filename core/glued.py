@@ -17,6 +17,7 @@ and three numbers with nothing between them. Two steps undo it:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
@@ -26,6 +27,7 @@ from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
+    NONE_SPELLINGS,
     PROACTIVE_COLUMNS,
     PROACTIVE_ITEMS,
     REVIEW_FIELDS,
@@ -138,8 +140,13 @@ Split = tuple[Number, ...]
 
 
 def _pieces(run: str) -> list[str]:
-    """A run cut at minus signs (which start a number) with its unit dropped: ``2648-18538`` → two pieces."""
-    run = run.replace(",", "").replace("，", "")
+    """A run cut at minus signs (which start a number) with its unit dropped: ``2648-18538`` → two pieces.
+
+    Full-width digits become ASCII, and a none-spelling (``—``, ``无``) is the zero it stands for.
+    """
+    run = unicodedata.normalize("NFKC", run).replace(",", "")
+    if run in NONE_SPELLINGS:
+        return ["0"]
     run = re.sub(r"(万元|元|件|条|个|项)$", "", run)
     return [p for p in re.split(r"(?=-)", run) if p]
 
@@ -160,10 +167,11 @@ def _ways(piece: str, count: int) -> Iterator[tuple[str, ...]]:
 
 
 def _valid(text: str) -> bool:
-    digits = text.lstrip("-")
-    if not digits or digits.startswith(".") or digits.endswith(".") or digits.count(".") > 1:
+    """Whether ``text`` is one number: digits, at most one point inside them, a leading minus, no leading zero."""
+    digits = text[1:] if text.startswith("-") else text
+    whole, point, fraction = digits.partition(".")
+    if not whole.isdecimal() or (point and not fraction.isdecimal()):
         return False
-    whole = digits.split(".")[0]
     return whole == "0" or not whole.startswith("0")
 
 
