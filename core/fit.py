@@ -133,10 +133,14 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
       values will be reported, not assigned;
     - a value cell (number, none-spelling) is appended to the current row;
     - a blank cell is a value slot only after something else in the same table
-      row: blank cells before the label are the padding of merged label columns.
+      row: blank cells before the label are the padding of merged label columns;
+      in a row of values without any label (section 四's) every cell is a value.
     """
     walker = Walker()
     rows = walker.rows
+    notes = [(t.row, parse_cell(t.text)[1]) for t in tokens if t.row != NO_ROW]
+    labelled = {row for row, note in notes if note == GARBAGE}
+    value_rows = {row for row, note in notes if note != BLANK} - labelled  # 四's values: no label, some value
     last_row = None
     seen_in_row = False
     skip = False
@@ -151,7 +155,7 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
         parsed = parse_cell(token.text)
         note = parsed[1]
         if note == BLANK:
-            if token.row != NO_ROW and seen_in_row and rows:
+            if token.row != NO_ROW and (seen_in_row or token.row in value_rows) and rows:
                 rows[-1].values.append((token.text, parsed))
             continue
         seen_in_row = True
@@ -230,13 +234,21 @@ def _printed(values: Sequence[tuple[str, Parsed]]) -> str:
 
 
 def _slots(values: list[tuple[str, Parsed]], width: int) -> list[tuple[str, Parsed]]:
-    """Drop blank cells at the edges of a row while it has more cells than columns."""
+    """Drop blank cells at the edges of a row that has more cells than columns, where only one cut fits.
+
+    The printed cells must fall inside the ``width`` slots kept. When blank cells
+    at both edges could be the surplus (padding, and a value left blank at the
+    end of the row), which blank is a value cannot be told: the row is returned
+    as it is, to be reported with too many values rather than shifted.
+    """
     values = list(values)
-    while len(values) > width and values[-1][1][1] == BLANK:
-        values.pop()
-    while len(values) > width and values[0][1][1] == BLANK:
-        values.pop(0)
-    return values
+    if len(values) <= width:
+        return values
+    printed = [i for i, (_, (_, note)) in enumerate(values) if note != BLANK]
+    if not printed:
+        return values[:width]
+    starts = range(max(0, printed[-1] - width + 1), min(printed[0], len(values) - width) + 1)
+    return values[starts[0]:starts[0] + width] if len(starts) == 1 else values
 
 
 def fit_row(
