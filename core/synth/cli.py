@@ -53,7 +53,10 @@ def _rendering(write: Callable[[], list[Path]]) -> list[Path]:
               help="How many of the commonest mismatching fields to list.")
 def score_command(directory: Path, min_accuracy: float | None, top: int) -> None:
     """Parse every report of a generated corpus in DIRECTORY and compare the records with the truths."""
-    report = score(directory)
+    try:
+        report = score(directory)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
     if not report.documents:
         raise click.ClickException(f"no *.truth.json files in {directory}: generate a corpus with `nianbao synth`")
     click.echo(report.render(top))

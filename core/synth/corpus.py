@@ -28,6 +28,10 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     "docx": ("docx",),
 }
 TRUTH_SUFFIX = ".truth.json"
+#: Layouts that keep a blank cell apart from the padding of merged cells, so a value left blank is
+#: still a slot: not scraped text (a blank cell prints nothing) nor tab tables (a blank at a row's end
+#: is indistinguishable from the padding tabs of merged label columns).
+BLANK_LAYOUTS = frozenset({"text-cells", "html", "docx"})
 #: Layouts whose tables may come split across a page break (documents converted from print).
 SPLIT_LAYOUTS = frozenset({"html", "docx"})
 
@@ -81,7 +85,7 @@ def plan_one(seed: int, index: int, fmt: str) -> Plan:
     if layout == "text-paragraphs":
         web = rng.random() < 0.6
     features: list[str] = []
-    spec = make_spec(rng, web=web)
+    spec = make_spec(rng, web=web, blanks=layout in BLANK_LAYOUTS)
     style = Style.draw(rng, features)
     one_table = rng.random() < 0.6
     blocks = blocks_of(spec, style, rng, one_table=one_table, publish=web, intro=rng.random() < 0.2,
@@ -174,11 +178,16 @@ def sample_set(seed: int = SAMPLES_SEED) -> list[Rendered]:
 
 
 def write_samples(out: Path, seed: int = SAMPLES_SEED) -> list[Path]:
-    """Write the sample reports (without truths: ``samples/`` holds only reports) into ``out``."""
+    """Write the sample reports (without truths: ``samples/`` holds only reports) into ``out``.
+
+    Earlier generated samples (``synth_*``) that are no longer in the set are removed.
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for rendered in sample_set(seed):
         path = out / rendered.name
         path.write_bytes(rendered.data)
         paths.append(path)
+    for stale in set(out.glob(f"{SAMPLE_PREFIX}*")) - set(paths):
+        stale.unlink()
     return paths

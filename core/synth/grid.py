@@ -183,8 +183,10 @@ class Style:
         number = str(n).translate(_FULL_WIDTH) if self.full_width else str(n)
         return self.leaf_number.format(number)
 
-    def amount(self, yuan: int, rng: random.Random) -> str:
+    def amount(self, yuan: int | None, rng: random.Random) -> str:
         """An amount (given in 元) as printed in this report's unit habit."""
+        if yuan is None:
+            return ""
         if yuan == 0:
             return rng.choice(["0", "0", "0.00"]) if self.amount_unit.startswith("wan") else "0"
         wan = format((Decimal(yuan) / 10000).normalize(), "f")
@@ -295,7 +297,8 @@ def applications_grid(spec: Spec, style: Style, rng: random.Random) -> Grid:
         if kind == "top":
             top_number += 1
             r = grid.new_row()
-            grid.add(r, 0, style.label(f"{vocab.cn(top_number)}、{vocab.row_label(key)}", rng),
+            short = style.header_variants and rng.random() < 0.5
+            grid.add(r, 0, style.label(f"{vocab.cn(top_number)}、{vocab.row_label(key, short=short)}", rng),
                      colspan=LABEL_COLUMNS)
             _values(grid, r, spec.applications[key], style, rng)
             continue

@@ -46,6 +46,10 @@ P_BLANK_ROW = 0.03
 P_MIXED = 0.12
 P_OLD_FORM_LATE = 0.03
 P_SIGNED = 0.7
+P_BLANK_ZEROS = 0.05
+P_BLANK_TOTAL = 0.02
+#: Share of zero cells a report with blank cells leaves blank.
+BLANK_ZERO_RATE = 0.6
 
 #: Relative frequency of each handling outcome among applications.
 LEAF_WEIGHTS: dict[str, float] = {
@@ -73,9 +77,9 @@ class Spec:
     title_lines: tuple[str, ...]
     proactive_version: str
     applications_version: str
-    proactive: dict[str, dict[str, int]]  # amount columns in 元
+    proactive: dict[str, dict[str, int | None]]  # amount columns in 元
     applications: dict[str, dict[str, int | None]]
-    review: dict[str, dict[str, int]]
+    review: dict[str, dict[str, int | None]]
     published: dt.datetime | None
     signer: str | None
     signed: dt.date | None
@@ -100,8 +104,13 @@ class Spec:
 # ---- Drawing a spec ----------------------------------------------------------
 
 
-def make_spec(rng: random.Random, *, web: bool) -> Spec:
-    """Draw a report; ``web`` says whether it is a web page (and so has a publish date)."""
+def make_spec(rng: random.Random, *, web: bool, blanks: bool = True) -> Spec:
+    """Draw a report.
+
+    ``web`` says whether it is a web page (and so has a publish date);
+    ``blanks`` whether its layout keeps blank cells apart (a scraped text that
+    prints every cell as a paragraph loses them, so no report there has any).
+    """
     agency = names.agency(rng)
     year = rng.choice(YEARS)
     proactive_version, applications_version = _versions(rng, year)
@@ -132,6 +141,12 @@ def make_spec(rng: random.Random, *, web: bool) -> Spec:
     elif rng.random() < P_BROKEN:
         spec = _break_one(rng, spec)
         features.append("broken")
+    if blanks and rng.random() < P_BLANK_ZEROS:
+        spec = _blank_zeros(rng, spec)
+        features.append("blank-zeros")
+    if blanks and rng.random() < P_BLANK_TOTAL:
+        spec = _blank_total(spec)
+        features.append("blank-total")
     if spec.other_aside:
         spec = replace(spec, other=("无",))
         features.append("other-aside")
@@ -292,6 +307,23 @@ def _blank_row(spec: Spec) -> Spec:
     return replace(spec, applications=applications)
 
 
+def _blank_zeros(rng: random.Random, spec: Spec) -> Spec:
+    """Leave many zero cells blank, as some offices fill only what is not zero: each one null."""
+
+    def blank(table: dict[str, dict[str, int | None]]) -> dict[str, dict[str, int | None]]:
+        return {row: {c: None if v == 0 and rng.random() < BLANK_ZERO_RATE else v for c, v in values.items()}
+                for row, values in table.items()}
+
+    return replace(spec, proactive=blank(spec.proactive), applications=blank(spec.applications),
+                   review=blank(spec.review))
+
+
+def _blank_total(spec: Spec) -> Spec:
+    """Section 三's 总计 column left blank (a real 2019 report): every total null."""
+    applications = {row: {**values, "total": None} for row, values in spec.applications.items()}
+    return replace(spec, applications=applications)
+
+
 def _break_one(rng: random.Random, spec: Spec) -> Spec:
     """Change one number of section 三 or 四 so that at least one cross-check fails."""
     applications = {k: dict(v) for k, v in spec.applications.items()}
@@ -338,12 +370,12 @@ def failing_checks(applications: dict[str, dict[str, Any]], review: dict[str, di
     return sorted(out)
 
 
-def wan(yuan: int) -> float:
+def wan(yuan: int | None) -> float | None:
     """An amount in 元 as the record states it, in 万元."""
-    return round(yuan / 10000, 6)
+    return None if yuan is None else round(yuan / 10000, 6)
 
 
-def proactive_truth(spec: Spec) -> dict[str, dict[str, int | float]]:
+def proactive_truth(spec: Spec) -> dict[str, dict[str, int | float | None]]:
     """Section 二 as the record states it: amounts in 万元."""
     return {item: {c: wan(v) if c in AMOUNT_COLUMNS else v for c, v in row.items()}
             for item, row in spec.proactive.items()}

@@ -32,6 +32,15 @@ class Block:
     section: str | None = None  # the section a heading opens, or a paragraph or table belongs to
 
 
+def site_of(spec: Spec) -> str:
+    """The portal's owner: the place the agency belongs to (the agency's name up to its last place word)."""
+    for marker in ("区", "县", "市", "州", "地区"):
+        cut = spec.agency.find(marker)
+        if 0 < cut < len(spec.agency) - 2:
+            return spec.agency[: cut + len(marker)]
+    return spec.agency
+
+
 def runs(text: str, rng: random.Random, max_cuts: int) -> list[str]:
     """``text`` cut at up to ``max_cuts`` arbitrary points, as Word's edit history splits runs."""
     if len(text) < 2 or max_cuts < 1:
@@ -78,10 +87,14 @@ def publish_text(spec: Spec, rng: random.Random) -> str:
     return rng.choice(forms)
 
 
-def heading(section: str, number: int, rng: random.Random, *, arabic: bool) -> str:
-    """A section heading, numbered ``一、`` or (as some reports misprint it) ``2、``."""
+def heading(section: str, number: int, rng: random.Random, *, arabic: bool, features: list[str]) -> str:
+    """A section heading, numbered ``一、`` or (as some reports misprint it) ``2、``, now and then in other words."""
     prefix = f"{number}、 " if arabic and number > 1 and rng.random() < 0.5 else f"{vocab.cn(number)}、"
-    return prefix + vocab.HEADINGS[section]
+    words = vocab.HEADINGS[section]
+    if section in vocab.HEADING_VARIANTS and rng.random() < 0.06:
+        words = rng.choice(vocab.HEADING_VARIANTS[section])
+        features.append("headings:variants")
+    return prefix + words
 
 
 #: Share of reports (in layouts that allow it) whose section 三 table is split in two.
@@ -119,7 +132,7 @@ def blocks_of(spec: Spec, style: Style, rng: random.Random, *, one_table: bool, 
     }
     prose = {"overview": spec.overview, "problems": spec.problems, "other": spec.other}
     for number, section in enumerate(vocab.HEADINGS, 1):
-        text = heading(section, number, rng, arabic=arabic)
+        text = heading(section, number, rng, arabic=arabic, features=features)
         if section == "other" and spec.other_aside:
             out.append(Block(HEADING, f"{text}（无）", section=section))
             continue

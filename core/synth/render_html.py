@@ -15,8 +15,7 @@ from html import escape
 
 from .grid import Grid, GridCell, Style
 from .model import Spec
-from .page import DATE, HEADING, PARA, PUBLISH, SIGNER, TABLE, TITLE, Block, runs
-from .render_text import _site
+from .page import DATE, HEADING, PARA, PUBLISH, SIGNER, TABLE, TITLE, Block, runs, site_of
 
 FONTS = ("仿宋_GB2312", "宋体", "方正仿宋_GBK", "微软雅黑")
 NAV = ("首页", "走进{site}", "政务公开", "政府信息公开", "政民互动", "办事服务", "数据开放")
@@ -47,6 +46,9 @@ def _cell_html(cell: GridCell, rng: random.Random, nbsp: bool) -> str:
     lines = cell.text.split("\n")
     if not cell.text.strip():
         return '<p class="MsoNormal" align="center"><span>&nbsp;</span></p>'
+    if cell.value and len(cell.text.strip()) > 1 and rng.random() < 0.1:  # digits in runs: <span>1</span>2
+        spans = "".join(f"<span>{escape(piece, quote=False)}</span>" for piece in runs(cell.text.strip(), rng, 2))
+        return f'<p class="MsoNormal" align="center">{spans}</p>'
     if len(lines) > 1 and rng.random() < 0.5:
         inner = "<br>".join(escape(line, quote=False) for line in lines)
         return f'<p class="MsoNormal" align="center"><span>{inner}</span></p>'
@@ -60,17 +62,20 @@ def _cell_html(cell: GridCell, rng: random.Random, nbsp: bool) -> str:
     return "".join(paras)
 
 
-def table_html(grid: Grid, rng: random.Random, *, nbsp: bool) -> str:
-    """A grid as a Word-exported HTML table."""
+def table_html(grid: Grid, rng: random.Random, *, nbsp: bool, th: bool = False) -> str:
+    """A grid as a Word-exported HTML table; ``th``: header rows (those above the first value) in ``<th>``."""
     rows = []
+    in_header = th
     for row in grid.rows():
         tds = []
+        in_header = in_header and not any(cell.value for cell in row)
+        tag = "th" if in_header else "td"
         for cell in row:
             spans = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
                 f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
             width = 40 * cell.colspan + rng.randint(0, 30)
-            tds.append(f'<td width="{width}" valign="center"{spans} style="border:solid windowtext 1.0pt;'
-                       f'padding:0cm 5.4pt">{_cell_html(cell, rng, nbsp)}</td>')
+            tds.append(f'<{tag} width="{width}" valign="center"{spans} style="border:solid windowtext 1.0pt;'
+                       f'padding:0cm 5.4pt">{_cell_html(cell, rng, nbsp)}</{tag}>')
         rows.append("<tr>" + "".join(tds) + "</tr>")
     return ('<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" '
             'style="border-collapse:collapse;border:none">\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table>")
@@ -101,6 +106,9 @@ def _body(blocks: list[Block], spec: Spec, rng: random.Random, features: list[st
     head: list[str] = []
     content: list[str] = []
     nbsp = rng.random() < 0.3
+    th = rng.random() < 0.2
+    if th:
+        features.append("html:th")
     for block in blocks:
         if block.kind == TITLE:
             head.append(_title_html(block, rng))
@@ -108,7 +116,7 @@ def _body(blocks: list[Block], spec: Spec, rng: random.Random, features: list[st
             head.append(_publish_html(block.text, spec, rng, features))
         elif block.kind == TABLE:
             assert block.grid is not None
-            content.append(table_html(block.grid, rng, nbsp=nbsp))
+            content.append(table_html(block.grid, rng, nbsp=nbsp, th=th))
         elif block.kind == HEADING:
             content.append(_paragraph(block.text, rng, bold=rng.random() < 0.6))
         elif block.kind == PARA:
@@ -130,7 +138,7 @@ def _sidebar(spec: Spec, rng: random.Random) -> str:
 
 def _chrome(spec: Spec, rng: random.Random, features: list[str]) -> tuple[str, str]:
     """(page header with navigation, breadcrumb and sometimes a sidebar, page footer)."""
-    site = _site(spec)
+    site = site_of(spec)
     nav = "".join(f'<li><a href="/{i}/">{escape(item.format(site=site))}</a></li>' for i, item in enumerate(NAV))
     header = (f'<div class="header"><div class="logo">{escape(site)}人民政府</div>'
               f'<ul class="nav">{nav}</ul></div>\n'
@@ -168,7 +176,7 @@ def render_html(blocks: list[Block], spec: Spec, style: Style, rng: random.Rando
         declared += f'<meta name="PubDate" content="{spec.published:%Y-%m-%d %H:%M}" />\n'
     head, content = _body(blocks, spec, rng, features)
     header, footer = _chrome(spec, rng, features)
-    site = _site(spec)
+    site = site_of(spec)
     article = (f'<div class="article">\n{head}\n<div class="content" id="zoom">\n<!--正文开始-->\n'
                f'<div class="WordSection1">\n{content}\n</div>\n<!--正文结束-->\n</div>\n</div>')
     body = f"{header}\n{article}\n{footer}"

@@ -17,7 +17,7 @@ import random
 
 from .grid import Grid, Style
 from .model import Spec
-from .page import DATE, PARA, PUBLISH, SIGNER, TABLE, TITLE, Block
+from .page import DATE, PARA, PUBLISH, SIGNER, TABLE, TITLE, Block, site_of
 
 #: Site footer lines of a scraped web page (their markers end the report).
 FOOTER: tuple[str, ...] = (
@@ -29,19 +29,10 @@ FOOTER: tuple[str, ...] = (
 )
 
 
-def _site(spec: Spec) -> str:
-    """The portal's owner: the place the agency belongs to (a crude cut before its bureau)."""
-    for marker in ("区", "县", "市", "州", "地区"):
-        cut = spec.agency.find(marker)
-        if 0 < cut < len(spec.agency) - 2:
-            return spec.agency[: cut + len(marker)]
-    return spec.agency
-
-
 def footer(spec: Spec, rng: random.Random) -> list[str]:
     """The chrome lines after a scraped report."""
     code = str(rng.randint(1000000000, 9999999999))
-    return [line.format(site=_site(spec), code=code, icp=rng.randint(10000000, 99999999)) for line in FOOTER]
+    return [line.format(site=site_of(spec), code=code, icp=rng.randint(10000000, 99999999)) for line in FOOTER]
 
 
 def encode(text: str, rng: random.Random, features: list[str]) -> bytes:
@@ -101,7 +92,8 @@ def render_text_cells(blocks: list[Block], spec: Spec, style: Style, rng: random
                 lines.append("")
             if noise and block.kind == PARA and rng.random() < 0.15:
                 lines.append(f"[image: {rng.getrandbits(64):x}]")
-            lines.append(indent + block.text)
+            bookmark = "[bookmark: _GoBack]" if noise and block.kind == PARA and rng.random() < 0.05 else ""
+            lines.append(indent + bookmark + block.text)
         previous = block.kind
     return encode("\n".join(lines) + "\n", rng, features)
 

@@ -167,6 +167,8 @@ def score(directory: str | Path, *, host: PluginHost | None = None) -> Report:
     report = Report()
     for truth in truths(directory):
         path = directory / truth["file"]
+        if not path.is_file():
+            raise FileNotFoundError(f"{directory}: the truth of {truth['file']} is there but the report is not")
         outcome = process_bytes(path.read_bytes(), str(path), host=host)
         score_one(report, truth, outcome.record)
     return report

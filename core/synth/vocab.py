@@ -53,6 +53,12 @@ HEADINGS: dict[str, str] = {
     "other": "其他需要报告的事项",
 }
 
+#: Other printed headings the template knows (typo included: 行政法复议, seen in a real 2022 report).
+HEADING_VARIANTS: dict[str, tuple[str, ...]] = {
+    "problems": ("存在的主要问题及改进措施", "存在的主要问题和改进情况"),
+    "review_litigation": ("因政府信息公开工作被申请行政复议、提起行政诉讼情况", "政府信息公开行政法复议、行政诉讼情况"),
+}
+
 # ---- Section 二 --------------------------------------------------------------
 
 #: 第二十条 articles and the items each one's rows print, in template order.
@@ -147,9 +153,15 @@ def application_outline(version: str) -> list[tuple[str, str, tuple[str, ...]]]:
             for kind, key, leaves in out]
 
 
-def row_label(key: str) -> str:
-    """Printed label of an application row (without numbering)."""
-    return APPLICATION_ROWS[key].zh + ROW_ASIDES.get(key, "")
+#: Rows printed now and then by a shorter label the template also lists.
+SHORT_ROW_LABELS = frozenset({"new_received", "carried_over"})
+
+
+def row_label(key: str, *, short: bool = False) -> str:
+    """Printed label of an application row (without numbering); ``short``: its shorter variant, if any."""
+    labels = APPLICATION_ROWS[key].labels
+    text = labels[1] if short and key in SHORT_ROW_LABELS and len(labels) > 1 else labels[0]
+    return text + ROW_ASIDES.get(key, "")
 
 
 def group_label(key: str) -> str:
@@ -173,6 +185,9 @@ def _validate() -> None:
     for key, text in HEADINGS.items():
         _check(section_of_heading(text) == key, f"heading {text!r} does not open {key!r}")
         _check(normalise_label(text) in (normalise_label(w) for w in SECTION_HEADINGS[key]), f"heading {text!r}")
+    for key, texts in HEADING_VARIANTS.items():
+        for text in texts:
+            _check(section_of_heading(text) == key, f"heading variant {text!r} does not open {key!r}")
     shaped = {item for shape in PROACTIVE_SHAPES.values() for item in shape}
     listed = {item for _, items in ARTICLES for item in items}
     _check(shaped == listed, f"articles list {sorted(listed)}, shapes have {sorted(shaped)}")
@@ -185,9 +200,9 @@ def _validate() -> None:
                     found = match_label(normalise_label(text), PROACTIVE_COLUMN_LOOKUP)
                     _check(found == column, f"column label {text!r} reads as {found!r}, not {column!r}")
     for key in APPLICATION_ROWS:
-        if key != "other_handling":
-            found = match_label(normalise_label(row_label(key)), APPLICATION_ROW_LOOKUP)
-            _check(found == key, f"row label {row_label(key)!r} reads as {found!r}")
+        for text in {row_label(key), row_label(key, short=True)} if key != "other_handling" else ():
+            found = match_label(normalise_label(text), APPLICATION_ROW_LOOKUP)
+            _check(found == key, f"row label {text!r} reads as {found!r}")
     for key in APPLICATION_GROUPS:
         _check(APPLICATION_GROUP_LOOKUP.get(normalise_label(group_label(key))) == key, f"group {key!r}")
     for key, column in APPLICATION_COLUMNS.items():
