@@ -393,7 +393,7 @@ def _proactive_shape(item: str, columns: Sequence[str], width: int) -> tuple[str
             if item in shape and set(columns) <= set(shape[item]):
                 return version, shape[item]
         return None, None
-    fits = [(v, shape[item]) for v, shape in PROACTIVE_SHAPES.items() if len(shape.get(item, ())) == width]
+    fits = [(v, shape[item]) for v, shape in PROACTIVE_SHAPES.items() if item in shape and len(shape[item]) == width]
     return fits[0] if len(fits) == 1 else (None, None)
 
 
