@@ -10,11 +10,18 @@ mix is still compared per cell.
 
 Usage::
 
-    python benchmarks/report.py [FILE]     # default: benchmarks/results/latest.json
+    python benchmarks/report.py [FILE]                 # default: benchmarks/results/latest.json
+    python benchmarks/report.py NEW --against OLD      # adds OLD's medians and the change
+    python benchmarks/report.py NEW --against OLD --fail-over 1.25   # exit 1 if a ratio got 25% worse
+
+``--fail-over`` compares ratios (nianbao/floor, nianbao per item for rows
+without a floor), not raw times, so that two runs on a machine under
+different load can still be compared.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import dataclass
@@ -100,15 +107,42 @@ def ratio(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
 
 
-def table(rows: list[Row]) -> list[str]:
-    """The benchmark table as Markdown lines."""
-    out = ["| group | benchmark | median | per | nianbao/floor | peer/nianbao |", "|---|---|---:|---|---:|---:|"]
+def vs_floor(rows: list[Row], row: Row) -> float | None:
+    """A nianbao row's per-item median over its group's floor."""
+    low = floor(rows, row.group)
+    return row.per_item / low.per_item if row.role == "nianbao" and low else None
+
+
+def table(rows: list[Row], old: list[Row] | None = None) -> list[str]:
+    """The benchmark table as Markdown lines; with ``old``, that run's median and ratio beside each row."""
+    head = "| group | benchmark | median | per | nianbao/floor | peer/nianbao |"
+    rule = "|---|---|---:|---|---:|---:|"
+    if old is not None:
+        head, rule = head + " before | nianbao/floor before |", rule + "---:|---:|"
+    out = [head, rule]
+    before = {r.name: r for r in old or []}
     for row in rows:
-        base, low = subject(rows, row.group), floor(rows, row.group)
-        vs_floor = row.per_item / low.per_item if row.role == "nianbao" and low else None
+        base = subject(rows, row.group)
         vs_subject = row.per_item / base.per_item if row.role == "peer" and base else None
-        out.append(f"| {row.group} | {row.label} | {duration(row.per_item)} | {row.unit} | {ratio(vs_floor)} | "
-                   f"{ratio(vs_subject)} |")
+        line = (f"| {row.group} | {row.label} | {duration(row.per_item)} | {row.unit} | "
+                f"{ratio(vs_floor(rows, row))} | {ratio(vs_subject)} |")
+        if old is not None:
+            previous = before.get(row.name)
+            line += (f" {duration(previous.per_item) if previous else ''} | "
+                     f"{ratio(vs_floor(old, previous)) if previous else ''} |")
+        out.append(line)
+    return out
+
+
+def regressions(rows: list[Row], old: list[Row], limit: float) -> list[str]:
+    """nianbao rows whose ratio to their floor grew by more than ``limit`` times since ``old``."""
+    before = {r.name: r for r in old}
+    out = []
+    for row in rows:
+        previous = before.get(row.name)
+        now, then = vs_floor(rows, row), vs_floor(old, previous) if previous else None
+        if now is not None and then is not None and now > then * limit:
+            out.append(f"{row.name}: nianbao/floor {then:.2f}× → {now:.2f}× (over {limit:g}× worse)")
     return out
 
 
@@ -144,17 +178,29 @@ def machine(data: dict[str, Any]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[1]) if len(argv) > 1 else DEFAULT
-    if not path.exists():
-        print(f"{path}: no such file; run `pytest benchmarks/ --benchmark-json={path}` first", file=sys.stderr)
-        return 2
-    data, rows = load(path)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT, help="a --benchmark-json file")
+    parser.add_argument("--against", type=Path, help="an earlier run's --benchmark-json file")
+    parser.add_argument("--fail-over", type=float, metavar="TIMES",
+                        help="with --against: exit 1 if a nianbao/floor ratio grew more than TIMES")
+    args = parser.parse_args(argv)
+    for path in (args.file, args.against):
+        if path is not None and not path.exists():
+            print(f"{path}: no such file; run `pytest benchmarks/ --benchmark-json={path}` first", file=sys.stderr)
+            return 2
+    data, rows = load(args.file)
+    old = load(args.against)[1] if args.against else None
     print(f"Machine: {machine(data)}\n")
-    print("\n".join(table(rows)))
+    print("\n".join(table(rows, old)))
     print()
     print("\n".join(targets(rows)))
+    if old is not None and args.fail_over:
+        worse = regressions(rows, old, args.fail_over)
+        if worse:
+            print("\nRegressions:\n" + "\n".join(worse))
+            return 1
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main(sys.argv[1:]))

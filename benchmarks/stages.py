@@ -1,0 +1,145 @@
+"""Where a report's time goes: per format, each stage of ``process_bytes`` against the format's floor.
+
+The benchmarks say how far nianbao is from its floors; this script says why.
+It generates the benchmarks' corpus (same seed and size as ``conftest.py``),
+times each stage of the parse on the reports of every format (CPU time, best
+of several rounds, per report) and prints one Markdown table, the stages as a
+multiple of the floor. With ``--profile FORMAT`` it then runs the whole parse
+of that format's reports under cProfile and prints the functions with the most
+own time.
+
+Usage::
+
+    python benchmarks/stages.py                 # the stage table
+    python benchmarks/stages.py --profile docx  # and the cProfile top list for DOCX
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import CORPUS_SEED, CORPUS_SIZE  # this script's folder is first on sys.path
+from lxml import etree
+from lxml import html as lxml_html
+
+from nianbao.checks import run_checks
+from nianbao.decode import decode_text
+from nianbao.host import build_host
+from nianbao.limits import check_document
+from nianbao.outline import Outline
+from nianbao.parse import build_record, process_bytes, read_document
+from nianbao.record import dumps, source_of
+from nianbao.source import SourceInfo
+from nianbao.synth.corpus import FORMATS, generate
+from nianbao.synth.score import truths
+
+ROUNDS = 7
+
+
+def best(function: Callable[[], object], items: int, rounds: int = ROUNDS) -> float:
+    """Best CPU seconds per item of ``function`` (which handles ``items`` items) over ``rounds`` rounds."""
+    function()
+    times = []
+    for _ in range(rounds):
+        started = time.process_time()
+        function()
+        times.append(time.process_time() - started)
+    return min(times) / items
+
+
+def floor(fmt: str, data: list[bytes]) -> Callable[[], object]:
+    """The benchmarks' floor for a format."""
+    if fmt == "html":
+        return lambda: [lxml_html.fromstring(d) for d in data]
+    if fmt == "docx":
+        return lambda: [etree.fromstring(zipfile.ZipFile(io.BytesIO(d)).read("word/document.xml")) for d in data]
+    codecs = [decode_text(d).encoding for d in data]
+    return lambda: [d.decode(c).splitlines() for d, c in zip(data, codecs, strict=True)]
+
+
+def stages(fmt: str, paths: list[Path], host) -> list[tuple[str, float | None]]:
+    """``(stage, seconds per report)`` for the reports of one format; nested stages are indented."""
+    data = [p.read_bytes() for p in paths]
+    infos = [SourceInfo.from_uri(str(p)) for p in paths]
+    pairs = list(zip(data, infos, strict=True))
+    docs = [read_document(d, i, host)[0] for d, i in pairs]
+    sources = [source_of(d, i.uri) for d, i in pairs]
+    outlines = [Outline.of(doc) for doc in docs]
+    records = [build_record(doc, dict(src), host) for doc, src in zip(docs, sources, strict=True)]
+    n = len(paths)
+    reader = host.reader(docs[0].format)
+    skip = None  # a stage the format does not have
+    xml = [reader.document_xml(d) for d in data] if fmt == "docx" else []
+    texts = [decode_text(d).text for d in data] if fmt == "html" else []
+    return [
+        ("floor", best(floor(fmt, data), n)),
+        ("process_bytes + dumps (the benchmark)",
+         best(lambda: [dumps(process_bytes(d, i.uri, host=host).record) for d, i in pairs], n)),
+        ("source_of (sha256)", best(lambda: [source_of(d, i.uri) for d, i in pairs], n)),
+        ("read_document", best(lambda: [read_document(d, i, host) for d, i in pairs], n)),
+        ("  decode_text", skip if fmt == "docx" else best(lambda: [decode_text(d) for d in data], n)),
+        ("  zip read", best(lambda: [reader.document_xml(d) for d in data], n) if xml else skip),
+        ("  XML parse", best(lambda: [reader.parse(x) for x in xml], n) if xml else skip),
+        ("  HTML parse", best(lambda: [reader._parse(t, i) for t, (_, i) in zip(texts, pairs, strict=True)], n)
+         if texts else skip),
+        ("check_document (limits)", best(lambda: [check_document(doc) for doc in docs], n)),
+        ("build_record", best(lambda: [build_record(doc, dict(src), host)
+                                       for doc, src in zip(docs, sources, strict=True)], n)),
+        ("  Outline.of", best(lambda: [Outline.of(doc) for doc in docs], n)),
+        *((f"  extractor {extractor.name}",
+           best(lambda e=extractor: [e.extract(doc, o) for doc, o in zip(docs, outlines, strict=True)], n))
+          for extractor in host.extractors),
+        ("  run_checks", best(lambda: [run_checks(host.checks, r) for r in records], n)),
+        ("record.dumps", best(lambda: [dumps(r) for r in records], n)),
+    ]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--profile", choices=FORMATS, help="also profile the whole parse of this format")
+    args = parser.parse_args(argv)
+    host = build_host(entry_points=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        generate(out, CORPUS_SIZE, CORPUS_SEED)
+        by_format: dict[str, list[Path]] = {}
+        for truth in truths(out):
+            by_format.setdefault(truth["format"], []).append(out / truth["file"])
+        table = {fmt: stages(fmt, paths, host) for fmt, paths in by_format.items()}
+        print(f"Per report, CPU time (best of {ROUNDS} rounds), and as a multiple of the format's floor.\n")
+        fmts = list(table)
+        print("| stage | " + " | ".join(fmts) + " |")
+        print("|---|" + "---:|" * len(fmts))
+        for index, (name, _) in enumerate(table[fmts[0]]):
+            cells = []
+            for fmt in fmts:
+                seconds, low = table[fmt][index][1], table[fmt][0][1]
+                cells.append("" if seconds is None else f"{seconds * 1e6:,.0f} µs ({seconds / low:.2f}×)")
+            print(f"| {name.replace('  ', '· ')} | " + " | ".join(cells) + " |")
+        if args.profile:
+            paths = by_format[args.profile]
+            data = [(p.read_bytes(), str(p)) for p in paths]
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(20):
+                for d, uri in data:
+                    dumps(process_bytes(d, uri, host=host).record)
+            profiler.disable()
+            print(f"\ncProfile, {args.profile}: {len(paths)} reports × 20, by own time\n")
+            stream = io.StringIO()
+            pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(25)
+            print(stream.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
