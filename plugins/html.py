@@ -212,10 +212,12 @@ def span(value: str | None, limit: int) -> int:
         return 1
     digits = value.strip()
     end = 0
-    while end < len(digits) and digits[end].isdigit():
+    while end < len(digits) and digits[end].isdecimal():  # not isdigit: int() refuses "²"
         end += 1
     if end == 0:
         return 1
+    if end > len(str(limit)):  # over the limit anyway; and int() refuses more than 4,300 digits
+        return limit
     return min(int(digits[:end]), limit)
 
 
