@@ -33,6 +33,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import IO, Any
 
 import orjson
@@ -150,6 +151,27 @@ def arrow_schema() -> Any:
     return pa.schema([pa.field(c.name, types[c.type], metadata={"zh": c.zh}) for c in COLUMNS])
 
 
+def rows_to_batch(rows: list[list[Any]]) -> Any:
+    """Flat-table rows (:func:`flat_row`) as one Arrow record batch of :func:`arrow_schema`."""
+    import pyarrow as pa
+
+    schema = _schema()
+    columns = zip(*rows, strict=True) if rows else ([] for _ in COLUMNS)
+    arrays = []
+    for column, arrow_field, values in zip(COLUMNS, schema, columns, strict=True):
+        if column.type == "date":
+            values = [None if v is None else dt.date.fromisoformat(v) for v in values]
+        elif column.type == "number":
+            values = [None if v is None else float(v) for v in values]
+        arrays.append(pa.array(values, type=arrow_field.type))
+    return pa.record_batch(arrays, schema=schema)
+
+
+@lru_cache(maxsize=1)
+def _schema() -> Any:
+    return arrow_schema()
+
+
 def _csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
@@ -181,8 +203,10 @@ def warm_up() -> None:
 # Staged outcomes: what the pipeline's sink writes, three lines per document
 # --------------------------------------------------------------------------
 
-#: Staged shard names: ``.part`` while its bundle runs, ``.shard`` once committed.
-PART, SHARD = ".part", ".shard"
+#: Staged shard names: ``.part`` while its bundle runs, ``.shard`` once committed; beside a shard, its
+#: records' flat-table rows as Arrow IPC fragments ``<shard name>.<k>.arrow`` of up to FRAGMENT_ROWS rows.
+PART, SHARD, FRAGMENT = ".part", ".shard", ".arrow"
+FRAGMENT_ROWS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,39 +242,70 @@ def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutc
                          error_type=error.get("type"))
 
 
-def encode_staged(staged: StagedOutcome) -> bytes:
-    """Three lines: the URI (a JSON string), a header, the body. JSON never holds a raw newline."""
+def encode_staged(staged: StagedOutcome, *, ordinal: int = -1, with_row: bool = True) -> bytes:
+    """Three lines: ``[uri, ordinal]``, a header, the body. JSON never holds a raw newline.
+
+    ``ordinal`` is the record's row in its shard's Arrow fragments (-1: none);
+    a sink that writes fragments leaves the row out of the header (``with_row=False``).
+    """
     head = {"kind": staged.kind, "worker": staged.worker, "format": staged.format, "stage": staged.stage,
-            "error_type": staged.error_type, "row": staged.row, "failed_checks": staged.failed_checks,
-            "csv": staged.csv}
-    return b"".join((orjson.dumps(staged.uri), b"\n", orjson.dumps(head), b"\n", staged.body, b"\n"))
+            "error_type": staged.error_type, "row": staged.row if with_row else None,
+            "failed_checks": staged.failed_checks, "csv": staged.csv}
+    return b"".join((orjson.dumps([staged.uri, ordinal]), b"\n", orjson.dumps(head), b"\n", staged.body, b"\n"))
 
 
 def decode_staged(data: bytes) -> StagedOutcome:
     """Read back what :func:`encode_staged` wrote."""
-    uri_line, head_line, body = data.split(b"\n", 2)
+    key_line, head_line, body = data.split(b"\n", 2)
     head = orjson.loads(head_line)
-    return StagedOutcome(uri=orjson.loads(uri_line), kind=head["kind"], body=body.rstrip(b"\n"),
+    return StagedOutcome(uri=orjson.loads(key_line)[0], kind=head["kind"], body=body.rstrip(b"\n"),
                          worker=head["worker"], format=head["format"], stage=head["stage"],
                          error_type=head["error_type"], row=head["row"], failed_checks=head["failed_checks"] or {},
                          csv=head.get("csv"))
 
 
-def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int]]:
-    """``(uri, offset, length)`` of every staged outcome in a shard, reading only the URI lines' JSON.
+def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int, int]]:
+    """``(uri, ordinal, offset, length)`` of every staged outcome in a shard, parsing only the first lines.
 
     A last outcome cut short (a shard that was not committed whole) is left out.
     """
     offset = 0
     while True:
-        uri_line = handle.readline()
+        key_line = handle.readline()
         head_line = handle.readline()
         body_line = handle.readline()
         if not body_line.endswith(b"\n"):
             return
-        length = len(uri_line) + len(head_line) + len(body_line)
-        yield orjson.loads(uri_line), offset, length
+        length = len(key_line) + len(head_line) + len(body_line)
+        uri, ordinal = orjson.loads(key_line)
+        yield uri, ordinal, offset, length
         offset += length
+
+
+def fragment_name(shard_name: str, number: int) -> str:
+    """The name of a shard's ``number``-th Arrow fragment: ``<shard name>.<number>.arrow``."""
+    return f"{shard_name}.{number:04d}{FRAGMENT}"
+
+
+def write_fragment(path: str, rows: list[list[Any]]) -> None:
+    """Write flat-table rows as an Arrow IPC file, atomically (see :func:`write_atomic`)."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    batch = rows_to_batch(rows)
+    with pa.ipc.new_file(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    write_atomic(path, sink.getvalue().to_pybytes())
+
+
+def read_fragments(paths: list[str]) -> Any:
+    """A shard's fragments, in order, as one Arrow table (memory-mapped, nothing copied)."""
+    import pyarrow as pa
+
+    tables = [pa.ipc.open_file(pa.memory_map(path)).read_all() for path in paths]
+    if not tables:
+        return pa.Table.from_batches([], schema=_schema())
+    return pa.concat_tables(tables)
 
 
 # --------------------------------------------------------------------------
@@ -379,6 +434,26 @@ def clear_outputs(directory: str) -> None:
         FileSystems.delete(stale)
 
 
+def take_rows(refs: list[tuple[Any, int]]) -> Any:
+    """The table of rows ``refs`` names (``(table, row)`` pairs), in the order given: one ``take`` per table."""
+    import pyarrow as pa
+
+    by_table: dict[int, tuple[Any, list[int], list[int]]] = {}
+    for position, (table, row) in enumerate(refs):
+        entry = by_table.setdefault(id(table), (table, [], []))
+        entry[1].append(row)
+        entry[2].append(position)
+    pieces, positions = [], []
+    for table, rows, where in by_table.values():
+        pieces.append(table.take(pa.array(rows, type=pa.int64())))
+        positions.extend(where)
+    combined = pa.concat_tables(pieces)
+    inverse = [0] * len(positions)
+    for index, position in enumerate(positions):
+        inverse[position] = index
+    return combined.take(pa.array(inverse, type=pa.int64()))
+
+
 class OutputWriter:
     """Writes outcomes to the final outputs and counts them for the summary.
 
@@ -404,6 +479,7 @@ class OutputWriter:
         self._csv = csv.writer(self._csv_text)
         self._csv.writerow(header(labels))
         self._batch: list[list[Any]] = []
+        self._refs: list[tuple[Any, int]] = []  # (fragment table, row) per record, when rows were staged apart
         self.formats: Counter[str] = Counter()
         self.stages: Counter[str] = Counter()
         self.error_types: Counter[str] = Counter()
@@ -411,8 +487,8 @@ class OutputWriter:
         self.workers: Counter[str] = Counter()
         self.n_records = self.n_dead_letters = self.records_failing_checks = 0
 
-    def add(self, staged: StagedOutcome) -> None:
-        """Write one outcome."""
+    def add(self, staged: StagedOutcome, *, table: Any = None, ordinal: int = -1) -> None:
+        """Write one outcome; its table row is ``staged.row``, or row ``ordinal`` of the Arrow ``table``."""
         self.workers[staged.worker or "?"] += 1
         if staged.kind == DEAD_LETTER:
             self.dead_letters.write(staged.body)
@@ -425,27 +501,27 @@ class OutputWriter:
         self.formats[staged.format or "?"] += 1
         self.failed_checks.update(staged.failed_checks)
         self.records_failing_checks += bool(staged.failed_checks)
-        row = staged.row if staged.row is not None else flat_row(orjson.loads(staged.body))
-        self._csv_text.write(staged.csv if staged.csv is not None else csv_line(row))
-        self._batch.append(row)
-        if len(self._batch) >= BATCH_ROWS:
+        if table is not None and ordinal >= 0:
+            if staged.csv is None:
+                raise ValueError(f"staged record {staged.uri} has a table row but no CSV line")
+            self._csv_text.write(staged.csv)
+            self._refs.append((table, ordinal))
+        else:
+            row = staged.row if staged.row is not None else flat_row(orjson.loads(staged.body))
+            self._csv_text.write(staged.csv if staged.csv is not None else csv_line(row))
+            self._batch.append(row)
+        if len(self._batch) + len(self._refs) >= BATCH_ROWS:
             self._flush()
 
     def _flush(self) -> None:
-        if not self._batch:
-            return
-        import pyarrow as pa
-
-        columns = list(zip(*self._batch, strict=True))
-        arrays = []
-        for column, arrow_field, values in zip(COLUMNS, self.schema, columns, strict=True):
-            if column.type == "date":
-                values = tuple(None if v is None else dt.date.fromisoformat(v) for v in values)
-            elif column.type == "number":
-                values = tuple(None if v is None else float(v) for v in values)
-            arrays.append(pa.array(values, type=arrow_field.type))
-        self._parquet.write_batch(pa.record_batch(arrays, schema=self.schema))
-        self._batch.clear()
+        if self._batch and self._refs:
+            raise ValueError("an OutputWriter takes table rows either as lists or from fragments, not both")
+        if self._batch:
+            self._parquet.write_batch(rows_to_batch(self._batch))
+            self._batch.clear()
+        elif self._refs:
+            self._parquet.write_table(take_rows(self._refs))
+            self._refs.clear()
 
     def close(self) -> dict[str, Any]:
         """Commit every output file; the counts and file names for the summary."""

@@ -43,6 +43,7 @@ from nianbao.errors import NianbaoError
 
 from .options import NianbaoOptions, resolve_plugins
 from .outputs import (
+    FRAGMENT,
     PART,
     SHARD,
     SUMMARY,
@@ -53,6 +54,7 @@ from .outputs import (
     is_local,
     join,
     read_bytes,
+    read_fragments,
     warm_up,
     write_summary,
 )
@@ -295,27 +297,34 @@ def beam_metrics(result: Any) -> dict[str, int] | None:
 # --------------------------------------------------------------------------
 
 
-def _local_shards(staging: str, scratch: str) -> list[str]:
-    """The committed shards, as local paths: remote ones are copied to ``scratch`` first (read once, in order)."""
+def _local_shards(staging: str, scratch: str) -> list[tuple[str, list[str]]]:
+    """The committed shards with their Arrow fragments, as local paths, sorted.
+
+    Remote ones are copied to ``scratch`` first (16 at a time), so each is read
+    once, sequentially. Fragments of a shard that was never committed are ignored.
+    """
     if is_local(staging):
         try:
-            names = sorted(e.name for e in os.scandir(staging) if e.name.endswith(SHARD))
+            names = sorted(e.name for e in os.scandir(staging))
         except FileNotFoundError:
             return []
-        return [os.path.join(staging, name) for name in names]
-    (result,) = FileSystems.match([join(staging, "*" + SHARD)])
-    remote = sorted(m.path for m in result.metadata_list)
+        paths = [os.path.join(staging, name) for name in names]
+    else:
+        (result,) = FileSystems.match([join(staging, "*")])
+        remote = sorted(m.path for m in result.metadata_list if m.path.endswith((SHARD, FRAGMENT)))
 
-    def fetch(item: tuple[int, str]) -> str:
-        index, path = item
-        local = os.path.join(scratch, f"{index:06d}{SHARD}")
-        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as src, \
-                open(local, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-        return local
+        def fetch(path: str) -> str:
+            local = os.path.join(scratch, path.rsplit("/", 1)[-1])
+            with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as src, \
+                    open(local, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            return local
 
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        return list(pool.map(fetch, enumerate(remote)))
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            paths = sorted(pool.map(fetch, remote))
+    shards = [p for p in paths if p.endswith(SHARD)]
+    fragments = [p for p in paths if p.endswith(FRAGMENT)]
+    return [(shard, [f for f in fragments if f.startswith(shard + ".")]) for shard in shards]
 
 
 def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key") -> dict[str, Any]:
@@ -323,21 +332,23 @@ def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key
 
     An input staged more than once (a re-executed element) is written once and
     counted in ``restaged``; an input never staged is ``missing``; a staged URI
-    that is not an input is counted in ``unexpected``. Returns the counting
+    that is not an input is counted in ``unexpected``. The Parquet table is
+    taken by columns from the shards' Arrow fragments. Returns the counting
     part of the summary.
     """
     clear_outputs(output)
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
         shards = _local_shards(staging, scratch)
-        index: dict[str, tuple[int, int, int]] = {}
+        index: dict[str, tuple[int, int, int, int]] = {}
         restaged = 0
-        for number, shard in enumerate(shards):
+        for number, (shard, _) in enumerate(shards):
             with open(shard, "rb") as handle:
-                for uri, offset, length in index_shard(handle):
+                for uri, ordinal, offset, length in index_shard(handle):
                     if uri in index:
                         restaged += 1
                     else:
-                        index[uri] = (number, offset, length)
+                        index[uri] = (number, ordinal, offset, length)
+        tables: dict[int, Any] = {}
         missing: list[str] = []
         handles: dict[int, Any] = {}
         try:
@@ -347,20 +358,24 @@ def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key
                     if where is None:
                         missing.append(path)
                         continue
-                    number, offset, length = where
+                    number, ordinal, offset, length = where
                     if number not in handles:
                         if len(handles) >= 256:  # bound the open files: close them all, reopen on demand
                             for handle in handles.values():
                                 handle.close()
                             handles.clear()
-                        handles[number] = open(shards[number], "rb")  # noqa: SIM115 (closed below)
+                        handles[number] = open(shards[number][0], "rb")  # noqa: SIM115 (closed below)
                     handle = handles[number]
                     handle.seek(offset)
-                    writer.add(decode_staged(handle.read(length)))
+                    staged = decode_staged(handle.read(length))
+                    if ordinal >= 0 and number not in tables:
+                        tables[number] = read_fragments(shards[number][1])
+                    writer.add(staged, table=tables.get(number) if ordinal >= 0 else None, ordinal=ordinal)
                 counts = writer.close()
         finally:
             for handle in handles.values():
                 handle.close()
+            tables.clear()
     counts["missing"] = len(missing)
     counts["missing_uris"] = missing[:100]
     counts["restaged"] = restaged

@@ -4,7 +4,7 @@ One linear chain, one sink::
 
     MatchAndRead    Create(files) [→ MatchAll] → ReadMatches → Reshuffle
     Parse           → ParDo(ParseFn): (kind, record or dead letter)
-    WriteOutcomes   → ParDo(StageOutcomeFn): one staged shard per bundle
+    WriteOutcomes   → ParDo(StageOutcomeFn): one staged shard (+ Arrow rows) per bundle
 
 The chain has no branches and its only sink is safe to re-execute, because
 some runners (Beam 2.77's Dask runner) compute only the last sink of a graph,
@@ -44,14 +44,17 @@ from nianbao.record import dead_letter, source_of
 
 from .outputs import (
     DEAD_LETTER,
+    FRAGMENT_ROWS,
     PART,
     RECORD,
     SHARD,
     encode_staged,
+    fragment_name,
     is_local,
     join,
     stage_dead_letter,
     stage_record,
+    write_fragment,
 )
 
 _LOG = logging.getLogger(__name__)
@@ -68,9 +71,8 @@ class MatchAndRead(beam.PTransform):
     or, with ``match=False``, paths the launcher has already matched with the
     same ``FileSystems.match`` (``nianbao run`` does: it needs the list first,
     and Beam compiles a regular expression per pattern, a cost per file).
-    ``Create`` redistributes its elements and ``ReadMatches`` opens nothing
-    yet (bytes are read in :class:`ParseFn`), so the ``Reshuffle`` that breaks
-    fusion before parsing moves only file metadata.
+    ``ReadMatches`` opens nothing yet (bytes are read in :class:`ParseFn`), so
+    the ``Reshuffle`` that breaks fusion before parsing moves only file metadata.
     """
 
     def __init__(self, files: Sequence[str], *, match: bool = True) -> None:
@@ -79,7 +81,9 @@ class MatchAndRead(beam.PTransform):
         self.match = match
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
-        files = pbegin | "Files" >> beam.Create(self.files)
+        # Create redistributes patterns before matching (one listing per pattern, many workers); matched
+        # files need no second shuffle before the Reshuffle below.
+        files = pbegin | "Files" >> beam.Create(self.files, reshuffle=self.match)
         if self.match:
             files = files | "Match" >> fileio.MatchAll(fileio.EmptyMatchTreatment.ALLOW)
         return (
@@ -195,8 +199,10 @@ class StageOutcomeFn(beam.DoFn):
     ``<name>.shard`` in ``finish_bundle``; on object stores it is written
     under its final name, which becomes visible only when closed. Either way
     a bundle that fails leaves no committed shard, and one that is retried or
-    re-executed commits another: the merge keeps one outcome per input. Each
-    outcome's header names this worker (``host:pid``). Emits nothing.
+    re-executed commits another: the merge keeps one outcome per input. The
+    records' flat-table rows go to Arrow fragments beside the shard (written
+    before it is committed), so the merge assembles the Parquet table by
+    columns. Each outcome's header names this worker (``host:pid``). Emits nothing.
     """
 
     def __init__(self, staging: str) -> None:
@@ -204,6 +210,10 @@ class StageOutcomeFn(beam.DoFn):
         self.staging = staging
         self.worker = ""
         self._shard: tuple[Any, str, str] | None = None  # (handle, path written, committed path)
+        self._name = ""
+        self._rows: list[list[Any]] = []  # rows not yet in a fragment
+        self._records = 0  # records in this bundle's shard
+        self._fragments: list[str] = []
         self.written = Metrics.counter(NAMESPACE, "staged")
 
     def setup(self) -> None:
@@ -212,30 +222,45 @@ class StageOutcomeFn(beam.DoFn):
             os.makedirs(self.staging, exist_ok=True)
 
     def start_bundle(self) -> None:
-        self._shard = None
+        self._shard, self._rows, self._records, self._fragments = None, [], 0, []
 
     def _open(self) -> tuple[Any, str, str]:
-        name = f"{os.getpid()}-{uuid.uuid4().hex}"
-        final = join(self.staging, name + SHARD)
+        self._name = f"{os.getpid()}-{uuid.uuid4().hex}"
+        final = join(self.staging, self._name + SHARD)
         if is_local(self.staging):
-            path = join(self.staging, name + PART)
+            path = join(self.staging, self._name + PART)
             return open(path, "wb"), path, final  # closed in finish_bundle or teardown
         return FileSystems.create(final, compression_type=CompressionTypes.UNCOMPRESSED), final, final
 
+    def _write_fragment(self) -> None:
+        path = join(self.staging, fragment_name(self._name + SHARD, len(self._fragments)))
+        write_fragment(path, self._rows)
+        self._fragments.append(path)
+        self._rows = []
+
     def process(self, element: Parsed) -> None:
         kind, body = element
-        staged = (stage_record(body, worker=self.worker) if kind == RECORD
-                  else stage_dead_letter(body, worker=self.worker))
         if self._shard is None:
             self._shard = self._open()
+        if kind == RECORD:
+            staged = stage_record(body, worker=self.worker)
+            data = encode_staged(staged, ordinal=self._records, with_row=False)
+            self._rows.append(staged.row)
+            self._records += 1
+            if len(self._rows) >= FRAGMENT_ROWS:
+                self._write_fragment()
+        else:
+            data = encode_staged(stage_dead_letter(body, worker=self.worker))
         handle = self._shard[0]
-        handle.write(encode_staged(staged))
+        handle.write(data)
         handle.flush()  # progress is counted from the staged bytes
         self.written.inc()
 
     def finish_bundle(self) -> None:
         if self._shard is None:
             return
+        if self._rows:
+            self._write_fragment()
         handle, path, final = self._shard
         self._shard = None
         handle.close()

@@ -314,19 +314,34 @@ def test_an_element_processed_twice_is_written_once(few, tmp_path):
         _ = p | beam.Create(parsed * 3, reshuffle=False) | WriteOutcomes(str(staging))
     with BeamTestPipeline(runner="FnApiRunner") as p:  # and once more, in another bundle
         _ = p | beam.Create(parsed, reshuffle=False) | WriteOutcomes(str(staging))
-    shards = sorted(os.listdir(staging))
-    assert len(shards) == 2 and all(name.endswith(".shard") for name in shards)
+    shards = sorted(name for name in os.listdir(staging) if name.endswith(".shard"))
+    assert len(shards) == 2 and all(f"{name}.0000.arrow" in os.listdir(staging) for name in shards)
     counts = run_module.merge([str(few[0])], str(staging), str(tmp_path / "out"))
     assert (counts["records"], counts["missing"], counts["restaged"], counts["unexpected"]) == (1, 0, 3, 0)
     records, _ = read_outputs(tmp_path / "out")
     assert records == [parsed[0][1]]
 
 
+def test_table_rows_from_several_fragments_keep_the_input_order(tmp_path, monkeypatch):
+    from nianbao.pipelines import transforms
+
+    monkeypatch.setattr(transforms, "FRAGMENT_ROWS", 2)  # the in-memory runner runs the DoFn here
+    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))):
+        shutil.copy(seed, tmp_path / f"{4 - i}.txt")
+    out = tmp_path / "out"
+    run([f"--input={tmp_path}", f"--output={out}", LOCAL, "--direct_num_workers=1"])
+    assert len([n for n in os.listdir(out) if n.endswith(".arrow")]) == 0  # staging removed
+    records, _ = read_outputs(out)
+    table = pq.read_table(out / outputs.TABLE_PARQUET).to_pydict()
+    assert table["uri"] == [r["source"]["uri"] for r in records] == sorted(str(p) for p in tmp_path.glob("*.txt"))
+    assert table["applications.new_received.total"] == [r["applications"]["new_received"]["total"] for r in records]
+
+
 def test_a_shard_cut_short_keeps_its_whole_outcomes(few, tmp_path):
     records = [process_bytes(f.read_bytes(), str(f)).record for f in few[:2]]
     data = b"".join(outputs.encode_staged(outputs.stage_record(r)) for r in records)
     whole = list(outputs.index_shard(io.BytesIO(data)))
-    assert [uri for uri, *_ in whole] == [str(few[0]), str(few[1])]
+    assert [(uri, ordinal) for uri, ordinal, *_ in whole] == [(str(few[0]), -1), (str(few[1]), -1)]
     assert [uri for uri, *_ in outputs.index_shard(io.BytesIO(data[:-10]))] == [str(few[0])]
 
 
