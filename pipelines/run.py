@@ -182,6 +182,9 @@ def import_runner_options(name: str | None) -> None:
             create_runner(path)
         except ValueError as exc:
             raise RunError(f"unknown runner {name!r}: {exc}") from exc
+        except ImportError as exc:  # e.g. DataflowRunner without apache-beam[gcp]
+            raise RunError(f"runner {name!r} is not available: {exc}. Install the Beam extra it needs "
+                           "(apache-beam[gcp] for Dataflow, apache-beam[aws] for s3://)") from exc
         return
     module = path.rsplit(".", 1)[0]
     try:
