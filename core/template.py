@@ -53,8 +53,20 @@ def normalise_label(text: str) -> str:
     whitespace and line breaks removed, leading numbering (``一、``, ``1.``,
     ``1、``) stripped, then only letters, digits and CJK characters kept, so
     quotes, slashes and list commas no longer matter. Cached: the same few
-    hundred labels recur in every report.
+    hundred labels recur in every report. Idempotent: the steps are repeated
+    on the result until it no longer changes (numbering behind a quote,
+    ``“第一部分…``, shows only once the quote is gone).
     """
+    text = _label_core(text)
+    for _ in range(3):
+        again = _label_core(text)
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def _label_core(text: str) -> str:
     text = "".join(_nfkc(text).split())
     for _ in range(MAX_BRACKET_DEPTH):  # nested brackets: remove innermost first
         stripped = _BRACKETED.sub("", text)
