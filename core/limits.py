@@ -16,9 +16,13 @@ applies them:
   :class:`~nianbao.errors.TimeBudgetError` naming the stage once the budget is
   spent. No signal or thread is involved, so it works in any thread of any Beam
   worker; a context variable is private to the thread (and task) that set it.
-  Time spent inside one C call (lxml parsing a page, a regex over a paragraph)
-  cannot be interrupted: the size limits above bound it, so a document overruns
-  its budget by at most one such call.
+  The budget is CPU time of the thread doing the work (:func:`time.thread_time`),
+  not wall-clock time: a Beam worker runs several threads under one GIL, and on
+  a busy machine wall time would dead-letter good documents, while a
+  pathological one burns CPU wherever it runs. Time spent inside one C call
+  (lxml parsing a page, a regex over a paragraph) cannot be interrupted: the
+  size limits above bound it, so a document overruns its budget by at most one
+  such call.
 
 Every message names the limit that tripped and how to raise it. Defaults can be
 changed per process with environment variables (``NIANBAO_MAX_INPUT_BYTES``,
@@ -38,7 +42,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from time import monotonic
+from time import thread_time
 from typing import Any
 
 from .document import Document, Table
@@ -72,7 +76,7 @@ class Limits:
     max_blocks: int = 200_000
     #: Longest paragraph or table cell, in characters (a line of a text file).
     max_text_chars: int = 1_000_000
-    #: Seconds one document may take from bytes to record.
+    #: CPU seconds one document may take from bytes to record (of the thread processing it).
     time_budget: float = 10.0
 
     def __post_init__(self) -> None:
@@ -126,7 +130,7 @@ class Budget:
 
     def __init__(self, limits: Limits, uri: str | None = None) -> None:
         self.limits = limits
-        self.started = monotonic()
+        self.started = thread_time()
         self.expires = self.started + limits.time_budget if limits.time_budget else float("inf")
         self.stage = "read"
         self.where = ""
@@ -137,12 +141,12 @@ class Budget:
         self.stage, self.where = stage, where
 
     def elapsed(self) -> float:
-        """Seconds since the document started."""
-        return monotonic() - self.started
+        """CPU seconds this thread has spent on the document so far."""
+        return thread_time() - self.started
 
     def check(self) -> None:
         """Raise :class:`TimeBudgetError` if the deadline has passed."""
-        if monotonic() > self.expires:
+        if thread_time() > self.expires:
             self.expired()
 
     def expired(self) -> None:
@@ -150,7 +154,7 @@ class Budget:
         where = f" ({self.where})" if self.where else ""
         raise TimeBudgetError(
             f"time budget of {self.limits.time_budget:g} s exceeded in stage {self.stage}{where} after "
-            f"{self.elapsed():.1f} s: a pathological document, or a machine far too busy; "
+            f"{self.elapsed():.1f} s of CPU time: a pathological document; "
             f"{Limits.how_to_raise('time_budget')}",
             stage=self.stage, uri=self.uri)
 
@@ -183,7 +187,7 @@ def current_limits() -> Limits:
 def check_deadline() -> None:
     """Raise :class:`TimeBudgetError` if the current document's time budget is spent; cheap enough for loops."""
     budget = _CURRENT.get()
-    if budget is not None and monotonic() > budget.expires:
+    if budget is not None and thread_time() > budget.expires:
         budget.expired()
 
 
@@ -275,6 +279,28 @@ def clamp_values(record: dict[str, Any]) -> list[Issue]:
                                         message=f"{shown} is no number a report prints (beyond ±2^53 - 1 or not "
                                         "finite): left null"))
     return issues
+
+
+#: Issues of one code kept on a record; the rest are counted in one more issue of that code. A hostile file
+#: can make one issue per line (``row.duplicate`` 20,000 times), a record bigger than the file.
+MAX_ISSUES_PER_CODE = 50
+
+
+def cap_issues(issues: list[Issue]) -> list[Issue]:
+    """``issues`` with at most ``MAX_ISSUES_PER_CODE`` of each code, the surplus summed up in one issue per code."""
+    counts: dict[str, int] = {}
+    kept: list[Issue] = []
+    for issue in issues:
+        seen = counts[issue.code] = counts.get(issue.code, 0) + 1
+        if seen <= MAX_ISSUES_PER_CODE:
+            kept.append(issue)
+    for code, count in counts.items():
+        if count > MAX_ISSUES_PER_CODE:
+            first = next(i for i in issues if i.code == code)
+            kept.append(Issue(level=first.level, code=code, where="document",
+                              message=f"… and {count - MAX_ISSUES_PER_CODE:,} more {code} issues, not listed "
+                              f"(at most {MAX_ISSUES_PER_CODE} of a kind are)"))
+    return kept
 
 
 #: A document with a paragraph or cell longer than this clears the template's caches once it is done.

@@ -30,6 +30,7 @@ from .host import PluginHost, get_host
 from .limits import (
     LONG_TEXT_CHARS,
     Limits,
+    cap_issues,
     check_document,
     check_input_size,
     clamp_values,
@@ -147,7 +148,7 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
         budget.enter("extract", "checks")
     issues.extend(clamp_values(record))
     record["template"] = combine_versions(versions)
-    record["issues"] = [issue.to_dict() for issue in issues]
+    record["issues"] = [issue.to_dict() for issue in cap_issues(issues)]
     record["checks"] = [result.to_dict() for result in run_checks(host.checks, record)]
     return record
 

@@ -76,7 +76,7 @@ def merge(out: Path, targets: list[str]) -> dict[str, Any]:
 
 def table(merged: dict[str, Any]) -> str:
     """The merged figures as a Markdown table."""
-    lines = ["| target | cases | records | dead letters | findings | median / p99 / max ms per case | "
+    lines = ["| target | cases | records | dead letters | findings | median / p99 / max CPU ms per case | "
              "peak RSS MiB | RSS growth MiB | longest part s |",
              "|---|---:|---:|---:|---|---|---:|---:|---:|"]
     for target, m in merged.items():

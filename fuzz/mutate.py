@@ -202,9 +202,10 @@ class Mutator:
                 base = max(0, pos - 2000)
                 return text[:base + start] + rng.choice(NUMBERS) + text[base + end:]
             return text
-        if edit == "join_lines":
+        if edit == "join_lines":  # what a crawler that flattens a page does (no regex: linear on any text)
             end = pos + rng.randint(100, 100_000)
-            return text[:pos] + re.sub(r"\s*\n\s*", rng.choice(("", " ", "\t")), text[pos:end]) + text[end:]
+            joined = rng.choice(("", " ", "\t")).join(line.strip() for line in text[pos:end].split("\n"))
+            return text[:pos] + joined + text[end:]
         if edit == "shuffle_lines":
             end = pos + rng.randint(10, 4000)
             lines = text[pos:end].split("\n")
