@@ -51,7 +51,9 @@ def _rendering(write: Callable[[], list[Path]]) -> list[Path]:
                    + ", ".join(CATEGORIES) + ".")
 @click.option("--top", default=15, show_default=True, type=click.IntRange(min=0),
               help="How many of the commonest mismatching fields to list.")
-def score_command(directory: Path, min_accuracy: float | None, top: int) -> None:
+@click.option("--features", "all_features", is_flag=True,
+              help="List every feature of the corpus (layouts, encodings, variants) with its mismatch share.")
+def score_command(directory: Path, min_accuracy: float | None, top: int, all_features: bool) -> None:
     """Parse every report of a generated corpus in DIRECTORY and compare the records with the truths."""
     try:
         report = score(directory)
@@ -59,7 +61,7 @@ def score_command(directory: Path, min_accuracy: float | None, top: int) -> None
         raise click.ClickException(str(exc)) from exc
     if not report.documents:
         raise click.ClickException(f"no *.truth.json files in {directory}: generate a corpus with `nianbao synth`")
-    click.echo(report.render(top))
+    click.echo(report.render(top, all_features=all_features))
     if min_accuracy is not None and report.worst() < min_accuracy:
         click.echo(f"\nFAIL: lowest accuracy {100 * report.worst():.2f}% is below {100 * min_accuracy:.2f}%", err=True)
         raise SystemExit(1)

@@ -73,11 +73,13 @@ def add_table(document, grid: Grid, rng: random.Random) -> None:
             _set_cell(cells[cell.row][cell.col], cell.text, rng)
 
 
-def _title(document, lines: tuple[str, ...], rng: random.Random) -> None:
+def _title(document, lines: tuple[str, ...], rng: random.Random, features: list[str]) -> None:
     """Title lines as centred bold paragraphs, or as one paragraph with line breaks."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     one = len(lines) > 1 and rng.random() < 0.5
+    if one:
+        features.append("docx:title-break")
     p = None
     for n, line in enumerate(lines):
         if p is None or not one:
@@ -89,12 +91,12 @@ def _title(document, lines: tuple[str, ...], rng: random.Random) -> None:
     document.add_paragraph()
 
 
-def _paragraph(document, block: Block, rng: random.Random) -> None:
+def _paragraph(document, block: Block, rng: random.Random, features: list[str]) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     if block.kind == TITLE:
-        _title(document, block.lines, rng)
+        _title(document, block.lines, rng, features)
         return
     p = document.add_paragraph()
     if block.kind in (SIGNER, DATE):
@@ -115,7 +117,7 @@ def render_docx(blocks: list[Block], spec: Spec, style: Style, rng: random.Rando
             if rng.random() < 0.5:
                 document.add_paragraph()
         else:
-            _paragraph(document, block, rng)
+            _paragraph(document, block, rng, features)
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue())

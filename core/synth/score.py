@@ -99,9 +99,12 @@ class Report:
             first.setdefault(m.path, m)
         return [(path, n, first[path]) for path, n in counts.most_common(limit)]
 
-    def render(self, limit: int = 15) -> str:
-        """The report as text: the accuracy table, the commonest mismatches, the features behind them."""
-        return "\n".join([*_table(self), "", *_common(self, limit), "", *_features(self)])
+    def render(self, limit: int = 15, *, all_features: bool = False) -> str:
+        """The report as text: the accuracy table, the commonest mismatches, the features behind them.
+
+        ``all_features`` lists every feature of the corpus, not only those of reports with mismatches.
+        """
+        return "\n".join([*_table(self), "", *_common(self, limit), "", *_features(self, all_features)])
 
 
 # ---- Comparing one record with its truth ------------------------------------------
@@ -206,13 +209,14 @@ def _pct(value: float | None) -> str:
 
 
 def _row(name: str, tally: Tally) -> str:
-    cells = [f"{name:<17}", f"{tally.documents:>6}", f"{tally.dead_letters:>5}", f"{tally.perfect:>8}"]
+    cells = [f"{name:<17}", f"{tally.documents:>6}", f"{tally.dead_letters:>5}", f"{tally.perfect:>8}",
+             f"{sum(tally.total.values()):>8}"]
     cells += [f"{_pct(tally.accuracy(c)):>9}" for c in CATEGORIES]
     return "  ".join(cells)
 
 
 def _table(report: Report) -> list[str]:
-    header = "  ".join([f"{'format':<17}", f"{'docs':>6}", f"{'dead':>5}", f"{'perfect':>8}",
+    header = "  ".join([f"{'format':<17}", f"{'docs':>6}", f"{'dead':>5}", f"{'perfect':>8}", f"{'fields':>8}",
                         *(f"{c:>9}" for c in CATEGORIES)])
     lines = [header, "-" * len(header)]
     by_format: dict[str, list[str]] = defaultdict(list)
@@ -249,10 +253,12 @@ def _common(report: Report, limit: int) -> list[str]:
     return lines
 
 
-def _features(report: Report) -> list[str]:
-    rows = sorted(((f, n, bad) for f, (n, bad) in report.features.items() if bad), key=lambda r: -r[2] / r[1])
+def _features(report: Report, all_features: bool = False) -> list[str]:
+    rows = sorted(((f, n, bad) for f, (n, bad) in report.features.items() if bad or all_features),
+                  key=lambda r: (-r[2] / r[1], r[0]))
     if not rows:
         return []
-    lines = ["features of the reports with mismatches (feature: reports with mismatches / reports):"]
+    which = "all reports" if all_features else "the reports with mismatches"
+    lines = [f"features of {which} (feature: reports with mismatches / reports):"]
     lines.extend(f"  {feature:<32} {bad:>5} / {n:<5} ({100 * bad / n:.0f}%)" for feature, n, bad in rows)
     return lines
