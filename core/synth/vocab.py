@@ -103,14 +103,6 @@ def column_variants(version: str, item: str, column: str) -> tuple[str, ...]:
     return (first, *(v for v in PROACTIVE_COLUMNS[column].labels if v != first))
 
 
-def article_of(item: str) -> str:
-    """The 第二十条 article (``一``, ``五``…) an item belongs to."""
-    for article, items in ARTICLES:
-        if item in items:
-            return article
-    raise KeyError(item)
-
-
 # ---- Section 三 --------------------------------------------------------------
 
 APPLICANT_CAPTION = "申请人情况"
