@@ -1,7 +1,7 @@
 """The JSON Schema of the record, derived from the template's key tables.
 
-``core/schema/record.schema.json`` is this schema written out (``python -m
-nianbao.schema > core/schema/record.schema.json``); a test keeps the two equal.
+``core/record.schema.json`` is this schema written out (``python -m
+nianbao.schema > core/record.schema.json``); a test keeps the two equal.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def dead_letter_schema() -> dict[str, Any]:
 
 def load_schema() -> dict[str, Any]:
     """The schema file shipped in the package."""
-    return json.loads(resources.files("nianbao").joinpath("schema", SCHEMA_FILE).read_text("utf-8"))
+    return json.loads(resources.files("nianbao").joinpath(SCHEMA_FILE).read_text("utf-8"))
 
 
 if __name__ == "__main__":

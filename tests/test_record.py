@@ -13,7 +13,7 @@ from .conftest import SAMPLES, SEEDS
 
 
 def test_schema_file_is_the_generated_schema():
-    assert load_schema() == record_schema(), "regenerate: python -m nianbao.schema > core/schema/record.schema.json"
+    assert load_schema() == record_schema(), "regenerate: python -m nianbao.schema > core/record.schema.json"
 
 
 def test_schema_is_a_valid_schema():
