@@ -41,8 +41,9 @@ from .seeds import Seed
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_EDITS = 6
-#: Share of text cases that start from a window of their seed rather than all of it.
-FRAGMENT_SHARE = 0.25
+#: Share of cases that start from a window of their seed (a run of lines, or of DOCX body elements)
+#: rather than all of it.
+FRAGMENT_SHARE = 0.4
 #: Longest run a "repeat" edit builds.
 MAX_REPEAT_CHARS = 512 * 1024
 
@@ -268,6 +269,14 @@ class Mutator:
         body = root.find(_w("body"))
         if body is None:
             return xml
+        if rng.random() < FRAGMENT_SHARE:  # a piece of the body: odd small documents, and faster cases
+            children = list(body)
+            start = rng.randrange(len(children)) if children else 0
+            keep = set(children[start:start + rng.randint(1, 60)])
+            for child in children:
+                if child not in keep:
+                    body.remove(child)
+            log.append(f"fragment@{start}")
         elements = [el for el in body.iter() if isinstance(el.tag, str)]
         for _ in range(rng.randint(1, MAX_EDITS)):
             el = rng.choice(elements)
