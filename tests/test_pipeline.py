@@ -419,10 +419,15 @@ def test_default_runner_is_local_and_never_prism():
     assert runner_path("DaskRunner").endswith("dask_runner.DaskRunner")
     assert runner_path("DataflowRunner") == "DataflowRunner"
     options = beam.options.pipeline_options.PipelineOptions([])
-    runner, name = run_module.choose_runner(options, [])
+    runner, name = run_module.choose_runner(options, [], documents=run_module.SMALL_RUN)
     assert type(runner).__name__ == "FnApiRunner"
     assert name == f"FnApiRunner ({os.cpu_count()} worker{'s' * (os.cpu_count() != 1)}, " + (
         "multi_processing)" if os.cpu_count() != 1 else "in_memory)")
+    small = beam.options.pipeline_options.PipelineOptions([])
+    assert run_module.choose_runner(small, [], documents=10)[1] == "FnApiRunner (1 worker, in_memory)"
+    chosen = beam.options.pipeline_options.PipelineOptions(["--direct_num_workers=2"])
+    assert run_module.choose_runner(chosen, ["--direct_num_workers=2"], documents=10)[1] == (
+        "FnApiRunner (2 workers, multi_processing)")
 
 
 def test_plugin_selection_is_resolved_in_the_launcher(monkeypatch):
