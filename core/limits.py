@@ -7,8 +7,9 @@ applies them:
   (:class:`~nianbao.errors.InputTooLargeError`, stage ``detect``);
 - ``max_blocks`` (paragraphs plus table cells) and ``max_text_chars`` (one
   paragraph or one cell: an "extremely long line") are checked on the read
-  Document, and by the text readers before they split a text into lines
-  (:class:`~nianbao.errors.DocumentLimitError`, stage ``read``);
+  Document, and by the text readers before they split a text into lines;
+  ``max_elements`` by the HTML and DOCX readers before lxml parses the markup
+  (all :class:`~nianbao.errors.DocumentLimitError`, stage ``read``);
 - ``time_budget`` is a cooperative deadline. ``process_bytes`` opens a
   :class:`Budget` for the document in a :mod:`contextvars` variable and the
   loops nianbao owns call :func:`check_deadline` (the fitter's walk, the glued
@@ -26,7 +27,7 @@ applies them:
 
 Every message names the limit that tripped and how to raise it. Defaults can be
 changed per process with environment variables (``NIANBAO_MAX_INPUT_BYTES``,
-``NIANBAO_MAX_BLOCKS``, ``NIANBAO_MAX_TEXT_CHARS``, ``NIANBAO_TIME_BUDGET``;
+``NIANBAO_MAX_BLOCKS``, ``NIANBAO_MAX_TEXT_CHARS``, ``NIANBAO_MAX_ELEMENTS``, ``NIANBAO_TIME_BUDGET``;
 read by :meth:`Limits.from_env`, which ``process_bytes`` uses when given no
 ``limits``) or per call with ``process_bytes(..., limits=Limits(...))``. The
 DOCX reader's zip limits (entries, inflated size, ratio) are its own, on
@@ -56,6 +57,7 @@ ENV_VARS = {
     "NIANBAO_MAX_INPUT_BYTES": "max_input_bytes",
     "NIANBAO_MAX_BLOCKS": "max_blocks",
     "NIANBAO_MAX_TEXT_CHARS": "max_text_chars",
+    "NIANBAO_MAX_ELEMENTS": "max_elements",
     "NIANBAO_TIME_BUDGET": "time_budget",
 }
 _ENV_OF = {field: name for name, field in ENV_VARS.items()}
@@ -76,6 +78,9 @@ class Limits:
     max_blocks: int = 200_000
     #: Longest paragraph or table cell, in characters (a line of a text file).
     max_text_chars: int = 1_000_000
+    #: Most markup tags (``<``) in an HTML page or a DOCX's ``word/document.xml``, counted before parsing:
+    #: lxml's tree costs about 300 bytes an element, so this bounds the parse's memory (~150 MB) and time.
+    max_elements: int = 500_000
     #: CPU seconds one document may take from bytes to record (of the thread processing it).
     time_budget: float = 10.0
 
@@ -212,6 +217,19 @@ def check_line_count(lines: int, limits: Limits | None = None) -> None:
         raise DocumentLimitError(f"the text has {lines:,} lines, over the limit of {limits.max_blocks:,} "
                                  f"blocks (Limits.max_blocks; a report has a few thousand): "
                                  f"{Limits.how_to_raise('max_blocks')}")
+
+
+def check_element_count(count: int, what: str = "the markup", limits: Limits | None = None) -> None:
+    """Refuse markup of more than ``max_elements`` tags before it is parsed (``count``: its ``<`` characters).
+
+    Called by the HTML and DOCX readers: an lxml tree is built whole before
+    anything can check a deadline, so its size is bounded up front instead.
+    """
+    limits = limits or current_limits()
+    if limits.max_elements and count > limits.max_elements:
+        raise DocumentLimitError(f"{what} has {count:,} tags, over the limit of {limits.max_elements:,} "
+                                 f"(Limits.max_elements; a report has a few thousand): parsed, it would take "
+                                 f"gigabytes of memory; {Limits.how_to_raise('max_elements')}")
 
 
 def _texts(document: Document) -> Iterator[str]:

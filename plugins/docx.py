@@ -52,6 +52,7 @@ from lxml import etree
 from nianbao.document import Block, Cell, Document, Paragraph, ReaderNote, Table
 from nianbao.errors import MarkupError, ReadError, ZipLimitError
 from nianbao.hookspecs import hookimpl
+from nianbao.limits import check_deadline, check_element_count
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
 
@@ -289,6 +290,7 @@ class _BodyWalk:
         """Append the paragraphs and tables of a body, frame or content control, in order."""
         w = self.w
         for child in container:
+            check_deadline()  # once per paragraph or table: cheap next to reading it
             tag = child.tag
             if tag == w.p:
                 text = self.paragraph_text(child).strip()
@@ -406,6 +408,7 @@ class _BodyWalk:
         grid: list[list[_Origin | None]] = []
         open_merges: dict[int, _Origin] = {}  # grid column → origin of a vertical merge still open
         for r, (col, tcs) in enumerate(rows):
+            check_deadline()  # once per row
             if col > MAX_GRID_COLUMNS:
                 raise _too_wide()
             slots: list[_Origin | None] = [None] * col
@@ -630,6 +633,7 @@ class DocxReader(Reader):
 
     def parse(self, xml: bytes) -> etree._Element:
         """Parse the part with the hardened parser; malformed XML is a :class:`MarkupError`."""
+        check_element_count(xml.count(b"<"), DOCUMENT_PART)
         try:
             return etree.fromstring(xml, self.parser)
         except etree.XMLSyntaxError as exc:

@@ -54,6 +54,7 @@ from nianbao.decode import decode_text
 from nianbao.document import Block, Cell, Document, Paragraph, Table
 from nianbao.errors import MarkupError
 from nianbao.hookspecs import hookimpl
+from nianbao.limits import check_deadline, check_element_count
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
 
@@ -330,6 +331,7 @@ class PageWalk:
         if self.depth > MAX_WALK_DEPTH:
             self.buf.append(_text_of(parent))
             return
+        check_deadline()  # once per element with children walked: cheap next to the walk
         self.depth += 1
         buf, handlers, marked = self.buf, HANDLERS, self.marked
         for el in parent:
@@ -485,6 +487,7 @@ class PageWalk:
 
     def _row(self, tr: etree._Element) -> list[RawCell]:
         """A row's cells as ``(text, rowspan, colspan)``; raises :class:`_LayoutTable` for a layout cell."""
+        check_deadline()  # once per row
         cells: list[RawCell] = []
         marked = self.marked
         for td in tr:
@@ -775,6 +778,7 @@ class HtmlReader(Reader):
     def _parse(self, text: str, source: SourceInfo) -> etree._Element:
         """The decoded page as an lxml tree: XML declaration, DOCTYPE subset and control characters removed."""
         text = _strip_doctype_subset(_XML_DECLARATION.sub("", text, count=1))
+        check_element_count(text.count("<"), "the page")
         try:
             try:
                 root = etree.fromstring(text, self._parser)

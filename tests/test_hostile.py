@@ -35,7 +35,7 @@ from nianbao.schema import dead_letter_schema, load_schema
 
 from .conftest import SAMPLES, SHARED
 
-#: Generous bound that catches a hang, not a benchmark.
+#: Generous bound (CPU seconds) that catches a hang, not a benchmark.
 QUICK = 10.0
 SECRET = Path("/etc/passwd").read_text().split(":")[0] if Path("/etc/passwd").exists() else "root"
 TSV_SAMPLE = SAMPLES / "001_33ad8f586fa9bf30.txt"
@@ -111,11 +111,14 @@ def test_the_no_network_fixture_notices_a_connection(no_network):
 
 
 def outcome_of(data: bytes, uri: str, validators, **kwargs):
-    """``process_bytes`` timed and checked against the contract; returns the outcome."""
-    started = time.perf_counter()
+    """``process_bytes`` timed and checked against the contract; returns the outcome.
+
+    Time is this thread's CPU time, as the budget counts it: a loaded test machine does not fail the bound.
+    """
+    started = time.thread_time()
     outcome = process_bytes(data, uri, **kwargs)
-    elapsed = time.perf_counter() - started
-    assert elapsed < QUICK, f"{uri} took {elapsed:.1f} s"
+    elapsed = time.thread_time() - started
+    assert elapsed < QUICK, f"{uri} took {elapsed:.1f} s of CPU"
     assert (outcome.record is None) != (outcome.dead_letter is None)
     record_valid, dead_valid = validators
     if outcome.dead_letter is not None:
@@ -229,9 +232,9 @@ def _bomb(size: int) -> bytes:
 def test_zip_bomb_docx_is_refused_before_inflating(validators, no_network):
     bomb = _bomb(128 << 20)  # 128 MiB of spaces in a few hundred kilobytes
     assert len(bomb) < 1 << 20
-    started = time.perf_counter()
+    started = time.thread_time()
     error = dead(bomb, "bomb.docx", validators)
-    assert time.perf_counter() - started < 2
+    assert time.thread_time() - started < 2
     assert (error["stage"], error["type"]) == ("read", "ZipLimitError")
     assert "word/document.xml" in error["message"] and "limit" in error["message"]
     assert "raise" in error["message"]  # says how to raise the limit

@@ -172,9 +172,9 @@ def test_normalise_label_drops_bracketed_asides(label, aside):
 
 
 def test_normalise_label_deep_brackets_are_fast():
-    started = time.perf_counter()
+    started = time.thread_time()
     normalise_label("（" * 20_000 + "予以公开" + "）" * 20_000)
-    assert time.perf_counter() - started < 2
+    assert time.thread_time() - started < 2
 
 
 # --------------------------------------------------------------------------
@@ -244,10 +244,10 @@ def test_split_run_accept_filters(runs, width, modulus):
 
 @pytest.mark.parametrize("width", [7, 15])
 def test_split_run_gives_up_quickly_on_runs_with_millions_of_splits(width):
-    started = time.perf_counter()
+    started = time.thread_time()
     with pytest.raises(TooManySplits):
         split_run(["1" * MAX_RUN_DIGITS], width, lambda _: False)
-    assert time.perf_counter() - started < 10  # was a minute (width 7) or hours (width 15)
+    assert time.thread_time() - started < 10  # was a minute (width 7) or hours (width 15)
 
 
 @given(st.lists(st.sampled_from(["无", "—", "-", "/", "１２", "3", "0", "12件"]), min_size=1, max_size=4),
