@@ -336,6 +336,21 @@ def test_a_20_mb_single_line_html_is_refused(validators):
     assert error["stage"] == "read" and error["type"] in ("MarkupError", "DocumentLimitError")
 
 
+def test_a_page_of_millions_of_tags_is_refused_before_parsing(validators):
+    row = "<tr>" + "<td>1</td>" * 7 + "</tr>"
+    page = f"<html><body><p>三、收到和处理政府信息公开申请情况</p><table>{row * 40_000}</table></body></html>".encode()
+    error = dead(page, "cells.html", validators)
+    assert (error["stage"], error["type"]) == ("read", "DocumentLimitError")
+    assert "max_elements" in error["message"] and "NIANBAO_MAX_ELEMENTS" in error["message"]
+
+
+def test_a_docx_of_millions_of_elements_is_refused_before_parsing(validators):
+    xml = word_xml("<w:p><w:r><w:t>1</w:t></w:r></w:p>" * 150_000)
+    error = dead(docx_with(xml, compression=zipfile.ZIP_STORED), "cells.docx", validators)
+    assert (error["stage"], error["type"]) == ("read", "DocumentLimitError")
+    assert "word/document.xml has" in error["message"]
+
+
 def test_millions_of_short_lines_are_refused_before_splitting(validators):
     error = dead(b"0\n" * 3_000_000, "lines.txt", validators)
     assert (error["stage"], error["type"]) == ("read", "DocumentLimitError")
