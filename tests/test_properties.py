@@ -25,9 +25,8 @@ from nianbao.template import (
     parse_cell,
 )
 
-settings.register_profile("nianbao", max_examples=300, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("nianbao")
+#: Every property's settings (local, not a global profile: other modules keep Hypothesis' defaults).
+PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 NOTES = {None, t.BLANK, t.NONE_SPELLING, t.GARBAGE, t.UNIT_YUAN, t.UNIT_WAN, t.UNIT_COUNT, t.DECIMAL}
 WHITESPACE = (" ", "\t", "\n", "\r\n", "\u3000", "\xa0", "\r")
@@ -62,6 +61,7 @@ def check_parsed(parsed: object) -> None:
         assert math.isfinite(value)
 
 
+@PROPERTY
 @given(st.one_of(any_text, cell_like))
 @example("1" * 5000)  # int() refuses more than 4,300 digits
 @example("1" * 400 + ".5")  # float() of 400 digits is inf
@@ -70,17 +70,20 @@ def test_parse_cell_never_raises_and_answers_in_the_documented_types(text):
     check_parsed(parse_cell(text))
 
 
+@PROPERTY
 @given(st.integers(min_value=-(10**15), max_value=10**15), padding, padding)
 def test_parse_cell_digits_round_trip(number, before, after):
     assert parse_cell(f"{before}{number}{after}") == (number, None)
 
 
+@PROPERTY
 @given(st.integers(min_value=-(10**15), max_value=10**15))
 def test_parse_cell_full_width_digits_equal_ascii(number):
     ascii_text = str(number)
     assert parse_cell(ascii_text.translate(FULL_WIDTH)) == parse_cell(ascii_text) == (number, None)
 
 
+@PROPERTY
 @given(st.integers(min_value=0, max_value=10**15), st.sampled_from([",", "，"]))
 def test_parse_cell_thousands_separators(number, separator):
     text = f"{number:,}".replace(",", separator)
@@ -88,11 +91,13 @@ def test_parse_cell_thousands_separators(number, separator):
     assert parse_cell(text.translate(FULL_WIDTH)) == (number, None)
 
 
+@PROPERTY
 @given(st.sampled_from(sorted(NONE_SPELLINGS)), padding, padding)
 def test_parse_cell_none_spellings_are_zero(spelling, before, after):
     assert parse_cell(f"{before}{spelling}{after}") == (0, t.NONE_SPELLING)
 
 
+@PROPERTY
 @given(st.integers(min_value=0, max_value=10**12),
        st.sampled_from([("万元", t.UNIT_WAN), ("元", t.UNIT_YUAN), ("件", t.UNIT_COUNT), ("项", t.UNIT_COUNT)]))
 def test_parse_cell_units_keep_the_number(number, unit_note):
@@ -101,6 +106,7 @@ def test_parse_cell_units_keep_the_number(number, unit_note):
     assert parse_cell(f"{number:,}{unit}") == (number, note)
 
 
+@PROPERTY
 @given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=9999))
 def test_parse_cell_decimals(whole, fraction):
     assume(fraction % 10)  # 1.50 prints as 1.5: keep the text and the float comparable
@@ -109,6 +115,7 @@ def test_parse_cell_decimals(whole, fraction):
     assert note == t.DECIMAL and value == float(text)
 
 
+@PROPERTY
 @given(st.text(alphabet="0123456789", min_size=1, max_size=12), st.lists(st.sampled_from(WHITESPACE), max_size=3))
 def test_parse_cell_whitespace_inside_a_number_does_not_matter(digits, spaces):
     spaced = digits
@@ -137,6 +144,7 @@ label_like = st.text(alphabet=LABEL_ALPHABET, max_size=30)
 BRACKETS = str.maketrans("()[]", "（）［］")
 
 
+@PROPERTY
 @given(st.one_of(any_text, label_like, st.sampled_from(CORE_LABELS)))
 @example("、第一部分予以公开")  # numbering behind punctuation: exposed only once the punctuation is gone
 @example("(" * 10_000 + ")" * 10_000)  # nested brackets: bounded passes, not one per level
@@ -145,6 +153,7 @@ def test_normalise_label_is_idempotent(text):
     assert normalise_label(once) == once
 
 
+@PROPERTY
 @given(st.sampled_from(CORE_LABELS), st.lists(st.tuples(st.integers(0, 40), st.sampled_from(WHITESPACE)),
                                               max_size=4))
 def test_normalise_label_ignores_whitespace_and_line_breaks_inside(label, breaks):
@@ -155,16 +164,19 @@ def test_normalise_label_ignores_whitespace_and_line_breaks_inside(label, breaks
     assert normalise_label(broken) == normalise_label(label) == label
 
 
+@PROPERTY
 @given(label_like)
 def test_normalise_label_full_width_and_half_width_brackets_are_the_same(text):
     assert normalise_label(text.translate(BRACKETS)) == normalise_label(text)
 
 
+@PROPERTY
 @given(st.sampled_from(CORE_LABELS), st.sampled_from(NUMBERINGS), padding)
 def test_normalise_label_strips_numbering(label, numbering, space):
     assert normalise_label(f"{numbering}{space}{label}") == label
 
 
+@PROPERTY
 @given(st.sampled_from(CORE_LABELS), st.sampled_from(["（区分处理的，只计这一情形，不计其他情形）", "(单位：万元)",
                                                      "【注】", "〔2019〕"]))
 def test_normalise_label_drops_bracketed_asides(label, aside):
@@ -191,6 +203,7 @@ def _splits(runs: list[str], width: int) -> list[tuple[int, ...]] | None:
         return None
 
 
+@PROPERTY
 @given(runs_strategy, st.integers(min_value=1, max_value=8))
 def test_split_run_candidates_rejoin_to_the_run_without_leading_zeros(runs, width):
     candidates = _splits(runs, width)
@@ -225,12 +238,14 @@ def _brute_force(runs: list[str], width: int) -> set[tuple[int, ...]]:
     return {sum(combo, ()) for combo in itertools.product(*per_run) if sum(len(c) for c in combo) == width}
 
 
+@PROPERTY
 @given(st.lists(st.text(alphabet="0123456789", min_size=1, max_size=5), min_size=1, max_size=2),
        st.integers(min_value=1, max_value=7))
 def test_split_run_finds_every_split(runs, width):
     assert set(split_run(runs, width)) == _brute_force(runs, width)
 
 
+@PROPERTY
 @given(runs_strategy, st.integers(min_value=1, max_value=7), st.integers(min_value=0, max_value=3))
 def test_split_run_accept_filters(runs, width, modulus):
     def accept(split):
@@ -250,6 +265,7 @@ def test_split_run_gives_up_quickly_on_runs_with_millions_of_splits(width):
     assert time.thread_time() - started < 10  # was a minute (width 7) or hours (width 15)
 
 
+@PROPERTY
 @given(st.lists(st.sampled_from(["无", "—", "-", "/", "１２", "3", "0", "12件"]), min_size=1, max_size=4),
        st.integers(min_value=1, max_value=6))
 def test_split_run_never_raises_on_cell_spellings(runs, width):
