@@ -42,18 +42,40 @@ from nianbao.source import SourceInfo
 from nianbao.synth.corpus import FORMATS, generate
 from nianbao.synth.score import truths
 
-ROUNDS = 7
+ROUNDS = 15
 
 
-def best(function: Callable[[], object], items: int, rounds: int = ROUNDS) -> float:
-    """Best CPU seconds per item of ``function`` (which handles ``items`` items) over ``rounds`` rounds."""
-    function()
-    times = []
+Stage = tuple[str, "Callable[[], object] | None"]
+
+
+Measured = tuple[str, "float | None", "float | None"]
+
+
+def measure(stages: list[Stage], items: int, rounds: int = ROUNDS) -> list[Measured]:
+    """Per stage: ``(name, best seconds per item, median ratio to the floor)``; ``None`` twice for an absent one.
+
+    Each round runs every stage once, in turn, so a stage and the floor (the
+    first stage) are timed a moment apart under the same load; the ratio is the
+    median over rounds of the two times in the same round.
+    """
+    for _, function in stages:
+        if function is not None:
+            function()  # warm-up: caches, lazily built indexes
+    times: list[list[float]] = [[] for _ in stages]
     for _ in range(rounds):
-        started = time.process_time()
-        function()
-        times.append(time.process_time() - started)
-    return min(times) / items
+        for index, (_, function) in enumerate(stages):
+            if function is not None:
+                started = time.process_time()
+                function()
+                times[index].append(time.process_time() - started)
+    out: list[Measured] = []
+    for (name, function), taken in zip(stages, times, strict=True):
+        if function is None:
+            out.append((name, None, None))
+            continue
+        ratios = sorted(t / f for t, f in zip(taken, times[0], strict=True))
+        out.append((name, min(taken) / items, ratios[len(ratios) // 2]))
+    return out
 
 
 def floor(fmt: str, data: list[bytes]) -> Callable[[], object]:
@@ -66,8 +88,8 @@ def floor(fmt: str, data: list[bytes]) -> Callable[[], object]:
     return lambda: [d.decode(c).splitlines() for d, c in zip(data, codecs, strict=True)]
 
 
-def stages(fmt: str, paths: list[Path], host) -> list[tuple[str, float | None]]:
-    """``(stage, seconds per report)`` for the reports of one format; nested stages are indented."""
+def stages(fmt: str, paths: list[Path], host) -> list[Measured]:
+    """The stages of the parse of one format's reports, measured; nested stages are indented."""
     data = [p.read_bytes() for p in paths]
     infos = [SourceInfo.from_uri(str(p)) for p in paths]
     pairs = list(zip(data, infos, strict=True))
@@ -80,27 +102,26 @@ def stages(fmt: str, paths: list[Path], host) -> list[tuple[str, float | None]]:
     skip = None  # a stage the format does not have
     xml = [reader.document_xml(d) for d in data] if fmt == "docx" else []
     texts = [decode_text(d).text for d in data] if fmt == "html" else []
-    return [
-        ("floor", best(floor(fmt, data), n)),
+    return measure([
+        ("floor", floor(fmt, data)),
         ("process_bytes + dumps (the benchmark)",
-         best(lambda: [dumps(process_bytes(d, i.uri, host=host).record) for d, i in pairs], n)),
-        ("source_of (sha256)", best(lambda: [source_of(d, i.uri) for d, i in pairs], n)),
-        ("read_document", best(lambda: [read_document(d, i, host) for d, i in pairs], n)),
-        ("  decode_text", skip if fmt == "docx" else best(lambda: [decode_text(d) for d in data], n)),
-        ("  zip read", best(lambda: [reader.document_xml(d) for d in data], n) if xml else skip),
-        ("  XML parse", best(lambda: [reader.parse(x) for x in xml], n) if xml else skip),
-        ("  HTML parse", best(lambda: [reader._parse(t, i) for t, (_, i) in zip(texts, pairs, strict=True)], n)
+         lambda: [dumps(process_bytes(d, i.uri, host=host).record) for d, i in pairs]),
+        ("source_of (sha256)", lambda: [source_of(d, i.uri) for d, i in pairs]),
+        ("read_document", lambda: [read_document(d, i, host) for d, i in pairs]),
+        ("  decode_text", skip if fmt == "docx" else lambda: [decode_text(d) for d in data]),
+        ("  zip read", (lambda: [reader.document_xml(d) for d in data]) if xml else skip),
+        ("  XML parse", (lambda: [reader.parse(x) for x in xml]) if xml else skip),
+        ("  HTML parse", (lambda: [reader._parse(t, i) for t, (_, i) in zip(texts, pairs, strict=True)])
          if texts else skip),
-        ("check_document (limits)", best(lambda: [check_document(doc) for doc in docs], n)),
-        ("build_record", best(lambda: [build_record(doc, dict(src), host)
-                                       for doc, src in zip(docs, sources, strict=True)], n)),
-        ("  Outline.of", best(lambda: [Outline.of(doc) for doc in docs], n)),
+        ("check_document (limits)", lambda: [check_document(doc) for doc in docs]),
+        ("build_record", lambda: [build_record(doc, dict(src), host) for doc, src in zip(docs, sources, strict=True)]),
+        ("  Outline.of", lambda: [Outline.of(doc) for doc in docs]),
         *((f"  extractor {extractor.name}",
-           best(lambda e=extractor: [e.extract(doc, o) for doc, o in zip(docs, outlines, strict=True)], n))
+           lambda e=extractor: [e.extract(doc, o) for doc, o in zip(docs, outlines, strict=True)])
           for extractor in host.extractors),
-        ("  run_checks", best(lambda: [run_checks(host.checks, r) for r in records], n)),
-        ("record.dumps", best(lambda: [dumps(r) for r in records], n)),
-    ]
+        ("  run_checks", lambda: [run_checks(host.checks, r) for r in records]),
+        ("record.dumps", lambda: [dumps(r) for r in records]),
+    ], n)
 
 
 def main(argv: list[str]) -> int:
@@ -115,15 +136,16 @@ def main(argv: list[str]) -> int:
         for truth in truths(out):
             by_format.setdefault(truth["format"], []).append(out / truth["file"])
         table = {fmt: stages(fmt, paths, host) for fmt, paths in by_format.items()}
-        print(f"Per report, CPU time (best of {ROUNDS} rounds), and as a multiple of the format's floor.\n")
+        print(f"Per report: CPU time (best of {ROUNDS} rounds) and, in brackets, the median over the rounds of the "
+              "stage's time over the floor's in the same round.\n")
         fmts = list(table)
         print("| stage | " + " | ".join(fmts) + " |")
         print("|---|" + "---:|" * len(fmts))
-        for index, (name, _) in enumerate(table[fmts[0]]):
+        for index, (name, _, _) in enumerate(table[fmts[0]]):
             cells = []
             for fmt in fmts:
-                seconds, low = table[fmt][index][1], table[fmt][0][1]
-                cells.append("" if seconds is None else f"{seconds * 1e6:,.0f} µs ({seconds / low:.2f}×)")
+                _, seconds, share = table[fmt][index]
+                cells.append("" if seconds is None else f"{seconds * 1e6:,.0f} µs ({share:.2f}×)")
             print(f"| {name.replace('  ', '· ')} | " + " | ".join(cells) + " |")
         if args.profile:
             paths = by_format[args.profile]
