@@ -8,10 +8,12 @@ Benchmarks tag themselves through ``benchmark.extra_info``, which
 
 - ``role``: ``"nianbao"`` (the subject), ``"floor"`` (the least any tool must do
   with the same input) or ``"peer"`` (another tool on the same files);
+- ``primary``: the nianbao row of its group that floors and peers are compared
+  with (a group may hold other nianbao variants);
 - ``label``: the row's name in the printed table;
-- ``unit`` and ``items``: what one call processes (``"cell"`` × 2,000,
+- ``unit`` and ``items``: what one call processes (``"cell"`` × 15,744,
   ``"report"`` × 6), so medians can be read per cell or per report;
-- ``bytes``: input size, where the input is files.
+- ``bytes`` or ``cells``: the input's size.
 """
 
 from __future__ import annotations
