@@ -461,21 +461,25 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         _remove(staging)
     finished = time.perf_counter()
     wall = finished - started
+    files = {**counts.pop("files"), "summary": SUMMARY}
     summary: dict[str, Any] = {
         "documents_in": len(paths),
         "records": counts.pop("records"),
         "dead_letters": counts.pop("dead_letters"),
         "missing": counts.pop("missing"),
-        **counts,
+        "missing_uris": counts.pop("missing_uris"),
+        "restaged": counts.pop("restaged"),
+        "unexpected": counts.pop("unexpected"),
+        **counts,  # formats, dead-letter stages and types, failing checks, workers
         "runner": runner_name,
         "plugins": list(plugins),
         "output": output,
+        "files": files,
         "wall_time_s": round(wall, 3),
         "pipeline_time_s": round(pipeline_done - started, 3),
         "merge_time_s": round(finished - pipeline_done, 3),
         "documents_per_s": round(len(paths) / wall, 2) if wall else None,
         "metrics": beam_metrics(result),
     }
-    summary["files"]["summary"] = SUMMARY
     write_summary(output, summary)
     return summary
