@@ -322,27 +322,14 @@ class _BodyWalk:
 
         The text is the cell's non-blank paragraphs joined by ``\\n``.
         """
-        w = self.w
-        span, merge = 1, None
+        tc_pr = tc.find(self.w.tcPr)
+        span, merge = span_and_merge(tc_pr, self.w) if tc_pr is not None else (1, None)
         texts: list[str] = []
-        for child in tc:
-            tag = child.tag
-            if tag == w.p:
-                text = self.paragraph_text(child)
-                if text and not text.isspace():
-                    texts.append(text)
-            elif tag == w.tcPr:
-                span, merge = span_and_merge(child, w)
-            elif tag == w.tbl:
-                nested.append(child)
-            elif tag == w.sdt or tag == w.customXml:
-                content = self._wrapped(child)
-                if content is not None:
-                    self._cell_content(content, texts, nested)
+        self._cell_content(tc, texts, nested)
         return span, merge, "\n".join(texts).strip()
 
     def _cell_content(self, parent: etree._Element, texts: list[str], nested: list[etree._Element]) -> None:
-        """Paragraph texts and nested tables inside a wrapper in a cell."""
+        """Paragraph texts and nested tables of a cell (or of a wrapper inside one), in order."""
         w = self.w
         for child in parent:
             tag = child.tag
