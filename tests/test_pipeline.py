@@ -300,6 +300,14 @@ def test_parse_gives_one_outcome_per_document(few):
                                      (DEAD_LETTER, "detect")]))
 
 
+def test_a_file_gone_before_it_is_read_is_a_read_dead_letter(tmp_path):
+    gone = str(tmp_path / "gone.txt")
+    with BeamTestPipeline(runner="FnApiRunner") as p:
+        errors = (p | MatchAndRead([gone], match=False) | Parse()
+                  | beam.Map(lambda x: (x[0], x[1]["source"]["uri"], x[1]["error"]["stage"], x[1]["error"]["type"])))
+        assert_that(errors, equal_to([(DEAD_LETTER, gone, "read", "ReadError")]))
+
+
 def test_a_glob_pattern_is_matched_in_the_pipeline(few):
     with BeamTestPipeline(runner="FnApiRunner") as p:
         count = p | MatchAndRead([str(few[0].parent / "*.txt")]) | Parse() | beam.combiners.Count.Globally()
