@@ -212,3 +212,16 @@ def test_overview_starts_after_heading(host):
     assert record["sections"]["overview"].startswith("根据《政府信息公开条例》")
     assert record["sections"]["problems"].startswith("2020年，市工信局政府信息公开工作取得了一定成绩")
     assert "[image" not in record["sections"]["overview"]
+
+
+def test_parsing_the_seeds_touches_no_network(monkeypatch, host):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access while parsing: {args[1:]!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    for path in sorted(SEEDS.iterdir()):
+        assert nianbao.parse_file(path, host=host)["schema_version"] == 1
