@@ -563,6 +563,9 @@ class DocxReader(Reader):
             raise _not_a_zip(data, exc) from exc
         except (OSError, ValueError, EOFError) as exc:  # a central directory that points outside the file
             raise ReadError(f"a broken zip archive (truncated or damaged): {exc}") from exc
+        except NotImplementedError as exc:  # "zip file version 20.1": a damaged header, or an exotic archiver
+            raise ReadError(f"a zip archive Python cannot open ({exc}): damaged, or written by an unusual tool; "
+                            "save it again as .docx in Word") from exc
         with archive:
             infos = archive.infolist()
             if len(infos) > self.max_entries:

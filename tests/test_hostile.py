@@ -336,6 +336,16 @@ def test_a_20_mb_single_line_html_is_refused(validators):
     assert error["stage"] == "read" and error["type"] in ("MarkupError", "DocumentLimitError")
 
 
+def test_a_zip_of_an_unknown_version_is_a_read_error(validators):
+    """Found by fuzzing: one flipped byte in the central directory made zipfile raise NotImplementedError."""
+    data = bytearray((SAMPLES / "synth_00001_docx.docx").read_bytes())
+    central = data.find(b"PK\x01\x02")
+    data[central + 6] = 201  # "version needed to extract": 20.1
+    error = dead(bytes(data), "version.docx", validators)
+    assert (error["stage"], error["type"]) == ("read", "ReadError")
+    assert "zip file version" in error["message"] and "bug" not in error["message"]
+
+
 def test_a_page_of_millions_of_tags_is_refused_before_parsing(validators):
     row = "<tr>" + "<td>1</td>" * 7 + "</tr>"
     page = f"<html><body><p>三、收到和处理政府信息公开申请情况</p><table>{row * 40_000}</table></body></html>".encode()
