@@ -57,7 +57,7 @@ def merge(out: Path, targets: list[str]) -> dict[str, Any]:
             "cases": sum(p["cases"] for p in parts),
             "parts": len(parts),
             "seconds_per_part_max": max(p["seconds"] for p in parts),
-            "cpu_seconds": round(sum(p["seconds"] for p in parts), 1),
+            "part_seconds_total": round(sum(p["seconds"] for p in parts), 1),
             "median_ms": max(p["time_per_case_ms"]["median"] for p in parts),
             "p99_ms": max(p["time_per_case_ms"]["p99"] for p in parts),
             "max_ms": max(p["time_per_case_ms"]["max"] for p in parts),
