@@ -121,6 +121,7 @@ class Checker:
         self.bytes_in = 0
         self.peak = peak_rss_mb()
         self.largest_growth = 0.0
+        self.largest_growth_recipe = ""
 
     def __call__(self, case: Case) -> None:
         from nianbao.parse import process_bytes
@@ -129,6 +130,7 @@ class Checker:
         self.cases += 1
         self.bytes_in += len(case.data)
         self.current.write_bytes(case.data)
+        self.peak = max(self.peak, peak_rss_mb())  # what making the case cost is not the parse's
         started, cpu_started = time.perf_counter(), time.thread_time()
         try:
             outcome = process_bytes(case.data, case.uri, host=self.host)
@@ -147,7 +149,8 @@ class Checker:
         peak = peak_rss_mb()
         if peak > self.peak:
             growth = peak - self.peak
-            self.largest_growth = max(self.largest_growth, growth)
+            if growth > self.largest_growth:
+                self.largest_growth, self.largest_growth_recipe = growth, case.recipe[:300]
             if growth > self.max_growth_mb and self.cases > 1:
                 self.finding(case, "memory", f"peak RSS grew {growth:.0f} MiB to {peak:.0f} MiB")
             self.peak = peak
@@ -261,7 +264,8 @@ def run(target: str, n: int, out: Path, *, chunk: int = 2000, seed: int = 0, slo
                              "max_wall": round(1000 * checker.wall_max, 2)},
         "slowest": [{"seconds": round(t, 3), "bytes": b, "recipe": r} for t, b, r in reversed(checker.slowest)],
         "rss_mb": {"after_first_chunk": round(baseline_rss or 0), "final": round(final_rss),
-                   "peak": round(peak_rss_mb()), "largest_jump_in_one_case": round(checker.largest_growth)},
+                   "peak": round(peak_rss_mb()), "largest_jump_in_one_case": round(checker.largest_growth),
+                   "largest_jump_recipe": checker.largest_growth_recipe},
         "outcomes": dict(sorted(checker.outcomes.items())),
         "findings": dict(checker.findings),
         "finding_examples": checker.finding_examples,
