@@ -6,6 +6,7 @@ from .document import Cell, Document, Paragraph, Table
 from .errors import DetectError, ExtractError, NianbaoError, ReadError
 from .extract import Extraction, Extractor
 from .hookspecs import hookimpl
+from .output import Output, Sink
 from .parse import Outcome, parse_bytes, parse_file, process_bytes
 from .readers import Reader
 from .record import CheckResult, Issue
@@ -24,9 +25,11 @@ __all__ = [
     "Issue",
     "NianbaoError",
     "Outcome",
+    "Output",
     "Paragraph",
     "ReadError",
     "Reader",
+    "Sink",
     "SourceInfo",
     "Table",
     "__version__",

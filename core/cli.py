@@ -93,7 +93,7 @@ def parse(files: tuple[Path, ...], pretty: bool) -> None:
 @click.option("--hook", "hook", metavar="NAME", default=None,
               help="Only plugins implementing hook NAME (e.g. register_readers).")
 def plugins(show_all: bool, hook: str | None) -> None:
-    """List plugins, their packages, and the readers, extractors and checks they register.
+    """List plugins, their packages, and the readers, extractors, checks and outputs they register.
 
     Readers show their priority and what they accept by name, so a format
     clash can be read off the list. A plugin that failed to load is listed
@@ -106,6 +106,7 @@ def plugins(show_all: bool, hook: str | None) -> None:
         if hook not in known:
             raise click.BadParameter(f"no hook {hook!r}; hooks: {', '.join(known)}", param_hint="--hook")
     readers = {reader.name: reader for reader in host.readers}
+    outputs = {output.name: output for output in host.outputs}
     for info in host.infos:
         if hook is not None and hook not in info.hooks:
             continue
@@ -115,7 +116,11 @@ def plugins(show_all: bool, hook: str | None) -> None:
             click.echo(f"    ERROR: {info.error}")
         for item in info.registers:
             kind, _, name = item.partition(" ")
-            detail = _reader_detail(readers[name]) if kind == "reader" and name in readers else ""
+            detail = ""
+            if kind == "reader" and name in readers:
+                detail = _reader_detail(readers[name])
+            elif kind == "output" and name in outputs and outputs[name].description:
+                detail = f": {outputs[name].description}"
             click.echo(f"    {item}{detail}")
         if show_all and info.hooks:
             click.echo(f"    hooks: {', '.join(info.hooks)}")

@@ -13,7 +13,8 @@
     │   └── DocumentLimitError   a paragraph, cell or block count over a ``Limits`` bound
     ├── ExtractError             stage "extract": the record could not be built
     ├── TimeBudgetError          stage "read" or "extract": over ``Limits.time_budget``
-    └── PluginError              a plugin that fails to load or registers wrongly
+    ├── PluginError              a plugin that fails to load or registers wrongly
+    └── OutputError              stage "output": an output (``register_outputs``) failed
 
 The limits and the per-document time budget live in :mod:`nianbao.limits`.
 
@@ -102,6 +103,12 @@ class PluginError(NianbaoError):
     """A plugin failed to import or registered something invalid."""
 
     stage = "plugins"
+
+
+class OutputError(NianbaoError):
+    """An output could not be selected, opened, written or closed; the message names it and its plugin."""
+
+    stage = "output"
 
 
 @contextmanager

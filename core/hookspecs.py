@@ -3,7 +3,8 @@
 Every hook is a *contribution* hook: it receives a ``register`` callback owned
 by the host and calls it once per thing it contributes. The host checks what it
 is given (a :class:`~nianbao.readers.Reader`, an
-:class:`~nianbao.extract.Extractor`, a check rule), stamps the contributing
+:class:`~nianbao.extract.Extractor`, a check rule, an
+:class:`~nianbao.output.Output`), stamps the contributing
 plugin's name on it and rejects a duplicate name, naming both plugins. Hooks
 return nothing; a ``return`` value is ignored.
 
@@ -29,6 +30,7 @@ import pluggy
 if TYPE_CHECKING:
     from .checks import Rule
     from .extract import Extractor
+    from .output import Output
     from .readers import Reader
 
 hookspec = pluggy.HookspecMarker("nianbao")
@@ -84,4 +86,24 @@ def register_checks(register: Callable[[str, Rule], None]) -> None:
     yields :class:`~nianbao.record.CheckResult` objects (``where``, ``ok``,
     ``expected``, ``actual``); the runner stamps ``name`` as their ``rule``.
     Rules run in registration order and every result is kept.
+    """
+
+
+@hookspec
+def register_outputs(register: Callable[[Output], None]) -> None:
+    """Contribute outputs: destinations a run writes besides its built-in files.
+
+    Called once at start-up. ``register`` takes one
+    :class:`~nianbao.output.Output` *instance* with a unique ``name``; call it
+    once per output. Returns nothing.
+
+    ``nianbao run`` opens every selected output (``--outputs``, default all) on
+    its output directory before the pipeline starts (``Output.open(directory)``
+    gives a :class:`~nianbao.output.Sink`; raising there stops the run with the
+    output's message). During the merge, in the launcher, each sink receives
+    every record (``write_record``) and dead letter (``write_dead_letter``)
+    exactly once, in input order, as the dicts of RECORD.md; then ``close()``
+    returns the files it wrote. A sink that raises is aborted and reported in
+    ``summary.json`` (``outputs.<name>.error``); the other outputs and the
+    built-in files are still written, and ``nianbao run`` exits with status 1.
     """

@@ -25,6 +25,7 @@ from . import hookspecs
 from .checks import Rule
 from .errors import PluginError
 from .extract import Extractor
+from .output import Output
 from .readers import Reader
 
 ENTRY_POINT_GROUP = "nianbao"
@@ -50,7 +51,7 @@ class PluginInfo:
     """A loaded (or failed) plugin: its name, the distribution it came from, what it registered.
 
     ``registers`` lists its contributions as ``"reader pdf"``, ``"extractor
-    metadata"``, ``"check applications.balance"``; ``error`` says why a
+    metadata"``, ``"check applications.balance"``, ``"output sqlite"``; ``error`` says why a
     third-party plugin was skipped (then it registers nothing).
     """
 
@@ -64,17 +65,18 @@ class PluginInfo:
 
 @dataclass(slots=True)
 class PluginHost:
-    """The plugin manager plus the resolved readers, extractors and checks."""
+    """The plugin manager plus the resolved readers, extractors, checks and outputs."""
 
     pm: pluggy.PluginManager
     readers: list[Reader] = field(default_factory=list)
     extractors: list[Extractor] = field(default_factory=list)
     checks: list[tuple[str, Rule]] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
     owners: dict[tuple[str, str], str] = field(default_factory=dict)
     infos: list[PluginInfo] = field(default_factory=list)
 
     def owner(self, kind: str, name: str) -> str:
-        """The plugin that registered the reader/extractor/check called ``name``."""
+        """The plugin that registered the reader/extractor/check/output called ``name``."""
         return self.owners[(kind, name)]
 
     def reader(self, name: str) -> Reader:
@@ -190,6 +192,7 @@ def build_host(
         _collect(host, "extractor", pm.hook.register_extractors, _typed("extractor", Extractor), host.extractors,
                  packages, rank),
         _collect(host, "check", pm.hook.register_checks, _check, host.checks, packages, rank),
+        _collect(host, "output", pm.hook.register_outputs, _typed("output", Output), host.outputs, packages, rank),
     ]
     for errors in collected:
         for name, message in errors.items():
@@ -231,6 +234,10 @@ def _unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> str:
 Validate = Callable[[str, tuple[Any, ...]], tuple[str, Any]]
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"
+
+
 def _typed(kind: str, base: type) -> Validate:
     """The check of ``register(obj)`` for readers and extractors: an instance of ``base`` with a name."""
 
@@ -240,7 +247,7 @@ def _typed(kind: str, base: type) -> Validate:
         (obj,) = args
         if not isinstance(obj, base):
             hint = " (a class, not an instance: call it)" if isinstance(obj, type) and issubclass(obj, base) else ""
-            raise PluginError(f"plugin {plugin!r} registered {obj!r} as a {kind}, which is not a "
+            raise PluginError(f"plugin {plugin!r} registered {obj!r} as {_article(kind)} {kind}, which is not a "
                               f"{base.__module__}.{base.__name__} instance{hint}")
         if not isinstance(obj.name, str) or not obj.name:
             raise PluginError(f"plugin {plugin!r} registered a {kind} without a name ({obj!r})")
@@ -302,6 +309,7 @@ def _withdraw(host: PluginHost, plugin: str) -> None:
     host.readers[:] = [r for r in host.readers if ("reader", r.name) not in mine]
     host.extractors[:] = [e for e in host.extractors if ("extractor", e.name) not in mine]
     host.checks[:] = [c for c in host.checks if ("check", c[0]) not in mine]
+    host.outputs[:] = [o for o in host.outputs if ("output", o.name) not in mine]
     registered = host.pm.get_plugin(plugin)
     if registered is not None:
         host.pm.unregister(registered)

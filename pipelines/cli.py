@@ -112,22 +112,26 @@ class _Bar:
                    "(Dataflow job labels: Beam's --label KEY=VALUE.)")
 @click.option("--plugins", default=None, metavar="all|none|NAME,...",
               help="Entry-point plugins for the workers. Default: NIANBAO_LOAD_PLUGINS, else all installed.")
+@click.option("--outputs", default="all", show_default=True, metavar="all|none|NAME,...",
+              help="Plugin outputs to write besides the built-in files (see `nianbao plugins`).")
 @click.option("--progress/--no-progress", default=None,
               help="Show documents done and the rate. Default: when stderr is a terminal.")
-def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | None,
+def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | None, outputs: str,
                 progress: bool | None) -> None:
     """Parse every report in INPUT (folders, globs, @list files) with an Apache Beam pipeline.
 
     Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv
-    and summary.json to --output, and prints the summary. Runs locally on every
-    core by default; any Beam option selects and configures another runner:
+    and summary.json to --output, plus what installed output plugins write,
+    and prints the summary. Runs locally on every core by default; any Beam
+    option selects and configures another runner:
 
     \b
       nianbao run samples/ -o out/
       nianbao run 'reports/**/*.html' -o out/ --direct_num_workers=2
       nianbao run @files.txt -o out/ --runner=DaskRunner --dask_client_address=tcp://host:8786
 
-    Exit status 1 if a document has no outcome (never expected; see summary.json).
+    Exit status 1 if a document has no outcome (never expected) or a plugin
+    output failed; summary.json says which.
     """
     try:
         inputs, beam_flags = split_args(args)
@@ -136,7 +140,8 @@ def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | 
     if not inputs:
         raise click.UsageError("give at least one INPUT: a folder, a glob or @list-file "
                                "(put inputs before options Beam does not know)")
-    argv = [*(f"--input={item}" for item in inputs), f"--output={output}", f"--table_labels={labels}"]
+    argv = [*(f"--input={item}" for item in inputs), f"--output={output}", f"--table_labels={labels}",
+            f"--outputs={outputs}"]
     if plugins is not None:
         argv.append(f"--plugins={plugins}")
     argv.extend(beam_flags)
@@ -150,7 +155,11 @@ def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | 
         if bar is not None:
             bar.close()
     click.echo(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
+    failed_outputs = [result["error"] for result in summary["outputs"].values() if result["error"]]
+    for error in failed_outputs:
+        click.echo(f"nianbao run: {error}", err=True)
     if summary["missing"]:
         click.echo(f"nianbao run: {summary['missing']} document(s) produced no outcome: "
                    f"{', '.join(summary['missing_uris'][:5])}", err=True)
+    if summary["missing"] or failed_outputs:
         raise SystemExit(1)

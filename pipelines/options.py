@@ -22,7 +22,7 @@ NO_PLUGINS = "none"
 
 
 class NianbaoOptions(PipelineOptions):
-    """Options of ``nianbao run``: inputs, output directory, CSV labels, plugin selection.
+    """Options of ``nianbao run``: inputs, output directory, CSV labels, plugin and output selection.
 
     ``--table_labels`` is what ``nianbao run --labels`` sets: Beam itself
     defines ``--labels``/``--label`` for Dataflow job labels, which pass through.
@@ -45,6 +45,10 @@ class NianbaoOptions(PipelineOptions):
             "--plugins", dest="plugins", default=None,
             help="Entry-point plugins the workers load: `all`, `none` or a comma list of names. "
                  "Default: what NIANBAO_LOAD_PLUGINS says in the launcher (unset = all installed).")
+        parser.add_argument(
+            "--outputs", dest="outputs", default="all",
+            help="Plugin outputs (register_outputs) to write besides the built-in files: `all`, `none` "
+                 "or a comma list of names. They run in the launcher, during the merge.")
 
 
 def resolve_plugins(value: str | None, *, installed: list[str] | None = None) -> tuple[str, ...]:

@@ -17,6 +17,8 @@ The launcher does three things besides running the pipeline:
    (:class:`~nianbao.pipelines.outputs.OutputWriter`), one outcome per input
    however often a runner staged it, and proves conservation from what is on
    disk: every input has exactly one outcome, or the summary lists it as missing.
+   Plugin outputs (:mod:`nianbao.output`) are opened before the pipeline runs,
+   so a misconfigured one costs nothing, and fed in the same merge.
 """
 
 from __future__ import annotations
@@ -29,25 +31,31 @@ import tempfile
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import apache_beam as beam
+import orjson
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, WorkerOptions
 from apache_beam.runners.runner import PipelineState
 
 from nianbao.errors import NianbaoError
+from nianbao.host import build_host
+from nianbao.output import NONE, Outputs, select
 
 from .options import NianbaoOptions, resolve_plugins
 from .outputs import (
+    DEAD_LETTER,
     FRAGMENT,
     PART,
     SHARD,
     SUMMARY,
     OutputWriter,
+    StagedOutcome,
     clear_outputs,
     decode_staged,
     index_shard,
@@ -336,14 +344,16 @@ def _local_shards(staging: str, scratch: str) -> list[tuple[str, list[str]]]:
     return [(shard, [f for f in fragments if f.startswith(shard + ".")]) for shard in shards]
 
 
-def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key") -> dict[str, Any]:
+def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key",
+          plugin_outputs: Outputs | None = None) -> dict[str, Any]:
     """Merge the staged shards into the final outputs: one outcome per input, in input order.
 
     An input staged more than once (a re-executed element) is written once and
     counted in ``restaged``; an input never staged is ``missing``; a staged URI
     that is not an input is counted in ``unexpected``. The Parquet table is
-    taken by columns from the shards' Arrow fragments. Returns the counting
-    part of the summary.
+    taken by columns from the shards' Arrow fragments. ``plugin_outputs``, if
+    given, receive each outcome as a dict, in the same order, and are closed
+    after the built-in files. Returns the counting part of the summary.
     """
     clear_outputs(output)
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
@@ -380,16 +390,28 @@ def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key
                     if ordinal >= 0 and number not in tables:
                         tables[number] = read_fragments(shards[number][1])
                     writer.add(staged, table=tables.get(number) if ordinal >= 0 else None, ordinal=ordinal)
+                    if plugin_outputs is not None and plugin_outputs.active:
+                        _feed(plugin_outputs, staged)
                 counts = writer.close()
         finally:
             for handle in handles.values():
                 handle.close()
             tables.clear()
+    counts["outputs"] = plugin_outputs.close() if plugin_outputs is not None else {}
     counts["missing"] = len(missing)
     counts["missing_uris"] = missing[:100]
     counts["restaged"] = restaged
     counts["unexpected"] = len(index)
     return counts
+
+
+def _feed(plugin_outputs: Outputs, staged: StagedOutcome) -> None:
+    """Hand one staged outcome to the plugin outputs, parsed once for all of them."""
+    outcome = orjson.loads(staged.body)
+    if staged.kind == DEAD_LETTER:
+        plugin_outputs.write_dead_letter(outcome)
+    else:
+        plugin_outputs.write_record(outcome)
 
 
 def _remove(directory: str) -> None:
@@ -405,6 +427,25 @@ def _remove(directory: str) -> None:
 # --------------------------------------------------------------------------
 # Run
 # --------------------------------------------------------------------------
+
+
+def open_outputs(plugins: Sequence[str], spec: str | None, directory: str) -> Outputs:
+    """Open the plugin outputs ``spec`` selects (``--outputs``) on ``directory``, in the launcher.
+
+    The launcher builds its own plugin host from the same plugin selection as
+    the workers; outputs run here because they see one ordered stream. A
+    selected plugin installed only where the workers run (a Dask cluster's
+    environment) is not an error here: it just has no outputs in this run.
+    """
+    if spec is not None and spec.strip() in ("", NONE):  # --outputs none: nothing to load
+        return Outputs((), directory)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"plugin .* was asked for", category=RuntimeWarning)
+        host = build_host(entry_points=list(plugins))
+    absent = sorted(set(plugins) - {info.name for info in host.infos if info.error is None})
+    if absent:
+        _LOG.info("plugins not loaded in the launcher (their outputs are not written): %s", ", ".join(absent))
+    return Outputs(select(host.outputs, spec), directory, owner=lambda name: host.owner("output", name))
 
 
 def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str, Any]:
@@ -434,6 +475,11 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         os.makedirs(staging, exist_ok=True)
     pipeline = beam.Pipeline(runner=runner, options=options)
     build(pipeline, paths, staging, plugins, match=False)
+    try:
+        plugin_outputs = open_outputs(plugins, ours.outputs, output)
+    except NianbaoError as exc:
+        _remove(staging)
+        raise RunError(str(exc)) from exc
 
     monitor = _Progress(staging, len(paths), progress) if progress and is_local(staging) else None
     warming = threading.Thread(target=warm_up, name="nianbao-warm-up", daemon=True)
@@ -456,12 +502,15 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
             raise RunError(f"the pipeline ended in state {state}")
         pipeline_done = time.perf_counter()
         warming.join()
-        counts = merge(paths, staging, output, labels=ours.table_labels)
+        with plugin_outputs:
+            counts = merge(paths, staging, output, labels=ours.table_labels, plugin_outputs=plugin_outputs)
     finally:
+        plugin_outputs.abort()  # a no-op once closed; removes partial files when the run failed
         _remove(staging)
     finished = time.perf_counter()
     wall = finished - started
     files = {**counts.pop("files"), "summary": SUMMARY}
+    plugin_results = counts.pop("outputs")
     summary: dict[str, Any] = {
         "documents_in": len(paths),
         "records": counts.pop("records"),
@@ -475,6 +524,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         "plugins": list(plugins),
         "output": output,
         "files": files,
+        "outputs": plugin_results,
         "wall_time_s": round(wall, 3),
         "pipeline_time_s": round(pipeline_done - started, 3),
         "merge_time_s": round(finished - pipeline_done, 3),

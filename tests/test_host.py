@@ -121,7 +121,7 @@ def test_duplicate_extractor_and_check_names_are_rejected_too():
                                              r"nianbao.readers.Reader instance \(a class, not an instance: call it\)"),
         ("register_readers", ("text",), r"registered 'text' as a reader, which is not a nianbao.readers.Reader"),
         ("register_readers", (NamedReader(""),), "registered a reader without a name"),
-        ("register_extractors", (NamedReader("r"),), "as a extractor, which is not a nianbao.extract.Extractor"),
+        ("register_extractors", (NamedReader("r"),), "as an extractor, which is not a nianbao.extract.Extractor"),
         ("register_checks", ("only-a-name",), r"register_checks wants register\(name, rule\)"),
         ("register_checks", ("", lambda record: ()), r"register_checks wants register\(name, rule\)"),
         ("register_checks", ("name", "not callable"), r"register_checks wants register\(name, rule\)"),
@@ -330,7 +330,8 @@ def test_nianbao_plugins_hook_filter(site, cli_host):
     assert "reader" not in result.output and "good" not in result.output
     result = CliRunner().invoke(main, ["plugins", "--hook", "register_reader"])
     assert result.exit_code != 0
-    assert "no hook 'register_reader'; hooks: register_checks, register_extractors, register_readers" in result.output
+    assert ("no hook 'register_reader'; hooks: register_checks, register_extractors, register_outputs, "
+            "register_readers") in result.output
 
 
 # --------------------------------------------------------------------------

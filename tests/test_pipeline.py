@@ -33,9 +33,10 @@ from nianbao.pipelines import outputs
 from nianbao.pipelines import run as run_module
 from nianbao.pipelines.cli import run_command, split_args
 from nianbao.pipelines.options import resolve_plugins
-from nianbao.pipelines.outputs import COLUMNS, DEAD_LETTER, RECORD, iter_jsonl, output_files
+from nianbao.pipelines.outputs import DEAD_LETTER, RECORD, iter_jsonl, output_files
 from nianbao.pipelines.run import LOCAL_RUNNER, RunError, expand_inputs, run, runner_path
 from nianbao.pipelines.transforms import MatchAndRead, Parse, WriteOutcomes
+from nianbao.table import COLUMNS, flat_row, header
 from nianbao.template import numeric_fields
 
 from .conftest import SEEDS, SHARED
@@ -370,9 +371,9 @@ def test_table_columns_derive_from_the_template():
     assert names[:2] == ["uri", "format"] and names[-2:] == ["checks_failed", "issues"]
     assert [path for path, *_ in numeric_fields()] == names[11:-2]
     zh = {path: label for path, label, *_ in numeric_fields()}
-    assert outputs.header("zh")[names.index("applications.granted.total")] == zh["applications.granted.total"]
+    assert header("zh")[names.index("applications.granted.total")] == zh["applications.granted.total"]
     with pytest.raises(ValueError):
-        outputs.header("fr")
+        header("fr")
 
 
 def test_staged_outcome_round_trip(few):
@@ -380,7 +381,7 @@ def test_staged_outcome_round_trip(few):
     staged = outputs.stage_record(record, worker="h:1")
     back = outputs.decode_staged(outputs.encode_staged(staged))
     assert back == staged and orjson.loads(back.body) == record
-    assert back.row == outputs.flat_row(record)
+    assert back.row == flat_row(record)
 
 
 def test_writer_shards_and_labels(few, tmp_path):
@@ -460,28 +461,90 @@ def test_split_args_separates_inputs_from_beam_options():
 # --------------------------------------------------------------------------
 
 PLUGIN_MODULE = textwrap.dedent('''
-    """An out-of-tree nianbao plugin for the pipeline tests: one extra check."""
-    from nianbao import CheckResult, hookimpl
+    """An out-of-tree nianbao plugin for the pipeline tests: one extra check, one output."""
+    import os
+
+    from nianbao import CheckResult, Output, Sink, hookimpl
 
 
     def seen(record):
         yield CheckResult(where="pipeline", ok=True, expected=1, actual=1)
 
 
+    class UriSink(Sink):
+        def __init__(self, path):
+            self.path, self.lines = path, []
+
+        def write_record(self, record):
+            self.lines.append(record["source"]["uri"] + "\\trecord")
+
+        def write_dead_letter(self, letter):
+            self.lines.append(letter["source"]["uri"] + "\\t" + letter["error"]["stage"])
+
+        def close(self):
+            with open(self.path, "w", encoding="utf-8") as handle:
+                handle.write("".join(line + "\\n" for line in self.lines))
+            return [self.path]
+
+
+    class UriOutput(Output):
+        name = "uris"
+        description = "uris.tsv: each input's URI and outcome, in input order"
+
+        def open(self, directory):
+            return UriSink(os.path.join(directory, "uris.tsv"))
+
+
     @hookimpl
     def register_checks(register):
         register("testplug.seen", seen)
+
+
+    @hookimpl
+    def register_outputs(register):
+        register(UriOutput())
+''')
+
+FAILING_OUTPUT_MODULE = textwrap.dedent('''
+    """An output that breaks on its second record, as a buggy plugin would."""
+    from nianbao import Output, Sink, hookimpl
+
+
+    class Brittle(Sink):
+        count = 0
+
+        def write_record(self, record):
+            self.count += 1
+            if self.count == 2:
+                raise KeyError("disclosed")
+
+
+    class BrittleOutput(Output):
+        name = "brittle"
+
+        def open(self, directory):
+            return Brittle()
+
+
+    @hookimpl
+    def register_outputs(register):
+        register(BrittleOutput())
 ''')
 
 
 def install_test_plugin(root: Path) -> Path:
-    """A real installed distribution (dist-info with an entry point) in ``root``; returns ``root``."""
+    """Real installed distributions (dist-info with entry points) in ``root``; returns ``root``.
+
+    ``testplug`` adds a check and the ``uris`` output; ``testfail`` adds the ``brittle`` output.
+    """
     root.mkdir(parents=True, exist_ok=True)
     (root / "nianbao_testplug.py").write_text(PLUGIN_MODULE, "utf-8")
+    (root / "nianbao_testfail.py").write_text(FAILING_OUTPUT_MODULE, "utf-8")
     info = root / "nianbao_testplug-0.1.dist-info"
     info.mkdir(exist_ok=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: nianbao-testplug\nVersion: 0.1\n", "utf-8")
-    (info / "entry_points.txt").write_text("[nianbao]\ntestplug = nianbao_testplug\n", "utf-8")
+    (info / "entry_points.txt").write_text("[nianbao]\ntestplug = nianbao_testplug\ntestfail = nianbao_testfail\n",
+                                           "utf-8")
     return root
 
 
@@ -504,6 +567,40 @@ def test_installed_plugins_are_used_on_worker_processes(few, tmp_path, test_plug
     for record in records:
         assert {"rule": "testplug.seen", "where": "pipeline", "ok": True, "expected": 1, "actual": 1} in record[
             "checks"]
+
+
+def test_plugin_outputs_get_every_outcome_once_in_input_order(few, tmp_path, test_plugin):
+    out = tmp_path / "out"
+    summary = run([*(f"--input={path}" for path in few), f"--output={out}", "--plugins=testplug",
+                   "--direct_num_workers=2", "--direct_running_mode=multi_processing"])
+    order = expand_inputs([str(path) for path in few])  # the input order: sorted, de-duplicated
+    records, letters = read_outputs(out)
+    stages = {d["source"]["uri"]: d["error"]["stage"] for d in letters}
+    expected = [f"{uri}\t{stages.get(uri, 'record')}" for uri in order]
+    assert (out / "uris.tsv").read_text("utf-8").splitlines() == expected
+    assert summary["outputs"] == {"uris": {"plugin": "testplug", "files": ["uris.tsv"], "records": len(records),
+                                           "dead_letters": len(letters), "error": None}}
+
+
+def test_a_failing_plugin_output_spoils_nothing_else(few, tmp_path, test_plugin):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(run_command, [*map(str, few), "-o", str(out), "--plugins", "testplug,testfail",
+                                              "--no-progress", LOCAL, "--direct_num_workers=1"])
+    assert result.exit_code == 1
+    assert "output 'brittle' (plugin 'testfail') failed writing the record of " in result.stderr
+    summary = orjson.loads((out / "summary.json").read_bytes())
+    assert summary["outputs"]["brittle"]["error"].endswith("KeyError: 'disclosed'")
+    assert summary["outputs"]["uris"]["error"] is None  # the other output is whole ...
+    records, letters = read_outputs(out)
+    assert len(records) + len(letters) == summary["documents_in"] == 4  # ... and so are the built-in files
+    assert len((out / "uris.tsv").read_text("utf-8").splitlines()) == 4
+
+
+def test_an_unknown_output_stops_the_run_before_parsing(few, tmp_path, test_plugin):
+    out = tmp_path / "out"
+    with pytest.raises(RunError, match="no output called 'sqlite'; registered outputs: brittle, uris"):
+        run([f"--input={few[0]}", f"--output={out}", "--plugins=testplug,testfail", "--outputs=uris,sqlite", LOCAL])
+    assert list(out.iterdir()) == []  # no staging left, nothing parsed
 
 
 @pytest.mark.filterwarnings("ignore:plugin 'nianbao_no_such_plugin':RuntimeWarning")

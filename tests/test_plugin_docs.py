@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import sys
 import types
@@ -56,8 +57,8 @@ def tutorial():
         sys.modules.pop(name, None)
 
 
-def test_the_docs_hold_the_three_examples(tutorial):
-    assert set(tutorial) == {"nianbao_markdown", "docs_page_count", "docs_carried_forward"}
+def test_the_docs_hold_the_four_examples(tutorial):
+    assert set(tutorial) == {"nianbao_markdown", "docs_page_count", "docs_carried_forward", "docs_failing_checks"}
 
 
 def test_the_markdown_reader_tutorial(tutorial):
@@ -103,3 +104,25 @@ def test_the_check_example(tutorial):
     mine = [c for c in record["checks"] if c["rule"] == "applications.carried_forward_bound"]
     assert [c["where"] for c in mine] == ["natural_person", "total"]
     assert all(c["ok"] for c in mine), mine
+
+
+def test_the_output_example(tutorial, tmp_path):
+    from nianbao.output import Outputs
+
+    host = build_host(entry_points=False, extra=[tutorial["docs_failing_checks"]])
+    assert host.info("docs_failing_checks").registers == ("output failing_checks",)
+    expected = []
+    with Outputs(host.outputs, str(tmp_path)) as outputs:
+        for sample in sorted((REPO / "samples").iterdir()):
+            record = nianbao.process_bytes(sample.read_bytes(), str(sample), host=host).record
+            outputs.write_record(record)
+            expected += [[str(sample), c["rule"], c["where"]] for c in record["checks"] if not c["ok"]]
+        results = outputs.close()
+    assert results["failing_checks"]["files"] == ["failing-checks.csv"] and results["failing_checks"]["error"] is None
+    with open(tmp_path / "failing-checks.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["uri", "agency", "year", "rule", "where", "expected", "actual"]
+    assert [[row[0], row[3], row[4]] for row in rows[1:]] == expected and len(expected) >= 11
+    # a refused directory stops the run before anything is parsed
+    with pytest.raises(nianbao.errors.OutputError, match="written locally"):
+        Outputs(host.outputs, "gs://bucket/out")

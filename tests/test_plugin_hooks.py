@@ -139,3 +139,52 @@ def test_hook_register_checks():
     mine = [c for c in record["checks"] if c["rule"] == "custom.two"]
     assert mine == [{"rule": "custom.two", "where": "a", "ok": True, "expected": 1, "actual": 1},
                     {"rule": "custom.two", "where": "b", "ok": False, "expected": 2, "actual": None}]
+
+
+class ListSink(nianbao.Sink):
+    """Writes ``<uri>\\t<kind>`` lines to ``outcomes.tsv``, in the order it is fed."""
+
+    def __init__(self, directory: str) -> None:
+        self.path = Path(directory) / "outcomes.tsv"
+        self.lines: list[str] = []
+
+    def write_record(self, record):
+        self.lines.append(f"{record['source']['uri']}\trecord\t{record['year']}")
+
+    def write_dead_letter(self, letter):
+        self.lines.append(f"{letter['source']['uri']}\t{letter['error']['stage']}\t")
+
+    def close(self):
+        self.path.write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+        return [str(self.path)]
+
+
+class ListOutput(nianbao.Output):
+    name = "list"
+    description = "outcomes.tsv: one line per outcome"
+
+    def open(self, directory):
+        return ListSink(directory)
+
+
+def test_hook_register_outputs(tmp_path):
+    from nianbao.output import Outputs
+
+    host = build_host(entry_points=False, extra=[plugin("list_plugin", register_outputs=lambda register:
+                                                       register(ListOutput()))])
+    assert host.owner("output", "list") == "list_plugin"
+    assert [o.name for o in host.outputs] == ["list"]
+    assert host.info("list_plugin").registers == ("output list",)
+    inputs = [("a.txt", REPORT.encode()), ("b.txt", b""), ("c.txt", REPORT.replace("2021", "2020").encode())]
+    with Outputs(host.outputs, str(tmp_path), owner=lambda name: host.owner("output", name)) as outputs:
+        for uri, data in inputs:
+            outcome = nianbao.process_bytes(data, uri, host=host)
+            if outcome.record is not None:
+                outputs.write_record(outcome.record)
+            else:
+                outputs.write_dead_letter(outcome.dead_letter)
+        results = outputs.close()
+    assert results == {"list": {"plugin": "list_plugin", "files": ["outcomes.tsv"], "records": 2,
+                                "dead_letters": 1, "error": None}}
+    assert (tmp_path / "outcomes.tsv").read_text("utf-8").splitlines() == [
+        "a.txt\trecord\t2021", "b.txt\tdetect\t", "c.txt\trecord\t2020"]
