@@ -216,6 +216,10 @@ TITLE_WORDS = "政府信息公开"
 #: Field labels that crawlers put before a title: ``标题: 平潭综合实验区2021年度…``.
 TITLE_LABELS: tuple[str, ...] = ("标题", "题目", "名称", "文章标题")
 TITLE_END = "报告"
+#: Lines above a title that are not part of it: page labels of PDF and web exports (``正文``, ``目录``).
+FRONT_WORDS: tuple[str, ...] = ("正文", "全文", "原文", "目录", "文字版", "图文版", "图解版", "附件")
+#: Words a title puts around its agency that are not the agency's name: ``XX局关于2021年…报告``.
+AGENCY_AFFIXES: tuple[str, ...] = ("关于", "的")
 
 # --------------------------------------------------------------------------
 # Tables: a small vocabulary of keyed labels
