@@ -157,27 +157,28 @@ class Outputs:
 
     def write_record(self, record: dict[str, Any]) -> None:
         """Give one record to every sink still working."""
-        for entry in self._open:
-            if entry.sink is None:
-                continue
-            try:
-                entry.sink.write_record(record)
-            except Exception as exc:
-                self._fail(entry, f"writing the record of {_uri(record)}", exc)
-            else:
-                entry.records += 1
+        self._write(record, dead=False)
 
     def write_dead_letter(self, letter: dict[str, Any]) -> None:
         """Give one dead letter to every sink still working."""
+        self._write(letter, dead=True)
+
+    def _write(self, outcome: dict[str, Any], *, dead: bool) -> None:
         for entry in self._open:
             if entry.sink is None:
                 continue
             try:
-                entry.sink.write_dead_letter(letter)
+                if dead:
+                    entry.sink.write_dead_letter(outcome)
+                else:
+                    entry.sink.write_record(outcome)
             except Exception as exc:
-                self._fail(entry, f"writing the dead letter of {_uri(letter)}", exc)
+                self._fail(entry, f"writing the {'dead letter' if dead else 'record'} of {_uri(outcome)}", exc)
             else:
-                entry.dead_letters += 1
+                if dead:
+                    entry.dead_letters += 1
+                else:
+                    entry.records += 1
 
     def close(self) -> dict[str, dict[str, Any]]:
         """Close every working sink; per output: files, records, dead letters and ``error`` (or ``None``)."""
