@@ -1,9 +1,15 @@
-"""DOCX reader: ``word/document.xml`` straight from the zip, with lxml, into a Document.
+"""DOCX reader: the main document part straight from the zip, with lxml, into a Document.
+
+The main part is the one the package's ``officeDocument`` relationship names in
+``_rels/.rels`` (transitional or strict type; usually ``word/document.xml``,
+``word/document2.xml`` from some generators); when that part is missing, broken
+or names a part the zip lacks, ``word/document.xml`` is read (with a
+``docx.package`` warning unless ``_rels/.rels`` is simply absent).
 
 python-docx is not used: the reader opens the zip itself so that it can check the
 container *before* inflating anything (entry count, duplicate names, the
-uncompressed size and inflate ratio of the one part it reads, as apache/poi's
-``ZipSecureFile`` does), and walks the XML once, looping over each element's
+uncompressed size and inflate ratio of every part it reads, as apache/poi's
+``ZipSecureFile`` does, and the bytes of all of them together), and walks the XML once, looping over each element's
 children and dispatching on ``child.tag`` against Clark names computed once
 (python-docx's ``oxml/ns.py`` ``qn``): no per-element XPath, and no
 ``iterchildren(*tags)`` either, which builds a tag matcher on every call.
@@ -41,11 +47,13 @@ transitional ones.
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -56,8 +64,15 @@ from nianbao.limits import check_deadline, check_element_count
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
 
-#: The part this reader reads.
+#: The main document part when the package's relationships do not name one.
 DOCUMENT_PART = "word/document.xml"
+#: The package's relationships, which name the main part.
+PACKAGE_RELS = "_rels/.rels"
+#: Relationship types of the main document part: transitional and strict Open XML.
+OFFICE_DOCUMENT = frozenset({
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+})
 #: First bytes of a zip's first local file header.
 ZIP_MAGIC = b"PK\x03\x04"
 #: First bytes of an OLE2 compound file: an old binary .doc/.wps, or an encrypted .docx.
@@ -470,9 +485,12 @@ def _not_a_zip(data: bytes, exc: Exception) -> ReadError:
 class DocxReader(Reader):
     """Word 2007+ documents (.docx): the main part's paragraphs and tables.
 
+    The main part is the target of the package's ``officeDocument`` relationship
+    (``_rels/.rels``), ``word/document.xml`` when that part is missing or broken.
     The safety limits are class attributes, overridable per instance through the
     constructor; each :class:`~nianbao.errors.ZipLimitError` names the one that
-    tripped. Each instance builds its own hardened parser (entities unresolved, no
+    tripped. They apply to every part read (the relationships, the main part).
+    Each instance builds its own hardened parser (entities unresolved, no
     network, lxml's huge-tree limits kept, comments and processing instructions
     dropped): lxml parsers are not shared across threads.
     """
@@ -490,8 +508,10 @@ class DocxReader(Reader):
 
     #: Most zip entries accepted; a Word file has a few dozen.
     max_entries: int = 10_000
-    #: Most bytes ``word/document.xml`` may inflate to.
+    #: Most bytes one part (the main part, a relationships part) may inflate to.
     max_part_bytes: int = 50 * 1024 * 1024
+    #: Most bytes all the parts read for one input may inflate to, together.
+    max_total_bytes: int = 100 * 1024 * 1024
     #: Highest inflate ratio (uncompressed ÷ compressed) of a part above ``ratio_grace_bytes``
     #: (POI's ``MIN_INFLATE_RATIO`` of 0.01, inverted).
     max_inflate_ratio: float = 100.0
@@ -503,6 +523,7 @@ class DocxReader(Reader):
         *,
         max_entries: int | None = None,
         max_part_bytes: int | None = None,
+        max_total_bytes: int | None = None,
         max_inflate_ratio: float | None = None,
         ratio_grace_bytes: int | None = None,
     ) -> None:
@@ -510,6 +531,8 @@ class DocxReader(Reader):
             self.max_entries = max_entries
         if max_part_bytes is not None:
             self.max_part_bytes = max_part_bytes
+        if max_total_bytes is not None:
+            self.max_total_bytes = max_total_bytes
         if max_inflate_ratio is not None:
             self.max_inflate_ratio = max_inflate_ratio
         if ratio_grace_bytes is not None:
@@ -525,20 +548,21 @@ class DocxReader(Reader):
         return head.startswith(ZIP_MAGIC) and b"word/" in head
 
     def read(self, data: bytes, source: SourceInfo) -> Document:
-        """Check the zip, inflate ``word/document.xml`` within the limits, parse it and walk the body."""
-        root = self.parse(self.document_xml(data))
-        w = NAMES.get(etree.QName(root).namespace or "")
-        if w is None or root.tag != w.document:
-            raise MarkupError(f"{DOCUMENT_PART} is not a WordprocessingML document: its root element is "
-                              f"{root.tag!r}, not w:document")
-        walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish), None) is not None)
-        body = _child(root, w.body)
-        if body is not None:
-            walk.blocks_of(body)
-        notes = []
+        """Open the zip, find the main part, inflate it within the limits, parse it and walk the body."""
+        with _Package(self, data, _Totals()) as package:
+            part, notes = package.main_part()
+            root = package.xml(part)
+            w = NAMES.get(etree.QName(root).namespace or "")
+            if w is None or root.tag != w.document:
+                raise MarkupError(f"{part} is not a WordprocessingML document: its root element is "
+                                  f"{root.tag!r}, not w:document")
+            walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish), None) is not None)
+            body = _child(root, w.body)
+            if body is not None:
+                walk.blocks_of(body)
         if root.getroottree().docinfo.internalDTD is not None:
             notes.append(ReaderNote(level="warning", code="docx.dtd",
-                                    message=f"{DOCUMENT_PART} declares a DTD (Word never does); its entities were "
+                                    message=f"{part} declares a DTD (Word never does); its entities were "
                                     "left unresolved"))
         if walk.tracked_changes:
             notes.append(ReaderNote(level="warning", code="docx.tracked_changes",
@@ -556,36 +580,11 @@ class DocxReader(Reader):
     # ---- the zip -------------------------------------------------------
 
     def document_xml(self, data: bytes) -> bytes:
-        """The bytes of ``word/document.xml``, after checking the archive against the limits."""
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as exc:
-            raise _not_a_zip(data, exc) from exc
-        except (OSError, ValueError, EOFError) as exc:  # a central directory that points outside the file
-            raise ReadError(f"a broken zip archive (truncated or damaged): {exc}") from exc
-        except NotImplementedError as exc:  # "zip file version 20.1": a damaged header, or an exotic archiver
-            raise ReadError(f"a zip archive Python cannot open ({exc}): damaged, or written by an unusual tool; "
-                            "save it again as .docx in Word") from exc
-        with archive:
-            infos = archive.infolist()
-            if len(infos) > self.max_entries:
-                raise ZipLimitError(f"the zip has {len(infos):,} entries, over the limit of {self.max_entries:,} "
-                                    f"(a Word document has a few dozen){_how_to_raise('max_entries')}")
-            by_name: dict[str, zipfile.ZipInfo] = {}
-            for info in infos:
-                key = info.filename.lower()  # OPC part names are case-insensitive
-                if key in by_name:
-                    raise ZipLimitError(f"the zip has two entries named {info.filename!r}: an ambiguous archive, "
-                                        "refused (no limit to raise: repair the file by saving it again in Word)")
-                by_name[key] = info
-            info = by_name.get(DOCUMENT_PART)
-            if info is None:
-                raise ReadError(f"not a Word document: no {DOCUMENT_PART} in the zip "
-                                f"({len(infos)} entries, e.g. {', '.join(i.filename for i in infos[:5]) or 'none'})")
-            self._check_sizes(info)
-            return self._inflate(archive, info)
+        """The bytes of the main part (``word/document.xml`` in most files), checked against the limits."""
+        with _Package(self, data, _Totals()) as package:
+            return package.read(package.main_part()[0])
 
-    def _check_sizes(self, info: zipfile.ZipInfo) -> None:
+    def _check_sizes(self, info: zipfile.ZipInfo, totals: _Totals | None = None) -> None:
         """Refuse a part whose declared size or inflate ratio is over the limits, before inflating it.
 
         The ratio is checked above ``ratio_grace_bytes`` only, as POI does: small
@@ -601,34 +600,199 @@ class DocxReader(Reader):
                 f"{info.file_size:,}), over the limit of {self.max_inflate_ratio:,.0f}:1, as a zip bomb does"
                 f"{_how_to_raise('max_inflate_ratio')}"
             )
+        if totals is not None and totals.inflated + info.file_size > self.max_total_bytes:
+            raise _over_total(info.filename, totals.inflated + info.file_size, self.max_total_bytes)
 
-    def _inflate(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-        """Inflate a part in bounded chunks, never past ``max_part_bytes`` whatever its header says.
+    def _inflate(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, totals: _Totals | None = None) -> bytes:
+        """Inflate a part in bounded chunks, never past ``max_part_bytes`` (nor, with ``totals``, past
+        ``max_total_bytes`` for all parts together) whatever its header says.
 
         CPython's ``zipfile`` already stops at the declared size (and then fails the
         CRC check if the header lied); the bound here does not depend on that.
         """
         chunks: list[bytes] = []
         total = 0
+        before = 0 if totals is None else totals.inflated
         with _zip_errors(info.filename), archive.open(info) as stream:
             while chunk := stream.read(CHUNK_BYTES):
                 total += len(chunk)
                 if total > self.max_part_bytes:
                     raise ZipLimitError(f"{info.filename} inflates past {self.max_part_bytes:,} bytes though its "
                                         f"header declares {info.file_size:,}{_how_to_raise('max_part_bytes')}")
+                if before + total > self.max_total_bytes:
+                    raise _over_total(info.filename, before + total, self.max_total_bytes)
                 chunks.append(chunk)
+        if totals is not None:
+            totals.inflated += total
         return b"".join(chunks)
 
     # ---- the XML -------------------------------------------------------
 
-    def parse(self, xml: bytes) -> etree._Element:
-        """Parse the part with the hardened parser; malformed XML is a :class:`MarkupError`."""
-        check_element_count(xml.count(b"<"), DOCUMENT_PART)
+    def parse(self, xml: bytes, part: str = DOCUMENT_PART, *, counted: bool = False) -> etree._Element:
+        """Parse a part with the hardened parser; malformed XML is a :class:`MarkupError`.
+
+        Its tags are counted against ``max_elements`` first, unless the caller has (``counted``).
+        """
+        if not counted:
+            check_element_count(xml.count(b"<"), part)
         try:
             return etree.fromstring(xml, self.parser)
         except etree.XMLSyntaxError as exc:
-            raise MarkupError(f"{DOCUMENT_PART} cannot be parsed: not well-formed, or over one of libxml2's "
+            raise MarkupError(f"{part} cannot be parsed: not well-formed, or over one of libxml2's "
                               f"safety limits: {exc}") from exc
+
+
+def _over_total(name: str, size: int, limit: int) -> ZipLimitError:
+    return ZipLimitError(f"{name} takes the parts read from this file to {size:,} bytes inflated, over the limit "
+                         f"of {limit:,} for all parts together{_how_to_raise('max_total_bytes')}")
+
+
+# --------------------------------------------------------------------------
+# The package: zip entries, relationships, content types (OPC)
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Totals:
+    """What the parts read for one input have cost so far: inflated bytes and tags."""
+
+    inflated: int = 0
+    tags: int = 0
+
+
+def rels_part(part: str) -> str:
+    """The relationships part of ``part``: ``word/_rels/document.xml.rels`` for ``word/document.xml``;
+    ``_rels/.rels`` for the package (``part`` empty)."""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+def resolve_target(source: str, target: str) -> str | None:
+    """A relationship's ``Target`` as a zip entry name: percent-decoded, relative to the folder of
+    ``source`` (the part whose relationships name it; empty for the package) unless absolute, ``..``
+    stopping at the package root as in a URL; ``None`` for an empty target."""
+    target = unquote(target.strip())
+    path = posixpath.normpath(target if target.startswith("/") else f"/{source.rpartition('/')[0]}/{target}")
+    return path.lstrip("/") or None
+
+
+class _Package:
+    """An opened .docx zip, checked once (entries, duplicate names); its parts read on demand, each within
+    the reader's limits and the input's running totals."""
+
+    def __init__(self, reader: DocxReader, data: bytes, totals: _Totals) -> None:
+        self.reader, self.totals = reader, totals
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile as exc:
+            raise _not_a_zip(data, exc) from exc
+        except (OSError, ValueError, EOFError) as exc:  # a central directory that points outside the file
+            raise ReadError(f"a broken zip archive (truncated or damaged): {exc}") from exc
+        except NotImplementedError as exc:  # "zip file version 20.1": a damaged header, or an exotic archiver
+            raise ReadError(f"a zip archive Python cannot open ({exc}): damaged, or written by an unusual tool; "
+                            "save it again as .docx in Word") from exc
+        self.archive = archive
+        try:
+            infos = archive.infolist()
+            if len(infos) > reader.max_entries:
+                raise ZipLimitError(f"the zip has {len(infos):,} entries, over the limit of {reader.max_entries:,} "
+                                    f"(a Word document has a few dozen){_how_to_raise('max_entries')}")
+            by_name: dict[str, zipfile.ZipInfo] = {}
+            for info in infos:
+                key = info.filename.lower()  # OPC part names are case-insensitive
+                if key in by_name:
+                    raise ZipLimitError(f"the zip has two entries named {info.filename!r}: an ambiguous archive, "
+                                        "refused (no limit to raise: repair the file by saving it again in Word)")
+                by_name[key] = info
+        except BaseException:
+            archive.close()
+            raise
+        self.infos, self.by_name = infos, by_name
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.archive.close()
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self.by_name
+
+    def _entries(self) -> str:
+        """A few entry names, for an error message."""
+        return f"{len(self.infos)} entries, e.g. {', '.join(i.filename for i in self.infos[:5]) or 'none'}"
+
+    def read(self, name: str) -> bytes:
+        """The inflated bytes of part ``name`` (which must exist), within the limits."""
+        info = self.by_name[name.lower()]
+        self.reader._check_sizes(info, self.totals)
+        return self.reader._inflate(self.archive, info, self.totals)
+
+    def xml(self, name: str) -> etree._Element:
+        """Part ``name`` parsed; its tags count towards ``max_elements`` with every part read before."""
+        data = self.read(name)
+        count = data.count(b"<")
+        check_element_count(count, name)
+        if self.totals.tags:
+            check_element_count(self.totals.tags + count, f"{name} with the parts read before it")
+        self.totals.tags += count
+        return self.reader.parse(data, name, counted=True)
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str | None]]:
+        """The relationships of ``part`` (``""``: the package's): ``Id`` → ``(Type, target entry name)``.
+
+        The target is ``None`` for an external one or one outside the package. A missing
+        relationships part gives ``{}``; a broken one raises :class:`MarkupError`.
+        """
+        name = rels_part(part)
+        if not self.has(name):
+            return {}
+        out: dict[str, tuple[str, str | None]] = {}
+        for rel in self.xml(name):
+            if not isinstance(rel.tag, str) or not rel.tag.endswith("Relationship"):
+                continue
+            target = rel.get("Target") or ""
+            external = (rel.get("TargetMode") or "").lower() == "external"
+            out.setdefault(rel.get("Id") or "", (rel.get("Type") or "",
+                                                 None if external else resolve_target(part, target)))
+        return out
+
+    def main_part(self) -> tuple[str, list[ReaderNote]]:
+        """The main document part's entry name, and notes on a package that does not name it properly.
+
+        The target of the ``officeDocument`` relationship in ``_rels/.rels``; else
+        (no such part, broken, or naming a part the zip lacks) ``word/document.xml``.
+        """
+        notes: list[ReaderNote] = []
+        named: str | None = None
+        try:
+            rels = self.relationships("")
+        except MarkupError as exc:
+            rels = {}
+            notes.append(_package_note(f"{PACKAGE_RELS} cannot be read ({exc.message}); read {DOCUMENT_PART}"))
+        for kind, target in rels.values():
+            if kind in OFFICE_DOCUMENT and target:
+                named = target
+                break
+        if named is not None and self.has(named):
+            return self.by_name[named.lower()].filename, notes
+        if self.has(DOCUMENT_PART):
+            if named is not None:
+                notes.append(_package_note(f"{PACKAGE_RELS} names {named} as the main document part, which the "
+                                           f"zip lacks; read {DOCUMENT_PART}"))
+            elif not notes and self.has(PACKAGE_RELS):
+                notes.append(_package_note(f"{PACKAGE_RELS} names no main document part (officeDocument "
+                                           f"relationship); read {DOCUMENT_PART}"))
+            return self.by_name[DOCUMENT_PART].filename, notes
+        if named is not None:
+            raise ReadError(f"not a Word document: {PACKAGE_RELS} names {named} as the main document part, and "
+                            f"the zip has neither it nor {DOCUMENT_PART} ({self._entries()})")
+        raise ReadError(f"not a Word document: no {DOCUMENT_PART} in the zip, and no {PACKAGE_RELS} naming "
+                        f"another main document part ({self._entries()})")
+
+
+def _package_note(message: str) -> ReaderNote:
+    return ReaderNote(level="warning", code="docx.package", message=message)
 
 
 @hookimpl
