@@ -24,7 +24,18 @@ What becomes what:
   ``w:cr`` become ``"\\n"``, ``w:tab`` ``"\\t"``; tracked insertions (``w:ins``, ``w:moveTo``) are
   kept and deletions (``w:del``, ``w:moveFrom``) dropped, with a note on the
   record; field codes (``w:instrText``) and hidden runs (``w:vanish``) are not
-  printed text and are dropped; drawings and text boxes are skipped;
+  printed text and are dropped; pictures are skipped;
+- a text box (``w:txbxContent`` in a DrawingML ``wps:txbx``, a VML
+  ``v:textbox`` in ``w:pict``, or either in ``w:object``) is read where its
+  anchor run stands: the anchoring paragraph is cut there and the box's
+  paragraphs and tables come in between (a floating title box anchored at the
+  start of the first heading comes before it). Word writes each box twice in
+  ``mc:AlternateContent``: the first ``mc:Choice`` that holds a box is read, the
+  ``mc:Fallback`` only when no Choice does. In a table cell a box's paragraphs
+  are lines of the cell and its tables nested tables. A box floats anywhere on
+  its page; its anchor is the only position the XML gives, so a box anchored
+  mid-paragraph cuts that paragraph in two. Documents without ``txbxContent``
+  in their bytes never look into drawings;
 - a table cell's text is its non-blank paragraphs joined by ``"\\n"``; a cell's grid column
   is ``w:gridBefore`` plus the ``w:gridSpan`` of the cells before it, found in one
   left-to-right pass; ``w:gridSpan`` gives the colspan and ``w:vMerge``
@@ -86,6 +97,9 @@ MAX_GRID_COLUMNS = 1000
 TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 _FALSE = frozenset({"0", "false", "off"})
+#: Markup compatibility (the same namespace in strict and transitional files).
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+MC_ALTERNATE = f"{{{MC}}}AlternateContent"
 
 
 # --------------------------------------------------------------------------
@@ -104,7 +118,7 @@ class Names:
         "document", "body", "p", "r", "t", "tab", "ptab", "br", "cr", "noBreakHyphen", "rPr", "vanish",
         "ins", "moveTo", "moveFrom", "hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo",
         "sdt", "sdtContent", "tbl", "tblGrid", "gridCol", "tr", "trPr", "gridBefore", "tc", "tcPr",
-        "gridSpan", "vMerge", "val", "altChunk",
+        "gridSpan", "vMerge", "val", "altChunk", "drawing", "pict", "object", "txbxContent",
     )  # fmt: skip
 
     def __init__(self, namespace: str) -> None:
@@ -123,6 +137,9 @@ class Names:
         #: Run children printed as a line break and as a tab.
         self.breaks = frozenset({self.br, self.cr})
         self.tabs = frozenset({self.tab, self.ptab})
+        #: Run children that may hold text boxes (``w:txbxContent``): DrawingML, VML, an embedded object, and
+        #: the markup-compatibility wrapper Word puts around a drawing and its VML fallback.
+        self.objects = frozenset({self.drawing, self.pict, self.object, MC_ALTERNATE})
 
 
 NAMES = {TRANSITIONAL: Names(TRANSITIONAL), STRICT: Names(STRICT)}
@@ -244,10 +261,12 @@ class _BodyWalk:
     entered except for the few values read from them.
     """
 
-    def __init__(self, w: Names, *, hidden_text: bool) -> None:
+    def __init__(self, w: Names, *, hidden_text: bool, text_boxes: bool = False) -> None:
         self.w = w
         #: Whether the document has any ``w:vanish``: only then are run properties looked into.
         self.hidden_text = hidden_text
+        #: Whether the document may have text boxes: only then are drawings looked into.
+        self.text_boxes = text_boxes
         self.blocks: list[Block] = []
         self.tracked_changes = False
         self.nested_tables = 0
@@ -288,6 +307,8 @@ class _BodyWalk:
                             break
                     elif itag == w.noBreakHyphen:
                         parts.append("-")
+                    elif self.text_boxes and itag in w.objects:
+                        self._text_boxes(item, parts)
             elif tag in w.run_wrappers:
                 if tag in w.inserted:
                     self.tracked_changes = True
@@ -298,6 +319,73 @@ class _BodyWalk:
                     self._runs(content, parts)
             elif tag in w.deleted:
                 self.tracked_changes = True
+            elif tag == MC_ALTERNATE and self.text_boxes:  # runs in a compatibility wrapper
+                branch = self._branch(child)
+                if branch is not None:
+                    self._runs(branch, parts)
+
+    # ---- text boxes ----------------------------------------------------
+
+    def _branch(self, alternate: etree._Element) -> etree._Element | None:
+        """The branch of an ``mc:AlternateContent`` to read: the first ``mc:Choice``, else the
+        ``mc:Fallback``, that holds a text box; ``None`` if none does.
+
+        Word writes a text box twice, as DrawingML in the Choice and as VML in the
+        Fallback: exactly one is read.
+        """
+        txbx = self.w.txbxContent
+        for branch in alternate:
+            if next(branch.iter(txbx), None) is not None:
+                return branch
+        return None
+
+    def _text_boxes(self, element: etree._Element, out: list) -> None:
+        """Append the outermost ``w:txbxContent`` elements in ``element`` (a drawing, a VML picture, an object or
+        an ``mc:AlternateContent``), one branch of each compatibility wrapper. Boxes in a box are found when
+        the outer box is read."""
+        txbx = self.w.txbxContent
+        if element.tag == MC_ALTERNATE:
+            branch = self._branch(element)
+            if branch is not None:
+                self._text_boxes(branch, out)
+            return
+        for child in element:
+            if child.tag == txbx:
+                out.append(child)
+            elif len(child):
+                self._text_boxes(child, out)
+
+    def _paragraph_with_boxes(self, p: etree._Element) -> None:
+        """A body paragraph that may anchor text boxes: its text cut at each box, the box's blocks between."""
+        parts: list = []
+        self._runs(p, parts)
+        start = 0
+        for index, part in enumerate(parts):
+            if not isinstance(part, str):
+                self._add_paragraph("".join(parts[start:index]))
+                self.blocks_of(part)
+                start = index + 1
+        self._add_paragraph("".join(parts[start:]))
+
+    def _add_paragraph(self, text: str) -> None:
+        text = text.strip()
+        if text:
+            self.blocks.append(Paragraph(text=text))
+
+    def _cell_paragraph_with_boxes(self, p: etree._Element, texts: list[str], nested: list[etree._Element]) -> None:
+        """A cell paragraph that may anchor text boxes: the box's paragraphs are lines of the cell, its tables
+        nested tables."""
+        parts: list = []
+        self._runs(p, parts)
+        start = 0
+        for index, part in enumerate([*parts, None]):
+            if not isinstance(part, str):
+                text = "".join(parts[start:index])
+                if text and not text.isspace():
+                    texts.append(text)
+                if part is not None:
+                    self._cell_content(part, texts, nested)
+                start = index + 1
 
     # ---- blocks --------------------------------------------------------
 
@@ -308,6 +396,9 @@ class _BodyWalk:
             check_deadline()  # once per paragraph or table: cheap next to reading it
             tag = child.tag
             if tag == w.p:
+                if self.text_boxes:
+                    self._paragraph_with_boxes(child)
+                    continue
                 text = self.paragraph_text(child).strip()
                 if text:
                     self.blocks.append(Paragraph(text=text))
@@ -349,6 +440,9 @@ class _BodyWalk:
         for child in parent:
             tag = child.tag
             if tag == w.p:
+                if self.text_boxes:
+                    self._cell_paragraph_with_boxes(child, texts, nested)
+                    continue
                 text = self.paragraph_text(child)
                 if text and not text.isspace():
                     texts.append(text)
@@ -551,12 +645,14 @@ class DocxReader(Reader):
         """Open the zip, find the main part, inflate it within the limits, parse it and walk the body."""
         with _Package(self, data, _Totals()) as package:
             part, notes = package.main_part()
-            root = package.xml(part)
+            xml = package.read(part)
+            root = package.parse(xml, part)
             w = NAMES.get(etree.QName(root).namespace or "")
             if w is None or root.tag != w.document:
                 raise MarkupError(f"{part} is not a WordprocessingML document: its root element is "
                                   f"{root.tag!r}, not w:document")
-            walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish), None) is not None)
+            walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish), None) is not None,
+                             text_boxes=b"txbxContent" in xml)
             body = _child(root, w.body)
             if body is not None:
                 walk.blocks_of(body)
@@ -730,7 +826,10 @@ class _Package:
 
     def xml(self, name: str) -> etree._Element:
         """Part ``name`` parsed; its tags count towards ``max_elements`` with every part read before."""
-        data = self.read(name)
+        return self.parse(self.read(name), name)
+
+    def parse(self, data: bytes, name: str) -> etree._Element:
+        """``data``, part ``name``, parsed; its tags count towards ``max_elements`` with every part read before."""
         count = data.count(b"<")
         check_element_count(count, name)
         if self.totals.tags:

@@ -13,8 +13,10 @@ import zipfile
 from urllib.parse import unquote
 
 import pytest
+from lxml import etree
 
 import nianbao
+from nianbao.document import Paragraph
 from nianbao.errors import ReadError, ZipLimitError
 from nianbao.plugins.docx import DocxReader
 
@@ -146,3 +148,128 @@ def test_document_xml_returns_the_main_part():
     assert DocxReader().document_xml(data) == part(data, "word/document2.xml") != part(data, "word/document.xml")
     with pytest.raises(ReadError, match="not a Word document"):
         DocxReader().document_xml(edit_zip(data, drop={"word/document2.xml", "word/document.xml"}))
+
+
+# --------------------------------------------------------------------------
+# Text boxes: read once, at the anchor's position
+# --------------------------------------------------------------------------
+
+NS = {
+    "w": TRANSITIONAL_W,
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "v": "urn:schemas-microsoft-com:vml",
+}
+DECLS = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NS.items())
+W = f"{{{TRANSITIONAL_W}}}"
+
+
+def drawing_box(content: str) -> str:
+    """A floating DrawingML text box (``wps:txbx``) holding ``content`` (paragraphs and tables)."""
+    return ('<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
+            'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            '<wp:extent cx="5000000" cy="600000"/><wp:docPr id="1" name="文本框 1"/><a:graphic><a:graphicData '
+            'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:spPr/>'
+            f"<wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp>"
+            "</a:graphicData></a:graphic></wp:anchor></w:drawing>")
+
+
+def vml_box(content: str) -> str:
+    """A VML text box (``w:pict/v:shape/v:textbox``) holding ``content``."""
+    return (f'<w:pict><v:shape id="tb1" style="position:absolute;width:400pt;height:40pt"><v:textbox>'
+            f"<w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape></w:pict>")
+
+
+def word_box(content: str, fallback: str | None = None) -> str:
+    """A text box as Word 2010+ writes it: DrawingML in ``mc:Choice``, the same box as VML in ``mc:Fallback``."""
+    return (f'<mc:AlternateContent><mc:Choice Requires="wps">{drawing_box(content)}</mc:Choice>'
+            f"<mc:Fallback>{vml_box(content if fallback is None else fallback)}</mc:Fallback></mc:AlternateContent>")
+
+
+def in_run(box: str, *, before: str = "", after: str = "") -> str:
+    """A paragraph anchoring ``box`` in a run between the texts ``before`` and ``after``."""
+    run = lambda text: f"<w:r><w:t>{text}</w:t></w:r>" if text else ""  # noqa: E731
+    return f"<w:p {DECLS}>{run(before)}<w:r>{box}</w:r>{run(after)}</w:p>"
+
+
+def boxed(data: bytes, edit) -> bytes:
+    """``data`` with ``word/document.xml`` edited as a tree by ``edit(body)``."""
+    root = etree.fromstring(part(data, "word/document.xml"))
+    edit(root.find(f"{W}body"))
+    return edit_zip(data, replace={"word/document.xml": etree.tostring(root, xml_declaration=True,
+                                                                         encoding="UTF-8", standalone=True)})
+
+
+def _text(p) -> str:
+    return "".join(p.itertext())
+
+
+def title_in_a_text_box(body, fallback: str | None = None) -> None:
+    """Move the title paragraph into a Word text box anchored at the start of the first heading's paragraph."""
+    title = body[0]
+    body.remove(title)
+    xml = etree.tostring(title, encoding=str)
+    heading = body[0]
+    assert _text(heading) == "一、总体情况"
+    anchor = etree.fromstring(in_run(word_box(xml, fallback)))
+    heading.insert(0, anchor[0])
+
+
+def test_a_title_in_a_text_box_is_read_once_before_its_anchor_paragraph():
+    data = boxed(report(), title_in_a_text_box)
+    document = read(data)
+    texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    assert texts[:2] == ["天津市东丽区工业和信息化局\n2021年政府信息公开工作年度报告", "一、总体情况"]
+    assert sum("年度报告" in t for t in texts) == 1  # the Fallback's copy is not read
+    record = nianbao.parse_bytes(data, uri="x.docx")
+    assert_full_report(record)
+    assert record["applications"]["granted"]["total"] == APPLICATION_VALUES["granted"]["total"]
+
+
+def test_a_table_in_a_vml_text_box_is_a_table_in_document_order():
+    def move_review_table(body):
+        heading = next(p for p in body if _text(p).startswith("四、"))
+        table = heading.getnext()
+        assert table.tag == f"{W}tbl"
+        body.remove(table)
+        heading.addnext(etree.fromstring(in_run(vml_box(etree.tostring(table, encoding=str)))))
+
+    data = boxed(report(), move_review_table)
+    kinds = [type(b).__name__ for b in read(data).blocks]
+    assert kinds.count("Table") == 3
+    record = nianbao.parse_bytes(data, uri="x.docx")
+    assert_full_report(record)
+    assert record["review_litigation"]["review"]["total"] == 4
+
+
+def test_a_text_box_cuts_its_paragraph_at_the_anchor():
+    box = word_box("<w:p><w:r><w:t>框内一</w:t></w:r></w:p><w:p><w:r><w:t>框内二</w:t></w:r></w:p>")
+    document = read(tiny_docx(in_run(box, before="前文", after="后文")))
+    assert [b.text for b in document.blocks] == ["前文", "框内一", "框内二", "后文"]
+
+
+def test_text_boxes_in_a_cell_are_lines_of_the_cell_and_boxes_in_boxes_are_read_once():
+    inner = word_box("<w:p><w:r><w:t>内框</w:t></w:r></w:p>")
+    outer = word_box(f"<w:p><w:r><w:t>外框</w:t></w:r></w:p>{in_run(inner)}")
+    cell = f"<w:tc>{in_run(outer, before='格前')}</w:tc><w:tc><w:p><w:r><w:t>2</w:t></w:r></w:p></w:tc>"
+    document = read(tiny_docx(f"<w:tbl><w:tr>{cell}</w:tr><w:tr>{cell}</w:tr></w:tbl>{in_run(outer)}"))
+    table, *paragraphs = document.blocks
+    assert [c.text for c in table.rows[0]] == ["格前\n外框\n内框", "2"]
+    assert [p.text for p in paragraphs] == ["外框", "内框"]
+
+
+def test_the_fallback_is_read_when_only_it_holds_the_box_and_hidden_boxes_are_not():
+    only_fallback = ('<mc:AlternateContent><mc:Choice Requires="wpc"><w:drawing/></mc:Choice>'
+                     f'<mc:Fallback>{vml_box("<w:p><w:r><w:t>备用</w:t></w:r></w:p>")}</mc:Fallback>'
+                     "</mc:AlternateContent>")
+    hidden = (f"<w:p {DECLS}><w:r><w:rPr><w:vanish/></w:rPr>"
+              f'{word_box("<w:p><w:r><w:t>隐藏</w:t></w:r></w:p>")}</w:r></w:p>')
+    document = read(tiny_docx(in_run(only_fallback) + hidden))
+    assert [b.text for b in document.blocks] == ["备用"]
+    paragraph_level = (f"<w:p {DECLS}><mc:AlternateContent><mc:Choice Requires='wps'><w:r>"
+                       f'{drawing_box("<w:p><w:r><w:t>选择</w:t></w:r></w:p>")}</w:r></mc:Choice><mc:Fallback><w:r>'
+                       f'{vml_box("<w:p><w:r><w:t>选择</w:t></w:r></w:p>")}</w:r></mc:Fallback>'
+                       "</mc:AlternateContent></w:p>")
+    assert [b.text for b in read(tiny_docx(paragraph_level)).blocks] == ["选择"]
