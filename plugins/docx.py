@@ -49,7 +49,15 @@ What becomes what:
   content is read as if it stood in the body;
 - a table split in two (by a page break, with or without its header repeated)
   stays two tables: the fitter is label-driven and reads on across them;
-- tracked row deletions (``w:trPr/w:del``) drop the row.
+- tracked row deletions (``w:trPr/w:del``) drop the row;
+- an imported chunk (``w:altChunk``, how many sites' "Word" exports wrap an
+  HTML page) is read at its position: HTML and the HTML of an MHT web archive
+  through :class:`nianbao.plugins.html.HtmlReader` (so its tables are tables,
+  its hidden content dropped, its charset honoured), plain text a paragraph a
+  line, a nested .docx or WordprocessingML part like the main part (at most
+  ``MAX_CHUNK_DEPTH`` deep). RTF, old .doc, chunks inside table cells and
+  chunks whose part cannot be found or read stay unread, with the issue
+  ``docx.alt_chunk`` naming why (an error when nothing else was read).
 
 Strict Open XML documents (the ``purl.oclc.org`` namespace) are read like
 transitional ones.
@@ -57,6 +65,8 @@ transitional ones.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import posixpath
 import zipfile
@@ -68,10 +78,12 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from nianbao.decode import decode_text
 from nianbao.document import Block, Cell, Document, Paragraph, ReaderNote, Table
-from nianbao.errors import MarkupError, ReadError, ZipLimitError
+from nianbao.errors import DocumentLimitError, MarkupError, ReadError, ZipLimitError
 from nianbao.hookspecs import hookimpl
-from nianbao.limits import check_deadline, check_element_count
+from nianbao.limits import check_deadline, check_element_count, check_line_count
+from nianbao.plugins.html import HtmlReader
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
 
@@ -79,6 +91,13 @@ from nianbao.source import SourceInfo
 DOCUMENT_PART = "word/document.xml"
 #: The package's relationships, which name the main part.
 PACKAGE_RELS = "_rels/.rels"
+#: The package's content types, by part name and by extension.
+CONTENT_TYPES = "[Content_Types].xml"
+#: ``r:id``, the attribute of ``w:altChunk`` naming its part: transitional and strict.
+R_IDS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
+         "{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
+#: How many documents deep an imported chunk may nest (a .docx chunk holding a .docx chunk…).
+MAX_CHUNK_DEPTH = 3
 #: Relationship types of the main document part: transitional and strict Open XML.
 OFFICE_DOCUMENT = frozenset({
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
@@ -261,8 +280,11 @@ class _BodyWalk:
     entered except for the few values read from them.
     """
 
-    def __init__(self, w: Names, *, hidden_text: bool, text_boxes: bool = False) -> None:
+    def __init__(self, w: Names, *, hidden_text: bool, text_boxes: bool = False,
+                 chunks: _Chunks | None = None) -> None:
         self.w = w
+        #: Reads the parts ``w:altChunk`` imports; without it they are counted, not read.
+        self.chunks = chunks
         #: Whether the document has any ``w:vanish``: only then are run properties looked into.
         self.hidden_text = hidden_text
         #: Whether the document may have text boxes: only then are drawings looked into.
@@ -409,7 +431,11 @@ class _BodyWalk:
                 if content is not None:
                     self.blocks_of(content)
             elif tag == w.altChunk:
-                self.alt_chunks += 1
+                blocks = None if self.chunks is None else self.chunks.blocks(child)
+                if blocks is None:
+                    self.alt_chunks += 1
+                else:
+                    self.blocks.extend(blocks)
 
     def _collect(self, parent: etree._Element, want: str, into: list[etree._Element]) -> None:
         """Append the children of ``parent`` named ``want``, looking through wrappers."""
@@ -452,6 +478,10 @@ class _BodyWalk:
                 content = self._wrapped(child)
                 if content is not None:
                     self._cell_content(content, texts, nested)
+            elif tag == w.altChunk:
+                self.alt_chunks += 1
+                if self.chunks is not None:
+                    self.chunks.unread.append("one in a table cell")
 
     def _rows(self, tbl: etree._Element) -> tuple[int, list[tuple[int, list[etree._Element]]]]:
         """A table's grid width and its rows as ``(grid before, cells)``, tracked deletions left out."""
@@ -634,6 +664,7 @@ class DocxReader(Reader):
         self.parser = etree.XMLParser(
             resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True
         )
+        self._html: HtmlReader | None = None
 
     def accepts(self, head: bytes, source: SourceInfo) -> bool:
         """By extension or mime type, or a zip whose first entries are Word parts."""
@@ -645,17 +676,25 @@ class DocxReader(Reader):
         """Open the zip, find the main part, inflate it within the limits, parse it and walk the body."""
         with _Package(self, data, _Totals()) as package:
             part, notes = package.main_part()
-            xml = package.read(part)
-            root = package.parse(xml, part)
-            w = NAMES.get(etree.QName(root).namespace or "")
-            if w is None or root.tag != w.document:
-                raise MarkupError(f"{part} is not a WordprocessingML document: its root element is "
-                                  f"{root.tag!r}, not w:document")
-            walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish), None) is not None,
-                             text_boxes=b"txbxContent" in xml)
-            body = _child(root, w.body)
-            if body is not None:
-                walk.blocks_of(body)
+            document = self._read_part(package, part, source, depth=0)
+        return Document(blocks=document.blocks, format=self.format, properties=document.properties,
+                        notes=(*notes, *document.notes))
+
+    def _read_part(self, package: _Package, part: str, source: SourceInfo, depth: int) -> Document:
+        """Read a WordprocessingML document part (the main part, or one an altChunk imports)."""
+        xml = package.read(part)
+        root = package.parse(xml, part)
+        w = NAMES.get(etree.QName(root).namespace or "")
+        if w is None or root.tag != w.document:
+            raise MarkupError(f"{part} is not a WordprocessingML document: its root element is "
+                              f"{root.tag!r}, not w:document")
+        chunks = _Chunks(self, package, part, source, depth)
+        walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish), None) is not None,
+                         text_boxes=b"txbxContent" in xml, chunks=chunks)
+        body = _child(root, w.body)
+        if body is not None:
+            walk.blocks_of(body)
+        notes = []
         if root.getroottree().docinfo.internalDTD is not None:
             notes.append(ReaderNote(level="warning", code="docx.dtd",
                                     message=f"{part} declares a DTD (Word never does); its entities were "
@@ -667,11 +706,21 @@ class DocxReader(Reader):
             notes.append(ReaderNote(level="warning", code="docx.nested_table",
                                     message=f"{walk.nested_tables} table(s) nested in table cells, each read as "
                                     "a table of its own after the table that holds it"))
+        notes.extend(chunks.notes)
         if walk.alt_chunks:
+            why = "; ".join(sorted(set(chunks.unread))) or "unknown"
             notes.append(ReaderNote(level="warning" if walk.blocks else "error", code="docx.alt_chunk",
                                     message=f"{walk.alt_chunks} imported chunk(s) (w:altChunk: HTML, RTF or another "
-                                    "document embedded as a file) not read"))
-        return Document(blocks=tuple(walk.blocks), format=self.format, notes=tuple(notes))
+                                    f"document embedded as a file) not read: {why}"))
+        return Document(blocks=tuple(walk.blocks), format=self.format, properties=chunks.properties,
+                        notes=tuple(notes))
+
+    @property
+    def html(self) -> HtmlReader:
+        """The HTML reader for imported HTML chunks: one per DOCX reader (lxml parsers are per thread)."""
+        if self._html is None:
+            self._html = HtmlReader()
+        return self._html
 
     # ---- the zip -------------------------------------------------------
 
@@ -804,6 +853,7 @@ class _Package:
             archive.close()
             raise
         self.infos, self.by_name = infos, by_name
+        self._types: dict[str, str] | None = None
 
     def __enter__(self) -> _Package:
         return self
@@ -830,12 +880,37 @@ class _Package:
 
     def parse(self, data: bytes, name: str) -> etree._Element:
         """``data``, part ``name``, parsed; its tags count towards ``max_elements`` with every part read before."""
+        self.count_tags(data, name)
+        return self.reader.parse(data, name, counted=True)
+
+    def count_tags(self, data: bytes, name: str) -> None:
+        """Count the tags of markup about to be parsed against ``max_elements``, alone and with every part before."""
         count = data.count(b"<")
         check_element_count(count, name)
         if self.totals.tags:
             check_element_count(self.totals.tags + count, f"{name} with the parts read before it")
         self.totals.tags += count
-        return self.reader.parse(data, name, counted=True)
+
+    def content_type(self, name: str) -> str:
+        """A part's content type from ``[Content_Types].xml`` (its Override, else the Default of its extension),
+        lower case; ``""`` if the file does not say or cannot be read."""
+        if self._types is None:
+            self._types = {}
+            if self.has(CONTENT_TYPES):
+                try:
+                    root = self.xml(CONTENT_TYPES)
+                except MarkupError:
+                    root = None
+                for item in () if root is None else root:
+                    if not isinstance(item.tag, str):
+                        continue
+                    kind = (item.get("ContentType") or "").strip().lower()
+                    if item.tag.endswith("Override") and item.get("PartName"):
+                        self._types.setdefault(unquote(item.get("PartName", "")).lstrip("/").lower(), kind)
+                    elif item.tag.endswith("Default") and item.get("Extension"):
+                        self._types.setdefault("." + item.get("Extension", "").lower(), kind)
+        key = name.lower()
+        return self._types.get(key) or self._types.get(posixpath.splitext(key)[1], "")
 
     def relationships(self, part: str) -> dict[str, tuple[str, str | None]]:
         """The relationships of ``part`` (``""``: the package's): ``Id`` → ``(Type, target entry name)``.
@@ -892,6 +967,124 @@ class _Package:
 
 def _package_note(message: str) -> ReaderNote:
     return ReaderNote(level="warning", code="docx.package", message=message)
+
+
+# --------------------------------------------------------------------------
+# Imported chunks (w:altChunk)
+# --------------------------------------------------------------------------
+
+#: What an imported part is, by content type, then by extension.
+CHUNK_TYPES = {
+    "text/html": "html", "application/xhtml+xml": "html",
+    "message/rfc822": "mht", "multipart/related": "mht", "application/x-mimearchive": "mht",
+    "text/plain": "text",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template": "docx",
+    "application/vnd.ms-word.document.macroenabled.12": "docx",
+    "application/vnd.ms-word.template.macroenabled.12": "docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "part",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": "part",
+    "application/vnd.ms-word.document.macroenabled.main+xml": "part",
+    "application/rtf": "rtf", "text/rtf": "rtf", "application/msword": "doc",
+}  # fmt: skip
+CHUNK_EXTENSIONS = {".htm": "html", ".html": "html", ".xhtml": "html", ".mht": "mht", ".mhtml": "mht",
+                    ".txt": "text", ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".rtf": "rtf", ".doc": "doc"}
+
+
+class _Chunks:
+    """Reads what the ``w:altChunk`` elements of one document part import, each at its position.
+
+    The chunk's part is the target of the ``r:id`` relationship in the part's
+    relationships (``word/_rels/document.xml.rels``); what it is comes from
+    ``[Content_Types].xml`` (else its extension). HTML (and an MHT web archive's
+    HTML) is read by the HTML reader of :mod:`nianbao.plugins.html`, so its tables
+    are tables; plain text gives a paragraph a line; a .docx or WordprocessingML
+    part is read like the main part, at most ``MAX_CHUNK_DEPTH`` deep; RTF and
+    old .doc stay unread. Every part is read within the reader's zip limits and
+    the input's running totals; one that cannot be read is noted, not fatal.
+    """
+
+    def __init__(self, reader: DocxReader, package: _Package, part: str, source: SourceInfo, depth: int) -> None:
+        self.reader, self.package, self.part, self.source, self.depth = reader, package, part, source, depth
+        self._rels: dict[str, tuple[str, str | None]] | None = None
+        #: Why each chunk not read was not read.
+        self.unread: list[str] = []
+        #: Notes of the chunks read (a guessed encoding, say).
+        self.notes: list[ReaderNote] = []
+        self.properties: dict[str, str] = {}
+
+    def blocks(self, alt_chunk: etree._Element) -> list[Block] | None:
+        """The blocks of the chunk ``alt_chunk`` imports, or ``None`` (and a reason in ``unread``)."""
+        rid = next((v for v in (alt_chunk.get(a) for a in R_IDS) if v), None)
+        if rid is None:
+            return self._skip("one without r:id")
+        if self._rels is None:
+            try:
+                self._rels = self.package.relationships(self.part)
+            except MarkupError:
+                self._rels = {}
+        name = self._rels.get(rid, ("", None))[1]
+        if name is None or not self.package.has(name):
+            return self._skip(f"{rid} names no part in the zip")
+        kind = CHUNK_TYPES.get(self.package.content_type(name).partition(";")[0].strip()) or CHUNK_EXTENSIONS.get(
+            posixpath.splitext(name.lower())[1])
+        if kind in (None, "rtf", "doc"):
+            return self._skip(f"{name} is {kind.upper() if kind else 'of an unknown type'}")
+        if kind in ("docx", "part") and self.depth >= MAX_CHUNK_DEPTH:
+            return self._skip(f"{name} nests documents more than {MAX_CHUNK_DEPTH} deep")
+        try:
+            if kind == "part":
+                return self._document(self.reader._read_part(self.package, name, self.source, self.depth + 1))
+            data = self.package.read(name)
+            if kind == "docx":
+                with _Package(self.reader, data, self.package.totals) as inner:
+                    part, notes = inner.main_part()
+                    self.notes.extend(notes)
+                    return self._document(self.reader._read_part(inner, part, self.source, self.depth + 1))
+            if kind == "text":
+                return self._text(data)
+            charset = None
+            if kind == "mht":
+                data, charset = _mht_html(data)
+                if data is None:
+                    return self._skip(f"{name} is a web archive without an HTML part")
+            self.package.count_tags(data, name)
+            return self._document(self.reader.html.read(data, SourceInfo(uri=f"{self.source.uri}!{name}",
+                                                                           charset=charset)))
+        except (ZipLimitError, DocumentLimitError):
+            raise  # a limit is a limit, wherever it trips
+        except (ReadError, UnicodeError, LookupError) as exc:
+            message = exc.message if isinstance(exc, ReadError) else str(exc)
+            return self._skip(f"{name} cannot be read ({message})")
+
+    def _skip(self, why: str) -> None:
+        self.unread.append(why)
+        return None
+
+    def _document(self, document: Document) -> list[Block]:
+        self.notes.extend(document.notes)
+        for key, value in document.properties.items():
+            self.properties.setdefault(key, value)
+        return list(document.blocks)
+
+    def _text(self, data: bytes) -> list[Block]:
+        decoded = decode_text(data)
+        self.notes.extend(decoded.notes)
+        lines = decoded.text.splitlines()
+        check_line_count(len(lines))
+        return [Paragraph(text=line.strip()) for line in lines if line.strip()]
+
+
+def _mht_html(data: bytes) -> tuple[bytes | None, str | None]:
+    """The HTML of an MHT web archive (MIME ``multipart/related``): its first ``text/html`` part, decoded from
+    quoted-printable or base64, and the charset its header names."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for piece in message.walk():
+        if piece.get_content_type() == "text/html":
+            payload = piece.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                return payload, piece.get_content_charset()
+    return None, None
 
 
 @hookimpl

@@ -9,6 +9,7 @@ parts added with their relationship and content type.
 from __future__ import annotations
 
 import io
+import quopri
 import zipfile
 from urllib.parse import unquote
 
@@ -273,3 +274,129 @@ def test_the_fallback_is_read_when_only_it_holds_the_box_and_hidden_boxes_are_no
                        f'{vml_box("<w:p><w:r><w:t>选择</w:t></w:r></w:p>")}</w:r></mc:Fallback>'
                        "</mc:AlternateContent></w:p>")
     assert [b.text for b in read(tiny_docx(paragraph_level)).blocks] == ["选择"]
+
+
+# --------------------------------------------------------------------------
+# Imported chunks (w:altChunk): HTML, MHT, text, .docx read at their position
+# --------------------------------------------------------------------------
+
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+AF_CHUNK = f"{R_NS}/aFChunk"
+
+
+def alt_chunk(rid: str) -> str:
+    return f'<w:altChunk xmlns:r="{R_NS}" r:id="{rid}"/>'
+
+
+def with_chunks(body_xml: str, chunks: dict[str, tuple[str, bytes, str]], base: bytes | None = None) -> bytes:
+    """A DOCX whose body is ``body_xml``, with each chunk ``rid → (part name, bytes, content type)`` added as a
+    part, with its relationship (type aFChunk, absolute target) and its content type Override."""
+    data = base or tiny_docx(body_xml)
+    rels = part(data, "word/_rels/document.xml.rels").decode()
+    types = part(data, "[Content_Types].xml").decode()
+    for rid, (name, _, content_type) in chunks.items():
+        rels = rels.replace("</Relationships>", f'<Relationship Id="{rid}" Type="{AF_CHUNK}" Target="/{name}"/>'
+                                                "</Relationships>")
+        types = types.replace("</Types>", f'<Override PartName="/{name}" ContentType="{content_type}"/></Types>')
+    return edit_zip(data, replace={"word/_rels/document.xml.rels": rels.encode(),
+                                   "[Content_Types].xml": types.encode()},
+                    add={name: body for name, body, _ in chunks.values()})
+
+
+def html_report(charset: str = "utf-8") -> bytes:
+    from .test_html import page, report_body
+
+    html = page(report_body(), head=f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">')
+    return html.encode(charset)
+
+
+def mht(html: bytes) -> bytes:
+    """An MHT web archive as html-docx-js writes ``word/afchunk.mht``: the page quoted-printable."""
+    return (b'MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n    type="text/html";\r\n'
+            b'    boundary="----=mhtDocumentPart"\r\n\r\n\r\n------=mhtDocumentPart\r\n'
+            b'Content-Type: text/html;\r\n    charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n'
+            b"Content-Location: file:///C:/fake/document.html\r\n\r\n" + quopri.encodestring(html) +
+            b"\r\n\r\n------=mhtDocumentPart--\r\n")
+
+
+def assert_html_report(record) -> None:
+    from .test_html import assert_full_report as assert_full_html_report
+
+    assert record["source"]["reader"] == "docx"
+    assert_full_html_report(record)
+
+
+@pytest.mark.parametrize(("name", "content_type", "body"), [
+    ("word/afchunk.htm", "text/html", lambda: html_report()),
+    ("word/afchunk.htm", "application/xhtml+xml", lambda: html_report("gbk")),
+    ("word/afchunk.mht", "message/rfc822", lambda: mht(html_report())),
+], ids=["html", "gbk-html", "mht"])
+def test_a_word_file_that_is_html_in_an_alt_chunk_reads_every_value(name, content_type, body):
+    data = with_chunks(alt_chunk("htmlChunk"), {"htmlChunk": (name, body(), content_type)})
+    record = nianbao.parse_bytes(data, uri="x.docx")
+    assert_html_report(record)
+    assert record["applications"]["granted"]["total"] == 5  # 3 natural persons, 2 commercial enterprises
+    assert "docx.alt_chunk" not in codes(record)
+
+
+def codes(record) -> set[str]:
+    return {issue["code"] for issue in record["issues"]}
+
+
+def test_chunks_are_read_at_their_position_among_the_documents_own_paragraphs():
+    from .test_html import APPLICATIONS_2021, applications_table
+
+    p = lambda text: f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"  # noqa: E731
+    body = (p("三、收到和处理政府信息公开申请情况") + alt_chunk("rIdTable") + p("四、行政复议") + alt_chunk("rIdText")
+            + p("末段"))
+    data = with_chunks(body, {
+        "rIdTable": ("word/chunk1.html", f"<html><body>{applications_table()}</body></html>".encode(), "text/html"),
+        "rIdText": ("word/chunk2.txt", "第一行\n\n  第二行  \n".encode("gb18030"), "text/plain"),
+    })
+    blocks = read(data).blocks
+    assert [type(b).__name__ if not isinstance(b, Paragraph) else b.text for b in blocks] == [
+        "三、收到和处理政府信息公开申请情况", "Table", "四、行政复议", "第一行", "第二行", "末段"]
+    record = nianbao.parse_bytes(data, uri="x.docx")
+    assert record["applications"]["granted"] == APPLICATIONS_2021["granted"]
+
+
+def test_a_docx_chunk_is_read_recursively_and_a_self_import_stops():
+    data = with_chunks(alt_chunk("rIdDoc"), {"rIdDoc": (
+        "word/sub/report.docx", report(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")})
+    record = nianbao.parse_bytes(data, uri="x.docx")
+    assert_full_report(record)
+    assert record["applications"]["granted"]["total"] == APPLICATION_VALUES["granted"]["total"]
+    # a WordprocessingML part that imports itself: read MAX_CHUNK_DEPTH deep, then noted
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    loop = with_chunks("", {"rIdSelf": ("word/loop.xml", part(tiny_docx(
+        f"<w:p><w:r><w:t>圈</w:t></w:r></w:p>{alt_chunk('rIdSelf')}"), "word/document.xml"), main)},
+        base=tiny_docx(alt_chunk("rIdSelf")))
+    rels = part(loop, "word/_rels/document.xml.rels")
+    loop = edit_zip(loop, add={"word/_rels/loop.xml.rels": rels})
+    document = read(loop)
+    assert [b.text for b in document.blocks] == ["圈"] * 3
+    [note] = [n for n in document.notes if n.code == "docx.alt_chunk"]
+    assert "nests documents more than 3 deep" in note.message
+
+
+def test_rtf_and_unresolvable_chunks_stay_issues():
+    data = with_chunks(alt_chunk("rIdRtf") + alt_chunk("rIdGone") + "<w:p><w:r><w:t>正文</w:t></w:r></w:p>",
+                       {"rIdRtf": ("word/chunk.rtf", rb"{\rtf1 hello}", "application/rtf")})
+    document = read(data)
+    assert [b.text for b in document.blocks] == ["正文"]
+    [note] = document.notes
+    assert (note.level, note.code) == ("warning", "docx.alt_chunk")
+    assert note.message.startswith("2 imported chunk(s)")
+    assert "word/chunk.rtf is RTF" in note.message and "rIdGone names no part" in note.message
+
+
+def test_the_zip_limits_apply_to_chunk_parts():
+    html = b"<html><body><p>" + b" " * (20 << 20) + b"</p></body></html>"
+    data = with_chunks(alt_chunk("rIdBig"), {"rIdBig": ("word/big.htm", html, "text/html")})
+    error = dead_letter(data)
+    assert error["type"] == "ZipLimitError" and error["message"].startswith("word/big.htm would inflate")
+    many = with_chunks("".join(alt_chunk(f"r{n}") for n in range(3)),
+                       {f"r{n}": (f"word/c{n}.htm", html_report(), "text/html") for n in range(3)})
+    size = len(html_report())
+    with pytest.raises(ZipLimitError, match=r"word/c2\.htm takes the parts read .*max_total_bytes"):
+        read(many, DocxReader(max_total_bytes=2 * size + 20_000))
