@@ -400,3 +400,15 @@ def test_the_zip_limits_apply_to_chunk_parts():
     size = len(html_report())
     with pytest.raises(ZipLimitError, match=r"word/c2\.htm takes the parts read .*max_total_bytes"):
         read(many, DocxReader(max_total_bytes=2 * size + 20_000))
+
+
+def test_max_elements_counts_chunk_parts_with_the_main_part():
+    from nianbao.limits import Limits
+
+    html = html_report()
+    data = with_chunks(alt_chunk("rIdHtml"), {"rIdHtml": ("word/afchunk.htm", html, "text/html")})
+    outcome = nianbao.process_bytes(data, "x.docx", limits=Limits(max_elements=html.count(b"<") + 10))
+    error = outcome.dead_letter["error"]
+    assert error["type"] == "DocumentLimitError"
+    assert "word/afchunk.htm with the parts read before it has" in error["message"]
+    assert nianbao.process_bytes(data, "x.docx", limits=Limits(max_elements=html.count(b"<") * 2)).record
