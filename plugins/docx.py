@@ -1,9 +1,15 @@
-"""DOCX reader: ``word/document.xml`` straight from the zip, with lxml, into a Document.
+"""DOCX reader: the main document part straight from the zip, with lxml, into a Document.
+
+The main part is the one the package's ``officeDocument`` relationship names in
+``_rels/.rels`` (transitional or strict type; usually ``word/document.xml``,
+``word/document2.xml`` from some generators); when that part is missing, broken
+or names a part the zip lacks, ``word/document.xml`` is read (with a
+``docx.package`` warning unless ``_rels/.rels`` is simply absent).
 
 python-docx is not used: the reader opens the zip itself so that it can check the
 container *before* inflating anything (entry count, duplicate names, the
-uncompressed size and inflate ratio of the one part it reads, as apache/poi's
-``ZipSecureFile`` does), and walks the XML once, looping over each element's
+uncompressed size and inflate ratio of every part it reads, as apache/poi's
+``ZipSecureFile`` does, and the bytes of all of them together), and walks the XML once, looping over each element's
 children and dispatching on ``child.tag`` against Clark names computed once
 (python-docx's ``oxml/ns.py`` ``qn``): no per-element XPath, and no
 ``iterchildren(*tags)`` either, which builds a tag matcher on every call.
@@ -18,7 +24,18 @@ What becomes what:
   ``w:cr`` become ``"\\n"``, ``w:tab`` ``"\\t"``; tracked insertions (``w:ins``, ``w:moveTo``) are
   kept and deletions (``w:del``, ``w:moveFrom``) dropped, with a note on the
   record; field codes (``w:instrText``) and hidden runs (``w:vanish``) are not
-  printed text and are dropped; drawings and text boxes are skipped;
+  printed text and are dropped; pictures are skipped;
+- a text box (``w:txbxContent`` in a DrawingML ``wps:txbx``, a VML
+  ``v:textbox`` in ``w:pict``, or either in ``w:object``) is read where its
+  anchor run stands: the anchoring paragraph is cut there and the box's
+  paragraphs and tables come in between (a floating title box anchored at the
+  start of the first heading comes before it). Word writes each box twice in
+  ``mc:AlternateContent``: the first ``mc:Choice`` that holds a box is read, the
+  ``mc:Fallback`` only when no Choice does. In a table cell a box's paragraphs
+  are lines of the cell and its tables nested tables. A box floats anywhere on
+  its page; its anchor is the only position the XML gives, so a box anchored
+  mid-paragraph cuts that paragraph in two. Documents without ``txbxContent``
+  in their bytes never look into drawings;
 - a table cell's text is its non-blank paragraphs joined by ``"\\n"``; a cell's grid column
   is ``w:gridBefore`` plus the ``w:gridSpan`` of the cells before it, found in one
   left-to-right pass; ``w:gridSpan`` gives the colspan and ``w:vMerge``
@@ -32,7 +49,15 @@ What becomes what:
   content is read as if it stood in the body;
 - a table split in two (by a page break, with or without its header repeated)
   stays two tables: the fitter is label-driven and reads on across them;
-- tracked row deletions (``w:trPr/w:del``) drop the row.
+- tracked row deletions (``w:trPr/w:del``) drop the row;
+- an imported chunk (``w:altChunk``, how many sites' "Word" exports wrap an
+  HTML page) is read at its position: HTML and the HTML of an MHT web archive
+  through :class:`nianbao.plugins.html.HtmlReader` (so its tables are tables,
+  its hidden content dropped, its charset honoured), plain text a paragraph a
+  line, a nested .docx or WordprocessingML part like the main part (at most
+  ``MAX_CHUNK_DEPTH`` deep). RTF, old .doc, chunks inside table cells and
+  chunks whose part cannot be found or read stay unread, with the issue
+  ``docx.alt_chunk`` naming why (an error when nothing else was read).
 
 Strict Open XML documents (the ``purl.oclc.org`` namespace) are read like
 transitional ones.
@@ -40,24 +65,44 @@ transitional ones.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
+import posixpath
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from lxml import etree
 
+from nianbao.decode import decode_text
 from nianbao.document import Block, Cell, Document, Paragraph, ReaderNote, Table
-from nianbao.errors import MarkupError, ReadError, ZipLimitError
+from nianbao.errors import DocumentLimitError, MarkupError, ReadError, ZipLimitError
 from nianbao.hookspecs import hookimpl
-from nianbao.limits import check_deadline, check_element_count
+from nianbao.limits import check_deadline, check_element_count, check_line_count
+from nianbao.plugins.html import HtmlReader
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
 
-#: The part this reader reads.
+#: The main document part when the package's relationships do not name one.
 DOCUMENT_PART = "word/document.xml"
+#: The package's relationships, which name the main part.
+PACKAGE_RELS = "_rels/.rels"
+#: The package's content types, by part name and by extension.
+CONTENT_TYPES = "[Content_Types].xml"
+#: ``r:id``, the attribute of ``w:altChunk`` naming its part: transitional and strict.
+R_IDS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
+         "{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
+#: How many documents deep an imported chunk may nest (a .docx chunk holding a .docx chunk…).
+MAX_CHUNK_DEPTH = 3
+#: Relationship types of the main document part: transitional and strict Open XML.
+OFFICE_DOCUMENT = frozenset({
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+})
 #: First bytes of a zip's first local file header.
 ZIP_MAGIC = b"PK\x03\x04"
 #: First bytes of an OLE2 compound file: an old binary .doc/.wps, or an encrypted .docx.
@@ -71,6 +116,9 @@ MAX_GRID_COLUMNS = 1000
 TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 _FALSE = frozenset({"0", "false", "off"})
+#: Markup compatibility (the same namespace in strict and transitional files).
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+MC_ALTERNATE = f"{{{MC}}}AlternateContent"
 
 
 # --------------------------------------------------------------------------
@@ -89,7 +137,7 @@ class Names:
         "document", "body", "p", "r", "t", "tab", "ptab", "br", "cr", "noBreakHyphen", "rPr", "vanish",
         "ins", "moveTo", "moveFrom", "hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo",
         "sdt", "sdtContent", "tbl", "tblGrid", "gridCol", "tr", "trPr", "gridBefore", "tc", "tcPr",
-        "gridSpan", "vMerge", "val", "altChunk",
+        "gridSpan", "vMerge", "val", "altChunk", "drawing", "pict", "object", "txbxContent",
     )  # fmt: skip
 
     def __init__(self, namespace: str) -> None:
@@ -108,6 +156,9 @@ class Names:
         #: Run children printed as a line break and as a tab.
         self.breaks = frozenset({self.br, self.cr})
         self.tabs = frozenset({self.tab, self.ptab})
+        #: Run children that may hold text boxes (``w:txbxContent``): DrawingML, VML, an embedded object, and
+        #: the markup-compatibility wrapper Word puts around a drawing and its VML fallback.
+        self.objects = frozenset({self.drawing, self.pict, self.object, MC_ALTERNATE})
 
 
 NAMES = {TRANSITIONAL: Names(TRANSITIONAL), STRICT: Names(STRICT)}
@@ -229,10 +280,15 @@ class _BodyWalk:
     entered except for the few values read from them.
     """
 
-    def __init__(self, w: Names, *, hidden_text: bool) -> None:
+    def __init__(self, w: Names, *, hidden_text: bool, text_boxes: bool = False,
+                 chunks: _Chunks | None = None) -> None:
         self.w = w
+        #: Reads the parts ``w:altChunk`` imports; without it they are counted, not read.
+        self.chunks = chunks
         #: Whether the document has any ``w:vanish``: only then are run properties looked into.
         self.hidden_text = hidden_text
+        #: Whether the document may have text boxes: only then are drawings looked into.
+        self.text_boxes = text_boxes
         self.blocks: list[Block] = []
         self.tracked_changes = False
         self.nested_tables = 0
@@ -273,6 +329,8 @@ class _BodyWalk:
                             break
                     elif itag == w.noBreakHyphen:
                         parts.append("-")
+                    elif self.text_boxes and itag in w.objects:
+                        self._text_boxes(item, parts)
             elif tag in w.run_wrappers:
                 if tag in w.inserted:
                     self.tracked_changes = True
@@ -283,6 +341,73 @@ class _BodyWalk:
                     self._runs(content, parts)
             elif tag in w.deleted:
                 self.tracked_changes = True
+            elif tag == MC_ALTERNATE and self.text_boxes:  # runs in a compatibility wrapper
+                branch = self._branch(child)
+                if branch is not None:
+                    self._runs(branch, parts)
+
+    # ---- text boxes ----------------------------------------------------
+
+    def _branch(self, alternate: etree._Element) -> etree._Element | None:
+        """The branch of an ``mc:AlternateContent`` to read: the first ``mc:Choice``, else the
+        ``mc:Fallback``, that holds a text box; ``None`` if none does.
+
+        Word writes a text box twice, as DrawingML in the Choice and as VML in the
+        Fallback: exactly one is read.
+        """
+        txbx = self.w.txbxContent
+        for branch in alternate:
+            if next(branch.iter(txbx), None) is not None:
+                return branch
+        return None
+
+    def _text_boxes(self, element: etree._Element, out: list) -> None:
+        """Append the outermost ``w:txbxContent`` elements in ``element`` (a drawing, a VML picture, an object or
+        an ``mc:AlternateContent``), one branch of each compatibility wrapper. Boxes in a box are found when
+        the outer box is read."""
+        txbx = self.w.txbxContent
+        if element.tag == MC_ALTERNATE:
+            branch = self._branch(element)
+            if branch is not None:
+                self._text_boxes(branch, out)
+            return
+        for child in element:
+            if child.tag == txbx:
+                out.append(child)
+            elif len(child):
+                self._text_boxes(child, out)
+
+    def _paragraph_with_boxes(self, p: etree._Element) -> None:
+        """A body paragraph that may anchor text boxes: its text cut at each box, the box's blocks between."""
+        parts: list = []
+        self._runs(p, parts)
+        start = 0
+        for index, part in enumerate(parts):
+            if not isinstance(part, str):
+                self._add_paragraph("".join(parts[start:index]))
+                self.blocks_of(part)
+                start = index + 1
+        self._add_paragraph("".join(parts[start:]))
+
+    def _add_paragraph(self, text: str) -> None:
+        text = text.strip()
+        if text:
+            self.blocks.append(Paragraph(text=text))
+
+    def _cell_paragraph_with_boxes(self, p: etree._Element, texts: list[str], nested: list[etree._Element]) -> None:
+        """A cell paragraph that may anchor text boxes: the box's paragraphs are lines of the cell, its tables
+        nested tables."""
+        parts: list = []
+        self._runs(p, parts)
+        start = 0
+        for index, part in enumerate([*parts, None]):
+            if not isinstance(part, str):
+                text = "".join(parts[start:index])
+                if text and not text.isspace():
+                    texts.append(text)
+                if part is not None:
+                    self._cell_content(part, texts, nested)
+                start = index + 1
 
     # ---- blocks --------------------------------------------------------
 
@@ -293,6 +418,9 @@ class _BodyWalk:
             check_deadline()  # once per paragraph or table: cheap next to reading it
             tag = child.tag
             if tag == w.p:
+                if self.text_boxes:
+                    self._paragraph_with_boxes(child)
+                    continue
                 text = self.paragraph_text(child).strip()
                 if text:
                     self.blocks.append(Paragraph(text=text))
@@ -303,7 +431,11 @@ class _BodyWalk:
                 if content is not None:
                     self.blocks_of(content)
             elif tag == w.altChunk:
-                self.alt_chunks += 1
+                blocks = None if self.chunks is None else self.chunks.blocks(child)
+                if blocks is None:
+                    self.alt_chunks += 1
+                else:
+                    self.blocks.extend(blocks)
 
     def _collect(self, parent: etree._Element, want: str, into: list[etree._Element]) -> None:
         """Append the children of ``parent`` named ``want``, looking through wrappers."""
@@ -334,6 +466,9 @@ class _BodyWalk:
         for child in parent:
             tag = child.tag
             if tag == w.p:
+                if self.text_boxes:
+                    self._cell_paragraph_with_boxes(child, texts, nested)
+                    continue
                 text = self.paragraph_text(child)
                 if text and not text.isspace():
                     texts.append(text)
@@ -343,6 +478,10 @@ class _BodyWalk:
                 content = self._wrapped(child)
                 if content is not None:
                     self._cell_content(content, texts, nested)
+            elif tag == w.altChunk:
+                self.alt_chunks += 1
+                if self.chunks is not None:
+                    self.chunks.unread.append("one in a table cell")
 
     def _rows(self, tbl: etree._Element) -> tuple[int, list[tuple[int, list[etree._Element]]]]:
         """A table's grid width and its rows as ``(grid before, cells)``, tracked deletions left out."""
@@ -470,9 +609,12 @@ def _not_a_zip(data: bytes, exc: Exception) -> ReadError:
 class DocxReader(Reader):
     """Word 2007+ documents (.docx): the main part's paragraphs and tables.
 
+    The main part is the target of the package's ``officeDocument`` relationship
+    (``_rels/.rels``), ``word/document.xml`` when that part is missing or broken.
     The safety limits are class attributes, overridable per instance through the
     constructor; each :class:`~nianbao.errors.ZipLimitError` names the one that
-    tripped. Each instance builds its own hardened parser (entities unresolved, no
+    tripped. They apply to every part read (the relationships, the main part).
+    Each instance builds its own hardened parser (entities unresolved, no
     network, lxml's huge-tree limits kept, comments and processing instructions
     dropped): lxml parsers are not shared across threads.
     """
@@ -490,8 +632,10 @@ class DocxReader(Reader):
 
     #: Most zip entries accepted; a Word file has a few dozen.
     max_entries: int = 10_000
-    #: Most bytes ``word/document.xml`` may inflate to.
+    #: Most bytes one part (the main part, a relationships part) may inflate to.
     max_part_bytes: int = 50 * 1024 * 1024
+    #: Most bytes all the parts read for one input may inflate to, together.
+    max_total_bytes: int = 100 * 1024 * 1024
     #: Highest inflate ratio (uncompressed ÷ compressed) of a part above ``ratio_grace_bytes``
     #: (POI's ``MIN_INFLATE_RATIO`` of 0.01, inverted).
     max_inflate_ratio: float = 100.0
@@ -503,6 +647,7 @@ class DocxReader(Reader):
         *,
         max_entries: int | None = None,
         max_part_bytes: int | None = None,
+        max_total_bytes: int | None = None,
         max_inflate_ratio: float | None = None,
         ratio_grace_bytes: int | None = None,
     ) -> None:
@@ -510,6 +655,8 @@ class DocxReader(Reader):
             self.max_entries = max_entries
         if max_part_bytes is not None:
             self.max_part_bytes = max_part_bytes
+        if max_total_bytes is not None:
+            self.max_total_bytes = max_total_bytes
         if max_inflate_ratio is not None:
             self.max_inflate_ratio = max_inflate_ratio
         if ratio_grace_bytes is not None:
@@ -517,6 +664,7 @@ class DocxReader(Reader):
         self.parser = etree.XMLParser(
             resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True
         )
+        self._html: HtmlReader | None = None
 
     def accepts(self, head: bytes, source: SourceInfo) -> bool:
         """By extension or mime type, or a zip whose first entries are Word parts."""
@@ -525,20 +673,31 @@ class DocxReader(Reader):
         return head.startswith(ZIP_MAGIC) and b"word/" in head
 
     def read(self, data: bytes, source: SourceInfo) -> Document:
-        """Check the zip, inflate ``word/document.xml`` within the limits, parse it and walk the body."""
-        root = self.parse(self.document_xml(data))
+        """Open the zip, find the main part, inflate it within the limits, parse it and walk the body."""
+        with _Package(self, data, _Totals()) as package:
+            part, notes = package.main_part()
+            document = self._read_part(package, part, source, depth=0)
+        return Document(blocks=document.blocks, format=self.format, properties=document.properties,
+                        notes=(*notes, *document.notes))
+
+    def _read_part(self, package: _Package, part: str, source: SourceInfo, depth: int) -> Document:
+        """Read a WordprocessingML document part (the main part, or one an altChunk imports)."""
+        xml = package.read(part)
+        root = package.parse(xml, part)
         w = NAMES.get(etree.QName(root).namespace or "")
         if w is None or root.tag != w.document:
-            raise MarkupError(f"{DOCUMENT_PART} is not a WordprocessingML document: its root element is "
+            raise MarkupError(f"{part} is not a WordprocessingML document: its root element is "
                               f"{root.tag!r}, not w:document")
-        walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish), None) is not None)
+        chunks = _Chunks(self, package, part, source, depth)
+        walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish), None) is not None,
+                         text_boxes=b"txbxContent" in xml, chunks=chunks)
         body = _child(root, w.body)
         if body is not None:
             walk.blocks_of(body)
         notes = []
         if root.getroottree().docinfo.internalDTD is not None:
             notes.append(ReaderNote(level="warning", code="docx.dtd",
-                                    message=f"{DOCUMENT_PART} declares a DTD (Word never does); its entities were "
+                                    message=f"{part} declares a DTD (Word never does); its entities were "
                                     "left unresolved"))
         if walk.tracked_changes:
             notes.append(ReaderNote(level="warning", code="docx.tracked_changes",
@@ -547,45 +706,30 @@ class DocxReader(Reader):
             notes.append(ReaderNote(level="warning", code="docx.nested_table",
                                     message=f"{walk.nested_tables} table(s) nested in table cells, each read as "
                                     "a table of its own after the table that holds it"))
+        notes.extend(chunks.notes)
         if walk.alt_chunks:
+            why = "; ".join(sorted(set(chunks.unread))) or "unknown"
             notes.append(ReaderNote(level="warning" if walk.blocks else "error", code="docx.alt_chunk",
                                     message=f"{walk.alt_chunks} imported chunk(s) (w:altChunk: HTML, RTF or another "
-                                    "document embedded as a file) not read"))
-        return Document(blocks=tuple(walk.blocks), format=self.format, notes=tuple(notes))
+                                    f"document embedded as a file) not read: {why}"))
+        return Document(blocks=tuple(walk.blocks), format=self.format, properties=chunks.properties,
+                        notes=tuple(notes))
+
+    @property
+    def html(self) -> HtmlReader:
+        """The HTML reader for imported HTML chunks: one per DOCX reader (lxml parsers are per thread)."""
+        if self._html is None:
+            self._html = HtmlReader()
+        return self._html
 
     # ---- the zip -------------------------------------------------------
 
     def document_xml(self, data: bytes) -> bytes:
-        """The bytes of ``word/document.xml``, after checking the archive against the limits."""
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as exc:
-            raise _not_a_zip(data, exc) from exc
-        except (OSError, ValueError, EOFError) as exc:  # a central directory that points outside the file
-            raise ReadError(f"a broken zip archive (truncated or damaged): {exc}") from exc
-        except NotImplementedError as exc:  # "zip file version 20.1": a damaged header, or an exotic archiver
-            raise ReadError(f"a zip archive Python cannot open ({exc}): damaged, or written by an unusual tool; "
-                            "save it again as .docx in Word") from exc
-        with archive:
-            infos = archive.infolist()
-            if len(infos) > self.max_entries:
-                raise ZipLimitError(f"the zip has {len(infos):,} entries, over the limit of {self.max_entries:,} "
-                                    f"(a Word document has a few dozen){_how_to_raise('max_entries')}")
-            by_name: dict[str, zipfile.ZipInfo] = {}
-            for info in infos:
-                key = info.filename.lower()  # OPC part names are case-insensitive
-                if key in by_name:
-                    raise ZipLimitError(f"the zip has two entries named {info.filename!r}: an ambiguous archive, "
-                                        "refused (no limit to raise: repair the file by saving it again in Word)")
-                by_name[key] = info
-            info = by_name.get(DOCUMENT_PART)
-            if info is None:
-                raise ReadError(f"not a Word document: no {DOCUMENT_PART} in the zip "
-                                f"({len(infos)} entries, e.g. {', '.join(i.filename for i in infos[:5]) or 'none'})")
-            self._check_sizes(info)
-            return self._inflate(archive, info)
+        """The bytes of the main part (``word/document.xml`` in most files), checked against the limits."""
+        with _Package(self, data, _Totals()) as package:
+            return package.read(package.main_part()[0])
 
-    def _check_sizes(self, info: zipfile.ZipInfo) -> None:
+    def _check_sizes(self, info: zipfile.ZipInfo, totals: _Totals | None = None) -> None:
         """Refuse a part whose declared size or inflate ratio is over the limits, before inflating it.
 
         The ratio is checked above ``ratio_grace_bytes`` only, as POI does: small
@@ -601,34 +745,346 @@ class DocxReader(Reader):
                 f"{info.file_size:,}), over the limit of {self.max_inflate_ratio:,.0f}:1, as a zip bomb does"
                 f"{_how_to_raise('max_inflate_ratio')}"
             )
+        if totals is not None and totals.inflated + info.file_size > self.max_total_bytes:
+            raise _over_total(info.filename, totals.inflated + info.file_size, self.max_total_bytes)
 
-    def _inflate(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-        """Inflate a part in bounded chunks, never past ``max_part_bytes`` whatever its header says.
+    def _inflate(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, totals: _Totals | None = None) -> bytes:
+        """Inflate a part in bounded chunks, never past ``max_part_bytes`` (nor, with ``totals``, past
+        ``max_total_bytes`` for all parts together) whatever its header says.
 
         CPython's ``zipfile`` already stops at the declared size (and then fails the
         CRC check if the header lied); the bound here does not depend on that.
         """
         chunks: list[bytes] = []
         total = 0
+        before = 0 if totals is None else totals.inflated
         with _zip_errors(info.filename), archive.open(info) as stream:
             while chunk := stream.read(CHUNK_BYTES):
                 total += len(chunk)
                 if total > self.max_part_bytes:
                     raise ZipLimitError(f"{info.filename} inflates past {self.max_part_bytes:,} bytes though its "
                                         f"header declares {info.file_size:,}{_how_to_raise('max_part_bytes')}")
+                if before + total > self.max_total_bytes:
+                    raise _over_total(info.filename, before + total, self.max_total_bytes)
                 chunks.append(chunk)
+        if totals is not None:
+            totals.inflated += total
         return b"".join(chunks)
 
     # ---- the XML -------------------------------------------------------
 
-    def parse(self, xml: bytes) -> etree._Element:
-        """Parse the part with the hardened parser; malformed XML is a :class:`MarkupError`."""
-        check_element_count(xml.count(b"<"), DOCUMENT_PART)
+    def parse(self, xml: bytes, part: str = DOCUMENT_PART, *, counted: bool = False) -> etree._Element:
+        """Parse a part with the hardened parser; malformed XML is a :class:`MarkupError`.
+
+        Its tags are counted against ``max_elements`` first, unless the caller has (``counted``).
+        """
+        if not counted:
+            check_element_count(xml.count(b"<"), part)
         try:
             return etree.fromstring(xml, self.parser)
         except etree.XMLSyntaxError as exc:
-            raise MarkupError(f"{DOCUMENT_PART} cannot be parsed: not well-formed, or over one of libxml2's "
+            raise MarkupError(f"{part} cannot be parsed: not well-formed, or over one of libxml2's "
                               f"safety limits: {exc}") from exc
+
+
+def _over_total(name: str, size: int, limit: int) -> ZipLimitError:
+    return ZipLimitError(f"{name} takes the parts read from this file to {size:,} bytes inflated, over the limit "
+                         f"of {limit:,} for all parts together{_how_to_raise('max_total_bytes')}")
+
+
+# --------------------------------------------------------------------------
+# The package: zip entries, relationships, content types (OPC)
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Totals:
+    """What the parts read for one input have cost so far: inflated bytes and tags."""
+
+    inflated: int = 0
+    tags: int = 0
+
+
+def rels_part(part: str) -> str:
+    """The relationships part of ``part``: ``word/_rels/document.xml.rels`` for ``word/document.xml``;
+    ``_rels/.rels`` for the package (``part`` empty)."""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+def resolve_target(source: str, target: str) -> str | None:
+    """A relationship's ``Target`` as a zip entry name: percent-decoded, relative to the folder of
+    ``source`` (the part whose relationships name it; empty for the package) unless absolute, ``..``
+    stopping at the package root as in a URL; ``None`` for an empty target."""
+    target = unquote(target.strip())
+    path = posixpath.normpath(target if target.startswith("/") else f"/{source.rpartition('/')[0]}/{target}")
+    return path.lstrip("/") or None
+
+
+class _Package:
+    """An opened .docx zip, checked once (entries, duplicate names); its parts read on demand, each within
+    the reader's limits and the input's running totals."""
+
+    def __init__(self, reader: DocxReader, data: bytes, totals: _Totals) -> None:
+        self.reader, self.totals = reader, totals
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile as exc:
+            raise _not_a_zip(data, exc) from exc
+        except (OSError, ValueError, EOFError) as exc:  # a central directory that points outside the file
+            raise ReadError(f"a broken zip archive (truncated or damaged): {exc}") from exc
+        except NotImplementedError as exc:  # "zip file version 20.1": a damaged header, or an exotic archiver
+            raise ReadError(f"a zip archive Python cannot open ({exc}): damaged, or written by an unusual tool; "
+                            "save it again as .docx in Word") from exc
+        self.archive = archive
+        try:
+            infos = archive.infolist()
+            if len(infos) > reader.max_entries:
+                raise ZipLimitError(f"the zip has {len(infos):,} entries, over the limit of {reader.max_entries:,} "
+                                    f"(a Word document has a few dozen){_how_to_raise('max_entries')}")
+            by_name: dict[str, zipfile.ZipInfo] = {}
+            for info in infos:
+                key = info.filename.lower()  # OPC part names are case-insensitive
+                if key in by_name:
+                    raise ZipLimitError(f"the zip has two entries named {info.filename!r}: an ambiguous archive, "
+                                        "refused (no limit to raise: repair the file by saving it again in Word)")
+                by_name[key] = info
+        except BaseException:
+            archive.close()
+            raise
+        self.infos, self.by_name = infos, by_name
+        self._types: dict[str, str] | None = None
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.archive.close()
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self.by_name
+
+    def _entries(self) -> str:
+        """A few entry names, for an error message."""
+        return f"{len(self.infos)} entries, e.g. {', '.join(i.filename for i in self.infos[:5]) or 'none'}"
+
+    def read(self, name: str) -> bytes:
+        """The inflated bytes of part ``name`` (which must exist), within the limits."""
+        info = self.by_name[name.lower()]
+        self.reader._check_sizes(info, self.totals)
+        return self.reader._inflate(self.archive, info, self.totals)
+
+    def xml(self, name: str) -> etree._Element:
+        """Part ``name`` parsed; its tags count towards ``max_elements`` with every part read before."""
+        return self.parse(self.read(name), name)
+
+    def parse(self, data: bytes, name: str) -> etree._Element:
+        """``data``, part ``name``, parsed; its tags count towards ``max_elements`` with every part read before."""
+        self.count_tags(data, name)
+        return self.reader.parse(data, name, counted=True)
+
+    def count_tags(self, data: bytes, name: str) -> None:
+        """Count the tags of markup about to be parsed against ``max_elements``, alone and with every part before."""
+        count = data.count(b"<")
+        check_element_count(count, name)
+        if self.totals.tags:
+            check_element_count(self.totals.tags + count, f"{name} with the parts read before it")
+        self.totals.tags += count
+
+    def content_type(self, name: str) -> str:
+        """A part's content type from ``[Content_Types].xml`` (its Override, else the Default of its extension),
+        lower case; ``""`` if the file does not say or cannot be read."""
+        if self._types is None:
+            self._types = {}
+            if self.has(CONTENT_TYPES):
+                try:
+                    root = self.xml(CONTENT_TYPES)
+                except MarkupError:
+                    root = None
+                for item in () if root is None else root:
+                    if not isinstance(item.tag, str):
+                        continue
+                    kind = (item.get("ContentType") or "").strip().lower()
+                    if item.tag.endswith("Override") and item.get("PartName"):
+                        self._types.setdefault(unquote(item.get("PartName", "")).lstrip("/").lower(), kind)
+                    elif item.tag.endswith("Default") and item.get("Extension"):
+                        self._types.setdefault("." + item.get("Extension", "").lower(), kind)
+        key = name.lower()
+        return self._types.get(key) or self._types.get(posixpath.splitext(key)[1], "")
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str | None]]:
+        """The relationships of ``part`` (``""``: the package's): ``Id`` → ``(Type, target entry name)``.
+
+        The target is ``None`` for an external one or one outside the package. A missing
+        relationships part gives ``{}``; a broken one raises :class:`MarkupError`.
+        """
+        name = rels_part(part)
+        if not self.has(name):
+            return {}
+        out: dict[str, tuple[str, str | None]] = {}
+        for rel in self.xml(name):
+            if not isinstance(rel.tag, str) or not rel.tag.endswith("Relationship"):
+                continue
+            target = rel.get("Target") or ""
+            external = (rel.get("TargetMode") or "").lower() == "external"
+            out.setdefault(rel.get("Id") or "", (rel.get("Type") or "",
+                                                 None if external else resolve_target(part, target)))
+        return out
+
+    def main_part(self) -> tuple[str, list[ReaderNote]]:
+        """The main document part's entry name, and notes on a package that does not name it properly.
+
+        The target of the ``officeDocument`` relationship in ``_rels/.rels``; else
+        (no such part, broken, or naming a part the zip lacks) ``word/document.xml``.
+        """
+        notes: list[ReaderNote] = []
+        named: str | None = None
+        try:
+            rels = self.relationships("")
+        except MarkupError as exc:
+            rels = {}
+            notes.append(_package_note(f"{PACKAGE_RELS} cannot be read ({exc.message}); read {DOCUMENT_PART}"))
+        for kind, target in rels.values():
+            if kind in OFFICE_DOCUMENT and target:
+                named = target
+                break
+        if named is not None and self.has(named):
+            return self.by_name[named.lower()].filename, notes
+        if self.has(DOCUMENT_PART):
+            if named is not None:
+                notes.append(_package_note(f"{PACKAGE_RELS} names {named} as the main document part, which the "
+                                           f"zip lacks; read {DOCUMENT_PART}"))
+            elif not notes and self.has(PACKAGE_RELS):
+                notes.append(_package_note(f"{PACKAGE_RELS} names no main document part (officeDocument "
+                                           f"relationship); read {DOCUMENT_PART}"))
+            return self.by_name[DOCUMENT_PART].filename, notes
+        if named is not None:
+            raise ReadError(f"not a Word document: {PACKAGE_RELS} names {named} as the main document part, and "
+                            f"the zip has neither it nor {DOCUMENT_PART} ({self._entries()})")
+        raise ReadError(f"not a Word document: no {DOCUMENT_PART} in the zip, and no {PACKAGE_RELS} naming "
+                        f"another main document part ({self._entries()})")
+
+
+def _package_note(message: str) -> ReaderNote:
+    return ReaderNote(level="warning", code="docx.package", message=message)
+
+
+# --------------------------------------------------------------------------
+# Imported chunks (w:altChunk)
+# --------------------------------------------------------------------------
+
+#: What an imported part is, by content type, then by extension.
+CHUNK_TYPES = {
+    "text/html": "html", "application/xhtml+xml": "html",
+    "message/rfc822": "mht", "multipart/related": "mht", "application/x-mimearchive": "mht",
+    "text/plain": "text",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template": "docx",
+    "application/vnd.ms-word.document.macroenabled.12": "docx",
+    "application/vnd.ms-word.template.macroenabled.12": "docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "part",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": "part",
+    "application/vnd.ms-word.document.macroenabled.main+xml": "part",
+    "application/rtf": "rtf", "text/rtf": "rtf", "application/msword": "doc",
+}  # fmt: skip
+CHUNK_EXTENSIONS = {".htm": "html", ".html": "html", ".xhtml": "html", ".mht": "mht", ".mhtml": "mht",
+                    ".txt": "text", ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".rtf": "rtf", ".doc": "doc"}
+
+
+class _Chunks:
+    """Reads what the ``w:altChunk`` elements of one document part import, each at its position.
+
+    The chunk's part is the target of the ``r:id`` relationship in the part's
+    relationships (``word/_rels/document.xml.rels``); what it is comes from
+    ``[Content_Types].xml`` (else its extension). HTML (and an MHT web archive's
+    HTML) is read by the HTML reader of :mod:`nianbao.plugins.html`, so its tables
+    are tables; plain text gives a paragraph a line; a .docx or WordprocessingML
+    part is read like the main part, at most ``MAX_CHUNK_DEPTH`` deep; RTF and
+    old .doc stay unread. Every part is read within the reader's zip limits and
+    the input's running totals; one that cannot be read is noted, not fatal.
+    """
+
+    def __init__(self, reader: DocxReader, package: _Package, part: str, source: SourceInfo, depth: int) -> None:
+        self.reader, self.package, self.part, self.source, self.depth = reader, package, part, source, depth
+        self._rels: dict[str, tuple[str, str | None]] | None = None
+        #: Why each chunk not read was not read.
+        self.unread: list[str] = []
+        #: Notes of the chunks read (a guessed encoding, say).
+        self.notes: list[ReaderNote] = []
+        self.properties: dict[str, str] = {}
+
+    def blocks(self, alt_chunk: etree._Element) -> list[Block] | None:
+        """The blocks of the chunk ``alt_chunk`` imports, or ``None`` (and a reason in ``unread``)."""
+        rid = next((v for v in (alt_chunk.get(a) for a in R_IDS) if v), None)
+        if rid is None:
+            return self._skip("one without r:id")
+        if self._rels is None:
+            try:
+                self._rels = self.package.relationships(self.part)
+            except MarkupError:
+                self._rels = {}
+        name = self._rels.get(rid, ("", None))[1]
+        if name is None or not self.package.has(name):
+            return self._skip(f"{rid} names no part in the zip")
+        kind = CHUNK_TYPES.get(self.package.content_type(name).partition(";")[0].strip()) or CHUNK_EXTENSIONS.get(
+            posixpath.splitext(name.lower())[1])
+        if kind in (None, "rtf", "doc"):
+            return self._skip(f"{name} is {kind.upper() if kind else 'of an unknown type'}")
+        if kind in ("docx", "part") and self.depth >= MAX_CHUNK_DEPTH:
+            return self._skip(f"{name} nests documents more than {MAX_CHUNK_DEPTH} deep")
+        try:
+            if kind == "part":
+                return self._document(self.reader._read_part(self.package, name, self.source, self.depth + 1))
+            data = self.package.read(name)
+            if kind == "docx":
+                with _Package(self.reader, data, self.package.totals) as inner:
+                    part, notes = inner.main_part()
+                    self.notes.extend(notes)
+                    return self._document(self.reader._read_part(inner, part, self.source, self.depth + 1))
+            if kind == "text":
+                return self._text(data)
+            charset = None
+            if kind == "mht":
+                data, charset = _mht_html(data)
+                if data is None:
+                    return self._skip(f"{name} is a web archive without an HTML part")
+            self.package.count_tags(data, name)
+            return self._document(self.reader.html.read(data, SourceInfo(uri=f"{self.source.uri}!{name}",
+                                                                           charset=charset)))
+        except (ZipLimitError, DocumentLimitError):
+            raise  # a limit is a limit, wherever it trips
+        except (ReadError, UnicodeError, LookupError) as exc:
+            message = exc.message if isinstance(exc, ReadError) else str(exc)
+            return self._skip(f"{name} cannot be read ({message})")
+
+    def _skip(self, why: str) -> None:
+        self.unread.append(why)
+        return None
+
+    def _document(self, document: Document) -> list[Block]:
+        self.notes.extend(document.notes)
+        for key, value in document.properties.items():
+            self.properties.setdefault(key, value)
+        return list(document.blocks)
+
+    def _text(self, data: bytes) -> list[Block]:
+        decoded = decode_text(data)
+        self.notes.extend(decoded.notes)
+        lines = decoded.text.splitlines()
+        check_line_count(len(lines))
+        return [Paragraph(text=line.strip()) for line in lines if line.strip()]
+
+
+def _mht_html(data: bytes) -> tuple[bytes | None, str | None]:
+    """The HTML of an MHT web archive (MIME ``multipart/related``): its first ``text/html`` part, decoded from
+    quoted-printable or base64, and the charset its header names."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for piece in message.walk():
+        if piece.get_content_type() == "text/html":
+            payload = piece.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                return payload, piece.get_content_charset()
+    return None, None
 
 
 @hookimpl

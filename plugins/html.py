@@ -15,9 +15,25 @@ parser, then one walk over the tree that turns it into blocks:
   list of open row spans (the origin cell carries the spans, covered slots are
   ``None``). A table whose cells hold tables or running text is a layout table:
   it is unwrapped and its cells read as blocks;
-- ``script``, ``style``, ``nav``, ``header``, ``footer``, ``iframe``, search
-  forms and the like are skipped (their tail text is kept); a form that wraps
-  the whole page (ASP.NET) is read.
+- ``script``, ``style``, ``noscript`` (what a page without scripts says:
+  "enable JavaScript"), ``template`` (inert until a script copies it),
+  ``nav``, ``header``, ``footer``, ``iframe``, search forms and the like are
+  skipped (their tail text is kept); a form that wraps the whole page
+  (ASP.NET) is read;
+- what a browser hides by the element's own attributes is dropped before the
+  walk (:func:`drop_hidden`): the ``hidden`` attribute and an inline
+  ``display: none`` remove the element and its subtree (anti-copy digits
+  hidden inside a number, other years' tabs, old versions), an inline
+  ``visibility: hidden``/``collapse`` empties the element but keeps it (a
+  table cell keeps its column). Kept: ``aria-hidden="true"`` (it hides from
+  screen readers only; the text is on screen), ``hidden="until-found"``
+  (found by searching the page), ``html``/``head``/``body`` hidden whole (a
+  script reveals the page), and a report whose section headings are *only* in
+  hidden content (a script or a tab shows it): the page is then read with its
+  hidden content and the warning ``html.hidden_report``. **Not resolved:**
+  stylesheets and classes (``<style>.x{display:none}</style>``,
+  ``class="hidden"``), ``!important`` precedence, a ``visibility: visible``
+  child inside a hidden parent, and anything scripts do;
 
 Each block remembers the chain of elements it came from. The article is then
 the deepest element that holds a heading of every report section seen on the
@@ -51,7 +67,7 @@ from lxml import etree
 
 from nianbao.dates import find_date, is_date_line
 from nianbao.decode import decode_text
-from nianbao.document import Block, Cell, Document, Paragraph, Table
+from nianbao.document import Block, Cell, Document, Paragraph, ReaderNote, Table
 from nianbao.errors import MarkupError
 from nianbao.hookspecs import hookimpl
 from nianbao.limits import check_deadline, check_element_count
@@ -739,6 +755,95 @@ def signature_after(placed: list[Placed], last: int, path: tuple[int, ...]) -> i
 # --------------------------------------------------------------------------
 
 
+# --------------------------------------------------------------------------
+# Hidden content
+# --------------------------------------------------------------------------
+
+#: A ``display`` or ``visibility`` declaration of an inline ``style``: property, value (before ``!important``).
+#: The property must start the declaration, so Word's ``mso-display:none`` is not one.
+_DECLARATION = re.compile(r"(?:^|;)\s*(display|visibility)\s*:\s*([^;!]*)", re.I)
+#: The attributes that can hide an element, as strings that know their element (``getparent()``): one C
+#: search; the few styles that mention ``display`` or ``visibility`` are then read by :func:`hidden_how`.
+#: (An XPath predicate testing the style, even one ``contains``, is an order of magnitude slower in libxml2.)
+HIDDEN_XPATH = "//@hidden | //@style"
+#: Never dropped though hidden: a page hidden whole is revealed by its scripts (an anti-flicker trick).
+_NEVER_HIDDEN = frozenset({"html", "head", "body"})
+
+
+def hidden_how(el: etree._Element) -> str | None:
+    """How a browser hides ``el`` by its own attributes: ``"none"`` (``hidden``, ``display: none``: no box),
+    ``"empty"`` (``visibility: hidden``/``collapse``: a box with nothing shown), else ``None``.
+
+    ``hidden="until-found"`` is content a reader finds by searching the page: not hidden here.
+    """
+    flag = el.get("hidden")
+    if flag is not None and flag.strip().lower() != "until-found":
+        return "none"
+    style = el.get("style")
+    if style:
+        display = visibility = ""
+        for prop, value in _DECLARATION.findall(style):  # the last declaration of a property wins
+            if prop.lower() == "display":
+                display = value.strip().lower()
+            else:
+                visibility = value.strip().lower()
+        if display == "none":
+            return "none"
+        if visibility in ("hidden", "collapse"):
+            return "empty"
+    return None
+
+
+def drop_hidden(root: etree._Element, attributes: etree.XPath) -> list[str]:
+    """Remove what a browser would not show, by the elements' own attributes; the texts removed.
+
+    An element with ``hidden`` or ``display: none`` goes with its subtree (its
+    tail text stays: it is its parent's); one with ``visibility: hidden`` keeps
+    its box, emptied, so a table cell keeps its column. Stylesheets and classes
+    are not resolved (see the module docstring). ``attributes`` is the compiled
+    ``HIDDEN_XPATH``.
+    """
+    candidates = []
+    for value in attributes(root):
+        if value.attrname == "hidden":
+            candidates.append(value.getparent())
+        else:
+            low = value.lower()
+            if "display" in low or "visibility" in low:  # not "none": Word styles are full of border:none
+                candidates.append(value.getparent())
+    removed: list[str] = []
+    for el in candidates:
+        if el.tag in _NEVER_HIDDEN:
+            continue
+        parent = el.getparent()
+        if parent is None:  # already gone, with a hidden ancestor or as a candidate twice
+            continue
+        how = hidden_how(el)
+        if how is None:
+            continue
+        removed.append(_text_of(el))
+        if how == "empty":
+            el.text = None
+            for child in list(el):
+                el.remove(child)  # its tail goes with it: inside the hidden box
+            continue
+        tail = el.tail
+        if tail:
+            previous = el.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(el)
+    return removed
+
+
+def _sections_named(texts: list[str]) -> int:
+    """How many report sections the texts name (cue words anywhere in them)."""
+    joined = "".join(texts).replace(" ", "")
+    return sum(1 for _, words in SECTION_CUES if any(word in joined for word in words))
+
+
 class HtmlReader(Reader):
     """Web pages (and fragments) holding a report, in any charset the page declares or detection finds."""
 
@@ -751,6 +856,7 @@ class HtmlReader(Reader):
     def __init__(self) -> None:
         self._parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
                                         huge_tree=False, recover=True)
+        self._hidden = etree.XPath(HIDDEN_XPATH)
 
     def accepts(self, head: bytes, source: SourceInfo) -> bool:
         if source.extension in self.extensions or source.mimetype in self.mimetypes:
@@ -762,18 +868,33 @@ class HtmlReader(Reader):
     def read(self, data: bytes, source: SourceInfo) -> Document:
         decoded = decode_text(data, source.charset or declared_charset(data))
         root = self._parse(decoded.text, source)
+        notes = decoded.notes
+        removed = drop_hidden(root, self._hidden)
+        page = self._walk(root)
+        if removed and _sections_named(removed) >= MIN_ARTICLE_SECTIONS and (
+                len({item.cue for item in page.placed if item.cue}) < MIN_ARTICLE_SECTIONS):
+            # The report itself is hidden (a script shows it, or a tab does): read it rather than nothing.
+            page = self._walk(self._parse(decoded.text, source))
+            notes = (*notes, ReaderNote(level="warning", code="html.hidden_report", message=(
+                "the report's section headings are only in content the page hides (hidden, display: none or "
+                "visibility: hidden); read with the hidden content")))
+        blocks, first = self._article(page)
+        properties = {}
+        published = page.meta_published or page.tag_published or _nearest(page.labelled, first)
+        if published:
+            properties["published"] = published
+        return Document(blocks=tuple(blocks), format=self.format, properties=properties, notes=notes)
+
+    @staticmethod
+    def _walk(root: etree._Element) -> PageWalk:
+        """One walk over the parsed page."""
         page = PageWalk()
         page.marked = marked_elements(root)
         page.path.append(page.next_id)
         page.next_id += 1
         page.walk(root)
         page.flush()
-        blocks, first = self._article(page)
-        properties = {}
-        published = page.meta_published or page.tag_published or _nearest(page.labelled, first)
-        if published:
-            properties["published"] = published
-        return Document(blocks=tuple(blocks), format=self.format, properties=properties, notes=decoded.notes)
+        return page
 
     def _parse(self, text: str, source: SourceInfo) -> etree._Element:
         """The decoded page as an lxml tree: XML declaration, DOCTYPE subset and control characters removed."""
