@@ -7,7 +7,7 @@ Keys here are the output contract. The numeric keys come from
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -25,7 +25,8 @@ class Issue:
     where: str
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        # spelled out, in field order: ``dataclasses.asdict`` recurses and deep-copies, 10× slower for four strings
+        return {"level": self.level, "code": self.code, "message": self.message, "where": self.where}
 
 
 def warning(code: str, message: str, where: str) -> Issue:
