@@ -139,58 +139,73 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
     """
     walker = Walker()
     rows = walker.rows
-    notes = [(t.row, parse_cell(t.text)[1]) for t in tokens if t.row != NO_ROW]
-    labelled = {row for row, note in notes if note == GARBAGE}
-    value_rows = {row for row, note in notes if note != BLANK} - labelled  # 四's values: no label, some value
+    # Each cell is parsed once (the cache makes a repeat cheap, not free); the pre-pass, the walk and the
+    # look-ahead of a broken label all read this list. Notes are compared by identity: parse_cell returns the
+    # template's constants. ``values`` is the last row's value list (``None`` before the first row).
+    parsed_all = [parse_cell(text) for text, _ in tokens]
+    labelled: set[int] = set()
+    printed: set[int] = set()
+    for (_, row), (_, note) in zip(tokens, parsed_all, strict=True):
+        if note is not BLANK and row != NO_ROW:
+            (labelled if note is GARBAGE else printed).add(row)
+    value_rows = printed - labelled  # 四's values: no label, some value
+    last = len(tokens) - 1
     last_row = None
     seen_in_row = False
     skip = False
-    for index, token in enumerate(tokens):
+    values: list[tuple[str, Parsed]] | None = None
+    for index, (text, row) in enumerate(tokens):
         if not index & 255:
             check_deadline()
         if skip:
             skip = False
             continue
-        if token.row != last_row:
-            last_row, seen_in_row = token.row, False
-        parsed = parse_cell(token.text)
+        if row != last_row:
+            last_row, seen_in_row = row, False
+        parsed = parsed_all[index]
         note = parsed[1]
-        if note == BLANK:
-            if token.row != NO_ROW and (seen_in_row or token.row in value_rows) and rows:
-                rows[-1].values.append((token.text, parsed))
+        if note is BLANK:
+            if values is not None and row != NO_ROW and (seen_in_row or row in value_rows):
+                values.append((text, parsed))
             continue
         seen_in_row = True
-        if note != GARBAGE:
-            if not rows:
-                rows.append(RawRow(None, None, ""))
-            rows[-1].values.append((token.text, parsed))
+        if note is not GARBAGE:
+            if values is None:
+                rows.append(RawRow(None, None, "", []))
+                values = rows[-1].values
+            values.append((text, parsed))
             continue
-        norm = normalise_label(token.text)
+        norm = normalise_label(text)
         if not norm:
             continue
-        walker.printed = token.text
+        walker.printed = text
         hit = resolve(norm, walker)
-        broken = _broken_label(tokens, index, walker, resolve)
-        if broken is not None:
-            (hit, token), skip = broken, True
-        current = walker.current
-        if hit is None and current is not None and not current.values:
+        # _broken_label's first test inline: most labels are followed by a value or another row's cell
+        if index < last and tokens[index + 1][1] == row and parsed_all[index + 1][1] is GARBAGE:
+            broken = _broken_label(tokens, index, walker, resolve)
+            if broken is not None:
+                (hit, token), skip = broken, True
+                text = token.text
+        if hit is None and values is not None and not values:
+            current = rows[-1]
             if current.kind is None:  # a label broken over two cells: try the two together
-                joined = resolve(normalise_label(current.label + token.text), walker)
+                joined = resolve(normalise_label(current.label + text), walker)
                 if joined is not None:
                     rows.pop()
-                    hit, token = joined, Token(current.label + token.text, token.row)
+                    hit, text = joined, current.label + text
             if hit is None and current.kind in (ROW, HEADER):
-                current.label += token.text
+                current.label += text
                 continue
         if hit is None:
-            rows.append(RawRow(None, None, token.text))
+            values = []
+            rows.append(RawRow(None, None, text, values))
             continue
         kind, key = hit
         if kind == GROUP:
             walker.group = key
         walker.in_body = kind != HEADER and (walker.in_body or kind in (ROW, GROUP))
-        rows.append(RawRow(kind, key, token.text))
+        values = []
+        rows.append(RawRow(kind, key, text, values))
     return rows
 
 
@@ -263,10 +278,16 @@ def fit_row(
 ) -> dict[str, Any]:
     """Map a row's values onto ``columns``; any mismatch leaves every value null with an issue."""
     values = raw.values
-    if len(values) == len(columns) and not yuan_columns and all(note is None for _, (_, note) in values):
-        # the common row, plain numbers only: nothing to convert or report
-        return {column: value for column, (_, (value, _)) in zip(columns, values, strict=True)}
-    out: dict[str, Any] = dict.fromkeys(columns)
+    if len(values) == len(columns) and not yuan_columns:
+        # the common row, plain numbers only: nothing to convert or report (one pass, no generator)
+        out: dict[str, Any] = {}
+        for column, (_, (value, note)) in zip(columns, values, strict=True):
+            if note is not None:
+                break
+            out[column] = value
+        else:
+            return out
+    out = dict.fromkeys(columns)
     values = _slots(values, len(columns))
     if not values:
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
