@@ -74,7 +74,7 @@ def tokens_of(blocks: Iterable[Block]) -> list[Token]:
     new = tuple.__new__  # Token(text, row) through its Python-level __new__ costs twice as much, per cell
     for block in blocks:
         if isinstance(block, Paragraph):
-            out.append(Token(block.text))
+            out.append(new(Token, (block.text, NO_ROW)))
             continue
         for row in block.rows:
             row_id += 1
