@@ -73,7 +73,7 @@ def applications_balance(record: Mapping[str, Any]) -> Iterator[CheckResult]:
 def applications_row_total(record: Mapping[str, Any]) -> Iterator[CheckResult]:
     """For each row of 三: 总计 = the sum of the six applicant columns."""
     for key, row in record["applications"].items():
-        yield compare(key, [row.get(c) for c in APPLICANT_COLUMNS], row.get("total"))
+        yield compare(key, list(map(row.get, APPLICANT_COLUMNS)), row.get("total"))
 
 
 def applications_handled_total(record: Mapping[str, Any]) -> Iterator[CheckResult]:
@@ -89,4 +89,4 @@ def applications_handled_total(record: Mapping[str, Any]) -> Iterator[CheckResul
 def review_litigation_total(record: Mapping[str, Any]) -> Iterator[CheckResult]:
     """Section 四: each group's 总计 = the sum of the four results before it."""
     for group, fields in record["review_litigation"].items():
-        yield compare(group, [fields.get(f) for f in _PARTS], fields.get("total"))
+        yield compare(group, list(map(fields.get, _PARTS)), fields.get("total"))
