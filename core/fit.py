@@ -60,25 +60,26 @@ NO_ROW = -1
 class Token(NamedTuple):
     """A cell's text and the table row it came from (``NO_ROW`` for a paragraph).
 
-    A named tuple, not a frozen dataclass: one is made per cell, and a tuple is made several times faster.
+    The fitter reads tokens as ``(text, row)`` pairs: :func:`tokens_of` makes plain tuples (a ``Token`` equals
+    the plain pair), since a tuple subclass costs 2.5× a plain tuple to make, per cell; build a ``Token`` for
+    readability where a token is written by hand.
     """
 
     text: str
     row: int = NO_ROW
 
 
-def tokens_of(blocks: Iterable[Block]) -> list[Token]:
-    """The cells of a section in reading order, with row ids where the format had rows."""
-    out: list[Token] = []
+def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
+    """The cells of a section in reading order as ``(text, row)`` pairs, row ids where the format had rows."""
+    out: list[tuple[str, int]] = []
     row_id = 0
-    new = tuple.__new__  # Token(text, row) through its Python-level __new__ costs twice as much, per cell
     for block in blocks:
         if isinstance(block, Paragraph):
-            out.append(new(Token, (block.text, NO_ROW)))
+            out.append((block.text, NO_ROW))
             continue
         for row in block.rows:
             row_id += 1
-            out += [new(Token, (cell.text, row_id)) for cell in row if cell is not None]
+            out += [(cell.text, row_id) for cell in row if cell is not None]
     return out
 
 
@@ -121,7 +122,7 @@ class Walker:
 Resolver = Callable[[str, Walker], "Hit | None"]
 
 
-def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
+def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
     """Cut a token stream into labelled rows.
 
     - a text cell that ``resolve`` recognises opens a row (or a group or header);
@@ -209,7 +210,8 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
     return rows
 
 
-def _broken_label(tokens: Sequence[Token], index: int, walker: Walker, resolve: Resolver) -> tuple[Hit, Token] | None:
+def _broken_label(tokens: Sequence[tuple[str, int]], index: int, walker: Walker,
+                  resolve: Resolver) -> tuple[Hit, Token] | None:
     """The label that ``tokens[index]`` and the text cell after it make together, if they make one.
 
     Both must be text in the same table row, and their joined text must be a
@@ -218,17 +220,17 @@ def _broken_label(tokens: Sequence[Token], index: int, walker: Walker, resolve: 
     """
     if index + 1 >= len(tokens):
         return None
-    token, following = tokens[index], tokens[index + 1]
-    if following.row != token.row or parse_cell(following.text)[1] != GARBAGE:
+    (first, row), (second, following_row) = tokens[index], tokens[index + 1]
+    if following_row != row or parse_cell(second)[1] != GARBAGE:
         return None
-    text = token.text + following.text
+    text = first + second
     norm = normalise_label(text)
     if not within_label(norm):
         return None
     printed, walker.printed = walker.printed, text
     hit = resolve(norm, walker)
     walker.printed = printed
-    return (hit, Token(text, token.row)) if hit is not None else None
+    return (hit, Token(text, row)) if hit is not None else None
 
 
 # --------------------------------------------------------------------------
@@ -432,7 +434,7 @@ def _proactive_accept(columns: Sequence[str]) -> Callable[[Split], bool]:
     return accept
 
 
-def fit_proactive(tokens: Sequence[Token], where: str = "proactive", *, glued: bool = False) -> Fitted:
+def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *, glued: bool = False) -> Fitted:
     """Fit section 二: each item row under the column headers printed above it."""
     fitted = Fitted()
     issues = fitted.issues
@@ -574,7 +576,7 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
         _report_ambiguous(raw, candidates, f"{where}.{key}", fitted.issues)
 
 
-def fit_applications(tokens: Sequence[Token], where: str = "applications", *, glued: bool = False) -> Fitted:
+def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applications", *, glued: bool = False) -> Fitted:
     """Fit section 三: 26 possible rows × 7 columns, version told by （六）."""
     fitted = Fitted()
     ambiguous: dict[str, tuple[RawRow, list[Split]]] = {}
@@ -648,7 +650,7 @@ def _review_fits(split: Split) -> bool:
         sum(split[i: i + 4]) == split[i + 4] for i in range(0, len(split), 5))
 
 
-def fit_review(tokens: Sequence[Token], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
+def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
     """Fit section 四: the 15 values after the last header cell, in template order."""
     fitted = Fitted()
     rows = walk(tokens, _resolve_review)
