@@ -31,7 +31,7 @@ from conftest import CORPUS_SEED, CORPUS_SIZE  # this script's folder is first o
 from lxml import etree
 from lxml import html as lxml_html
 
-from nianbao.checks import run_checks
+from nianbao.checks import run_checks_to_dicts
 from nianbao.decode import decode_text
 from nianbao.host import build_host
 from nianbao.limits import check_document
@@ -119,7 +119,7 @@ def stages(fmt: str, paths: list[Path], host) -> list[Measured]:
         *((f"  extractor {extractor.name}",
            lambda e=extractor: [e.extract(doc, o) for doc, o in zip(docs, outlines, strict=True)])
           for extractor in host.extractors),
-        ("  run_checks", lambda: [run_checks(host.checks, r) for r in records]),
+        ("  run_checks_to_dicts", lambda: [run_checks_to_dicts(host.checks, r) for r in records]),
         ("record.dumps", lambda: [dumps(r) for r in records]),
     ], n)
 

@@ -60,25 +60,26 @@ NO_ROW = -1
 class Token(NamedTuple):
     """A cell's text and the table row it came from (``NO_ROW`` for a paragraph).
 
-    A named tuple, not a frozen dataclass: one is made per cell, and a tuple is made several times faster.
+    The fitter reads tokens as ``(text, row)`` pairs: :func:`tokens_of` makes plain tuples (a ``Token`` equals
+    the plain pair), since a tuple subclass costs 2.5× a plain tuple to make, per cell; build a ``Token`` for
+    readability where a token is written by hand.
     """
 
     text: str
     row: int = NO_ROW
 
 
-def tokens_of(blocks: Iterable[Block]) -> list[Token]:
-    """The cells of a section in reading order, with row ids where the format had rows."""
-    out: list[Token] = []
+def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
+    """The cells of a section in reading order as ``(text, row)`` pairs, row ids where the format had rows."""
+    out: list[tuple[str, int]] = []
     row_id = 0
-    new = tuple.__new__  # Token(text, row) through its Python-level __new__ costs twice as much, per cell
     for block in blocks:
         if isinstance(block, Paragraph):
-            out.append(Token(block.text))
+            out.append((block.text, NO_ROW))
             continue
         for row in block.rows:
             row_id += 1
-            out += [new(Token, (cell.text, row_id)) for cell in row if cell is not None]
+            out += [(cell.text, row_id) for cell in row if cell is not None]
     return out
 
 
@@ -121,7 +122,7 @@ class Walker:
 Resolver = Callable[[str, Walker], "Hit | None"]
 
 
-def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
+def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
     """Cut a token stream into labelled rows.
 
     - a text cell that ``resolve`` recognises opens a row (or a group or header);
@@ -139,62 +140,78 @@ def walk(tokens: Sequence[Token], resolve: Resolver) -> list[RawRow]:
     """
     walker = Walker()
     rows = walker.rows
-    notes = [(t.row, parse_cell(t.text)[1]) for t in tokens if t.row != NO_ROW]
-    labelled = {row for row, note in notes if note == GARBAGE}
-    value_rows = {row for row, note in notes if note != BLANK} - labelled  # 四's values: no label, some value
+    # Each cell is parsed once (the cache makes a repeat cheap, not free); the pre-pass, the walk and the
+    # look-ahead of a broken label all read this list. Notes are compared by identity: parse_cell returns the
+    # template's constants. ``values`` is the last row's value list (``None`` before the first row).
+    parsed_all = [parse_cell(text) for text, _ in tokens]
+    labelled: set[int] = set()
+    printed: set[int] = set()
+    for (_, row), (_, note) in zip(tokens, parsed_all, strict=True):
+        if note is not BLANK and row != NO_ROW:
+            (labelled if note is GARBAGE else printed).add(row)
+    value_rows = printed - labelled  # 四's values: no label, some value
+    last = len(tokens) - 1
     last_row = None
     seen_in_row = False
     skip = False
-    for index, token in enumerate(tokens):
+    values: list[tuple[str, Parsed]] | None = None
+    for index, (text, row) in enumerate(tokens):
         if not index & 255:
             check_deadline()
         if skip:
             skip = False
             continue
-        if token.row != last_row:
-            last_row, seen_in_row = token.row, False
-        parsed = parse_cell(token.text)
+        if row != last_row:
+            last_row, seen_in_row = row, False
+        parsed = parsed_all[index]
         note = parsed[1]
-        if note == BLANK:
-            if token.row != NO_ROW and (seen_in_row or token.row in value_rows) and rows:
-                rows[-1].values.append((token.text, parsed))
+        if note is BLANK:
+            if values is not None and row != NO_ROW and (seen_in_row or row in value_rows):
+                values.append((text, parsed))
             continue
         seen_in_row = True
-        if note != GARBAGE:
-            if not rows:
-                rows.append(RawRow(None, None, ""))
-            rows[-1].values.append((token.text, parsed))
+        if note is not GARBAGE:
+            if values is None:
+                rows.append(RawRow(None, None, "", []))
+                values = rows[-1].values
+            values.append((text, parsed))
             continue
-        norm = normalise_label(token.text)
+        norm = normalise_label(text)
         if not norm:
             continue
-        walker.printed = token.text
+        walker.printed = text
         hit = resolve(norm, walker)
-        broken = _broken_label(tokens, index, walker, resolve)
-        if broken is not None:
-            (hit, token), skip = broken, True
-        current = walker.current
-        if hit is None and current is not None and not current.values:
+        # _broken_label's first test inline: most labels are followed by a value or another row's cell
+        if index < last and tokens[index + 1][1] == row and parsed_all[index + 1][1] is GARBAGE:
+            broken = _broken_label(tokens, index, walker, resolve)
+            if broken is not None:
+                (hit, token), skip = broken, True
+                text = token.text
+        if hit is None and values is not None and not values:
+            current = rows[-1]
             if current.kind is None:  # a label broken over two cells: try the two together
-                joined = resolve(normalise_label(current.label + token.text), walker)
+                joined = resolve(normalise_label(current.label + text), walker)
                 if joined is not None:
                     rows.pop()
-                    hit, token = joined, Token(current.label + token.text, token.row)
+                    hit, text = joined, current.label + text
             if hit is None and current.kind in (ROW, HEADER):
-                current.label += token.text
+                current.label += text
                 continue
         if hit is None:
-            rows.append(RawRow(None, None, token.text))
+            values = []
+            rows.append(RawRow(None, None, text, values))
             continue
         kind, key = hit
         if kind == GROUP:
             walker.group = key
         walker.in_body = kind != HEADER and (walker.in_body or kind in (ROW, GROUP))
-        rows.append(RawRow(kind, key, token.text))
+        values = []
+        rows.append(RawRow(kind, key, text, values))
     return rows
 
 
-def _broken_label(tokens: Sequence[Token], index: int, walker: Walker, resolve: Resolver) -> tuple[Hit, Token] | None:
+def _broken_label(tokens: Sequence[tuple[str, int]], index: int, walker: Walker,
+                  resolve: Resolver) -> tuple[Hit, Token] | None:
     """The label that ``tokens[index]`` and the text cell after it make together, if they make one.
 
     Both must be text in the same table row, and their joined text must be a
@@ -203,17 +220,17 @@ def _broken_label(tokens: Sequence[Token], index: int, walker: Walker, resolve: 
     """
     if index + 1 >= len(tokens):
         return None
-    token, following = tokens[index], tokens[index + 1]
-    if following.row != token.row or parse_cell(following.text)[1] != GARBAGE:
+    (first, row), (second, following_row) = tokens[index], tokens[index + 1]
+    if following_row != row or parse_cell(second)[1] != GARBAGE:
         return None
-    text = token.text + following.text
+    text = first + second
     norm = normalise_label(text)
     if not within_label(norm):
         return None
     printed, walker.printed = walker.printed, text
     hit = resolve(norm, walker)
     walker.printed = printed
-    return (hit, Token(text, token.row)) if hit is not None else None
+    return (hit, Token(text, row)) if hit is not None else None
 
 
 # --------------------------------------------------------------------------
@@ -263,10 +280,16 @@ def fit_row(
 ) -> dict[str, Any]:
     """Map a row's values onto ``columns``; any mismatch leaves every value null with an issue."""
     values = raw.values
-    if len(values) == len(columns) and not yuan_columns and all(note is None for _, (_, note) in values):
-        # the common row, plain numbers only: nothing to convert or report
-        return {column: value for column, (_, (value, _)) in zip(columns, values, strict=True)}
-    out: dict[str, Any] = dict.fromkeys(columns)
+    if len(values) == len(columns) and not yuan_columns:
+        # the common row, plain numbers only: nothing to convert or report (one pass, no generator)
+        out: dict[str, Any] = {}
+        for column, (_, (value, note)) in zip(columns, values, strict=True):
+            if note is not None:
+                break
+            out[column] = value
+        else:
+            return out
+    out = dict.fromkeys(columns)
     values = _slots(values, len(columns))
     if not values:
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
@@ -411,7 +434,7 @@ def _proactive_accept(columns: Sequence[str]) -> Callable[[Split], bool]:
     return accept
 
 
-def fit_proactive(tokens: Sequence[Token], where: str = "proactive", *, glued: bool = False) -> Fitted:
+def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *, glued: bool = False) -> Fitted:
     """Fit section 二: each item row under the column headers printed above it."""
     fitted = Fitted()
     issues = fitted.issues
@@ -553,7 +576,7 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
         _report_ambiguous(raw, candidates, f"{where}.{key}", fitted.issues)
 
 
-def fit_applications(tokens: Sequence[Token], where: str = "applications", *, glued: bool = False) -> Fitted:
+def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applications", *, glued: bool = False) -> Fitted:
     """Fit section 三: 26 possible rows × 7 columns, version told by （六）."""
     fitted = Fitted()
     ambiguous: dict[str, tuple[RawRow, list[Split]]] = {}
@@ -627,7 +650,7 @@ def _review_fits(split: Split) -> bool:
         sum(split[i: i + 4]) == split[i + 4] for i in range(0, len(split), 5))
 
 
-def fit_review(tokens: Sequence[Token], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
+def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
     """Fit section 四: the 15 values after the last header cell, in template order."""
     fitted = Fitted()
     rows = walk(tokens, _resolve_review)

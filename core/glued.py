@@ -76,11 +76,13 @@ def _label_pattern() -> re.Pattern[str]:
 def is_glued(document: Document) -> bool:
     """Whether some paragraph holds several numbered section headings: a report glued onto one line."""
     pattern = _heading_pattern()
-    for paragraph in document.paragraphs():
-        check_deadline()
-        text = paragraph.text
-        if len(text) >= GLUED_MIN_CHARS and sum(1 for _ in pattern.finditer(text)) >= GLUED_MIN_HEADINGS:
-            return True
+    for index, block in enumerate(document.blocks):
+        if not index & 1023:  # and before each long paragraph: a clock read per short one was 5% of a text report
+            check_deadline()
+        if isinstance(block, Paragraph) and len(block.text) >= GLUED_MIN_CHARS:
+            check_deadline()
+            if sum(1 for _ in pattern.finditer(block.text)) >= GLUED_MIN_HEADINGS:
+                return True
     return False
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .checks import run_checks
+from .checks import run_checks_to_dicts
 from .document import Document
 from .errors import DetectError, EmptyDocumentError, ExtractError, NianbaoError, ReadError, TimeBudgetError
 from .extract import Extraction
@@ -149,7 +149,7 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
     issues.extend(clamp_values(record))
     record["template"] = combine_versions(versions)
     record["issues"] = [issue.to_dict() for issue in cap_issues(issues)]
-    record["checks"] = [result.to_dict() for result in run_checks(host.checks, record)]
+    record["checks"] = run_checks_to_dicts(host.checks, record)
     return record
 
 

@@ -7,7 +7,7 @@ Keys here are the output contract. The numeric keys come from
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -15,7 +15,12 @@ import orjson
 SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+# Issue and CheckResult are frozen keyword dataclasses with their own ``__init__`` (``init=False``), as the
+# Document's Cell: it stores through the slot descriptors instead of ``object.__setattr__`` (a type lookup per
+# field), 35% faster; a report makes some 45 check results and a dozen issues.
+
+
+@dataclass(frozen=True, kw_only=True, slots=True, init=False)
 class Issue:
     """A problem found in a document that was still read: an ``issues`` entry."""
 
@@ -24,8 +29,19 @@ class Issue:
     message: str
     where: str
 
+    def __init__(self, *, level: str, code: str, message: str, where: str) -> None:
+        _set_level(self, level)
+        _set_code(self, code)
+        _set_message(self, message)
+        _set_issue_where(self, where)
+
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        # spelled out, in field order: ``dataclasses.asdict`` recurses and deep-copies, 10× slower for four strings
+        return {"level": self.level, "code": self.code, "message": self.message, "where": self.where}
+
+
+_set_level, _set_code, _set_message, _set_issue_where = (
+    vars(Issue)[name].__set__ for name in ("level", "code", "message", "where"))
 
 
 def warning(code: str, message: str, where: str) -> Issue:
@@ -36,7 +52,7 @@ def error(code: str, message: str, where: str) -> Issue:
     return Issue(level="error", code=code, message=message, where=where)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True, slots=True, init=False)
 class CheckResult:
     """One evaluated cross-check; the runner stamps ``rule`` from the registry key."""
 
@@ -46,9 +62,21 @@ class CheckResult:
     actual: float | int | None
     rule: str = ""
 
+    def __init__(self, *, where: str, ok: bool, expected: float | int | None, actual: float | int | None,
+                 rule: str = "") -> None:
+        _set_where(self, where)
+        _set_ok(self, ok)
+        _set_expected(self, expected)
+        _set_actual(self, actual)
+        _set_rule(self, rule)
+
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "where": self.where, "ok": self.ok, "expected": self.expected,
                 "actual": self.actual}
+
+
+_set_where, _set_ok, _set_expected, _set_actual, _set_rule = (
+    vars(CheckResult)[name].__set__ for name in ("where", "ok", "expected", "actual", "rule"))
 
 
 def source_of(data: bytes, uri: str, *, fmt: str | None = None, reader: str | None = None) -> dict[str, Any]:

@@ -521,9 +521,14 @@ def is_numbered(text: str) -> bool:
 
 def section_of_heading(text: str) -> str | None:
     """The section a heading line opens, or ``None`` for any other line (a sub-item such as ``（一）…`` included)."""
-    if len(text.strip()) > HEADING_MAX_CHARS or _SUB_ITEM.match(text):
+    stripped = text.strip()
+    # a number (a table cell printed as a paragraph) normalises to digits, and no heading is digits
+    if len(stripped) > HEADING_MAX_CHARS or stripped.isdecimal() or _SUB_ITEM.match(text):
         return None
     return SECTION_LOOKUP.get(normalise_label(text))
+
+
+assert not any(norm.isdecimal() for norm in SECTION_LOOKUP), "section_of_heading skips numbers"
 
 
 # --------------------------------------------------------------------------

@@ -51,19 +51,21 @@ class TextReader(TextReaderBase):
         for index, line in enumerate(lines):
             if not index & 4095:
                 check_deadline()
+            text = line.strip()  # once a line: every branch but a blank line's uses it
             if line.startswith("\t"):
-                row.append(line.strip())
+                row.append(text)
                 previous = "cell"
-            elif not line.strip():
+            elif not text:
                 if row:
                     rows.append(row)
                     row = []
                 previous = "blank"
             elif previous == "cell" and not line[0].isspace():
-                row[-1] = f"{row[-1]}\n{line.strip()}"
+                row[-1] = f"{row[-1]}\n{text}"
             else:
-                end_table()
-                blocks.append(Paragraph(text=line.strip()))
+                if row or rows:
+                    end_table()
+                blocks.append(Paragraph(text=text))
                 previous = "paragraph"
         end_table()
         return self.document(blocks, notes)

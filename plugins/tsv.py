@@ -9,6 +9,7 @@ merged label columns from blank values.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from nianbao.document import Block, Document, Paragraph, Table
 from nianbao.hookspecs import hookimpl
@@ -17,8 +18,9 @@ from nianbao.source import SourceInfo
 
 from ._text import TextReaderBase, sniff_text
 
-#: A tab after visible text: a separator, not a cell-per-line indent.
-_INNER_TAB = re.compile(r"\S\t")
+#: A line with a tab after visible text (a separator, not a cell-per-line indent), matched from the line's
+#: start: at most one match a line, all found in one C scan of the head.
+_INNER_TAB_LINE = re.compile(r"^[^\n]*?\S\t", re.MULTILINE)
 #: Lines with inner tabs needed in the head to take a text file for a tab table.
 MIN_TAB_ROWS = 3
 
@@ -36,7 +38,8 @@ class TsvReader(TextReaderBase):
         text = sniff_text(head)
         if text is None:
             return False
-        return sum(1 for line in text.split("\n") if _INNER_TAB.search(line)) >= MIN_TAB_ROWS
+        # lines with an inner tab, counted up to MIN_TAB_ROWS without splitting the head into lines
+        return sum(1 for _ in islice(_INNER_TAB_LINE.finditer(text), MIN_TAB_ROWS)) >= MIN_TAB_ROWS
 
     def read(self, data: bytes, source: SourceInfo) -> Document:
         lines, notes = self.lines(data, source)
