@@ -39,6 +39,8 @@ from .template import (
     PROACTIVE_HEADER_START,
     PROACTIVE_ITEM_LOOKUP,
     PROACTIVE_SHAPES,
+    REVIEW_FIELDS,
+    REVIEW_GROUPS,
     REVIEW_HEADER_WORDS,
     REVIEW_SLOTS,
     UNIT_COUNT,
@@ -585,6 +587,7 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
     _check_header(rows, where, issues)
     columns = tuple(APPLICATION_COLUMNS)
     versions: set[str] = set()
+    valueless: set[str] = set()  # rows whose label came without a single value cell so far
     for index, raw in enumerate(rows):
         if raw.kind == GROUP:
             if raw.key in AMBIGUOUS_GROUP_ROWS.values():
@@ -612,9 +615,20 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
         key = raw.key
         assert key is not None
         if key in fitted.values:
-            issues.append(warning("row.duplicate", f"row {raw.label.strip()!r} printed twice; first kept",
-                                  f"{where}.{key}"))
-            continue
+            if key in valueless and raw.values and APPLICATION_ROW_LOOKUP.get(normalise_label(raw.label)) == key:
+                # The label first stood alone (a heading over the row, as OCR Markdown prints each row as its
+                # own small table under a heading of its label), then came, printed whole, with values: those
+                # are the row's. A label glued to another one (``总计1. 申请人…``) is no second print.
+                _drop_issue(issues, "row.no_values", f"{where}.{key}")
+                issues.append(warning("row.label_repeated", f"row {raw.label.strip()!r} printed first without "
+                                      f"values (a heading), then with them; those are used", f"{where}.{key}"))
+                valueless.discard(key)
+            else:
+                issues.append(warning("row.duplicate", f"row {raw.label.strip()!r} printed twice; first kept",
+                                      f"{where}.{key}"))
+                continue
+        elif not raw.values:
+            valueless.add(key)
         if glued:
             fitted.values[key], candidates = fit_glued_row(raw, columns, f"{where}.{key}", issues,
                                                            _application_row_fits)
@@ -633,6 +647,40 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
     _none_spellings(rows, where, issues)
     fitted.version = combine_versions(versions)
     return fitted
+
+
+def _group_runs(rows: Sequence[RawRow], width: int) -> list[list[tuple[str, Parsed]]] | None:
+    """Section 四's values as three runs of ``width``, one per group in template order, or ``None``.
+
+    Applies when exactly three header rows carry values, ``width`` each. A run
+    belongs to the group named in the header cells printed since the previous
+    run (``行政诉讼（复议后起诉）``); when not all three are named, the runs are
+    taken in template order. Two runs naming one group: ``None``.
+    """
+    runs, named, seen = [], [], ""
+    for row in rows:
+        seen += row.label
+        if row.values:
+            values = _slots(row.values, width)
+            if len(values) != width:
+                return None
+            runs.append(values)
+            named.append(next((key for key, label in sorted(REVIEW_GROUPS.items(), key=lambda kv: -len(kv[1].zh))
+                               if label.zh in seen), None))
+            seen = ""
+    if len(runs) != len(REVIEW_GROUPS):
+        return None
+    if None in named:
+        return runs
+    if len(set(named)) != len(runs):
+        return None
+    order = {key: index for index, key in enumerate(REVIEW_GROUPS)}
+    return [run for _, run in sorted(zip(named, runs, strict=True), key=lambda pair: order[pair[0]])]
+
+
+def _drop_issue(issues: list[Issue], code: str, where: str) -> None:
+    """Remove the issues of ``code`` at ``where`` (what they reported was put right later)."""
+    issues[:] = [issue for issue in issues if issue.code != code or issue.where != where]
 
 
 # --------------------------------------------------------------------------
@@ -657,6 +705,14 @@ def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigatio
     headers = [r for r in rows if r.kind == HEADER]
     values_row = rows[-1] if rows and (rows[-1].kind == HEADER or not headers) else None
     raw = RawRow(HEADER, None, "行政复议、行政诉讼", values_row.values if values_row else [])
+    group_width = len(REVIEW_FIELDS)
+    runs = _group_runs(rows, group_width) if not glued and headers else None
+    if runs is not None:
+        # One small table per group (行政复议, then the two 行政诉讼), each header followed by its five values,
+        # as OCR and some offices print it: the three runs, in template order, are the row.
+        raw = RawRow(HEADER, None, raw.label, [v for run in runs for v in run])
+        fitted.issues.append(warning("table.groups_apart", "section 四 printed as one table per group; their "
+                                     "values taken by the group each follows", where))
     if not headers:
         fitted.issues.append(warning("table.no_header", "section 四 has no column header; values taken "
                                      "in template order", where))

@@ -32,6 +32,7 @@ ENTRY_POINT_GROUP = "nianbao"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "nianbao.plugins.text",
     "nianbao.plugins.tsv",
+    "nianbao.plugins.markdown",
     "nianbao.plugins.html",
     "nianbao.plugins.docx",
     "nianbao.plugins.metadata",

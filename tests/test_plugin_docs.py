@@ -17,24 +17,19 @@ from .conftest import REPO
 DOCS = REPO / "docs" / "plugins.md"
 BLOCK = re.compile(r"<!-- tutorial-module: (\w+) -->\n```python\n(.*?)\n```", re.S)
 
-REPORT_MD = """# 某某市工业和信息化局2021年政府信息公开工作年度报告
-
-## 一、总体情况
-
-2021年，我局认真贯彻落实《政府信息公开条例》。
-
-## 四、政府信息公开行政复议、行政诉讼情况
-
-| 行政复议 | | | | | 行政诉讼 | | | | | | | | | |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
-| 结果<br>维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | | | | | 复议后起诉 | | | | |
-| | | | | | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
-| 1 | 0 | 1 | 0 | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
-
-## 五、存在的主要问题及改进情况
-
-一是公开内容不够全面。
+REPORT_CSV = """某某市工业和信息化局2021年政府信息公开工作年度报告,,,,
+一、总体情况,,,,
+2021年，我局认真贯彻落实《政府信息公开条例》。,,,,
+四、政府信息公开行政复议、行政诉讼情况,,,,
+行政复议,,,,,行政诉讼,,,,,,,,,
+"结果
+维持",结果纠正,其他结果,尚未审结,总计,未经复议直接起诉,,,,,复议后起诉,,,,
+,,,,,结果维持,结果纠正,其他结果,尚未审结,总计,结果维持,结果纠正,其他结果,尚未审结,总计
+1,0,1,0,2,0,0,0,0,0,0,0,0,0,0
+五、存在的主要问题及改进情况,,,,
+一是公开内容不够全面。,,,,
 """
+REPORT_TXT = "某局2021年政府信息公开工作年度报告\n一、总体情况\n本年度主动公开信息12条。\n"
 
 
 def modules() -> dict[str, types.ModuleType]:
@@ -58,41 +53,43 @@ def tutorial():
 
 
 def test_the_docs_hold_the_four_examples(tutorial):
-    assert set(tutorial) == {"nianbao_markdown", "docs_page_count", "docs_carried_forward", "docs_failing_checks"}
+    assert set(tutorial) == {"nianbao_csv", "docs_page_count", "docs_carried_forward", "docs_failing_checks"}
 
 
-def test_the_markdown_reader_tutorial(tutorial):
-    host = build_host(entry_points=False, extra=[tutorial["nianbao_markdown"]])
-    assert host.readers[host.readers.index(host.reader("markdown")) + 1].name == "tsv"  # 20: above text readers
-    record = nianbao.parse_bytes(REPORT_MD.encode(), "report.md", host=host)
-    assert record["source"]["reader"] == "markdown"
+def test_the_csv_reader_tutorial(tutorial):
+    host = build_host(entry_points=False, extra=[tutorial["nianbao_csv"]])
+    assert host.reader("csv").priority == 30 and host.readers.index(host.reader("csv")) < host.readers.index(
+        host.reader("markdown"))
+    record = nianbao.parse_bytes(REPORT_CSV.encode(), "report.csv", host=host)
+    assert record["source"]["reader"] == "csv"
     assert record["title"] == "某某市工业和信息化局2021年政府信息公开工作年度报告"
     assert record["review_litigation"]["review"] == {"upheld": 1, "corrected": 0, "other": 1, "pending": 0,
                                                      "total": 2}
     assert record["review_litigation"]["litigation_after_review"]["total"] == 0
     assert record["sections"]["problems"] == "一是公开内容不够全面。"
-    table = next(block for block in tutorial["nianbao_markdown"].MarkdownReader().read(
-        REPORT_MD.encode(), nianbao.SourceInfo.from_uri("report.md")).blocks if isinstance(block, nianbao.Table))
-    assert table.rows[1][0].text == "结果\n维持"  # <br> in a cell is a line break
-    # without the plugin, the plain-text reader takes the .md file and the pipes defeat the fitter
-    plain = nianbao.parse_bytes(REPORT_MD.encode(), "report.md", host=build_host(entry_points=False))
-    assert plain["source"]["reader"] == "text"
-    assert plain["review_litigation"].get("review", {}).get("total") is None
+    table = next(block for block in tutorial["nianbao_csv"].CsvReader().read(
+        REPORT_CSV.encode(), nianbao.SourceInfo.from_uri("report.csv")).blocks if isinstance(block, nianbao.Table))
+    assert table.rows[1][0].text == "结果\n维持"  # a quoted line break stays in its cell
+    # without the plugin, no reader accepts a .csv file
+    outcome = nianbao.process_bytes(REPORT_CSV.encode(), "report.csv", host=build_host(entry_points=False))
+    assert outcome.dead_letter["error"]["stage"] == "detect"
+    assert outcome.dead_letter["error"]["message"].startswith("no reader accepts the file (extension .csv")
 
 
-def test_the_markdown_reader_refuses_non_utf8_and_the_next_reader_that_accepted_gets_the_file(tutorial):
-    reader = tutorial["nianbao_markdown"].MarkdownReader()
-    data = REPORT_MD.encode("gb18030")
-    with pytest.raises(nianbao.ReadError, match="not UTF-8 at byte 6"):
-        reader.read(data, nianbao.SourceInfo.from_uri("report.md"))
-    host = build_host(entry_points=False, extra=[tutorial["nianbao_markdown"]])
-    record = nianbao.parse_bytes(data, "report.md", host=host)
-    assert record["source"]["reader"] == "text"  # the text reader also accepted .md, and decodes GB18030
+def test_the_csv_reader_refuses_non_utf8_with_a_fix(tutorial):
+    reader = tutorial["nianbao_csv"].CsvReader()
+    data = REPORT_CSV.encode("gb18030")
+    with pytest.raises(nianbao.ReadError, match="not UTF-8 at byte 4: save it as 'CSV UTF-8' in Excel"):
+        reader.read(data, nianbao.SourceInfo.from_uri("report.csv"))
+    host = build_host(entry_points=False, extra=[tutorial["nianbao_csv"]])
+    outcome = nianbao.process_bytes(data, "report.csv", host=host)
+    assert outcome.dead_letter["error"]["stage"] == "read"
+    assert "save it as 'CSV UTF-8' in Excel" in outcome.dead_letter["error"]["message"]
 
 
 def test_the_extractor_example(tutorial):
     host = build_host(entry_points=False, extra=[tutorial["docs_page_count"]])
-    record = nianbao.parse_bytes(REPORT_MD.encode(), "report.txt", host=host)
+    record = nianbao.parse_bytes(REPORT_TXT.encode(), "report.txt", host=host)
     assert record["pages"] is None
     assert any(issue["code"] == "pages.unknown" for issue in record["issues"])
 

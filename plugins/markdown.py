@@ -1,0 +1,167 @@
+"""Markdown reader: what OCR and PDF-to-text tools make of a report (MinerU, marker, MarkItDown, pandoc).
+
+Scanned reports only become text through OCR, and today's OCR and PDF
+converters write Markdown: headings marked with ``#``, tables as pipe tables
+(``| 行政许可 | 517645 |``) or as HTML ``<table>`` blocks with their spans.
+Read as plain text, the pipes are glued into the cell texts and no table
+is found; read here:
+
+- a line that starts and ends with ``|`` is a table row, its cells split at
+  unescaped pipes, ``<br>`` a line break in the cell; delimiter rows
+  (``|---|:--:|``) and grid borders (``+----+``) are skipped; consecutive rows
+  are one table, and a row of another width starts a new one (OCR tools cut a
+  table into pieces wherever a page or a merged cell confuses them; the fitter
+  reads the pieces in order). A GitHub table without outer pipes is
+  recognised by its delimiter row;
+- an HTML block (``<table>…</table>``, how MinerU writes tables with merged
+  cells) goes through the HTML reader, so spans come out as on a web page;
+- headings lose their ``#`` marks, block quotes their ``>``; emphasis marks,
+  images and link targets are dropped; any other non-blank line is a
+  paragraph, as in the plain-text reader.
+
+The reader keeps the structure and invents none: which rows belong to which
+template table is the fitter's business, as for every format.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from nianbao.document import Block, Document, Paragraph, Table
+from nianbao.hookspecs import hookimpl
+from nianbao.limits import check_deadline
+from nianbao.source import SourceInfo
+
+from ._text import TextReaderBase, sniff_text
+from .html import HtmlReader
+
+MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+MARKDOWN_MIMETYPES = frozenset({"text/markdown", "text/x-markdown"})
+
+#: A delimiter row of a pipe table: ``|---|:--:|``, ``---|---``.
+_DELIMITER = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$|^\|\s*:?-{3,}:?\s*\|$")
+#: A grid-table border or a thematic break: ``+----+----+``, ``***``, ``___``, ``===`` (setext underline).
+_RULE = re.compile(r"^(?:\+[-=:+]+\+|[-*_=]{3,})$")
+_DELIMITER_BYTES = re.compile(rb"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*\r?$", re.M)
+_HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
+_CLOSING_HASHES = re.compile(r"\s+#+$")
+_QUOTE = re.compile(r"^(?:>\s?)+")
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+_PIPE = re.compile(r"(?<!\\)\|")
+_HTML_OPEN = re.compile(r"^<(table|div|html|body)\b", re.I)
+
+
+def _inline(text: str) -> str:
+    """A paragraph's or cell's text without Markdown's inline marks."""
+    if "!" in text or "[" in text:
+        text = _LINK.sub(r"\1", _IMAGE.sub("", text))
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub("", text)
+    return text.strip()
+
+
+def split_row(line: str) -> list[str]:
+    """The cells of a pipe-table row (outer pipes optional), ``<br>`` as a line break, ``\\|`` as a pipe."""
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    return [_inline(_BREAK.sub("\n", cell).replace("\\|", "|")) for cell in _PIPE.split(line)]
+
+
+class MarkdownReader(TextReaderBase):
+    """Markdown files, and text files that hold Markdown pipe tables (OCR output saved as .txt)."""
+
+    name = "markdown"
+    format = "markdown"
+    priority = 20  # above the plain-text readers (0, 10): a .txt holding pipe tables is Markdown
+    extensions = MARKDOWN_EXTENSIONS
+    mimetypes = MARKDOWN_MIMETYPES
+
+    def accepts(self, head: bytes, source: SourceInfo) -> bool:
+        if source.extension in self.extensions or source.mimetype in self.mimetypes:
+            return True
+        if source.extension not in (None, ".txt", ".text"):
+            return False
+        return _DELIMITER_BYTES.search(head) is not None and sniff_text(head) is not None
+
+    def read(self, data: bytes, source: SourceInfo) -> Document:
+        lines, notes = self.lines(data, source)
+        blocks: list[Block] = []
+        rows: list[list[str]] = []
+
+        def end_table() -> None:
+            if rows:
+                blocks.append(Table.from_texts(rows))
+                rows.clear()
+
+        index = 0
+        count = len(lines)
+        loose = False  # inside a table whose rows have no outer pipes (GitHub's ``a | b``)
+        while index < count:
+            if not index & 4095:
+                check_deadline()
+            text = lines[index].strip()
+            index += 1
+            if not text:
+                end_table()
+                continue
+            if _DELIMITER.match(text):
+                continue  # between a header row and the body, or a leftover of a cut table
+            piped = text.startswith("|") and text.endswith("|") and len(text) > 1
+            if not piped and "|" in text and not (loose and rows):
+                loose = index < count and _DELIMITER.match(lines[index].strip()) is not None
+            if piped or (loose and "|" in text):
+                cells = split_row(text)
+                if rows and len(cells) != len(rows[-1]):
+                    end_table()  # another width: the next piece of a table cut by the converter
+                rows.append(cells)
+                continue
+            loose = False
+            end_table()
+            if _RULE.match(text):
+                continue
+            if _HTML_OPEN.match(text):
+                index = self._html_block(lines, index - 1, blocks, source)
+                continue
+            text = _QUOTE.sub("", text)
+            if _HEADING.match(text):
+                text = _CLOSING_HASHES.sub("", _HEADING.sub("", text))
+            text = _inline(text)
+            if text:
+                blocks.append(Paragraph(text=text))
+        end_table()
+        return self.document(blocks, notes)
+
+    def _html_block(self, lines: list[str], start: int, blocks: list[Block], source: SourceInfo) -> int:
+        """Read the HTML block starting at line ``start`` through the HTML reader; the index after it.
+
+        The block runs to the line that closes its first element (``</table>``)
+        or, failing that, to the next blank line, as CommonMark's HTML blocks do.
+        """
+        closing = f"</{_HTML_OPEN.match(lines[start].strip()).group(1).lower()}>"
+        end = start
+        while end < len(lines):
+            line = lines[end]
+            end += 1
+            if closing in line.lower() or not line.strip():
+                break
+        fragment = "\n".join(lines[start:end]).encode("utf-8")
+        source = SourceInfo(uri=source.uri, extension=".html", mimetype="text/html", charset="utf-8")
+        blocks.extend(self.html.read(fragment, source).blocks)
+        return end
+
+    @cached_property
+    def html(self) -> HtmlReader:
+        """The HTML reader for embedded HTML blocks: one implementation of tables with spans for every format."""
+        return HtmlReader()
+
+
+@hookimpl
+def register_readers(register):
+    register(MarkdownReader())
