@@ -62,6 +62,9 @@ TEXT_TOKENS = ("\t", "\t\t\t", "\n", "\n\n", "\r\n", "\r", " ", "\u3000", "\xa0"
                "\u200b", "\U0001f600", "\ud7ff", "[image: x]", "[bookmark: _GoBack]", "（", "）", "(", ")",
                "(" * 50, "【", "〔", "标题:", "发布日期：2022-01-26", "2022年1月13日", "版权所有", "来源：",
                "附件：", "打印本页")
+#: Markdown that OCR and PDF converters write: pipes, delimiter rows, headings, breaks, HTML table blocks.
+MARKDOWN_TOKENS = ("|", " | ", "|---|---|", "\n|---|\n", "\n| a | b |\n", "# ", "\n## ", "<br>", "\\|", "**",
+                   "![x](y.png)", "[t](u)", "> ", "\n***\n", "\n<table>", "</table>\n", "\n---|---\n")
 HTML_TOKENS = ("<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", '<td rowspan="0">',
                '<td rowspan="65534">', '<td colspan="1000">', '<td colspan="-1">', '<td rowspan="x2">', "<br>",
                "<br/>", "<p>", "</p>", "<div>", "</div>", "<span>", "<h1>", "<li>", "<pre>", "<script>",
@@ -121,8 +124,10 @@ class Mutator:
             except DecodeError:
                 self.texts.append(seed.data.decode("latin-1"))
         tokens = HEADINGS + LABELS + NUMBERS + TEXT_TOKENS
-        if target in ("html", "all"):
+        if target in ("html", "markdown", "all"):  # Markdown embeds HTML tables
             tokens += HTML_TOKENS
+        if target in ("markdown", "all"):
+            tokens += MARKDOWN_TOKENS
         if target in ("docx", "all"):
             tokens += DOCX_TOKENS
         self.tokens = tokens
@@ -347,6 +352,7 @@ TARGET_URIS = {
     "tsv": ("fuzz.tsv", "fuzz.txt"),
     "html": ("fuzz.html", "fuzz"),
     "docx": ("fuzz.docx",),
+    "markdown": ("fuzz.md", "fuzz.txt"),
     "all": ALL_URIS,
 }
 

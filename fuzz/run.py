@@ -27,7 +27,7 @@ rebuilds it). A watchdog (``faulthandler``) dumps the
 stacks and ends the run if one case hangs for ``--hang`` seconds; the case is
 in ``<out>/<target>-current-<pid>.bin``.
 
-Run each target in its own process (``--target text|tsv|html|docx|all``); two
+Run each target in its own process (``--target text|tsv|html|docx|markdown|all``); two
 at a time on two cores. The exit status is 1 when there were findings.
 """
 

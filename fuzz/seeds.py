@@ -17,10 +17,13 @@ TARGET_EXTENSIONS = {
     "tsv": (".txt", ".tsv"),
     "html": (".html", ".htm"),
     "docx": (".docx",),
+    "markdown": (".md", ".txt"),
 }
+#: Folders searched besides SEED_DIRS, per target: OCR and PDF-to-text Markdown of real reports.
+TARGET_DIRS = {"markdown": (SHARED / "corpus" / "peer" / "KIROGOVCOMPARE",)}
 #: The synth formats each target adds generated reports of.
-TARGET_SYNTH = {"text": ("text",), "tsv": ("tsv",), "html": ("html",), "docx": ("docx",)}
-TARGETS = ("text", "tsv", "html", "docx", "all")
+TARGET_SYNTH = {"text": ("text",), "tsv": ("tsv",), "html": ("html",), "docx": ("docx",), "markdown": ()}
+TARGETS = ("text", "tsv", "html", "docx", "markdown", "all")
 #: Generated reports per synth format (corpus seed fixed, so runs are reproducible).
 SYNTH_PER_FORMAT = 6
 SYNTH_SEED = 7
@@ -42,7 +45,7 @@ def _is_tsv(data: bytes) -> bool:
 def _files(target: str) -> list[Path]:
     extensions = TARGET_EXTENSIONS[target]
     files = []
-    for folder in SEED_DIRS:
+    for folder in (*SEED_DIRS, *TARGET_DIRS.get(target, ())):
         if folder.is_dir():
             files.extend(p for p in sorted(folder.iterdir()) if p.suffix.lower() in extensions and p.is_file())
     return files
@@ -78,6 +81,8 @@ def load_seeds(target: str) -> list[Seed]:
         data = path.read_bytes()
         if target in ("text", "tsv") and (target == "tsv") != _is_tsv(data) and path.suffix != ".tsv":
             continue  # text seeds for the text target, tab tables for the tsv target
+        if target == "markdown" and path.suffix == ".txt" and b"|---" not in data:
+            continue  # Markdown saved as .txt: only files with pipe tables
         seeds.append(Seed(f"{path.parent.name}/{path.name}", data))
     seeds.extend(_synth(TARGET_SYNTH[target]))
     if target == "docx":
