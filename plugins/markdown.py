@@ -88,6 +88,8 @@ class MarkdownReader(TextReaderBase):
             return True
         if source.extension not in (None, ".txt", ".text"):
             return False
+        if b"---" not in head or b"|" not in head:  # two C scans spare most text files the line regex
+            return False
         return _DELIMITER_BYTES.search(head) is not None and sniff_text(head) is not None
 
     def read(self, data: bytes, source: SourceInfo) -> Document:
