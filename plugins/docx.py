@@ -12,7 +12,13 @@ uncompressed size and inflate ratio of every part it reads, as apache/poi's
 ``ZipSecureFile`` does, and the bytes of all of them together), and walks the XML once, looping over each element's
 children and dispatching on ``child.tag`` against Clark names computed once
 (python-docx's ``oxml/ns.py`` ``qn``): no per-element XPath, and no
-``iterchildren(*tags)`` either, which builds a tag matcher on every call.
+``iterchildren(*tags)`` either, which builds a tag matcher on every call. Each
+body paragraph and top-level table is first read by one C-level ``iter(*tags)``
+over just the elements the walk reads (runs, ``w:t``, breaks, rows, cells,
+spans), property subtrees skipped in C, each element's parent checked to be the
+run, paragraph, cell or row seen last; one holding anything else the walk would
+act on (tracked changes, wrappers, nested tables…) is walked instead. Same
+result, a third of the time.
 
 What becomes what:
 
@@ -307,7 +313,8 @@ class _BodyWalk:
 
     Each element is visited once, by looping over its children and dispatching on
     ``child.tag``; property subtrees (``w:pPr``, ``w:rPr``, ``w:tcPr``…) are not
-    entered except for the few values read from them.
+    entered except for the few values read from them. :meth:`body` reads most of
+    a body more quickly, with the same result (see :meth:`_quick_table`).
     """
 
     def __init__(self, w: Names, *, hidden_text: bool, text_boxes: bool = False,

@@ -47,7 +47,9 @@ Speed: one C-level pass first marks the elements that hold anything the walk
 must see (a block, ``<br>``, a table, a script…); every other subtree, such as
 a paragraph of Word's ``<span><font>`` runs, is read in one C call. The parser
 is ``etree.HTMLParser`` rather than ``lxml.html``'s, which looks up a Python
-element class for every element it hands out; the options are the same.
+element class for every element it hands out; the options are the same. The
+hidden-content search runs only when a ``hidden`` attribute exists or a
+``style`` mentions ``display`` or ``visibility`` (read as plain strings first).
 
 Safety: entities, DTDs and URLs are never resolved or fetched (the HTML
 parser with ``no_network``; a DOCTYPE's internal subset is removed before
