@@ -291,20 +291,8 @@ def _too_wide() -> MarkupError:
 _CELL_SLOTS = tuple(vars(Cell)[name].__set__ for name in ("text", "row", "col", "rowspan", "colspan"))
 
 
-def _new_cell(text: str, row: int, col: int, rowspan: int, colspan: int, _new=object.__new__,
-              _slots=_CELL_SLOTS) -> Cell:
-    cell = _new(Cell)
-    set_text, set_row, set_col, set_rowspan, set_colspan = _slots
-    set_text(cell, text)
-    set_row(cell, row)
-    set_col(cell, col)
-    set_rowspan(cell, rowspan)
-    set_colspan(cell, colspan)
-    return cell
-
-
 #: A cell being placed, mutable while the vertical merges below it are found: ``[text, row, col, rowspan,
-#: colspan]``, the arguments of :func:`_new_cell`.
+#: colspan]``, made a :class:`Cell` through ``_CELL_SLOTS`` once the table is placed.
 _Origin = list
 
 
@@ -759,9 +747,21 @@ class _BodyWalk:
             open_merges = still_open
             grid.append(slots)
         width = max([width, *(len(row) for row in grid)])
-        self.blocks.append(Table(rows=tuple(
-            tuple([None if s is None else _new_cell(*s) for s in row] + [None] * (width - len(row))) for row in grid
-        )))
+        new, (set_text, set_row, set_col, set_rowspan, set_colspan) = object.__new__, _CELL_SLOTS
+        table = []
+        for row in grid:
+            for index, origin in enumerate(row):
+                if origin is not None:
+                    row[index] = cell = new(Cell)
+                    set_text(cell, origin[0])
+                    set_row(cell, origin[1])
+                    set_col(cell, origin[2])
+                    set_rowspan(cell, origin[3])
+                    set_colspan(cell, origin[4])
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
+            table.append(tuple(row))
+        self.blocks.append(Table(rows=tuple(table)))
         self.nested_tables += len(nested)
         for inner in nested:
             self.table(inner)

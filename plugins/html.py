@@ -317,7 +317,7 @@ class _LayoutTable(Exception):
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Placed:
     """A block and where it came from: the ids of its block-level ancestors, outermost first."""
 
@@ -325,6 +325,16 @@ class Placed:
     path: tuple[int, ...]
     cue: str | None = None
     title: bool = False
+
+    def __init__(self, block: Block, path: tuple[int, ...], cue: str | None = None, title: bool = False) -> None:
+        # one per paragraph: the slots stored directly, not through object.__setattr__ (as nianbao.document does)
+        _set_block(self, block)
+        _set_path(self, path)
+        _set_cue(self, cue)
+        _set_title(self, title)
+
+
+_set_block, _set_path, _set_cue, _set_title = (vars(Placed)[name].__set__ for name in ("block", "path", "cue", "title"))
 
 
 #: Levels of nesting walked element by element; deeper subtrees are read as plain text.
