@@ -34,7 +34,7 @@ from lxml import html as lxml_html
 from nianbao.checks import run_checks_to_dicts
 from nianbao.decode import decode_text
 from nianbao.host import build_host
-from nianbao.limits import check_document
+from nianbao.limits import Limits, check_document
 from nianbao.outline import Outline
 from nianbao.parse import build_record, process_bytes, read_document
 from nianbao.record import dumps, source_of
@@ -98,6 +98,7 @@ def stages(fmt: str, paths: list[Path], host) -> list[Measured]:
     outlines = [Outline.of(doc) for doc in docs]
     records = [build_record(doc, dict(src), host) for doc, src in zip(docs, sources, strict=True)]
     n = len(paths)
+    limits = Limits.from_env()  # as process_bytes passes them
     reader = host.reader(docs[0].format)
     skip = None  # a stage the format does not have
     xml = [reader.document_xml(d) for d in data] if fmt == "docx" else []
@@ -113,7 +114,7 @@ def stages(fmt: str, paths: list[Path], host) -> list[Measured]:
         ("  XML parse", (lambda: [reader.parse(x) for x in xml]) if xml else skip),
         ("  HTML parse", (lambda: [reader._parse(t, i) for t, (_, i) in zip(texts, pairs, strict=True)])
          if texts else skip),
-        ("check_document (limits)", lambda: [check_document(doc) for doc in docs]),
+        ("check_document (limits)", lambda: [check_document(doc, limits) for doc in docs]),
         ("build_record", lambda: [build_record(doc, dict(src), host) for doc, src in zip(docs, sources, strict=True)]),
         ("  Outline.of", lambda: [Outline.of(doc) for doc in docs]),
         *((f"  extractor {extractor.name}",

@@ -43,6 +43,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 from time import thread_time
 from typing import Any
 
@@ -241,14 +243,45 @@ def _texts(document: Document) -> Iterator[str]:
             yield block.text
 
 
+_text_of = attrgetter("text")
+
+
 def check_document(document: Document, limits: Limits | None = None) -> int:
     """Refuse a read document of more than ``max_blocks`` paragraphs and cells, or with one over ``max_text_chars``.
 
     Runs before any extractor: the template's regular expressions and label
     lookups then never see a paragraph longer than the limit. Returns the
     length of the longest text (see :func:`forget_long_texts`).
+
+    The count and the longest text are found a block at a time, a table's cells
+    in C (``map``, ``max``); only a document over a limit is walked text by text,
+    by :func:`_refuse`, for the error naming the first text over it.
     """
     limits = limits or current_limits()
+    if not any(issubclass(kind, Table) for kind in set(map(type, document.blocks))):  # paragraphs only
+        blocks = len(document.blocks)
+        longest = max(map(len, map(_text_of, document.blocks)), default=0)
+    else:
+        blocks = longest = 0
+        for index, block in enumerate(document.blocks, 1):
+            if isinstance(block, Table):
+                cells = [*block.cells()]
+                blocks += len(cells)
+                if cells:
+                    longest = max(longest, *map(len, map(_text_of, cells)))
+            else:
+                blocks += 1
+                longest = max(longest, len(block.text))
+            if not index & 4095:
+                check_deadline()
+    if (limits.max_text_chars and longest > limits.max_text_chars) or (
+            limits.max_blocks and blocks > limits.max_blocks):
+        _refuse(document, limits)
+    return longest
+
+
+def _refuse(document: Document, limits: Limits) -> None:
+    """Raise the error of :func:`check_document` for a document over a limit: the first text that is."""
     max_blocks, max_chars = limits.max_blocks, limits.max_text_chars
     longest = 0
     for count, text in enumerate(_texts(document), 1):
@@ -265,7 +298,6 @@ def check_document(document: Document, limits: Limits | None = None) -> int:
                 f"Limits.max_blocks; a report has a few thousand): {Limits.how_to_raise('max_blocks')}")
         if not count & 4095:
             check_deadline()
-    return longest
 
 
 #: Largest magnitude of a value in a record: JSON's safe integers (2**53 - 1). Beyond it JSON readers
@@ -275,16 +307,29 @@ MAX_VALUE = 2**53 - 1
 NUMERIC_SECTIONS = ("proactive", "applications", "review_litigation")
 
 
+#: The types of a section's values that need no look one by one (``bool`` is an ``int`` but not a number here).
+_PLAIN_VALUES = frozenset({int, type(None)})
+_DICTS = frozenset({dict})
+
+
 def clamp_values(record: dict[str, Any]) -> list[Issue]:
     """Null every value beyond ±``MAX_VALUE`` or not finite, with an ``error`` issue each; the record stays writable.
 
-    Extractors (plugins' too) could otherwise hand on a number the outputs cannot write.
+    Extractors (plugins' too) could otherwise hand on a number the outputs cannot write. A section whose rows
+    are all plain dicts of ints and nulls within range (every report's) is checked in C (``map``, ``min``,
+    ``max``); any other is looked at value by value.
     """
     issues: list[Issue] = []
     for section in NUMERIC_SECTIONS:
         rows = record.get(section)
         if not isinstance(rows, dict):
             continue
+        if _DICTS.issuperset(map(type, rows.values())):
+            values = [*chain.from_iterable(map(dict.values, rows.values()))]
+            if _PLAIN_VALUES.issuperset(map(type, values)):
+                numbers = [*filter(None, values)]  # without None (and 0, which is in range)
+                if not numbers or (max(numbers) <= MAX_VALUE and min(numbers) >= -MAX_VALUE):
+                    continue
         for row, columns in rows.items():
             if not isinstance(columns, dict):
                 continue

@@ -47,7 +47,9 @@ Speed: one C-level pass first marks the elements that hold anything the walk
 must see (a block, ``<br>``, a table, a script…); every other subtree, such as
 a paragraph of Word's ``<span><font>`` runs, is read in one C call. The parser
 is ``etree.HTMLParser`` rather than ``lxml.html``'s, which looks up a Python
-element class for every element it hands out; the options are the same.
+element class for every element it hands out; the options are the same. The
+hidden-content search runs only when a ``hidden`` attribute exists or a
+``style`` mentions ``display`` or ``visibility`` (read as plain strings first).
 
 Safety: entities, DTDs and URLs are never resolved or fetched (the HTML
 parser with ``no_network``; a DOCTYPE's internal subset is removed before
@@ -145,6 +147,8 @@ def clean_text(raw: str) -> str:
     Invisible characters are dropped, and a source line break between two CJK
     characters is no space at all.
     """
+    if raw.isalnum():  # a number or a word (most table cells): no space, line break or invisible character
+        return raw
     if "\n" in raw or "\r" in raw:
         raw = _CJK_LINE_BREAK.sub("", raw)
     if _INVISIBLE.search(raw):
@@ -238,6 +242,11 @@ def span(value: str | None, limit: int) -> int:
     return min(int(digits[:end]), limit)
 
 
+#: ``Cell(text=…, row=…, col=…, rowspan=…, colspan=…)`` without the keyword call, for the hundreds of cells of a
+#: page: the slots stored directly, as :mod:`nianbao.document` does for the text readers (the same object).
+_CELL_SLOTS = tuple(vars(Cell)[name].__set__ for name in ("text", "row", "col", "rowspan", "colspan"))
+
+
 def expand_spans(rows: list[list[RawCell]]) -> tuple[tuple[Cell | None, ...], ...]:
     """Rows of ``(text, rowspan, colspan)`` as a grid, in one pass with a carry list of open row spans.
 
@@ -248,6 +257,7 @@ def expand_spans(rows: list[list[RawCell]]) -> tuple[tuple[Cell | None, ...], ..
     """
     grid: list[tuple[Cell | None, ...]] = []
     carry: dict[int, int] = {}
+    new, (set_text, set_row, set_col, set_rowspan, set_colspan) = object.__new__, _CELL_SLOTS
     total = len(rows)
     for r, cells in enumerate(rows):
         slots: list[Cell | None] = []
@@ -259,7 +269,13 @@ def expand_spans(rows: list[list[RawCell]]) -> tuple[tuple[Cell | None, ...], ..
                 col = _covered(carry, following, slots, col)
             if rowspan != 1:
                 rowspan = min(rowspan or left, left)
-            slots.append(Cell(text=text, row=r, col=col, rowspan=rowspan, colspan=colspan))
+            cell = new(Cell)
+            set_text(cell, text)
+            set_row(cell, r)
+            set_col(cell, col)
+            set_rowspan(cell, rowspan)
+            set_colspan(cell, colspan)
+            slots.append(cell)
             if colspan > 1:
                 slots.extend([None] * (colspan - 1))
             if rowspan > 1:
@@ -301,7 +317,7 @@ class _LayoutTable(Exception):
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Placed:
     """A block and where it came from: the ids of its block-level ancestors, outermost first."""
 
@@ -309,6 +325,16 @@ class Placed:
     path: tuple[int, ...]
     cue: str | None = None
     title: bool = False
+
+    def __init__(self, block: Block, path: tuple[int, ...], cue: str | None = None, title: bool = False) -> None:
+        # one per paragraph: the slots stored directly, not through object.__setattr__ (as nianbao.document does)
+        _set_block(self, block)
+        _set_path(self, path)
+        _set_cue(self, cue)
+        _set_title(self, title)
+
+
+_set_block, _set_path, _set_cue, _set_title = (vars(Placed)[name].__set__ for name in ("block", "path", "cue", "title"))
 
 
 #: Levels of nesting walked element by element; deeper subtrees are read as plain text.
@@ -506,15 +532,18 @@ class PageWalk:
         check_deadline()  # once per row
         cells: list[RawCell] = []
         marked = self.marked
+        tostring = etree.tostring  # _text_of, inline: a call per cell
         for td in tr:
             if td.tag not in CELL_TAGS:
                 continue
             if td not in marked:  # text and inline runs only
-                text = clean_text(_text_of(td) if len(td) else td.text or "")
+                text = clean_text(tostring(td, method="text", encoding=str, with_tail=False) if len(td)
+                                  else td.text or "")
                 if len(text) > MAX_CELL_CHARS:
                     raise _LayoutTable
             elif len(td) == 1 and _plain_block(td[0], marked) and not (td.text or "").strip():
-                text = clean_text(_text_of(td[0]))  # one plain paragraph: the Word export case
+                # one plain paragraph: the Word export case
+                text = clean_text(tostring(td[0], method="text", encoding=str, with_tail=False))
                 if len(text) > MAX_CELL_CHARS:
                     raise _LayoutTable
             else:
@@ -857,6 +886,9 @@ class HtmlReader(Reader):
         self._parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
                                         huge_tree=False, recover=True)
         self._hidden = etree.XPath(HIDDEN_XPATH)
+        self._hidden_attribute = etree.XPath("boolean(//@hidden)")
+        #: Every ``style`` as a plain string: no proxy that knows its element (a "smart string"), three times faster.
+        self._styles = etree.XPath("//@style", smart_strings=False)
 
     def accepts(self, head: bytes, source: SourceInfo) -> bool:
         if source.extension in self.extensions or source.mimetype in self.mimetypes:
@@ -869,7 +901,7 @@ class HtmlReader(Reader):
         decoded = decode_text(data, source.charset or declared_charset(data))
         root = self._parse(decoded.text, source)
         notes = decoded.notes
-        removed = drop_hidden(root, self._hidden)
+        removed = drop_hidden(root, self._hidden) if self._may_hide(root) else []
         page = self._walk(root)
         if removed and _sections_named(removed) >= MIN_ARTICLE_SECTIONS and (
                 len({item.cue for item in page.placed if item.cue}) < MIN_ARTICLE_SECTIONS):
@@ -884,6 +916,15 @@ class HtmlReader(Reader):
         if published:
             properties["published"] = published
         return Document(blocks=tuple(blocks), format=self.format, properties=properties, notes=notes)
+
+    def _may_hide(self, root: etree._Element) -> bool:
+        """Whether :func:`drop_hidden` can find anything: a ``hidden`` attribute, or a ``style`` that mentions
+        ``display`` or ``visibility``. Most pages have neither, and this is cheaper than finding out which element
+        each ``style`` belongs to (0.3 ms against 0.4 for a page with 350 styles)."""
+        if self._hidden_attribute(root):
+            return True
+        styles = "\x00".join(self._styles(root)).lower()
+        return "display" in styles or "visibility" in styles
 
     @staticmethod
     def _walk(root: etree._Element) -> PageWalk:

@@ -738,3 +738,86 @@ def test_an_absurd_span_is_refused_not_allocated(row):
     error = dead_letter(tiny_docx(f"<w:tbl>{row}</w:tbl>"))
     assert (error["stage"], error["type"]) == ("read", "MarkupError")
     assert "past 1000 grid columns" in error["message"]
+
+
+# --------------------------------------------------------------------------
+# The quick reading of paragraphs and tables gives what the walk gives
+# --------------------------------------------------------------------------
+
+_TC = "<w:tc>{pr}<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+_ROW2 = "<w:tr>" + _TC.format(pr="", text="a") + _TC.format(pr="", text="1") + "</w:tr>"
+_GRID2 = "<w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+
+
+def _table(*rows: str, grid: str = _GRID2) -> str:
+    return f"<w:tbl>{grid}{''.join(rows) or _ROW2 + _ROW2}</w:tbl>"
+
+
+QUICK_BODIES = {
+    "plain": "<w:p><w:pPr><w:tabs><w:tab w:val='left' w:pos='720'/></w:tabs></w:pPr><w:r><w:t>标题</w:t></w:r>"
+             "<w:r><w:tab/><w:t>x</w:t><w:br/><w:t>y</w:t><w:cr/><w:ptab/><w:noBreakHyphen/></w:r></w:p>"
+             + _table(),
+    "runs and paragraphs in a cell": _table(
+        "<w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r><w:r><w:t xml:space='preserve'> b </w:t></w:r></w:p><w:p/>"
+        "<w:p><w:r><w:t> </w:t></w:r></w:p><w:p><w:r><w:t>c</w:t><w:tab/></w:r></w:p></w:tc>"
+        + _TC.format(pr="", text="2") + "</w:tr>", _ROW2),
+    "spans, merges and grid before": _table(
+        "<w:tr><w:trPr><w:gridBefore w:val='1'/></w:trPr>" + _TC.format(pr="<w:tcPr><w:vMerge w:val='restart'/>"
+                                                                          "</w:tcPr>", text="v") + "</w:tr>",
+        "<w:tr><w:trPr><w:gridBefore w:val='1'/></w:trPr>" + _TC.format(pr="<w:tcPr><w:vMerge/></w:tcPr>",
+                                                                          text="w") + "</w:tr>",
+        "<w:tr>" + _TC.format(pr="<w:tcPr><w:gridSpan w:val='2'/><w:gridSpan w:val='5'/></w:tcPr>", text="s")
+        + "</w:tr>"),
+    "properties after the paragraphs": _table(
+        "<w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p><w:tcPr><w:gridSpan w:val='2'/></w:tcPr></w:tc></w:tr>",
+        _ROW2),
+    "a second w:tcPr": _table(
+        "<w:tr><w:tc><w:tcPr/><w:tcPr><w:gridSpan w:val='2'/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>"
+        "</w:tr>", _ROW2),
+    "a second w:trPr": _table(
+        "<w:tr><w:trPr><w:gridBefore w:val='1'/></w:trPr><w:trPr/>" + _TC.format(pr="", text="x") + "</w:tr>",
+        _ROW2),
+    "a second w:tblGrid": _table(_ROW2, _ROW2, grid=_GRID2 + "<w:tblGrid><w:gridCol/></w:tblGrid>"),
+    "a gridSpan outside w:tcPr": _table(
+        "<w:tr><w:tc><w:p><w:pPr><w:gridSpan w:val='2'/></w:pPr><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>",
+        _ROW2),
+    "a run in a hyperlink": _table(
+        "<w:tr><w:tc><w:p><w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink></w:p></w:tc>"
+        + _TC.format(pr="", text="1") + "</w:tr>", _ROW2)
+        + "<w:p><w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink><w:r><w:t>!</w:t></w:r></w:p>",
+    "text out of place": _table(
+        "<w:tr><w:tc><w:p><w:r><w:ruby><w:rt><w:r><w:t>yin</w:t></w:r></w:rt></w:ruby><w:t>字</w:t></w:r></w:p>"
+        "<w:t>stray</w:t><w:foo><w:p><w:r><w:t>lost</w:t></w:r></w:p></w:foo></w:tc>"
+        + _TC.format(pr="", text="1") + "</w:tr>", _ROW2)
+        + "<w:p><w:r><w:r><w:t>inner</w:t></w:r><w:t>outer</w:t></w:r><w:foo><w:r><w:t>no</w:t></w:r></w:foo></w:p>"
+        + "<w:p><w:tab/><w:tabs><w:tab/></w:tabs><w:r><w:tabs><w:tab/></w:tabs><w:t>t</w:t></w:r></w:p>",
+    "tracked changes, even empty": "<w:p><w:del/><w:r><w:t>a</w:t></w:r></w:p>"
+        + _table("<w:tr><w:trPr><w:del w:id='1' w:author='a'/></w:trPr>" + _TC.format(pr="", text="x") + "</w:tr>",
+                 _ROW2)
+        + _table("<w:tr><w:tc><w:p><w:ins/><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>", _ROW2),
+    "nested tables, even empty": _table(
+        "<w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p><w:tbl/></w:tc></w:tr>", _ROW2),
+    "a one-cell frame": "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>frame</w:t></w:r></w:p>" + _table() + "</w:tc></w:tr>"
+                        "</w:tbl>",
+    "content controls": "<w:sdt><w:sdtContent>" + _table() + "</w:sdtContent></w:sdt>" + _table(
+        "<w:tr><w:sdt><w:sdtContent>" + _TC.format(pr="", text="x") + "</w:sdtContent></w:sdt></w:tr>", _ROW2),
+    "imported chunk in a cell": _table("<w:tr><w:tc><w:altChunk/><w:p/></w:tc></w:tr>", _ROW2),
+}
+
+
+@pytest.mark.parametrize("name", list(QUICK_BODIES))
+def test_quick_reading_equals_the_walk(name):
+    """``_BodyWalk.body`` reads a paragraph or table by one ``iter()`` unless it holds something the walk acts on
+    or reads elsewhere; either way the blocks and notes are what the element-by-element walk gives."""
+    from nianbao.plugins.docx import NAMES, TRANSITIONAL, _BodyWalk
+
+    xml = document_xml(tiny_docx(QUICK_BODIES[name]))
+    root = etree.fromstring(xml)
+    walks = []
+    for quick in (True, False):
+        walk = _BodyWalk(NAMES[TRANSITIONAL], hidden_text=False)
+        body = root[0]
+        walk.body(body) if quick else walk.blocks_of(body)
+        walks.append((walk.blocks, walk.tracked_changes, walk.nested_tables, walk.alt_chunks))
+    assert walks[0] == walks[1]
+    assert walks[0][0]  # something was read

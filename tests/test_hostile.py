@@ -606,3 +606,67 @@ def test_fuzz_harness_smoke(tmp_path):
 def test_zlib_is_what_inflates(validators):
     """Sanity: the bomb helper really compresses (a broken helper would make the bomb tests vacuous)."""
     assert len(zlib.compress(b" " * (1 << 20))) < 2000
+
+
+# --------------------------------------------------------------------------
+# check_document and clamp_values: the quick passes refuse and null exactly what a text-by-text pass does
+# --------------------------------------------------------------------------
+
+
+def _limit_error(document, limits):
+    from nianbao.errors import DocumentLimitError
+    from nianbao.limits import check_document
+
+    try:
+        return check_document(document, limits)
+    except DocumentLimitError as exc:
+        return exc.message
+
+
+@pytest.mark.parametrize("limits", [Limits(), Limits(max_text_chars=5), Limits(max_blocks=4),
+                                    Limits(max_blocks=4, max_text_chars=5), Limits(max_blocks=0, max_text_chars=0)])
+def test_check_document_names_the_first_block_over_a_limit(limits):
+    from nianbao.document import Cell, Document, Paragraph, Table
+
+    table = Table(rows=((Cell(text="ab"), None), (Cell(text="123456", row=1), Cell(text="x" * 9, row=1, col=1))))
+    documents = [
+        Document(blocks=(), format="text"),
+        Document(blocks=(Paragraph(text="abc"), Paragraph(text="abcdefg"), Paragraph(text="ab")), format="text"),
+        Document(blocks=(Paragraph(text="a"), table, Paragraph(text="b" * 8), table), format="html"),
+        Document(blocks=(Paragraph(text="a"), Table(rows=((None,),)), Paragraph(text="abcd")), format="html"),
+    ]
+    for document in documents:  # the reference: every text in order, as check_document did before
+        texts = [t for b in document.blocks for t in ([c.text for c in b.cells()] if isinstance(b, Table) else
+                                                      [b.text])]
+        expected = max(map(len, texts), default=0)
+        for count, text in enumerate(texts, 1):
+            if limits.max_text_chars and len(text) > limits.max_text_chars:
+                expected = f"block {count:,} ("
+                break
+            if limits.max_blocks and count > limits.max_blocks:
+                expected = "the document has more than"
+                break
+        got = _limit_error(document, limits)
+        assert got == expected if isinstance(expected, int) else got.startswith(expected)
+
+
+def test_clamp_values_nulls_exactly_the_values_out_of_range():
+    from nianbao.limits import MAX_VALUE, clamp_values
+
+    class Row(dict):
+        pass
+
+    record = {
+        "proactive": {"a": {"x": 1, "y": None, "z": 0}, "b": {"x": -MAX_VALUE, "y": MAX_VALUE}},  # all fine
+        "applications": {"a": {"x": 3, "y": MAX_VALUE + 1}, "b": {"x": True, "y": float("nan"), "z": 2.5},
+                         "c": Row(x=-MAX_VALUE - 1), "d": None},
+        "review_litigation": {"a": {"x": 10**30, "y": float("inf")}, "b": "not a row"},
+    }
+    issues = clamp_values(record)
+    assert [i.where for i in issues] == ["applications.a.y", "applications.b.y", "applications.c.x",
+                                         "review_litigation.a.x", "review_litigation.a.y"]
+    assert record["proactive"] == {"a": {"x": 1, "y": None, "z": 0}, "b": {"x": -MAX_VALUE, "y": MAX_VALUE}}
+    assert record["applications"]["a"] == {"x": 3, "y": None}
+    assert record["applications"]["b"] == {"x": True, "y": None, "z": 2.5}
+    assert record["review_litigation"]["a"] == {"x": None, "y": None}
+    assert {i.code for i in issues} == {"value.out_of_range"}
