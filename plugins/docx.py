@@ -162,6 +162,9 @@ class Names:
         #: Run children printed as a line break and as a tab.
         self.breaks = frozenset({self.br, self.cr})
         self.tabs = frozenset({self.tab, self.ptab})
+        #: Run children that print one character: breaks, tabs, the non-breaking hyphen.
+        self.run_chars = {**dict.fromkeys(self.breaks, "\n"), **dict.fromkeys(self.tabs, "\t"),
+                          self.noBreakHyphen: "-"}
         #: Run children that may hold text boxes (``w:txbxContent``): DrawingML, VML, an embedded object, and
         #: the markup-compatibility wrapper Word puts around a drawing and its VML fallback.
         self.objects = frozenset({self.drawing, self.pict, self.object, MC_ALTERNATE})
@@ -263,6 +266,14 @@ def grid_cols(tbl_grid: etree._Element, w: Names) -> int:
     return sum(1 for col in tbl_grid if col.tag == w.gridCol)
 
 
+def _text_of_t(t: etree._Element, parts: list[str]) -> None:
+    """Append the text of a ``w:t``; an entity reference left unresolved keeps the text around it."""
+    if len(t):
+        parts.extend(x for x in (t.text, *(e.tail for e in t)) if x)
+    elif t.text:
+        parts.append(t.text)
+
+
 def run_hidden(r_pr: etree._Element, w: Names) -> bool:
     """Whether a run is hidden text: ``./w:rPr/w:vanish`` of the ``w:r`` with ``@w:val`` absent or true,
     else False."""
@@ -334,26 +345,19 @@ class _BodyWalk:
     def _runs(self, parent: etree._Element, parts: list[str]) -> None:
         """Append the printed text of the runs under ``parent``, through wrappers, skipping deletions."""
         w = self.w
-        r, t, rpr, breaks, tabs = w.r, w.t, w.rPr, w.breaks, w.tabs
+        r, t, rpr, chars = w.r, w.t, w.rPr, w.run_chars
         for child in parent:
             tag = child.tag
             if tag == r:
                 for item in child:
                     itag = item.tag
                     if itag == t:
-                        if len(item):  # an entity reference left unresolved: keep the text around it
-                            parts.extend(x for x in (item.text, *(e.tail for e in item)) if x)
-                        elif item.text:
-                            parts.append(item.text)
-                    elif itag in breaks:  # w:br of any type, w:cr
-                        parts.append("\n")
-                    elif itag in tabs:
-                        parts.append("\t")
+                        _text_of_t(item, parts)
+                    elif itag in chars:  # w:br of any type, w:cr, w:tab, w:ptab, w:noBreakHyphen
+                        parts.append(chars[itag])
                     elif itag == rpr:
                         if self.hidden_text and run_hidden(item, w):
                             break
-                    elif itag == w.noBreakHyphen:
-                        parts.append("-")
                     elif self.text_boxes and itag in w.objects:
                         self._text_boxes(item, parts)
             elif tag in w.run_wrappers:
@@ -473,7 +477,7 @@ class _BodyWalk:
     def _quick_text(self, p: etree._Element) -> str | None:
         """:meth:`paragraph_text` of a body paragraph, by one ``iter()``; ``None`` if the walk must read it."""
         w = self.w
-        t, r, breaks, tabs = w.t, w.r, w.breaks, w.tabs
+        t, r, chars = w.t, w.r, w.run_chars
         parts: list[str] = []
         run = None
         for item in p.iter(*w.paragraph_tags):
@@ -488,16 +492,9 @@ class _BodyWalk:
                     continue
                 return None
             elif tag == t:
-                if len(item):  # an entity reference left unresolved: keep the text around it
-                    parts.extend(x for x in (item.text, *(e.tail for e in item)) if x)
-                elif item.text:
-                    parts.append(item.text)
-            elif tag in breaks:
-                parts.append("\n")
-            elif tag in tabs:
-                parts.append("\t")
-            elif tag == w.noBreakHyphen:
-                parts.append("-")
+                _text_of_t(item, parts)
+            elif tag in chars:
+                parts.append(chars[tag])
             else:
                 return None
         return "".join(parts)
@@ -506,7 +503,7 @@ class _BodyWalk:
         """:meth:`table` for a table in the body, by one ``iter()``; ``False`` (nothing done) if the walk must
         read it. Each element found belongs to the last row, cell, paragraph or run found before it."""
         w = self.w
-        t, r, p, tc, tr, breaks, tabs = w.t, w.r, w.p, w.tc, w.tr, w.breaks, w.tabs
+        t, r, p, tc, tr, chars = w.t, w.r, w.p, w.tc, w.tr, w.run_chars
         width = 0
         rows: list[list] = []  # [w:gridBefore, cells] per row
         cells: list[list] = []  # [w:gridSpan, w:vMerge, paragraphs] per cell
@@ -522,11 +519,7 @@ class _BodyWalk:
             if tag == t:
                 if parent is not run:
                     return False
-                text = item.text
-                if len(item):
-                    parts.extend(x for x in (text, *(e.tail for e in item)) if x)
-                elif text:
-                    parts.append(text)
+                _text_of_t(item, parts)
             elif tag == r:
                 if parent is not paragraph:
                     return False
@@ -551,14 +544,9 @@ class _BodyWalk:
                 cells = []
                 rows.append([None, cells])
             elif parent is run and run is not None:
-                if tag in breaks:
-                    parts.append("\n")
-                elif tag in tabs:
-                    parts.append("\t")
-                elif tag == w.noBreakHyphen:
-                    parts.append("-")
-                else:
+                if tag not in chars:
                     return False
+                parts.append(chars[tag])
             elif tag == w.gridSpan or tag == w.vMerge:  # rare: only in the cell's (first) w:tcPr counts
                 if cell_ is None or parent is not _child(cell_, w.tcPr):
                     return False
