@@ -649,6 +649,12 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
     return fitted
 
 
+#: Section 四's group names, longest first (``未经复议直接起诉`` before a shorter name it might contain).
+_GROUP_NAMES_LONGEST_FIRST = sorted(((key, label.zh) for key, label in REVIEW_GROUPS.items()),
+                                    key=lambda pair: -len(pair[1]))
+_GROUP_ORDER = {key: index for index, key in enumerate(REVIEW_GROUPS)}
+
+
 def _group_runs(rows: Sequence[RawRow], width: int) -> list[list[tuple[str, Parsed]]] | None:
     """Section 四's values as three runs of ``width``, one per group in template order, or ``None``.
 
@@ -665,8 +671,7 @@ def _group_runs(rows: Sequence[RawRow], width: int) -> list[list[tuple[str, Pars
             if len(values) != width:
                 return None
             runs.append(values)
-            named.append(next((key for key, label in sorted(REVIEW_GROUPS.items(), key=lambda kv: -len(kv[1].zh))
-                               if label.zh in seen), None))
+            named.append(next((key for key, zh in _GROUP_NAMES_LONGEST_FIRST if zh in seen), None))
             seen = ""
     if len(runs) != len(REVIEW_GROUPS):
         return None
@@ -674,8 +679,7 @@ def _group_runs(rows: Sequence[RawRow], width: int) -> list[list[tuple[str, Pars
         return runs
     if len(set(named)) != len(runs):
         return None
-    order = {key: index for index, key in enumerate(REVIEW_GROUPS)}
-    return [run for _, run in sorted(zip(named, runs, strict=True), key=lambda pair: order[pair[0]])]
+    return [run for _, run in sorted(zip(named, runs, strict=True), key=lambda pair: _GROUP_ORDER[pair[0]])]
 
 
 def _drop_issue(issues: list[Issue], code: str, where: str) -> None:

@@ -94,6 +94,11 @@ class _Open:
     error: str | None = None
 
 
+def selects_none(spec: str | None) -> bool:
+    """Whether ``spec`` (``--outputs``) selects no output at all: ``none`` or empty."""
+    return spec is not None and spec.strip() in ("", NONE)
+
+
 def select(outputs: Sequence[Output], spec: str | None) -> list[Output]:
     """The outputs ``spec`` names: ``all`` (or ``None``), ``none`` (or empty), or a comma list of names.
 
@@ -103,7 +108,7 @@ def select(outputs: Sequence[Output], spec: str | None) -> list[Output]:
     spec = ALL if spec is None else spec.strip()
     if spec == ALL:
         return list(outputs)
-    if spec == NONE or not spec:
+    if selects_none(spec):
         return []
     by_name = {output.name: output for output in outputs}
     wanted = list(dict.fromkeys(name.strip() for name in spec.split(",") if name.strip()))
@@ -138,11 +143,11 @@ class Outputs:
                 raise OutputError(f"output {output.name!r} (plugin {plugin!r}) cannot open {directory}: "
                                   f"{type(exc).__name__}: {exc}") from exc
             self._open.append(_Open(output.name, plugin, sink))
-        self.active = bool(self._open)
 
     @property
-    def names(self) -> list[str]:
-        return [entry.name for entry in self._open]
+    def active(self) -> bool:
+        """Whether a sink is still being fed (none selected, all failed or closed: no)."""
+        return any(entry.sink is not None for entry in self._open)
 
     def _fail(self, entry: _Open, doing: str, exc: Exception) -> None:
         entry.error = f"output {entry.name!r} (plugin {entry.plugin!r}) failed {doing}: {type(exc).__name__}: {exc}"
@@ -153,7 +158,6 @@ class Outputs:
                 sink.abort()
             except Exception as abort_exc:  # already failing: say so, go on
                 _LOG.warning("output %r: abort() raised %s: %s", entry.name, type(abort_exc).__name__, abort_exc)
-        self.active = any(e.sink is not None for e in self._open)
 
     def write_record(self, record: dict[str, Any]) -> None:
         """Give one record to every sink still working."""
@@ -192,7 +196,6 @@ class Outputs:
                 continue
             entry.sink = None
             entry.files = [_relative(str(path), self.directory) for path in files or ()]
-        self.active = False
         return {entry.name: {"plugin": entry.plugin, "files": entry.files, "records": entry.records,
                              "dead_letters": entry.dead_letters, "error": entry.error} for entry in self._open}
 
@@ -205,7 +208,6 @@ class Outputs:
                     sink.abort()
                 except Exception as exc:  # cleaning up after a failure: never mask it
                     _LOG.warning("output %r: abort() raised %s: %s", entry.name, type(exc).__name__, exc)
-        self.active = False
 
     def __enter__(self) -> Outputs:
         return self

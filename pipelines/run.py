@@ -45,7 +45,7 @@ from apache_beam.runners.runner import PipelineState
 
 from nianbao.errors import NianbaoError
 from nianbao.host import build_host
-from nianbao.output import NONE, Outputs, select
+from nianbao.output import Outputs, select, selects_none
 
 from .options import NianbaoOptions, resolve_plugins
 from .outputs import (
@@ -437,7 +437,7 @@ def open_outputs(plugins: Sequence[str], spec: str | None, directory: str) -> Ou
     selected plugin installed only where the workers run (a Dask cluster's
     environment) is not an error here: it just has no outputs in this run.
     """
-    if spec is not None and spec.strip() in ("", NONE):  # --outputs none: nothing to load
+    if selects_none(spec):  # --outputs none: no plugin host to build
         return Outputs((), directory)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"plugin .* was asked for", category=RuntimeWarning)

@@ -80,6 +80,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import unquote
 
 from lxml import etree
@@ -851,7 +852,6 @@ class DocxReader(Reader):
         self.parser = etree.XMLParser(
             resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True
         )
-        self._html: HtmlReader | None = None
 
     def accepts(self, head: bytes, source: SourceInfo) -> bool:
         """By extension or mime type, or a zip whose first entries are Word parts."""
@@ -902,12 +902,10 @@ class DocxReader(Reader):
         return Document(blocks=tuple(walk.blocks), format=self.format, properties=chunks.properties,
                         notes=tuple(notes))
 
-    @property
+    @cached_property
     def html(self) -> HtmlReader:
         """The HTML reader for imported HTML chunks: one per DOCX reader (lxml parsers are per thread)."""
-        if self._html is None:
-            self._html = HtmlReader()
-        return self._html
+        return HtmlReader()
 
     # ---- the zip -------------------------------------------------------
 

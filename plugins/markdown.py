@@ -39,11 +39,13 @@ from .html import HtmlReader
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 MARKDOWN_MIMETYPES = frozenset({"text/markdown", "text/x-markdown"})
 
-#: A delimiter row of a pipe table: ``|---|:--:|``, ``---|---``.
-_DELIMITER = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$|^\|\s*:?-{3,}:?\s*\|$")
+#: A delimiter row of a pipe table, ``|---|:--:|``, ``---|---`` or ``|---|``: one pattern for lines and heads.
+_DELIMITER_ROW = (r"(?:\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?"
+                  r"|\|[ \t]*:?-{3,}:?[ \t]*\|)")
+_DELIMITER = re.compile(_DELIMITER_ROW + "$")  # on a stripped line
+_DELIMITER_BYTES = re.compile(rf"^[ \t]*{_DELIMITER_ROW}[ \t]*\r?$".encode(), re.M)  # anywhere in a head
 #: A grid-table border or a thematic break: ``+----+----+``, ``***``, ``___``, ``===`` (setext underline).
 _RULE = re.compile(r"^(?:\+[-=:+]+\+|[-*_=]{3,})$")
-_DELIMITER_BYTES = re.compile(rb"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*\r?$", re.M)
 _HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
 _CLOSING_HASHES = re.compile(r"\s+#+$")
 _QUOTE = re.compile(r"^(?:>\s?)+")
@@ -128,8 +130,9 @@ class MarkdownReader(TextReaderBase):
             end_table()
             if _RULE.match(text):
                 continue
-            if _HTML_OPEN.match(text):
-                index = self._html_block(lines, index - 1, blocks, source)
+            opening = _HTML_OPEN.match(text)
+            if opening:
+                index = self._html_block(lines, index - 1, f"</{opening.group(1).lower()}>", blocks, source)
                 continue
             text = _QUOTE.sub("", text)
             if _HEADING.match(text):
@@ -140,13 +143,13 @@ class MarkdownReader(TextReaderBase):
         end_table()
         return self.document(blocks, notes)
 
-    def _html_block(self, lines: list[str], start: int, blocks: list[Block], source: SourceInfo) -> int:
+    def _html_block(self, lines: list[str], start: int, closing: str, blocks: list[Block], source: SourceInfo) -> int:
         """Read the HTML block starting at line ``start`` through the HTML reader; the index after it.
 
-        The block runs to the line that closes its first element (``</table>``)
-        or, failing that, to the next blank line, as CommonMark's HTML blocks do.
+        The block runs to the line holding ``closing``, the end tag of its
+        first element (``</table>``), or else to the next blank line, as
+        CommonMark's HTML blocks do.
         """
-        closing = f"</{_HTML_OPEN.match(lines[start].strip()).group(1).lower()}>"
         end = start
         while end < len(lines):
             line = lines[end]
