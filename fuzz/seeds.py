@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-#: Where the shared seed and real-report folders live, next to the checkout.
-SHARED = REPO.parent / "shared"
-SEED_DIRS = (SHARED / "seeds", SHARED / "corpus" / "real", REPO / "samples")
+#: Real reports copied into the test data (tests/data/SOURCES.md) and the committed samples (seeds among them).
+DATA = REPO / "tests" / "data"
+SEED_DIRS = (DATA / "real", REPO / "samples")
 #: File extensions of each target's seeds.
 TARGET_EXTENSIONS = {
     "text": (".txt",),
@@ -20,7 +20,7 @@ TARGET_EXTENSIONS = {
     "markdown": (".md", ".txt"),
 }
 #: Folders searched besides SEED_DIRS, per target: OCR and PDF-to-text Markdown of real reports.
-TARGET_DIRS = {"markdown": (SHARED / "corpus" / "peer" / "KIROGOVCOMPARE",)}
+TARGET_DIRS = {"markdown": (DATA / "peer" / "KIROGOVCOMPARE",)}
 #: The synth formats each target adds generated reports of.
 TARGET_SYNTH = {"text": ("text",), "tsv": ("tsv",), "html": ("html",), "docx": ("docx",), "markdown": ()}
 TARGETS = ("text", "tsv", "html", "docx", "markdown", "all")

@@ -6,7 +6,7 @@ import pytest
 
 import nianbao
 
-from .conftest import SEEDS
+from .conftest import SEED_FILES, SEEDS
 
 SEED = SEEDS / "004_2dfc536c7b58f7e3.txt"
 RULES = {"applications.balance", "applications.row_total", "applications.handled_total", "review_litigation.total"}
@@ -25,7 +25,7 @@ def replace_nth_line(text: str, anchor: str, offset: int, new: str) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.glob("*.txt")))
+@pytest.mark.parametrize("name", sorted(p.name for p in SEED_FILES))
 def test_every_rule_runs_on_every_seed(name, host):
     record = nianbao.parse_file(SEEDS / name, host=host)
     assert {c["rule"] for c in record["checks"]} == RULES

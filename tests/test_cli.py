@@ -8,7 +8,7 @@ import sys
 
 import orjson
 
-from .conftest import SEEDS
+from .conftest import SEED_FILES, SEEDS
 
 ENV = {**os.environ, "NIANBAO_LOAD_PLUGINS": ""}
 
@@ -18,7 +18,7 @@ def nianbao(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_parse_prints_one_json_line_per_file():
-    seeds = sorted(str(p) for p in SEEDS.iterdir())
+    seeds = sorted(str(p) for p in SEED_FILES)
     result = nianbao("parse", *seeds)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

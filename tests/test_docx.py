@@ -27,9 +27,9 @@ from nianbao.plugins.docx import DocxReader
 from nianbao.source import SourceInfo
 from nianbao.template import APPLICANT_COLUMNS, APPLICATION_COLUMNS, REVIEW_SLOTS
 
-from .conftest import SHARED
+from .conftest import PEER
 
-TEMPLATE_DOCX = SHARED / "corpus" / "peer" / "govnianbao" / "政务公开年报模版.docx"
+TEMPLATE_DOCX = PEER / "govnianbao" / "政务公开年报模版.docx"
 SOURCE = SourceInfo.from_uri("x.docx")
 
 # --------------------------------------------------------------------------

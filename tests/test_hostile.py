@@ -33,7 +33,7 @@ from nianbao.readers import Reader
 from nianbao.record import dumps
 from nianbao.schema import dead_letter_schema, load_schema
 
-from .conftest import SAMPLES, SHARED
+from .conftest import REAL, SAMPLES
 
 #: Generous bound (CPU seconds) that catches a hang, not a benchmark.
 QUICK = 10.0
@@ -424,7 +424,7 @@ def test_check_deadline_outside_a_document_does_nothing():
 
 def test_pathological_glued_rows_finish_in_time_with_an_issue(validators):
     """40-digit glued runs: millions of ways to split each; the splitter gives up and says so."""
-    text = (SHARED / "corpus" / "real" / "pingtan-2021.txt").read_text("utf-8")
+    text = (REAL / "pingtan-2021.txt").read_text("utf-8")
     run = "1234567891" * 4
     for glued in ("予以公开270020130", "一、本年新收政府信息公开申请数量640020470"):
         assert glued in text

@@ -22,9 +22,8 @@ from nianbao.plugins.html import HtmlReader, declared_charset, expand_spans, pag
 from nianbao.source import SourceInfo
 from nianbao.template import APPLICATION_COLUMNS
 
-from .conftest import SHARED
+from .conftest import REAL
 
-REAL = SHARED / "corpus" / "real"
 COLS = tuple(APPLICATION_COLUMNS)  # natural_person … other_org, total
 
 

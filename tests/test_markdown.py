@@ -9,10 +9,10 @@ from nianbao import Paragraph, SourceInfo, Table
 from nianbao.host import build_host
 from nianbao.plugins.markdown import MarkdownReader, split_row
 
-from .conftest import SHARED
+from .conftest import PEER
 
 #: A real 2025 report after OCR to Markdown, saved as .txt (OCR read 沭 as 沐).
-SHUYANG_OCR = (SHARED / "corpus" / "peer" / "KIROGOVCOMPARE"
+SHUYANG_OCR = (PEER / "KIROGOVCOMPARE"
                / "沭阳县人民政府2025年政府信息公开工作年度报告-沭阳县人民政府.txt")
 #: Section 三 of that file as printed (columns: 自然人, the five 法人或其他组织 columns, 总计).
 SHUYANG_APPLICATIONS = {

@@ -12,10 +12,9 @@ import pytest
 import nianbao
 from nianbao.template import APPLICATION_ROWS
 
-from .conftest import SHARED
+from .conftest import REAL
 from .test_seeds import ZERO_ROW, review, row
 
-REAL = SHARED / "corpus" / "real"
 ROWS_2019 = [k for k in APPLICATION_ROWS if k not in ("other_no_correction", "other_no_fee", "other_misc")]
 ROWS_2021 = [k for k in APPLICATION_ROWS if k != "other_handling"]
 NULL3_2019 = {"new_made": None, "new_published": None, "total_published": None}

@@ -39,9 +39,8 @@ from nianbao.pipelines.transforms import MatchAndRead, Parse, WriteOutcomes
 from nianbao.table import COLUMNS, flat_row, header
 from nianbao.template import numeric_fields
 
-from .conftest import SEEDS, SHARED
+from .conftest import REAL, SEED_FILES
 
-REAL = SHARED / "corpus" / "real"
 LOCAL = "--runner=FnApiRunner"  # tests never let Beam's DirectRunner try Prism
 
 # --------------------------------------------------------------------------
@@ -76,7 +75,7 @@ def make_corpus(root: Path) -> tuple[list[Path], dict[str, dict]]:
         moved = truths_dir / path.parent.name / truth.name
         moved.parent.mkdir(parents=True, exist_ok=True)
         truth.rename(moved)
-    files: dict[str, bytes] = {f"seeds/{p.name}": p.read_bytes() for p in sorted(SEEDS.glob("*.txt"))}
+    files: dict[str, bytes] = {f"seeds/{p.name}": p.read_bytes() for p in SEED_FILES}
     files.update({f"real/{p.name}": p.read_bytes() for p in sorted(REAL.glob("*.html"))})
     a_docx = next(p for p in generated if p.suffix == ".docx").read_bytes()
     a_page = next(p for p in generated if p.suffix == ".html").read_bytes()
@@ -285,7 +284,7 @@ def test_parquet_and_csv_hold_the_jsonl_numbers(direct_run):
 @pytest.fixture()
 def few(tmp_path) -> list[Path]:
     paths = []
-    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))[:2]):
+    for i, seed in enumerate(SEED_FILES[:2]):
         paths.append(tmp_path / f"r{i}.txt")
         shutil.copy(seed, paths[-1])
     (tmp_path / "empty.txt").write_bytes(b"")
@@ -335,7 +334,7 @@ def test_table_rows_from_several_fragments_keep_the_input_order(tmp_path, monkey
     from nianbao.pipelines import transforms
 
     monkeypatch.setattr(transforms, "FRAGMENT_ROWS", 2)  # the in-memory runner runs the DoFn here
-    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))):
+    for i, seed in enumerate(SEED_FILES):
         shutil.copy(seed, tmp_path / f"{4 - i}.txt")
     out = tmp_path / "out"
     run([f"--input={tmp_path}", f"--output={out}", LOCAL, "--direct_num_workers=1"])

@@ -20,7 +20,7 @@ def test_schema_is_a_valid_schema():
     jsonschema.Draft202012Validator.check_schema(load_schema())
 
 
-@pytest.mark.parametrize("path", sorted([*SEEDS.iterdir(), *SAMPLES.iterdir()]), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(SAMPLES.iterdir()), ids=lambda p: p.name)
 def test_every_record_validates(path, host):
     outcome = nianbao.process_bytes(path.read_bytes(), str(path), host=host)
     if outcome.record is None:
