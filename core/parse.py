@@ -202,7 +202,7 @@ def process_bytes(
 
 
 def parse_bytes(data: bytes, uri: str = "<bytes>", *, host: PluginHost | None = None) -> dict[str, Any]:
-    """Parse report bytes into a record (a dict of RECORD.md); raise ``NianbaoError`` if unreadable."""
+    """Parse report bytes into a record (a dict of docs/record.md); raise ``NianbaoError`` if unreadable."""
     outcome = process_bytes(data, uri, host=host)
     if outcome.exception is not None:
         raise outcome.exception

@@ -1,4 +1,4 @@
-"""The report record of RECORD.md: its value objects, its skeleton and its JSON form.
+"""The report record of docs/record.md: its value objects, its skeleton and its JSON form.
 
 Keys here are the output contract. The numeric keys come from
 :mod:`nianbao.template`; nothing else in the code base spells them out.

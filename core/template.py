@@ -4,7 +4,7 @@ The State Council's template (国办公开办函〔2019〕60号, revised by
 〔2021〕30号) fixes six sections and three statistics tables. This module holds
 that knowledge as data: section heading words, the row, column and item labels
 of both versions with the variants real reports print, the record keys of
-RECORD.md, the spellings of "none", and the web-page chrome that is not part of
+docs/record.md, the spellings of "none", and the web-page chrome that is not part of
 any section. It also holds the two pure functions every table goes through:
 :func:`normalise_label` and the table-cell parser :func:`parse_cell`.
 
