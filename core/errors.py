@@ -16,7 +16,7 @@
     ├── PluginError              a plugin that fails to load or registers wrongly
     └── OutputError              stage "output": an output (``register_outputs``) failed
 
-The limits and the per-document time budget live in :mod:`nianbao.limits`.
+The limits live in :mod:`nianbao.limits`, the per-document time budget in :mod:`nianbao.budget`.
 
 Content problems (a blank cell, a failed cross-check, a guessed encoding) are
 never exceptions: they are ``issues`` entries on a record that is still written.

@@ -574,3 +574,21 @@ def combine_versions(versions: Iterable[str | None]) -> str | None:
     if not seen:
         return None
     return seen.pop() if len(seen) == 1 else "mixed"
+
+
+#: A document with a paragraph or cell longer than this clears the template's caches once it is done.
+LONG_TEXT_CHARS = 4096
+
+
+def forget_long_texts() -> None:
+    """Empty the template's text caches (cell parser, label normaliser).
+
+    They keep up to tens of thousands of texts a worker has seen; real labels
+    and cells are short, but a hostile document's megabyte-long "cells" would
+    otherwise stay cached, document after document, and grow the worker's
+    memory without bound. Called after each document that had such a text.
+    """
+    for cached in (parse_cell, normalise_label):
+        clear = getattr(cached, "cache_clear", None)
+        if clear is not None:
+            clear()

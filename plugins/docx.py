@@ -85,11 +85,12 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from nianbao.budget import check_deadline
 from nianbao.decode import decode_text
 from nianbao.document import Block, Cell, Document, Paragraph, ReaderNote, Table
 from nianbao.errors import DocumentLimitError, MarkupError, ReadError, ZipLimitError
 from nianbao.hookspecs import hookimpl
-from nianbao.limits import check_deadline, check_element_count, check_line_count
+from nianbao.limits import check_element_count, check_line_count
 from nianbao.plugins.html import HtmlReader
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
