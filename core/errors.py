@@ -26,9 +26,6 @@ turns it into a dead-letter record (see :func:`nianbao.parse.process_bytes`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 
 class NianbaoError(Exception):
     """Root of every nianbao exception; carries the stage and, once known, the file."""
@@ -111,12 +108,4 @@ class OutputError(NianbaoError):
     stage = "output"
 
 
-@contextmanager
-def source_context(uri: str) -> Iterator[None]:
-    """Attach ``uri`` to any :class:`NianbaoError` raised inside the block."""
-    try:
-        yield
-    except NianbaoError as exc:
-        if exc.uri is None:
-            exc.uri = uri
-        raise
+

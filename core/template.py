@@ -154,11 +154,6 @@ def _parse_cell_slow(t: str) -> Parsed:
     return int(t), note
 
 
-def is_value_like(parsed: Parsed) -> bool:
-    """Whether a parsed cell fills a value slot (a number, a none-spelling or a blank)."""
-    return parsed[1] != GARBAGE
-
-
 # --------------------------------------------------------------------------
 # Outline: the six sections, the title, the page chrome
 # --------------------------------------------------------------------------
@@ -534,9 +529,6 @@ assert not any(norm.isdecimal() for norm in SECTION_LOOKUP), "section_of_heading
 # --------------------------------------------------------------------------
 # Record keys derived from the tables (for the record, the schema, the CSV)
 # --------------------------------------------------------------------------
-
-TEMPLATE_VERSIONS: tuple[str, ...] = ("2019", "2021")
-
 
 def proactive_fields() -> dict[str, tuple[str, ...]]:
     """Item → every column it can have in either version, in template order."""
