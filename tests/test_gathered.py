@@ -45,6 +45,10 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
                   "OCR Markdown: 三's group is headed '(六) 其他' (not 其他处理), its first row's label "
                   "is glued to the header's 总计 and rows 2-3 sit under a second, garbled header "
                   "(项目|本年新收件数|…): the three 其他处理 rows are absent, so 三（七）'s checks fail on them"),
+    "fujian-pingtan-junshan-2022.txt": (
+        frozenset({"signed"}),
+        "crawler text: the signature '平潭综合实验区君山片区管理局 2023年1月9日' sits inside the one-line body, "
+        "followed by 抄送 and a print line ('君山片区管理局党政办公室 2023年1月9日印')"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
