@@ -49,6 +49,16 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"signed"}),
         "crawler text: the signature '平潭综合实验区君山片区管理局 2023年1月9日' sits inside the one-line body, "
         "followed by 抄送 and a print line ('君山片区管理局党政办公室 2023年1月9日印')"),
+    "fujian-pingtan-tourism-2019.txt": (
+        frozenset({"proactive.procurement.*", "signed"}),
+        "crawler text: 政府集中采购 glued as '1个246900元' (count with its unit 个, amount in 元) is not split; "
+        "the signature '… 2020年1月2日' sits inside the one-line body"),
+    "fujian-pingtan-market-2019.txt": (
+        frozenset({"proactive.licensing.*", "proactive.penalty.*", "signed"}),
+        "crawler text: '行政许可20+1737' and '行政处罚67+36103' split several ways by digits alone; the prose "
+        "(行政许可类37条, 行政处罚类103条) fixes 20/+17/37 and 67/+36/103; signature inside the line before 抄送"),
+    "fujian-pingtan-sasac-2019.txt": (
+        frozenset({"signed"}), "the signature '… 2020年1月7日' sits inside the one-line body"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
