@@ -175,3 +175,23 @@ def test_no_miss_beyond_the_table(truth_path: Path, host):
     fields, _ = KNOWN_MISSES[truth["file"]]
     beyond = {path: miss for path, miss in _misses(truth, _record(truth, host)).items() if not _listed(path, fields)}
     assert not beyond, f"{truth['file']}: misses the table of known misses does not name: {beyond}"
+
+
+def test_score_lists_every_report(host):
+    """``nianbao score tests/data/gathered --reports`` prints each report's numeric fields right / scored."""
+    from click.testing import CliRunner
+
+    from nianbao.synth.cli import score_command
+
+    result = CliRunner().invoke(score_command, [str(GATHERED), "--reports", "--top", "0"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("per report (fields right / scored):", 1)[1].splitlines()
+    for path in TRUTHS:
+        truth = _truth(path)
+        report = GATHERED / truth["file"]
+        if not any(report.suffix.lower() in reader.extensions for reader in host.readers):
+            continue  # scored as a dead letter where no reader is installed
+        record = nianbao.process_bytes(report.read_bytes(), str(report), host=host).record
+        numeric = [ok for category, *_, ok in compare(truth, record) if category == "numeric"]
+        line = next(line for line in lines if line.startswith(truth["file"] + " "))
+        assert line.split()[1] == f"{sum(numeric)}/{len(numeric)}"
