@@ -192,6 +192,8 @@ def test_score_lists_every_report(host):
         if not any(report.suffix.lower() in reader.extensions for reader in host.readers):
             continue  # scored as a dead letter where no reader is installed
         record = nianbao.process_bytes(report.read_bytes(), str(report), host=host).record
-        numeric = [ok for category, *_, ok in compare(truth, record) if category == "numeric"]
+        numeric = [(expected, ok) for category, _, expected, _, ok in compare(truth, record) if category == "numeric"]
+        readable = [ok for expected, ok in numeric if expected is not None]
         line = next(line for line in lines if line.startswith(truth["file"] + " "))
-        assert line.split()[1] == f"{sum(numeric)}/{len(numeric)}"
+        right = sum(ok for _, ok in numeric)
+        assert line.split()[1:3] == [f"{sum(readable)}/{len(readable)}", f"{right}/{len(numeric)}"]

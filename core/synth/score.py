@@ -54,6 +54,7 @@ class Tally:
     perfect: int = 0
     correct: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
+    readable: list[int] = field(default_factory=lambda: [0, 0])  # numeric fields the truth has a value for: right, all
 
     def accuracy(self, category: str | None = None) -> float | None:
         """Share of fields right in ``category`` (all categories pooled if ``None``); ``None`` if nothing scored."""
@@ -192,6 +193,9 @@ def score_one(report: Report, truth: dict[str, Any], record: dict[str, Any] | No
         for tally in tallies:
             tally.total[category] += 1
             tally.correct[category] += ok
+            if category == "numeric" and expected is not None:
+                tally.readable[0] += ok
+                tally.readable[1] += 1
         if not ok:
             wrong += 1
             report.mismatches.append(Mismatch(truth["file"], truth["format"], truth["layout"], category, path,
@@ -270,14 +274,19 @@ def _features(report: Report, all_features: bool = False) -> list[str]:
 
 
 def _per_report(report: Report) -> list[str]:
-    """One line per report: its fields right / scored in each category (``-`` where none is scored)."""
+    """One line per report: its fields right / scored in each category (``-`` where none is scored).
+
+    ``readable`` is the numeric fields the truth has a value for (a cell the source lost is null in the truth and
+    counts in ``numeric`` only).
+    """
     def cell(tally: Tally, category: str) -> str:
         total = tally.total[category]
         return f"{tally.correct[category]}/{total}" if total else "-"
 
     width = max((len(name) for name in report.reports), default=6)
-    header = "  ".join([f"{'report':<{width}}", *(f"{c:>9}" for c in CATEGORIES)])
+    header = "  ".join([f"{'report':<{width}}", f"{'readable':>9}", *(f"{c:>9}" for c in CATEGORIES)])
     lines = ["per report (fields right / scored):", header, "-" * len(header)]
-    lines.extend("  ".join([f"{name:<{width}}", *(f"{cell(t, c):>9}" for c in CATEGORIES)])
+    lines.extend("  ".join([f"{name:<{width}}", f"{t.readable[0]}/{t.readable[1]}".rjust(9),
+                            *(f"{cell(t, c):>9}" for c in CATEGORIES)])
                  for name, t in sorted(report.reports.items()))
     return lines
