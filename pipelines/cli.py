@@ -16,7 +16,7 @@ from typing import Any
 import click
 import orjson
 
-from .run import RunError, import_runner_options, run
+from .run import RunError, RunInterrupted, import_runner_options, run
 
 
 def _beam_parser() -> Any:
@@ -114,10 +114,12 @@ class _Bar:
               help="Entry-point plugins for the workers. Default: NIANBAO_LOAD_PLUGINS, else all installed.")
 @click.option("--outputs", default="all", show_default=True, metavar="all|none|NAME,...",
               help="Plugin outputs to write besides the built-in files (see `nianbao plugins`).")
+@click.option("--fresh", is_flag=True, default=False,
+              help="Start over instead of resuming what an interrupted run into --output staged.")
 @click.option("--progress/--no-progress", default=None,
               help="Show documents done and the rate. Default: when stderr is a terminal.")
 def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | None, outputs: str,
-                progress: bool | None) -> None:
+                fresh: bool, progress: bool | None) -> None:
     """Parse every report in INPUT (folders, globs, @list files) with an Apache Beam pipeline.
 
     Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv
@@ -144,11 +146,19 @@ def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | 
             f"--outputs={outputs}"]
     if plugins is not None:
         argv.append(f"--plugins={plugins}")
+    if fresh:
+        argv.append("--fresh")
     argv.extend(beam_flags)
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Bar() if show else None
     try:
         summary = run(argv, progress=bar)
+    except (RunInterrupted, KeyboardInterrupt) as exc:  # one line, no traceback: how to go on
+        if bar is not None:
+            bar.close()
+        reason = str(exc) if isinstance(exc, RunInterrupted) else "interrupted; run the same command again to resume"
+        click.echo(f"nianbao run: {reason}", err=True)
+        raise SystemExit(130) from None
     except RunError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

@@ -19,6 +19,8 @@ LABELS = ("key", "zh")
 #: ``--plugins`` spellings for "every installed entry-point plugin" and "built-ins only".
 ALL_PLUGINS = "all"
 NO_PLUGINS = "none"
+#: Default ``--checkpoint_interval``: each worker commits its staged outcomes this often.
+CHECKPOINT_SECONDS = 10.0
 
 
 class NianbaoOptions(PipelineOptions):
@@ -49,6 +51,13 @@ class NianbaoOptions(PipelineOptions):
             "--outputs", dest="outputs", default="all",
             help="Plugin outputs (register_outputs) to write besides the built-in files: `all`, `none` "
                  "or a comma list of names. They run in the launcher, during the merge.")
+        parser.add_argument(
+            "--fresh", dest="fresh", action="store_true", default=False,
+            help="Start over: ignore the outcomes an interrupted run staged in the output directory "
+                 "(by default a rerun parses only what is missing).")
+        parser.add_argument(
+            "--checkpoint_interval", dest="checkpoint_interval", type=float, default=CHECKPOINT_SECONDS,
+            help="Seconds between commits of each worker's staged outcomes: what an interruption can lose.")
 
 
 def resolve_plugins(value: str | None, *, installed: list[str] | None = None) -> tuple[str, ...]:

@@ -140,6 +140,7 @@ class StagedOutcome:
     row: list[Any] | None = None  # records: the flat-table row
     failed_checks: dict[str, int] = field(default_factory=dict)  # records: failing results per rule
     csv: str | None = None  # records: the row as a CSV line, rendered where the record was made
+    sha256: str | None = None  # the input bytes' SHA-256 (source.sha256; None: the file could not be read)
 
 
 def stage_record(record: dict[str, Any], *, worker: str = "") -> StagedOutcome:
@@ -148,7 +149,7 @@ def stage_record(record: dict[str, Any], *, worker: str = "") -> StagedOutcome:
     row = flat_row(record)
     return StagedOutcome(uri=record["source"]["uri"], kind=RECORD, body=dumps(record), worker=worker,
                          format=record["source"].get("format"), row=row, failed_checks=dict(failed),
-                         csv=csv_line(row))
+                         csv=csv_line(row), sha256=record["source"].get("sha256"))
 
 
 def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutcome:
@@ -156,11 +157,11 @@ def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutc
     error = letter["error"]
     return StagedOutcome(uri=letter["source"]["uri"], kind=DEAD_LETTER, body=dumps(letter), worker=worker,
                          format=letter["source"].get("format"), stage=error.get("stage"),
-                         error_type=error.get("type"))
+                         error_type=error.get("type"), sha256=letter["source"].get("sha256"))
 
 
 def encode_staged(staged: StagedOutcome, *, ordinal: int = -1, with_row: bool = True) -> bytes:
-    """Three lines: ``[uri, ordinal]``, a header, the body. JSON never holds a raw newline.
+    """Three lines: ``[uri, ordinal, sha256]``, a header, the body. JSON never holds a raw newline.
 
     ``ordinal`` is the record's row in its shard's Arrow fragments (-1: none);
     a sink that writes fragments leaves the row out of the header (``with_row=False``).
@@ -168,21 +169,23 @@ def encode_staged(staged: StagedOutcome, *, ordinal: int = -1, with_row: bool = 
     head = {"kind": staged.kind, "worker": staged.worker, "format": staged.format, "stage": staged.stage,
             "error_type": staged.error_type, "row": staged.row if with_row else None,
             "failed_checks": staged.failed_checks, "csv": staged.csv}
-    return b"".join((orjson.dumps([staged.uri, ordinal]), b"\n", orjson.dumps(head), b"\n", staged.body, b"\n"))
+    key = orjson.dumps([staged.uri, ordinal, staged.sha256])
+    return b"".join((key, b"\n", orjson.dumps(head), b"\n", staged.body, b"\n"))
 
 
 def decode_staged(data: bytes) -> StagedOutcome:
     """Read back what :func:`encode_staged` wrote."""
     key_line, head_line, body = data.split(b"\n", 2)
     head = orjson.loads(head_line)
-    return StagedOutcome(uri=orjson.loads(key_line)[0], kind=head["kind"], body=body.rstrip(b"\n"),
+    key = orjson.loads(key_line)
+    return StagedOutcome(uri=key[0], kind=head["kind"], body=body.rstrip(b"\n"),
                          worker=head["worker"], format=head["format"], stage=head["stage"],
                          error_type=head["error_type"], row=head["row"], failed_checks=head["failed_checks"] or {},
-                         csv=head.get("csv"))
+                         csv=head.get("csv"), sha256=key[2] if len(key) > 2 else None)
 
 
-def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int, int]]:
-    """``(uri, ordinal, offset, length)`` of every staged outcome in a shard, parsing only the first lines.
+def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int, int, str | None]]:
+    """``(uri, ordinal, offset, length, sha256)`` of every staged outcome in a shard, parsing only the first lines.
 
     A last outcome cut short (a shard that was not committed whole) is left out.
     """
@@ -194,8 +197,8 @@ def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int, int]]:
         if not body_line.endswith(b"\n"):
             return
         length = len(key_line) + len(head_line) + len(body_line)
-        uri, ordinal = orjson.loads(key_line)
-        yield uri, ordinal, offset, length
+        key = orjson.loads(key_line)
+        yield key[0], key[1], offset, length, key[2] if len(key) > 2 else None
         offset += length
 
 

@@ -23,16 +23,20 @@ The launcher does three things besides running the pipeline:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import os
+import re
+import shlex
 import shutil
+import sys
 import tempfile
 import threading
 import time
-import uuid
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -47,6 +51,7 @@ from nianbao.errors import NianbaoError
 from nianbao.host import build_host
 from nianbao.output import Outputs, select, selects_none
 
+from .interrupt import Interrupts
 from .options import NianbaoOptions, resolve_plugins
 from .outputs import (
     DEAD_LETTER,
@@ -58,7 +63,6 @@ from .outputs import (
     StagedOutcome,
     clear_outputs,
     decode_staged,
-    index_shard,
     is_local,
     join,
     read_bytes,
@@ -66,6 +70,8 @@ from .outputs import (
     warm_up,
     write_summary,
 )
+from .resume import Staging, open_staging, pending, run_key, shard_prefix
+from .staged import Entry, newest_hashes, sorted_entries
 from .transforms import NAMESPACE, build
 
 _LOG = logging.getLogger(__name__)
@@ -88,6 +94,10 @@ class RunError(NianbaoError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RunInterrupted(RunError):
+    """The run stopped before its end (Ctrl-C, a worker process died); a rerun resumes it."""
 
 
 # --------------------------------------------------------------------------
@@ -245,7 +255,35 @@ def local_runner(options: PipelineOptions) -> Any:
     values = {k: v for k, v in options.get_all_options().items() if k not in own}
     encoded = JobServiceHandle.encode_pipeline_options(values)
     info = fn_runner.ExtendedProvisionInfo(beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded))
-    return fn_runner.FnApiRunner(provision_info=info)
+    return _quiet_runner_class()(provision_info=info)
+
+
+#: How a local worker process starts: through :mod:`nianbao.pipelines.worker`, which keeps Beam's start-up quiet.
+WORKER_COMMAND = f"{shlex.quote(sys.executable)} -m nianbao.pipelines.worker"
+
+
+@functools.cache
+def _quiet_runner_class() -> type:
+    """The FnApiRunner whose ``multi_processing`` workers start with :data:`WORKER_COMMAND`.
+
+    Beam's ``run_pipeline`` sets the subprocess environment (Beam's own worker command) on
+    ``_default_environment`` just before using it; this class swaps the command there.
+    """
+    from apache_beam.runners.portability.fn_api_runner import fn_runner
+    from apache_beam.transforms.environments import SubprocessSDKEnvironment
+
+    class QuietFnApiRunner(fn_runner.FnApiRunner):
+        @property
+        def _default_environment(self) -> Any:
+            return self._environment
+
+        @_default_environment.setter
+        def _default_environment(self, environment: Any) -> None:
+            if isinstance(environment, SubprocessSDKEnvironment):
+                environment = SubprocessSDKEnvironment.from_command_string(WORKER_COMMAND)
+            self._environment = environment
+
+    return QuietFnApiRunner
 
 
 # --------------------------------------------------------------------------
@@ -260,15 +298,18 @@ class _Progress(threading.Thread):
     last look are read (shards are tracked by inode across their rename).
     """
 
-    def __init__(self, staging: str, total: int, callback: ProgressFn, interval: float = 0.5) -> None:
+    def __init__(self, staging: str, total: int, callback: ProgressFn, interval: float = 0.5, *,
+                 prefix: str = "") -> None:
         super().__init__(name="nianbao-progress", daemon=True)
         self.staging, self.total, self.callback, self.interval = staging, total, callback, interval
+        self.prefix = prefix  # this run's shards only (a resumed run's earlier ones are not progress)
         self.stopped = threading.Event()
         self.seen: dict[int, tuple[int, int]] = {}  # inode → (bytes read, newlines in them)
 
     def count(self) -> int:
         try:
-            entries = [e for e in os.scandir(self.staging) if e.name.endswith((PART, SHARD))]
+            entries = [e for e in os.scandir(self.staging)
+                       if e.name.endswith((PART, SHARD)) and e.name.startswith(self.prefix)]
         except OSError:
             return 0
         for entry in entries:
@@ -348,48 +389,33 @@ def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key
           plugin_outputs: Outputs | None = None) -> dict[str, Any]:
     """Merge the staged shards into the final outputs: one outcome per input, in input order.
 
-    An input staged more than once (a re-executed element) is written once and
-    counted in ``restaged``; an input never staged is ``missing``; a staged URI
+    An input staged more than once (a re-executed element, or again by a resumed
+    run) is written once, its newest generation's outcome, and the other copies
+    are counted in ``restaged``; an input never staged is ``missing``; a staged URI
     that is not an input is counted in ``unexpected``. The Parquet table is
     taken by columns from the shards' Arrow fragments. ``plugin_outputs``, if
     given, receive each outcome as a dict, in the same order, and are closed
     after the built-in files. Returns the counting part of the summary.
     """
     clear_outputs(output)
+    joined = _Join()
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
         shards = _local_shards(staging, scratch)
-        index: dict[str, tuple[int, int, int, int]] = {}
-        restaged = 0
-        for number, (shard, _) in enumerate(shards):
-            with open(shard, "rb") as handle:
-                for uri, ordinal, offset, length in index_shard(handle):
-                    if uri in index:
-                        restaged += 1
-                    else:
-                        index[uri] = (number, ordinal, offset, length)
-        tables: dict[int, Any] = {}
-        missing: list[str] = []
-        handles: dict[int, Any] = {}
+        entries = sorted_entries([shard for shard, _ in shards], scratch)
+        tables: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' Arrow fragments (memory-mapped)
+        handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
         try:
             with OutputWriter(output, labels=labels) as writer:
-                for path in paths:
-                    where = index.pop(path, None)
-                    if where is None:
-                        missing.append(path)
+                for _path, entry in joined(paths, entries):
+                    if entry is None:
                         continue
-                    number, ordinal, offset, length = where
-                    if number not in handles:
-                        if len(handles) >= 256:  # bound the open files: close them all, reopen on demand
-                            for handle in handles.values():
-                                handle.close()
-                            handles.clear()
-                        handles[number] = open(shards[number][0], "rb")  # noqa: SIM115 (closed below)
-                    handle = handles[number]
-                    handle.seek(offset)
-                    staged = decode_staged(handle.read(length))
-                    if ordinal >= 0 and number not in tables:
-                        tables[number] = read_fragments(shards[number][1])
-                    writer.add(staged, table=tables.get(number) if ordinal >= 0 else None, ordinal=ordinal)
+                    handle = _cached(handles, entry.shard, lambda n: open(shards[n][0], "rb"), close=True)  # noqa: SIM115
+                    handle.seek(entry.offset)
+                    staged = decode_staged(handle.read(entry.length))
+                    table = None
+                    if entry.ordinal >= 0:
+                        table = _cached(tables, entry.shard, lambda n: read_fragments(shards[n][1]))
+                    writer.add(staged, table=table, ordinal=entry.ordinal)
                     if plugin_outputs is not None and plugin_outputs.active:
                         _feed(plugin_outputs, staged)
                 counts = writer.close()
@@ -398,11 +424,61 @@ def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key
                 handle.close()
             tables.clear()
     counts["outputs"] = plugin_outputs.close() if plugin_outputs is not None else {}
-    counts["missing"] = len(missing)
-    counts["missing_uris"] = missing[:100]
-    counts["restaged"] = restaged
-    counts["unexpected"] = len(index)
+    counts["missing"] = joined.missing
+    counts["missing_uris"] = joined.missing_uris
+    counts["restaged"] = joined.restaged
+    counts["unexpected"] = joined.unexpected
     return counts
+
+
+#: Shard files and fragment tables the merge keeps open at a time.
+_OPEN = 256
+
+
+def _cached(cache: OrderedDict[int, Any], key: int, opener: Callable[[int], Any], *, close: bool = False) -> Any:
+    """``cache[key]``, opened on demand; the least recently used entry goes when there are :data:`_OPEN`."""
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    if len(cache) >= _OPEN:
+        _, old = cache.popitem(last=False)
+        if close:
+            old.close()
+    cache[key] = value = opener(key)
+    return value
+
+
+class _Join:
+    """Pairs the sorted inputs with the sorted staged entries: ``(path, entry or None)``, counting as it goes.
+
+    The first entry of an input is its newest outcome; the others of the same input are ``restaged``.
+    Entries of paths that are not inputs are ``unexpected``; inputs without one are ``missing``.
+    """
+
+    def __init__(self) -> None:
+        self.missing = self.restaged = self.unexpected = 0
+        self.missing_uris: list[str] = []
+
+    def __call__(self, paths: Iterable[str], entries: Iterator[Entry]) -> Iterator[tuple[str, Entry | None]]:
+        current = next(entries, None)
+        for path in paths:
+            while current is not None and current.uri < path:
+                self.unexpected += 1
+                current = next(entries, None)
+            if current is None or current.uri != path:
+                self.missing += 1
+                if len(self.missing_uris) < 100:
+                    self.missing_uris.append(path)
+                yield path, None
+                continue
+            yield path, current
+            current = next(entries, None)
+            while current is not None and current.uri == path:
+                self.restaged += 1
+                current = next(entries, None)
+        while current is not None:
+            self.unexpected += 1
+            current = next(entries, None)
 
 
 def _feed(plugin_outputs: Outputs, staged: StagedOutcome) -> None:
@@ -468,51 +544,46 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     paths = expand_inputs(ours.input, exclude=output)
     plugins = resolve_plugins(ours.plugins)
     ours.plugins = ",".join(plugins) or "none"  # the resolved selection travels with the job
-    runner, runner_name = choose_runner(options, argv, len(paths))
+    staging = open_staging(output, run_key(plugins), fresh=ours.fresh)
+    if staging.note:
+        _LOG.warning("%s", staging.note)
+    todo = to_parse(paths, staging)
+    runner, runner_name = choose_runner(options, argv, len(todo))
 
-    staging = join(output, f".staging-{uuid.uuid4().hex[:12]}")
-    if is_local(output):
-        os.makedirs(staging, exist_ok=True)
     pipeline = beam.Pipeline(runner=runner, options=options)
-    build(pipeline, paths, staging, plugins, match=False)
+    build(pipeline, todo, staging.path, plugins, match=False, prefix=shard_prefix(staging.generation),
+          checkpoint=ours.checkpoint_interval)
     try:
         plugin_outputs = open_outputs(plugins, ours.outputs, output)
     except NianbaoError as exc:
-        _remove(staging)
+        if not staging.resumed:  # nothing staged yet: leave the output folder as it was
+            _remove(staging.path)
         raise RunError(str(exc)) from exc
 
-    monitor = _Progress(staging, len(paths), progress) if progress and is_local(staging) else None
+    hint = resume_hint(staging)
     warming = threading.Thread(target=warm_up, name="nianbao-warm-up", daemon=True)
+    result = None
     try:
         warming.start()  # while the pipeline runs, the launcher is mostly idle
-        if monitor:
-            monitor.start()
-        try:
-            result = pipeline.run()
-            try:
-                state = result.wait_until_finish()
-            finally:
-                client = getattr(result, "client", None)  # the Dask runner's distributed.Client
-                if client is not None:
-                    client.close()
-        finally:
-            if monitor:
-                monitor.stop()
-        if state != PipelineState.DONE:
-            raise RunError(f"the pipeline ended in state {state}")
+        if todo:  # a resumed run may find everything staged
+            monitor = (_Progress(staging.path, len(todo), progress, prefix=shard_prefix(staging.generation))
+                       if progress and is_local(staging.path) else None)
+            result = execute(pipeline, monitor, hint)
         pipeline_done = time.perf_counter()
         warming.join()
         with plugin_outputs:
-            counts = merge(paths, staging, output, labels=ours.table_labels, plugin_outputs=plugin_outputs)
+            counts = merge(paths, staging.path, output, labels=ours.table_labels, plugin_outputs=plugin_outputs)
+    except OSError as exc:  # the final outputs cannot be written (a full disk …): the staged work is kept
+        raise RunError(f"cannot write the outputs in {output}: {exc}; {hint}") from exc
     finally:
         plugin_outputs.abort()  # a no-op once closed; removes partial files when the run failed
-        _remove(staging)
     finished = time.perf_counter()
     wall = finished - started
     files = {**counts.pop("files"), "summary": SUMMARY}
     plugin_results = counts.pop("outputs")
     summary: dict[str, Any] = {
         "documents_in": len(paths),
+        "resumed": len(paths) - len(todo),
         "records": counts.pop("records"),
         "dead_letters": counts.pop("dead_letters"),
         "missing": counts.pop("missing"),
@@ -529,7 +600,67 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         "pipeline_time_s": round(pipeline_done - started, 3),
         "merge_time_s": round(finished - pipeline_done, 3),
         "documents_per_s": round(len(paths) / wall, 2) if wall else None,
-        "metrics": beam_metrics(result),
+        "metrics": beam_metrics(result) if result is not None else None,
     }
-    write_summary(output, summary)
+    try:
+        write_summary(output, summary)
+    except OSError as exc:
+        raise RunError(f"cannot write {SUMMARY} in {output}: {exc}; {hint}") from exc
+    _remove(staging.path)  # only now: until the summary is written, a rerun resumes from it
     return summary
+
+
+def to_parse(paths: Sequence[str], staging: Staging) -> list[str]:
+    """The inputs a run must parse: all of them, or (resuming) those without a usable staged outcome."""
+    if not staging.resumed:
+        return list(paths)
+    with tempfile.TemporaryDirectory(prefix="nianbao-resume-") as scratch:
+        shards = sorted(os.path.join(staging.path, name) for name in os.listdir(staging.path)
+                        if name.endswith(SHARD))
+        return list(pending(paths, newest_hashes(sorted_entries(shards, scratch))))
+
+
+def resume_hint(staging: Staging) -> str:
+    """The end of the one line a stopped run prints: where its work is and how to go on."""
+    if not is_local(staging.path):
+        return "run the same command again to start over"
+    return (f"the outcomes staged so far are kept in {staging.path}: run the same command again to resume "
+            "(--fresh starts over)")
+
+
+def execute(pipeline: beam.Pipeline, monitor: _Progress | None, hint: str) -> Any:
+    """Run the pipeline to the end; Ctrl-C, a dead worker or a failed pipeline become one :class:`RunError`."""
+    with Interrupts() as interrupts:
+        if monitor:
+            monitor.start()
+        try:
+            result = pipeline.run()
+            try:
+                state = result.wait_until_finish()
+            finally:
+                client = getattr(result, "client", None)  # the Dask runner's distributed.Client
+                if client is not None:
+                    client.close()
+        except KeyboardInterrupt:
+            raise RunInterrupted(f"{interrupts.reason or 'interrupted'}; {hint}") from None
+        except Exception as exc:  # a worker's exception, as the runner reports it
+            raise RunError(f"the pipeline failed: {failure_line(exc)}; {hint}") from exc
+        finally:
+            if monitor:
+                monitor.stop()
+    if interrupts.reason is not None:
+        raise RunInterrupted(f"{interrupts.reason}; {hint}")
+    if state != PipelineState.DONE:
+        raise RunError(f"the pipeline ended in state {state}; {hint}")
+    return result
+
+
+_ERROR_LINE = re.compile(r"^\s*(?:[\w.]+Error|[\w.]+Exception|OSError|KeyboardInterrupt)\b.*$", re.MULTILINE)
+
+
+def failure_line(exc: BaseException) -> str:
+    """The line that says what went wrong in a worker, out of the traceback text a runner wraps it in."""
+    text = str(exc)
+    lines = _ERROR_LINE.findall(text)
+    line = (lines[-1] if lines else text.strip().splitlines()[-1] if text.strip() else type(exc).__name__).strip()
+    return line if len(line) <= 300 else line[:297] + "..."

@@ -26,6 +26,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -202,12 +203,18 @@ class StageOutcomeFn(beam.DoFn):
     re-executed commits another: the merge keeps one outcome per input. The
     records' flat-table rows go to Arrow fragments beside the shard (written
     before it is committed), so the merge assembles the Parquet table by
-    columns. Each outcome's header names this worker (``host:pid``). Emits nothing.
+    columns. Each outcome's header names this worker (``host:pid``). With
+    ``checkpoint`` seconds, the shard is also committed (and a new one begun)
+    once it is that old, so a long bundle's work survives a worker or launcher
+    killed mid-run: ``nianbao run`` resumes from the committed shards. Emits nothing.
     """
 
-    def __init__(self, staging: str) -> None:
+    def __init__(self, staging: str, *, prefix: str = "", checkpoint: float | None = None) -> None:
         super().__init__()
         self.staging = staging
+        self.prefix = prefix  # the run's generation (nianbao.pipelines.resume.shard_prefix)
+        self.checkpoint = checkpoint  # commit the shard after this many seconds, within a bundle too
+        self._opened = 0.0
         self.worker = ""
         self._shard: tuple[Any, str, str] | None = None  # (handle, path written, committed path)
         self._name = ""
@@ -225,7 +232,8 @@ class StageOutcomeFn(beam.DoFn):
         self._shard, self._rows, self._records, self._fragments = None, [], 0, []
 
     def _open(self) -> tuple[Any, str, str]:
-        self._name = f"{os.getpid()}-{uuid.uuid4().hex}"
+        self._opened = time.monotonic()
+        self._name = f"{self.prefix}{os.getpid()}-{uuid.uuid4().hex}"
         final = join(self.staging, self._name + SHARD)
         if is_local(self.staging):
             path = join(self.staging, self._name + PART)
@@ -255,14 +263,20 @@ class StageOutcomeFn(beam.DoFn):
         handle.write(data)
         handle.flush()  # progress is counted from the staged bytes
         self.written.inc()
+        if self.checkpoint is not None and time.monotonic() - self._opened >= self.checkpoint:
+            self._commit()  # what is staged so far survives an interruption; the next outcome opens a new shard
 
     def finish_bundle(self) -> None:
+        self._commit()
+
+    def _commit(self) -> None:
         if self._shard is None:
             return
         if self._rows:
             self._write_fragment()
         handle, path, final = self._shard
         self._shard = None
+        self._records, self._fragments = 0, []
         handle.close()
         if path != final:
             os.replace(path, final)
@@ -280,22 +294,27 @@ class StageOutcomeFn(beam.DoFn):
 class WriteOutcomes(beam.PTransform):
     """Stage every outcome in shards under ``staging``; the launcher merges them into the final outputs."""
 
-    def __init__(self, staging: str) -> None:
+    def __init__(self, staging: str, *, prefix: str = "", checkpoint: float | None = None) -> None:
         super().__init__()
-        self.staging = staging
+        self.staging, self.prefix, self.checkpoint = staging, prefix, checkpoint
 
     def expand(self, parsed: beam.PCollection) -> beam.PCollection:
-        return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging))
+        return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging, prefix=self.prefix,
+                                                             checkpoint=self.checkpoint))
 
 
 def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: Sequence[str] = (), *,
-          match: bool = False) -> None:
-    """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes."""
+          match: bool = False, prefix: str = "", checkpoint: float | None = None) -> None:
+    """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes.
+
+    ``prefix`` starts the staged shards' names (a resumable run's generation); ``checkpoint`` commits
+    each worker's shard every that many seconds (see :class:`StageOutcomeFn`).
+    """
     (
         pipeline
         | "MatchAndRead" >> MatchAndRead(files, match=match)
         | "Parse" >> Parse(plugins)
-        | "WriteOutcomes" >> WriteOutcomes(staging)
+        | "WriteOutcomes" >> WriteOutcomes(staging, prefix=prefix, checkpoint=checkpoint)
     )
 
 

@@ -1,0 +1,91 @@
+"""The staged outcomes of a run as one stream sorted by input path: an external sort in bounded memory.
+
+Workers commit shards in whatever order their bundles ran. The merge writes outcomes in input order
+and resuming asks which inputs have an outcome, for up to a million inputs, so neither may hold a
+table of every input. :func:`sorted_entries` reads the first line of each staged outcome
+(:func:`~nianbao.pipelines.outputs.index_shard`), sorts runs of :data:`RUN_ENTRIES` entries in memory,
+spills each run to a scratch file, and merges the runs (``heapq.merge``). The entries of one input are
+adjacent, newest generation first (:mod:`nianbao.pipelines.resume`), then in shard order.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
+
+import orjson
+
+from .outputs import index_shard
+from .resume import generation_of
+
+#: Entries sorted in memory at a time (about 250 bytes each).
+RUN_ENTRIES = 200_000
+
+
+class Entry(NamedTuple):
+    """Where one staged outcome is: sorted by ``uri``, then newest generation first, then shard and offset."""
+
+    uri: str
+    newest: int  # minus the shard's generation
+    shard: int  # index in the merge's shard list
+    offset: int
+    length: int
+    ordinal: int  # row in the shard's Arrow fragments, -1: none
+    sha256: str | None
+
+    @property
+    def generation(self) -> int:
+        return -self.newest
+
+
+def shard_entries(shards: Sequence[str]) -> Iterator[Entry]:
+    """Every staged outcome of the shards, shard by shard."""
+    for number, shard in enumerate(shards):
+        newest = -generation_of(shard)
+        with open(shard, "rb") as handle:
+            for uri, ordinal, offset, length, sha in index_shard(handle):
+                yield Entry(uri, newest, number, offset, length, ordinal, sha)
+
+
+def _spill(entries: list[Entry], scratch: str, number: int) -> str:
+    path = os.path.join(scratch, f"run-{number:05d}.jsonl")
+    with open(path, "wb") as handle:
+        for entry in entries:
+            handle.write(orjson.dumps(entry) + b"\n")
+    return path
+
+
+def _read_run(path: str) -> Iterator[Entry]:
+    with open(path, "rb") as handle:
+        for line in handle:
+            yield Entry(*orjson.loads(line))
+
+
+def sorted_entries(shards: Sequence[str], scratch: str, *, run_entries: int | None = None) -> Iterator[Entry]:
+    """The shards' entries sorted by input path (see :class:`Entry`), spilling runs to ``scratch``."""
+    size = run_entries or RUN_ENTRIES
+    runs: list[str] = []
+    buffer: list[Entry] = []
+    for entry in shard_entries(shards):
+        buffer.append(entry)
+        if len(buffer) >= size:
+            buffer.sort()
+            runs.append(_spill(buffer, scratch, len(runs)))
+            buffer = []
+    buffer.sort()
+    if not runs:
+        yield from buffer
+        return
+    yield from heapq.merge(*(_read_run(path) for path in runs), buffer)
+
+
+def newest_hashes(entries: Iterator[Entry]) -> Iterator[tuple[str, str | None]]:
+    """``(uri, sha256)`` of the newest generation's outcomes of each input (what resuming compares)."""
+    last_uri, last_generation = None, 0
+    for entry in entries:
+        if entry.uri != last_uri:
+            last_uri, last_generation = entry.uri, entry.generation
+        if entry.generation == last_generation:
+            yield entry.uri, entry.sha256
