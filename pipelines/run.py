@@ -259,7 +259,9 @@ def local_runner(options: PipelineOptions) -> Any:
 
 
 #: How a local worker process starts: through :mod:`nianbao.pipelines.worker`, which keeps Beam's start-up quiet.
-WORKER_COMMAND = f"{shlex.quote(sys.executable)} -m nianbao.pipelines.worker"
+#: ``exec``: Beam runs the command through ``/bin/sh -c``; the worker replaces the shell, so a worker killed
+#: is one process gone (no shell left behind printing "Killed").
+WORKER_COMMAND = f"exec {shlex.quote(sys.executable)} -m nianbao.pipelines.worker"
 
 
 @functools.cache
