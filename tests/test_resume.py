@@ -217,7 +217,7 @@ def test_files_gone_or_changed_after_listing_are_accounted_for(corpus, tmp_path,
     monkeypatch.setattr(run_module, "expand_inputs", list_then_change)
     out = tmp_path / "out"
     summary = run([f"--input={root}", f"--output={out}", *TWO_WORKERS])
-    inputs = sorted(str(root / name) for name in os.listdir(root)) + [str(gone)]
+    inputs = [*(str(root / name) for name in os.listdir(root)), str(gone)]
     assert_conserved(out, sorted(inputs), summary)
     records, letters = read_outputs(out)
     assert [(d["source"]["uri"], d["error"]["stage"]) for d in letters] == [(str(gone), "read")]
@@ -232,7 +232,7 @@ def test_a_file_changed_between_a_run_and_its_rerun_is_parsed_again(corpus, tmp_
     out = tmp_path / "out"
     killer = threading.Thread(target=lambda: (wait_for_shard(out), os.kill(os.getpid(), signal.SIGINT)))
     killer.start()
-    with pytest.raises(RunInterrupted, match="^interrupted; "):
+    with pytest.raises(RunInterrupted, match=r"^interrupted; "):
         run([f"--input={root}", f"--output={out}", *TWO_WORKERS])
     killer.join()
     staged = [orjson.loads(line)[0] for shard in (out / STAGING).glob("*.shard")
