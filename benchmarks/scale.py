@@ -1,0 +1,222 @@
+"""Memory and throughput of ``nianbao run`` at 10,000 to 1,000,000 inputs: peak RSS and wall time per process.
+
+Each size runs ``nianbao run`` as a subprocess (the launcher, with its default runner: every core,
+worker subprocesses) and polls ``/proc`` every 0.2 s for the launcher and every process under it:
+peak resident set (``VmRSS``: anonymous memory plus mapped file pages such as the memory-mapped
+Arrow fragments the merge reads) and peak anonymous memory (``RssAnon``: what the process itself
+allocated), and its CPU seconds. The inputs are ``--distinct`` reports written by ``nianbao.synth``
+(text, tab table and HTML taking turns), hard-linked under as many names as a size needs (1,000 to a
+folder): every name is an input and is parsed, so a million inputs cost a million parses.
+
+Beside the runs, a plain loop over ``process_bytes`` (read, parse, ``record.dumps``; one process, no
+outputs) on the distinct reports gives documents per second per core, the floor the pipeline's rate
+per core is compared with.
+
+Run (the table in docs/benchmarks.md, section "Scale", comes from this)::
+
+    .venv/bin/python benchmarks/scale.py --sizes 10000,100000 --workdir /tmp/nianbao-scale
+
+Nothing here asserts: it prints a Markdown table, with the load average before and after each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMATS = ("text", "tsv", "html")
+SEED = 18
+PER_FOLDER = 1000
+
+
+@dataclass
+class Peak:
+    """What one process reached: peak RSS and anonymous RSS (bytes), CPU seconds, its command."""
+
+    command: str
+    rss: int = 0
+    anon: int = 0
+    cpu: float = 0.0
+
+
+@dataclass
+class Measured:
+    size: int
+    wall: float
+    summary: dict
+    processes: dict[int, Peak] = field(default_factory=dict)
+    load: tuple[float, float] = (0.0, 0.0)
+
+
+def _status(pid: int) -> tuple[int, int] | None:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            fields = dict(line.split(":", 1) for line in handle if ":" in line)
+    except OSError:
+        return None
+    kb = lambda name: int(fields.get(name, "0 kB").split()[0]) * 1024  # noqa: E731
+    return kb("VmRSS"), kb("RssAnon")
+
+
+def _cpu(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            parts = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            args = handle.read().split(b"\0")
+    except OSError:
+        return "?"
+    text = " ".join(a.decode(errors="replace") for a in args if a)
+    if "nianbao.pipelines.worker" in text or "sdk_worker_main" in text:
+        return "worker"
+    return "launcher" if "nianbao" in text else text[:40]
+
+
+def make_corpus(workdir: Path, distinct: int) -> list[Path]:
+    from nianbao.synth.corpus import generate, truth_path
+
+    source = workdir / f"distinct-{distinct}"
+    done = source / ".done"
+    if not done.exists():
+        shutil.rmtree(source, ignore_errors=True)
+        for path in generate(source, distinct, SEED, formats=FORMATS):
+            truth_path(path).unlink()
+        done.touch()
+    return sorted(p for p in source.iterdir() if p.name != ".done")
+
+
+def make_inputs(workdir: Path, files: list[Path], size: int) -> Path:
+    """``size`` hard links to the distinct files, taking them in turn, ``PER_FOLDER`` to a folder."""
+    root = workdir / f"inputs-{size}"
+    done = root.parent / f"inputs-{size}.done"
+    if not done.exists():
+        shutil.rmtree(root, ignore_errors=True)
+        for index in range(size):
+            folder = root / f"{index // PER_FOLDER:05d}"
+            if index % PER_FOLDER == 0:
+                folder.mkdir(parents=True)
+            source = files[index % len(files)]
+            os.link(source, folder / f"{index:07d}-{source.name}")
+        done.touch()
+    return root
+
+
+def measure(size: int, inputs: Path, out: Path, extra: list[str]) -> Measured:
+    import orjson
+
+    shutil.rmtree(out, ignore_errors=True)
+    load_before = os.getloadavg()[0]
+    command = [sys.executable, "-c", "from nianbao.cli import main; main()", "run", str(inputs), "-o", str(out),
+               "--no-progress", "--plugins=none", *extra]
+    started = time.perf_counter()
+    launcher = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    processes: dict[int, Peak] = {}
+    while launcher.poll() is None:
+        for pid in _descendants(launcher.pid):
+            status, cpu = _status(pid), _cpu(pid)
+            if status is None:
+                continue
+            peak = processes.setdefault(pid, Peak(_command(pid)))
+            peak.rss, peak.anon = max(peak.rss, status[0]), max(peak.anon, status[1])
+            peak.cpu = max(peak.cpu, cpu or 0.0)
+        time.sleep(0.2)
+    wall = time.perf_counter() - started
+    if launcher.returncode != 0:
+        raise SystemExit(f"nianbao run exited with {launcher.returncode} at {size} inputs")
+    summary = orjson.loads((out / "summary.json").read_bytes())
+    return Measured(size, wall, summary, processes, (load_before, os.getloadavg()[0]))
+
+
+def plain_loop(files: list[Path]) -> tuple[int, float]:
+    """Documents and CPU seconds of read + process_bytes + dumps over ``files`` in this process."""
+    from nianbao.host import build_host
+    from nianbao.parse import process_bytes
+    from nianbao.record import dumps
+
+    host = build_host(entry_points=False)
+    started = time.process_time()
+    for path in files:
+        outcome = process_bytes(path.read_bytes(), str(path), host=host)
+        dumps(outcome.record if outcome.ok else outcome.dead_letter)
+    return len(files), time.process_time() - started
+
+
+def table(results: list[Measured], loop: tuple[int, float]) -> str:
+    mb = lambda n: f"{n / 2**20:.0f}"  # noqa: E731
+    lines = ["| inputs | wall s | docs/s | docs/s per core (CPU) | launcher peak RSS / anon MB | "
+             "workers | worst worker peak RSS / anon MB | load before → after |",
+             "|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for m in results:
+        launcher = [p for p in m.processes.values() if p.command == "launcher"]
+        workers = [p for p in m.processes.values() if p.command == "worker"]
+        cpu = sum(p.cpu for p in m.processes.values())
+        worst = max(workers, key=lambda p: p.rss) if workers else Peak("-")
+        worst_anon = max((p.anon for p in workers), default=0)
+        lines.append(
+            f"| {m.size:,} | {m.wall:.0f} | {m.size / m.wall:.0f} | {m.size / cpu:.0f} | "
+            f"{mb(max(p.rss for p in launcher))} / {mb(max(p.anon for p in launcher))} | {len(workers)} | "
+            f"{mb(worst.rss)} / {mb(worst_anon)} | {m.load[0]:.1f} → {m.load[1]:.1f} |")
+    docs, cpu = loop
+    lines += ["", f"Plain loop over `process_bytes` (+ `record.dumps`), one process: {docs:,} documents in "
+              f"{cpu:.1f} CPU s = {docs / cpu:.0f} documents per second per core."]
+    for m in results:
+        s = m.summary
+        lines.append(f"- {m.size:,}: records {s['records']:,}, dead letters {s['dead_letters']}, missing "
+                     f"{s['missing']}, restaged {s['restaged']}; pipeline {s['pipeline_time_s']:.0f} s, merge "
+                     f"{s['merge_time_s']:.0f} s; {s['runner']}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--distinct", type=int, default=20000)
+    parser.add_argument("--loop", type=int, default=3000, help="reports for the plain loop")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/nianbao-scale"))
+    parser.add_argument("extra", nargs="*", help="more `nianbao run` options")
+    args = parser.parse_args()
+    os.environ.setdefault("NIANBAO_LOAD_PLUGINS", "")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    files = make_corpus(args.workdir, args.distinct)
+    loop = plain_loop(files[: args.loop])
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        inputs = make_inputs(args.workdir, files, size)
+        results.append(measure(size, inputs, args.workdir / f"out-{size}", args.extra))
+        print(table(results, loop), flush=True)
+        print(flush=True)
+
+
+if __name__ == "__main__":
+    main()
