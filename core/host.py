@@ -36,6 +36,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "nianbao.plugins.html",
     "nianbao.plugins.docx",
     "nianbao.plugins.pdf",
+    "nianbao.plugins.legacyword",
     "nianbao.plugins.metadata",
     "nianbao.plugins.prose",
     "nianbao.plugins.tables",
