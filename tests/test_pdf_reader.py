@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 import nianbao
 from nianbao.document import Cell, Paragraph, Table
 from nianbao.errors import ReadError
