@@ -52,7 +52,8 @@ def test_paragraphs_headings_lists_and_spaces():
                '</text:p><text:list><text:list-item><text:p>（一）主动公开</text:p></text:list-item></text:list>'
                "<text:p/>")
     blocks = OdtReader().read(data, ODT).blocks
-    assert blocks == (Paragraph(text="一、总体情况"), Paragraph(text="本年共公开  信息"), Paragraph(text="（一）主动公开"))
+    assert [b.text for b in blocks] == ["一、总体情况", "本年共公开  信息", "（一）主动公开"]
+    assert all(isinstance(b, Paragraph) for b in blocks)
 
 
 def test_merged_cells_are_spans_with_none_in_the_covered_slots_and_padding_is_cut():
@@ -95,7 +96,7 @@ def test_not_an_odt_is_a_read_error():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("word/document.xml", "<w/>")
-    with pytest.raises(ReadError, match="no content.xml"):
+    with pytest.raises(ReadError, match=r"no content\.xml"):
         OdtReader().read(out.getvalue(), ODT)
 
 
