@@ -200,7 +200,10 @@ def read_member(uri: str, opener: Opener = open_local, limits: ArchiveLimits | N
         for member in members:
             data = _read_one(container, name, where, member, limits, totals)
             container, name, where = io.BytesIO(data), member, where + SEPARATOR + member
-    if is_archive(members[-1]):  # listed as itself: an archive nested deeper than the limit
+    if is_archive(members[-1]):  # listed as itself: nested too deep, or it could not be listed (say why)
+        if len(members) < limits.max_depth:
+            _list(io.BytesIO(data), members[-1], uri, len(members) + 1, limits, totals)
+            raise ArchiveError(f"archive {uri} holds no file to read")
         raise ArchiveError(f"archive {uri.rpartition(SEPARATOR)[0]}: member {members[-1]!r} is itself an archive, "
                            f"nested deeper than the limit of {limits.max_depth}{_hint('max_depth')}")
     return data

@@ -65,6 +65,7 @@ WORD97_FILTER = "MS Word 97"
 OTHER_OLE2 = frozenset({".xls", ".xlt", ".ppt", ".pps", ".pot", ".msg", ".msi", ".vsd", ".pub", ".docx", ".xlsx",
                         ".pptx", ".et", ".dps"})
 _PROFILES: dict[tuple[int, int], Path] = {}
+_ROOTS: dict[int, Path] = {}
 _PROFILES_LOCK = threading.Lock()
 
 
@@ -81,16 +82,15 @@ def soffice() -> str | None:
 
 
 def _profile() -> Path:
-    """This thread's own LibreOffice profile folder (made on first use; one temporary root per process)."""
-    key = (os.getpid(), threading.get_ident())
+    """This thread's own LibreOffice profile folder (made by LibreOffice on first use), under one temporary
+    folder per process that is removed when the process exits."""
+    pid = os.getpid()
     with _PROFILES_LOCK:
-        if key not in _PROFILES:
-            root = _PROFILES.get((os.getpid(), 0))
-            if root is None:
-                root = _PROFILES[(os.getpid(), 0)] = Path(tempfile.mkdtemp(prefix="nianbao-soffice-"))
-                atexit.register(shutil.rmtree, root, True)
-            _PROFILES[key] = root / f"profile-{threading.get_ident()}"
-        return _PROFILES[key]
+        root = _ROOTS.get(pid)
+        if root is None:
+            root = _ROOTS[pid] = Path(tempfile.mkdtemp(prefix="nianbao-soffice-"))
+            atexit.register(shutil.rmtree, root, True)
+        return _PROFILES.setdefault((pid, threading.get_ident()), root / f"profile-{threading.get_ident()}")
 
 
 class LegacyWordReader(Reader):

@@ -105,6 +105,15 @@ def test_nested_archives_and_gzip_files(tmp_path):
                              "archive anyway, raise the limit: NIANBAO_ARCHIVE_MAX_DEPTH=… (only archives you trust)\n")
 
 
+def test_a_damaged_archive_inside_an_archive_says_what_is_wrong_with_it(tmp_path):
+    outer = tmp_path / "outer.zip"
+    outer.write_bytes(zip_of({"cut.zip": zip_of({"a.txt": REPORT})[:60], "ok.txt": REPORT}))
+    members = list_members(str(outer))
+    assert members == [f"{outer}!/cut.zip", f"{outer}!/ok.txt"]
+    with pytest.raises(ArchiveError, match=r"archive .*outer.zip!/cut.zip: not a readable zip \(truncated"):
+        read_member(members[0])
+
+
 def test_a_gzip_bomb_is_refused(tmp_path):
     path = tmp_path / "page.html.gz"
     path.write_bytes(gzip.compress(bytes(30 * 1024 * 1024)))
