@@ -69,7 +69,7 @@ def main(path: Path) -> None:
               f"section 三 numbers read: {values(record):3d}")
     seconds = best_of(plumber_reader)
     record = nianbao.parse_bytes(data, str(path), host=build_host(entry_points=False))
-    print(f"{'nianbao-pdf (pdfplumber tables)':34s} {seconds:6.3f} s  {seconds / pages * 1000:5.0f} ms/page  "
+    print(f"{'nianbao pdf reader (pdfplumber tables)':34s} {seconds:6.3f} s  {seconds / pages * 1000:5.0f} ms/page  "
           f"section 三 numbers read: {values(record):3d}")
 
 
