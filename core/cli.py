@@ -14,6 +14,8 @@ from typing import Any
 import click
 
 from . import __version__
+from .archive import iter_inputs
+from .errors import NianbaoError
 from .host import get_host
 from .parse import process_bytes
 from .record import dumps
@@ -63,6 +65,9 @@ def main() -> None:
 def parse(files: tuple[Path, ...], pretty: bool) -> None:
     """Parse report FILES and print one record per file (JSON Lines).
 
+    A .zip archive is read member by member (each is one input, named
+    ``archive.zip!/member.docx``) and a .gz file as the file inside it.
+
     A file that cannot be read is reported on stderr with its stage and the
     others still run; the exit status is 1 if any file failed.
     """
@@ -71,19 +76,22 @@ def parse(files: tuple[Path, ...], pretty: bool) -> None:
     out = sys.stdout.buffer
     for path in files:
         try:
-            data = path.read_bytes()
+            for uri, data in iter_inputs(str(path)):  # a .zip is each of its members, a .gz its one file
+                if isinstance(data, NianbaoError):
+                    click.echo(f"nianbao: {data}", err=True)
+                    failed += 1
+                    continue
+                outcome = process_bytes(data, uri, host=host)
+                if outcome.record is None:
+                    assert outcome.exception is not None
+                    click.echo(f"nianbao: {outcome.exception}", err=True)
+                    failed += 1
+                    continue
+                out.write(dumps(outcome.record, pretty=pretty) + b"\n")
+                out.flush()
         except OSError as exc:
             click.echo(f"nianbao: {path}: [read] cannot open the file: {exc.strerror or exc}", err=True)
             failed += 1
-            continue
-        outcome = process_bytes(data, str(path), host=host)
-        if outcome.record is None:
-            assert outcome.exception is not None
-            click.echo(f"nianbao: {outcome.exception}", err=True)
-            failed += 1
-            continue
-        out.write(dumps(outcome.record, pretty=pretty) + b"\n")
-        out.flush()
     if failed:
         raise SystemExit(1)
 

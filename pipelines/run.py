@@ -43,6 +43,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, WorkerOptions
 from apache_beam.runners.runner import PipelineState
 
+from nianbao.archive import is_archive, list_members
 from nianbao.errors import NianbaoError
 from nianbao.host import build_host
 from nianbao.output import Outputs, select, selects_none
@@ -66,7 +67,7 @@ from .outputs import (
     warm_up,
     write_summary,
 )
-from .transforms import NAMESPACE, build
+from .transforms import NAMESPACE, build, open_input
 
 _LOG = logging.getLogger(__name__)
 
@@ -131,6 +132,9 @@ def _expand_one(spec: str) -> list[str]:
 def expand_inputs(inputs: Iterable[str], *, exclude: str | None = None) -> list[str]:
     """Folders (recursive), globs and ``@list`` files → the sorted, unique list of input files.
 
+    An archive (``.zip``, ``.gz``) stands for the inputs inside it, listed in
+    place of it (:func:`nianbao.archive.list_members`).
+
     Local paths are made absolute (workers may run elsewhere). A list file
     holds one folder, glob or file per line; blank lines and ``#`` comments
     are skipped. Files under ``exclude`` (the output directory) are left out,
@@ -152,6 +156,8 @@ def expand_inputs(inputs: Iterable[str], *, exclude: str | None = None) -> list[
     if exclude is not None and is_local(exclude):
         exclude = os.path.abspath(exclude)
     paths = sorted(p for p in found if not _under(p, exclude))
+    # A .zip is each of its members (``a.zip!/b.docx``), a .gz its one file (nianbao.archive).
+    paths = [uri for path in paths for uri in (list_members(path, open_input) if is_archive(path) else [path])]
     if not paths:
         raise RunError("no input files (every match was inside the output directory)")
     return paths

@@ -18,7 +18,10 @@ _TITLE_LABEL = re.compile(rf"^(?:{'|'.join(TITLE_LABELS)})\s*[:：]\s*")
 #: Markdown around a line (OCR and PDF-to-text tools write it): heading marks, bold.
 _MARKUP = re.compile(r"^(?:#{1,6}(?=\s)|\*\*|__)\s*|\s*(?:\*\*|__)$")
 _FRONT_WORDS = frozenset(FRONT_WORDS)
-_PUBLISH = re.compile(rf"(?:{'|'.join(PUBLISH_LABELS)})\s*[:：]")
+#: A bare ``时间``/``日期`` counts only as a whole label, not as the end of another one (``采集时间``: when a
+#: crawler saved the page, ``生成时间``: when the site built it), which a saved page carries into Word and text.
+_PUBLISH = re.compile(rf"(?:{'|'.join(label for label in PUBLISH_LABELS if len(label) > 2)}|(?<![\u3400-\u9fff])"
+                      rf"(?:{'|'.join(label for label in PUBLISH_LABELS if len(label) <= 2)}))\s*[:：]")
 #: How far into the front matter a title may start, and how many lines it may span.
 TITLE_SEARCH_LINES = 40
 TITLE_MAX_LINES = 3

@@ -183,7 +183,6 @@ def paragraph(text: str) -> str:
     (bytes(range(256)) * 64, "junk", "DetectError"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(2000), "scan.png", "DetectError"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(2000), "scan", "DetectError"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" + bytes(500), "report.pdf", "DetectError"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(3000), "photo.jpg", "DetectError"),
 ])
 def test_unreadable_bytes_are_detect_dead_letters(data, uri, kind, validators, no_network):
@@ -195,6 +194,13 @@ def test_unreadable_bytes_are_detect_dead_letters(data, uri, kind, validators, n
 # --------------------------------------------------------------------------
 # Accepted but unreadable: read-stage dead letters
 # --------------------------------------------------------------------------
+
+
+def test_a_pdf_with_no_document_catalogue_is_a_read_dead_letter(validators):
+    pytest.importorskip("pdfplumber", reason="the pdf extra is not installed")
+    error = dead(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" + bytes(500), "report.pdf", validators)
+    assert (error["stage"], error["type"]) == ("read", "PdfReadError")
+    assert error["message"].startswith("cannot read the PDF: ")
 
 
 def test_binary_under_a_text_name_is_a_read_dead_letter(validators):

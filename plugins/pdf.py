@@ -1,4 +1,10 @@
-"""The PDF reader: a PDF's text and ruled tables into a nianbao Document, with pdfplumber.
+"""The PDF reader (the ``pdf`` extra): a PDF's text and ruled tables into a nianbao Document, with pdfplumber.
+
+Installed with ``pip install 'nianbao[pdf]'``. Without pdfplumber the reader is
+still registered, so a PDF is recognised and becomes a dead letter at stage
+``read`` that names the extra to install, rather than "no reader accepts".
+A PDF without a text layer (a scan) is a ``read`` dead letter too, saying to
+OCR it first: an empty record would look like a report with no numbers.
 
 Per page, in one pass:
 
@@ -11,11 +17,11 @@ Per page, in one pass:
 3. each table becomes a :class:`~nianbao.document.Table` with row and column
    spans measured from the grid: the slots a merged cell covers are ``None``;
 4. the characters outside every table become lines, and
-   :func:`nianbao_pdf.layout.assemble` turns lines and tables into blocks in
+   :func:`nianbao.plugins._pdflayout.assemble` turns lines and tables into blocks in
    reading order.
 
 pdfplumber is imported on the first ``read``, not when the plugin loads, so
-``nianbao`` starts as fast with the plugin installed as without it.
+``nianbao`` starts as fast with the extra installed as without it.
 """
 
 from __future__ import annotations
@@ -27,12 +33,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from nianbao.document import Cell, Document, ReaderNote, Table
+from nianbao.document import Cell, Document, Table
 from nianbao.errors import NianbaoError, ReadError
+from nianbao.hookspecs import hookimpl
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
 
-from .layout import Line, PlacedTable, assemble, drop_autospace
+from ._pdflayout import Line, PlacedTable, assemble, drop_autospace
 
 if TYPE_CHECKING:
     from pdfplumber.page import Page
@@ -50,12 +57,18 @@ TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_stra
 GRID_TOLERANCE = 1.0
 
 
+#: The dead-letter message of a PDF without a text layer.
+SCANNED = "scanned PDF, no text layer: OCR it first (e.g. ocrmypdf), then parse the result"
+#: What to install for PDFs.
+INSTALL_HINT = "PDF support is not installed: pip install 'nianbao[pdf]' (it adds pdfplumber)"
+
+
 class PdfReadError(ReadError):
-    """A PDF that pdfplumber (pdfminer) cannot open or interpret."""
+    """A PDF that pdfplumber (pdfminer) cannot open or interpret, or that has no text to read."""
 
 
 class PdfReader(Reader):
-    """Reads PDF files (text layer and ruled tables); scanned PDFs without text get a note, not text."""
+    """Reads PDF files (text layer and ruled tables); a scan without text is refused, naming OCR."""
 
     name = "pdf"
     format = "pdf"
@@ -83,7 +96,6 @@ class PdfReader(Reader):
         pdfplumber = _pdfplumber()
         items: list[Line | PlacedTable] = []
         heights: list[float] = []
-        notes: list[ReaderNote] = []
         with _translated(), pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > self.max_pages:
                 raise PdfReadError(
@@ -98,24 +110,16 @@ class PdfReader(Reader):
                     page.close()  # drop the page's parsed objects: memory stays flat on long PDFs
         blocks = assemble(items, heights)
         if not blocks:
-            notes.append(
-                ReaderNote(
-                    level="error",
-                    code="pdf.no_text",
-                    message=("the PDF has no text layer (a scan?): run OCR on it (e.g. ocrmypdf) and parse the result"),
-                )
-            )
-        return Document(
-            blocks=tuple(blocks), format=self.format, properties={"pages": str(len(heights))}, notes=tuple(notes)
-        )
+            raise PdfReadError(f"{SCANNED} ({len(heights)} page(s), not one character of text)")
+        return Document(blocks=tuple(blocks), format=self.format, properties={"pages": str(len(heights))})
 
 
 def _pdfplumber() -> Any:
     """The pdfplumber module, imported on first use."""
     try:
         import pdfplumber
-    except ImportError as exc:  # pragma: no cover - a dependency of this package
-        raise PdfReadError("pdfplumber is not installed: pip install nianbao-pdf") from exc
+    except ImportError as exc:
+        raise PdfReadError(INSTALL_HINT) from exc
     return pdfplumber
 
 
@@ -218,3 +222,9 @@ def table_of(table: PlumberTable) -> Table:
 def _index(grid: list[float], value: float) -> int:
     """The index of the grid coordinate nearest ``value``."""
     return min(range(len(grid)), key=lambda i: abs(grid[i] - value))
+
+
+@hookimpl
+def register_readers(register):
+    """Contribute the PDF reader (registered with or without pdfplumber: without it, a PDF says what to install)."""
+    register(PdfReader())

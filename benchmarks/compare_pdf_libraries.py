@@ -1,6 +1,6 @@
 """Compare pdfplumber and pypdfium2 on a real report: speed, and what each gives the table fitter.
 
-Run from the repository root: ``python examples/nianbao-pdf/benchmarks/compare_libraries.py [PDF]``.
+Run from the repository root: ``python benchmarks/compare_pdf_libraries.py [PDF]``.
 pypdfium2 is installed with pdfplumber (which uses it to render pages), so both are at hand.
 
 Prints, per variant, the best of five wall times and how many of section 三's numbers
@@ -20,10 +20,10 @@ import pypdfium2
 
 import nianbao
 from nianbao.host import build_host
+from nianbao.plugins.pdf import PdfReader
 from nianbao.source import SourceInfo
-from nianbao_pdf import PdfReader
 
-DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "szfgs2024.pdf"
+DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "peer" / "govnianbao" / "szfgs2024.pdf"
 
 
 def best_of(fn: Callable[[], object], runs: int = 5) -> float:
@@ -68,8 +68,8 @@ def main(path: Path) -> None:
         print(f"{label:34s} {seconds:6.3f} s  {seconds / pages * 1000:5.0f} ms/page  "
               f"section 三 numbers read: {values(record):3d}")
     seconds = best_of(plumber_reader)
-    record = nianbao.parse_bytes(data, str(path), host=build_host(entry_points=["pdf"]))
-    print(f"{'nianbao-pdf (pdfplumber tables)':34s} {seconds:6.3f} s  {seconds / pages * 1000:5.0f} ms/page  "
+    record = nianbao.parse_bytes(data, str(path), host=build_host(entry_points=False))
+    print(f"{'nianbao pdf reader (pdfplumber tables)':34s} {seconds:6.3f} s  {seconds / pages * 1000:5.0f} ms/page  "
           f"section 三 numbers read: {values(record):3d}")
 
 

@@ -12,6 +12,22 @@ import pytest
 import nianbao
 from nianbao.document import Table
 
+from .conftest import PEER
+
+pytest.importorskip("pdfplumber", reason="the pdf extra is not installed: pip install -e '.[pdf]'")
+#: 淮安市人民政府2024年政府信息公开工作年度报告 (6 pages, WPS-made, 2021 template).
+REPORT = PEER / "govnianbao" / "szfgs2024.pdf"
+
+
+@pytest.fixture(scope="module")
+def report_path():
+    return REPORT
+
+
+@pytest.fixture(scope="module")
+def report_bytes():
+    return REPORT.read_bytes()
+
 COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nianbao.document import Paragraph, Table
-from nianbao_pdf.layout import Line, PlacedTable, assemble, drop_autospace, is_page_number, margins
+from nianbao.plugins._pdflayout import Line, PlacedTable, assemble, drop_autospace, is_page_number, margins
 
 H = 842.0  # page height
 LEFT, RIGHT, SIZE = 90.0, 505.0, 16.0

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from pdfgen import PdfBuilder
 
 import nianbao
 from nianbao.document import Cell, Paragraph, Table
 from nianbao.errors import ReadError
+from nianbao.plugins.pdf import PdfReader, PdfReadError
 from nianbao.source import SourceInfo
-from nianbao_pdf import PdfReader, PdfReadError
+
+from .pdfgen import PdfBuilder
+
+pytest.importorskip("pdfplumber", reason="the pdf extra is not installed: pip install -e '.[pdf]'")
 
 PDF = SourceInfo.from_uri("report.pdf")
 
@@ -105,13 +108,11 @@ def test_page_numbers_are_dropped():
     assert texts(blocks_of(bytes(b))) == ["Body text", "More body text"]
 
 
-def test_a_pdf_without_text_gets_a_note_and_no_blocks():
+def test_a_pdf_without_text_is_refused_as_a_scan():
     b = PdfBuilder()
     b.page().line(72, 72, 300, 72)
-    document = PdfReader().read(bytes(b), PDF)
-    assert document.blocks == ()
-    assert [n.code for n in document.notes] == ["pdf.no_text"]
-    assert "OCR" in document.notes[0].message
+    with pytest.raises(PdfReadError, match=r"scanned PDF, no text layer: OCR it first .*1 page"):
+        PdfReader().read(bytes(b), PDF)
 
 
 def test_not_a_pdf_under_a_pdf_name_is_a_read_error_that_says_so():
