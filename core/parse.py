@@ -39,6 +39,7 @@ from .limits import (
     forget_long_texts,
 )
 from .outline import Outline
+from .page import settle
 from .record import Issue, dead_letter, error, new_record, source_of
 from .source import SourceInfo
 from .template import combine_versions
@@ -119,6 +120,7 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
     budget = current_budget()
     if budget is not None:
         budget.enter("extract", "outline")
+    document = settle(document)
     if is_glued(document):
         document = unglue(document)
     outline = Outline.of(document)

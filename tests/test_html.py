@@ -18,7 +18,8 @@ import pytest
 import nianbao
 from nianbao.document import Cell, Paragraph, Table
 from nianbao.errors import MarkupError
-from nianbao.plugins.html import HtmlReader, declared_charset, expand_spans, page_title, sniff_html
+from nianbao.page import page_title, settle
+from nianbao.plugins.html import HtmlReader, declared_charset, expand_spans, sniff_html
 from nianbao.source import SourceInfo
 from nianbao.template import APPLICATION_COLUMNS
 
@@ -44,7 +45,8 @@ def parse(data: str | bytes, uri: str = "x.html") -> dict:
 
 
 def read(data: str | bytes, uri: str = "x.html"):
-    return HtmlReader().read(data.encode("utf-8") if isinstance(data, str) else data, SourceInfo.from_uri(uri))
+    """The page as the record sees it: read, then narrowed to its article by nianbao.page."""
+    return settle(HtmlReader().read(data.encode("utf-8") if isinstance(data, str) else data, SourceInfo.from_uri(uri)))
 
 
 def codes(record) -> set[str]:
