@@ -202,7 +202,7 @@ def _incomplete(title: str) -> bool:
     return year is None or TITLE_WORDS not in title or year.start() == 0
 
 
-def title_in_tables(blocks: tuple[Block, ...]) -> str | None:
+def title_in_tables(blocks: tuple[Block, ...] | list[Block]) -> str | None:
     """A title in a metadata table before the report: a ``标题`` cell and the title in the next one."""
     for block in blocks:
         if not isinstance(block, Table):
@@ -261,8 +261,9 @@ def tidy_agency(text: str) -> str | None:
 
 
 #: ``统计期限自2022年1月1日起至2022年12月31日止`` (``本报告所列数据的统计期限自…``): the two years.
-_PERIOD = re.compile(rf"(?:{'|'.join(PERIOD_LABELS)})\s*(?:为|是)?\s*(?:自|从)?\s*(\d{{4}})\s*年\s*1\s*月\s*1\s*日\s*"
-                     r"(?:起)?\s*(?:至|到|—|-|~)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日")
+#: The second year may be left out (``统计期限为2025年1月1日至12月31日``).
+_PERIOD = re.compile(rf"(?:{'|'.join(PERIOD_LABELS)})\s*(?:为|是)?\s*(?:自|从)?\s*(\d{{4}})\s*年\s*0?1\s*月\s*0?1\s*日\s*"
+                     r"(?:起)?\s*(?:至|到|—|-|~)\s*(?:(\d{4})\s*年)?\s*12\s*月\s*31\s*日")
 
 
 def period_years(texts: list[str]) -> set[int]:
@@ -272,7 +273,8 @@ def period_years(texts: list[str]) -> set[int]:
         if "统计" not in text:
             continue
         for match in _PERIOD.finditer(text):
-            first, last = int(match.group(1)), int(match.group(2))
+            first = int(match.group(1))
+            last = int(match.group(2) or first)
             if first == last:
                 years.add(first)
     return years
@@ -494,7 +496,10 @@ def title_above(blocks: list[Block], paths: list[Path], titles: list[bool], firs
             return [page]
     if candidates:
         return _title_lines(blocks, paths, candidates[0][1])
-    return [page] if page else []
+    if page:
+        return [page]
+    in_table = title_in_tables(blocks[:first])  # a metadata table above the article (``标题 | …报告``)
+    return [in_table] if in_table else []
 
 
 #: A title that opens with its year lacks the body's name, printed on the line(s) above.
@@ -557,6 +562,8 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
         if match:
             title_year = int(match.group(1))
             agency = agency_of(title, match)
+        elif title.find(TITLE_WORDS) > 0:  # no year: the body is what precedes 政府信息公开
+            agency = tidy_agency(title[:title.find(TITLE_WORDS)])
     periods = period_years(texts)
     if (title_year is None and len(periods) > 1) or (periods and title_year is not None and title_year not in periods):
         named = ", ".join(str(y) for y in sorted(periods | ({title_year} if title_year else set())))
