@@ -262,8 +262,8 @@ def tidy_agency(text: str) -> str | None:
 
 #: ``统计期限自2022年1月1日起至2022年12月31日止`` (``本报告所列数据的统计期限自…``): the two years.
 #: The second year may be left out (``统计期限为2025年1月1日至12月31日``).
-_PERIOD = re.compile(rf"(?:{'|'.join(PERIOD_LABELS)})\s*(?:为|是)?\s*(?:自|从)?\s*(\d{{4}})\s*年\s*0?1\s*月\s*0?1\s*日\s*"
-                     r"(?:起)?\s*(?:至|到|—|-|~)\s*(?:(\d{4})\s*年)?\s*12\s*月\s*31\s*日")
+_PERIOD = re.compile(rf"(?:{'|'.join(PERIOD_LABELS)})\s*(?:为|是)?\s*(?:自|从)?\s*(\d{{4}})\s*年\s*0?1\s*月\s*0?1\s*日"
+                     r"\s*(?:起)?\s*(?:至|到|—|-|~)\s*(?:(\d{4})\s*年)?\s*12\s*月\s*31\s*日")
 
 
 def period_years(texts: list[str]) -> set[int]:
@@ -334,6 +334,10 @@ HIDDEN_REPORT = ReaderNote(level="warning", code="html.hidden_report", message=(
     "visibility: hidden); read with the hidden content"))
 
 
+#: The property that holds a page's publish dates when its meta tags, date elements and publish line disagree.
+PUBLISHED_CONFLICT = "published_conflict"
+
+
 def settle(document: Document) -> Document:
     """``document`` with each web page narrowed to its article (see the module docstring); others unchanged."""
     if not document.pages:
@@ -359,7 +363,7 @@ def settle(document: Document) -> Document:
         if note:
             notes.append(note)
         if published:
-            properties.setdefault("published", published)
+            properties.setdefault(PUBLISHED_CONFLICT if "," in published else "published", published)
         index = end
     for root, page in enumerate(document.pages):  # a page with no block: its title and date may still say something
         if root not in seen:
@@ -397,8 +401,9 @@ def _page(blocks: list[Block], paths: list[Path], page: Page, root: int
         first_cue = next((i for i, cue in enumerate(cues[first:last + 1]) if cue is not None), last + 1 - first)
         if not any(titles[first:first + first_cue]):
             article[:0] = [Paragraph(text=line) for line in title_above(blocks, paths, titles, first, path, shown)]
-    published = (_first_date(value for name, value in page.metas if name in PUBLISH_META)
-                 or _first_date(page.stamps) or find_published(blocks, first))
+    stated = {_first_date(value for name, value in page.metas if name in PUBLISH_META), _first_date(page.stamps),
+              find_published(blocks, first)} - {None}
+    published = stated.pop() if len(stated) == 1 else (", ".join(sorted(stated)) if stated else None)
     return article, published, note
 
 
@@ -577,6 +582,12 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
         issues.append(warning("metadata.no_year", f"no year in the title {title!r}", "year"))
     if agency is None and signer and signer.endswith(SIGNER_ENDS) and not any(ch.isdigit() for ch in signer):
         agency = tidy_agency(signer)
-    published = properties.get("published") or find_published(front[:TITLE_SEARCH_LINES])
+    conflict = properties.get(PUBLISHED_CONFLICT)
+    published = None
+    if conflict:
+        issues.append(warning("metadata.published_conflict", f"the page states different publish dates "
+                              f"({conflict}): published left null", "published"))
+    else:
+        published = properties.get("published") or find_published(front[:TITLE_SEARCH_LINES])
     signed = find_date(date_line) if date_line else None
     return {"title": title, "agency": agency, "year": year, "published": published, "signed": signed}, issues
