@@ -29,19 +29,17 @@ parser, then one walk over the tree that turns it into blocks:
   screen readers only; the text is on screen), ``hidden="until-found"``
   (found by searching the page), ``html``/``head``/``body`` hidden whole (a
   script reveals the page), and a report whose section headings are *only* in
-  hidden content (a script or a tab shows it): the page is then read with its
-  hidden content and the warning ``html.hidden_report``. **Not resolved:**
+  hidden content (a script or a tab shows it): :mod:`nianbao.page` then has
+  the page read again with its hidden content, with the warning ``html.hidden_report``. **Not resolved:**
   stylesheets and classes (``<style>.x{display:none}</style>``,
   ``class="hidden"``), ``!important`` precedence, a ``visibility: visible``
   child inside a hidden parent, and anything scripts do;
 
-Each block remembers the chain of elements it came from. The article is then
-the deepest element that holds a heading of every report section seen on the
-page (sidebars, breadcrumbs and footers fall outside it); without any heading,
-the whole page is kept. The report title is taken from the article, else from
-a title line just above it, else from ``<title>``. The publish date goes into
-``Document.properties["published"]``: from a ``PubDate``-style meta tag, a
-``<publishtime>`` element, or a ``发布日期：`` line nearest the article.
+The reader interprets nothing of the report. Each block keeps the chain of
+elements it came from (``Document.paths``), and the page's ``<title>``, its
+``<meta>`` values, the text of CMS date elements (``<publishtime>``) and the
+texts it hid go into ``Document.pages``: :mod:`nianbao.page` finds the article,
+the title and the publish date from them.
 
 Speed: one C-level pass first marks the elements that hold anything the walk
 must see (a block, ``<br>``, a table, a script…); every other subtree, such as
@@ -127,7 +125,7 @@ def _strip_doctype_subset(text: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# Text normalisation and the cues that locate the article
+# Text normalisation
 # --------------------------------------------------------------------------
 
 _CJK = "\u2e80-\u2fff\u3001-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
