@@ -69,8 +69,8 @@ def sections_named(texts: list[str] | tuple[str, ...]) -> int:
 
 
 def is_title_line(text: str) -> bool:
-    """Whether a line reads as a report title (…政府信息公开…报告, …年报)."""
-    return len(text) <= TITLE_MAX_CHARS and text.endswith(TITLE_ENDS) and TITLE_WORDS in text
+    """Whether a line reads as a report title (…政府信息公开…报告, …年报, …报告（2021年）)."""
+    return len(text) <= TITLE_MAX_CHARS and TITLE_WORDS in text and _ends_title(text)
 
 
 _PAGE_TITLE_SEPARATOR = re.compile(r"\s*(?:[|｜_]+|—+|–+|(?<!\d)-+|-+(?!\d))\s*")
@@ -342,7 +342,7 @@ def settle(document: Document) -> Document:
     """``document`` with each web page narrowed to its article (see the module docstring); others unchanged."""
     if not document.pages:
         return document
-    blocks, paths = document.blocks, document.paths
+    blocks, paths = document.blocks, document.paths or ((),) * len(document.blocks)
     out: list[Block] = []
     notes = list(document.notes)
     properties = dict(document.properties)

@@ -257,3 +257,22 @@ def test_a_meta_date_and_a_publish_line_that_disagree_give_no_date():
     assert [i["where"] for i in record["issues"] if i["code"] == "metadata.published_conflict"] == ["published"]
     agreeing = parse(page.replace("2021-02-01", "2021-01-29"), "x.html")
     assert agreeing["published"] == "2021-01-29"
+
+
+def test_a_title_with_its_year_in_brackets_after_it():
+    # the form of agency_of's 北京市人民政府办公厅 case (tests/test_metadata.py)
+    title = "巴彦淖尔市工业和信息化局政府信息公开工作年度报告（2021年）"
+    record = parse(SEED_003.replace(SEED_003_TITLE, title), "r.txt")
+    assert (record["title"], record["agency"], record["year"]) == (title, "巴彦淖尔市工业和信息化局", 2021)
+
+
+def test_an_embedded_page_without_blocks_keeps_its_title():
+    from nianbao.document import Document, Embedded
+    from nianbao.page import settle
+
+    embedded = Embedded()
+    page = HtmlReader().read(b"<html><head><title>T</title></head><body></body></html>", SourceInfo.from_uri("x.html"))
+    blocks = embedded.add(page)
+    document = Document(blocks=tuple(blocks), format="docx", paths=embedded.paths(blocks),
+                        pages=tuple(embedded.pages))
+    assert [b.text for b in settle(document).blocks] == ["T"]
