@@ -37,6 +37,7 @@ from .template import (
     SIGNER_ENDS,
     TITLE_ENDS,
     TITLE_LABELS,
+    TITLE_META,
     TITLE_WORDS,
 )
 
@@ -388,7 +389,7 @@ def _page(blocks: list[Block], paths: list[Path], page: Page, root: int
         cues = [section_cue(b.text) if isinstance(b, Paragraph) else None for b in blocks]
         note = HIDDEN_REPORT
     titles = [isinstance(b, Paragraph) and is_title_line(b.text) for b in blocks]
-    shown = page_title(page.title) if page.title else None
+    shown = _shown_title(page)
     found = article_of(cues, paths)
     if found is None:
         article, first = list(blocks), 0
@@ -405,6 +406,18 @@ def _page(blocks: list[Block], paths: list[Path], page: Page, root: int
               find_published(blocks, first)} - {None}
     published = stated.pop() if len(stated) == 1 else (", ".join(sorted(stated)) if stated else None)
     return article, published, note
+
+
+def _shown_title(page: Page) -> str | None:
+    """The title a page shows: ``<title>`` without its site name, or an ``ArticleTitle`` meta when only that
+    reads as a report title; ``None`` without ``<title>``."""
+    shown = page_title(page.title) if page.title else None
+    if shown is None or not is_title_line(shown):
+        named = next((page_title(value) for name, value in page.metas
+                      if name in TITLE_META and is_title_line(page_title(value))), None)
+        if named:
+            return named
+    return shown
 
 
 def _first_date(texts) -> str | None:
@@ -590,4 +603,10 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
     else:
         published = properties.get("published") or find_published(front[:TITLE_SEARCH_LINES])
     signed = find_date(date_line) if date_line else None
+    if year is not None:
+        for key, value in (("published", published), ("signed", signed)):
+            if value is not None and int(value[:4]) < year:
+                issues.append(warning(f"metadata.{key}_before_year", f"the {key} date {value} is before the "
+                                      f"reported year {year}: {key} left null", key))
+                published, signed = (None, signed) if key == "published" else (published, None)
     return {"title": title, "agency": agency, "year": year, "published": published, "signed": signed}, issues

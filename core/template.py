@@ -222,6 +222,9 @@ PUBLISH_BARE_LABELS: tuple[str, ...] = ("日期", "时间")
 PUBLISH_META: frozenset[str] = frozenset({
     "pubdate", "publishdate", "publish_date", "publish-date", "publishtime", "pubtime", "firstpublishedtime",
     "article:published_time", "og:published_time", "dc.date.issued", "dcterms.issued"})
+#: ``<meta>`` names (lower case) that carry a web page's article title (``ArticleTitle`` is the name the
+#: national guideline for government websites gives it).
+TITLE_META: tuple[str, ...] = ("articletitle", "og:title", "dc.title")
 TITLE_WORDS = "政府信息公开"
 #: Field labels that crawlers and metadata tables put before a title: ``标题: 平潭综合实验区2021年度…``.
 TITLE_LABELS: tuple[str, ...] = ("标题", "题目", "名称", "文章标题")

@@ -276,3 +276,18 @@ def test_an_embedded_page_without_blocks_keeps_its_title():
     document = Document(blocks=tuple(blocks), format="docx", paths=embedded.paths(blocks),
                         pages=tuple(embedded.pages))
     assert [b.text for b in settle(document).blocks] == ["T"]
+
+
+def test_an_article_title_meta_when_the_title_element_names_the_site():
+    # ArticleTitle/PubDate/ContentSource are the meta names of the national guideline for government websites
+    head = '<meta name="ArticleTitle" content="淄博市工业和信息化局2020年度政府信息公开工作年度报告">'
+    page = html_page("", seed_004_body(), title="淄博市人民政府").replace("<head>", f"<head>{head}")
+    record = parse(page, "x.html")
+    assert (record["title"], record["agency"], record["year"]) == (
+        "淄博市工业和信息化局2020年度政府信息公开工作年度报告", "淄博市工业和信息化局", 2020)
+
+
+def test_a_signature_dated_before_the_reported_year_is_no_date():
+    record = parse(SEED_003.replace("2022年1月13日", "2020年1月13日"), "r.txt")
+    assert (record["year"], record["signed"]) == (2021, None)
+    assert [i["where"] for i in record["issues"] if i["code"] == "metadata.signed_before_year"] == ["signed"]
