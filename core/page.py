@@ -216,6 +216,8 @@ def title_in_tables(blocks: tuple[Block, ...] | list[Block]) -> str | None:
     return None
 
 
+#: A year word without its year, ending what precedes 政府信息公开: ``XX局年度政府信息公开工作报告``.
+_YEAR_WORD_END = re.compile(r"\s*(?:本)?(?:年度|年)\s*$")
 #: What follows the year in a year-first title, before the agency: ``2019年度``, ``2019年``.
 _YEAR_TAIL = re.compile(r"\s*(?:年度|年)?\s*")
 #: Spaces between two CJK characters (OCR and PDF text put them in names: ``沭阳县 人民政府``).
@@ -580,8 +582,8 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
         if match:
             title_year = int(match.group(1))
             agency = agency_of(title, match)
-        elif title.find(TITLE_WORDS) > 0:  # no year: the body is what precedes 政府信息公开
-            agency = tidy_agency(title[:title.find(TITLE_WORDS)])
+        elif title.find(TITLE_WORDS) > 0:  # no year: the body is what precedes 政府信息公开 (``…局年度政府…``)
+            agency = tidy_agency(_YEAR_WORD_END.sub("", title[:title.find(TITLE_WORDS)]))
     periods = period_years(texts)
     if (title_year is None and len(periods) > 1) or (periods and title_year is not None and title_year not in periods):
         named = ", ".join(str(y) for y in sorted(periods | ({title_year} if title_year else set())))

@@ -163,6 +163,13 @@ def test_year_from_the_statistics_period_when_the_title_names_none():
     assert not any(issue["code"] == "metadata.no_year" for issue in record["issues"])
 
 
+@pytest.mark.parametrize("title", ["淄博市工业和信息化局年度政府信息公开工作报告",
+                                   "淄博市工业和信息化局本年度政府信息公开工作年报"])
+def test_a_title_with_a_year_word_but_no_year(title):
+    record = parse(SEED_004.replace("淄博市工业和信息化局\n2020年度政府信息公开工作年度报告", title), "r.txt")
+    assert (record["title"], record["agency"], record["year"]) == (title, "淄博市工业和信息化局", 2020)
+
+
 def test_title_and_statistics_period_disagreeing_leave_the_year_null():
     text = SEED_004.replace("2020年度政府信息公开工作年度报告", "2021年度政府信息公开工作年度报告")
     record = parse(text, "r.txt")
