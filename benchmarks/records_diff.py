@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,7 @@ def load_tree(tree: Path) -> None:
 
 
 def write_records(dirs: list[str], out: str, tree: str | None) -> int:
+    os.environ["NIANBAO_LOAD_PLUGINS"] = ""  # built-in plugins only: installed packages must not differ the trees
     if tree:
         load_tree(Path(tree).resolve())
     from nianbao.parse import process_bytes
