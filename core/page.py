@@ -315,12 +315,17 @@ def split_signature(body: list[str]) -> tuple[str | None, str | None]:
         if start:
             glued = _GLUED_SIGNER.search(last, 0, start)
             if glued is not None:
-                signer, date_line = glued.group(1), last[start:].strip()
-                rest = last[:glued.start(1)].rstrip()
-                if rest:
-                    body[-1] = rest
-                else:
-                    body.pop()
+                signer, cut = glued.group(1), glued.start(1)
+            elif last[:start].rstrip().endswith(_SENTENCE_END):  # ``…情况。　2022年1月20日``: a date, no body
+                cut = start
+            else:
+                return None, None
+            date_line = last[start:].strip()
+            rest = last[:cut].rstrip()
+            if rest:
+                body[-1] = rest
+            else:
+                body.pop()
     return signer, date_line
 
 

@@ -196,6 +196,14 @@ def test_a_signature_glued_to_a_one_line_crawler_body(glue, date):
     assert record["sections"]["other"].endswith(end)
 
 
+@pytest.mark.parametrize("glue", ["", "\u3000"])
+def test_a_date_alone_glued_after_the_last_sentence(glue):
+    text = (REAL / "pingtan-2022.txt").read_text(encoding="utf-8").rstrip()
+    record = parse(text + f"{glue}2023年1月20日", "pingtan.txt")
+    assert record["signed"] == "2023-01-20"
+    assert record["sections"]["other"].endswith("2022年，无收取信息处理费情况。")
+
+
 def test_a_date_ending_a_sentence_is_no_signature():
     text = SEED_004.rstrip() + "\n本年度数据已于2021年1月20日报送。"
     record = parse(text, "r.txt")
