@@ -378,7 +378,7 @@ def settle(document: Document) -> Document:
             article, published, _ = _page([], [], page, root)
             out.extend(article)
             if published:
-                properties.setdefault("published", published)
+                properties.setdefault(PUBLISHED_CONFLICT if "," in published else "published", published)
     return Document(blocks=tuple(out), format=document.format, properties=properties, notes=tuple(notes))
 
 
@@ -400,7 +400,7 @@ def _page(blocks: list[Block], paths: list[Path], page: Page, root: int
     found = article_of(cues, paths)
     if found is None:
         article, first = list(blocks), 0
-        if page.title and not any(titles):
+        if shown is not None and not any(titles):
             article.insert(0, Paragraph(text=shown))
     else:
         first, last, path = found
