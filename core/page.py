@@ -34,6 +34,7 @@ from .template import (
     PUBLISH_BARE_LABELS,
     PUBLISH_LABELS,
     PUBLISH_META,
+    SIGNATURE_NOTES,
     SIGNER_ENDS,
     TITLE_ENDS,
     TITLE_LABELS,
@@ -164,8 +165,8 @@ _FRONT_WORDS = frozenset(FRONT_WORDS)
 #: How far into the front matter a title may start, and how many lines it may span.
 TITLE_SEARCH_LINES = 40
 TITLE_MAX_LINES = 3
-#: A year aside after the title's last word: ``…工作年度报告（2021年）``.
-_YEAR_ASIDE = re.compile(r"\s*[（(]\s*(?:19|20)\d{2}\s*年?度?\s*[)）]\s*$")
+#: An aside after the title's last word: a year (``…工作年度报告（2021年）``) or a page label (``（全文）``).
+_YEAR_ASIDE = re.compile(rf"\s*[（(【\[]\s*(?:(?:19|20)\d{{2}}\s*年?度?|{'|'.join(FRONT_WORDS)})\s*[)）】\]]\s*$")
 
 
 def _title_line(text: str) -> str:
@@ -296,6 +297,9 @@ _GLUED_SIGNER = re.compile(rf"(?:^|[。；;！!\s])([^\s。；;，,：:！!“�
                            rf"(?:{'|'.join(sorted(SIGNER_ENDS, key=len, reverse=True))}))\s*$")
 
 
+_SIGNATURE_NOTE = re.compile(rf"^\s*[（(]\s*(?:{'|'.join(SIGNATURE_NOTES)})\s*[)）]\s*$")
+
+
 def split_signature(body: list[str]) -> tuple[str | None, str | None]:
     """Peel the signature off the end of ``body`` (the last section's lines, chrome cut): ``(signer, date line)``.
 
@@ -304,6 +308,11 @@ def split_signature(body: list[str]) -> tuple[str | None, str | None]:
     to the end of the last line (one-line crawler text), which is then cut there.
     """
     signer = date_line = None
+    notes = 0  # ``（此件公开发布）`` under the date: a note of the signature, not text of the section
+    while len(body) > notes + 1 and _SIGNATURE_NOTE.match(body[-1 - notes]):
+        notes += 1
+    if notes and is_date_line(body[-1 - notes]):
+        del body[-notes:]
     if body and is_date_line(body[-1]):
         date_line = body.pop().strip()
         if body and len(body[-1].strip()) <= SIGNER_MAX_CHARS and not body[-1].rstrip().endswith(_SENTENCE_END):

@@ -23,6 +23,7 @@ Where each variant was seen:
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 import pytest
@@ -306,3 +307,26 @@ def test_a_signature_dated_before_the_reported_year_is_no_date():
     record = parse(SEED_003.replace("2022年1月13日", "2020年1月13日"), "r.txt")
     assert (record["year"], record["signed"]) == (2021, None)
     assert [i["where"] for i in record["issues"] if i["code"] == "metadata.signed_before_year"] == ["signed"]
+
+
+@pytest.mark.parametrize("aside", ["（2021年）", "（2021年度）", "（全文）", "【文字版】"])
+def test_a_title_with_an_aside_after_it(aside):
+    title = "巴彦淖尔市工业和信息化局2021年政府信息公开工作年度报告" + aside
+    record = parse(SEED_003.replace(SEED_003_TITLE, title), "r.txt")
+    assert (record["title"], record["agency"], record["year"]) == (title, "巴彦淖尔市工业和信息化局", 2021)
+
+
+def test_a_signature_with_a_note_under_its_date():
+    # 公文 print （此件公开发布） under the date; seed 003's signature otherwise
+    text = SEED_003.rstrip() + "\n（此件公开发布）\n"
+    record = parse(text, "r.txt")
+    assert record["signed"] == "2022-01-13"
+    assert record["sections"]["other"] == parse(SEED_003, "r.txt")["sections"]["other"]
+
+
+def test_signer_and_date_on_one_line():
+    text = re.sub(r"巴彦淖尔市工业和信息化局\s+2022年1月13日\s*$", "巴彦淖尔市工业和信息化局  2022年1月13日", SEED_003)
+    assert text != SEED_003
+    record = parse(text, "r.txt")
+    assert record["signed"] == "2022-01-13"
+    assert record["sections"]["other"] == parse(SEED_003, "r.txt")["sections"]["other"]
