@@ -59,3 +59,12 @@ def date_at_end(text: str) -> int | None:
     """Where a whole date that ends ``text`` starts (``…管理委员会 2022年1月20日``), or ``None``."""
     found = DATE_AT_END.search(text)
     return None if found is None else found.start()
+
+
+#: A year in Chinese numerals: ``二〇二二`` (each digit one character).
+CN_YEAR = re.compile(r"([一二][〇○零Ｏ0０一二三四五六七八九]{3})")
+
+
+def cn_year(text: str) -> int:
+    """``二〇二二`` → 2022 (a :data:`CN_YEAR` match)."""
+    return _cn_number(text)

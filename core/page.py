@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .dates import date_at_end, find_date, is_date_line
+from .dates import CN_YEAR, cn_year, date_at_end, find_date, is_date_line
 from .document import Block, Document, Page, Paragraph, Path, ReaderNote, Table
 from .record import Issue, warning
 from .template import (
@@ -158,6 +158,8 @@ def find_published(blocks: tuple[Block, ...] | list[Block | str], near: int = 0)
 
 #: The reported year inside a title: ``2020年``, ``2020年度``, ``2021政府…``.
 TITLE_YEAR = re.compile(r"((?:19|20)\d{2})(?=\s*(?:年|政府|度))")
+#: The same in Chinese numerals: ``二〇二二年度``.
+CN_TITLE_YEAR = re.compile(rf"{CN_YEAR.pattern}(?=\s*(?:年|度))")
 _TITLE_LABEL = re.compile(rf"^(?:{'|'.join(TITLE_LABELS)})\s*[:：]\s*")
 #: Markdown around a line (OCR and PDF-to-text tools write it): heading marks, bold.
 _MARKUP = re.compile(r"^(?:#{1,6}(?=\s)|\*\*|__)\s*|\s*(?:\*\*|__)$")
@@ -200,7 +202,7 @@ def find_title(texts: list[str], is_chrome=lambda text: False) -> str | None:
 
 
 def _incomplete(title: str) -> bool:
-    year = TITLE_YEAR.search(title)
+    year = TITLE_YEAR.search(title) or CN_TITLE_YEAR.search(title)
     return year is None or TITLE_WORDS not in title or year.start() == 0
 
 
@@ -593,9 +595,10 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
         issues.append(warning("metadata.no_title", "no title found before section 一", "title"))
     else:
         match = TITLE_YEAR.search(title)
-        if match:
-            title_year = int(match.group(1))
-            agency = agency_of(title, match)
+        cn_match = None if match else CN_TITLE_YEAR.search(title)
+        if match or cn_match:
+            title_year = int(match.group(1)) if match else cn_year(cn_match.group(1))
+            agency = agency_of(title, match or cn_match)
         elif title.find(TITLE_WORDS) > 0:  # no year: the body is what precedes 政府信息公开 (``…局年度政府…``)
             agency = tidy_agency(_YEAR_WORD_END.sub("", title[:title.find(TITLE_WORDS)]))
     periods = period_years(texts)

@@ -330,3 +330,9 @@ def test_signer_and_date_on_one_line():
     record = parse(text, "r.txt")
     assert record["signed"] == "2022-01-13"
     assert record["sections"]["other"] == parse(SEED_003, "r.txt")["sections"]["other"]
+
+
+def test_a_title_with_its_year_in_chinese_numerals():
+    title = "巴彦淖尔市工业和信息化局二〇二一年度政府信息公开工作年度报告"
+    record = parse("巴彦淖尔市人民政府\n" + SEED_003.replace(SEED_003_TITLE, title), "r.txt")
+    assert (record["title"], record["agency"], record["year"]) == (title, "巴彦淖尔市工业和信息化局", 2021)
