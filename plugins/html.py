@@ -64,11 +64,12 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
+from nianbao.budget import check_deadline
 from nianbao.decode import decode_text
 from nianbao.document import Block, Cell, Document, Page, Paragraph, Table
 from nianbao.errors import MarkupError
 from nianbao.hookspecs import hookimpl
-from nianbao.limits import check_deadline, check_element_count
+from nianbao.limits import check_element_count
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
 
