@@ -35,6 +35,7 @@ from .template import (
     PUBLISH_LABELS,
     PUBLISH_META,
     SIGNATURE_NOTES,
+    SIGNATURE_TRAILERS,
     SIGNER_ENDS,
     TITLE_ENDS,
     TITLE_LABELS,
@@ -299,7 +300,11 @@ _GLUED_SIGNER = re.compile(rf"(?:^|[。；;！!\s])([^\s。；;，,：:！!“�
                            rf"(?:{'|'.join(sorted(SIGNER_ENDS, key=len, reverse=True))}))\s*$")
 
 
-_SIGNATURE_NOTE = re.compile(rf"^\s*[（(]\s*(?:{'|'.join(SIGNATURE_NOTES)})\s*[)）]\s*$")
+_TRAILER = re.compile(rf"\s(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]")
+#: A line under the signature date that is no text of the section: a note (``（此件公开发布）``), a trailer
+#: (``抄送：…``) or the print line (``XX办公室 2020年1月13日印发``).
+_SIGNATURE_NOTE = re.compile(rf"^\s*(?:[（(]\s*(?:{'|'.join(SIGNATURE_NOTES)})\s*[)）]\s*$"
+                             rf"|(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]|.{{0,60}}日\s*印发?\s*$)")
 
 
 def split_signature(body: list[str]) -> tuple[str | None, str | None]:
@@ -323,6 +328,12 @@ def split_signature(body: list[str]) -> tuple[str | None, str | None]:
     if body:
         last = body[-1]
         start = date_at_end(last)
+        if not start and _TRAILER.search(last):  # ``… 2023年1月9日 抄送：…``: the signature before a trailer
+            for trailer in _TRAILER.finditer(last):
+                start = date_at_end(last[:trailer.start()])
+                if start:
+                    last = last[:trailer.start()].rstrip()
+                    break
         if start:
             glued = _GLUED_SIGNER.search(last, 0, start)
             if glued is not None:

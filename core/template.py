@@ -243,6 +243,9 @@ ARTICLE_CUES: dict[str, tuple[str, ...]] = {
 PERIOD_LABELS: tuple[str, ...] = ("统计期限", "统计期间", "统计时限", "统计时间")
 #: Notes printed in brackets under a signature date: ``（此件公开发布）``.
 SIGNATURE_NOTES: tuple[str, ...] = ("此件公开发布", "此件主动公开", "此件依申请公开", "此页无正文", "此件不公开")
+#: What crawler text prints after a signature on the same line (a 公文's distribution list, the page's source
+#: field): ``…管理局 2023年1月9日 抄送：驻君山片区管理局纪检监察组。…`` (seen: pingtan crawler texts).
+SIGNATURE_TRAILERS: tuple[str, ...] = ("抄送", "抄报", "来源")
 #: How a signing body's name ends, for a signature glued to the end of the last paragraph
 #: (``…无收取信息处理费情况。平潭综合实验区管理委员会 2022年1月20日``).
 SIGNER_ENDS: tuple[str, ...] = ("局", "委员会", "委", "政府", "办公室", "办公厅", "办", "中心", "厅", "院", "署",
