@@ -316,34 +316,10 @@ def test_a_title_with_an_aside_after_it(aside):
     assert (record["title"], record["agency"], record["year"]) == (title, "巴彦淖尔市工业和信息化局", 2021)
 
 
-def test_a_signature_with_a_note_under_its_date():
-    # 公文 print （此件公开发布） under the date; seed 003's signature otherwise
-    text = SEED_003.rstrip() + "\n（此件公开发布）\n"
-    record = parse(text, "r.txt")
-    assert record["signed"] == "2022-01-13"
-    assert record["sections"]["other"] == parse(SEED_003, "r.txt")["sections"]["other"]
-
-
-def test_signer_and_date_on_one_line():
-    text = re.sub(r"巴彦淖尔市工业和信息化局\s+2022年1月13日\s*$", "巴彦淖尔市工业和信息化局  2022年1月13日", SEED_003)
-    assert text != SEED_003
-    record = parse(text, "r.txt")
-    assert record["signed"] == "2022-01-13"
-    assert record["sections"]["other"] == parse(SEED_003, "r.txt")["sections"]["other"]
-
-
 def test_a_title_with_its_year_in_chinese_numerals():
     title = "巴彦淖尔市工业和信息化局二〇二一年度政府信息公开工作年度报告"
     record = parse("巴彦淖尔市人民政府\n" + SEED_003.replace(SEED_003_TITLE, title), "r.txt")
     assert (record["title"], record["agency"], record["year"]) == (title, "巴彦淖尔市工业和信息化局", 2021)
-
-
-def test_a_signature_before_a_distribution_list_and_a_print_line():
-    # the 公文 trailer of the 平潭市场监管局 crawler text (tests/data/gathered/fujian-pingtan-market-2019.txt)
-    text = SEED_003.rstrip() + "\n抄送：驻区财政金融局纪检组。\n巴彦淖尔市工业和信息化局办公室 2022年1月13日印发\n"
-    record = parse(text, "r.txt")
-    assert record["signed"] == "2022-01-13"
-    assert record["sections"]["other"] == parse(SEED_003, "r.txt")["sections"]["other"]
 
 
 @pytest.mark.parametrize(("name", "signed"), [("junshan-2022", "2023-01-09"), ("market-2019", "2020-01-13"),
@@ -352,3 +328,18 @@ def test_real_one_line_bodies_with_the_signature_before_a_trailer(name, signed):
     record = parse((REAL.parent / "gathered" / f"fujian-pingtan-{name}.txt").read_text(encoding="utf-8"), "p.txt")
     assert record["signed"] == signed
     assert not any(word in record["sections"]["other"] for word in ("抄送", "来源", signed[:4] + "年"))
+
+
+@pytest.mark.parametrize("text", [
+    # 公文 print （此件公开发布） under the date
+    SEED_003.rstrip() + "\n（此件公开发布）\n",
+    # signer and date on one line
+    re.sub(r"巴彦淖尔市工业和信息化局\s+2022年1月13日\s*$", "巴彦淖尔市工业和信息化局  2022年1月13日", SEED_003),
+    # the 公文 trailer of the 平潭市场监管局 crawler text (tests/data/gathered/fujian-pingtan-market-2019.txt)
+    SEED_003.rstrip() + "\n抄送：驻区财政金融局纪检组。\n巴彦淖尔市工业和信息化局办公室 2022年1月13日印发\n",
+], ids=["note", "one-line", "trailer"])
+def test_seed_003_signature_variants(text):
+    assert text != SEED_003
+    record = parse(text, "r.txt")
+    assert record["signed"] == "2022-01-13"
+    assert record["sections"]["other"] == parse(SEED_003, "r.txt")["sections"]["other"]
