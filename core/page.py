@@ -21,6 +21,7 @@ the template's words only:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from .dates import CN_YEAR, cn_year, date_at_end, find_date, is_date_line
@@ -117,7 +118,8 @@ def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[i
             for row in block.rows:
                 _publish_cells([cell.text for cell in row if cell is not None], index, found)
             continue
-        for text in (block if isinstance(block, str) else block.text).split("\n"):
+        whole = block if isinstance(block, str) else block.text
+        for text in whole.split("\n") if "\n" in whole else (whole,):
             if pending:
                 pending = False
                 date = find_date(text[:PUBLISH_DATE_CHARS])
@@ -273,7 +275,7 @@ _PERIOD = re.compile(rf"(?:{'|'.join(PERIOD_LABELS)})\s*(?:为|是)?\s*(?:自|�
                      r"\s*(?:起)?\s*(?:至|到|—|-|~)\s*(?:(\d{4})\s*年)?\s*12\s*月\s*31\s*日")
 
 
-def period_years(texts: list[str]) -> set[int]:
+def period_years(texts: Iterable[str]) -> set[int]:
     """The calendar years that statistics-period sentences name (one each when a period is one year)."""
     years = set()
     for text in texts:
@@ -587,7 +589,7 @@ def signature_after(blocks: list[Block], paths: list[Path], last: int, path: Pat
 
 
 def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict[str, str] | object,
-             signer: str | None, date_line: str | None, texts: list[str],
+             signer: str | None, date_line: str | None, texts: Iterable[str],
              is_chrome=lambda text: False) -> tuple[dict[str, object], list[Issue]]:
     """Title, agency, year, published and signed, each from every source that states it, reconciled.
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from nianbao.document import Document
+from nianbao.document import Document, Paragraph
 from nianbao.extract import Extraction, Extractor
 from nianbao.hookspecs import hookimpl
 from nianbao.outline import Outline, is_chrome, texts_of
 from nianbao.page import metadata
+
+#: How many blocks of section 一 may hold the statistics period sentence (its first paragraphs).
+PERIOD_SEARCH_BLOCKS = 12
 
 
 class MetadataExtractor(Extractor):
@@ -17,7 +20,9 @@ class MetadataExtractor(Extractor):
         tail = outline.tail
         first = next(iter(outline.sections.values()), None)
         front = texts_of(outline.front)
-        texts = front + texts_of(first.blocks) if first is not None else front
+        # the statistics period is printed before section 一 or at its start: those paragraphs, unsplit
+        opening = first.blocks[:PERIOD_SEARCH_BLOCKS] if first else ()
+        texts = [b.text for b in (*outline.front, *opening) if isinstance(b, Paragraph)]
         fields, issues = metadata(front, outline.front, document.properties, tail.signer,
                                   tail.date_line, texts, is_chrome)
         return Extraction(fields=fields, issues=issues)
