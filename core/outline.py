@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dates import is_date_line
 from .document import Block, Document, Paragraph
+from .page import split_signature
 from .template import CHROME_MARKERS, SECTION_ORDER, section_of_heading
 
 _TRAILING_ASIDE = re.compile(r"[（(]([^()（）]*)[)）]\s*$")
@@ -111,16 +111,10 @@ class Tail:
     date_line: str | None = None
 
 
-#: A signer line is a short name, not a sentence.
-SIGNER_MAX_CHARS = 40
-
-
 def split_tail(texts: list[str]) -> Tail:
-    """Cut ``texts`` (the last section's paragraphs) at the first chrome line and peel off the signature.
-
-    The signature is a date line (``2022年1月13日``) at the end, optionally with
-    the signing body's name on the line above it.
-    """
+    """Cut ``texts`` (the last section's paragraphs) at the first chrome line and peel off the signature
+    (:func:`nianbao.page.split_signature`: a date line at the end, with the signing body above it, or both
+    glued to the end of the last line)."""
     body = list(texts)
     for index, text in enumerate(body):
         cut = chrome_position(text)
@@ -131,9 +125,5 @@ def split_tail(texts: list[str]) -> Tail:
             break
     while body and not body[-1].strip():
         body.pop()
-    signer = date_line = None
-    if body and is_date_line(body[-1]):
-        date_line = body.pop().strip()
-        if body and len(body[-1].strip()) <= SIGNER_MAX_CHARS and not body[-1].rstrip().endswith(("。", ".", "；")):
-            signer = body.pop().strip()
+    signer, date_line = split_signature(body)
     return Tail(body=tuple(body), signer=signer, date_line=date_line)

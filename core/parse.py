@@ -30,6 +30,7 @@ from .glued import is_glued, unglue
 from .host import PluginHost, get_host
 from .limits import Limits, check_document, check_input_size
 from .outline import Outline
+from .page import settle
 from .record import Issue, cap_issues, clamp_values, dead_letter, error, new_record, source_of
 from .source import SourceInfo
 from .template import LONG_TEXT_CHARS, combine_versions, forget_long_texts
@@ -110,6 +111,7 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
     budget = current_budget()
     if budget is not None:
         budget.enter("extract", "outline")
+    document = settle(document)
     if is_glued(document):
         document = unglue(document)
     outline = Outline.of(document)

@@ -205,16 +205,52 @@ CHROME_MARKERS: tuple[str, ...] = (
     "附件下载",
 )
 
-#: Publish lines on web pages: ``发布时间:2023-01-17 10:04``, ``发布日期:2022-01-26``.
-PUBLISH_LABELS: tuple[str, ...] = ("发布时间", "发布日期", "公开日期", "发文日期", "成文日期", "日期", "时间")
+# ---- The page around the sections: title, publish line, statistics period, signature (nianbao.page) ----
+
+#: Publish lines on web pages and crawler headers: ``发布时间:2023-01-17 10:04``, ``发布日期:2022-01-26``.
+#: 采集时间 and 页面生成时间 (when a crawler or a CMS ran) are deliberately not among them.
+PUBLISH_LABELS: tuple[str, ...] = ("发布时间", "发布日期", "公开日期", "公开时间", "发表时间", "发表日期", "发文日期",
+                                   "成文日期")
+#: Bare labels that are a publish line only at the start of a line and with a colon (``日期：2022-01-26``).
+PUBLISH_BARE_LABELS: tuple[str, ...] = ("日期", "时间")
+#: ``<meta>`` names (lower case) that carry a web page's publish date.
+PUBLISH_META: frozenset[str] = frozenset({
+    "pubdate", "publishdate", "publish_date", "publish-date", "publishtime", "pubtime", "firstpublishedtime",
+    "article:published_time", "og:published_time", "dc.date.issued", "dcterms.issued"})
+#: ``<meta>`` names (lower case) that carry a web page's article title (``ArticleTitle`` is the name the
+#: national guideline for government websites gives it).
+TITLE_META: tuple[str, ...] = ("articletitle", "og:title", "dc.title")
 TITLE_WORDS = "政府信息公开"
-#: Field labels that crawlers put before a title: ``标题: 平潭综合实验区2021年度…``.
+#: Field labels that crawlers and metadata tables put before a title: ``标题: 平潭综合实验区2021年度…``.
 TITLE_LABELS: tuple[str, ...] = ("标题", "题目", "名称", "文章标题")
-TITLE_END = "报告"
+#: How a title ends: ``…工作年度报告``, ``…工作报告``, ``…工作年报`` (seen: ``2025年政府信息公开工作年报``).
+TITLE_ENDS: tuple[str, ...] = ("报告", "年报")
 #: Lines above a title that are not part of it: page labels of PDF and web exports (``正文``, ``目录``).
 FRONT_WORDS: tuple[str, ...] = ("正文", "全文", "原文", "目录", "文字版", "图文版", "图解版", "附件")
 #: Words a title puts around its agency that are not the agency's name: ``XX局关于2021年…报告``.
 AGENCY_AFFIXES: tuple[str, ...] = ("关于", "的")
+#: Words of the six section headings that locate a web page's article among its blocks (substrings of a short
+#: line; the outline itself uses ``SECTION_HEADINGS``): section key → words.
+ARTICLE_CUES: dict[str, tuple[str, ...]] = {
+    "overview": ("总体情况",),
+    "proactive": ("主动公开政府信息",),
+    "applications": ("收到和处理政府信息公开申请",),
+    "review_litigation": ("行政复议",),
+    "problems": ("存在的主要问题",),
+    "other": ("其他需要报告的事项",),
+}
+#: The statistics period sentence: ``统计期限自2022年1月1日起至2022年12月31日止`` (its label words).
+PERIOD_LABELS: tuple[str, ...] = ("统计期限", "统计期间", "统计时限", "统计时间")
+#: Notes printed in brackets under a signature date: ``（此件公开发布）``.
+SIGNATURE_NOTES: tuple[str, ...] = ("此件公开发布", "此件主动公开", "此件依申请公开", "此页无正文", "此件不公开")
+#: What crawler text prints after a signature on the same line (a 公文's distribution list, the page's source
+#: field): ``…管理局 2023年1月9日 抄送：驻君山片区管理局纪检监察组。…`` (seen: pingtan crawler texts).
+SIGNATURE_TRAILERS: tuple[str, ...] = ("抄送", "抄报", "来源")
+#: How a signing body's name ends, for a signature glued to the end of the last paragraph
+#: (``…无收取信息处理费情况。平潭综合实验区管理委员会 2022年1月20日``).
+SIGNER_ENDS: tuple[str, ...] = ("局", "委员会", "委", "政府", "办公室", "办公厅", "办", "中心", "厅", "院", "署",
+                                "会", "所", "处", "部", "站", "馆", "队", "街道", "镇", "乡", "公司", "集团", "室",
+                                "组", "社")
 
 # --------------------------------------------------------------------------
 # Tables: a small vocabulary of keyed labels

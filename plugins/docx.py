@@ -84,7 +84,7 @@ from lxml import etree
 
 from nianbao.budget import check_deadline
 from nianbao.decode import decode_text
-from nianbao.document import Block, Cell, Document, Paragraph, ReaderNote, Table
+from nianbao.document import Block, Cell, Document, Embedded, Paragraph, ReaderNote, Table
 from nianbao.errors import DocumentLimitError, MarkupError, ReadError, ZipLimitError
 from nianbao.hookspecs import hookimpl
 from nianbao.limits import check_element_count, check_line_count
@@ -834,7 +834,7 @@ class DocxReader(Reader):
             part, notes = package.main_part()
             document = self._read_part(package, part, source, depth=0)
         return Document(blocks=document.blocks, format=self.format, properties=document.properties,
-                        notes=(*notes, *document.notes))
+                        notes=(*notes, *document.notes), paths=document.paths, pages=document.pages)
 
     def _read_part(self, package: _Package, part: str, source: SourceInfo, depth: int) -> Document:
         """Read a WordprocessingML document part (the main part, or one an altChunk imports)."""
@@ -869,7 +869,8 @@ class DocxReader(Reader):
                                     message=f"{walk.alt_chunks} imported chunk(s) (w:altChunk: HTML, RTF or another "
                                     f"document embedded as a file) not read: {why}"))
         return Document(blocks=tuple(walk.blocks), format=self.format, properties=chunks.properties,
-                        notes=tuple(notes))
+                        notes=tuple(notes), paths=chunks.embedded.paths(walk.blocks),
+                        pages=tuple(chunks.embedded.pages))
 
     @cached_property
     def html(self) -> HtmlReader:
@@ -1117,6 +1118,8 @@ class _Chunks:
         #: Notes of the chunks read (a guessed encoding, say).
         self.notes: list[ReaderNote] = []
         self.properties: dict[str, str] = {}
+        #: The web pages among the chunks, and their blocks' element paths (for nianbao.page).
+        self.embedded = Embedded()
 
     def blocks(self, alt_chunk: etree._Element) -> list[Block] | None:
         """The blocks of the chunk ``alt_chunk`` imports, or ``None`` (and a reason in ``unread``)."""
@@ -1170,7 +1173,7 @@ class _Chunks:
         self.notes.extend(document.notes)
         for key, value in document.properties.items():
             self.properties.setdefault(key, value)
-        return list(document.blocks)
+        return self.embedded.add(document)
 
     def _text(self, data: bytes) -> list[Block]:
         decoded = decode_text(data)
