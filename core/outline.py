@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .dates import is_date_line
 from .document import Block, Document, Paragraph
-from .template import CHROME_MARKERS, SECTION_ORDER, section_of_heading
+from .template import (
+    CHROME_MARKERS,
+    SECTION_ORDER,
+    TABLE_SIGNATURES,
+    heading_start,
+    loose_section_of_heading,
+    normalise_label,
+    section_of_heading,
+)
 
 _TRAILING_ASIDE = re.compile(r"[（(]([^()（）]*)[)）]\s*$")
 
@@ -44,10 +53,13 @@ class Outline:
 
         A heading only counts if its section comes after the last one found, so a
         row label such as ``四、结转下年度继续办理`` or a repeated title cannot
-        reopen an earlier section.
+        reopen an earlier section. Where a section is still missing, two more
+        looks fill the gap between its neighbours (:func:`_second_look`): a heading
+        in other words or wrapped over two lines, then, for the three tables, the
+        first block that holds what only that table prints (:func:`_by_content`).
         """
         blocks = document.blocks
-        found: list[tuple[int, str, str]] = []
+        found: list[_Found] = []
         next_allowed = 0
         for index, block in enumerate(blocks):
             if not isinstance(block, Paragraph):
@@ -58,23 +70,121 @@ class Outline:
             position = SECTION_ORDER.index(key)
             if position < next_allowed:
                 continue
-            found.append((index, key, block.text))
+            found.append(_Found(index, index + 1, key, block.text))
             next_allowed = position + 1
+        if len(found) < len(SECTION_ORDER):
+            found = _by_content(blocks, _second_look(blocks, found))
         if not found:
             return cls(front=blocks, tail=split_tail(texts_of(blocks)))
         sections: dict[str, Section] = {}
-        for n, (index, key, heading) in enumerate(found):
-            end = found[n + 1][0] if n + 1 < len(found) else len(blocks)
-            aside = _TRAILING_ASIDE.search(heading)
-            sections[key] = Section(
-                key=key,
-                heading=heading.strip(),
-                blocks=blocks[index + 1 : end],
+        for n, item in enumerate(found):
+            end = found[n + 1].index if n + 1 < len(found) else len(blocks)
+            aside = _TRAILING_ASIDE.search(item.heading)
+            sections[item.key] = Section(
+                key=item.key,
+                heading=item.heading.strip(),
+                blocks=blocks[item.start : end],
                 aside=aside.group(1).strip() or None if aside else None,
             )
-        last = found[-1][1]
+        last = found[-1].key
         tail = split_tail(texts_of(sections[last].blocks))
-        return cls(front=blocks[: found[0][0]], sections=sections, tail=tail, last=last)
+        return cls(front=blocks[: found[0].index], sections=sections, tail=tail, last=last)
+
+
+class _Found(NamedTuple):
+    """A section found: where its heading is, where its blocks start, its key, its heading as printed."""
+
+    index: int
+    start: int
+    key: str
+    heading: str
+
+
+def _gap(found: list[_Found], index: int) -> tuple[int, range]:
+    """Where a block at ``index`` would go in ``found``, and the template positions a section there may have."""
+    at = sum(1 for f in found if f.index < index)
+    low = SECTION_ORDER.index(found[at - 1].key) + 1 if at else 0
+    high = SECTION_ORDER.index(found[at].key) if at < len(found) else len(SECTION_ORDER)
+    return at, range(low, high)
+
+
+#: What may come between the two halves of a heading split by a page break: a page number (``- 3 -``, ``第3页``).
+_PAGE_NUMBER = re.compile(r"^[\s\-—–·第页共/\d]*$")
+
+
+def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
+    """Missing sections opened by a heading in other words (与/和 for 、, a typo) or wrapped over two lines.
+
+    Only lines between the headings already found are looked at, and only for
+    the sections that fit between them, so a sub-item of 总体情况 that happens
+    to read like a heading cannot take a section whose own heading is printed.
+    """
+    found = list(found)
+    taken = {f.index for f in found}
+    for index, block in enumerate(blocks):
+        if index in taken or not isinstance(block, Paragraph):
+            continue
+        at, allowed = _gap(found, index)
+        if not allowed:
+            continue
+        key, start, heading = loose_section_of_heading(block.text), index + 1, block.text
+        if key is None and heading_start(block.text):
+            key, start, heading = _wrapped(blocks, index)
+        if key is not None and SECTION_ORDER.index(key) in allowed:
+            found.insert(at, _Found(index, start, key, heading))
+            taken.update(range(index, start))
+    return found
+
+
+def _wrapped(blocks: tuple[Block, ...], index: int) -> tuple[str | None, int, str]:
+    """A heading whose words run on into the next paragraph (past a page number): its key, end, joined text."""
+    first = blocks[index]
+    assert isinstance(first, Paragraph)
+    for following in range(index + 1, min(index + 4, len(blocks))):
+        block = blocks[following]
+        if not isinstance(block, Paragraph):
+            break
+        if _PAGE_NUMBER.match(block.text):
+            continue
+        joined = first.text.strip() + block.text.strip()
+        key = section_of_heading(joined) or loose_section_of_heading(joined)
+        return key, following + 1, joined
+    return None, index + 1, first.text
+
+
+def _signature_of(block: Block) -> str | None:
+    """The one table a block's cells or text belong to by what only that table prints, or ``None``."""
+    if isinstance(block, Paragraph):
+        norm = normalise_label(block.text)
+        return next((key for key, words in TABLE_SIGNATURES.items() if norm in words), None)
+    keys = {key for row in block.rows for cell in row if cell is not None
+            for key, words in TABLE_SIGNATURES.items() if normalise_label(cell.text) in words}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _by_content(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
+    """Missing table sections, each opened at the first block that holds what only its table prints.
+
+    A table is recognised by its row labels and column headers (``自然人``,
+    ``本年新收政府信息公开申请数量``, ``结果维持``), not by its heading, so a table
+    whose heading is missing, misspelt beyond recognition or lost in a page
+    break still reaches its fitter instead of landing in the section before it.
+    """
+    missing = {key for key in TABLE_SIGNATURES if key not in {f.key for f in found}}
+    if not missing:
+        return found
+    found = list(found)
+    for index, block in enumerate(blocks):
+        key = _signature_of(block) if not any(f.index <= index < f.start for f in found) else None
+        if key not in missing:
+            continue
+        at, allowed = _gap(found, index)
+        if SECTION_ORDER.index(key) in allowed:
+            found.insert(at, _Found(index, index, key, ""))
+            missing.discard(key)
+            if not missing:
+                break
+    return found
 
 
 def texts_of(blocks: tuple[Block, ...]) -> list[str]:
