@@ -37,6 +37,7 @@ from .template import (
     GARBAGE,
     NONE_SPELLING,
     PROACTIVE_COLUMN_LOOKUP,
+    PROACTIVE_COLUMNS,
     PROACTIVE_HEADER_START,
     PROACTIVE_ITEM_LOOKUP,
     PROACTIVE_SHAPES,
@@ -48,6 +49,7 @@ from .template import (
     UNIT_WAN,
     UNIT_YUAN,
     Parsed,
+    closest_label,
     combine_versions,
     is_numbered,
     match_label,
@@ -456,6 +458,27 @@ def _proactive_shape(item: str, columns: Sequence[str], width: int) -> tuple[str
     return fits[0] if len(fits) == 1 else (None, None)
 
 
+def _misspelt_header(raw: RawRow) -> tuple[str, str] | None:
+    """A misspelt header cell that the walk joined to the header before it: its column and its text.
+
+    The walk continues a label with an unknown cell that follows it (a label
+    broken over lines), so ``信息内容`` + ``本年新制做数量`` arrive as one header.
+    What is left after the header's own label is read as the one known column
+    header it closely resembles, if there is one.
+    """
+    norm = normalise_label(raw.label)
+    own = ([PROACTIVE_HEADER_START] if not raw.key else
+           [n for n, k in PROACTIVE_COLUMN_LOOKUP.items() if k == raw.key])
+    head = max((label for label in own if norm.startswith(label)), key=len, default=None)
+    if head is None or len(norm) - len(head) < 3:
+        return None
+    rest = norm[len(head):]
+    if match_label(rest, PROACTIVE_COLUMN_LOOKUP) is not None:
+        return None  # a header broken over cells that the walk read whole: not a misspelling
+    key = closest_label(rest, PROACTIVE_COLUMN_LOOKUP)
+    return (key, rest) if key is not None else None
+
+
 def _proactive_sums(columns: Sequence[str]) -> Sums:
     """Section 二 has no sums: counts are whole and not negative, 本年增/减 may be, amounts may have decimals."""
     return Sums(signed=frozenset(i for i, c in enumerate(columns) if c == "change"),
@@ -493,6 +516,12 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
                 text = "".join(raw.label.split())  # 万\n元 in a broken header is still 万元
                 if raw.key in AMOUNT_COLUMNS and "元" in text and "万元" not in text:
                     yuan.add(raw.key)
+            misspelt = _misspelt_header(raw)
+            if misspelt is not None:
+                columns.append(misspelt[0])
+                issues.append(warning("table.header_misspelt", f"header {misspelt[1]!r} read as "
+                                      f"{PROACTIVE_COLUMNS[misspelt[0]].zh!r}, the one known header it is close to",
+                                      where))
             continue
         header_open = False
         if raw.kind is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .dates import is_date_line
-from .document import Block, Document, Paragraph
+from .document import Block, Document, Paragraph, Table
 from .template import (
     CHROME_MARKERS,
     SECTION_ORDER,
@@ -59,21 +59,14 @@ class Outline:
         first block that holds what only that table prints (:func:`_by_content`).
         """
         blocks = document.blocks
-        found: list[_Found] = []
-        next_allowed = 0
-        for index, block in enumerate(blocks):
-            if not isinstance(block, Paragraph):
-                continue
-            key = section_of_heading(block.text)
-            if key is None:
-                continue
-            position = SECTION_ORDER.index(key)
-            if position < next_allowed:
-                continue
-            found.append(_Found(index, index + 1, key, block.text))
-            next_allowed = position + 1
+        found = _headings(blocks)
         if len(found) < len(SECTION_ORDER):
-            found = _by_content(blocks, _second_look(blocks, found))
+            found = _second_look(blocks, found)
+            if any(key not in {f.key for f in found} for key in TABLE_SIGNATURES):
+                split = _split_tables(blocks)
+                if len(split) != len(blocks):
+                    blocks, found = split, _second_look(split, _headings(split))
+                found = _by_content(blocks, found)
         if not found:
             return cls(front=blocks, tail=split_tail(texts_of(blocks)))
         sections: dict[str, Section] = {}
@@ -89,6 +82,24 @@ class Outline:
         last = found[-1].key
         tail = split_tail(texts_of(sections[last].blocks))
         return cls(front=blocks[: found[0].index], sections=sections, tail=tail, last=last)
+
+
+def _headings(blocks: tuple[Block, ...]) -> list[_Found]:
+    """The paragraphs printing a section's heading words, each after the last one found in template order."""
+    found: list[_Found] = []
+    next_allowed = 0
+    for index, block in enumerate(blocks):
+        if not isinstance(block, Paragraph):
+            continue
+        key = section_of_heading(block.text)
+        if key is None:
+            continue
+        position = SECTION_ORDER.index(key)
+        if position < next_allowed:
+            continue
+        found.append(_Found(index, index + 1, key, block.text))
+        next_allowed = position + 1
+    return found
 
 
 class _Found(NamedTuple):
@@ -152,14 +163,69 @@ def _wrapped(blocks: tuple[Block, ...], index: int) -> tuple[str | None, int, st
     return None, index + 1, first.text
 
 
-def _signature_of(block: Block) -> str | None:
-    """The one table a block's cells or text belong to by what only that table prints, or ``None``."""
-    if isinstance(block, Paragraph):
-        norm = normalise_label(block.text)
-        return next((key for key, words in TABLE_SIGNATURES.items() if norm in words), None)
-    keys = {key for row in block.rows for cell in row if cell is not None
+#: A table is known by content when this many of its cells, in the block that opens it and the few after,
+#: are words only that table prints (one ``行政复议`` link in a page's navigation is no table).
+MIN_SIGNATURE_CELLS = 3
+#: Blocks looked at from the one that would open the table (a cell-per-paragraph table is a block a cell).
+SIGNATURE_WINDOW = 12
+
+
+def _signature_hits(block: Block) -> dict[str, int]:
+    """How many of a block's cells (a paragraph: its text) each table alone prints."""
+    texts = [block.text] if isinstance(block, Paragraph) else [c.text for row in block.rows for c in row if c]
+    hits: dict[str, int] = {}
+    for text in texts:
+        norm = normalise_label(text)
+        for key, words in TABLE_SIGNATURES.items():
+            if norm in words:
+                hits[key] = hits.get(key, 0) + 1
+    return hits
+
+
+def _signature_of(blocks: tuple[Block, ...], index: int) -> str | None:
+    """The one table that ``blocks[index]`` opens by what only that table prints, or ``None``."""
+    hits = _signature_hits(blocks[index])
+    if len(hits) != 1:
+        return None
+    key = next(iter(hits))
+    count = 0
+    for block in blocks[index:index + SIGNATURE_WINDOW]:
+        count += _signature_hits(block).get(key, 0)
+        if count >= MIN_SIGNATURE_CELLS:
+            return key
+    return None
+
+
+def _row_signature(row: tuple) -> str | None:
+    keys = {key for cell in row if cell is not None
             for key, words in TABLE_SIGNATURES.items() if normalise_label(cell.text) in words}
     return keys.pop() if len(keys) == 1 else None
+
+
+def _split_tables(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Tables that hold two statistics tables back to back (their heading between them missing), cut apart.
+
+    A table is cut before a row that holds what only a later table prints
+    (``申请人情况`` after section 二's rows, ``行政复议`` after section 三's).
+    """
+    out: list[Block] = []
+    order = list(TABLE_SIGNATURES)
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(block)
+            continue
+        start, current = 0, None
+        for index, row in enumerate(block.rows):
+            key = _row_signature(row)
+            if key is None:
+                continue
+            if current is not None and order.index(key) > order.index(current) and index > start:
+                out.append(Table(rows=block.rows[start:index]))
+                start = index
+            if current is None or order.index(key) > order.index(current):
+                current = key
+        out.append(block if start == 0 else Table(rows=block.rows[start:]))
+    return tuple(out)
 
 
 def _by_content(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
@@ -174,8 +240,8 @@ def _by_content(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
     if not missing:
         return found
     found = list(found)
-    for index, block in enumerate(blocks):
-        key = _signature_of(block) if not any(f.index <= index < f.start for f in found) else None
+    for index in range(len(blocks)):
+        key = _signature_of(blocks, index) if not any(f.index <= index < f.start for f in found) else None
         if key not in missing:
             continue
         at, allowed = _gap(found, index)

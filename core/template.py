@@ -15,6 +15,7 @@ module, and this module imports no reader.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -506,6 +507,18 @@ def match_label(norm: str, lookup: dict[str, str], *, min_chars: int = 4) -> str
         if key is not None:
             return key
     return None
+
+
+def closest_label(norm: str, lookup: dict[str, str], *, cutoff: float = 0.8) -> str | None:
+    """The key of the label a misspelt ``norm`` is closest to (``本年新制做数量`` → ``new_made``), or ``None``.
+
+    Only for text already known to stand where a label does (a header cell no
+    label matched): every label at least ``cutoff`` similar (difflib's ratio)
+    must mean the same key.
+    """
+    close = difflib.get_close_matches(norm, lookup, n=5, cutoff=cutoff)
+    keys = {lookup[label] for label in close}
+    return keys.pop() if len(keys) == 1 else None
 
 
 #: A sub-item number opening a line: ``（一）主动公开政府信息情况`` under 总体情况 is not section 二.
