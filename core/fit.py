@@ -361,6 +361,9 @@ _AGREEABLE_NOTES = (None, NONE_SPELLING)
 def _agreed(raw: RawRow, values: list[tuple[str, Parsed]], columns: Sequence[str], where: str, issues: list[Issue],
             sums: Sums, out: dict[str, Any], *, integer: bool) -> bool:
     """Fill ``out`` when every reading of a short or long row gives the same numbers; whether it did."""
+    if len(values) > len(columns):  # in a row too long, blank cells at its edges are padding, never values
+        printed = [i for i, (_, (_, note)) in enumerate(values) if note != BLANK]
+        values = values[printed[0]:printed[-1] + 1] if printed else []
     if any(note not in _AGREEABLE_NOTES and (integer or note != DECIMAL) for _, (_, note) in values):
         return False
     agreement = agree([value for _, (value, _) in values], len(columns), sums)
@@ -837,12 +840,20 @@ def _glued_groups(raw: RawRow, candidates: list[Split], where: str, issues: list
     return out
 
 
+#: A label this long is a sentence of prose, not a header cell.
+PROSE_CHARS = 40
+
+
 def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
     """Fit section 四: the 15 values after the last header cell, in template order; each group stands alone."""
     fitted = Fitted()
     rows = walk(tokens, _resolve_review)
     headers = [r for r in rows if r.kind == HEADER]
-    values_row = rows[-1] if rows and (rows[-1].kind == HEADER or not headers) else None
+    body = list(rows)
+    # prose after the table (the next heading missing): sentences, and what follows them (六's 无)
+    while body and body[-1].kind is None and (not body[-1].values or len(body[-1].label.strip()) > PROSE_CHARS):
+        body.pop()
+    values_row = body[-1] if body and (body[-1].kind == HEADER or not headers) else None
     raw = RawRow(HEADER, None, "行政复议、行政诉讼", values_row.values if values_row else [])
     runs = _group_runs(rows, len(REVIEW_FIELDS)) if not glued and headers else None
     if not headers:

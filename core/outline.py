@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from .dates import is_date_line
 from .document import Block, Document, Paragraph, Table
+from .record import Issue, warning
 from .template import (
     CHROME_MARKERS,
     SECTION_ORDER,
@@ -19,6 +20,7 @@ from .template import (
     heading_start,
     loose_section_of_heading,
     normalise_label,
+    section_number,
     section_of_heading,
 )
 
@@ -34,6 +36,9 @@ class Section:
     blocks: tuple[Block, ...]
     #: Text printed on the heading line after the heading words, e.g. ``无`` of ``其他需要报告的事项（无）``.
     aside: str | None = None
+    #: How the section was found: ``heading`` (its heading words), ``reworded`` (other words: 与 for 、, a
+    #: typo), ``wrapped`` (a heading over two lines) or ``content`` (a table known by what it holds).
+    found_by: str = "heading"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -46,6 +51,19 @@ class Outline:
     tail: Tail = field(default_factory=lambda: Tail(body=()))
     #: Key of the section the tail belongs to (the last one found), if any.
     last: str | None = None
+
+    def issues(self) -> list[Issue]:
+        """A warning for each section found other than by its heading words, saying how it was found."""
+        out = []
+        for key, section in self.sections.items():
+            if section.found_by == "content":
+                out.append(warning("section.found_by_content", f"no heading for section {key}: its table was "
+                                   "recognised by the row labels and column headers only it prints", key))
+            elif section.found_by != "heading":
+                how = "wrapped over two lines" if section.found_by == "wrapped" else "in other words"
+                out.append(warning(f"section.heading_{section.found_by}", f"section {key}'s heading printed "
+                                   f"{how}: {section.heading!r}", key))
+        return out
 
     @classmethod
     def of(cls, document: Document) -> Outline:
@@ -78,6 +96,7 @@ class Outline:
                 heading=item.heading.strip(),
                 blocks=blocks[item.start : end],
                 aside=aside.group(1).strip() or None if aside else None,
+                found_by=item.found_by,
             )
         last = found[-1].key
         tail = split_tail(texts_of(sections[last].blocks))
@@ -109,6 +128,7 @@ class _Found(NamedTuple):
     start: int
     key: str
     heading: str
+    found_by: str = "heading"
 
 
 def _gap(found: list[_Found], index: int) -> tuple[int, range]:
@@ -129,20 +149,26 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
     Only lines between the headings already found are looked at, and only for
     the sections that fit between them, so a sub-item of 总体情况 that happens
     to read like a heading cannot take a section whose own heading is printed.
+    A line numbered as its section is (``三、`` for section 三) is taken first;
+    then any other, so a misnumbered heading is still found.
     """
     found = list(found)
-    taken = {f.index for f in found}
-    for index, block in enumerate(blocks):
-        if index in taken or not isinstance(block, Paragraph):
-            continue
-        at, allowed = _gap(found, index)
-        if not allowed:
-            continue
-        key, start, heading = loose_section_of_heading(block.text), index + 1, block.text
-        if key is None and heading_start(block.text):
-            key, start, heading = _wrapped(blocks, index)
-        if key is not None and SECTION_ORDER.index(key) in allowed:
-            found.insert(at, _Found(index, start, key, heading))
+    for numbered in (True, False):
+        taken = {i for f in found for i in range(f.index, f.start)}
+        for index, block in enumerate(blocks):
+            if index in taken or not isinstance(block, Paragraph):
+                continue
+            at, allowed = _gap(found, index)
+            if not allowed:
+                continue
+            key, start, heading = loose_section_of_heading(block.text), index + 1, block.text
+            if key is None and heading_start(block.text):
+                key, start, heading = _wrapped(blocks, index)
+            if key is None or SECTION_ORDER.index(key) not in allowed:
+                continue
+            if numbered and section_number(heading) != SECTION_ORDER.index(key) + 1:
+                continue
+            found.insert(at, _Found(index, start, key, heading, "wrapped" if start > index + 1 else "reworded"))
             taken.update(range(index, start))
     return found
 
@@ -246,7 +272,7 @@ def _by_content(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
             continue
         at, allowed = _gap(found, index)
         if SECTION_ORDER.index(key) in allowed:
-            found.insert(at, _Found(index, index, key, ""))
+            found.insert(at, _Found(index, index, key, "", "content"))
             missing.discard(key)
             if not missing:
                 break

@@ -583,6 +583,22 @@ def loose_section_of_heading(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+_NUMERALS = "一二三四五六七八九十"
+
+
+def section_number(text: str) -> int | None:
+    """The number a heading line opens with (``三、`` and ``3、`` → 3), or ``None``."""
+    match = _SECTION_NUMBER.match(text)
+    if match is None:
+        return None
+    digits = "".join(ch for ch in match.group(0) if ch.isdigit() or ch in _NUMERALS)
+    if digits.isdecimal():
+        return int(digits)
+    if len(digits) == 1:
+        return _NUMERALS.index(digits) + 1
+    return None
+
+
 def heading_start(text: str) -> bool:
     """Whether a short numbered line could be the first part of a heading wrapped over two lines."""
     stripped = text.strip()
