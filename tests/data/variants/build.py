@@ -134,8 +134,9 @@ def proactive_grid(version):
 
 
 LEAVES = [
-    ("（三）不予公开", ["1．属于国家秘密", "2．其他法律行政法规禁止公开", "3．危及“三安全一稳定”", "4．保护第三方合法权益",
-                  "5．属于三类内部事务信息", "6．属于四类过程性信息", "7．属于行政执法案卷", "8．属于行政查询事项"],
+    ("（三）不予公开", ["1．属于国家秘密", "2．其他法律行政法规禁止公开", "3．危及“三安全一稳定”",
+                  "4．保护第三方合法权益", "5．属于三类内部事务信息", "6．属于四类过程性信息",
+                  "7．属于行政执法案卷", "8．属于行政查询事项"],
      ["denied_state_secret", "denied_prohibited_by_law", "denied_three_safety_one_stability", "denied_third_party",
       "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_query_matter"]),
     ("（四）无法提供", ["1．本机关不掌握相关政府信息", "2．没有现成信息需要另行制作", "3．补正后申请内容仍不明确"],
@@ -164,7 +165,8 @@ def applications_grid(version):
             [cell("一、本年新收政府信息公开申请数量", 3), *values_of(data, "new_received")],
             [cell("二、上年结转政府信息公开申请数量", 3), *values_of(data, "carried_over")],
             [cell("三、本年度办理结果", 1, result_rows), cell("（一）予以公开", 2), *values_of(data, "granted")],
-            [cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 2), *values_of(data, "partially_granted")]]
+            [cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 2),
+             *values_of(data, "partially_granted")]]
     for group, labels, keys in groups:
         for n, (label, key) in enumerate(zip(labels, keys, strict=True)):
             head = [cell(group, 1, len(labels))] if n == 0 else []
