@@ -306,8 +306,9 @@ def fit_row(
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
         return out
     if len(values) != len(columns):
-        if sums is not None and not yuan_columns and _agreed(raw, values, columns, where, issues, sums, out,
-                                                             integer=integer):
+        if sums is not None and _agreed(raw, values, columns, where, issues, sums, out, integer=integer):
+            for column in yuan_columns & set(columns):  # a header in 元: amounts are kept in 万元
+                out[column] = round(out[column] / 10000, 6)
             return out
         kind = "too_many_values" if len(values) > len(columns) else "too_few_values"
         issues.append(

@@ -18,6 +18,7 @@ from .template import (
     SECTION_ORDER,
     TABLE_SIGNATURES,
     heading_start,
+    is_table_label,
     loose_section_of_heading,
     normalise_label,
     section_number,
@@ -105,6 +106,27 @@ class Outline:
 
 def _headings(blocks: tuple[Block, ...]) -> list[_Found]:
     """The paragraphs printing a section's heading words, each after the last one found in template order."""
+    return [_first_half(blocks, f) for f in _exact_headings(blocks)]
+
+
+def _first_half(blocks: tuple[Block, ...], found: _Found) -> _Found:
+    """A heading whose second line alone reads as it (``二、行政机关`` / ``主动公开政府信息情况``): both lines."""
+    index = found.index - 1
+    while index >= 0 and isinstance(blocks[index], Paragraph) and _PAGE_NUMBER.match(blocks[index].text):
+        index -= 1
+    if index < 0 or index < found.index - 2 or not isinstance(blocks[index], Paragraph):
+        return found
+    first = blocks[index].text
+    if section_number(found.heading) is not None or not heading_start(first) or section_of_heading(first) \
+            or loose_section_of_heading(first) or is_table_label(first):
+        return found  # a numbered heading is whole; a row label (四、结转下年度继续办理) is no heading's half
+    joined = first.strip() + found.heading.strip()
+    if (section_of_heading(joined) or loose_section_of_heading(joined)) != found.key:
+        return found
+    return _Found(index, found.start, found.key, joined, "wrapped")
+
+
+def _exact_headings(blocks: tuple[Block, ...]) -> list[_Found]:
     found: list[_Found] = []
     next_allowed = 0
     for index, block in enumerate(blocks):
@@ -177,12 +199,16 @@ def _wrapped(blocks: tuple[Block, ...], index: int) -> tuple[str | None, int, st
     """A heading whose words run on into the next paragraph (past a page number): its key, end, joined text."""
     first = blocks[index]
     assert isinstance(first, Paragraph)
+    if is_table_label(first.text):
+        return None, index + 1, first.text  # 四、结转下年度继续办理 is a row, not half a heading
     for following in range(index + 1, min(index + 4, len(blocks))):
         block = blocks[following]
         if not isinstance(block, Paragraph):
             break
         if _PAGE_NUMBER.match(block.text):
             continue
+        if section_number(block.text) is not None:
+            break  # a numbered line starts a heading of its own
         joined = first.text.strip() + block.text.strip()
         key = section_of_heading(joined) or loose_section_of_heading(joined)
         return key, following + 1, joined

@@ -599,6 +599,12 @@ def section_number(text: str) -> int | None:
     return None
 
 
+def is_table_label(text: str) -> bool:
+    """Whether a printed line is a table label (``四、结转下年度继续办理``), whole or cut short."""
+    norm = normalise_label(text)
+    return norm in TABLE_LABELS or match_label(norm, APPLICATION_ROW_LOOKUP) is not None
+
+
 def heading_start(text: str) -> bool:
     """Whether a short numbered line could be the first part of a heading wrapped over two lines."""
     stripped = text.strip()

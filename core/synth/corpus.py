@@ -77,6 +77,9 @@ class Plan:
     rng: random.Random
 
 
+#: Layouts that print each cell on its own, so a cell left out is gone rather than an empty slot of a grid
+#: (a tab table or a Word table keeps the slot: a blank, not a missing cell).
+CELLS_APART_LAYOUTS = frozenset({"text-cells", "text-paragraphs", "html"})
 #: Share of tab-table reports whose merged cells are written once (variants.SPANS_ONCE_SOURCE).
 P_SPANS_ONCE = 0.25
 
@@ -100,7 +103,7 @@ def plan_one(seed: int, index: int, fmt: str, *, real_variants: bool = True) -> 
     blocks = blocks_of(spec, style, rng, one_table=one_table, publish=web, intro=rng.random() < 0.2,
                        split=layout in SPLIT_LAYOUTS, features=features, variety=variety)
     if variety is not None:
-        table_variants(blocks, variety, features, cells_apart=layout != "docx")
+        table_variants(blocks, variety, features, cells_apart=layout in CELLS_APART_LAYOUTS)
         if layout == "tsv" and variety.random() < P_SPANS_ONCE:
             features.append("tsv:spans-once")
     return Plan(f"{index:05d}_{layout}{ext}", fmt, layout, spec, style, blocks, features, rng)
