@@ -128,9 +128,10 @@ def _table_tokens(body: str) -> Iterator[str]:
 
 
 def _runs(text: str) -> Iterator[str]:
-    """Value runs between labels, cut at spaces and before a minus sign (``2648-18538``)."""
+    """Value runs between labels, cut at spaces, before a minus sign (``2648-18538``) and after a count's unit
+    (``1个246900元``: one project, then an amount)."""
     for run in text.split():
-        yield from re.split(r"(?<=\d)(?=-)", run)
+        yield from re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)", run)
 
 
 # --------------------------------------------------------------------------
