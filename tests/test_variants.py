@@ -55,7 +55,8 @@ STANDARD = {
     "problems": ("五、存在的主要问题及改进情况", "问题。"),
     "other": ("六、其他需要报告的事项", "无。"),
 }
-REST = ("四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "问题。", "六、其他需要报告的事项", "无。")
+REST = ("四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "问题。",
+        "六、其他需要报告的事项", "无。")
 
 
 @pytest.mark.parametrize(("heading", "key"), [
@@ -94,8 +95,8 @@ def test_a_heading_wrapped_or_split_by_a_page_number_opens_its_section_once(line
 
 
 def test_a_row_label_numbered_like_a_section_is_no_heading():
-    found = outline("三、收到和处理政府信息公开申请情况", "四、结转下年度继续办理", "四、被申请行政复议、提起行政诉讼情况",
-                    "行政复议", "五、存在的主要问题及改进情况", "问题。")
+    found = outline("三、收到和处理政府信息公开申请情况", "四、结转下年度继续办理",
+                    "四、被申请行政复议、提起行政诉讼情况", "行政复议", "五、存在的主要问题及改进情况", "问题。")
     assert found.sections["review_litigation"].heading == "四、被申请行政复议、提起行政诉讼情况"
     assert [b.text for b in found.sections["applications"].blocks] == ["四、结转下年度继续办理"]
 
