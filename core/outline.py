@@ -15,6 +15,7 @@ from .document import Block, Document, Paragraph, Table
 from .record import Issue, warning
 from .template import (
     CHROME_MARKERS,
+    HEADING_MAX_CHARS,
     SECTION_ORDER,
     TABLE_SIGNATURES,
     heading_start,
@@ -215,11 +216,12 @@ def _wrapped(blocks: tuple[Block, ...], index: int) -> tuple[str | None, int, st
     return None, index + 1, first.text
 
 
-#: A table is known by content when this many of its cells, in the block that opens it and the few after,
-#: are words only that table prints (one ``行政复议`` link in a page's navigation is no table).
+#: A table is known by content when this many different words of its signature, in the block that opens it and
+#: the few after, are printed (one ``行政复议`` link in a page's navigation is no table).
 MIN_SIGNATURE_CELLS = 3
-#: Blocks looked at from the one that would open the table (a cell-per-paragraph table is a block a cell).
-SIGNATURE_WINDOW = 12
+#: Blocks looked at from the one that would open the table (a cell-per-paragraph table is a block a cell,
+#: a header printed a character a line a block a character).
+SIGNATURE_WINDOW = 24
 
 
 def _signature_hits(block: Block) -> dict[str, int]:
@@ -235,17 +237,32 @@ def _signature_hits(block: Block) -> dict[str, int]:
 
 
 def _signature_of(blocks: tuple[Block, ...], index: int) -> str | None:
-    """The one table that ``blocks[index]`` opens by what only that table prints, or ``None``."""
+    """The one table that ``blocks[index]`` opens by what only that table prints, or ``None``.
+
+    The block must hold a word of one table's signature, and the blocks from it
+    on (up to ``SIGNATURE_WINDOW``, prose sentences left out) at least
+    ``MIN_SIGNATURE_CELLS`` different words of it, counted in their joined text so
+    that a header printed a character a line (``结`` / ``果`` / ``维`` / ``持``) counts.
+    """
     hits = _signature_hits(blocks[index])
     if len(hits) != 1:
         return None
     key = next(iter(hits))
-    count = 0
-    for block in blocks[index:index + SIGNATURE_WINDOW]:
-        count += _signature_hits(block).get(key, 0)
-        if count >= MIN_SIGNATURE_CELLS:
-            return key
-    return None
+    joined = "".join(_short_texts(blocks[index:index + SIGNATURE_WINDOW]))
+    found = sum(1 for word in TABLE_SIGNATURES[key] if word in joined)
+    return key if found >= MIN_SIGNATURE_CELLS else None
+
+
+def _short_texts(blocks: tuple[Block, ...]) -> list[str]:
+    """The normalised texts of the cells among ``blocks`` and of their short paragraphs (not prose)."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            if len(block.text) <= HEADING_MAX_CHARS:
+                out.append(normalise_label(block.text))
+        else:
+            out.extend(normalise_label(c.text) for row in block.rows for c in row if c)
+    return out
 
 
 def _row_signature(row: tuple) -> str | None:

@@ -614,7 +614,8 @@ def heading_start(text: str) -> bool:
 #: Section key → normalised cell texts that only that section's table prints: a table is known by what it
 #: holds where its heading is missing (其他 and 总计, printed in two tables, are no one's).
 TABLE_SIGNATURES: dict[str, frozenset[str]] = {
-    "proactive": frozenset({*PROACTIVE_ITEM_LOOKUP, *PROACTIVE_COLUMN_LOOKUP, PROACTIVE_HEADER_START}),
+    "proactive": frozenset({*PROACTIVE_ITEM_LOOKUP, *PROACTIVE_COLUMN_LOOKUP, PROACTIVE_HEADER_START,
+                            normalise_label("第二十条第（一）项")}),  # every article's caption normalises alike
     "applications": frozenset({*APPLICATION_GROUP_LOOKUP, *(n for n, k in APPLICATION_ROW_LOOKUP.items()
                                                             if k not in ("other_misc", "total_handled")),
                                *(n for n, k in APPLICATION_COLUMN_LOOKUP.items() if k not in ("other_org", "total")),

@@ -210,6 +210,10 @@ def blocks_of(spec: Spec, style: Style, rng: random.Random, *, one_table: bool, 
     prose = {"overview": spec.overview, "problems": spec.problems, "other": spec.other}
     for number, section in enumerate(vocab.HEADINGS, 1):
         *first, text = heading(section, number, rng, arabic=arabic, features=features, variety=variety)
+        if variety is not None and section in variants.HEADINGLESS and variety.random() < variants.P_NO_HEADING:
+            features.append("headings:missing")
+            out.extend(Block(TABLE, grid=g, section=section) for g in tables.get(section, ()))
+            continue
         out.extend(Block(HEADING, line, section=section) for line in first)
         if section == "other" and spec.other_aside:
             out.append(Block(HEADING, f"{text}（无）", section=section))

@@ -66,6 +66,13 @@ WRAPS: dict[str, tuple[int, ...]] = {
 #: What a page break leaves between the two halves of a wrapped heading in a text export (issue 13).
 PAGE_NUMBERS: tuple[str, ...] = ("- 3 -", "3", "— 4 —")
 
+#: Share of table sections printed without their heading (a heading lost in a page break or never typed,
+#: issue 13): the table must be known by what it holds.
+P_NO_HEADING = 0.03
+#: The sections whose heading may be missing: the three tables (a prose section without its heading is not
+#: recoverable, and nianbao does not guess it).
+HEADINGLESS: tuple[str, ...] = ("proactive", "applications", "review_litigation")
+
 #: Headings numbered with Arabic digits and a space: ``3、 收到和处理…``, ``6、 其他需要报告的事项`` (seed 000).
 ARABIC_NUMBER = "{n}、 "
 
