@@ -564,6 +564,14 @@ SECTION_KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+#: An unnumbered line is taken for a heading in other words only if it is this short, ends like a heading
+#: (``政府信息公开工作总体情况``, KIROGOVCOMPARE) and has no sentence punctuation.
+UNNUMBERED_HEADING_CHARS = 24
+HEADING_ENDINGS: tuple[str, ...] = ("情况", "事项", "措施", "方向", "思路", "统计表", "概况")
+SENTENCE_MARKS = "，。；：,;:！？!?"
+UNNUMBERED_SECTIONS: tuple[str, ...] = ("overview",)
+
+
 def loose_section_of_heading(text: str) -> str | None:
     """The section a heading line opens when its exact words are missed, or ``None``.
 
@@ -577,9 +585,16 @@ def loose_section_of_heading(text: str) -> str | None:
         return None
     norm = normalise_label(text)
     key = _LOOSE_SECTION_LOOKUP.get(norm.translate(_JOINERS))
-    if key is not None or not _SECTION_NUMBER.match(stripped) or norm in TABLE_LABELS:
+    if key is not None or norm in TABLE_LABELS:
         return key
+    unnumbered = not _SECTION_NUMBER.match(stripped)
+    if unnumbered and not (  # an unnumbered line: only a short title-like one
+            len(norm) <= UNNUMBERED_HEADING_CHARS and norm.endswith(HEADING_ENDINGS)
+            and not any(p in stripped for p in SENTENCE_MARKS)):
+        return None
     found = {k for k, sets in SECTION_KEYWORDS.items() if any(all(w in norm for w in words) for words in sets)}
+    if unnumbered:  # only 总体情况, which opens the body: a sub-heading such as 主动公开情况 inside 总体情况 is
+        found &= set(UNNUMBERED_SECTIONS)  # no section's heading, and the tables have their content to go by
     return found.pop() if len(found) == 1 else None
 
 

@@ -119,3 +119,10 @@ def test_a_table_without_its_heading_is_found_by_what_it_holds(name, host):
     codes = {issue["code"] for issue in record["issues"]}
     assert "section.found_by_content" in codes
     assert not {"section.missing", "row.unknown"} & codes
+
+
+def test_an_unnumbered_overview_heading_in_other_words_is_found_but_no_unnumbered_table_heading():
+    found = outline("某局2023年政府信息公开工作年度报告", "政府信息公开工作总体情况", "概况。", "主动公开情况",
+                    "二、主动公开政府信息情况", "信息内容", *REST)
+    assert found.sections["overview"].found_by == "reworded"
+    assert [b.text for b in found.sections["overview"].blocks] == ["概况。", "主动公开情况"]
