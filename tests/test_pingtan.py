@@ -227,3 +227,17 @@ def test_section_four_glued_with_one_inconsistent_group_keeps_the_others(host):
     assert set(review["review"].values()) == {None}
     assert any(i["code"] == "glued.group_unresolved" and i["where"] == "review_litigation.review"
                for i in record["issues"])
+
+
+@pytest.mark.parametrize(("year", "old", "new"), [
+    ("2022", "行政法复议、行政诉讼情况", "行政复议和行政诉讼情况"),
+    ("2024", "行政复议、行政诉讼情况", "行政复议与行政诉讼情况"),
+    ("2021", "收到和处理政府信息公开申请情况", "收到和处理政府 信息公开申请情况"),
+])
+def test_glued_text_with_a_heading_joined_by_yu_or_he_reads_as_printed_with_the_template_words(year, old, new, host):
+    text = (REAL / f"pingtan-{year}.txt").read_text(encoding="utf-8")
+    assert old in text
+    record = nianbao.parse_bytes(text.replace(old, new, 1).encode(), f"pingtan-{year}-variant.txt", host=host)
+    expected = EXPECTED[f"pingtan-{year}.txt"]
+    for table in ("proactive", "applications", "review_litigation"):
+        assert record[table] == expected[table]
