@@ -539,6 +539,35 @@ DOCS = [
 ONCE = {"spans-once-tsv", "spans-once-wrap-tsv", "dup4-tsv"}
 
 
+APPLICANTS = C7[:-1]
+LEAF_ROWS = ("granted", "partially_granted", *(k for _, _, keys in LEAVES for k in keys), "other_handling",
+             *OTHER_2021[2])
+
+
+def failing_checks(truth):
+    """The template's four cross-checks (TEMPLATE.md) on the truth's numbers: ``[rule, where]`` of each failing
+    one. A check that meets a null fails (a value the document does not fix cannot close a sum)."""
+    def fails(parts, total):
+        return None in parts or total is None or abs(sum(parts) - total) > 1e-6
+
+    apps, out = truth["applications"], []
+    for column in C7:
+        new, old, handled, forward = (apps[k][column] for k in ("new_received", "carried_over", "total_handled",
+                                                                 "carried_forward"))
+        if fails([new, old], None if handled is None or forward is None else handled + forward):
+            out.append(["applications.balance", column])
+    for key, values in apps.items():
+        if fails([values[c] for c in APPLICANTS], values["total"]):
+            out.append(["applications.row_total", key])
+    for column in C7:
+        if fails([apps[k][column] for k in LEAF_ROWS if k in apps], apps["total_handled"][column]):
+            out.append(["applications.handled_total", column])
+    for group, values in truth["review_litigation"].items():
+        if fails([values[f] for f in ("upheld", "corrected", "other", "pending")], values["total"]):
+            out.append(["review_litigation.total", group])
+    return sorted(out)
+
+
 def build():
     for old in HERE.glob("v*_*"):
         old.unlink()
@@ -546,6 +575,7 @@ def build():
         blocks, truth = report(agency, year, version, signed)
         for edit in variants:
             edit(blocks, truth)
+        truth["failing_checks"] = failing_checks(truth)
         render, suffix = RENDERERS[renderer]
         file = f"v{number:02d}_{name}{suffix}"
         data = render(blocks, once=name in ONCE)
