@@ -127,21 +127,42 @@ def _first_half(blocks: tuple[Block, ...], found: _Found) -> _Found:
     return _Found(index, found.start, found.key, joined, "wrapped")
 
 
+#: Heading lines back to back, this many of them printed again later: a table of contents (目录), not sections.
+MIN_CONTENTS_LINES = 3
+
+
 def _exact_headings(blocks: tuple[Block, ...]) -> list[_Found]:
     found: list[_Found] = []
     next_allowed = 0
-    for index, block in enumerate(blocks):
-        if not isinstance(block, Paragraph):
-            continue
-        key = section_of_heading(block.text)
-        if key is None:
+    lines = [(index, key) for index, block in enumerate(blocks) if isinstance(block, Paragraph)
+             and (key := section_of_heading(block.text)) is not None]
+    contents = _contents(lines)
+    for index, key in lines:
+        if index in contents:
             continue
         position = SECTION_ORDER.index(key)
         if position < next_allowed:
             continue
-        found.append(_Found(index, index + 1, key, block.text))
+        found.append(_Found(index, index + 1, key, blocks[index].text))
         next_allowed = position + 1
     return found
+
+
+def _contents(lines: list[tuple[int, str]]) -> set[int]:
+    """The heading lines of a table of contents: ``MIN_CONTENTS_LINES`` or more back to back (nothing printed
+    between them, in template order) of which at least as many are printed again further on."""
+    out: set[int] = set()
+    run: list[tuple[int, str]] = []
+    for number, (index, key) in enumerate([*lines, (-2, "")]):
+        if run and index == run[-1][0] + 1 and key and SECTION_ORDER.index(key) > SECTION_ORDER.index(run[-1][1]):
+            run.append((index, key))
+            continue
+        if len(run) >= MIN_CONTENTS_LINES:
+            later = {k for i, k in lines[number:]}
+            if sum(k in later for _, k in run) >= MIN_CONTENTS_LINES:  # a heading reworded later is not exact
+                out.update(i for i, _ in run)
+        run = [(index, key)]
+    return out
 
 
 class _Found(NamedTuple):

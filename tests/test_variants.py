@@ -1,6 +1,6 @@
 """Headings and tables as real reports print them, beyond the template's own words.
 
-The hand-made corpus under ``tests/data/variants/`` (34 small reports in six
+The hand-made corpus under ``tests/data/variants/`` (36 small reports in six
 layouts, written from the template's description by a script that imports
 nothing of nianbao) must be read right field by field; the outline must find
 sections under headings in other words, wrapped over two lines, split by a
@@ -126,3 +126,18 @@ def test_an_unnumbered_overview_heading_in_other_words_is_found_but_no_unnumbere
                     "二、主动公开政府信息情况", "信息内容", *REST)
     assert found.sections["overview"].found_by == "reworded"
     assert [b.text for b in found.sections["overview"].blocks] == ["概况。", "主动公开情况"]
+
+
+def test_a_table_of_contents_is_not_taken_for_the_sections():
+    headings = [pair[0] for pair in STANDARD.values()]
+    body = [line for pair in STANDARD.values() for line in pair]
+    found = outline("某局2023年政府信息公开工作年度报告", "目录", *headings, *body)
+    assert {key: [b.text for b in s.blocks] for key, s in found.sections.items()} == {
+        key: [pair[1]] for key, pair in STANDARD.items()}
+    assert [b.text for b in found.front][2:] == headings
+
+
+def test_two_sections_with_empty_bodies_are_no_table_of_contents():
+    found = outline("一、总体情况", "二、主动公开政府信息情况", "信息内容", "三、收到和处理政府信息公开申请情况",
+                    "自然人")
+    assert list(found.sections) == ["overview", "proactive", "applications"]

@@ -475,6 +475,13 @@ def duplicate_four_row():
     return edit
 
 
+def contents():
+    """A table of contents after the title (目录 and the six headings), as reports converted from print have."""
+    def edit(blocks, truth):
+        blocks[1:1] = [("para", "目录"), *[("para", h) for h in HEADINGS.values()]]
+    return edit
+
+
 def nulls_for(section, key, columns=None):
     """Where a variant leaves a value the document does not fix, the truth is null."""
     def edit(blocks, truth):
@@ -535,6 +542,8 @@ DOCS = [
      [header_typo("本年制发件数", "本年制发件")]),
     ("plain-md", "markdown", "2019", "永春县教育局", 2020, "2021年1月22日", []),
     ("plain-docx", "docx", "2021", "武夷山市林业局", 2021, "2022年1月27日", []),
+    ("contents-text", "text", "2021", "宁远县交通运输局", 2023, "2024年1月22日", [contents()]),
+    ("contents-docx", "docx", "2019", "青川县水利局", 2020, "2021年1月29日", [contents(), wrap("applications", 8)]),
 ]
 ONCE = {"spans-once-tsv", "spans-once-wrap-tsv", "dup4-tsv"}
 
