@@ -27,6 +27,7 @@ from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
+    HEADING_JOINERS,
     NONE_SPELLINGS,
     PROACTIVE_COLUMNS,
     PROACTIVE_ITEMS,
@@ -51,15 +52,17 @@ _ROW_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]\s*|[�
 _TABLE_NOTE = r"[（(]本列数据[^）)]*[）)]|第二十条\s*第\s*[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*项"
 
 
-def _spaced(text: str) -> str:
+def _spaced(text: str, between: str = r"[\s、，,]*") -> str:
     """A pattern for ``text`` that tolerates spaces and list punctuation between its characters."""
-    return r"[\s、，,]*".join(re.escape(ch) for ch in text if not ch.isspace())
+    return between.join(re.escape(ch) for ch in text if not ch.isspace())
 
 
 @lru_cache(maxsize=1)
 def _heading_pattern() -> re.Pattern[str]:
+    """A numbered heading; between its characters spaces, list punctuation, and 与/和/及 where 、 stands."""
     words = sorted({w for ws in SECTION_HEADINGS.values() for w in ws}, key=len, reverse=True)
-    return re.compile(rf"{_SECTION_NUMBER}(?:{'|'.join(_spaced(w) for w in words)})")
+    between = rf"[\s、，,{HEADING_JOINERS}]*"
+    return re.compile(rf"{_SECTION_NUMBER}(?:{'|'.join(_spaced(w, between) for w in words)})")
 
 
 @lru_cache(maxsize=1)
@@ -109,8 +112,9 @@ def _segments(text: str) -> Iterator[str]:
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
         yield match.group(0)
         body = text[match.end(): end]
-        heading_words = re.sub(r"[\s、，,]", "", match.group(0))
-        section = next((k for k, ws in SECTION_HEADINGS.items() if any(w in heading_words for w in ws)), None)
+        heading_words = re.sub(rf"[\s、，,{HEADING_JOINERS}]", "", match.group(0))  # 与/和/及 on both sides
+        section = next((k for k, ws in SECTION_HEADINGS.items()
+                        if any(re.sub(f"[{HEADING_JOINERS}]", "", w) in heading_words for w in ws)), None)
         if section in table_sections:
             yield from _table_tokens(body)
         else:
@@ -128,9 +132,10 @@ def _table_tokens(body: str) -> Iterator[str]:
 
 
 def _runs(text: str) -> Iterator[str]:
-    """Value runs between labels, cut at spaces and before a minus sign (``2648-18538``)."""
+    """Value runs between labels, cut at spaces, before a minus sign (``2648-18538``) and after a count's unit
+    (``1个246900元``: one project, then an amount)."""
     for run in text.split():
-        yield from re.split(r"(?<=\d)(?=-)", run)
+        yield from re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)", run)
 
 
 # --------------------------------------------------------------------------

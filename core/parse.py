@@ -118,6 +118,7 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
     issues: list[Issue] = [error(n.code, n.message, "source") if n.level == "error" else
                            Issue(level=n.level, code=n.code, message=n.message, where="source")
                            for n in document.notes]
+    issues += outline.issues()
     if not outline.sections:
         issues.append(error("report.no_sections", "no report section headings found (总体情况, 主动公开政府信息情况, "
                             "…): this may not be an annual report", "document"))

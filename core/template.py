@@ -15,6 +15,7 @@ module, and this module imports no reader.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -539,6 +540,18 @@ def match_label(norm: str, lookup: dict[str, str], *, min_chars: int = 4) -> str
     return None
 
 
+def closest_label(norm: str, lookup: dict[str, str], *, cutoff: float = 0.8) -> str | None:
+    """The key of the label a misspelt ``norm`` is closest to (``本年新制做数量`` → ``new_made``), or ``None``.
+
+    Only for text already known to stand where a label does (a header cell no
+    label matched): every label at least ``cutoff`` similar (difflib's ratio)
+    must mean the same key.
+    """
+    close = difflib.get_close_matches(norm, lookup, n=5, cutoff=cutoff)
+    keys = {lookup[label] for label in close}
+    return keys.pop() if len(keys) == 1 else None
+
+
 #: A sub-item number opening a line: ``（一）主动公开政府信息情况`` under 总体情况 is not section 二.
 _SUB_ITEM = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十\d]+\s*[)）]")
 #: A row number opening a label: ``（七）``, ``3.``, ``3、``, ``３．``; column headers print none.
@@ -560,6 +573,103 @@ def section_of_heading(text: str) -> str | None:
 
 
 assert not any(norm.isdecimal() for norm in SECTION_LOOKUP), "section_of_heading skips numbers"
+
+# ---- Headings the exact words miss: a second look, only where a section was not found ----------------
+
+#: Words real reports print between a heading's parts where the template prints 、 (行政复议与行政诉讼).
+HEADING_JOINERS = "与和及"
+_JOINERS = str.maketrans("", "", HEADING_JOINERS)
+_LOOSE_SECTION_LOOKUP = {norm.translate(_JOINERS): key for norm, key in SECTION_LOOKUP.items()}
+#: A top-level section number opening a line: ``三、``, ``三.``, ``第三部分``, ``3、`` (not ``（三）``).
+_SECTION_NUMBER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]+部分|[1-9]\s*[、．])")
+#: Section key → sets of words: a numbered heading line holding every word of one set opens that section
+#: (typos and rewordings of the heading: ``主动公开政府信息况``, ``收到和处理政府信息公开申请的情况``).
+SECTION_KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "overview": (("总体", "情况"), ("总体", "概况")),
+    "proactive": (("主动公开",),),
+    "applications": (("收到", "申请"), ("受理", "申请"), ("处理", "公开申请")),
+    "review_litigation": (("复议", "诉讼"),),
+    "problems": (("问题", "改进"), ("问题", "整改")),
+    "other": (("其他", "报告"), ("其他", "事项")),
+}
+
+
+#: An unnumbered line is taken for a heading in other words only if it is this short, ends like a heading
+#: (``政府信息公开工作总体情况``, KIROGOVCOMPARE) and has no sentence punctuation.
+UNNUMBERED_HEADING_CHARS = 24
+HEADING_ENDINGS: tuple[str, ...] = ("情况", "事项", "措施", "方向", "思路", "统计表", "概况")
+SENTENCE_MARKS = "，。；：,;:！？!?"
+UNNUMBERED_SECTIONS: tuple[str, ...] = ("overview",)
+
+
+def loose_section_of_heading(text: str) -> str | None:
+    """The section a heading line opens when its exact words are missed, or ``None``.
+
+    For lines that :func:`section_of_heading` does not know, looked at only where
+    a section was not found: the heading words with 与/和/及 for 、, or a line
+    opening with a section number (``三、``) that holds one of the section's
+    keyword sets and is no table label.
+    """
+    stripped = text.strip()
+    if len(stripped) > HEADING_MAX_CHARS or _SUB_ITEM.match(text):
+        return None
+    norm = normalise_label(text)
+    key = _LOOSE_SECTION_LOOKUP.get(norm.translate(_JOINERS))
+    if key is not None or norm in TABLE_LABELS:
+        return key
+    unnumbered = not _SECTION_NUMBER.match(stripped)
+    if unnumbered and not (  # an unnumbered line: only a short title-like one
+            len(norm) <= UNNUMBERED_HEADING_CHARS and norm.endswith(HEADING_ENDINGS)
+            and not any(p in stripped for p in SENTENCE_MARKS)):
+        return None
+    found = {k for k, sets in SECTION_KEYWORDS.items() if any(all(w in norm for w in words) for words in sets)}
+    if unnumbered:  # only 总体情况, which opens the body: a sub-heading such as 主动公开情况 inside 总体情况 is
+        found &= set(UNNUMBERED_SECTIONS)  # no section's heading, and the tables have their content to go by
+    return found.pop() if len(found) == 1 else None
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def section_number(text: str) -> int | None:
+    """The number a heading line opens with (``三、`` and ``3、`` → 3), or ``None``."""
+    match = _SECTION_NUMBER.match(text)
+    if match is None:
+        return None
+    digits = "".join(ch for ch in match.group(0) if ch.isdigit() or ch in _NUMERALS)
+    if digits.isdecimal():
+        return int(digits)
+    if len(digits) == 1:
+        return _NUMERALS.index(digits) + 1
+    return None
+
+
+def is_table_label(text: str) -> bool:
+    """Whether a printed line is a table label (``四、结转下年度继续办理``), whole or cut short."""
+    norm = normalise_label(text)
+    return norm in TABLE_LABELS or match_label(norm, APPLICATION_ROW_LOOKUP) is not None
+
+
+def heading_start(text: str) -> bool:
+    """Whether a short numbered line could be the first part of a heading wrapped over two lines."""
+    stripped = text.strip()
+    return len(stripped) <= HEADING_MAX_CHARS and bool(_SECTION_NUMBER.match(stripped)) and not _SUB_ITEM.match(text)
+
+
+#: Section key → normalised cell texts that only that section's table prints: a table is known by what it
+#: holds where its heading is missing (其他 and 总计, printed in two tables, are no one's).
+TABLE_SIGNATURES: dict[str, frozenset[str]] = {
+    "proactive": frozenset({*PROACTIVE_ITEM_LOOKUP, *PROACTIVE_COLUMN_LOOKUP, PROACTIVE_HEADER_START,
+                            normalise_label("第二十条第（一）项")}),  # every article's caption normalises alike
+    "applications": frozenset({*APPLICATION_GROUP_LOOKUP, *(n for n, k in APPLICATION_ROW_LOOKUP.items()
+                                                            if k not in ("other_misc", "total_handled")),
+                               *(n for n, k in APPLICATION_COLUMN_LOOKUP.items() if k not in ("other_org", "total")),
+                               normalise_label("申请人情况"), normalise_label("法人或其他组织")}),
+    "review_litigation": frozenset(REVIEW_HEADER_WORDS - {normalise_label("总计")}),
+}
+assert sum(map(len, TABLE_SIGNATURES.values())) == len(set().union(*TABLE_SIGNATURES.values())), \
+    "a signature word belongs to one table"
 
 
 # --------------------------------------------------------------------------

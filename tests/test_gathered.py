@@ -46,9 +46,6 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
                   "OCR Markdown: 三's group is headed '(六) 其他' (not 其他处理), its first row's label "
                   "is glued to the header's 总计 and rows 2-3 sit under a second, garbled header "
                   "(项目|本年新收件数|…): the three 其他处理 rows are absent, so 三（七）'s checks fail on them"),
-    "fujian-pingtan-tourism-2019.txt": (
-        frozenset({"proactive.procurement.*"}),
-        "crawler text: 政府集中采购 glued as '1个246900元' (count with its unit 个, amount in 元) is not split"),
     "fujian-pingtan-market-2019.txt": (
         frozenset({"proactive.licensing.*", "proactive.penalty.*"}),
         "crawler text: '行政许可20+1737' and '行政处罚67+36103' split several ways by digits alone; the prose "

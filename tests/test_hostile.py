@@ -469,13 +469,24 @@ def test_an_empty_docx_is_a_record_with_no_sections(validators):
     assert "report.no_sections" in codes(rec)
 
 
-def test_tables_without_section_headings_are_a_record_with_no_sections(validators):
+def test_tables_without_section_headings_are_found_by_what_they_hold(validators):
     headings = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                 "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
     lines = [line for line in TSV_SAMPLE.read_text("utf-8").splitlines() if line.strip() not in headings]
     rec = record("\n".join(lines).encode(), "no-headings.txt", validators)
+    whole = record(TSV_SAMPLE.read_bytes(), "001.txt", validators)
     assert rec["source"]["reader"] == "tsv"
-    assert "report.no_sections" in codes(rec)
+    # the three tables are recognised by their row labels and column headers, and read as with headings
+    for table in ("proactive", "applications", "review_litigation"):
+        assert rec[table] == whole[table]
+    found = {(i["code"], i["where"]) for i in rec["issues"]}
+    assert {("section.found_by_content", t) for t in ("proactive", "applications", "review_litigation")} <= found
+    assert rec["sections"]["overview"] is None  # prose without its heading is not guessed
+
+
+def test_a_table_word_in_a_page_menu_opens_no_section(validators):
+    page = "<html><body><ul><li>行政复议</li><li>结果维持</li></ul><p>关于开展安全检查的通知</p></body></html>"
+    assert "report.no_sections" in codes(record(page.encode(), "menu.html", validators))
 
 
 def test_a_plain_letter_is_a_record_with_no_sections(validators):
