@@ -7,6 +7,7 @@ loaded only when called (``LazyGroup``), so ``nianbao parse`` starts fast.
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,58 @@ LAZY_COMMANDS = {
 }
 
 
+#: Log lines Beam writes while it is imported that tell a nianbao user nothing (its BigQuery client without apitools).
+_IMPORT_NOISE = ("apitools not found",)
+_HANDLER_NAME = "nianbao-cli"
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (as logging's last-resort handler does)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.set_name(_HANDLER_NAME)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.addFilter(lambda record: not str(record.msg).startswith(_IMPORT_NOISE))
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def configure_logging(verbosity: int = 0) -> None:
+    """Log to stderr for a command: errors only (``verbosity < 0``, ``-q``), warnings (0), INFO (``-v``).
+
+    Called before a command's heavy modules are imported, so Beam's import-time
+    warning meets a handler that drops it instead of installing its own.
+    """
+    root = logging.getLogger()
+    if not any(handler.get_name() == _HANDLER_NAME for handler in root.handlers):
+        root.addHandler(_StderrHandler())
+    root.setLevel(logging.ERROR if verbosity < 0 else logging.WARNING if verbosity == 0 else logging.INFO)
+
+
+def verbosity_options(command: Any) -> Any:
+    """``-v/--verbose`` and ``-q/--quiet`` for a command; the callback gets ``verbosity`` (-1, 0 or 1)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+        if value and ctx.params.get("verbosity"):
+            raise click.UsageError("-v/--verbose and -q/--quiet exclude each other")
+        if value:
+            ctx.params["verbosity"] = 1 if param.name == "verbose" else -1
+        return value
+
+    command = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=check,
+                           help="Print only errors.")(command)
+    command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=check,
+                           help="Also print the progress messages of the libraries underneath (INFO).")(command)
+    return command
+
+
 class LazyGroup(click.Group):
     """A click group whose heavy subcommands are imported only when invoked."""
 
@@ -34,6 +87,7 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in LAZY_COMMANDS:
+            configure_logging()  # before Beam is imported
             module, _, attr = LAZY_COMMANDS[cmd_name].partition(":")
             try:
                 return getattr(importlib.import_module(module), attr)

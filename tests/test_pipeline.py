@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import apache_beam as beam
+import click
 import orjson
 import pyarrow.parquet as pq
 import pytest
@@ -449,10 +450,20 @@ def test_plugin_selection_is_resolved_in_the_launcher(monkeypatch):
 
 def test_split_args_separates_inputs_from_beam_options():
     inputs, flags = split_args(["samples/", "--runner", "FnApiRunner", "more/*.txt", "--direct_num_workers=2",
-                                "--save_main_session", "third", "--unknown_option=1"])
+                                "--save_main_session", "third"])
     assert inputs == ["samples/", "more/*.txt", "third"]
-    assert flags == ["--runner", "FnApiRunner", "--direct_num_workers=2", "--save_main_session",
-                     "--unknown_option=1"]
+    assert flags == ["--runner", "FnApiRunner", "--direct_num_workers=2", "--save_main_session"]
+
+
+def test_split_args_rejects_an_option_beam_does_not_know_and_a_bad_value():
+    with pytest.raises(click.NoSuchOption, match="--unknown_option") as caught:
+        split_args(["samples/", "--unknown_option=1"])
+    assert caught.value.option_name == "--unknown_option"
+    with pytest.raises(click.NoSuchOption) as caught:
+        split_args(["samples/", "--direct_num_worker", "2"])
+    assert caught.value.possibilities[0] == "--direct_num_workers"
+    with pytest.raises(click.BadParameter, match="invalid choice: 'fast'"):
+        split_args(["samples/", "--direct_running_mode", "fast"])
 
 
 # --------------------------------------------------------------------------
@@ -618,7 +629,7 @@ def test_cli_run_prints_the_summary_and_writes_chinese_headers(few, tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(run_command, [str(few[0].parent), "-o", str(out), "--labels", "zh",
                                               "--no-progress", "--runner", "FnApiRunner",
-                                              "--direct_num_workers=1"])
+                                              "--direct_num_workers=1", "--allow-dead-letters"])
     assert result.exit_code == 0, result.output
     summary = orjson.loads(result.stdout[result.stdout.index("{"):])
     assert (summary["documents_in"], summary["records"], summary["dead_letters"]) == (4, 2, 2)

@@ -28,7 +28,7 @@ def run(folder: Path, out: Path, *, plugins: str) -> dict:
     env = {**os.environ, "NIANBAO_LOAD_PLUGINS": "pdf"}
     result = subprocess.run(
         [sys.executable, "-m", "nianbao", "run", str(folder), "-o", str(out), "--plugins", plugins,
-         "--no-progress", *WORKERS],
+         "--no-progress", "--allow-dead-letters", *WORKERS],
         capture_output=True, env=env, timeout=600,
     )
     assert result.returncode == 0, result.stderr.decode()[-3000:]
