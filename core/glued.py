@@ -33,6 +33,7 @@ from .template import (
     REVIEW_FIELDS,
     REVIEW_GROUPS,
     SECTION_HEADINGS,
+    simplified,
 )
 
 #: A paragraph this long with several numbered headings inside is glued text.
@@ -81,7 +82,7 @@ def is_glued(document: Document) -> bool:
             check_deadline()
         if isinstance(block, Paragraph) and len(block.text) >= GLUED_MIN_CHARS:
             check_deadline()
-            if sum(1 for _ in pattern.finditer(block.text)) >= GLUED_MIN_HEADINGS:
+            if sum(1 for _ in pattern.finditer(simplified(block.text))) >= GLUED_MIN_HEADINGS:
                 return True
     return False
 
@@ -100,14 +101,18 @@ def unglue(document: Document) -> Document:
 
 
 def _segments(text: str) -> Iterator[str]:
-    """Headings and prose; inside table sections, labels and digit runs."""
-    headings = list(_heading_pattern().finditer(text))
+    """Headings and prose; inside table sections, labels and digit runs.
+
+    Words are found in the simplified text (traditional characters mapped, same
+    length), pieces are cut from ``text``: the document keeps what it printed.
+    """
+    headings = list(_heading_pattern().finditer(simplified(text)))
     table_sections = {"proactive", "applications", "review_litigation"}
     yield text[: headings[0].start()] if headings else text
     for index, match in enumerate(headings):
         check_deadline()
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
-        yield match.group(0)
+        yield text[match.start(): match.end()]
         body = text[match.end(): end]
         heading_words = re.sub(r"[\s、，,]", "", match.group(0))
         section = next((k for k, ws in SECTION_HEADINGS.items() if any(w in heading_words for w in ws)), None)
@@ -120,9 +125,9 @@ def _segments(text: str) -> Iterator[str]:
 
 def _table_tokens(body: str) -> Iterator[str]:
     position = 0
-    for match in _label_pattern().finditer(body):
+    for match in _label_pattern().finditer(simplified(body)):
         yield from _runs(body[position: match.start()])
-        yield match.group(0)
+        yield body[match.start(): match.end()]
         position = match.end()
     yield from _runs(body[position:])
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .dates import is_date_line
 from .document import Block, Document, Paragraph
-from .template import CHROME_MARKERS, SECTION_ORDER, section_of_heading
+from .template import CHROME_MARKERS, SECTION_ORDER, section_of_heading, simplified
 
 _TRAILING_ASIDE = re.compile(r"[（(]([^()（）]*)[)）]\s*$")
 
@@ -93,12 +93,12 @@ _CHROME = re.compile("|".join(map(re.escape, CHROME_MARKERS)))
 
 def is_chrome(text: str) -> bool:
     """Whether a paragraph is web-page chrome (footer, share bar, ICP line)."""
-    return _CHROME.search(text) is not None
+    return _CHROME.search(simplified(text)) is not None
 
 
 def chrome_position(text: str) -> int | None:
     """Where the first chrome marker in ``text`` starts, or ``None``."""
-    found = _CHROME.search(text)
+    found = _CHROME.search(simplified(text))  # same length: the position holds in text
     return None if found is None else found.start()
 
 

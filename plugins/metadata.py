@@ -10,7 +10,15 @@ from nianbao.extract import Extraction, Extractor
 from nianbao.hookspecs import hookimpl
 from nianbao.outline import Outline, is_chrome, texts_of
 from nianbao.record import warning
-from nianbao.template import AGENCY_AFFIXES, FRONT_WORDS, PUBLISH_LABELS, TITLE_END, TITLE_LABELS, TITLE_WORDS
+from nianbao.template import (
+    AGENCY_AFFIXES,
+    FRONT_WORDS,
+    PUBLISH_LABELS,
+    TITLE_END,
+    TITLE_LABELS,
+    TITLE_WORDS,
+    simplified,
+)
 
 #: The reported year inside a title: ``2020年``, ``2020年度``, ``2021政府…``.
 TITLE_YEAR = re.compile(r"((?:19|20)\d{2})(?=\s*(?:年|政府|度))")
@@ -27,7 +35,9 @@ TITLE_MAX_CHARS = 120
 
 def _title_line(text: str) -> str:
     """A front-matter line as a title candidate: no field label (``标题:``), no Markdown marks."""
-    return _TITLE_LABEL.sub("", _MARKUP.sub("", text.strip()))
+    line = _MARKUP.sub("", text.strip())
+    label = _TITLE_LABEL.match(simplified(line))  # 標題: as 标题:
+    return line[label.end():] if label else line
 
 
 def find_title(texts: list[str]) -> str | None:
@@ -38,26 +48,26 @@ def find_title(texts: list[str]) -> str | None:
     texts = [line for line in (_title_line(t) for t in texts[:TITLE_SEARCH_LINES] if not is_chrome(t))
              if line and line not in _FRONT_WORDS]
     for index, text in enumerate(texts):
-        if not text.endswith(TITLE_END) or len(text) > TITLE_MAX_CHARS:
+        if not simplified(text).endswith(TITLE_END) or len(text) > TITLE_MAX_CHARS:
             continue
         title, first = text, index
         while first > 0 and index - first < TITLE_MAX_LINES - 1 and _incomplete(title):
             first -= 1
             title = texts[first] + title
-        if TITLE_WORDS in title or TITLE_YEAR.search(title):
+        if TITLE_WORDS in simplified(title) or TITLE_YEAR.search(title):
             return title
     return None
 
 
 def _incomplete(title: str) -> bool:
     year = TITLE_YEAR.search(title)
-    return year is None or TITLE_WORDS not in title or year.start() == 0
+    return year is None or TITLE_WORDS not in simplified(title) or year.start() == 0
 
 
 def find_published(texts: list[str]) -> str | None:
     """The date on a web page's publish line (``发布时间:2023-01-17 10:04``)."""
     for text in texts[:TITLE_SEARCH_LINES]:
-        match = _PUBLISH.search(text)
+        match = _PUBLISH.search(simplified(text))
         if match:
             found = find_date(text[match.end():])
             if found:
@@ -88,13 +98,13 @@ def agency_of(title: str, year: re.Match[str]) -> str | None:
     for a year-first title between the year and 政府信息公开 (``2021年XX局政府…``).
     Connectives (关于, 的), brackets at the ends and spaces inside the name are dropped.
     """
-    words = title.find(TITLE_WORDS)
+    words = simplified(title).find(TITLE_WORDS)  # same length: positions hold in the title
     end = words if 0 <= words < year.start() else year.start()
     agency = _tidy_agency(title[:end])
     if agency or end < year.start():
         return agency
     after = title[_YEAR_TAIL.match(title, year.end()).end():]
-    cut = after.find(TITLE_WORDS)
+    cut = simplified(after).find(TITLE_WORDS)
     return _tidy_agency(after[:cut]) if cut > 0 else None
 
 
@@ -107,7 +117,10 @@ def _tidy_agency(text: str) -> str | None:
             text = text[1:]
         if text and (text[-1] in _BRACKETS or (text[-1] in _CLOSERS and _CLOSERS[text[-1]] not in text)):
             text = text[:-1]
-        text = _AFFIX_END.sub("", _AFFIX_START.sub("", text))
+        start = _AFFIX_START.match(simplified(text))
+        text = text[start.end():] if start else text
+        end = _AFFIX_END.search(simplified(text))
+        text = text[:end.start()] if end else text
     return _CJK_SPACE.sub("", text) or None
 
 
