@@ -27,6 +27,7 @@ from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
+    GLUED_NOTE_WORDS,
     NONE_SPELLINGS,
     PROACTIVE_COLUMNS,
     PROACTIVE_ITEMS,
@@ -34,6 +35,7 @@ from .template import (
     REVIEW_GROUPS,
     SECTION_HEADINGS,
     simplified,
+    word_pattern,
 )
 
 #: A paragraph this long with several numbered headings inside is glued text.
@@ -49,12 +51,13 @@ MAX_SPLITS_TRIED = 100_000
 _EXTRA_LABELS = ("信息内容", "申请人情况", "法人或其他组织", "行政诉讼")
 _SECTION_NUMBER = r"(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]\s*"
 _ROW_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]\s*|[一二三四五六七八九十]{1,2}、\s*|\d[.．、]\s*)?"
-_TABLE_NOTE = r"[（(]本列数据[^）)]*[）)]|第二十条\s*第\s*[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*项"
+_TABLE_NOTE = (rf"[（(]{word_pattern(GLUED_NOTE_WORDS[0])}[^）)]*[）)]|{word_pattern(GLUED_NOTE_WORDS[1])}\s*第\s*"
+               rf"[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*{word_pattern(GLUED_NOTE_WORDS[2])}")
 
 
 def _spaced(text: str) -> str:
-    """A pattern for ``text`` that tolerates spaces and list punctuation between its characters."""
-    return r"[\s、，,]*".join(re.escape(ch) for ch in text if not ch.isspace())
+    """A pattern for ``text``, traditional forms too, tolerating spaces and list punctuation between its characters."""
+    return r"[\s、，,]*".join(word_pattern(ch) for ch in text if not ch.isspace())
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +85,7 @@ def is_glued(document: Document) -> bool:
             check_deadline()
         if isinstance(block, Paragraph) and len(block.text) >= GLUED_MIN_CHARS:
             check_deadline()
-            if sum(1 for _ in pattern.finditer(simplified(block.text))) >= GLUED_MIN_HEADINGS:
+            if sum(1 for _ in pattern.finditer(block.text)) >= GLUED_MIN_HEADINGS:
                 return True
     return False
 
@@ -101,20 +104,16 @@ def unglue(document: Document) -> Document:
 
 
 def _segments(text: str) -> Iterator[str]:
-    """Headings and prose; inside table sections, labels and digit runs.
-
-    Words are found in the simplified text (traditional characters mapped, same
-    length), pieces are cut from ``text``: the document keeps what it printed.
-    """
-    headings = list(_heading_pattern().finditer(simplified(text)))
+    """Headings and prose; inside table sections, labels and digit runs."""
+    headings = list(_heading_pattern().finditer(text))
     table_sections = {"proactive", "applications", "review_litigation"}
     yield text[: headings[0].start()] if headings else text
     for index, match in enumerate(headings):
         check_deadline()
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
-        yield text[match.start(): match.end()]
+        yield match.group(0)
         body = text[match.end(): end]
-        heading_words = re.sub(r"[\s、，,]", "", match.group(0))
+        heading_words = re.sub(r"[\s、，,]", "", simplified(match.group(0)))
         section = next((k for k, ws in SECTION_HEADINGS.items() if any(w in heading_words for w in ws)), None)
         if section in table_sections:
             yield from _table_tokens(body)
@@ -125,9 +124,9 @@ def _segments(text: str) -> Iterator[str]:
 
 def _table_tokens(body: str) -> Iterator[str]:
     position = 0
-    for match in _label_pattern().finditer(simplified(body)):
+    for match in _label_pattern().finditer(body):
         yield from _runs(body[position: match.start()])
-        yield body[match.start(): match.end()]
+        yield match.group(0)
         position = match.end()
     yield from _runs(body[position:])
 

@@ -56,13 +56,18 @@ def _strings(value: Any, seen: set[int]) -> Iterator[str]:
             yield from _strings(getattr(value, field.name), seen)
 
 
+def _derived(name: str) -> bool:
+    """Module data made from the table itself (the table, its reverse, words with their traditional spellings)."""
+    return "TRADITIONAL" in name or name.endswith("_SPELLED")
+
+
 def _template_strings() -> list[str]:
     """Every string in the module-level data of :mod:`nianbao.template` (regular expressions included)."""
     from nianbao import template
 
     seen: set[int] = set()
     return [text for name, value in vars(template).items()
-            if not name.startswith("__") and name != "TRADITIONAL" and not callable(value)
+            if not name.startswith("__") and not _derived(name) and not callable(value)
             for text in _strings(value, seen)]
 
 
