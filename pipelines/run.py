@@ -285,13 +285,13 @@ def _quiet_runner_class() -> type:
     class QuietFnApiRunner(fn_runner.FnApiRunner):
         @property
         def _default_environment(self) -> Any:
-            return self._environment
+            return self._nianbao_environment
 
         @_default_environment.setter
         def _default_environment(self, environment: Any) -> None:
             if isinstance(environment, SubprocessSDKEnvironment):
                 environment = SubprocessSDKEnvironment.from_command_string(WORKER_COMMAND)
-            self._environment = environment
+            self._nianbao_environment = environment
 
     return QuietFnApiRunner
 
