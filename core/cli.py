@@ -64,8 +64,14 @@ def configure_logging(verbosity: int = 0) -> None:
     root.setLevel(logging.ERROR if verbosity < 0 else logging.WARNING if verbosity == 0 else logging.INFO)
 
 
-def verbosity_options(command: Any) -> Any:
-    """``-v/--verbose`` and ``-q/--quiet`` for a command; the callback gets ``verbosity`` (-1, 0 or 1)."""
+def verbosity_options(command: Any = None, *, quiet: str = "Print only errors.",
+                      verbose: str = "Also print the INFO messages of the libraries underneath (Beam's).") -> Any:
+    """``-v/--verbose`` and ``-q/--quiet`` for a command; the callback gets ``verbosity`` (-1, 0 or 1).
+
+    Used bare (``@verbosity_options``) or with the two help texts (``@verbosity_options(quiet=…)``).
+    """
+    if command is None:
+        return lambda function: verbosity_options(function, quiet=quiet, verbose=verbose)
 
     def check(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
         if value and ctx.params.get("verbosity"):
@@ -74,10 +80,8 @@ def verbosity_options(command: Any) -> Any:
             ctx.params["verbosity"] = 1 if param.name == "verbose" else -1
         return value
 
-    command = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=check,
-                           help="Print only errors.")(command)
-    command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=check,
-                           help="Also print the progress messages of the libraries underneath (INFO).")(command)
+    command = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=check, help=quiet)(command)
+    command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=check, help=verbose)(command)
     return command
 
 
@@ -178,14 +182,15 @@ def parse(files: tuple[str, ...], pretty: bool, stdin_name: str) -> None:
 @main.command()
 @_FILES
 @_STDIN_NAME
-@verbosity_options
+@verbosity_options(quiet="Print the problem lines only, no count line.",
+                   verbose="Also print FILE: ok for each file without problems.")
 def check(files: tuple[str, ...], stdin_name: str, verbosity: int = 0) -> None:
     """Check report FILES as a disclosure office would before publishing: one line per problem.
 
     \b
-    FILE: WHERE: error CODE message          an issue of the record (error or warning)
-    FILE: WHERE: error RULE expected …, actual …   a failing cross-check (勾稽关系)
-    FILE: STAGE: error TYPE message          a file that cannot be read at all
+    FILE: WHERE: LEVEL CODE message               an issue of the record (error or warning)
+    FILE: WHERE: error RULE expected …, actual …  a failing cross-check (勾稽关系)
+    FILE: STAGE: error TYPE message               a file that cannot be read at all
 
     then a count line. Exit status 1 when a check fails, an error issue exists
     or a file cannot be read; warnings alone exit 0. -q prints the problem lines
