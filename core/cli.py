@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .frame import report_files
 from .host import get_host
 from .parse import Outcome, process_bytes
 from .record import dumps
@@ -126,10 +127,13 @@ _STDIN_NAME = click.option("--stdin-name", default="<stdin>", show_default=True,
                                 "if any, helps pick the reader.")
 
 
-def _outcomes(files: tuple[str, ...], stdin_name: str) -> Iterator[tuple[str, Outcome | None]]:
+def _outcomes(files: tuple[str, ...], stdin_name: str, *, folders: bool = False
+              ) -> Iterator[tuple[str, Outcome | None]]:
     """``(name, outcome)`` per FILE argument, ``-`` read from standard input; ``None`` after an error printed.
 
-    A URL, a folder or a file that cannot be opened gets one ``nianbao: NAME: [read] …`` line on stderr.
+    With ``folders``, a folder stands for its files (recursively, sorted, ``*.truth.json`` left out, as
+    ``nianbao run`` reads it); otherwise a folder, like a URL or a file that cannot be opened, gets one
+    ``nianbao: NAME: [read] …`` line on stderr.
     """
     host = get_host()
     for name in files:
@@ -137,6 +141,9 @@ def _outcomes(files: tuple[str, ...], stdin_name: str) -> Iterator[tuple[str, Ou
             yield stdin_name, process_bytes(sys.stdin.buffer.read(), stdin_name, host=host)
             continue
         path = Path(name)
+        if folders and path.is_dir() and not _URL.match(name):
+            yield from _outcomes(tuple(map(str, report_files(path))), stdin_name)
+            continue
         if _URL.match(name):
             problem = "URLs are not read; download first (e.g. `curl -O URL`) and give the file"
         elif path.is_dir():
@@ -185,7 +192,7 @@ def parse(files: tuple[str, ...], pretty: bool, stdin_name: str) -> None:
 @verbosity_options(quiet="Print the problem lines only, no count line.",
                    verbose="Also print FILE: ok for each file without problems.")
 def check(files: tuple[str, ...], stdin_name: str, verbosity: int = 0) -> None:
-    """Check report FILES as a disclosure office would before publishing: one line per problem.
+    """Check report FILES (or every file in a folder) as a disclosure office would before publishing.
 
     \b
     FILE: WHERE: LEVEL CODE message               an issue of the record (error or warning)
@@ -199,7 +206,7 @@ def check(files: tuple[str, ...], stdin_name: str, verbosity: int = 0) -> None:
     counts = {"error": 0, "warning": 0, "check": 0}
     files_with_problems = 0
     total = 0
-    for name, outcome in _outcomes(files, stdin_name):
+    for name, outcome in _outcomes(files, stdin_name, folders=True):
         total += 1
         lines = _problems(name, outcome)
         for level, line in lines:

@@ -121,7 +121,7 @@ def test_check_prints_lint_lines_and_fails_on_errors_and_failing_checks(tmp_path
     assert lines[-1] == f"Found {errors} errors ({len(failing)} failing checks) and 0 warnings in 2 of 3 files."
 
 
-def test_check_exits_0_on_warnings_alone_and_is_quiet_with_q():
+def test_check_exits_0_on_warnings_alone_reads_folders_and_is_quiet_with_q(tmp_path):
     result = nianbao("check", str(WARNED), str(CLEAN))
     assert result.returncode == 0, result.stdout
     lines = result.stdout.decode().splitlines()
@@ -129,6 +129,15 @@ def test_check_exits_0_on_warnings_alone_and_is_quiet_with_q():
     assert lines[-1] == "Found 0 errors (0 failing checks) and 1 warning in 1 of 2 files."
     quiet = nianbao("check", "-q", str(WARNED), str(CLEAN))
     assert quiet.returncode == 0 and quiet.stdout.decode().splitlines() == lines[:-1]
+    folder = tmp_path / "reports"
+    (folder / "2020").mkdir(parents=True)
+    (folder / "2020" / WARNED.name).write_bytes(WARNED.read_bytes())
+    (folder / CLEAN.name).write_bytes(CLEAN.read_bytes())
+    (folder / "x.truth.json").write_text("{}", encoding="utf-8")  # a synth truth: not a report
+    listed = nianbao("check", "-v", str(folder))
+    assert listed.returncode == 0
+    assert listed.stdout.decode().splitlines() == [
+        f"{folder / CLEAN.name}: ok", lines[0].replace(str(WARNED), str(folder / "2020" / WARNED.name)), lines[-1]]
     clean = nianbao("check", "-v", "-", stdin=CLEAN.read_bytes())
     assert clean.returncode == 0
     assert clean.stdout.decode().splitlines() == ["<stdin>: ok", "All checks passed: 1 file, no issues."]
