@@ -515,7 +515,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     output = os.path.abspath(ours.output) if is_local(ours.output) else ours.output
     paths, excluded = exclude_paths(expand_inputs(ours.input, exclude=output), [TRUTHS, *(ours.exclude or ())])
     if not paths:
-        raise RunError(f"no input files: --exclude left out all {len(excluded)}")
+        raise RunError(f"no input files: the exclusions (--exclude, {TRUTHS}) left out all {len(excluded)}")
     plugins = resolve_plugins(ours.plugins)
     ours.plugins = ",".join(plugins) or "none"  # the resolved selection travels with the job
     runner, runner_name = choose_runner(options, argv, len(paths))

@@ -441,6 +441,17 @@ def test_default_runner_is_local_and_never_prism():
         "FnApiRunner (2 workers, multi_processing)")
 
 
+def test_exclusions_match_names_folders_and_tails_of_paths():
+    paths = ["/r/a.txt", "/r/a.txt.bak", "/r/drafts/b.txt", "/r/drafts/deep/c.txt", "/r/final/d.txt",
+             "/r/final/d.truth.json", "gs://bucket/drafts/e.txt"]
+    assert run_module.exclude_paths(paths, ["*.bak"])[1] == ["/r/a.txt.bak"]
+    assert run_module.exclude_paths(paths, ["drafts"])[1] == ["/r/drafts/b.txt", "/r/drafts/deep/c.txt",
+                                                              "gs://bucket/drafts/e.txt"]
+    assert run_module.exclude_paths(paths, ["drafts/*.txt/"])[1] == ["/r/drafts/b.txt", "gs://bucket/drafts/e.txt"]
+    assert run_module.exclude_paths(paths, ["*.truth.json"]) == (
+        [p for p in paths if not p.endswith(".json")], ["/r/final/d.truth.json"])
+
+
 def test_plugin_selection_is_resolved_in_the_launcher(monkeypatch):
     monkeypatch.delenv("NIANBAO_LOAD_PLUGINS", raising=False)
     assert resolve_plugins(None, installed=["b", "a"]) == ("a", "b")
