@@ -48,6 +48,8 @@ from .template import (
     UNIT_COUNT,
     UNIT_WAN,
     UNIT_YUAN,
+    WAN_YUAN,
+    YUAN,
     Parsed,
     closest_label,
     combine_versions,
@@ -55,6 +57,7 @@ from .template import (
     match_label,
     normalise_label,
     parse_cell,
+    simplified,
     within_label,
 )
 
@@ -409,7 +412,8 @@ def fit_glued_row(
         issues.append(error("glued.no_split", f"row {raw.label.strip()!r}: no cut of {' '.join(texts)!r} into "
                             f"{len(columns)} values ({', '.join(columns)}) fits the template", where))
     elif len(candidates) == 1:
-        in_yuan = texts[-1].strip().endswith("元") and not texts[-1].strip().endswith("万元")
+        last = simplified(texts[-1].strip())
+        in_yuan = last.endswith(YUAN) and not last.endswith(WAN_YUAN)
         for column, value in zip(columns, candidates[0], strict=True):
             if column in AMOUNT_COLUMNS and (in_yuan or column in yuan_columns):
                 value = round(value / 10000, 6)
@@ -517,8 +521,8 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
                 columns, yuan, header_open = [], set(), True
             if raw.key:
                 columns.append(raw.key)
-                text = "".join(raw.label.split())  # 万\n元 in a broken header is still 万元
-                if raw.key in AMOUNT_COLUMNS and "元" in text and "万元" not in text:
+                text = simplified("".join(raw.label.split()))  # 万\n元 in a broken header is still 万元; 萬元 too
+                if raw.key in AMOUNT_COLUMNS and YUAN in text and WAN_YUAN not in text:
                     yuan.add(raw.key)
             misspelt = _misspelt_header(raw)
             if misspelt is not None:

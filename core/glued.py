@@ -27,6 +27,7 @@ from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
+    GLUED_NOTE_WORDS,
     HEADING_JOINERS,
     NONE_SPELLINGS,
     PROACTIVE_COLUMNS,
@@ -34,6 +35,8 @@ from .template import (
     REVIEW_FIELDS,
     REVIEW_GROUPS,
     SECTION_HEADINGS,
+    simplified,
+    word_pattern,
 )
 
 #: A paragraph this long with several numbered headings inside is glued text.
@@ -49,12 +52,13 @@ MAX_SPLITS_TRIED = 100_000
 _EXTRA_LABELS = ("信息内容", "申请人情况", "法人或其他组织", "行政诉讼")
 _SECTION_NUMBER = r"(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]\s*"
 _ROW_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]\s*|[一二三四五六七八九十]{1,2}、\s*|\d[.．、]\s*)?"
-_TABLE_NOTE = r"[（(]本列数据[^）)]*[）)]|第二十条\s*第\s*[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*项"
+_TABLE_NOTE = (rf"[（(]{word_pattern(GLUED_NOTE_WORDS[0])}[^）)]*[）)]|{word_pattern(GLUED_NOTE_WORDS[1])}\s*第\s*"
+               rf"[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*{word_pattern(GLUED_NOTE_WORDS[2])}")
 
 
 def _spaced(text: str, between: str = r"[\s、，,]*") -> str:
-    """A pattern for ``text`` that tolerates spaces and list punctuation between its characters."""
-    return between.join(re.escape(ch) for ch in text if not ch.isspace())
+    """A pattern for ``text``, traditional forms too, tolerating spaces and list punctuation between its characters."""
+    return between.join(word_pattern(ch) for ch in text if not ch.isspace())
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +116,7 @@ def _segments(text: str) -> Iterator[str]:
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
         yield match.group(0)
         body = text[match.end(): end]
-        heading_words = re.sub(rf"[\s、，,{HEADING_JOINERS}]", "", match.group(0))  # 与/和/及 on both sides
+        heading_words = re.sub(rf"[\s、，,{HEADING_JOINERS}]", "", simplified(match.group(0)))  # 与/和/及 both sides
         section = next((k for k, ws in SECTION_HEADINGS.items()
                         if any(re.sub(f"[{HEADING_JOINERS}]", "", w) in heading_words for w in ws)), None)
         if section in table_sections:

@@ -42,6 +42,7 @@ from .template import (
     TITLE_LABELS,
     TITLE_META,
     TITLE_WORDS,
+    simplified,
 )
 
 # --------------------------------------------------------------------------
@@ -56,7 +57,7 @@ TITLE_MAX_CHARS = 120
 
 def section_cue(text: str) -> str | None:
     """The section a short line names, if it is a heading of one (a cue for the article, not the outline)."""
-    compact = text.replace(" ", "")
+    compact = simplified(text).replace(" ", "")
     if len(compact) > CUE_MAX_CHARS:
         return None
     for kind, words in ARTICLE_CUES.items():
@@ -68,13 +69,13 @@ def section_cue(text: str) -> str | None:
 
 def sections_named(texts: list[str] | tuple[str, ...]) -> int:
     """How many report sections the texts name (cue words anywhere in them)."""
-    joined = "".join(texts).replace(" ", "")
+    joined = simplified("".join(texts)).replace(" ", "")
     return sum(1 for words in ARTICLE_CUES.values() if any(word in joined for word in words))
 
 
 def is_title_line(text: str) -> bool:
     """Whether a line reads as a report title (…政府信息公开…报告, …年报, …报告（2021年）)."""
-    return len(text) <= TITLE_MAX_CHARS and TITLE_WORDS in text and _ends_title(text)
+    return len(text) <= TITLE_MAX_CHARS and TITLE_WORDS in simplified(text) and _ends_title(text)
 
 
 _PAGE_TITLE_SEPARATOR = re.compile(r"\s*(?:[|｜_]+|—+|–+|(?<!\d)-+|-+(?!\d))\s*")
@@ -99,7 +100,7 @@ PUBLISH_LINE_MAX_CHARS = 200
 
 def publish_date_after_label(text: str) -> tuple[bool, str | None]:
     """``(labelled, date)`` for a line such as ``发布日期：2022-01-26 来源：…``; a bare label gives no date."""
-    match = _PUBLISH_LABEL.search(text)
+    match = _PUBLISH_LABEL.search(simplified(text))  # 發佈日期 as 发布日期; positions hold in ``text``
     if match is None:
         return False, None
     return True, find_date(text[match.end():match.end() + PUBLISH_DATE_CHARS])
@@ -176,10 +177,13 @@ _YEAR_ASIDE = re.compile(rf"\s*[（(【\[]\s*(?:(?:19|20)\d{{2}}\s*年?度?|{'|'
 
 def _title_line(text: str) -> str:
     """A front-matter line as a title candidate: no field label (``标题:``), no Markdown marks."""
-    return _TITLE_LABEL.sub("", _MARKUP.sub("", text.strip()))
+    line = _MARKUP.sub("", text.strip())
+    label = _TITLE_LABEL.match(simplified(line))  # 標題: as 标题:
+    return line[label.end():] if label else line
 
 
 def _ends_title(text: str) -> bool:
+    text = simplified(text)
     return text.endswith(TITLE_ENDS) or (_YEAR_ASIDE.search(text) is not None
                                          and _YEAR_ASIDE.sub("", text).endswith(TITLE_ENDS))
 
@@ -199,14 +203,14 @@ def find_title(texts: list[str], is_chrome=lambda text: False) -> str | None:
         while first > 0 and index - first < TITLE_MAX_LINES - 1 and _incomplete(title):
             first -= 1
             title = texts[first] + title
-        if TITLE_WORDS in title or TITLE_YEAR.search(title):
+        if TITLE_WORDS in simplified(title) or TITLE_YEAR.search(title):
             return title
     return None
 
 
 def _incomplete(title: str) -> bool:
     year = TITLE_YEAR.search(title) or CN_TITLE_YEAR.search(title)
-    return year is None or TITLE_WORDS not in title or year.start() == 0
+    return year is None or TITLE_WORDS not in simplified(title) or year.start() == 0
 
 
 def title_in_tables(blocks: tuple[Block, ...] | list[Block]) -> str | None:
@@ -217,7 +221,8 @@ def title_in_tables(blocks: tuple[Block, ...] | list[Block]) -> str | None:
         for row in block.rows:
             texts = [cell.text.strip() for cell in row if cell is not None]
             for n, text in enumerate(texts[:-1]):
-                if text.rstrip(":：") in TITLE_LABELS and _ends_title(texts[n + 1]) and TITLE_WORDS in texts[n + 1]:
+                if (simplified(text).rstrip(":：") in TITLE_LABELS and _ends_title(texts[n + 1])
+                        and TITLE_WORDS in simplified(texts[n + 1])):
                     return texts[n + 1]
     return None
 
@@ -245,13 +250,13 @@ def agency_of(title: str, year: re.Match[str]) -> str | None:
     for a year-first title between the year and 政府信息公开 (``2021年XX局政府…``).
     Connectives (关于, 的), brackets at the ends and spaces inside the name are dropped.
     """
-    words = title.find(TITLE_WORDS)
+    words = simplified(title).find(TITLE_WORDS)  # same length: positions hold in the title
     end = words if 0 <= words < year.start() else year.start()
     agency = tidy_agency(title[:end])
     if agency or end < year.start():
         return agency
     after = title[_YEAR_TAIL.match(title, year.end()).end():]
-    cut = after.find(TITLE_WORDS)
+    cut = simplified(after).find(TITLE_WORDS)
     return tidy_agency(after[:cut]) if cut > 0 else None
 
 
@@ -265,7 +270,10 @@ def tidy_agency(text: str) -> str | None:
             text = text[1:]
         if text and (text[-1] in _BRACKETS or (text[-1] in _CLOSERS and _CLOSERS[text[-1]] not in text)):
             text = text[:-1]
-        text = _AFFIX_END.sub("", _AFFIX_START.sub("", text))
+        start = _AFFIX_START.match(simplified(text))
+        text = text[start.end():] if start else text
+        end = _AFFIX_END.search(simplified(text))
+        text = text[:end.start()] if end else text
     return _CJK_SPACE.sub("", text) or None
 
 
@@ -281,7 +289,7 @@ def period_years(texts: Iterable[str]) -> set[int]:
     for text in texts:
         if "统计" not in text:
             continue
-        for match in _PERIOD.finditer(text):
+        for match in _PERIOD.finditer(simplified(text)):
             first = int(match.group(1))
             last = int(match.group(2) or first)
             if first == last:
@@ -612,8 +620,8 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
         if match or cn_match:
             title_year = int(match.group(1)) if match else cn_year(cn_match.group(1))
             agency = agency_of(title, match or cn_match)
-        elif title.find(TITLE_WORDS) > 0:  # no year: the body is what precedes 政府信息公开 (``…局年度政府…``)
-            agency = tidy_agency(_YEAR_WORD_END.sub("", title[:title.find(TITLE_WORDS)]))
+        elif simplified(title).find(TITLE_WORDS) > 0:  # no year: the body precedes 政府信息公开 (``…局年度政府…``)
+            agency = tidy_agency(_YEAR_WORD_END.sub("", title[:simplified(title).find(TITLE_WORDS)]))
     periods = period_years(texts)
     if (title_year is None and len(periods) > 1) or (periods and title_year is not None and title_year not in periods):
         named = ", ".join(str(y) for y in sorted(periods | ({title_year} if title_year else set())))

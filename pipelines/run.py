@@ -23,10 +23,13 @@ The launcher does three things besides running the pipeline:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import os
+import shlex
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -34,6 +37,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import PurePath
 from typing import Any
 
 import apache_beam as beam
@@ -48,7 +52,7 @@ from nianbao.errors import NianbaoError
 from nianbao.host import build_host
 from nianbao.output import Outputs, select, selects_none
 
-from .options import NianbaoOptions, resolve_plugins
+from .options import TRUTHS, NianbaoOptions, resolve_plugins
 from .outputs import (
     DEAD_LETTER,
     FRAGMENT,
@@ -127,6 +131,22 @@ def _expand_one(spec: str) -> list[str]:
     if not found:
         raise RunError(f"no files match {spec}")
     return found
+
+
+def exclude_paths(paths: Sequence[str], globs: Iterable[str]) -> tuple[list[str], list[str]]:
+    """``(kept, excluded)``: a path is excluded when it, or a folder on it, matches a glob from the right.
+
+    Matching is :meth:`PurePath.match`'s: ``*.bak`` matches a name anywhere, ``drafts`` a folder of
+    that name anywhere (so everything under it), ``drafts/*.txt`` the text files right in such a folder.
+    """
+    globs = [glob.rstrip("/") for glob in globs if glob.strip("/")]
+    kept: list[str] = []
+    excluded: list[str] = []
+    for path in paths:
+        pure = PurePath(path)
+        hit = any(part.match(glob) for glob in globs for part in (pure, *pure.parents[:-1]))
+        (excluded if hit else kept).append(path)
+    return kept, excluded
 
 
 def expand_inputs(inputs: Iterable[str], *, exclude: str | None = None) -> list[str]:
@@ -251,7 +271,35 @@ def local_runner(options: PipelineOptions) -> Any:
     values = {k: v for k, v in options.get_all_options().items() if k not in own}
     encoded = JobServiceHandle.encode_pipeline_options(values)
     info = fn_runner.ExtendedProvisionInfo(beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded))
-    return fn_runner.FnApiRunner(provision_info=info)
+    return _quiet_runner_class()(provision_info=info)
+
+
+#: How a local worker process starts: through :mod:`nianbao.pipelines.worker`, which keeps Beam's start-up quiet.
+WORKER_COMMAND = f"{shlex.quote(sys.executable)} -m nianbao.pipelines.worker"
+
+
+@functools.cache
+def _quiet_runner_class() -> type:
+    """The FnApiRunner whose ``multi_processing`` workers start with :data:`WORKER_COMMAND`.
+
+    Beam's ``run_pipeline`` sets the subprocess environment (Beam's own worker command) on
+    ``_default_environment`` just before using it; this class swaps the command there.
+    """
+    from apache_beam.runners.portability.fn_api_runner import fn_runner
+    from apache_beam.transforms.environments import SubprocessSDKEnvironment
+
+    class QuietFnApiRunner(fn_runner.FnApiRunner):
+        @property
+        def _default_environment(self) -> Any:
+            return self._nianbao_environment
+
+        @_default_environment.setter
+        def _default_environment(self, environment: Any) -> None:
+            if isinstance(environment, SubprocessSDKEnvironment):
+                environment = SubprocessSDKEnvironment.from_command_string(WORKER_COMMAND)
+            self._nianbao_environment = environment
+
+    return QuietFnApiRunner
 
 
 # --------------------------------------------------------------------------
@@ -471,7 +519,9 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     if not ours.output:
         raise RunError("no output directory (--output)")
     output = os.path.abspath(ours.output) if is_local(ours.output) else ours.output
-    paths = expand_inputs(ours.input, exclude=output)
+    paths, excluded = exclude_paths(expand_inputs(ours.input, exclude=output), [TRUTHS, *(ours.exclude or ())])
+    if not paths:
+        raise RunError(f"no input files: the exclusions (--exclude, {TRUTHS}) left out all {len(excluded)}")
     plugins = resolve_plugins(ours.plugins)
     ours.plugins = ",".join(plugins) or "none"  # the resolved selection travels with the job
     runner, runner_name = choose_runner(options, argv, len(paths))
@@ -523,6 +573,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         "dead_letters": counts.pop("dead_letters"),
         "missing": counts.pop("missing"),
         "missing_uris": counts.pop("missing_uris"),
+        "excluded": len(excluded),
         "restaged": counts.pop("restaged"),
         "unexpected": counts.pop("unexpected"),
         **counts,  # formats, dead-letter stages and types, failing checks, workers

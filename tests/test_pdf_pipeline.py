@@ -27,7 +27,8 @@ def run(folder: Path, out: Path) -> dict:
     """``nianbao run FOLDER -o OUT`` on two worker processes; the printed summary."""
     env = {**os.environ, "NIANBAO_LOAD_PLUGINS": ""}
     result = subprocess.run(
-        [sys.executable, "-m", "nianbao", "run", str(folder), "-o", str(out), "--no-progress", *WORKERS],
+        [sys.executable, "-m", "nianbao", "run", str(folder), "-o", str(out), "--no-progress", "--allow-dead-letters",
+         *WORKERS],
         capture_output=True, env=env, timeout=600,
     )
     assert result.returncode == 0, result.stderr.decode()[-3000:]
