@@ -15,6 +15,7 @@ import pytest
 from nianbao.document import Block, Table
 from nianbao.fit import fit_applications, tokens_of
 from nianbao.outline import Outline
+from nianbao.page import settle
 from nianbao.parse import read_document
 from nianbao.source import SourceInfo
 
@@ -26,7 +27,7 @@ def _sections(reports, host) -> list[tuple[Block, ...]]:
     out = []
     for report in reports:
         document, _ = read_document(report.data, SourceInfo.from_uri(str(report.path)), host)
-        out.append(Outline.of(document).sections["applications"].blocks)
+        out.append(Outline.of(settle(document)).sections["applications"].blocks)
     return out
 
 

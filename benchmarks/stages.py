@@ -36,6 +36,7 @@ from nianbao.decode import decode_text
 from nianbao.host import build_host
 from nianbao.limits import Limits, check_document
 from nianbao.outline import Outline
+from nianbao.page import settle
 from nianbao.parse import build_record, process_bytes, read_document
 from nianbao.record import dumps, source_of
 from nianbao.source import SourceInfo
@@ -95,7 +96,8 @@ def stages(fmt: str, paths: list[Path], host) -> list[Measured]:
     pairs = list(zip(data, infos, strict=True))
     docs = [read_document(d, i, host)[0] for d, i in pairs]
     sources = [source_of(d, i.uri) for d, i in pairs]
-    outlines = [Outline.of(doc) for doc in docs]
+    pages = [settle(doc) for doc in docs]  # what build_record cuts the outline from
+    outlines = [Outline.of(doc) for doc in pages]
     records = [build_record(doc, dict(src), host) for doc, src in zip(docs, sources, strict=True)]
     n = len(paths)
     limits = Limits.from_env()  # as process_bytes passes them
@@ -116,9 +118,10 @@ def stages(fmt: str, paths: list[Path], host) -> list[Measured]:
          if texts else skip),
         ("check_document (limits)", lambda: [check_document(doc, limits) for doc in docs]),
         ("build_record", lambda: [build_record(doc, dict(src), host) for doc, src in zip(docs, sources, strict=True)]),
-        ("  Outline.of", lambda: [Outline.of(doc) for doc in docs]),
+        ("  settle (nianbao.page)", lambda: [settle(doc) for doc in docs]),
+        ("  Outline.of", lambda: [Outline.of(doc) for doc in pages]),
         *((f"  extractor {extractor.name}",
-           lambda e=extractor: [e.extract(doc, o) for doc, o in zip(docs, outlines, strict=True)])
+           lambda e=extractor: [e.extract(doc, o) for doc, o in zip(pages, outlines, strict=True)])
           for extractor in host.extractors),
         ("  run_checks_to_dicts", lambda: [run_checks_to_dicts(host.checks, r) for r in records]),
         ("record.dumps", lambda: [dumps(r) for r in records]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .document import Cell, Document, Paragraph, Table
 from .errors import DetectError, ExtractError, NianbaoError, ReadError
 from .extract import Extraction, Extractor
+from .frame import read_reports
 from .hookspecs import hookimpl
 from .output import Output, Sink
 from .parse import Outcome, parse_bytes, parse_file, process_bytes
@@ -37,4 +38,5 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "process_bytes",
+    "read_reports",
 ]

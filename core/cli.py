@@ -7,15 +7,21 @@ loaded only when called (``LazyGroup``), so ``nianbao parse`` starts fast.
 from __future__ import annotations
 
 import importlib
+import logging
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
+from .archive import iter_inputs
+from .errors import NianbaoError
+from .frame import report_files
 from .host import get_host
-from .parse import process_bytes
+from .parse import Outcome, process_bytes
 from .record import dumps
 
 #: Commands defined outside this module, imported on first use: name → "module:attribute".
@@ -26,6 +32,62 @@ LAZY_COMMANDS = {
 }
 
 
+#: Log lines Beam writes while it is imported that tell a nianbao user nothing (its BigQuery client without apitools).
+_IMPORT_NOISE = ("apitools not found",)
+_HANDLER_NAME = "nianbao-cli"
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (as logging's last-resort handler does)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.set_name(_HANDLER_NAME)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.addFilter(lambda record: not str(record.msg).startswith(_IMPORT_NOISE))
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def configure_logging(verbosity: int = 0) -> None:
+    """Log to stderr for a command: errors only (``verbosity < 0``, ``-q``), warnings (0), INFO (``-v``).
+
+    Called before a command's heavy modules are imported, so Beam's import-time
+    warning meets a handler that drops it instead of installing its own.
+    """
+    root = logging.getLogger()
+    if not any(handler.get_name() == _HANDLER_NAME for handler in root.handlers):
+        root.addHandler(_StderrHandler())
+    root.setLevel(logging.ERROR if verbosity < 0 else logging.WARNING if verbosity == 0 else logging.INFO)
+
+
+def verbosity_options(command: Any = None, *, quiet: str = "Print only errors.",
+                      verbose: str = "Also print the INFO messages of the libraries underneath (Beam's).") -> Any:
+    """``-v/--verbose`` and ``-q/--quiet`` for a command; the callback gets ``verbosity`` (-1, 0 or 1).
+
+    Used bare (``@verbosity_options``) or with the two help texts (``@verbosity_options(quiet=…)``).
+    """
+    if command is None:
+        return lambda function: verbosity_options(function, quiet=quiet, verbose=verbose)
+
+    def check(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+        if value and ctx.params.get("verbosity"):
+            raise click.UsageError("-v/--verbose and -q/--quiet exclude each other")
+        if value:
+            ctx.params["verbosity"] = 1 if param.name == "verbose" else -1
+        return value
+
+    command = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=check, help=quiet)(command)
+    command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=check, help=verbose)(command)
+    return command
+
+
 class LazyGroup(click.Group):
     """A click group whose heavy subcommands are imported only when invoked."""
 
@@ -34,6 +96,7 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in LAZY_COMMANDS:
+            configure_logging()  # before Beam is imported
             module, _, attr = LAZY_COMMANDS[cmd_name].partition(":")
             try:
                 return getattr(importlib.import_module(module), attr)
@@ -57,35 +120,146 @@ def main() -> None:
     """nianbao (年报): government information disclosure annual reports into validated records."""
 
 
-@main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--pretty", is_flag=True, help="Indented JSON for humans instead of JSON Lines.")
-def parse(files: tuple[Path, ...], pretty: bool) -> None:
-    """Parse report FILES and print one record per file (JSON Lines).
+#: An argument that is a URL, not a path: ``https://…``, ``ftp://…``.
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+STDIN = "-"
+_FILES = click.argument("files", nargs=-1, required=True, metavar="FILE...")
+_STDIN_NAME = click.option("--stdin-name", default="<stdin>", show_default=True, metavar="NAME",
+                           help="The file name (and URI in the record) of what `-` reads; its extension, "
+                                "if any, helps pick the reader.")
 
-    A file that cannot be read is reported on stderr with its stage and the
-    others still run; the exit status is 1 if any file failed.
+
+def _outcomes(files: tuple[str, ...], stdin_name: str, *, folders: bool = False
+              ) -> Iterator[tuple[str, Outcome | None]]:
+    """``(name, outcome)`` per FILE argument, ``-`` read from standard input; ``None`` after an error printed.
+
+    With ``folders``, a folder stands for its files (recursively, sorted, ``*.truth.json`` left out, as
+    ``nianbao run`` reads it); otherwise a folder, like a URL or a file that cannot be opened, gets one
+    ``nianbao: NAME: [read] …`` line on stderr.
+
+    A .zip archive is read member by member (each is one input, named
+    ``archive.zip!/member.docx``) and a .gz file as the file inside it.
     """
     host = get_host()
+    for name in files:
+        if name == STDIN:
+            yield stdin_name, process_bytes(sys.stdin.buffer.read(), stdin_name, host=host)
+            continue
+        path = Path(name)
+        if folders and path.is_dir() and not _URL.match(name):
+            yield from _outcomes(tuple(map(str, report_files(path))), stdin_name)
+            continue
+        if _URL.match(name):
+            problem = "URLs are not read; download first (e.g. `curl -O URL`) and give the file"
+        elif path.is_dir():
+            problem = f"is a folder: `nianbao run {name} -o OUT` reads folders"
+        else:
+            try:
+                for uri, data in iter_inputs(name):  # a .zip is each of its members, a .gz its one file
+                    if isinstance(data, NianbaoError):
+                        click.echo(f"nianbao: {data}", err=True)
+                        yield uri, None
+                    else:
+                        yield uri, process_bytes(data, uri, host=host)
+            except OSError as exc:
+                problem = f"cannot open the file: {exc.strerror or exc}"
+            else:
+                continue
+        click.echo(f"nianbao: {name}: [read] {problem}", err=True)
+        yield name, None
+
+
+@main.command()
+@_FILES
+@click.option("--pretty", is_flag=True, help="Indented JSON for humans instead of JSON Lines.")
+@_STDIN_NAME
+def parse(files: tuple[str, ...], pretty: bool, stdin_name: str) -> None:
+    """Parse report FILES and print one record per file (JSON Lines); `-` reads standard input.
+
+    A file that cannot be read is reported on stderr with its stage and the
+    others still run; the exit status is 1 if any file failed. Folders are
+    for `nianbao run`; URLs are not fetched.
+    """
     failed = 0
     out = sys.stdout.buffer
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            click.echo(f"nianbao: {path}: [read] cannot open the file: {exc.strerror or exc}", err=True)
-            failed += 1
-            continue
-        outcome = process_bytes(data, str(path), host=host)
-        if outcome.record is None:
-            assert outcome.exception is not None
-            click.echo(f"nianbao: {outcome.exception}", err=True)
+    for _name, outcome in _outcomes(files, stdin_name):
+        if outcome is None or outcome.record is None:
+            if outcome is not None:
+                assert outcome.exception is not None
+                click.echo(f"nianbao: {outcome.exception}", err=True)
             failed += 1
             continue
         out.write(dumps(outcome.record, pretty=pretty) + b"\n")
         out.flush()
     if failed:
         raise SystemExit(1)
+
+
+@main.command()
+@_FILES
+@_STDIN_NAME
+@verbosity_options(quiet="Print the problem lines only, no count line.",
+                   verbose="Also print FILE: ok for each file without problems.")
+def check(files: tuple[str, ...], stdin_name: str, verbosity: int = 0) -> None:
+    """Check report FILES (or every file in a folder) as a disclosure office would before publishing.
+
+    \b
+    FILE: WHERE: LEVEL CODE message               an issue of the record (error or warning)
+    FILE: WHERE: error RULE expected …, actual …  a failing cross-check (勾稽关系)
+    FILE: STAGE: error TYPE message               a file that cannot be read at all
+
+    then a count line. Exit status 1 when a check fails, an error issue exists
+    or a file cannot be read; warnings alone exit 0. -q prints the problem lines
+    only; -v also names the files without problems.
+    """
+    counts = {"error": 0, "warning": 0, "check": 0}
+    files_with_problems = 0
+    total = 0
+    for name, outcome in _outcomes(files, stdin_name, folders=True):
+        total += 1
+        lines = _problems(name, outcome)
+        for level, line in lines:
+            counts[level] += 1
+            click.echo(line)
+        files_with_problems += bool(lines)
+        if not lines and verbosity > 0:
+            click.echo(f"{name}: ok")
+    errors = counts["error"] + counts["check"]
+    if verbosity >= 0:
+        files_part = f"{_plural(total, 'file')}"
+        if files_with_problems:
+            click.echo(f"Found {_plural(errors, 'error')} ({_plural(counts['check'], 'failing check')}) and "
+                       f"{_plural(counts['warning'], 'warning')} in {files_with_problems} of {files_part}.")
+        else:
+            click.echo(f"All checks passed: {files_part}, no issues.")
+    if errors:
+        raise SystemExit(1)
+
+
+def _problems(name: str, outcome: Outcome | None) -> list[tuple[str, str]]:
+    """The lint lines of one file as ``(kind, line)``; kind is ``error``, ``warning`` or ``check``."""
+    if outcome is None:  # already reported on stderr by _outcomes
+        return [("error", f"{name}: read: error OSError the file was not read (see above)")]
+    if outcome.record is None:
+        error = (outcome.dead_letter or {}).get("error", {})
+        return [("error", f"{name}: {error.get('stage')}: error {error.get('type')} {error.get('message')}")]
+    record = outcome.record
+    lines = [(issue["level"], f"{name}: {issue['where'] or 'document'}: {issue['level']} {issue['code']} "
+                              f"{issue['message']}") for issue in record["issues"]]
+    for check in record["checks"]:
+        if not check["ok"]:  # where: the rule's section and the row or column checked (applications.total)
+            where = ".".join(filter(None, (check["rule"].split(".")[0], check["where"])))
+            lines.append(("check", f"{name}: {where}: error {check['rule']} expected {_value(check['expected'])}, "
+                                   f"actual {_value(check['actual'])}"))
+    return lines
+
+
+def _value(value: Any) -> str:
+    return "null" if value is None else str(value)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 @main.command()

@@ -1,9 +1,13 @@
 """Bytes to text for the text-based formats: declared charset, BOM, then detection.
 
 One decoding path for every reader. GB2312 and GBK are widened to GB18030 (a
-superset: pages that declare gb2312 routinely use GBK-only characters). A
-charset that had to be guessed is returned as a note so the record can say so;
-nothing is ever decoded with ``errors="replace"``.
+superset: pages that declare gb2312 routinely use GBK-only characters). When
+neither a BOM nor a declaration says, UTF-8 is tried (it almost never decodes
+other text by accident); then charset-normalizer chooses among the Chinese
+encodings. A guess cannot be "try GB18030, then Big5": GB18030 accepts almost
+every Big5 byte sequence, so a traditional-character (繁體) report would come out
+as GB gibberish. A charset that had to be guessed is returned as a note so the
+record can say so; nothing is ever decoded with ``errors="replace"``.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from .errors import DecodeError
 _WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
           "utf8": "utf-8", "big5-hkscs": "big5hkscs"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-#: Tried in order when nothing is declared. UTF-8 first: it almost never decodes non-UTF-8 text by accident.
-_GUESSES = ("utf-8", "gb18030", "big5")
+#: What charset-normalizer chooses among when nothing is declared and the bytes are not UTF-8: simplified
+#: (GB18030, a superset of GBK and GB2312) and traditional Chinese (Big5 and its Windows and Hong Kong supersets).
+_CANDIDATES = ("gb18030", "big5", "cp950", "big5hkscs")
+#: Tried in order when charset-normalizer finds no candidate plausible (markup-heavy or very short text).
+_FALLBACKS = ("gb18030", "big5")
 #: Share of control characters above which "text" is taken for binary junk.
 _MAX_CONTROL_SHARE = 0.01
 
@@ -57,7 +64,7 @@ def _control_share(text: str) -> float:
 
 
 def decode_text(data: bytes, declared: str | None = None) -> Decoded:
-    """Decode ``data``: BOM first, then the declared charset, then UTF-8, GB18030, Big5.
+    """Decode ``data``: BOM first, then the declared charset, then UTF-8, then a detected Chinese encoding.
 
     A declared charset that fails is reported and detection takes over (pages
     lie about their encoding). Raises :class:`DecodeError` when nothing decodes
@@ -77,15 +84,27 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
             return _checked(text, codec, notes, data)
         notes.append(ReaderNote(level="warning", code="encoding.declared_wrong",
                                 message=f"declared charset {declared!r} does not decode the text; detected instead"))
-    for guess in _GUESSES:
+    text = _decoded(data, "utf-8")
+    if text is not None:
+        return _checked(text, "utf-8", notes, data)
+    detected = _detect(data)
+    for guess in (*([detected] if detected else ()), *_FALLBACKS):
         text = _decoded(data, guess)
         if text is not None:
-            if guess != "utf-8":
-                notes.append(ReaderNote(level="warning", code="encoding.guessed",
-                                        message=f"no charset declared; decoded as {guess}"))
+            how = "detected by charset-normalizer" if guess == detected else "the first that decodes"
+            notes.append(ReaderNote(level="warning", code="encoding.guessed",
+                                    message=f"no charset declared; decoded as {guess} ({how})"))
             return _checked(text, guess, notes, data)
-    raise DecodeError(f"bytes decode as none of {', '.join(_GUESSES)} (first bad byte at offset "
+    raise DecodeError(f"bytes decode as none of utf-8, {', '.join(_FALLBACKS)} (first bad byte at offset "
                       f"{_first_bad(data)}); the file is not text in a supported encoding")
+
+
+def _detect(data: bytes) -> str | None:
+    """The Chinese encoding charset-normalizer finds most plausible for ``data``, or ``None``."""
+    from charset_normalizer import from_bytes  # only for undeclared non-UTF-8 bytes: keep it off the start-up path
+
+    best = from_bytes(data, cp_isolation=list(_CANDIDATES)).best()
+    return normalise_charset(best.encoding) if best is not None else None
 
 
 def _decoded(data: bytes, codec: str) -> str | None:

@@ -13,7 +13,7 @@ span holds ``None`` so that a number counts once; the origin cell carries its
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from types import MappingProxyType
@@ -105,18 +105,44 @@ class ReaderNote:
     message: str
 
 
+Path = tuple[int, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Page:
+    """What a web page states outside its blocks, as markup gives it (no interpretation).
+
+    ``title`` is the ``<title>`` text; ``metas`` the ``(name, content)`` of its
+    ``<meta>`` elements (name lower case: ``name``, ``property`` or ``itemprop``);
+    ``stamps`` the text of CMS date elements (``<publishtime>``); ``hidden`` the
+    texts the reader dropped as hidden, and ``unhidden`` reads the page again
+    with them (a Document of this one page, its paths rooted at 0).
+    """
+
+    title: str | None = None
+    metas: tuple[tuple[str, str], ...] = ()
+    stamps: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
+    unhidden: Callable[[], Document] | None = field(default=None, compare=False)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Document:
     """A read document: blocks in reading order, plus what the reader learnt on the way.
 
-    ``properties`` holds facts a format states outside its text (an HTML
-    page's ``<publishtime>``, say) under well-known keys such as ``"published"``.
+    ``properties`` holds facts a format states outside its text under
+    well-known keys such as ``"published"``. A document read from markup keeps
+    its provenance for :mod:`nianbao.page`: ``paths`` gives each block the ids
+    of the elements it came from, outermost first, or ``()`` (empty when no
+    block has one); a path's first id is the index of its page in ``pages``.
     """
 
     blocks: tuple[Block, ...]
     format: str
     properties: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     notes: tuple[ReaderNote, ...] = ()
+    paths: tuple[Path, ...] = ()
+    pages: tuple[Page, ...] = ()
 
     def paragraphs(self) -> Iterator[Paragraph]:
         """Every paragraph, in order (tables skipped)."""
@@ -129,3 +155,29 @@ class Document:
         for block in self.blocks:
             if isinstance(block, Table):
                 yield block
+
+
+class Embedded:
+    """The pages of documents a reader embeds (an HTML chunk in Word, an HTML block in Markdown), kept with
+    their blocks' paths while the reader assembles its own blocks: page ids renumbered, one page list."""
+
+    def __init__(self) -> None:
+        self.pages: list[Page] = []
+        self._paths: dict[int, tuple[Block, Path]] = {}  # id of an embedded block → it and its path
+
+    def add(self, document: Document) -> list[Block]:
+        """``document``'s blocks, their paths remembered (their pages numbered after those already added)."""
+        offset = len(self.pages)
+        self.pages.extend(document.pages)
+        for block, path in zip(document.blocks, document.paths, strict=False):
+            if path:
+                self._paths[id(block)] = (block, (path[0] + offset, *path[1:]))
+        return list(document.blocks)
+
+    def paths(self, blocks: Sequence[Block]) -> tuple[Path, ...]:
+        """The paths of ``blocks`` (``()`` for a block of the reader's own), or ``()`` when no page was added."""
+        if not self._paths:
+            return ()
+        empty: tuple[None, Path] = (None, ())
+        return tuple(path if kept is block else () for block in blocks
+                     for kept, path in (self._paths.get(id(block), empty),))

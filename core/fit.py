@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from .agree import Sums, agree
 from .budget import check_deadline
 from .checks import applications_balance, applications_handled_total
 from .document import Block, Paragraph
-from .glued import Split, TooManySplits, describe, split_run
+from .glued import Number, Split, TooManySplits, describe, split_run
 from .record import Issue, error, warning
 from .template import (
     AMBIGUOUS_GROUP_ROWS,
@@ -36,6 +37,7 @@ from .template import (
     GARBAGE,
     NONE_SPELLING,
     PROACTIVE_COLUMN_LOOKUP,
+    PROACTIVE_COLUMNS,
     PROACTIVE_HEADER_START,
     PROACTIVE_ITEM_LOOKUP,
     PROACTIVE_SHAPES,
@@ -46,12 +48,16 @@ from .template import (
     UNIT_COUNT,
     UNIT_WAN,
     UNIT_YUAN,
+    WAN_YUAN,
+    YUAN,
     Parsed,
+    closest_label,
     combine_versions,
     is_numbered,
     match_label,
     normalise_label,
     parse_cell,
+    simplified,
     within_label,
 )
 
@@ -279,8 +285,14 @@ def fit_row(
     *,
     integer: bool,
     yuan_columns: frozenset[str] = frozenset(),
+    sums: Sums | None = None,
 ) -> dict[str, Any]:
-    """Map a row's values onto ``columns``; any mismatch leaves every value null with an issue."""
+    """Map a row's values onto ``columns``; any mismatch leaves every value null with an issue.
+
+    With ``sums`` (the row's arithmetic), a row with too many or too few values
+    is filled when every reading the arithmetic allows gives the same numbers
+    (:func:`nianbao.agree.agree`), with a ``row.values_agree`` warning.
+    """
     values = raw.values
     if len(values) == len(columns) and not yuan_columns:
         # the common row, plain numbers only: nothing to convert or report (one pass, no generator)
@@ -297,6 +309,10 @@ def fit_row(
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
         return out
     if len(values) != len(columns):
+        if sums is not None and _agreed(raw, values, columns, where, issues, sums, out, integer=integer):
+            for column in yuan_columns & set(columns):  # a header in 元: amounts are kept in 万元
+                out[column] = round(out[column] / 10000, 6)
+            return out
         kind = "too_many_values" if len(values) > len(columns) else "too_few_values"
         issues.append(
             error(
@@ -342,6 +358,32 @@ def fit_row(
     return out
 
 
+#: Cell notes a row read by the agreement rule may hold: plain numbers and printed zeros (``—``, ``无``).
+_AGREEABLE_NOTES = (None, NONE_SPELLING)
+
+
+def _agreed(raw: RawRow, values: list[tuple[str, Parsed]], columns: Sequence[str], where: str, issues: list[Issue],
+            sums: Sums, out: dict[str, Any], *, integer: bool) -> bool:
+    """Fill ``out`` when every reading of a short or long row gives the same numbers; whether it did."""
+    if len(values) > len(columns):  # in a row too long, blank cells at its edges are padding, never values
+        printed = [i for i, (_, (_, note)) in enumerate(values) if note != BLANK]
+        values = values[printed[0]:printed[-1] + 1] if printed else []
+    if any(note not in _AGREEABLE_NOTES and (integer or note != DECIMAL) for _, (_, note) in values):
+        return False
+    agreement = agree([value for _, (value, _) in values], len(columns), sums)
+    if agreement is None:
+        return False
+    out.update(zip(columns, agreement.values, strict=True))
+    how = ("every choice of the values to leave out" if len(values) > len(columns) else
+           "every position of the missing value" + ("s" if len(columns) - len(values) > 1 else ""))
+    checks = " under the template's sums" if sums.equations else ""
+    issues.append(warning("row.values_agree", f"row {raw.label.strip()!r} has {len(values)} values for "
+                          f"{len(columns)} columns ({_printed(values)}); {how}{checks} gives "
+                          f"{' / '.join(f'{v:g}' for v in agreement.values)} ({agreement.readings} of "
+                          f"{agreement.tried} readings allowed): taken by the agreement rule", where))
+    return True
+
+
 def fit_glued_row(
     raw: RawRow,
     columns: Sequence[str],
@@ -370,7 +412,8 @@ def fit_glued_row(
         issues.append(error("glued.no_split", f"row {raw.label.strip()!r}: no cut of {' '.join(texts)!r} into "
                             f"{len(columns)} values ({', '.join(columns)}) fits the template", where))
     elif len(candidates) == 1:
-        in_yuan = texts[-1].strip().endswith("元") and not texts[-1].strip().endswith("万元")
+        last = simplified(texts[-1].strip())
+        in_yuan = last.endswith(YUAN) and not last.endswith(WAN_YUAN)
         for column, value in zip(columns, candidates[0], strict=True):
             if column in AMOUNT_COLUMNS and (in_yuan or column in yuan_columns):
                 value = round(value / 10000, 6)
@@ -423,6 +466,33 @@ def _proactive_shape(item: str, columns: Sequence[str], width: int) -> tuple[str
     return fits[0] if len(fits) == 1 else (None, None)
 
 
+def _misspelt_header(raw: RawRow) -> tuple[str, str] | None:
+    """A misspelt header cell that the walk joined to the header before it: its column and its text.
+
+    The walk continues a label with an unknown cell that follows it (a label
+    broken over lines), so ``信息内容`` + ``本年新制做数量`` arrive as one header.
+    What is left after the header's own label is read as the one known column
+    header it closely resembles, if there is one.
+    """
+    norm = normalise_label(raw.label)
+    own = ([PROACTIVE_HEADER_START] if not raw.key else
+           [n for n, k in PROACTIVE_COLUMN_LOOKUP.items() if k == raw.key])
+    head = max((label for label in own if norm.startswith(label)), key=len, default=None)
+    if head is None or len(norm) - len(head) < 3:
+        return None
+    rest = norm[len(head):]
+    if match_label(rest, PROACTIVE_COLUMN_LOOKUP) is not None:
+        return None  # a header broken over cells that the walk read whole: not a misspelling
+    key = closest_label(rest, PROACTIVE_COLUMN_LOOKUP)
+    return (key, rest) if key is not None else None
+
+
+def _proactive_sums(columns: Sequence[str]) -> Sums:
+    """Section 二 has no sums: counts are whole and not negative, 本年增/减 may be, amounts may have decimals."""
+    return Sums(signed=frozenset(i for i, c in enumerate(columns) if c == "change"),
+                whole=frozenset(i for i, c in enumerate(columns) if c not in AMOUNT_COLUMNS))
+
+
 def _proactive_accept(columns: Sequence[str]) -> Callable[[Split], bool]:
     """Counts are whole and not negative (本年增/减 may be); amounts may have decimals."""
     def accept(split: Split) -> bool:
@@ -451,9 +521,15 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
                 columns, yuan, header_open = [], set(), True
             if raw.key:
                 columns.append(raw.key)
-                text = "".join(raw.label.split())  # 万\n元 in a broken header is still 万元
-                if raw.key in AMOUNT_COLUMNS and "元" in text and "万元" not in text:
+                text = simplified("".join(raw.label.split()))  # 万\n元 in a broken header is still 万元; 萬元 too
+                if raw.key in AMOUNT_COLUMNS and YUAN in text and WAN_YUAN not in text:
                     yuan.add(raw.key)
+            misspelt = _misspelt_header(raw)
+            if misspelt is not None:
+                columns.append(misspelt[0])
+                issues.append(warning("table.header_misspelt", f"header {misspelt[1]!r} read as "
+                                      f"{PROACTIVE_COLUMNS[misspelt[0]].zh!r}, the one known header it is close to",
+                                      where))
             continue
         header_open = False
         if raw.kind is None:
@@ -484,7 +560,8 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
             if len(candidates) > 1:
                 _report_ambiguous(raw, candidates, f"{where}.{item}", issues)
         else:
-            row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan))
+            row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan),
+                          sums=_proactive_sums(printed))
         fitted.values[item] = {c: row.get(c) for c in shape}
         versions.append(version)
     _none_spellings(rows, where, issues)
@@ -538,6 +615,11 @@ def _report_unknown(raw: RawRow, where: str, issues: list[Issue]) -> None:
     if raw.label and any(note != BLANK for _, (_, note) in raw.values):
         issues.append(error("row.unknown", f"unknown row {raw.label.strip()!r} with values "
                             f"{_printed(raw.values)}", where))
+
+
+#: Section 三's row arithmetic: 总计 is the sum of the six applicant columns; every cell a count.
+_APPLICATION_SUMS = Sums(equations=((tuple(range(len(APPLICATION_COLUMNS) - 1)), len(APPLICATION_COLUMNS) - 1),),
+                         whole=frozenset(range(len(APPLICATION_COLUMNS))))
 
 
 def _application_row_fits(split: Split) -> bool:
@@ -635,7 +717,8 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
             if len(candidates) > 1:
                 ambiguous[key] = (raw, candidates)
         else:
-            fitted.values[key] = fit_row(raw, columns, f"{where}.{key}", issues, integer=True)
+            fitted.values[key] = fit_row(raw, columns, f"{where}.{key}", issues, integer=True,
+                                         sums=_APPLICATION_SUMS)
         if key in APPLICATION_VERSION_ROWS:
             versions.add(APPLICATION_VERSION_ROWS[key])
     if ambiguous:
@@ -656,21 +739,20 @@ _GROUP_ORDER = {key: index for index, key in enumerate(REVIEW_GROUPS)}
 
 
 def _group_runs(rows: Sequence[RawRow], width: int) -> list[list[tuple[str, Parsed]]] | None:
-    """Section 四's values as three runs of ``width``, one per group in template order, or ``None``.
+    """Section 四's values as three runs, one per group in template order, or ``None``.
 
-    Applies when exactly three header rows carry values, ``width`` each. A run
-    belongs to the group named in the header cells printed since the previous
-    run (``行政诉讼（复议后起诉）``); when not all three are named, the runs are
-    taken in template order. Two runs naming one group: ``None``.
+    Applies when exactly three header rows carry values. A run belongs to the
+    group named in the header cells printed since the previous run
+    (``行政诉讼（复议后起诉）``); when not all three are named, the runs are taken
+    in template order. Two runs naming one group: ``None``. A run is cut to
+    ``width`` where its blank edges allow (:func:`_slots`); one left longer or
+    shorter is its group's own problem: each group is fitted alone.
     """
     runs, named, seen = [], [], ""
     for row in rows:
         seen += row.label
         if row.values:
-            values = _slots(row.values, width)
-            if len(values) != width:
-                return None
-            runs.append(values)
+            runs.append(_slots(row.values, width))
             named.append(next((key for key, zh in _GROUP_NAMES_LONGEST_FIRST if zh in seen), None))
             seen = ""
     if len(runs) != len(REVIEW_GROUPS):
@@ -696,38 +778,112 @@ def _resolve_review(norm: str, walker: Walker) -> Hit | None:
     return (HEADER, norm) if norm in REVIEW_HEADER_WORDS else None
 
 
+#: Section 四's arithmetic: each group's 总计 is the sum of its four results; every cell a count.
+_REVIEW_SUMS = Sums(equations=tuple((tuple(range(start, start + len(REVIEW_FIELDS) - 1)),
+                                     start + len(REVIEW_FIELDS) - 1)
+                                    for start in range(0, len(REVIEW_SLOTS), len(REVIEW_FIELDS))),
+                    whole=frozenset(range(len(REVIEW_SLOTS))))
+
+
+#: One group of section 四 alone: 总计 is the sum of the four results.
+_GROUP_SUMS = Sums(equations=((tuple(range(len(REVIEW_FIELDS) - 1)), len(REVIEW_FIELDS) - 1),),
+                   whole=frozenset(range(len(REVIEW_FIELDS))))
+
+
+def _group_fits(values: Sequence[Number]) -> bool:
+    """Whole, not negative, and 总计 the sum of the four results."""
+    return all(isinstance(v, int) and v >= 0 for v in values) and sum(values[:-1]) == values[-1]
+
+
 def _review_fits(split: Split) -> bool:
-    """Whole, not negative, and each group's 总计 the sum of its four results."""
-    return all(isinstance(v, int) and v >= 0 for v in split) and all(
-        sum(split[i: i + 4]) == split[i + 4] for i in range(0, len(split), 5))
+    """Each group whole, not negative, and its 总计 the sum of its four results."""
+    width = len(REVIEW_FIELDS)
+    return all(_group_fits(split[i: i + width]) for i in range(0, len(split), width))
+
+
+def _whole_counts(split: Split) -> bool:
+    return all(isinstance(v, int) and v >= 0 for v in split)
+
+
+def _glued_groups(raw: RawRow, candidates: list[Split], where: str, issues: list[Issue]) -> dict[str, Any]:
+    """Section 四's glued values when no single split fits all three groups: each group stands alone.
+
+    With no split keeping every group's sum (the document breaks one), the
+    splits into whole counts that break the fewest groups are the readings;
+    with several splits keeping them all, those are. A group is filled when
+    every reading gives it the same five values and they keep its sum; any
+    other group stays null with an error. So one inconsistent or ambiguous
+    group no longer takes the groups that split one way down with it.
+    """
+    width = len(REVIEW_FIELDS)
+    groups = list(REVIEW_GROUPS)
+    if not candidates:
+        texts = [text for text, (_, note) in raw.values if note != BLANK]
+        try:
+            every = split_run(texts, len(REVIEW_SLOTS), _whole_counts) if texts else []
+        except TooManySplits:
+            every = []
+        broken = [sum(not _group_fits(c[i * width:(i + 1) * width]) for i in range(len(groups))) for c in every]
+        fewest = min(broken, default=len(groups))
+        candidates = [c for c, b in zip(every, broken, strict=True) if b == fewest] if fewest < len(groups) else []
+    out: dict[str, Any] = {}
+    for index, group in enumerate(groups):
+        readings = sorted({c[index * width:(index + 1) * width] for c in candidates})
+        if len(readings) == 1 and _group_fits(readings[0]):
+            out.update({f"{group}.{f}": v for f, v in zip(REVIEW_FIELDS, readings[0], strict=True)})
+            continue
+        shown = describe(readings) if readings else "nothing"
+        issues.append(error("glued.group_unresolved", f"group {REVIEW_GROUPS[group].zh}: its values in "
+                            f"{' '.join(t.strip() for t, _ in raw.values)!r} read as {shown}; left null",
+                            f"{where}.{group}"))
+    if out:
+        _drop_issue(issues, "glued.no_split", where)
+        taken = sorted({slot.split(".")[0] for slot in out}, key=groups.index)
+        issues.append(warning("glued.groups_alone", f"groups {', '.join(REVIEW_GROUPS[g].zh for g in taken)} read "
+                              f"the same in all {len(candidates)} readings of the glued values (each group's 总计 "
+                              "the sum of its results) and are taken; the others are left null", where))
+    return out
+
+
+#: A label this long is a sentence of prose, not a header cell.
+PROSE_CHARS = 40
 
 
 def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
-    """Fit section 四: the 15 values after the last header cell, in template order."""
+    """Fit section 四: the 15 values after the last header cell, in template order; each group stands alone."""
     fitted = Fitted()
     rows = walk(tokens, _resolve_review)
     headers = [r for r in rows if r.kind == HEADER]
-    values_row = rows[-1] if rows and (rows[-1].kind == HEADER or not headers) else None
+    body = list(rows)
+    # prose after the table (the next heading missing): sentences, and what follows them (六's 无)
+    while body and body[-1].kind is None and (not body[-1].values or len(body[-1].label.strip()) > PROSE_CHARS):
+        body.pop()
+    values_row = body[-1] if body and (body[-1].kind == HEADER or not headers) else None
     raw = RawRow(HEADER, None, "行政复议、行政诉讼", values_row.values if values_row else [])
-    group_width = len(REVIEW_FIELDS)
-    runs = _group_runs(rows, group_width) if not glued and headers else None
-    if runs is not None:
-        # One small table per group (行政复议, then the two 行政诉讼), each header followed by its five values,
-        # as OCR and some offices print it: the three runs, in template order, are the row.
-        raw = RawRow(HEADER, None, raw.label, [v for run in runs for v in run])
-        fitted.issues.append(warning("table.groups_apart", "section 四 printed as one table per group; their "
-                                     "values taken by the group each follows", where))
+    runs = _group_runs(rows, len(REVIEW_FIELDS)) if not glued and headers else None
     if not headers:
         fitted.issues.append(warning("table.no_header", "section 四 has no column header; values taken "
                                      "in template order", where))
     slots = [f"{g}.{f}" for g, f in REVIEW_SLOTS]
-    if glued:
+    if runs is not None:
+        # One small table per group (行政复议, then the two 行政诉讼), each header followed by its five values,
+        # as OCR and some offices print it: each run is its group's row, fitted alone.
+        fitted.issues.append(warning("table.groups_apart", "section 四 printed as one table per group; their "
+                                     "values taken by the group each follows", where))
+        flat = {}
+        for group, run in zip(REVIEW_GROUPS, runs, strict=True):
+            part = RawRow(HEADER, None, REVIEW_GROUPS[group].zh, run)
+            row = fit_row(part, tuple(REVIEW_FIELDS), f"{where}.{group}", fitted.issues, integer=True,
+                          sums=_GROUP_SUMS)
+            flat.update({f"{group}.{f}": v for f, v in row.items()})
+        raw = RawRow(HEADER, None, raw.label, [v for run in runs for v in run])
+    elif glued:
         flat, candidates = fit_glued_row(raw, slots, where, fitted.issues, _review_fits)
-        if len(candidates) > 1:
-            _report_ambiguous(raw, candidates, where, fitted.issues)
+        if len(candidates) != 1 and raw.values:
+            flat = _glued_groups(raw, candidates, where, fitted.issues)
     else:
-        flat = fit_row(raw, slots, where, fitted.issues, integer=True)
+        flat = fit_row(raw, slots, where, fitted.issues, integer=True, sums=_REVIEW_SUMS)
     for (group, field_), slot in zip(REVIEW_SLOTS, slots, strict=True):
-        fitted.values.setdefault(group, {})[field_] = flat[slot]
+        fitted.values.setdefault(group, {})[field_] = flat.get(slot)
     _none_spellings([raw], where, fitted.issues)
     return fitted

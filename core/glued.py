@@ -27,12 +27,16 @@ from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
+    GLUED_NOTE_WORDS,
+    HEADING_JOINERS,
     NONE_SPELLINGS,
     PROACTIVE_COLUMNS,
     PROACTIVE_ITEMS,
     REVIEW_FIELDS,
     REVIEW_GROUPS,
     SECTION_HEADINGS,
+    simplified,
+    word_pattern,
 )
 
 #: A paragraph this long with several numbered headings inside is glued text.
@@ -48,18 +52,21 @@ MAX_SPLITS_TRIED = 100_000
 _EXTRA_LABELS = ("信息内容", "申请人情况", "法人或其他组织", "行政诉讼")
 _SECTION_NUMBER = r"(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]\s*"
 _ROW_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]\s*|[一二三四五六七八九十]{1,2}、\s*|\d[.．、]\s*)?"
-_TABLE_NOTE = r"[（(]本列数据[^）)]*[）)]|第二十条\s*第\s*[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*项"
+_TABLE_NOTE = (rf"[（(]{word_pattern(GLUED_NOTE_WORDS[0])}[^）)]*[）)]|{word_pattern(GLUED_NOTE_WORDS[1])}\s*第\s*"
+               rf"[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*{word_pattern(GLUED_NOTE_WORDS[2])}")
 
 
-def _spaced(text: str) -> str:
-    """A pattern for ``text`` that tolerates spaces and list punctuation between its characters."""
-    return r"[\s、，,]*".join(re.escape(ch) for ch in text if not ch.isspace())
+def _spaced(text: str, between: str = r"[\s、，,]*") -> str:
+    """A pattern for ``text``, traditional forms too, tolerating spaces and list punctuation between its characters."""
+    return between.join(word_pattern(ch) for ch in text if not ch.isspace())
 
 
 @lru_cache(maxsize=1)
 def _heading_pattern() -> re.Pattern[str]:
+    """A numbered heading; between its characters spaces, list punctuation, and 与/和/及 where 、 stands."""
     words = sorted({w for ws in SECTION_HEADINGS.values() for w in ws}, key=len, reverse=True)
-    return re.compile(rf"{_SECTION_NUMBER}(?:{'|'.join(_spaced(w) for w in words)})")
+    between = rf"[\s、，,{HEADING_JOINERS}]*"
+    return re.compile(rf"{_SECTION_NUMBER}(?:{'|'.join(_spaced(w, between) for w in words)})")
 
 
 @lru_cache(maxsize=1)
@@ -109,8 +116,9 @@ def _segments(text: str) -> Iterator[str]:
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
         yield match.group(0)
         body = text[match.end(): end]
-        heading_words = re.sub(r"[\s、，,]", "", match.group(0))
-        section = next((k for k, ws in SECTION_HEADINGS.items() if any(w in heading_words for w in ws)), None)
+        heading_words = re.sub(rf"[\s、，,{HEADING_JOINERS}]", "", simplified(match.group(0)))  # 与/和/及 both sides
+        section = next((k for k, ws in SECTION_HEADINGS.items()
+                        if any(re.sub(f"[{HEADING_JOINERS}]", "", w) in heading_words for w in ws)), None)
         if section in table_sections:
             yield from _table_tokens(body)
         else:
@@ -128,9 +136,10 @@ def _table_tokens(body: str) -> Iterator[str]:
 
 
 def _runs(text: str) -> Iterator[str]:
-    """Value runs between labels, cut at spaces and before a minus sign (``2648-18538``)."""
+    """Value runs between labels, cut at spaces, before a minus sign (``2648-18538``) and after a count's unit
+    (``1个246900元``: one project, then an amount)."""
     for run in text.split():
-        yield from re.split(r"(?<=\d)(?=-)", run)
+        yield from re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)", run)
 
 
 # --------------------------------------------------------------------------

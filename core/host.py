@@ -35,6 +35,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "nianbao.plugins.markdown",
     "nianbao.plugins.html",
     "nianbao.plugins.docx",
+    "nianbao.plugins.pdf",
+    "nianbao.plugins.legacyword",
     "nianbao.plugins.metadata",
     "nianbao.plugins.prose",
     "nianbao.plugins.tables",

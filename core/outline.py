@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .dates import is_date_line
-from .document import Block, Document, Paragraph
-from .template import CHROME_MARKERS, SECTION_ORDER, section_of_heading
+from .document import Block, Document, Paragraph, Table
+from .page import split_signature
+from .record import Issue, warning
+from .template import (
+    CHROME_MARKERS,
+    HEADING_MAX_CHARS,
+    SECTION_ORDER,
+    TABLE_SIGNATURES,
+    heading_start,
+    is_table_label,
+    loose_section_of_heading,
+    normalise_label,
+    section_number,
+    section_of_heading,
+    word_pattern,
+)
 
 _TRAILING_ASIDE = re.compile(r"[（(]([^()（）]*)[)）]\s*$")
 
@@ -25,6 +39,9 @@ class Section:
     blocks: tuple[Block, ...]
     #: Text printed on the heading line after the heading words, e.g. ``无`` of ``其他需要报告的事项（无）``.
     aside: str | None = None
+    #: How the section was found: ``heading`` (its heading words), ``reworded`` (other words: 与 for 、, a
+    #: typo), ``wrapped`` (a heading over two lines) or ``content`` (a table known by what it holds).
+    found_by: str = "heading"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -38,43 +55,293 @@ class Outline:
     #: Key of the section the tail belongs to (the last one found), if any.
     last: str | None = None
 
+    def issues(self) -> list[Issue]:
+        """A warning for each section found other than by its heading words, saying how it was found."""
+        out = []
+        for key, section in self.sections.items():
+            if section.found_by == "content":
+                out.append(warning("section.found_by_content", f"no heading for section {key}: its table was "
+                                   "recognised by the row labels and column headers only it prints", key))
+            elif section.found_by != "heading":
+                how = "wrapped over two lines" if section.found_by == "wrapped" else "in other words"
+                out.append(warning(f"section.heading_{section.found_by}", f"section {key}'s heading printed "
+                                   f"{how}: {section.heading!r}", key))
+        return out
+
     @classmethod
     def of(cls, document: Document) -> Outline:
         """Cut ``document`` at the first heading of each section, in template order.
 
         A heading only counts if its section comes after the last one found, so a
         row label such as ``四、结转下年度继续办理`` or a repeated title cannot
-        reopen an earlier section.
+        reopen an earlier section. Where a section is still missing, two more
+        looks fill the gap between its neighbours (:func:`_second_look`): a heading
+        in other words or wrapped over two lines, then, for the three tables, the
+        first block that holds what only that table prints (:func:`_by_content`).
         """
         blocks = document.blocks
-        found: list[tuple[int, str, str]] = []
-        next_allowed = 0
-        for index, block in enumerate(blocks):
-            if not isinstance(block, Paragraph):
-                continue
-            key = section_of_heading(block.text)
-            if key is None:
-                continue
-            position = SECTION_ORDER.index(key)
-            if position < next_allowed:
-                continue
-            found.append((index, key, block.text))
-            next_allowed = position + 1
+        found = _headings(blocks)
+        if len(found) < len(SECTION_ORDER):
+            found = _second_look(blocks, found)
+            if any(key not in {f.key for f in found} for key in TABLE_SIGNATURES):
+                split = _split_tables(blocks)
+                if len(split) != len(blocks):
+                    blocks, found = split, _second_look(split, _headings(split))
+                found = _by_content(blocks, found)
         if not found:
             return cls(front=blocks, tail=split_tail(texts_of(blocks)))
         sections: dict[str, Section] = {}
-        for n, (index, key, heading) in enumerate(found):
-            end = found[n + 1][0] if n + 1 < len(found) else len(blocks)
-            aside = _TRAILING_ASIDE.search(heading)
-            sections[key] = Section(
-                key=key,
-                heading=heading.strip(),
-                blocks=blocks[index + 1 : end],
+        for n, item in enumerate(found):
+            end = found[n + 1].index if n + 1 < len(found) else len(blocks)
+            aside = _TRAILING_ASIDE.search(item.heading)
+            sections[item.key] = Section(
+                key=item.key,
+                heading=item.heading.strip(),
+                blocks=blocks[item.start : end],
                 aside=aside.group(1).strip() or None if aside else None,
+                found_by=item.found_by,
             )
-        last = found[-1][1]
+        last = found[-1].key
         tail = split_tail(texts_of(sections[last].blocks))
-        return cls(front=blocks[: found[0][0]], sections=sections, tail=tail, last=last)
+        return cls(front=blocks[: found[0].index], sections=sections, tail=tail, last=last)
+
+
+def _headings(blocks: tuple[Block, ...]) -> list[_Found]:
+    """The paragraphs printing a section's heading words, each after the last one found in template order."""
+    return [_first_half(blocks, f) for f in _exact_headings(blocks)]
+
+
+def _first_half(blocks: tuple[Block, ...], found: _Found) -> _Found:
+    """A heading whose second line alone reads as it (``二、行政机关`` / ``主动公开政府信息情况``): both lines."""
+    index = found.index - 1
+    while index >= 0 and isinstance(blocks[index], Paragraph) and _PAGE_NUMBER.match(blocks[index].text):
+        index -= 1
+    if index < 0 or index < found.index - 2 or not isinstance(blocks[index], Paragraph):
+        return found
+    first = blocks[index].text
+    if section_number(found.heading) is not None or not heading_start(first) or section_of_heading(first) \
+            or loose_section_of_heading(first) or is_table_label(first):
+        return found  # a numbered heading is whole; a row label (四、结转下年度继续办理) is no heading's half
+    joined = first.strip() + found.heading.strip()
+    if (section_of_heading(joined) or loose_section_of_heading(joined)) != found.key:
+        return found
+    return _Found(index, found.start, found.key, joined, "wrapped")
+
+
+#: Heading lines back to back, this many of them printed again later: a table of contents (目录), not sections.
+MIN_CONTENTS_LINES = 3
+
+
+def _exact_headings(blocks: tuple[Block, ...]) -> list[_Found]:
+    found: list[_Found] = []
+    next_allowed = 0
+    lines = [(index, key) for index, block in enumerate(blocks) if isinstance(block, Paragraph)
+             and (key := section_of_heading(block.text)) is not None]
+    contents = _contents(lines)
+    for index, key in lines:
+        if index in contents:
+            continue
+        position = SECTION_ORDER.index(key)
+        if position < next_allowed:
+            continue
+        found.append(_Found(index, index + 1, key, blocks[index].text))
+        next_allowed = position + 1
+    return found
+
+
+def _contents(lines: list[tuple[int, str]]) -> set[int]:
+    """The heading lines of a table of contents: ``MIN_CONTENTS_LINES`` or more back to back (nothing printed
+    between them, in template order) of which at least as many are printed again further on."""
+    out: set[int] = set()
+    run: list[tuple[int, str]] = []
+    for number, (index, key) in enumerate([*lines, (-2, "")]):
+        if run and index == run[-1][0] + 1 and key and SECTION_ORDER.index(key) > SECTION_ORDER.index(run[-1][1]):
+            run.append((index, key))
+            continue
+        if len(run) >= MIN_CONTENTS_LINES:
+            later = {k for i, k in lines[number:]}
+            if sum(k in later for _, k in run) >= MIN_CONTENTS_LINES:  # a heading reworded later is not exact
+                out.update(i for i, _ in run)
+        run = [(index, key)]
+    return out
+
+
+class _Found(NamedTuple):
+    """A section found: where its heading is, where its blocks start, its key, its heading as printed."""
+
+    index: int
+    start: int
+    key: str
+    heading: str
+    found_by: str = "heading"
+
+
+def _gap(found: list[_Found], index: int) -> tuple[int, range]:
+    """Where a block at ``index`` would go in ``found``, and the template positions a section there may have."""
+    at = sum(1 for f in found if f.index < index)
+    low = SECTION_ORDER.index(found[at - 1].key) + 1 if at else 0
+    high = SECTION_ORDER.index(found[at].key) if at < len(found) else len(SECTION_ORDER)
+    return at, range(low, high)
+
+
+#: What may come between the two halves of a heading split by a page break: a page number (``- 3 -``, ``第3页``).
+_PAGE_NUMBER = re.compile(r"^[\s\-—–·第页共/\d]*$")
+
+
+def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
+    """Missing sections opened by a heading in other words (与/和 for 、, a typo) or wrapped over two lines.
+
+    Only lines between the headings already found are looked at, and only for
+    the sections that fit between them, so a sub-item of 总体情况 that happens
+    to read like a heading cannot take a section whose own heading is printed.
+    A line numbered as its section is (``三、`` for section 三) is taken first;
+    then any other, so a misnumbered heading is still found.
+    """
+    found = list(found)
+    for numbered in (True, False):
+        taken = {i for f in found for i in range(f.index, f.start)}
+        for index, block in enumerate(blocks):
+            if index in taken or not isinstance(block, Paragraph):
+                continue
+            at, allowed = _gap(found, index)
+            if not allowed:
+                continue
+            key, start, heading = loose_section_of_heading(block.text), index + 1, block.text
+            if key is None and heading_start(block.text):
+                key, start, heading = _wrapped(blocks, index)
+            if key is None or SECTION_ORDER.index(key) not in allowed:
+                continue
+            if numbered and section_number(heading) != SECTION_ORDER.index(key) + 1:
+                continue
+            found.insert(at, _Found(index, start, key, heading, "wrapped" if start > index + 1 else "reworded"))
+            taken.update(range(index, start))
+    return found
+
+
+def _wrapped(blocks: tuple[Block, ...], index: int) -> tuple[str | None, int, str]:
+    """A heading whose words run on into the next paragraph (past a page number): its key, end, joined text."""
+    first = blocks[index]
+    assert isinstance(first, Paragraph)
+    if is_table_label(first.text):
+        return None, index + 1, first.text  # 四、结转下年度继续办理 is a row, not half a heading
+    for following in range(index + 1, min(index + 4, len(blocks))):
+        block = blocks[following]
+        if not isinstance(block, Paragraph):
+            break
+        if _PAGE_NUMBER.match(block.text):
+            continue
+        if section_number(block.text) is not None:
+            break  # a numbered line starts a heading of its own
+        joined = first.text.strip() + block.text.strip()
+        key = section_of_heading(joined) or loose_section_of_heading(joined)
+        return key, following + 1, joined
+    return None, index + 1, first.text
+
+
+#: A table is known by content when this many different words of its signature, in the block that opens it and
+#: the few after, are printed (one ``行政复议`` link in a page's navigation is no table).
+MIN_SIGNATURE_CELLS = 3
+#: Blocks looked at from the one that would open the table (a cell-per-paragraph table is a block a cell,
+#: a header printed a character a line a block a character).
+SIGNATURE_WINDOW = 24
+
+
+def _signature_hits(block: Block) -> dict[str, int]:
+    """How many of a block's cells (a paragraph: its text) each table alone prints."""
+    texts = [block.text] if isinstance(block, Paragraph) else [c.text for row in block.rows for c in row if c]
+    hits: dict[str, int] = {}
+    for text in texts:
+        norm = normalise_label(text)
+        for key, words in TABLE_SIGNATURES.items():
+            if norm in words:
+                hits[key] = hits.get(key, 0) + 1
+    return hits
+
+
+def _signature_of(blocks: tuple[Block, ...], index: int) -> str | None:
+    """The one table that ``blocks[index]`` opens by what only that table prints, or ``None``.
+
+    The block must hold a word of one table's signature, and the blocks from it
+    on (up to ``SIGNATURE_WINDOW``, prose sentences left out) at least
+    ``MIN_SIGNATURE_CELLS`` different words of it, counted in their joined text so
+    that a header printed a character a line (``结`` / ``果`` / ``维`` / ``持``) counts.
+    """
+    hits = _signature_hits(blocks[index])
+    if len(hits) != 1:
+        return None
+    key = next(iter(hits))
+    joined = "".join(_short_texts(blocks[index:index + SIGNATURE_WINDOW]))
+    found = sum(1 for word in TABLE_SIGNATURES[key] if word in joined)
+    return key if found >= MIN_SIGNATURE_CELLS else None
+
+
+def _short_texts(blocks: tuple[Block, ...]) -> list[str]:
+    """The normalised texts of the cells among ``blocks`` and of their short paragraphs (not prose)."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            if len(block.text) <= HEADING_MAX_CHARS:
+                out.append(normalise_label(block.text))
+        else:
+            out.extend(normalise_label(c.text) for row in block.rows for c in row if c)
+    return out
+
+
+def _row_signature(row: tuple) -> str | None:
+    keys = {key for cell in row if cell is not None
+            for key, words in TABLE_SIGNATURES.items() if normalise_label(cell.text) in words}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _split_tables(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Tables that hold two statistics tables back to back (their heading between them missing), cut apart.
+
+    A table is cut before a row that holds what only a later table prints
+    (``申请人情况`` after section 二's rows, ``行政复议`` after section 三's).
+    """
+    out: list[Block] = []
+    order = list(TABLE_SIGNATURES)
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(block)
+            continue
+        start, current = 0, None
+        for index, row in enumerate(block.rows):
+            key = _row_signature(row)
+            if key is None:
+                continue
+            if current is not None and order.index(key) > order.index(current) and index > start:
+                out.append(Table(rows=block.rows[start:index]))
+                start = index
+            if current is None or order.index(key) > order.index(current):
+                current = key
+        out.append(block if start == 0 else Table(rows=block.rows[start:]))
+    return tuple(out)
+
+
+def _by_content(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
+    """Missing table sections, each opened at the first block that holds what only its table prints.
+
+    A table is recognised by its row labels and column headers (``自然人``,
+    ``本年新收政府信息公开申请数量``, ``结果维持``), not by its heading, so a table
+    whose heading is missing, misspelt beyond recognition or lost in a page
+    break still reaches its fitter instead of landing in the section before it.
+    """
+    missing = {key for key in TABLE_SIGNATURES if key not in {f.key for f in found}}
+    if not missing:
+        return found
+    found = list(found)
+    for index in range(len(blocks)):
+        key = _signature_of(blocks, index) if not any(f.index <= index < f.start for f in found) else None
+        if key not in missing:
+            continue
+        at, allowed = _gap(found, index)
+        if SECTION_ORDER.index(key) in allowed:
+            found.insert(at, _Found(index, index, key, "", "content"))
+            missing.discard(key)
+            if not missing:
+                break
+    return found
 
 
 def texts_of(blocks: tuple[Block, ...]) -> list[str]:
@@ -88,7 +355,7 @@ def texts_of(blocks: tuple[Block, ...]) -> list[str]:
 
 #: Every chrome marker in one pattern: one C scan of a line instead of a ``find`` per marker (3–8× faster). The
 #: leftmost match starts where the first marker does, so it answers both questions below.
-_CHROME = re.compile("|".join(map(re.escape, CHROME_MARKERS)))
+_CHROME = re.compile("|".join(map(word_pattern, CHROME_MARKERS)))  # traditional forms too
 
 
 def is_chrome(text: str) -> bool:
@@ -111,16 +378,10 @@ class Tail:
     date_line: str | None = None
 
 
-#: A signer line is a short name, not a sentence.
-SIGNER_MAX_CHARS = 40
-
-
 def split_tail(texts: list[str]) -> Tail:
-    """Cut ``texts`` (the last section's paragraphs) at the first chrome line and peel off the signature.
-
-    The signature is a date line (``2022年1月13日``) at the end, optionally with
-    the signing body's name on the line above it.
-    """
+    """Cut ``texts`` (the last section's paragraphs) at the first chrome line and peel off the signature
+    (:func:`nianbao.page.split_signature`: a date line at the end, with the signing body above it, or both
+    glued to the end of the last line)."""
     body = list(texts)
     for index, text in enumerate(body):
         cut = chrome_position(text)
@@ -131,9 +392,5 @@ def split_tail(texts: list[str]) -> Tail:
             break
     while body and not body[-1].strip():
         body.pop()
-    signer = date_line = None
-    if body and is_date_line(body[-1]):
-        date_line = body.pop().strip()
-        if body and len(body[-1].strip()) <= SIGNER_MAX_CHARS and not body[-1].rstrip().endswith(("。", ".", "；")):
-            signer = body.pop().strip()
+    signer, date_line = split_signature(body)
     return Tail(body=tuple(body), signer=signer, date_line=date_line)

@@ -30,6 +30,7 @@ from .glued import is_glued, unglue
 from .host import PluginHost, get_host
 from .limits import Limits, check_document, check_input_size
 from .outline import Outline
+from .page import settle
 from .record import Issue, cap_issues, clamp_values, dead_letter, error, new_record, source_of
 from .source import SourceInfo
 from .template import LONG_TEXT_CHARS, combine_versions, forget_long_texts
@@ -110,12 +111,14 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
     budget = current_budget()
     if budget is not None:
         budget.enter("extract", "outline")
+    document = settle(document)
     if is_glued(document):
         document = unglue(document)
     outline = Outline.of(document)
     issues: list[Issue] = [error(n.code, n.message, "source") if n.level == "error" else
                            Issue(level=n.level, code=n.code, message=n.message, where="source")
                            for n in document.notes]
+    issues += outline.issues()
     if not outline.sections:
         issues.append(error("report.no_sections", "no report section headings found (总体情况, 主动公开政府信息情况, "
                             "…): this may not be an annual report", "document"))

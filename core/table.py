@@ -9,7 +9,9 @@ the template's tables.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .template import numeric_fields
@@ -96,3 +98,34 @@ def header(labels: str = "key") -> list[str]:
     if labels not in ("key", "zh"):
         raise ValueError(f"labels must be 'key' or 'zh', not {labels!r}")
     return [c.zh if labels == "zh" else c.name for c in COLUMNS]
+
+
+# --------------------------------------------------------------------------
+# As Arrow: the typed form of reports.parquet and of nianbao.read_reports
+# --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def arrow_schema() -> Any:
+    """The flat table's Arrow schema: typed columns (counts int64, amounts float64, dates date32), each
+    field carrying its Chinese label as metadata (``zh``). Built once; pyarrow is imported on first use."""
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
+    return pa.schema([pa.field(c.name, types[c.type], metadata={"zh": c.zh}) for c in COLUMNS])
+
+
+def rows_to_batch(rows: list[list[Any]]) -> Any:
+    """Flat-table rows (:func:`flat_row`) as one Arrow record batch of :func:`arrow_schema`."""
+    import pyarrow as pa
+
+    schema = arrow_schema()
+    columns = zip(*rows, strict=True) if rows else ([] for _ in COLUMNS)
+    arrays = []
+    for column, arrow_field, values in zip(COLUMNS, schema, columns, strict=True):
+        if column.type == "date":
+            values = [None if v is None else dt.date.fromisoformat(v) for v in values]
+        elif column.type == "number":
+            values = [None if v is None else float(v) for v in values]
+        arrays.append(pa.array(values, type=arrow_field.type))
+    return pa.record_batch(arrays, schema=schema)

@@ -21,10 +21,12 @@ ALL_PLUGINS = "all"
 NO_PLUGINS = "none"
 #: Default ``--checkpoint_interval``: each worker commits its staged outcomes this often.
 CHECKPOINT_SECONDS = 10.0
+#: Ground-truth files ``nianbao synth`` writes beside its reports: never inputs, so its folder runs as it is.
+TRUTHS = "*.truth.json"
 
 
 class NianbaoOptions(PipelineOptions):
-    """Options of ``nianbao run``: inputs, output directory, CSV labels, plugin and output selection.
+    """Options of ``nianbao run``: inputs and exclusions, output directory, CSV labels, plugin and output selection.
 
     ``--table_labels`` is what ``nianbao run --labels`` sets: Beam itself
     defines ``--labels``/``--label`` for Dataflow job labels, which pass through.
@@ -36,6 +38,10 @@ class NianbaoOptions(PipelineOptions):
             "--input", dest="input", action="append", default=None,
             help="A folder (read recursively), a glob (`reports/**/*.html`, `gs://b/x/*`) or `@FILE`, "
                  "a list file with one path or glob per line. Repeat for several.")
+        parser.add_argument(
+            "--exclude", dest="exclude", action="append", default=None,
+            help="A glob: leave out input files whose path, or a folder on it, matches it (matched from the "
+                 f"right, as pathlib's PurePath.match). Repeat for several. {TRUTHS} is always left out.")
         parser.add_argument(
             "--output", dest="output", default=None,
             help="Output directory (local, or any Beam filesystem such as gs://).")

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import io
 import os
 import threading
@@ -33,13 +32,12 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import IO, Any
 
 import orjson
 
 from nianbao.record import dumps
-from nianbao.table import COLUMNS, flat_row, header
+from nianbao.table import arrow_schema, flat_row, header, rows_to_batch
 
 RECORDS = "records"
 DEAD_LETTERS = "dead-letters"
@@ -58,35 +56,6 @@ DEAD_LETTER = "dead_letter"
 # --------------------------------------------------------------------------
 # The flat table (its columns are nianbao.table's)
 # --------------------------------------------------------------------------
-
-
-def arrow_schema() -> Any:
-    """The Parquet schema: typed columns, each field carrying its Chinese label as metadata."""
-    import pyarrow as pa
-
-    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
-    return pa.schema([pa.field(c.name, types[c.type], metadata={"zh": c.zh}) for c in COLUMNS])
-
-
-def rows_to_batch(rows: list[list[Any]]) -> Any:
-    """Flat-table rows (:func:`flat_row`) as one Arrow record batch of :func:`arrow_schema`."""
-    import pyarrow as pa
-
-    schema = _schema()
-    columns = zip(*rows, strict=True) if rows else ([] for _ in COLUMNS)
-    arrays = []
-    for column, arrow_field, values in zip(COLUMNS, schema, columns, strict=True):
-        if column.type == "date":
-            values = [None if v is None else dt.date.fromisoformat(v) for v in values]
-        elif column.type == "number":
-            values = [None if v is None else float(v) for v in values]
-        arrays.append(pa.array(values, type=arrow_field.type))
-    return pa.record_batch(arrays, schema=schema)
-
-
-@lru_cache(maxsize=1)
-def _schema() -> Any:
-    return arrow_schema()
 
 
 def _csv_cell(value: Any) -> Any:
@@ -224,7 +193,7 @@ def read_fragments(paths: list[str]) -> Any:
 
     tables = [pa.ipc.open_file(pa.memory_map(path)).read_all() for path in paths]
     if not tables:
-        return pa.Table.from_batches([], schema=_schema())
+        return pa.Table.from_batches([], schema=arrow_schema())
     return pa.concat_tables(tables)
 
 

@@ -38,6 +38,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import PurePath
 from typing import Any
 
 import apache_beam as beam
@@ -47,12 +48,13 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, WorkerOptions
 from apache_beam.runners.runner import PipelineState
 
+from nianbao.archive import is_archive, list_members
 from nianbao.errors import NianbaoError
 from nianbao.host import build_host
 from nianbao.output import Outputs, select, selects_none
 
 from .interrupt import Interrupts
-from .options import NianbaoOptions, resolve_plugins
+from .options import TRUTHS, NianbaoOptions, resolve_plugins
 from .outputs import (
     DEAD_LETTER,
     FRAGMENT,
@@ -72,7 +74,7 @@ from .outputs import (
 )
 from .resume import Staging, open_staging, pending, run_key, shard_prefix
 from .staged import Entry, newest_hashes, sorted_entries
-from .transforms import NAMESPACE, build
+from .transforms import NAMESPACE, build, open_input
 
 _LOG = logging.getLogger(__name__)
 
@@ -138,8 +140,27 @@ def _expand_one(spec: str) -> list[str]:
     return found
 
 
+def exclude_paths(paths: Sequence[str], globs: Iterable[str]) -> tuple[list[str], list[str]]:
+    """``(kept, excluded)``: a path is excluded when it, or a folder on it, matches a glob from the right.
+
+    Matching is :meth:`PurePath.match`'s: ``*.bak`` matches a name anywhere, ``drafts`` a folder of
+    that name anywhere (so everything under it), ``drafts/*.txt`` the text files right in such a folder.
+    """
+    globs = [glob.rstrip("/") for glob in globs if glob.strip("/")]
+    kept: list[str] = []
+    excluded: list[str] = []
+    for path in paths:
+        pure = PurePath(path)
+        hit = any(part.match(glob) for glob in globs for part in (pure, *pure.parents[:-1]))
+        (excluded if hit else kept).append(path)
+    return kept, excluded
+
+
 def expand_inputs(inputs: Iterable[str], *, exclude: str | None = None) -> list[str]:
     """Folders (recursive), globs and ``@list`` files → the sorted, unique list of input files.
+
+    An archive (``.zip``, ``.gz``) stands for the inputs inside it, listed in
+    place of it (:func:`nianbao.archive.list_members`).
 
     Local paths are made absolute (workers may run elsewhere). A list file
     holds one folder, glob or file per line; blank lines and ``#`` comments
@@ -162,6 +183,9 @@ def expand_inputs(inputs: Iterable[str], *, exclude: str | None = None) -> list[
     if exclude is not None and is_local(exclude):
         exclude = os.path.abspath(exclude)
     paths = sorted(p for p in found if not _under(p, exclude))
+    # A .zip is each of its members (``a.zip!/b.docx``), a .gz its one file (nianbao.archive).
+    # Sorted again: the merge and resuming join the inputs with the staged outcomes in this order.
+    paths = sorted(uri for path in paths for uri in (list_members(path, open_input) if is_archive(path) else [path]))
     if not paths:
         raise RunError("no input files (every match was inside the output directory)")
     return paths
@@ -277,13 +301,13 @@ def _quiet_runner_class() -> type:
     class QuietFnApiRunner(fn_runner.FnApiRunner):
         @property
         def _default_environment(self) -> Any:
-            return self._environment
+            return self._nianbao_environment
 
         @_default_environment.setter
         def _default_environment(self, environment: Any) -> None:
             if isinstance(environment, SubprocessSDKEnvironment):
                 environment = SubprocessSDKEnvironment.from_command_string(WORKER_COMMAND)
-            self._environment = environment
+            self._nianbao_environment = environment
 
     return QuietFnApiRunner
 
@@ -543,7 +567,9 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     if not ours.output:
         raise RunError("no output directory (--output)")
     output = os.path.abspath(ours.output) if is_local(ours.output) else ours.output
-    paths = expand_inputs(ours.input, exclude=output)
+    paths, excluded = exclude_paths(expand_inputs(ours.input, exclude=output), [TRUTHS, *(ours.exclude or ())])
+    if not paths:
+        raise RunError(f"no input files: the exclusions (--exclude, {TRUTHS}) left out all {len(excluded)}")
     plugins = resolve_plugins(ours.plugins)
     ours.plugins = ",".join(plugins) or "none"  # the resolved selection travels with the job
     staging = open_staging(output, run_key(plugins), fresh=ours.fresh)
@@ -590,6 +616,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         "dead_letters": counts.pop("dead_letters"),
         "missing": counts.pop("missing"),
         "missing_uris": counts.pop("missing_uris"),
+        "excluded": len(excluded),
         "restaged": counts.pop("restaged"),
         "unexpected": counts.pop("unexpected"),
         **counts,  # formats, dead-letter stages and types, failing checks, workers

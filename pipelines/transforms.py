@@ -38,7 +38,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from nianbao.errors import PluginError, ReadError
+from nianbao.archive import is_archive, is_member, read_member
+from nianbao.errors import NianbaoError, PluginError, ReadError
 from nianbao.host import PluginHost, build_host
 from nianbao.parse import process_bytes
 from nianbao.record import dead_letter, source_of
@@ -116,9 +117,15 @@ def worker_host(plugins: tuple[str, ...]) -> PluginHost:
     return host
 
 
-def read_failure(uri: str, exc: OSError) -> dict[str, Any]:
-    """The dead letter of a file whose bytes cannot be read at all (``stage`` ``read``)."""
-    error = ReadError(f"cannot open the file: {exc.strerror or exc}", uri=uri)
+def open_input(path: str) -> Any:
+    """A seekable binary file of ``path`` on any Beam filesystem, as stored (a .gz is not inflated here)."""
+    return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+
+
+def read_failure(uri: str, exc: OSError | NianbaoError) -> dict[str, Any]:
+    """The dead letter of an input whose bytes cannot be had at all (``stage`` ``read``): a file that
+    cannot be opened, or an archive member refused (:mod:`nianbao.archive`)."""
+    error = exc if isinstance(exc, NianbaoError) else ReadError(f"cannot open the file: {exc.strerror or exc}", uri=uri)
     source = {"uri": uri, "format": None, "reader": None, "sha256": None, "bytes": None}
     return dead_letter(source, error.to_error())
 
@@ -150,9 +157,12 @@ class ParseFn(beam.DoFn):
         uri = readable.metadata.path
         self.documents.inc()
         try:
-            with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-                data = handle.read()
-        except OSError as exc:
+            if is_member(uri) or is_archive(uri):  # an archive's member, or an archive that could not be listed
+                data = read_member(uri, open_input)
+            else:
+                with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+                    data = handle.read()
+        except (OSError, NianbaoError) as exc:  # unreadable, or a member refused (a zip bomb, path traversal)
             yield self._dead(read_failure(uri, exc))
             return
         try:

@@ -76,10 +76,7 @@ import email.policy
 import io
 import posixpath
 import zipfile
-import zlib
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import cached_property
 from urllib.parse import unquote
 
@@ -87,13 +84,15 @@ from lxml import etree
 
 from nianbao.budget import check_deadline
 from nianbao.decode import decode_text
-from nianbao.document import Block, Cell, Document, Paragraph, ReaderNote, Table
+from nianbao.document import Block, Cell, Document, Embedded, Paragraph, ReaderNote, Table
 from nianbao.errors import DocumentLimitError, MarkupError, ReadError, ZipLimitError
 from nianbao.hookspecs import hookimpl
 from nianbao.limits import check_element_count, check_line_count
 from nianbao.plugins.html import HtmlReader
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
+from nianbao.zipguard import Totals as _Totals
+from nianbao.zipguard import check_entries, check_sizes, inflate
 
 #: The main document part when the package's relationships do not name one.
 DOCUMENT_PART = "word/document.xml"
@@ -115,8 +114,6 @@ OFFICE_DOCUMENT = frozenset({
 ZIP_MAGIC = b"PK\x03\x04"
 #: First bytes of an OLE2 compound file: an old binary .doc/.wps, or an encrypted .docx.
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-#: Size of each read from the inflating stream.
-CHUNK_BYTES = 1 << 20
 #: Most grid columns a table row may reach (Word itself stops at 63): a ``w:gridSpan`` of a
 #: billion would otherwise allocate a billion covered slots.
 MAX_GRID_COLUMNS = 1000
@@ -746,19 +743,6 @@ class _BodyWalk:
 # --------------------------------------------------------------------------
 
 
-@contextmanager
-def _zip_errors(what: str) -> Iterator[None]:
-    """Translate what zipfile and zlib raise on a damaged archive into :class:`ReadError`."""
-    try:
-        yield
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ReadError(f"{what} is corrupt or truncated in the zip: {exc}") from exc
-    except NotImplementedError as exc:  # Deflate64, LZMA from odd archivers
-        raise ReadError(f"{what} uses a zip compression method Python cannot inflate: {exc}") from exc
-    except RuntimeError as exc:  # "File is encrypted, password required"
-        raise ReadError(f"{what} is encrypted in the zip: {exc}") from exc
-
-
 def _how_to_raise(limit: str) -> str:
     """The fix-it part of a :class:`ZipLimitError` message."""
     return (f"; to read such a file anyway, raise the limit: nianbao.plugins.docx.DocxReader.{limit} = …, "
@@ -850,7 +834,7 @@ class DocxReader(Reader):
             part, notes = package.main_part()
             document = self._read_part(package, part, source, depth=0)
         return Document(blocks=document.blocks, format=self.format, properties=document.properties,
-                        notes=(*notes, *document.notes))
+                        notes=(*notes, *document.notes), paths=document.paths, pages=document.pages)
 
     def _read_part(self, package: _Package, part: str, source: SourceInfo, depth: int) -> Document:
         """Read a WordprocessingML document part (the main part, or one an altChunk imports)."""
@@ -885,7 +869,8 @@ class DocxReader(Reader):
                                     message=f"{walk.alt_chunks} imported chunk(s) (w:altChunk: HTML, RTF or another "
                                     f"document embedded as a file) not read: {why}"))
         return Document(blocks=tuple(walk.blocks), format=self.format, properties=chunks.properties,
-                        notes=tuple(notes))
+                        notes=tuple(notes), paths=chunks.embedded.paths(walk.blocks),
+                        pages=tuple(chunks.embedded.pages))
 
     @cached_property
     def html(self) -> HtmlReader:
@@ -900,46 +885,12 @@ class DocxReader(Reader):
             return package.read(package.main_part()[0])
 
     def _check_sizes(self, info: zipfile.ZipInfo, totals: _Totals | None = None) -> None:
-        """Refuse a part whose declared size or inflate ratio is over the limits, before inflating it.
-
-        The ratio is checked above ``ratio_grace_bytes`` only, as POI does: small
-        parts may compress oddly well without being a threat.
-        """
-        if info.file_size > self.max_part_bytes:
-            raise ZipLimitError(f"{info.filename} would inflate to {info.file_size:,} bytes, over the limit of "
-                                f"{self.max_part_bytes:,}{_how_to_raise('max_part_bytes')}")
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > self.ratio_grace_bytes and ratio > self.max_inflate_ratio:
-            raise ZipLimitError(
-                f"{info.filename} would inflate {ratio:,.0f}:1 ({info.compress_size:,} bytes to "
-                f"{info.file_size:,}), over the limit of {self.max_inflate_ratio:,.0f}:1, as a zip bomb does"
-                f"{_how_to_raise('max_inflate_ratio')}"
-            )
-        if totals is not None and totals.inflated + info.file_size > self.max_total_bytes:
-            raise _over_total(info.filename, totals.inflated + info.file_size, self.max_total_bytes)
+        """Refuse a part whose declared size or inflate ratio is over the limits (``zipguard.check_sizes``)."""
+        check_sizes(info, self, _how_to_raise, totals)
 
     def _inflate(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, totals: _Totals | None = None) -> bytes:
-        """Inflate a part in bounded chunks, never past ``max_part_bytes`` (nor, with ``totals``, past
-        ``max_total_bytes`` for all parts together) whatever its header says.
-
-        CPython's ``zipfile`` already stops at the declared size (and then fails the
-        CRC check if the header lied); the bound here does not depend on that.
-        """
-        chunks: list[bytes] = []
-        total = 0
-        before = 0 if totals is None else totals.inflated
-        with _zip_errors(info.filename), archive.open(info) as stream:
-            while chunk := stream.read(CHUNK_BYTES):
-                total += len(chunk)
-                if total > self.max_part_bytes:
-                    raise ZipLimitError(f"{info.filename} inflates past {self.max_part_bytes:,} bytes though its "
-                                        f"header declares {info.file_size:,}{_how_to_raise('max_part_bytes')}")
-                if before + total > self.max_total_bytes:
-                    raise _over_total(info.filename, before + total, self.max_total_bytes)
-                chunks.append(chunk)
-        if totals is not None:
-            totals.inflated += total
-        return b"".join(chunks)
+        """Inflate a part within the limits, whatever its header says (:func:`nianbao.zipguard.inflate`)."""
+        return inflate(archive, info, self, _how_to_raise, totals)
 
     # ---- the XML -------------------------------------------------------
 
@@ -957,22 +908,9 @@ class DocxReader(Reader):
                               f"safety limits: {exc}") from exc
 
 
-def _over_total(name: str, size: int, limit: int) -> ZipLimitError:
-    return ZipLimitError(f"{name} takes the parts read from this file to {size:,} bytes inflated, over the limit "
-                         f"of {limit:,} for all parts together{_how_to_raise('max_total_bytes')}")
-
-
 # --------------------------------------------------------------------------
 # The package: zip entries, relationships, content types (OPC)
 # --------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Totals:
-    """What the parts read for one input have cost so far: inflated bytes and tags."""
-
-    inflated: int = 0
-    tags: int = 0
 
 
 def rels_part(part: str) -> str:
@@ -1009,9 +947,7 @@ class _Package:
         self.archive = archive
         try:
             infos = archive.infolist()
-            if len(infos) > reader.max_entries:
-                raise ZipLimitError(f"the zip has {len(infos):,} entries, over the limit of {reader.max_entries:,} "
-                                    f"(a Word document has a few dozen){_how_to_raise('max_entries')}")
+            check_entries(len(infos), reader, _how_to_raise, "a Word document has a few dozen")
             by_name: dict[str, zipfile.ZipInfo] = {}
             for info in infos:
                 key = info.filename.lower()  # OPC part names are case-insensitive
@@ -1182,6 +1118,8 @@ class _Chunks:
         #: Notes of the chunks read (a guessed encoding, say).
         self.notes: list[ReaderNote] = []
         self.properties: dict[str, str] = {}
+        #: The web pages among the chunks, and their blocks' element paths (for nianbao.page).
+        self.embedded = Embedded()
 
     def blocks(self, alt_chunk: etree._Element) -> list[Block] | None:
         """The blocks of the chunk ``alt_chunk`` imports, or ``None`` (and a reason in ``unread``)."""
@@ -1235,7 +1173,7 @@ class _Chunks:
         self.notes.extend(document.notes)
         for key, value in document.properties.items():
             self.properties.setdefault(key, value)
-        return list(document.blocks)
+        return self.embedded.add(document)
 
     def _text(self, data: bytes) -> list[Block]:
         decoded = decode_text(data)

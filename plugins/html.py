@@ -29,19 +29,17 @@ parser, then one walk over the tree that turns it into blocks:
   screen readers only; the text is on screen), ``hidden="until-found"``
   (found by searching the page), ``html``/``head``/``body`` hidden whole (a
   script reveals the page), and a report whose section headings are *only* in
-  hidden content (a script or a tab shows it): the page is then read with its
-  hidden content and the warning ``html.hidden_report``. **Not resolved:**
+  hidden content (a script or a tab shows it): :mod:`nianbao.page` then has
+  the page read again with its hidden content, with the warning ``html.hidden_report``. **Not resolved:**
   stylesheets and classes (``<style>.x{display:none}</style>``,
   ``class="hidden"``), ``!important`` precedence, a ``visibility: visible``
   child inside a hidden parent, and anything scripts do;
 
-Each block remembers the chain of elements it came from. The article is then
-the deepest element that holds a heading of every report section seen on the
-page (sidebars, breadcrumbs and footers fall outside it); without any heading,
-the whole page is kept. The report title is taken from the article, else from
-a title line just above it, else from ``<title>``. The publish date goes into
-``Document.properties["published"]``: from a ``PubDate``-style meta tag, a
-``<publishtime>`` element, or a ``发布日期：`` line nearest the article.
+The reader interprets nothing of the report. Each block keeps the chain of
+elements it came from (``Document.paths``), and the page's ``<title>``, its
+``<meta>`` values, the text of CMS date elements (``<publishtime>``) and the
+texts it hid go into ``Document.pages``: :mod:`nianbao.page` finds the article,
+the title and the publish date from them.
 
 Speed: one C-level pass first marks the elements that hold anything the walk
 must see (a block, ``<br>``, a table, a script…); every other subtree, such as
@@ -63,14 +61,12 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from lxml import etree
 
 from nianbao.budget import check_deadline
-from nianbao.dates import find_date, is_date_line
 from nianbao.decode import decode_text
-from nianbao.document import Block, Cell, Document, Paragraph, ReaderNote, Table
+from nianbao.document import Block, Cell, Document, Page, Paragraph, Table
 from nianbao.errors import MarkupError
 from nianbao.hookspecs import hookimpl
 from nianbao.limits import check_element_count
@@ -130,7 +126,7 @@ def _strip_doctype_subset(text: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# Text normalisation and the cues that locate the article
+# Text normalisation
 # --------------------------------------------------------------------------
 
 _CJK = "\u2e80-\u2fff\u3001-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
@@ -157,63 +153,8 @@ def clean_text(raw: str) -> str:
     return " ".join(raw.split())
 
 
-#: Words of the six section headings, used only to find the article among the page's
-#: blocks (the outline itself is the template's job): kind → words.
-SECTION_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("overview", ("总体情况",)),
-    ("proactive", ("主动公开政府信息",)),
-    ("applications", ("收到和处理政府信息公开申请",)),
-    ("review", ("行政复议",)),
-    ("problems", ("存在的主要问题",)),
-    ("other", ("其他需要报告的事项",)),
-)
-#: A heading is a short line; a sentence naming the sections is not one.
-CUE_MAX_CHARS = 40
-#: A title line: ends in 报告 and names 政府信息公开.
-TITLE_WORDS, TITLE_END, TITLE_MAX_CHARS = "政府信息公开", "报告", 100
-#: How far above the article a title line may sit (levels from the article to the common ancestor).
-TITLE_MAX_HOPS = 3
-#: Publish labels; 采集时间 and 页面生成时间 are deliberately not among them.
-_PUBLISH_LABEL = re.compile(r"(?:发布时间|发布日期|公开日期|公开时间|发表时间|发表日期)\s*[:：]?\s*")
-#: Meta names (lower case) that carry the publish date.
-PUBLISH_META = frozenset({"pubdate", "publishdate", "publish_date", "publish-date", "publishtime", "pubtime",
-                          "firstpublishedtime", "article:published_time", "og:published_time", "dc.date.issued",
-                          "dcterms.issued"})
-_PAGE_TITLE_SEPARATOR = re.compile(r"\s*(?:[|｜_]+|—+|–+|(?<!\d)-+|-+(?!\d))\s*")
-
-
-def section_cue(text: str) -> str | None:
-    """The section a short line names, if it is a heading of one (a cue for the article, not the outline)."""
-    compact = text.replace(" ", "")
-    if len(compact) > CUE_MAX_CHARS:
-        return None
-    for kind, words in SECTION_CUES:
-        for word in words:
-            if word in compact:
-                return kind
-    return None
-
-
-def is_title_line(text: str) -> bool:
-    """Whether a line reads as a report title (…政府信息公开…报告)."""
-    return len(text) <= TITLE_MAX_CHARS and text.endswith(TITLE_END) and TITLE_WORDS in text
-
-
-def page_title(title: str) -> str:
-    """``<title>`` without its site name: the part that reads as a report title, else the first part."""
-    parts = [p for p in _PAGE_TITLE_SEPARATOR.split(title) if p]
-    for part in parts:
-        if is_title_line(part):
-            return part
-    return parts[0] if parts else ""
-
-
-def publish_date_after_label(text: str) -> tuple[bool, str | None]:
-    """``(labelled, date)`` for a line such as ``发布日期：2022-01-26 来源：…``; a bare label gives no date."""
-    match = _PUBLISH_LABEL.search(text)
-    if match is None:
-        return False, None
-    return True, find_date(text[match.end():match.end() + 24])
+#: Meta names are read as ``name``, ``property`` or ``itemprop`` (lower case).
+_META_NAMES = ("name", "property", "itemprop")
 
 
 # --------------------------------------------------------------------------
@@ -318,26 +259,6 @@ class _LayoutTable(Exception):
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, init=False)
-class Placed:
-    """A block and where it came from: the ids of its block-level ancestors, outermost first."""
-
-    block: Block
-    path: tuple[int, ...]
-    cue: str | None = None
-    title: bool = False
-
-    def __init__(self, block: Block, path: tuple[int, ...], cue: str | None = None, title: bool = False) -> None:
-        # one per paragraph: the slots stored directly, not through object.__setattr__ (as nianbao.document does)
-        _set_block(self, block)
-        _set_path(self, path)
-        _set_cue(self, cue)
-        _set_title(self, title)
-
-
-_set_block, _set_path, _set_cue, _set_title = (vars(Placed)[name].__set__ for name in ("block", "path", "cue", "title"))
-
-
 #: Levels of nesting walked element by element; deeper subtrees are read as plain text.
 MAX_WALK_DEPTH = 160
 
@@ -346,7 +267,9 @@ class PageWalk:
     """One walk over a parsed page: placed blocks plus what the page says about itself."""
 
     def __init__(self) -> None:
-        self.placed: list[Placed] = []
+        #: The blocks, and the ids of each block's block-level ancestors, outermost first.
+        self.blocks: list[Block] = []
+        self.paths: list[tuple[int, ...]] = []
         self.path: list[int] = []
         self.next_id = 0
         self.depth = 0
@@ -355,11 +278,9 @@ class PageWalk:
         self.cell: list[str] | None = None
         self.cell_chars = 0
         self.title: str | None = None
-        self.meta_published: str | None = None
-        self.tag_published: str | None = None
-        #: ``(index of the nearest block, date)`` of each labelled publish line.
-        self.labelled: list[tuple[int, str]] = []
-        self._label_pending = False
+        #: ``(name, content)`` of each ``<meta>``; the text of each ``<publishtime>``-like element.
+        self.metas: list[tuple[str, str]] = []
+        self.stamps: list[str] = []
         #: Elements with something special inside (see :func:`marked_elements`); the rest are read in one go.
         self.marked: set[etree._Element] = set()
 
@@ -439,8 +360,8 @@ class PageWalk:
             if len(self.cell) > MAX_CELL_LINES or self.cell_chars > MAX_CELL_CHARS:
                 raise _LayoutTable
             return
-        self._publish_line(text)
-        self.placed.append(Placed(Paragraph(text=text), tuple(self.path), section_cue(text), is_title_line(text)))
+        self.blocks.append(Paragraph(text=text))
+        self.paths.append(tuple(self.path))
 
     # ---- what the page says about itself ------------------------------
 
@@ -450,46 +371,20 @@ class PageWalk:
             self.title = clean_text(_text_of(el))
 
     def meta(self, el: etree._Element) -> None:
-        """``<meta name="PubDate" content="2023-01-17 10:04">`` and its kin."""
-        name = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower()
-        if name in PUBLISH_META and self.meta_published is None:
-            self.meta_published = find_date(el.get("content") or "")
+        """``<meta name="PubDate" content="2023-01-17 10:04">`` and its kin, kept as they are."""
+        content = el.get("content")
+        if content:
+            name = next((v for v in map(el.get, _META_NAMES) if v), "")
+            self.metas.append((name.strip().lower(), content))
 
     def publish_element(self, el: etree._Element) -> None:
-        """``<publishtime>2024-01-17</publishtime>``: a CMS's publish date, read inline as well."""
-        if self.tag_published is None:
-            self.tag_published = find_date(_text_of(el))
+        """``<publishtime>2024-01-17</publishtime>``: a CMS's date element, kept, and read inline as well."""
+        self.stamps.append(_text_of(el))
         text = el.text
         if text:
             self.buf.append(text)
         if len(el):
             self.walk(el)
-
-    def _publish_line(self, text: str) -> None:
-        if self._label_pending:
-            self._label_pending = False
-            found = find_date(text[:24])
-            if found:
-                self.labelled.append((len(self.placed), found))
-                return
-        if len(text) > TITLE_MAX_CHARS * 2:
-            return
-        labelled, found = publish_date_after_label(text)
-        if found:
-            self.labelled.append((len(self.placed), found))
-        elif labelled:
-            self._label_pending = True
-
-    def _publish_cells(self, texts: list[str]) -> None:
-        """A metadata table row: ``公开日期 | 2024-01-17``."""
-        if not _PUBLISH_LABEL.search("".join(texts)):
-            return
-        for index, text in enumerate(texts):
-            labelled, found = publish_date_after_label(text)
-            if not found and labelled and index + 1 < len(texts):
-                found = find_date(texts[index + 1][:24])
-            if found:
-                self.labelled.append((len(self.placed), found))
 
     # ---- containers that are not plain blocks --------------------------
 
@@ -569,15 +464,11 @@ class PageWalk:
             self.cell = None
 
     def _place_table(self, el: etree._Element, rows: list[list[RawCell]]) -> None:
-        """Emit a data table; leading full-width rows that are section headings become paragraphs first."""
+        """Emit a data table."""
         self.path.append(self.next_id)
         self.next_id += 1
-        while len(rows) > 1 and len(rows[0]) == 1 and rows[0][0][1] == 1 and section_cue(rows[0][0][0]):
-            self.buf.append(rows.pop(0)[0][0])
-            self.flush()
-        for row in rows:
-            self._publish_cells([text for text, _, _ in row])
-        self.placed.append(Placed(Table(rows=expand_spans(rows)), tuple(self.path)))
+        self.blocks.append(Table(rows=expand_spans(rows)))
+        self.paths.append(tuple(self.path))
         self.path.pop()
 
 
@@ -675,112 +566,6 @@ HANDLED_TAGS = tuple(tag for tag in HANDLERS if isinstance(tag, str))
 
 
 # --------------------------------------------------------------------------
-# Choosing the article
-# --------------------------------------------------------------------------
-
-
-#: Sections whose headings must be seen before the page is narrowed to an article.
-MIN_ARTICLE_SECTIONS = 2
-
-
-def article_of(placed: list[Placed]) -> tuple[int, int, tuple[int, ...]] | None:
-    """``(first, last, path)`` of the article: the deepest element holding a heading of every section seen.
-
-    ``None`` when the page names fewer than ``MIN_ARTICLE_SECTIONS`` sections:
-    one heading alone could sit in a wrapper of its own, so the whole page is kept.
-    """
-    kinds: dict[str, list[tuple[int, ...]]] = {}
-    for item in placed:
-        if item.cue is not None:
-            kinds.setdefault(item.cue, []).append(item.path)
-    if len(kinds) < MIN_ARTICLE_SECTIONS:
-        return None
-    best: tuple[int, ...] = ()
-    for paths in kinds.values():
-        for path in paths:
-            for depth in range(len(path), len(best), -1):
-                node = path[depth - 1]
-                if all(any(node in p for p in others) for others in kinds.values()):
-                    best = path[:depth]
-                    break
-    node = best[-1]
-    inside = [i for i, item in enumerate(placed) if len(item.path) >= len(best) and item.path[len(best) - 1] == node]
-    return inside[0], inside[-1], best
-
-
-def _common(a: tuple[int, ...], b: tuple[int, ...]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def title_above(placed: list[Placed], first: int, path: tuple[int, ...], page: str | None) -> list[str]:
-    """The report title (one line or more) for an article that does not print one.
-
-    Title lines before the article and at most ``TITLE_MAX_HOPS`` levels above
-    it are candidates, the nearest first; one that ``<title>`` repeats wins (a
-    sidebar listing other years' reports does not), then ``<title>`` itself if
-    it reads as a report title, then the nearest candidate, then ``<title>`` as
-    it is (``page`` is ``<title>`` without its site name). A title line that
-    starts with its year comes with the lines above it in the same element
-    (``<h1>某某局<br>2019年…报告</h1>``): the extractor joins a title broken so.
-    """
-    candidates: list[tuple[int, int, str]] = []
-    for index in range(first):
-        item = placed[index]
-        if item.title and isinstance(item.block, Paragraph):
-            common = _common(item.path, path)
-            if len(path) - common <= TITLE_MAX_HOPS:
-                candidates.append((common, index, item.block.text))
-    candidates.sort(reverse=True)
-    if page:
-        for _, index, text in candidates:
-            if text in page or page in text:
-                return _title_lines(placed, index)
-        if is_title_line(page):
-            return [page]
-    if candidates:
-        return _title_lines(placed, candidates[0][1])
-    return [page] if page else []
-
-
-#: A title that opens with its year lacks the body's name, printed on the line(s) above.
-_OPENS_WITH_YEAR = re.compile(r"\s*(?:19|20)\d{2}")
-TITLE_MAX_LINES = 3
-
-
-def _title_lines(placed: list[Placed], index: int) -> list[str]:
-    """The title line at ``index`` and, when it opens with its year, the short lines above it in its element."""
-    item = placed[index]
-    lines = [item.block.text] if isinstance(item.block, Paragraph) else []
-    if not _OPENS_WITH_YEAR.match(lines[0] if lines else "x"):
-        return lines
-    above = index - 1
-    while above >= 0 and len(lines) < TITLE_MAX_LINES and placed[above].path == item.path:
-        block = placed[above].block
-        if not isinstance(block, Paragraph) or len(block.text) > CUE_MAX_CHARS or block.text[-1] in "。：:.;；":
-            break
-        lines.insert(0, block.text)
-        above -= 1
-    return lines
-
-
-def signature_after(placed: list[Placed], last: int, path: tuple[int, ...]) -> int:
-    """How many blocks right after the article are its signature (a name and a date line in its parent)."""
-    parent = path[:-1]
-    following = [item.block for item in placed[last + 1:last + 3] if item.path[:len(parent)] == parent]
-    texts = [b.text if isinstance(b, Paragraph) else "" for b in following]
-    if texts and is_date_line(texts[0]):
-        return 1
-    if len(texts) == 2 and len(texts[0]) <= CUE_MAX_CHARS and is_date_line(texts[1]):
-        return 2
-    return 0
-
-
-# --------------------------------------------------------------------------
 # The reader
 # --------------------------------------------------------------------------
 
@@ -868,12 +653,6 @@ def drop_hidden(root: etree._Element, attributes: etree.XPath) -> list[str]:
     return removed
 
 
-def _sections_named(texts: list[str]) -> int:
-    """How many report sections the texts name (cue words anywhere in them)."""
-    joined = "".join(texts).replace(" ", "")
-    return sum(1 for _, words in SECTION_CUES if any(word in joined for word in words))
-
-
 class HtmlReader(Reader):
     """Web pages (and fragments) holding a report, in any charset the page declares or detection finds."""
 
@@ -901,22 +680,17 @@ class HtmlReader(Reader):
     def read(self, data: bytes, source: SourceInfo) -> Document:
         decoded = decode_text(data, source.charset or declared_charset(data))
         root = self._parse(decoded.text, source)
-        notes = decoded.notes
         removed = drop_hidden(root, self._hidden) if self._may_hide(root) else []
-        page = self._walk(root)
-        if removed and _sections_named(removed) >= MIN_ARTICLE_SECTIONS and (
-                len({item.cue for item in page.placed if item.cue}) < MIN_ARTICLE_SECTIONS):
-            # The report itself is hidden (a script shows it, or a tab does): read it rather than nothing.
-            page = self._walk(self._parse(decoded.text, source))
-            notes = (*notes, ReaderNote(level="warning", code="html.hidden_report", message=(
-                "the report's section headings are only in content the page hides (hidden, display: none or "
-                "visibility: hidden); read with the hidden content")))
-        blocks, first = self._article(page)
-        properties = {}
-        published = page.meta_published or page.tag_published or _nearest(page.labelled, first)
-        if published:
-            properties["published"] = published
-        return Document(blocks=tuple(blocks), format=self.format, properties=properties, notes=notes)
+        walk = self._walk(root)
+        unhidden = None
+        if removed:  # nianbao.page decides whether the page must be read with what it hides
+            def unhidden() -> Document:
+                again = self._walk(self._parse(decoded.text, source))
+                return Document(blocks=tuple(again.blocks), format=self.format, paths=tuple(again.paths))
+        page = Page(title=walk.title, metas=tuple(walk.metas), stamps=tuple(walk.stamps), hidden=tuple(removed),
+                    unhidden=unhidden)
+        return Document(blocks=tuple(walk.blocks), format=self.format, notes=decoded.notes,
+                        paths=tuple(walk.paths), pages=(page,))
 
     def _may_hide(self, root: etree._Element) -> bool:
         """Whether :func:`drop_hidden` can find anything: a ``hidden`` attribute, or a ``style`` that mentions
@@ -960,33 +734,6 @@ class HtmlReader(Reader):
                                   "huge_tree is off on purpose), so the page cannot be read whole",
                                   uri=source.uri)
         return root
-
-    @staticmethod
-    def _article(page: PageWalk) -> tuple[list[Block], int]:
-        """The article's blocks (title first when it sits outside) and the index of its first block."""
-        placed = page.placed
-        found = article_of(placed)
-        if found is None:
-            blocks = [item.block for item in placed]
-            if page.title and not any(item.title for item in placed):
-                blocks.insert(0, Paragraph(text=page_title(page.title)))
-            return blocks, 0
-        first, last, path = found
-        last += signature_after(placed, last, path)
-        body = placed[first:last + 1]
-        blocks = [item.block for item in body]
-        first_cue = next((i for i, item in enumerate(body) if item.cue is not None), len(body))
-        if not any(item.title for item in body[:first_cue]):
-            title = title_above(placed, first, path, page_title(page.title) if page.title else None)
-            blocks[:0] = [Paragraph(text=line) for line in title]
-        return blocks, first
-
-
-def _nearest(labelled: list[tuple[int, str]], first: int) -> str | None:
-    """The labelled publish date nearest the article's start (before it on a tie)."""
-    if not labelled:
-        return None
-    return min(labelled, key=lambda item: (abs(item[0] - first), item[0] > first))[1]
 
 
 @hookimpl

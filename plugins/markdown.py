@@ -29,7 +29,7 @@ import re
 from functools import cached_property
 
 from nianbao.budget import check_deadline
-from nianbao.document import Block, Document, Paragraph, Table
+from nianbao.document import Block, Document, Embedded, Paragraph, Table
 from nianbao.hookspecs import hookimpl
 from nianbao.source import SourceInfo
 
@@ -98,6 +98,7 @@ class MarkdownReader(TextReaderBase):
         lines, notes = self.lines(data, source)
         blocks: list[Block] = []
         rows: list[list[str]] = []
+        embedded = Embedded()
 
         def end_table() -> None:
             if rows:
@@ -132,7 +133,8 @@ class MarkdownReader(TextReaderBase):
                 continue
             opening = _HTML_OPEN.match(text)
             if opening:
-                index = self._html_block(lines, index - 1, f"</{opening.group(1).lower()}>", blocks, source)
+                index = self._html_block(lines, index - 1, f"</{opening.group(1).lower()}>", blocks, source,
+                                         embedded)
                 continue
             text = _QUOTE.sub("", text)
             if _HEADING.match(text):
@@ -141,9 +143,13 @@ class MarkdownReader(TextReaderBase):
             if text:
                 blocks.append(Paragraph(text=text))
         end_table()
-        return self.document(blocks, notes)
+        if not embedded.pages:
+            return self.document(blocks, notes)
+        return Document(blocks=tuple(blocks), format=self.format, notes=notes, paths=embedded.paths(blocks),
+                        pages=tuple(embedded.pages))
 
-    def _html_block(self, lines: list[str], start: int, closing: str, blocks: list[Block], source: SourceInfo) -> int:
+    def _html_block(self, lines: list[str], start: int, closing: str, blocks: list[Block], source: SourceInfo,
+                    embedded: Embedded) -> int:
         """Read the HTML block starting at line ``start`` through the HTML reader; the index after it.
 
         The block runs to the line holding ``closing``, the end tag of its
@@ -158,7 +164,7 @@ class MarkdownReader(TextReaderBase):
                 break
         fragment = "\n".join(lines[start:end]).encode("utf-8")
         source = SourceInfo(uri=source.uri, extension=".html", mimetype="text/html", charset="utf-8")
-        blocks.extend(self.html.read(fragment, source).blocks)
+        blocks.extend(embedded.add(self.html.read(fragment, source)))
         return end
 
     @cached_property

@@ -76,6 +76,6 @@ def test_null_makes_a_check_fail_with_actual_null(host):
     record = nianbao.parse_file(SEEDS / "000_396b049f417bb130.txt", host=host)
     balance = [c for c in record["checks"] if c["rule"] == "applications.balance"]
     assert balance and all(not c["ok"] and c["actual"] is None and c["expected"] == 0 for c in balance)
+    # section 四's 14 printed zeros are read by the agreement rule now: its checks hold
     review = [c for c in record["checks"] if c["rule"] == "review_litigation.total"]
-    assert all(c == {"rule": "review_litigation.total", "where": c["where"], "ok": False, "expected": None,
-                     "actual": None} for c in review)
+    assert review and all(c["ok"] and c["expected"] == c["actual"] == 0 for c in review)

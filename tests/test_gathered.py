@@ -46,20 +46,10 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
                   "OCR Markdown: 三's group is headed '(六) 其他' (not 其他处理), its first row's label "
                   "is glued to the header's 总计 and rows 2-3 sit under a second, garbled header "
                   "(项目|本年新收件数|…): the three 其他处理 rows are absent, so 三（七）'s checks fail on them"),
-    "fujian-pingtan-junshan-2022.txt": (
-        frozenset({"signed"}),
-        "crawler text: the signature '平潭综合实验区君山片区管理局 2023年1月9日' sits inside the one-line body, "
-        "followed by 抄送 and a print line ('君山片区管理局党政办公室 2023年1月9日印')"),
-    "fujian-pingtan-tourism-2019.txt": (
-        frozenset({"proactive.procurement.*", "signed"}),
-        "crawler text: 政府集中采购 glued as '1个246900元' (count with its unit 个, amount in 元) is not split; "
-        "the signature '… 2020年1月2日' sits inside the one-line body"),
     "fujian-pingtan-market-2019.txt": (
-        frozenset({"proactive.licensing.*", "proactive.penalty.*", "signed"}),
+        frozenset({"proactive.licensing.*", "proactive.penalty.*"}),
         "crawler text: '行政许可20+1737' and '行政处罚67+36103' split several ways by digits alone; the prose "
-        "(行政许可类37条, 行政处罚类103条) fixes 20/+17/37 and 67/+36/103; signature inside the line before 抄送"),
-    "fujian-pingtan-sasac-2019.txt": (
-        frozenset({"signed"}), "the signature '… 2020年1月7日' sits inside the one-line body"),
+        "(行政许可类37条, 行政处罚类103条) fixes 20/+17/37 and 67/+36/103"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",

@@ -4,16 +4,18 @@ Third-party plugins here are real out-of-tree distributions: a ``*.dist-info``
 folder with ``METADATA`` and ``entry_points.txt`` plus a module, written to a
 temporary folder put on ``sys.path``, which is what ``pip install`` leaves
 behind. ``importlib.metadata`` finds them exactly as it finds installed ones.
-The installed example packages (``examples/nianbao-pdf``) are tested too when
+The installed example packages (``examples/nianbao-odt``) are tested too when
 present; CI installs them.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
 import textwrap
 import types
+import zipfile
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -27,10 +29,9 @@ from nianbao.cli import main
 from nianbao.errors import PluginError
 from nianbao.host import BUILTIN, DEFAULT_PLUGINS, REGISTERED, build_host, get_host
 
-from .conftest import REPO, SAMPLES
+from .conftest import SAMPLES
 
 SAMPLE = sorted(SAMPLES.glob("004_*.txt"))[0]
-PDF = REPO / "examples" / "nianbao-pdf" / "tests" / "data" / "szfgs2024.pdf"
 
 
 def plugin(name: str, **hooks: Callable[..., None]) -> types.ModuleType:
@@ -335,31 +336,42 @@ def test_nianbao_plugins_hook_filter(site, cli_host):
 
 
 # --------------------------------------------------------------------------
-# The real out-of-tree package: examples/nianbao-pdf, when installed
+# The real out-of-tree package: examples/nianbao-odt, when installed
 # --------------------------------------------------------------------------
 
-needs_pdf_plugin = pytest.mark.skipif(
-    importlib.util.find_spec("nianbao_pdf") is None
-    or not any(ep.name == "pdf" for ep in metadata.entry_points(group="nianbao")),
-    reason="examples/nianbao-pdf is not installed (pip install -e examples/nianbao-pdf)",
+needs_odt_plugin = pytest.mark.skipif(
+    importlib.util.find_spec("nianbao_odt") is None
+    or not any(ep.name == "odt" for ep in metadata.entry_points(group="nianbao")),
+    reason="examples/nianbao-odt is not installed (pip install -e examples/nianbao-odt)",
 )
+ODT_CONTENT = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               "<text:p>某局2024年政府信息公开工作年度报告</text:p><text:p>一、总体情况</text:p>"
+               "</office:text></office:body></office:document-content>")
 
 
-@needs_pdf_plugin
-def test_the_pdf_example_loads_through_its_entry_point_and_reads_the_real_report():
-    host = build_host(entry_points=["pdf"])
-    info = host.info("pdf")
-    assert (info.package, info.error, info.registers) == ("nianbao-pdf", None, ("reader pdf",))
-    assert info.version == metadata.version("nianbao-pdf")
-    record = nianbao.parse_bytes(PDF.read_bytes(), str(PDF), host=host)
-    assert record["source"]["reader"] == "pdf"
-    assert record["applications"]["new_received"]["total"] == 3119
-    assert record["review_litigation"]["review"]["total"] == 351
+def odt_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", ODT_CONTENT)
+    return out.getvalue()
 
 
-def test_without_a_pdf_reader_a_pdf_is_a_dead_letter_at_detect(host):
-    outcome = nianbao.process_bytes(PDF.read_bytes(), str(PDF), host=host)
+@needs_odt_plugin
+def test_the_odt_example_loads_through_its_entry_point_and_reads_a_report():
+    host = build_host(entry_points=["odt"])
+    info = host.info("odt")
+    assert (info.package, info.error, info.registers) == ("nianbao-odt", None, ("reader odt",))
+    assert info.version == metadata.version("nianbao-odt")
+    record = nianbao.parse_bytes(odt_bytes(), "report.odt", host=host)
+    assert record["source"]["reader"] == "odt"
+    assert record["title"] == "某局2024年政府信息公开工作年度报告"
+
+
+def test_without_an_odt_reader_an_odt_is_a_dead_letter_at_detect(host):
+    outcome = nianbao.process_bytes(odt_bytes(), "report.odt", host=host)
     assert outcome.record is None
     error = outcome.dead_letter["error"]
     assert (error["stage"], error["type"]) == ("detect", "DetectError")
-    assert error["message"].startswith("no reader accepts the file (extension .pdf, mime type application/pdf")
+    assert error["message"].startswith("no reader accepts the file (extension .odt")

@@ -183,7 +183,6 @@ def paragraph(text: str) -> str:
     (bytes(range(256)) * 64, "junk", "DetectError"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(2000), "scan.png", "DetectError"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(2000), "scan", "DetectError"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" + bytes(500), "report.pdf", "DetectError"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(3000), "photo.jpg", "DetectError"),
 ])
 def test_unreadable_bytes_are_detect_dead_letters(data, uri, kind, validators, no_network):
@@ -195,6 +194,13 @@ def test_unreadable_bytes_are_detect_dead_letters(data, uri, kind, validators, n
 # --------------------------------------------------------------------------
 # Accepted but unreadable: read-stage dead letters
 # --------------------------------------------------------------------------
+
+
+def test_a_pdf_with_no_document_catalogue_is_a_read_dead_letter(validators):
+    pytest.importorskip("pdfplumber", reason="the pdf extra is not installed")
+    error = dead(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" + bytes(500), "report.pdf", validators)
+    assert (error["stage"], error["type"]) == ("read", "PdfReadError")
+    assert error["message"].startswith("cannot read the PDF: ")
 
 
 def test_binary_under_a_text_name_is_a_read_dead_letter(validators):
@@ -463,13 +469,24 @@ def test_an_empty_docx_is_a_record_with_no_sections(validators):
     assert "report.no_sections" in codes(rec)
 
 
-def test_tables_without_section_headings_are_a_record_with_no_sections(validators):
+def test_tables_without_section_headings_are_found_by_what_they_hold(validators):
     headings = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                 "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
     lines = [line for line in TSV_SAMPLE.read_text("utf-8").splitlines() if line.strip() not in headings]
     rec = record("\n".join(lines).encode(), "no-headings.txt", validators)
+    whole = record(TSV_SAMPLE.read_bytes(), "001.txt", validators)
     assert rec["source"]["reader"] == "tsv"
-    assert "report.no_sections" in codes(rec)
+    # the three tables are recognised by their row labels and column headers, and read as with headings
+    for table in ("proactive", "applications", "review_litigation"):
+        assert rec[table] == whole[table]
+    found = {(i["code"], i["where"]) for i in rec["issues"]}
+    assert {("section.found_by_content", t) for t in ("proactive", "applications", "review_litigation")} <= found
+    assert rec["sections"]["overview"] is None  # prose without its heading is not guessed
+
+
+def test_a_table_word_in_a_page_menu_opens_no_section(validators):
+    page = "<html><body><ul><li>行政复议</li><li>结果维持</li></ul><p>关于开展安全检查的通知</p></body></html>"
+    assert "report.no_sections" in codes(record(page.encode(), "menu.html", validators))
 
 
 def test_a_plain_letter_is_a_record_with_no_sections(validators):

@@ -18,7 +18,8 @@ import pytest
 import nianbao
 from nianbao.document import Cell, Paragraph, Table
 from nianbao.errors import MarkupError
-from nianbao.plugins.html import HtmlReader, declared_charset, expand_spans, page_title, sniff_html
+from nianbao.page import page_title, settle
+from nianbao.plugins.html import HtmlReader, declared_charset, expand_spans, sniff_html
 from nianbao.source import SourceInfo
 from nianbao.template import APPLICATION_COLUMNS
 
@@ -44,7 +45,8 @@ def parse(data: str | bytes, uri: str = "x.html") -> dict:
 
 
 def read(data: str | bytes, uri: str = "x.html"):
-    return HtmlReader().read(data.encode("utf-8") if isinstance(data, str) else data, SourceInfo.from_uri(uri))
+    """The page as the record sees it: read, then narrowed to its article by nianbao.page."""
+    return settle(HtmlReader().read(data.encode("utf-8") if isinstance(data, str) else data, SourceInfo.from_uri(uri)))
 
 
 def codes(record) -> set[str]:
@@ -642,7 +644,10 @@ def test_a_sidebar_of_other_years_is_not_the_title():
 
 
 @pytest.mark.parametrize(("head", "body", "published"), [
-    ('<meta name="PubDate" content="2023-02-03 09:30">', "发布时间：2023-01-17", "2023-02-03"),
+    ('<meta name="PubDate" content="2023-02-03 09:30">', "发布时间：2023-02-03", "2023-02-03"),
+    ('<meta name="PubDate" content="2023-02-03 09:30">', "", "2023-02-03"),
+    # the meta tag and the publish line disagree: no date (the record says why: metadata.published_conflict)
+    ('<meta name="PubDate" content="2023-02-03 09:30">', "发布时间：2023-01-17", None),
     ('<meta name="others" content="页面生成时间 2024-05-28">', "<span>发布日期：2023-01-17 来源：本局</span>",
      "2023-01-17"),
     ("", "<table><tr><td>发布机构</td><td>本局</td><td>公开日期</td><td>2023年1月18日</td></tr></table>",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nianbao.dates import find_date, is_date_line
-from nianbao.plugins.metadata import TITLE_YEAR, agency_of, find_published, find_title
+from nianbao.page import TITLE_YEAR, agency_of, find_published, find_title
 
 
 @pytest.mark.parametrize(

@@ -204,3 +204,40 @@ def test_split_by_column_checks_is_reported(host):
     record = nianbao.parse_file(REAL / "pingtan-2021.txt", host=host)
     chosen = {i["where"] for i in record["issues"] if i["code"] == "glued.split_by_checks"}
     assert chosen == {"applications.granted", "applications.unavailable_not_held"}
+
+
+def test_a_count_with_its_unit_glued_to_an_amount_splits_at_the_unit(host):
+    """``政府集中采购1个246900元`` (平潭 旅游 2019 prints so): one project, then 246,900 元 = 24.69 万元."""
+    text = (REAL / "pingtan-2019.txt").read_text(encoding="utf-8")
+    assert "政府集中采购13575394432.52元" in text
+    record = nianbao.parse_bytes(text.replace("政府集中采购13575394432.52元", "政府集中采购1个246900元").encode(),
+                                 "pingtan-2019-variant.txt", host=host)
+    assert record["proactive"]["procurement"] == {"projects": 1, "amount_wan": 24.69}
+
+
+def test_section_four_glued_with_one_inconsistent_group_keeps_the_others(host):
+    """One group printed with a total that is not its sum: the other two groups still read as printed."""
+    text = (REAL / "pingtan-2024.txt").read_text(encoding="utf-8")
+    assert "尚未审结总计21317000001324019五、" in text
+    broken = text.replace("尚未审结总计21317000001324019五、", "尚未审结总计21318000001324019五、")
+    record = nianbao.parse_bytes(broken.encode(), "pingtan-2024-variant.txt", host=host)
+    review = record["review_litigation"]
+    assert review["litigation_direct"] == dict.fromkeys(review["litigation_direct"], 0)
+    assert review["litigation_after_review"] == {"upheld": 13, "corrected": 2, "other": 4, "pending": 0, "total": 19}
+    assert set(review["review"].values()) == {None}
+    assert any(i["code"] == "glued.group_unresolved" and i["where"] == "review_litigation.review"
+               for i in record["issues"])
+
+
+@pytest.mark.parametrize(("year", "old", "new"), [
+    ("2022", "行政法复议、行政诉讼情况", "行政复议和行政诉讼情况"),
+    ("2024", "行政复议、行政诉讼情况", "行政复议与行政诉讼情况"),
+    ("2021", "收到和处理政府信息公开申请情况", "收到和处理政府 信息公开申请情况"),
+])
+def test_glued_text_with_a_heading_joined_by_yu_or_he_reads_as_printed_with_the_template_words(year, old, new, host):
+    text = (REAL / f"pingtan-{year}.txt").read_text(encoding="utf-8")
+    assert old in text
+    record = nianbao.parse_bytes(text.replace(old, new, 1).encode(), f"pingtan-{year}-variant.txt", host=host)
+    expected = EXPECTED[f"pingtan-{year}.txt"]
+    for table in ("proactive", "applications", "review_litigation"):
+        assert record[table] == expected[table]

@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import apache_beam as beam
+import click
 import orjson
 import pyarrow.parquet as pq
 import pytest
@@ -440,6 +441,17 @@ def test_default_runner_is_local_and_never_prism():
         "FnApiRunner (2 workers, multi_processing)")
 
 
+def test_exclusions_match_names_folders_and_tails_of_paths():
+    paths = ["/r/a.txt", "/r/a.txt.bak", "/r/drafts/b.txt", "/r/drafts/deep/c.txt", "/r/final/d.txt",
+             "/r/final/d.truth.json", "gs://bucket/drafts/e.txt"]
+    assert run_module.exclude_paths(paths, ["*.bak"])[1] == ["/r/a.txt.bak"]
+    assert run_module.exclude_paths(paths, ["drafts"])[1] == ["/r/drafts/b.txt", "/r/drafts/deep/c.txt",
+                                                              "gs://bucket/drafts/e.txt"]
+    assert run_module.exclude_paths(paths, ["drafts/*.txt/"])[1] == ["/r/drafts/b.txt", "gs://bucket/drafts/e.txt"]
+    assert run_module.exclude_paths(paths, ["*.truth.json"]) == (
+        [p for p in paths if not p.endswith(".json")], ["/r/final/d.truth.json"])
+
+
 def test_plugin_selection_is_resolved_in_the_launcher(monkeypatch):
     monkeypatch.delenv("NIANBAO_LOAD_PLUGINS", raising=False)
     assert resolve_plugins(None, installed=["b", "a"]) == ("a", "b")
@@ -451,10 +463,20 @@ def test_plugin_selection_is_resolved_in_the_launcher(monkeypatch):
 
 def test_split_args_separates_inputs_from_beam_options():
     inputs, flags = split_args(["samples/", "--runner", "FnApiRunner", "more/*.txt", "--direct_num_workers=2",
-                                "--save_main_session", "third", "--unknown_option=1"])
+                                "--save_main_session", "third"])
     assert inputs == ["samples/", "more/*.txt", "third"]
-    assert flags == ["--runner", "FnApiRunner", "--direct_num_workers=2", "--save_main_session",
-                     "--unknown_option=1"]
+    assert flags == ["--runner", "FnApiRunner", "--direct_num_workers=2", "--save_main_session"]
+
+
+def test_split_args_rejects_an_option_beam_does_not_know_and_a_bad_value():
+    with pytest.raises(click.NoSuchOption, match="--unknown_option") as caught:
+        split_args(["samples/", "--unknown_option=1"])
+    assert caught.value.option_name == "--unknown_option"
+    with pytest.raises(click.NoSuchOption) as caught:
+        split_args(["samples/", "--direct_num_worker", "2"])
+    assert caught.value.possibilities[0] == "--direct_num_workers"
+    with pytest.raises(click.BadParameter, match="invalid choice: 'fast'"):
+        split_args(["samples/", "--direct_running_mode", "fast"])
 
 
 # --------------------------------------------------------------------------
@@ -620,7 +642,7 @@ def test_cli_run_prints_the_summary_and_writes_chinese_headers(few, tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(run_command, [str(few[0].parent), "-o", str(out), "--labels", "zh",
                                               "--no-progress", "--runner", "FnApiRunner",
-                                              "--direct_num_workers=1"])
+                                              "--direct_num_workers=1", "--allow-dead-letters"])
     assert result.exit_code == 0, result.output
     summary = orjson.loads(result.stdout[result.stdout.index("{"):])
     assert (summary["documents_in"], summary["records"], summary["dead_letters"]) == (4, 2, 2)

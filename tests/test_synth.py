@@ -92,6 +92,21 @@ def test_both_text_layouts_are_in_the_corpus(corpus):
     assert set(layouts) == set(LAYOUTS["text"]) and min(layouts.values()) >= 10
 
 
+def test_corpus_prints_the_habits_of_real_reports(corpus):
+    """The variants of nianbao.synth.variants (copied from real reports, not from the template) are drawn."""
+    features = Counter(f for directory, _ in corpus.values() if directory for t in truths(directory)
+                       for f in t["features"])
+    for feature in ("headings:real-variants", "headings:wrapped", "review:short-zeros", "proactive:long-zero-row",
+                    "tsv:spans-once"):
+        assert features[feature] >= 1, feature
+
+
+def test_samples_are_drawn_without_the_real_variants():
+    """The committed samples keep their bytes: the variants come from a random stream of their own."""
+    assert not any(f.startswith(("headings:real", "headings:wrapped", "review:short", "tsv:spans"))
+                   for rendered in sample_set() for f in rendered.truth["features"])
+
+
 def test_corpus_covers_both_templates_and_the_mixed_case(corpus):
     templates = Counter(t["template"] for directory, _ in corpus.values() if directory for t in truths(directory))
     assert {"2019", "2021", "mixed"} <= set(templates)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .grid import Style
 from .model import Spec, make_spec, truth_of
-from .page import Block, blocks_of
+from .page import Block, blocks_of, table_variants
 from .render_html import render_html
 from .render_text import render_text_cells, render_text_paragraphs, render_tsv
 
@@ -77,9 +77,21 @@ class Plan:
     rng: random.Random
 
 
-def plan_one(seed: int, index: int, fmt: str) -> Plan:
-    """Draw report ``index`` of corpus ``seed`` in format ``fmt``, up to its printable blocks."""
+#: Layouts that print each cell on its own, so a cell left out is gone rather than an empty slot of a grid
+#: (a tab table or a Word table keeps the slot: a blank, not a missing cell).
+CELLS_APART_LAYOUTS = frozenset({"text-cells", "text-paragraphs", "html"})
+#: Share of tab-table reports whose merged cells are written once (variants.SPANS_ONCE_SOURCE).
+P_SPANS_ONCE = 0.25
+
+
+def plan_one(seed: int, index: int, fmt: str, *, real_variants: bool = True) -> Plan:
+    """Draw report ``index`` of corpus ``seed`` in format ``fmt``, up to its printable blocks.
+
+    ``real_variants`` adds the habits of real reports of :mod:`nianbao.synth.variants`, drawn from a random
+    stream of their own, so the rest of a report is drawn as without them (the committed samples have none).
+    """
     rng = random.Random(f"nianbao-synth:{seed}:{index}:{fmt}")
+    variety = random.Random(f"nianbao-synth-variants:{seed}:{index}:{fmt}") if real_variants else None
     layout = rng.choice(LAYOUTS[fmt])
     _, ext, web = RENDERERS[layout]
     if layout == "text-paragraphs":
@@ -89,7 +101,11 @@ def plan_one(seed: int, index: int, fmt: str) -> Plan:
     style = Style.draw(rng, features)
     one_table = rng.random() < 0.6
     blocks = blocks_of(spec, style, rng, one_table=one_table, publish=web, intro=rng.random() < 0.2,
-                       split=layout in SPLIT_LAYOUTS, features=features)
+                       split=layout in SPLIT_LAYOUTS, features=features, variety=variety)
+    if variety is not None:
+        table_variants(blocks, variety, features, cells_apart=layout in CELLS_APART_LAYOUTS)
+        if layout == "tsv" and variety.random() < P_SPANS_ONCE:
+            features.append("tsv:spans-once")
     return Plan(f"{index:05d}_{layout}{ext}", fmt, layout, spec, style, blocks, features, rng)
 
 
@@ -163,7 +179,7 @@ def sample_set(seed: int = SAMPLES_SEED) -> list[Rendered]:
         for index in range(MAX_SAMPLE_TRIES):
             if (fmt, index) in used:
                 continue
-            plan = plan_one(seed, index, fmt)
+            plan = plan_one(seed, index, fmt, real_variants=False)
             if fmt == "docx" and not set(wanted) <= {*plan.features, *plan.spec.features}:
                 continue  # decided before printing: skip the slow renderer
             rendered = render_plan(plan)

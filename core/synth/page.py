@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from . import vocab
+from . import variants, vocab
 from .grid import APPLICATION_HEADER_ROWS, Grid, Style, applications_grid, proactive_grids, review_grid, split_grid
 from .model import Spec
 
@@ -87,14 +87,38 @@ def publish_text(spec: Spec, rng: random.Random) -> str:
     return rng.choice(forms)
 
 
-def heading(section: str, number: int, rng: random.Random, *, arabic: bool, features: list[str]) -> str:
-    """A section heading, numbered ``一、`` or (as some reports misprint it) ``2、``, now and then in other words."""
-    prefix = f"{number}、 " if arabic and number > 1 and rng.random() < 0.5 else f"{vocab.cn(number)}、"
+#: Share of headings printed in a real report's other words (:data:`variants.HEADINGS`).
+P_REAL_HEADING = 0.08
+#: Share of headings wrapped over two lines, and of those a page number between the halves.
+P_WRAPPED, P_PAGE_BREAK = 0.04, 0.3
+
+
+def heading(section: str, number: int, rng: random.Random, *, arabic: bool, features: list[str],
+            variety: random.Random | None = None) -> list[str]:
+    """A section heading, numbered ``一、`` or (as some reports misprint it) ``2、``, now and then in other words.
+
+    A list of lines. With ``variety`` (the draws of :mod:`variants`, kept apart
+    so a corpus without them is drawn as before), now and then a heading real
+    reports print instead, or one wrapped over two lines (with a page number
+    between the halves, sometimes).
+    """
+    prefix = variants.ARABIC_NUMBER.format(n=number) if arabic and number > 1 and rng.random() < 0.5 \
+        else f"{vocab.cn(number)}、"
     words = vocab.HEADINGS[section]
     if section in vocab.HEADING_VARIANTS and rng.random() < 0.06:
         words = rng.choice(vocab.HEADING_VARIANTS[section])
         features.append("headings:variants")
-    return prefix + words
+    elif variety is not None and section in variants.HEADINGS and variety.random() < P_REAL_HEADING:
+        words = variety.choice(variants.HEADINGS[section])[0]
+        features.append("headings:real-variants")
+    if variety is not None and section in variants.WRAPS and variety.random() < P_WRAPPED:
+        at = min(variety.choice(variants.WRAPS[section]), len(words) - 2)
+        features.append("headings:wrapped")
+        if variety.random() < P_PAGE_BREAK:
+            features.append("headings:page-break")
+            return [prefix + words[:at], variety.choice(variants.PAGE_NUMBERS), words[at:]]
+        return [prefix + words[:at], words[at:]]
+    return [prefix + words]
 
 
 #: Share of reports (in layouts that allow it) whose section 三 table is split in two.
@@ -115,9 +139,62 @@ def applications_tables(spec: Spec, style: Style, rng: random.Random, *, split: 
     return list(split_grid(grid, at, header_rows=APPLICATION_HEADER_ROWS if header else 0, repeat_labels=repeat))
 
 
+#: Share of reports whose section 四, when all 0, prints one zero too few (variants.SHORT_REVIEW_SOURCE).
+P_SHORT_REVIEW = 0.3
+#: Share of reports whose zero rows under a merged value cell print a zero per grid column
+#: (variants.LONG_ZERO_ROW_SOURCE).
+P_LONG_ZERO_ROW = 0.15
+
+
+def table_variants(blocks: list[Block], variety: random.Random, features: list[str], *, cells_apart: bool) -> None:
+    """Print the tables as some real reports do (:mod:`variants`): section 四 a zero short, zero rows long.
+
+    ``cells_apart``: the layout prints each cell on its own (text, tab tables,
+    HTML), so a cell left out is gone, not an empty slot of a fixed grid.
+    """
+    grids = {section: [b.grid for b in blocks if b.kind == TABLE and b.section == section and b.grid]
+             for section in ("proactive", "review_litigation")}
+    if cells_apart and variety.random() < P_SHORT_REVIEW and _short_zeros(grids["review_litigation"][0], variety):
+        features.append("review:short-zeros")
+    if variety.random() < P_LONG_ZERO_ROW and any([_long_zero_rows(g) for g in grids["proactive"]]):
+        features.append("proactive:long-zero-row")
+
+
+def _short_zeros(grid: Grid, rng: random.Random) -> bool:
+    """Leave one of section 四's value cells out when every one is a printed 0; whether it did."""
+    values = [cell for cell in grid.cells if cell.value]
+    if not values or any(cell.text.strip() != "0" for cell in values):
+        return False
+    grid.cells.remove(rng.choice(values))
+    return True
+
+
+def _long_zero_rows(grid: Grid) -> bool:
+    """Print a 0 in every grid column a merged zero cell covers (three 0s under two headers); whether any."""
+    rows: dict[int, list] = {}
+    for cell in grid.cells:
+        rows.setdefault(cell.row, []).append(cell)
+    changed = False
+    for cells in rows.values():
+        values = [c for c in cells if c.value]
+        last = max(values, key=lambda c: c.col, default=None)
+        if last is None or last.colspan < 2 or any(c.text.strip() != "0" for c in values):
+            continue
+        grid.cells.remove(last)
+        for col in range(last.col, last.col + last.colspan):
+            grid.add(last.row, col, last.text, value=True)
+        changed = True
+    return changed
+
+
 def blocks_of(spec: Spec, style: Style, rng: random.Random, *, one_table: bool, publish: bool,
-              features: list[str], intro: bool = False, split: bool = False) -> list[Block]:
-    """The report's blocks in reading order; ``split`` lets section 三's table break in two."""
+              features: list[str], intro: bool = False, split: bool = False,
+              variety: random.Random | None = None) -> list[Block]:
+    """The report's blocks in reading order; ``split`` lets section 三's table break in two.
+
+    ``variety`` draws the habits of real reports listed in :mod:`variants` (headings in other words or
+    wrapped, section 四 a zero short, zero rows a zero long); without it none is printed.
+    """
     out = [Block(TITLE, lines=spec.title_lines)]
     if publish and spec.published is not None:
         out.append(Block(PUBLISH, publish_text(spec, rng)))
@@ -132,7 +209,12 @@ def blocks_of(spec: Spec, style: Style, rng: random.Random, *, one_table: bool, 
     }
     prose = {"overview": spec.overview, "problems": spec.problems, "other": spec.other}
     for number, section in enumerate(vocab.HEADINGS, 1):
-        text = heading(section, number, rng, arabic=arabic, features=features)
+        *first, text = heading(section, number, rng, arabic=arabic, features=features, variety=variety)
+        if variety is not None and section in variants.HEADINGLESS and variety.random() < variants.P_NO_HEADING:
+            features.append("headings:missing")
+            out.extend(Block(TABLE, grid=g, section=section) for g in tables.get(section, ()))
+            continue
+        out.extend(Block(HEADING, line, section=section) for line in first)
         if section == "other" and spec.other_aside:
             out.append(Block(HEADING, f"{text}（无）", section=section))
             continue

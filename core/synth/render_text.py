@@ -139,7 +139,10 @@ def _tsv_row(slots: list[str], rng: random.Random, stray: float) -> str:
     return "\t".join(slots)
 
 
-def _tsv_table(grid: Grid, rng: random.Random, stray: float) -> list[str]:
+def _tsv_table(grid: Grid, rng: random.Random, stray: float, *, once: bool = False) -> list[str]:
+    """A grid as tab rows; ``once``: a merged cell written once, the slots it covers left out, not empty."""
+    if once:
+        return ["\t".join(cell.text.replace("\n", "") for cell, origin in row if origin) for row in grid.slots()]
     lines = []
     for row in grid.rows():
         slots = [""] * grid.width
@@ -154,13 +157,14 @@ def render_tsv(blocks: list[Block], spec: Spec, style: Style, rng: random.Random
     stray = 0.05 if rng.random() < 0.3 else 0.0
     if stray:
         features.append("tsv:stray-rows")
+    once = "tsv:spans-once" in features  # drawn with the other real-report variants (corpus.plan_one)
     paras: list[str] = ["", ""]
     for block in blocks:
         if block.kind == TABLE:
             assert block.grid is not None
             if block.section == "review_litigation" and rng.random() < 0.2:
                 paras.append("--\t--")
-            paras.append("\n".join(_tsv_table(block.grid, rng, stray)))
+            paras.append("\n".join(_tsv_table(block.grid, rng, stray, once=once)))
         elif block.kind == TITLE:
             paras.append("\n".join(block.lines))
         else:

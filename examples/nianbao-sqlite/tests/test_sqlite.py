@@ -149,6 +149,6 @@ def test_the_cli_lists_and_writes_the_output(reports, tmp_path):
     assert f"output sqlite: {FILE_NAME}: tables reports" in listed.stdout
     out = tmp_path / "out"
     result = subprocess.run([sys.executable, "-m", "nianbao", "run", str(folder), "-o", str(out), "--no-progress",
-                             *LOCAL], capture_output=True, text=True, env=env, timeout=600)
+                             "--allow-dead-letters", *LOCAL], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert rows(out / FILE_NAME, "SELECT count(*) FROM reports") == [(len(truths),)]

@@ -1,0 +1,652 @@
+"""The page around a report's sections: title, publish line, article bounds, signature, statistics period.
+
+Readers turn markup into a :class:`~nianbao.document.Document` and keep what a
+page states outside its text as data (``<title>``, ``<meta>`` values, the
+element path of each block); this module interprets it, for every format, with
+the template's words only:
+
+- :func:`settle` narrows each web page of a document to its article: the
+  deepest element holding a heading of every report section seen on the page
+  (sidebars, breadcrumbs and footers fall outside it), with the signature
+  right after it, the title line above it (or ``<title>``) when the article
+  prints none, and the page's publish date in ``properties["published"]``;
+- :func:`find_title` and :func:`find_published` are the one title finder and
+  the one publish finder, over a document's front lines;
+- :func:`split_signature` peels the signing body and date off the end of the
+  last section, and :func:`metadata` reconciles title, agency, year and dates
+  from every source (title, statistics period, signature): when sources
+  disagree the field is null with an issue, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .dates import CN_YEAR, cn_year, date_at_end, find_date, is_date_line
+from .document import Block, Document, Page, Paragraph, Path, ReaderNote, Table
+from .record import Issue, warning
+from .template import (
+    AGENCY_AFFIXES,
+    ARTICLE_CUES,
+    FRONT_WORDS,
+    PERIOD_LABELS,
+    PUBLISH_BARE_LABELS,
+    PUBLISH_LABELS,
+    PUBLISH_META,
+    SIGNATURE_NOTES,
+    SIGNATURE_TRAILERS,
+    SIGNER_ENDS,
+    TITLE_ENDS,
+    TITLE_LABELS,
+    TITLE_META,
+    TITLE_WORDS,
+    simplified,
+)
+
+# --------------------------------------------------------------------------
+# Lines: section cues, titles, publish lines
+# --------------------------------------------------------------------------
+
+#: A heading is a short line; a sentence naming the sections is not one.
+CUE_MAX_CHARS = 40
+#: The longest title line.
+TITLE_MAX_CHARS = 120
+
+
+def section_cue(text: str) -> str | None:
+    """The section a short line names, if it is a heading of one (a cue for the article, not the outline)."""
+    compact = simplified(text).replace(" ", "")
+    if len(compact) > CUE_MAX_CHARS:
+        return None
+    for kind, words in ARTICLE_CUES.items():
+        for word in words:
+            if word in compact:
+                return kind
+    return None
+
+
+def sections_named(texts: list[str] | tuple[str, ...]) -> int:
+    """How many report sections the texts name (cue words anywhere in them)."""
+    joined = simplified("".join(texts)).replace(" ", "")
+    return sum(1 for words in ARTICLE_CUES.values() if any(word in joined for word in words))
+
+
+def is_title_line(text: str) -> bool:
+    """Whether a line reads as a report title (…政府信息公开…报告, …年报, …报告（2021年）)."""
+    return len(text) <= TITLE_MAX_CHARS and TITLE_WORDS in simplified(text) and _ends_title(text)
+
+
+_PAGE_TITLE_SEPARATOR = re.compile(r"\s*(?:[|｜_]+|—+|–+|(?<!\d)-+|-+(?!\d))\s*")
+
+
+def page_title(title: str) -> str:
+    """``<title>`` without its site name: the part that reads as a report title, else the first part."""
+    parts = [p for p in _PAGE_TITLE_SEPARATOR.split(title) if p]
+    for part in parts:
+        if is_title_line(part):
+            return part
+    return parts[0] if parts else ""
+
+
+_PUBLISH_LABEL = re.compile(rf"(?:{'|'.join(PUBLISH_LABELS)})\s*[:：]?\s*|^\s*(?:{'|'.join(PUBLISH_BARE_LABELS)})"
+                            r"\s*[:：]\s*")
+#: How far after its label a publish date starts.
+PUBLISH_DATE_CHARS = 24
+#: A longer line is prose, not a publish line.
+PUBLISH_LINE_MAX_CHARS = 200
+
+
+def publish_date_after_label(text: str) -> tuple[bool, str | None]:
+    """``(labelled, date)`` for a line such as ``发布日期：2022-01-26 来源：…``; a bare label gives no date."""
+    match = _PUBLISH_LABEL.search(simplified(text))  # 發佈日期 as 发布日期; positions hold in ``text``
+    if match is None:
+        return False, None
+    return True, find_date(text[match.end():match.end() + PUBLISH_DATE_CHARS])
+
+
+def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[int, str]]:
+    """``(index of the block, date)`` of every labelled publish date among ``blocks`` (blocks or lines).
+
+    A paragraph ``发布日期：2022-01-26``, a label whose date is the next
+    paragraph, or a metadata-table row ``公开日期 | 2024-01-17``.
+    """
+    found: list[tuple[int, str]] = []
+    pending = False
+    for index, block in enumerate(blocks):
+        if isinstance(block, Table):
+            for row in block.rows:
+                _publish_cells([cell.text for cell in row if cell is not None], index, found)
+            continue
+        whole = block if isinstance(block, str) else block.text
+        for text in whole.split("\n") if "\n" in whole else (whole,):
+            if pending:
+                pending = False
+                date = find_date(text[:PUBLISH_DATE_CHARS])
+                if date:
+                    found.append((index, date))
+                    continue
+            if len(text) > PUBLISH_LINE_MAX_CHARS:
+                continue
+            labelled, date = publish_date_after_label(text)
+            if date:
+                found.append((index, date))
+            elif labelled:
+                pending = True
+    return found
+
+
+def _publish_cells(texts: list[str], index: int, found: list[tuple[int, str]]) -> None:
+    if not _PUBLISH_LABEL.search("".join(texts)):
+        return
+    for n, text in enumerate(texts):
+        labelled, date = publish_date_after_label(text)
+        if not date and labelled and n + 1 < len(texts):
+            date = find_date(texts[n + 1][:PUBLISH_DATE_CHARS])
+        if date:
+            found.append((index, date))
+
+
+def find_published(blocks: tuple[Block, ...] | list[Block | str], near: int = 0) -> str | None:
+    """The publish date labelled nearest block ``near`` (before it on a tie): the one publish finder."""
+    found = publish_lines(blocks)
+    if not found:
+        return None
+    return min(found, key=lambda item: (abs(item[0] - near), item[0] > near))[1]
+
+
+# --------------------------------------------------------------------------
+# The title, its year and agency
+# --------------------------------------------------------------------------
+
+#: The reported year inside a title: ``2020年``, ``2020年度``, ``2021政府…``.
+TITLE_YEAR = re.compile(r"((?:19|20)\d{2})(?=\s*(?:年|政府|度))")
+#: The same in Chinese numerals: ``二〇二二年度``.
+CN_TITLE_YEAR = re.compile(rf"{CN_YEAR.pattern}(?=\s*(?:年|度))")
+_TITLE_LABEL = re.compile(rf"^(?:{'|'.join(TITLE_LABELS)})\s*[:：]\s*")
+#: Markdown around a line (OCR and PDF-to-text tools write it): heading marks, bold.
+_MARKUP = re.compile(r"^(?:#{1,6}(?=\s)|\*\*|__)\s*|\s*(?:\*\*|__)$")
+_FRONT_WORDS = frozenset(FRONT_WORDS)
+#: How far into the front matter a title may start, and how many lines it may span.
+TITLE_SEARCH_LINES = 40
+TITLE_MAX_LINES = 3
+#: An aside after the title's last word: a year (``…工作年度报告（2021年）``) or a page label (``（全文）``).
+_YEAR_ASIDE = re.compile(rf"\s*[（(【\[]\s*(?:(?:19|20)\d{{2}}\s*年?度?|{'|'.join(FRONT_WORDS)})\s*[)）】\]]\s*$")
+
+
+def _title_line(text: str) -> str:
+    """A front-matter line as a title candidate: no field label (``标题:``), no Markdown marks."""
+    line = _MARKUP.sub("", text.strip())
+    label = _TITLE_LABEL.match(simplified(line))  # 標題: as 标题:
+    return line[label.end():] if label else line
+
+
+def _ends_title(text: str) -> bool:
+    text = simplified(text)
+    return text.endswith(TITLE_ENDS) or (_YEAR_ASIDE.search(text) is not None
+                                         and _YEAR_ASIDE.sub("", text).endswith(TITLE_ENDS))
+
+
+def find_title(texts: list[str], is_chrome=lambda text: False) -> str | None:
+    """The report title: the first line ending in 报告 (or 年报), with the lines above it that complete it.
+
+    Page labels such as ``正文`` and lines ``is_chrome`` calls web-page chrome
+    are never part of a title.
+    """
+    texts = [line for line in (_title_line(t) for t in texts[:TITLE_SEARCH_LINES] if not is_chrome(t))
+             if line and line not in _FRONT_WORDS]
+    for index, text in enumerate(texts):
+        if len(text) > TITLE_MAX_CHARS or not _ends_title(text):
+            continue
+        title, first = text, index
+        while first > 0 and index - first < TITLE_MAX_LINES - 1 and _incomplete(title):
+            first -= 1
+            title = texts[first] + title
+        if TITLE_WORDS in simplified(title) or TITLE_YEAR.search(title):
+            return title
+    return None
+
+
+def _incomplete(title: str) -> bool:
+    year = TITLE_YEAR.search(title) or CN_TITLE_YEAR.search(title)
+    return year is None or TITLE_WORDS not in simplified(title) or year.start() == 0
+
+
+def title_in_tables(blocks: tuple[Block, ...] | list[Block]) -> str | None:
+    """A title in a metadata table before the report: a ``标题`` cell and the title in the next one."""
+    for block in blocks:
+        if not isinstance(block, Table):
+            continue
+        for row in block.rows:
+            texts = [cell.text.strip() for cell in row if cell is not None]
+            for n, text in enumerate(texts[:-1]):
+                if (simplified(text).rstrip(":：") in TITLE_LABELS and _ends_title(texts[n + 1])
+                        and TITLE_WORDS in simplified(texts[n + 1])):
+                    return texts[n + 1]
+    return None
+
+
+#: A year word without its year, ending what precedes 政府信息公开: ``XX局年度政府信息公开工作报告``.
+_YEAR_WORD_END = re.compile(r"\s*(?:本)?(?:年度|年)\s*$")
+#: What follows the year in a year-first title, before the agency: ``2019年度``, ``2019年``.
+_YEAR_TAIL = re.compile(r"\s*(?:年度|年)?\s*")
+#: Spaces between two CJK characters (OCR and PDF text put them in names: ``沭阳县 人民政府``).
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+#: Punctuation a title may leave at either end of the agency.
+_AGENCY_EDGES = " \t　:：，,、\"“”"
+#: Brackets: one left at an end without its partner inside the name goes (``《XX局``, ``XX局（``).
+_BRACKETS = {"（": "）", "(": ")", "《": "》", "【": "】", "[": "]", "<": ">", "〈": "〉"}
+_CLOSERS = {closer: opener for opener, closer in _BRACKETS.items()}
+_AFFIX_START = re.compile(rf"^(?:{'|'.join(AGENCY_AFFIXES)})")
+_AFFIX_END = re.compile(rf"(?:{'|'.join(AGENCY_AFFIXES)})$")
+
+
+def agency_of(title: str, year: re.Match[str]) -> str | None:
+    """The body named in a title.
+
+    Before the year (``XX局2021年…``, ``XX局关于2021年…``), before 政府信息公开
+    when the year comes after it (``XX办公厅政府信息公开工作年度报告（2021年）``), or
+    for a year-first title between the year and 政府信息公开 (``2021年XX局政府…``).
+    Connectives (关于, 的), brackets at the ends and spaces inside the name are dropped.
+    """
+    words = simplified(title).find(TITLE_WORDS)  # same length: positions hold in the title
+    end = words if 0 <= words < year.start() else year.start()
+    agency = tidy_agency(title[:end])
+    if agency or end < year.start():
+        return agency
+    after = title[_YEAR_TAIL.match(title, year.end()).end():]
+    cut = simplified(after).find(TITLE_WORDS)
+    return tidy_agency(after[:cut]) if cut > 0 else None
+
+
+def tidy_agency(text: str) -> str | None:
+    """A body's name without edge punctuation, lone brackets, connectives or spaces inside."""
+    previous = None
+    while text != previous:  # ``《XX局关于`` → ``XX局``: edges, lone brackets, affixes, until nothing changes
+        previous = text
+        text = text.strip(_AGENCY_EDGES)
+        if text and (text[0] in _CLOSERS or (text[0] in _BRACKETS and _BRACKETS[text[0]] not in text)):
+            text = text[1:]
+        if text and (text[-1] in _BRACKETS or (text[-1] in _CLOSERS and _CLOSERS[text[-1]] not in text)):
+            text = text[:-1]
+        start = _AFFIX_START.match(simplified(text))
+        text = text[start.end():] if start else text
+        end = _AFFIX_END.search(simplified(text))
+        text = text[:end.start()] if end else text
+    return _CJK_SPACE.sub("", text) or None
+
+
+#: ``统计期限自2022年1月1日起至2022年12月31日止`` (``本报告所列数据的统计期限自…``): the two years.
+#: The second year may be left out (``统计期限为2025年1月1日至12月31日``).
+_PERIOD = re.compile(rf"(?:{'|'.join(PERIOD_LABELS)})\s*(?:为|是)?\s*(?:自|从)?\s*(\d{{4}})\s*年\s*0?1\s*月\s*0?1\s*日"
+                     r"\s*(?:起)?\s*(?:至|到|—|-|~)\s*(?:(\d{4})\s*年)?\s*12\s*月\s*31\s*日")
+
+
+def period_years(texts: Iterable[str]) -> set[int]:
+    """The calendar years that statistics-period sentences name (one each when a period is one year)."""
+    years = set()
+    for text in texts:
+        if "统计" not in text:
+            continue
+        for match in _PERIOD.finditer(simplified(text)):
+            first = int(match.group(1))
+            last = int(match.group(2) or first)
+            if first == last:
+                years.add(first)
+    return years
+
+
+# --------------------------------------------------------------------------
+# The signature
+# --------------------------------------------------------------------------
+
+#: A signer line is a short name, not a sentence.
+SIGNER_MAX_CHARS = 40
+_SENTENCE_END = ("。", ".", "；")
+#: A signing body glued before a date at the end of a line: after a sentence end or a space, a short name that
+#: ends as bodies do (``…情况。平潭综合实验区管理委员会　2022年1月20日``).
+_GLUED_SIGNER = re.compile(rf"(?:^|[。；;！!\s])([^\s。；;，,：:！!“”\"]{{2,{SIGNER_MAX_CHARS}}}?"
+                           rf"(?:{'|'.join(sorted(SIGNER_ENDS, key=len, reverse=True))}))\s*$")
+
+
+_TRAILER = re.compile(rf"\s(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]")
+#: A line under the signature date that is no text of the section: a note (``（此件公开发布）``), a trailer
+#: (``抄送：…``) or the print line (``XX办公室 2020年1月13日印发``).
+_SIGNATURE_NOTE = re.compile(rf"^\s*(?:[（(]\s*(?:{'|'.join(SIGNATURE_NOTES)})\s*[)）]\s*$"
+                             rf"|(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]|.{{0,60}}日\s*印发?\s*$)")
+
+
+def split_signature(body: list[str]) -> tuple[str | None, str | None]:
+    """Peel the signature off the end of ``body`` (the last section's lines, chrome cut): ``(signer, date line)``.
+
+    A date line at the end (``2022年1月13日``, ``2023-02-14``, ``二〇二三年二月十四日``),
+    with the signing body's name on the line above it; or a body and date glued
+    to the end of the last line (one-line crawler text), which is then cut there.
+    """
+    signer = date_line = None
+    notes = 0  # ``（此件公开发布）`` under the date: a note of the signature, not text of the section
+    while len(body) > notes + 1 and _SIGNATURE_NOTE.match(body[-1 - notes]):
+        notes += 1
+    if notes and is_date_line(body[-1 - notes]):
+        del body[-notes:]
+    if body and is_date_line(body[-1]):
+        date_line = body.pop().strip()
+        if body and len(body[-1].strip()) <= SIGNER_MAX_CHARS and not body[-1].rstrip().endswith(_SENTENCE_END):
+            signer = body.pop().strip()
+        return signer, date_line
+    if body:
+        last = body[-1]
+        start = date_at_end(last)
+        if not start and _TRAILER.search(last):  # ``… 2023年1月9日 抄送：…``: the signature before a trailer
+            for trailer in _TRAILER.finditer(last):
+                start = date_at_end(last[:trailer.start()])
+                if start:
+                    last = last[:trailer.start()].rstrip()
+                    break
+        if start:
+            glued = _GLUED_SIGNER.search(last, 0, start)
+            if glued is not None:
+                signer, cut = glued.group(1), glued.start(1)
+            elif last[:start].rstrip().endswith(_SENTENCE_END):  # ``…情况。　2022年1月20日``: a date, no body
+                cut = start
+            else:
+                return None, None
+            date_line = last[start:].strip()
+            rest = last[:cut].rstrip()
+            if rest:
+                body[-1] = rest
+            else:
+                body.pop()
+    return signer, date_line
+
+
+# --------------------------------------------------------------------------
+# The article of a web page
+# --------------------------------------------------------------------------
+
+#: Sections whose headings must be seen before the page is narrowed to an article.
+MIN_ARTICLE_SECTIONS = 2
+#: How far above the article a title line may sit (levels from the article to the common ancestor).
+TITLE_MAX_HOPS = 3
+HIDDEN_REPORT = ReaderNote(level="warning", code="html.hidden_report", message=(
+    "the report's section headings are only in content the page hides (hidden, display: none or "
+    "visibility: hidden); read with the hidden content"))
+
+
+#: The property that holds a page's publish dates when its meta tags, date elements and publish line disagree.
+PUBLISHED_CONFLICT = "published_conflict"
+
+
+def settle(document: Document) -> Document:
+    """``document`` with each web page narrowed to its article (see the module docstring); others unchanged."""
+    if not document.pages:
+        return document
+    blocks, paths = document.blocks, document.paths or ((),) * len(document.blocks)
+    out: list[Block] = []
+    notes = list(document.notes)
+    properties = dict(document.properties)
+    seen = set()
+    index = 0
+    while index < len(blocks):
+        path = paths[index]
+        if not path:
+            out.append(blocks[index])
+            index += 1
+            continue
+        root, end = path[0], index
+        while end < len(blocks) and paths[end] and paths[end][0] == root:
+            end += 1
+        seen.add(root)
+        article, published, note = _page(list(blocks[index:end]), list(paths[index:end]), document.pages[root], root)
+        out.extend(article)
+        if note:
+            notes.append(note)
+        if published:
+            properties.setdefault(PUBLISHED_CONFLICT if "," in published else "published", published)
+        index = end
+    for root, page in enumerate(document.pages):  # a page with no block: its title and date may still say something
+        if root not in seen:
+            article, published, _ = _page([], [], page, root)
+            out.extend(article)
+            if published:
+                properties.setdefault(PUBLISHED_CONFLICT if "," in published else "published", published)
+    return Document(blocks=tuple(out), format=document.format, properties=properties, notes=tuple(notes))
+
+
+def _page(blocks: list[Block], paths: list[Path], page: Page, root: int
+          ) -> tuple[list[Block], str | None, ReaderNote | None]:
+    """One page's article blocks, publish date and note."""
+    note = None
+    blocks, paths = _headings_out_of_tables(blocks, paths)
+    cues = [section_cue(b.text) if isinstance(b, Paragraph) else None for b in blocks]
+    if page.hidden and page.unhidden is not None and sections_named(page.hidden) >= MIN_ARTICLE_SECTIONS and (
+            len({cue for cue in cues if cue}) < MIN_ARTICLE_SECTIONS):
+        # The report itself is hidden (a script shows it, or a tab does): read it rather than nothing.
+        again = page.unhidden()
+        blocks, paths = _headings_out_of_tables(list(again.blocks), [(root, *p[1:]) for p in again.paths])
+        cues = [section_cue(b.text) if isinstance(b, Paragraph) else None for b in blocks]
+        note = HIDDEN_REPORT
+    titles = [isinstance(b, Paragraph) and is_title_line(b.text) for b in blocks]
+    shown = _shown_title(page)
+    found = article_of(cues, paths)
+    if found is None:
+        article, first = list(blocks), 0
+        if shown is not None and not any(titles):
+            article.insert(0, Paragraph(text=shown))
+    else:
+        first, last, path = found
+        last += signature_after(blocks, paths, last, path)
+        article = blocks[first:last + 1]
+        first_cue = next((i for i, cue in enumerate(cues[first:last + 1]) if cue is not None), last + 1 - first)
+        if not any(titles[first:first + first_cue]):
+            article[:0] = [Paragraph(text=line) for line in title_above(blocks, paths, titles, first, path, shown)]
+    stated = {_first_date(value for name, value in page.metas if name in PUBLISH_META), _first_date(page.stamps),
+              find_published(blocks, first)} - {None}
+    published = stated.pop() if len(stated) == 1 else (", ".join(sorted(stated)) if stated else None)
+    return article, published, note
+
+
+def _shown_title(page: Page) -> str | None:
+    """The title a page shows: ``<title>`` without its site name, or an ``ArticleTitle`` meta when only that
+    reads as a report title; ``None`` without ``<title>``."""
+    shown = page_title(page.title) if page.title else None
+    if shown is None or not is_title_line(shown):
+        named = next((page_title(value) for name, value in page.metas
+                      if name in TITLE_META and is_title_line(page_title(value))), None)
+        if named:
+            return named
+    return shown
+
+
+def _first_date(texts) -> str | None:
+    for text in texts:
+        found = find_date(text)
+        if found:
+            return found
+    return None
+
+
+def _headings_out_of_tables(blocks: list[Block], paths: list[Path]) -> tuple[list[Block], list[Path]]:
+    """Leading one-cell rows of a table that are section headings become paragraphs before it."""
+    if not any(isinstance(b, Table) for b in blocks):
+        return blocks, paths
+    out_blocks: list[Block] = []
+    out_paths: list[Path] = []
+    for block, path in zip(blocks, paths, strict=True):
+        if isinstance(block, Table):
+            rows = block.rows
+            cut = 0
+            while len(rows) - cut > 1:
+                cells = [cell for cell in rows[cut] if cell is not None]
+                if len(cells) != 1 or cells[0].rowspan != 1 or not section_cue(cells[0].text):
+                    break
+                out_blocks.append(Paragraph(text=cells[0].text))
+                out_paths.append(path)
+                cut += 1
+            if cut:
+                block = Table(rows=tuple(tuple(None if c is None else replace(c, row=c.row - cut) for c in row)
+                                         for row in rows[cut:]))
+        out_blocks.append(block)
+        out_paths.append(path)
+    return out_blocks, out_paths
+
+
+def article_of(cues: list[str | None], paths: list[Path]) -> tuple[int, int, Path] | None:
+    """``(first, last, path)`` of the article: the deepest element holding a heading of every section seen.
+
+    ``None`` when the page names fewer than ``MIN_ARTICLE_SECTIONS`` sections:
+    one heading alone could sit in a wrapper of its own, so the whole page is kept.
+    """
+    kinds: dict[str, list[Path]] = {}
+    for cue, path in zip(cues, paths, strict=True):
+        if cue is not None:
+            kinds.setdefault(cue, []).append(path)
+    if len(kinds) < MIN_ARTICLE_SECTIONS:
+        return None
+    best: Path = ()
+    for kind_paths in kinds.values():
+        for path in kind_paths:
+            for depth in range(len(path), len(best), -1):
+                node = path[depth - 1]
+                if all(any(node in p for p in others) for others in kinds.values()):
+                    best = path[:depth]
+                    break
+    node = best[-1]
+    inside = [i for i, path in enumerate(paths) if len(path) >= len(best) and path[len(best) - 1] == node]
+    return inside[0], inside[-1], best
+
+
+def _common(a: Path, b: Path) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def title_above(blocks: list[Block], paths: list[Path], titles: list[bool], first: int, path: Path,
+                page: str | None) -> list[str]:
+    """The report title (one line or more) for an article that does not print one.
+
+    Title lines before the article and at most ``TITLE_MAX_HOPS`` levels above
+    it are candidates, the nearest first; one that ``<title>`` repeats wins (a
+    sidebar listing other years' reports does not), then ``<title>`` itself if
+    it reads as a report title, then the nearest candidate, then ``<title>`` as
+    it is (``page`` is ``<title>`` without its site name). A title line that
+    starts with its year comes with the lines above it in the same element
+    (``<h1>某某局<br>2019年…报告</h1>``): :func:`find_title` joins a title broken so.
+    """
+    candidates: list[tuple[int, int, str]] = []
+    for index in range(first):
+        if titles[index]:
+            common = _common(paths[index], path)
+            if len(path) - common <= TITLE_MAX_HOPS:
+                candidates.append((common, index, blocks[index].text))
+    candidates.sort(reverse=True)
+    if page:
+        for _, index, text in candidates:
+            if text in page or page in text:
+                return _title_lines(blocks, paths, index)
+        if is_title_line(page):
+            return [page]
+    if candidates:
+        return _title_lines(blocks, paths, candidates[0][1])
+    if page:
+        return [page]
+    in_table = title_in_tables(blocks[:first])  # a metadata table above the article (``标题 | …报告``)
+    return [in_table] if in_table else []
+
+
+#: A title that opens with its year lacks the body's name, printed on the line(s) above.
+_OPENS_WITH_YEAR = re.compile(r"\s*(?:19|20)\d{2}")
+
+
+def _title_lines(blocks: list[Block], paths: list[Path], index: int) -> list[str]:
+    """The title line at ``index`` and, when it opens with its year, the short lines above it in its element."""
+    lines = [blocks[index].text]
+    if not _OPENS_WITH_YEAR.match(lines[0]):
+        return lines
+    above = index - 1
+    while above >= 0 and len(lines) < TITLE_MAX_LINES and paths[above] == paths[index]:
+        block = blocks[above]
+        if not isinstance(block, Paragraph) or len(block.text) > CUE_MAX_CHARS or block.text[-1] in "。：:.;；":
+            break
+        lines.insert(0, block.text)
+        above -= 1
+    return lines
+
+
+def signature_after(blocks: list[Block], paths: list[Path], last: int, path: Path) -> int:
+    """How many blocks right after the article are its signature (a name and a date line in its parent)."""
+    parent = path[:-1]
+    texts = [b.text if isinstance(b, Paragraph) else ""
+             for b, p in zip(blocks[last + 1:last + 3], paths[last + 1:last + 3], strict=True)
+             if p[:len(parent)] == parent]
+    if texts and is_date_line(texts[0]):
+        return 1
+    if len(texts) == 2 and len(texts[0]) <= CUE_MAX_CHARS and is_date_line(texts[1]):
+        return 2
+    return 0
+
+
+# --------------------------------------------------------------------------
+# Reconciled metadata
+# --------------------------------------------------------------------------
+
+
+def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict[str, str] | object,
+             signer: str | None, date_line: str | None, texts: Iterable[str],
+             is_chrome=lambda text: False) -> tuple[dict[str, object], list[Issue]]:
+    """Title, agency, year, published and signed, each from every source that states it, reconciled.
+
+    ``front`` is the lines before section 一, ``front_blocks`` its blocks (a
+    metadata table may hold the title), ``texts`` the lines of the report (a
+    statistics period names the year), ``signer`` and ``date_line`` the
+    signature. The title's year and a one-year statistics period must agree,
+    else the year is null with ``metadata.year_conflict``; the signing body
+    names the agency only when the title names none.
+    """
+    issues: list[Issue] = []
+    title = find_title(front, is_chrome) or title_in_tables(front_blocks)
+    agency = year = None
+    title_year = None
+    if title is None:
+        issues.append(warning("metadata.no_title", "no title found before section 一", "title"))
+    else:
+        match = TITLE_YEAR.search(title)
+        cn_match = None if match else CN_TITLE_YEAR.search(title)
+        if match or cn_match:
+            title_year = int(match.group(1)) if match else cn_year(cn_match.group(1))
+            agency = agency_of(title, match or cn_match)
+        elif simplified(title).find(TITLE_WORDS) > 0:  # no year: the body precedes 政府信息公开 (``…局年度政府…``)
+            agency = tidy_agency(_YEAR_WORD_END.sub("", title[:simplified(title).find(TITLE_WORDS)]))
+    periods = period_years(texts)
+    if (title_year is None and len(periods) > 1) or (periods and title_year is not None and title_year not in periods):
+        named = ", ".join(str(y) for y in sorted(periods | ({title_year} if title_year else set())))
+        issues.append(warning("metadata.year_conflict", f"the title and the statistics period name different "
+                              f"years ({named}): year left null", "year"))
+    elif title_year is not None:
+        year = title_year
+    elif periods:
+        year = next(iter(periods))
+    elif title is not None:
+        issues.append(warning("metadata.no_year", f"no year in the title {title!r}", "year"))
+    if agency is None and signer and signer.endswith(SIGNER_ENDS) and not any(ch.isdigit() for ch in signer):
+        agency = tidy_agency(signer)
+    conflict = properties.get(PUBLISHED_CONFLICT)
+    published = None
+    if conflict:
+        issues.append(warning("metadata.published_conflict", f"the page states different publish dates "
+                              f"({conflict}): published left null", "published"))
+    else:
+        published = properties.get("published") or find_published(front[:TITLE_SEARCH_LINES])
+    signed = find_date(date_line) if date_line else None
+    if year is not None:
+        for key, value in (("published", published), ("signed", signed)):
+            if value is not None and int(value[:4]) < year:
+                issues.append(warning(f"metadata.{key}_before_year", f"the {key} date {value} is before the "
+                                      f"reported year {year}: {key} left null", key))
+                published, signed = (None, signed) if key == "published" else (published, None)
+    return {"title": title, "agency": agency, "year": year, "published": published, "signed": signed}, issues
