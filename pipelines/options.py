@@ -21,6 +21,8 @@ ALL_PLUGINS = "all"
 NO_PLUGINS = "none"
 #: Default ``--checkpoint_interval``: each worker commits its staged outcomes this often.
 CHECKPOINT_SECONDS = 10.0
+#: Default ``--wave_size``: inputs per pipeline.
+WAVE_SIZE = 50_000
 #: Ground-truth files ``nianbao synth`` writes beside its reports: never inputs, so its folder runs as it is.
 TRUTHS = "*.truth.json"
 
@@ -61,6 +63,10 @@ class NianbaoOptions(PipelineOptions):
             "--fresh", dest="fresh", action="store_true", default=False,
             help="Start over: ignore the outcomes an interrupted run staged in the output directory "
                  "(by default a rerun parses only what is missing).")
+        parser.add_argument(
+            "--wave_size", dest="wave_size", type=int, default=WAVE_SIZE,
+            help="Inputs per pipeline: a larger run is parsed in waves of this many, one pipeline each "
+                 "(the local runner hands each worker its whole share at once; waves bound its memory).")
         parser.add_argument(
             "--checkpoint_interval", dest="checkpoint_interval", type=float, default=CHECKPOINT_SECONDS,
             help="Seconds between commits of each worker's staged outcomes: what an interruption can lose.")

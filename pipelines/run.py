@@ -578,9 +578,15 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     todo = to_parse(paths, staging)
     runner, runner_name = choose_runner(options, argv, len(todo))
 
-    pipeline = beam.Pipeline(runner=runner, options=options)
-    build(pipeline, todo, staging.path, plugins, match=False, prefix=shard_prefix(staging.generation),
-          checkpoint=ours.checkpoint_interval)
+    def pipelines() -> Iterator[beam.Pipeline]:
+        """One pipeline per wave of at most --wave_size inputs (a runner's memory grows with its input)."""
+        for start in range(0, len(todo), ours.wave_size):
+            wave_runner = runner if start == 0 else choose_runner(options, argv, len(todo))[0]
+            pipeline = beam.Pipeline(runner=wave_runner, options=options)
+            build(pipeline, todo[start:start + ours.wave_size], staging.path, plugins, match=False,
+                  prefix=shard_prefix(staging.generation), checkpoint=ours.checkpoint_interval)
+            yield pipeline
+
     try:
         plugin_outputs = open_outputs(plugins, ours.outputs, output)
     except NianbaoError as exc:
@@ -590,13 +596,13 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
 
     hint = resume_hint(staging)
     warming = threading.Thread(target=warm_up, name="nianbao-warm-up", daemon=True)
-    result = None
+    metrics: dict[str, int] | None = None
     try:
         warming.start()  # while the pipeline runs, the launcher is mostly idle
         if todo:  # a resumed run may find everything staged
             monitor = (_Progress(staging.path, len(todo), progress, prefix=shard_prefix(staging.generation))
                        if progress and is_local(staging.path) else None)
-            result = execute(pipeline, monitor, hint)
+            metrics = execute(pipelines(), monitor, hint)
         pipeline_done = time.perf_counter()
         warming.join()
         with plugin_outputs:
@@ -629,7 +635,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         "pipeline_time_s": round(pipeline_done - started, 3),
         "merge_time_s": round(finished - pipeline_done, 3),
         "documents_per_s": round(len(paths) / wall, 2) if wall else None,
-        "metrics": beam_metrics(result) if result is not None else None,
+        "metrics": metrics,
     }
     try:
         write_summary(output, summary)
@@ -657,31 +663,41 @@ def resume_hint(staging: Staging) -> str:
             "(--fresh starts over)")
 
 
-def execute(pipeline: beam.Pipeline, monitor: _Progress | None, hint: str) -> Any:
-    """Run the pipeline to the end; Ctrl-C, a dead worker or a failed pipeline become one :class:`RunError`."""
+def execute(pipelines: Iterable[beam.Pipeline], monitor: _Progress | None, hint: str) -> dict[str, int] | None:
+    """Run the pipelines (the waves of a run) one after the other, to the end; return their summed metrics.
+
+    Ctrl-C, a dead worker or a failed pipeline become one :class:`RunError` that says how to resume.
+    """
+    totals: dict[str, int] | None = {}
     with Interrupts() as interrupts:
         if monitor:
             monitor.start()
         try:
-            result = pipeline.run()
-            try:
-                state = result.wait_until_finish()
-            finally:
-                client = getattr(result, "client", None)  # the Dask runner's distributed.Client
-                if client is not None:
-                    client.close()
+            for pipeline in pipelines:
+                result = pipeline.run()
+                try:
+                    state = result.wait_until_finish()
+                finally:
+                    client = getattr(result, "client", None)  # the Dask runner's distributed.Client
+                    if client is not None:
+                        client.close()
+                if interrupts.reason is not None:
+                    raise RunInterrupted(f"{interrupts.reason}; {hint}")
+                if state != PipelineState.DONE:
+                    raise RunError(f"the pipeline ended in state {state}; {hint}")
+                metrics = beam_metrics(result)
+                totals = None if metrics is None or totals is None else {
+                    k: totals.get(k, 0) + metrics.get(k, 0) for k in sorted({*totals, *metrics})}
         except KeyboardInterrupt:
             raise RunInterrupted(f"{interrupts.reason or 'interrupted'}; {hint}") from None
+        except RunError:
+            raise
         except Exception as exc:  # a worker's exception, as the runner reports it
             raise RunError(f"the pipeline failed: {failure_line(exc)}; {hint}") from exc
         finally:
             if monitor:
                 monitor.stop()
-    if interrupts.reason is not None:
-        raise RunInterrupted(f"{interrupts.reason}; {hint}")
-    if state != PipelineState.DONE:
-        raise RunError(f"the pipeline ended in state {state}; {hint}")
-    return result
+    return totals
 
 
 _ERROR_LINE = re.compile(r"^\s*(?:[\w.]+Error|[\w.]+Exception|OSError|KeyboardInterrupt)\b.*$", re.MULTILINE)

@@ -247,3 +247,13 @@ def test_a_file_changed_between_a_run_and_its_rerun_is_parsed_again(corpus, tmp_
     record = next(r for r in records if r["source"]["uri"] == str(changed))
     assert record["source"]["sha256"] == hashlib.sha256(other.read_bytes()).hexdigest()
     assert summary["restaged"] >= 1  # the stale outcome was staged, and dropped for the new one
+
+
+def test_waves_give_the_outputs_of_one_pipeline(corpus, reference, tmp_path):
+    """``--wave_size``: the inputs in several pipelines one after the other; the same outputs, metrics summed."""
+    out = tmp_path / "out"
+    summary = run([f"--input={corpus}", f"--output={out}", "--plugins=none", "--direct_num_workers=1",
+                   "--wave_size=500"])
+    assert_conserved(out, inputs_of(corpus), summary)
+    assert_same_as_reference(out, reference)
+    assert summary["metrics"]["documents"] == summary["metrics"]["staged"] == N  # three waves' counters summed
