@@ -53,7 +53,7 @@ def _spill(entries: list[Entry], scratch: str, number: int) -> str:
     path = os.path.join(scratch, f"run-{number:05d}.jsonl")
     with open(path, "wb") as handle:
         for entry in entries:
-            handle.write(orjson.dumps(entry) + b"\n")
+            handle.write(orjson.dumps(list(entry)) + b"\n")
     return path
 
 

@@ -249,11 +249,19 @@ def test_a_file_changed_between_a_run_and_its_rerun_is_parsed_again(corpus, tmp_
     assert summary["restaged"] >= 1  # the stale outcome was staged, and dropped for the new one
 
 
-def test_waves_give_the_outputs_of_one_pipeline(corpus, reference, tmp_path):
-    """``--wave_size``: the inputs in several pipelines one after the other; the same outputs, metrics summed."""
+def test_waves_and_a_spilling_merge_give_the_outputs_of_one_pipeline(corpus, reference, tmp_path, monkeypatch):
+    """``--wave_size``: the inputs in several pipelines one after the other; the same outputs, metrics summed.
+    The merge's external sort spills runs of 100 entries to disk here (a million inputs' worth, scaled down)."""
+    from nianbao.pipelines import staged
+
+    monkeypatch.setattr(staged, "RUN_ENTRIES", 100)
+    spilled: list[str] = []
+    spill = staged._spill
+    monkeypatch.setattr(staged, "_spill", lambda *args: spilled.append(spill(*args)) or spilled[-1])
     out = tmp_path / "out"
     summary = run([f"--input={corpus}", f"--output={out}", "--plugins=none", "--direct_num_workers=1",
                    "--wave_size=500"])
     assert_conserved(out, inputs_of(corpus), summary)
     assert_same_as_reference(out, reference)
     assert summary["metrics"]["documents"] == summary["metrics"]["staged"] == N  # three waves' counters summed
+    assert len(spilled) == N // 100
