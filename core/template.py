@@ -574,3 +574,17 @@ def combine_versions(versions: Iterable[str | None]) -> str | None:
     if not seen:
         return None
     return seen.pop() if len(seen) == 1 else "mixed"
+
+
+# --------------------------------------------------------------------------
+# Agency names (nianbao.agency) and the statutory deadline (nianbao.timeliness)
+# --------------------------------------------------------------------------
+
+#: A government's full style and the short one printed in the same names: ``XX区人民政府`` = ``XX区政府``.
+GOVERNMENT_FULL, GOVERNMENT_SHORT = "人民政府", "政府"
+#: A name ending in one of these names a place, whose report is its government's (``平潭综合实验区``).
+PLACE_SUFFIXES: tuple[str, ...] = ("省", "市", "区", "县", "州", "旗", "盟", "自治区", "自治州", "自治县")
+#: A government that 条例第四十九条 does not cover (it speaks of 县级以上): townships and sub-district offices.
+TOWNSHIP_SUFFIXES: tuple[str, ...] = ("乡政府", "镇政府", "街道办事处", "街道办")
+#: 条例第四十九条: a department's report by 1月31日, a local government's by 3月31日 of the next year.
+DEADLINES: dict[str, tuple[int, int]] = {"department": (1, 31), "government": (3, 31)}

@@ -114,14 +114,16 @@ class _Bar:
               help="Entry-point plugins for the workers. Default: NIANBAO_LOAD_PLUGINS, else all installed.")
 @click.option("--outputs", default="all", show_default=True, metavar="all|none|NAME,...",
               help="Plugin outputs to write besides the built-in files (see `nianbao plugins`).")
+@click.option("--agency-aliases", "agency_aliases", default=None, metavar="CSV",
+              help="Agency names to treat as one body in the cross-year checks: `name,canonical` rows.")
 @click.option("--progress/--no-progress", default=None,
               help="Show documents done and the rate. Default: when stderr is a terminal.")
 def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | None, outputs: str,
-                progress: bool | None) -> None:
+                agency_aliases: str | None, progress: bool | None) -> None:
     """Parse every report in INPUT (folders, globs, @list files) with an Apache Beam pipeline.
 
-    Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv
-    and summary.json to --output, plus what installed output plugins write,
+    Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv,
+    cross-checks.jsonl (each agency's years checked against each other) and summary.json to --output, plus what installed output plugins write,
     and prints the summary. Runs locally on every core by default; any Beam
     option selects and configures another runner:
 
@@ -144,6 +146,8 @@ def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | 
             f"--outputs={outputs}"]
     if plugins is not None:
         argv.append(f"--plugins={plugins}")
+    if agency_aliases is not None:
+        argv.append(f"--agency_aliases={agency_aliases}")
     argv.extend(beam_flags)
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Bar() if show else None
