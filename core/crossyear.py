@@ -25,7 +25,7 @@ of a year that disagree on the values compared.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import product
+from itertools import pairwise, product
 from typing import Any
 
 from .agency import Aliases, display_name
@@ -149,7 +149,7 @@ def cross_year_checks(facts: Iterable[Facts]) -> list[dict[str, Any]]:
             reports = by_year[year]
             lines.append(_line(DUPLICATE, agency, (year, year), "report", False, 1, len(reports),
                                [f["uri"] for f in reports]))
-    for y0, y1 in zip(years, years[1:], strict=False):
+    for y0, y1 in pairwise(years):
         if y1 - y0 > 1:
             missing = str(y0 + 1) if y1 - y0 == 2 else f"{y0 + 1}-{y1 - 1}"
             lines.append(_line(GAP, agency, (y0, y1), missing, False, None, None,

@@ -123,7 +123,8 @@ def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | 
     """Parse every report in INPUT (folders, globs, @list files) with an Apache Beam pipeline.
 
     Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv,
-    cross-checks.jsonl (each agency's years checked against each other) and summary.json to --output, plus what installed output plugins write,
+    cross-checks.jsonl (each agency's years checked against each other)
+    and summary.json to --output, plus what installed output plugins write,
     and prints the summary. Runs locally on every core by default; any Beam
     option selects and configures another runner:
 

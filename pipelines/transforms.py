@@ -208,7 +208,7 @@ def open_staged(staging: str, name: str, part: str, final: str) -> tuple[Any, st
     committed = join(staging, name + final)
     if is_local(staging):
         path = join(staging, name + part)
-        return open(path, "wb"), path, committed  # noqa: SIM115 (closed when the bundle ends or fails)
+        return open(path, "wb"), path, committed  # closed when the bundle ends or fails
     return FileSystems.create(committed, compression_type=CompressionTypes.UNCOMPRESSED), committed, committed
 
 
@@ -380,7 +380,7 @@ class CrossYear(beam.PTransform):
 
 def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: Sequence[str] = (), *,
           match: bool = False, aliases: Aliases | None = None) -> None:
-    """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes, cross-year checks."""
+    """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes, check across years."""
     (
         pipeline
         | "MatchAndRead" >> MatchAndRead(files, match=match)
@@ -390,4 +390,5 @@ def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: 
     )
 
 
-__all__ = ["CrossYear", "CrossYearFn", "MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build", "worker_host"]
+__all__ = ["CrossYear", "CrossYearFn", "MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build",
+           "worker_host"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import orjson
@@ -174,7 +175,7 @@ def expected_outcomes(chosen: dict[str, dict[int, dict]]) -> dict[tuple, bool | 
         years = sorted(body.names)
         for year in body.twice:
             out[("cross_year.duplicate", body.display, year, year, "report")] = False
-        for y0, y1 in zip(years, years[1:], strict=False):
+        for y0, y1 in pairwise(years):
             if y1 - y0 > 1:
                 hole = str(y0 + 1) if y1 - y0 == 2 else f"{y0 + 1}-{y1 - 1}"
                 out[("cross_year.gap", body.display, y0, y1, hole)] = False
