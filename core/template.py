@@ -588,3 +588,35 @@ PLACE_SUFFIXES: tuple[str, ...] = ("省", "市", "区", "县", "州", "旗", "�
 TOWNSHIP_SUFFIXES: tuple[str, ...] = ("乡政府", "镇政府", "街道办事处", "街道办")
 #: 条例第四十九条: a department's report by 1月31日, a local government's by 3月31日 of the next year.
 DEADLINES: dict[str, tuple[int, int]] = {"department": (1, 31), "government": (3, 31)}
+
+
+# --------------------------------------------------------------------------
+# Prose: the sentences of 一、总体情况 that state a table's number (nianbao.checks, prose.* rules)
+# --------------------------------------------------------------------------
+
+#: One clause: the text between two of these. A pattern never reaches across a comma or a full stop.
+PROSE_CLAUSE_ENDS = "，,。；;：:\n"
+_VERB_RECEIVED = r"(?:收到|受理|新收|接收|接到)"
+_N = r"(\d+)\s*(?:件|起)"
+#: Rule → the patterns of the number it reads (group 1), in one clause. Seen in real reports
+#: (docs/checks.md cites each): ``收到政府信息公开申请2件``, ``共受理政府信息公开申请859件``,
+#: ``共收到70件申请``, ``受理依申请公开0件``, ``行政复议7件，诉讼9件``, ``行政诉讼案件1件、行政复议案件2件``,
+#: ``主动公开规章13件，行政规范性文件60件``.
+PROSE_PATTERNS: dict[str, tuple[str, ...]] = {
+    "applications": (
+        rf"{_VERB_RECEIVED}[^、]{{0,16}}?申请(?:共计?|合计)?\s*{_N}",
+        rf"{_VERB_RECEIVED}(?:依申请公开|公开申请)\s*{_N}",
+        rf"{_VERB_RECEIVED}(?:各类|共计?|合计)?\s*{_N}[^、]{{0,10}}?申请",
+    ),
+    "review": (rf"行政复议(?:类)?(?:案件|申请)?(?:共计?|合计)?\s*{_N}",),
+    "litigation": (rf"(?<!复议)(?:行政)?诉讼(?:类)?(?:案件)?(?:共计?|合计)?\s*{_N}",),
+    "regulations": (rf"(?:主动公开|公开|制发|发布|印发|出台)(?:了)?(?:各类)?规章\s*{_N}",),
+    "normative_documents": (rf"(?:主动公开|公开|制发|发布|印发|出台)(?:了)?[^、]{{0,8}}?规范性文件\s*{_N}",),
+}
+#: Rule → words that put a clause out of its reach (``收到行政复议申请2件`` is no 政府信息公开申请).
+#: ``公开现行有效行政规范性文件698件`` is 现行有效件数, not what the year made.
+PROSE_EXCLUDE: dict[str, tuple[str, ...]] = {"applications": ("复议", "诉讼"), "regulations": ("现行有效", "累计"),
+                                             "normative_documents": ("现行有效", "累计")}
+#: A clause holding one of these states another measure (a change, a share, last year's), not the count.
+PROSE_NOT_COUNT: tuple[str, ...] = ("同比", "较上年", "较去年", "上年度", "上一年", "去年", "增长", "减少", "下降",
+                                   "回落", "废止", "清理", "结转", "顺延", "办结", "答复")

@@ -37,6 +37,8 @@ RULE_BALANCE = "applications.balance"
 RULE_ROW_TOTAL = "applications.row_total"
 RULE_HANDLED_TOTAL = "applications.handled_total"
 RULE_REVIEW_TOTAL = "review_litigation.total"
+#: The rules the truth's ``failing_checks`` speaks of: the template's four (prose and plausibility are not drawn).
+TEMPLATE_RULES = frozenset({RULE_BALANCE, RULE_ROW_TOTAL, RULE_HANDLED_TOTAL, RULE_REVIEW_TOTAL})
 REVIEW_PARTS: tuple[str, ...] = tuple(REVIEW_FIELDS)[:-1]
 BALANCE_ROWS = ("new_received", "carried_over", "total_handled", "carried_forward")
 
