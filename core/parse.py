@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import run_checks_to_dicts
+from .derive import derive
 from .document import Document
 from .errors import DetectError, EmptyDocumentError, ExtractError, NianbaoError, ReadError, TimeBudgetError
 from .extract import Extraction
@@ -148,6 +149,7 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
         budget.enter("extract", "checks")
     issues.extend(clamp_values(record))
     record["template"] = combine_versions(versions)
+    issues.extend(derive(record))
     record["issues"] = [issue.to_dict() for issue in cap_issues(issues)]
     record["checks"] = run_checks_to_dicts(host.checks, record)
     return record
