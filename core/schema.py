@@ -88,7 +88,7 @@ def record_schema() -> dict[str, Any]:
             "measures": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": dict.fromkeys(MEASURES, {"type": ["number", "null"], "minimum": 0}),
+                "properties": {key: {"type": ["number", "null"], "minimum": 0} for key in MEASURES},
             },
             "checks": {
                 "type": "array",

@@ -102,7 +102,8 @@ def test_reviews_and_lawsuits_are_not_applications():
 
 
 def test_full_width_digits_and_the_2021_columns():
-    record = _record("本年度制发规章２件，现行有效规章１０件。", regulations={"issued": 2, "repealed": 0, "in_force": 10})
+    record = _record("本年度制发规章２件，现行有效规章１０件。",
+                     regulations={"issued": 2, "repealed": 0, "in_force": 10})
     assert results(prose_proactive, record) == [("proactive.regulations.issued", True, 2, 2)]
     record["proactive"]["regulations"]["issued"] = 3
     assert results(prose_proactive, record) == [("proactive.regulations.issued", False, 3, 2)]
