@@ -122,3 +122,15 @@ def test_plausibility_rules():
     assert results(plausibility_year, record) == [("year", True, checks._today().year, 2021)]
     record["year"] = checks._today().year + 1
     assert results(plausibility_year, record)[0][1] is False
+
+
+@pytest.mark.parametrize(("sentence", "received"), [
+    # overview sentences of real reports quoted in a public checker's fixtures (docs/checks.md cites them)
+    ("2025 年打浦桥街道共受理政府信息公开申请 19 件，其中 11 件均按规定程序办结，8 件申请人主动撤销。", {19}),
+    ("2025年受理信息公开申请10件，办理上年度结转申请1件。答复11件，均在法定期限内答复。", {10}),
+    ("2025年，全市共受理政府信息公开申请3259件，答复3278件（含上年度结转申请77件，另有58件顺延到下年度答复）。",
+     {3259}),
+    ("淮安市洪泽区人民政府 2025 年政府信息公开工作年度报告", set()),
+])
+def test_sentences_of_real_reports(sentence, received):
+    assert stated_numbers(sentence)["applications"] == frozenset(received)
