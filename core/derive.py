@@ -7,11 +7,15 @@ sources, are in ``docs/checks.md`` ("Timeliness", "Derived measures").
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from .agency import agency_key
+from .agency import Aliases, agency_key
+from .errors import NianbaoError
 from .record import Issue, warning
 from .template import DEADLINES, GOVERNMENT_SHORT, PLACE_SUFFIXES, TOWNSHIP_SUFFIXES
 
@@ -102,3 +106,64 @@ def derive(record: dict[str, Any]) -> list[Issue]:
         return [warning("timeliness.late", f"{timing['basis']} {timing['date']}, {timing['days_late']} days after "
                         f"{timing['deadline']}, {body} deadline under 条例第四十九条", timing["basis"])]
     return []
+
+
+class PopulationError(NianbaoError):
+    """The population file cannot be used: unreadable, or a row that is not ``name,population[,year]``."""
+
+    stage = "population"
+
+
+@dataclass(frozen=True)
+class Populations:
+    """A user's population table: ``(agency key, year or None) → persons``, for ``applications_per_10k``.
+
+    A CSV of ``name,population[,year]`` rows (population in persons; a row without a year
+    holds for every year; a header row starting ``name`` and ``#`` comments are skipped).
+    Names go through :func:`~nianbao.agency.agency_key` and the alias file, as the reports' do.
+    """
+
+    table: Mapping[tuple[str, int | None], float] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, text: str, *, uri: str = "<population>", aliases: Aliases | None = None) -> Populations:
+        table: dict[tuple[str, int | None], float] = {}
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            cells = [cell.strip() for cell in row]
+            if not any(cells) or cells[0].startswith("#") or (number == 1 and cells[0].casefold() == "name"):
+                continue
+            resolved = (aliases or Aliases()).resolve(cells[0])
+            try:
+                if resolved is None or len(cells) not in (2, 3):
+                    raise ValueError("expected `name,population` or `name,population,year`")
+                population = float(cells[1].replace(",", ""))
+                year = int(cells[2]) if len(cells) == 3 and cells[2] else None
+                if not population > 0:
+                    raise ValueError("the population must be a positive number")
+            except ValueError as exc:
+                raise PopulationError(f"line {number}: {exc}: {row!r}", uri=uri) from exc
+            table[(resolved[0], year)] = population
+        return cls(table)
+
+    @classmethod
+    def load(cls, path: str, aliases: Aliases | None = None) -> Populations:
+        try:
+            with open(path, encoding="utf-8-sig") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PopulationError(f"cannot read the population file: {exc}", uri=path) from exc
+        return cls.parse(text, uri=path, aliases=aliases)
+
+    def of(self, name: str | None, year: int | None, aliases: Aliases | None = None) -> float | None:
+        """The population of a body in a year (its own year's row, else its row without a year)."""
+        resolved = (aliases or Aliases()).resolve(name)
+        if resolved is None:
+            return None
+        found = self.table.get((resolved[0], year))
+        return found if found is not None else self.table.get((resolved[0], None))
+
+    def apply(self, record: dict[str, Any], aliases: Aliases | None = None) -> None:
+        """Fill ``measures.applications_per_10k`` of a record whose body has a population."""
+        population = self.of(record.get("agency"), record.get("year"), aliases)
+        if population is not None and isinstance(record.get("measures"), dict):
+            record["measures"]["applications_per_10k"] = measures_of(record, population)["applications_per_10k"]

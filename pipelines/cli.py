@@ -116,10 +116,12 @@ class _Bar:
               help="Plugin outputs to write besides the built-in files (see `nianbao plugins`).")
 @click.option("--agency-aliases", "agency_aliases", default=None, metavar="CSV",
               help="Agency names to treat as one body in the cross-year checks: `name,canonical` rows.")
+@click.option("--population", default=None, metavar="CSV",
+              help="Population per body (`name,population[,year]`, persons) for applications per 万 people.")
 @click.option("--progress/--no-progress", default=None,
               help="Show documents done and the rate. Default: when stderr is a terminal.")
 def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | None, outputs: str,
-                agency_aliases: str | None, progress: bool | None) -> None:
+                agency_aliases: str | None, population: str | None, progress: bool | None) -> None:
     """Parse every report in INPUT (folders, globs, @list files) with an Apache Beam pipeline.
 
     Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv,
@@ -149,6 +151,8 @@ def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | 
         argv.append(f"--plugins={plugins}")
     if agency_aliases is not None:
         argv.append(f"--agency_aliases={agency_aliases}")
+    if population is not None:
+        argv.append(f"--population={population}")
     argv.extend(beam_flags)
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Bar() if show else None

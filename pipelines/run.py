@@ -44,6 +44,7 @@ from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions,
 from apache_beam.runners.runner import PipelineState
 
 from nianbao.agency import Aliases
+from nianbao.derive import Populations
 from nianbao.errors import NianbaoError
 from nianbao.host import build_host
 from nianbao.output import Outputs, select, selects_none
@@ -477,10 +478,11 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         os.makedirs(staging, exist_ok=True)
     try:
         aliases = Aliases.load(ours.agency_aliases) if ours.agency_aliases else None
+        populations = Populations.load(ours.population, aliases) if ours.population else None
     except NianbaoError as exc:
         raise RunError(str(exc)) from exc
     pipeline = beam.Pipeline(runner=runner, options=options)
-    build(pipeline, paths, staging, plugins, match=False, aliases=aliases)
+    build(pipeline, paths, staging, plugins, match=False, aliases=aliases, populations=populations)
     try:
         plugin_outputs = open_outputs(plugins, ours.outputs, output)
     except NianbaoError as exc:
@@ -517,6 +519,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     finished = time.perf_counter()
     wall = finished - started
     cross_checks = counts.pop("cross_checks")
+    cross_checks["records_without_agency_or_year"] = counts["records"] - cross_checks["records"]
     files = {**counts.pop("files"), "cross_checks": cross_checks["file"], "summary": SUMMARY}
     plugin_results = counts.pop("outputs")
     summary: dict[str, Any] = {

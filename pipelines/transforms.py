@@ -47,6 +47,7 @@ from apache_beam.metrics import Metrics
 
 from nianbao.agency import Aliases
 from nianbao.crossyear import cross_year_checks, keyed_facts
+from nianbao.derive import Populations
 from nianbao.errors import PluginError, ReadError
 from nianbao.host import PluginHost, build_host
 from nianbao.parse import process_bytes
@@ -243,10 +244,11 @@ class StageOutcomeFn(beam.DoFn):
     for each record that names an agency and a year (:func:`nianbao.crossyear.keyed_facts`).
     """
 
-    def __init__(self, staging: str, aliases: Aliases | None = None) -> None:
+    def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None) -> None:
         super().__init__()
         self.staging = staging
         self.aliases = aliases or Aliases()
+        self.populations = populations
         self.worker = ""
         self._shard: tuple[Any, str, str] | None = None  # (handle, path written, committed path)
         self._name = ""
@@ -278,6 +280,8 @@ class StageOutcomeFn(beam.DoFn):
         if self._shard is None:
             self._shard = self._open()
         if kind == RECORD:
+            if self.populations is not None:
+                self.populations.apply(body, self.aliases)
             staged = stage_record(body, worker=self.worker)
             data = encode_staged(staged, ordinal=self._records, with_row=False)
             self._rows.append(staged.row)
@@ -315,13 +319,14 @@ class WriteOutcomes(beam.PTransform):
     Its output is each keyed record's ``(agency key, facts)``, for :class:`CrossYear`.
     """
 
-    def __init__(self, staging: str, aliases: Aliases | None = None) -> None:
+    def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None) -> None:
         super().__init__()
         self.staging = staging
         self.aliases = aliases
+        self.populations = populations
 
     def expand(self, parsed: beam.PCollection) -> beam.PCollection:
-        return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging, self.aliases))
+        return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging, self.aliases, self.populations))
 
 
 #: Staged cross-year groups: ``.crosswip`` while the bundle runs, ``.cross`` once committed.
@@ -379,13 +384,13 @@ class CrossYear(beam.PTransform):
 
 
 def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: Sequence[str] = (), *,
-          match: bool = False, aliases: Aliases | None = None) -> None:
+          match: bool = False, aliases: Aliases | None = None, populations: Populations | None = None) -> None:
     """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes, check across years."""
     (
         pipeline
         | "MatchAndRead" >> MatchAndRead(files, match=match)
         | "Parse" >> Parse(plugins)
-        | "WriteOutcomes" >> WriteOutcomes(staging, aliases)
+        | "WriteOutcomes" >> WriteOutcomes(staging, aliases, populations)
         | "CrossYear" >> CrossYear(staging)
     )
 

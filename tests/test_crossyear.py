@@ -253,3 +253,35 @@ def test_a_re_executed_record_counts_once():
     lines = cross_year_checks([fact, later, fact])
     assert {line["ok"] for line in lines} == {None}  # nulls and missing columns: not comparable, never failed
     assert len(lines) == len(COLUMNS) + len(ITEMS)
+
+
+def test_population_file_fills_applications_per_10k(pingtan, tmp_path):
+    root, _, _ = pingtan
+    population = tmp_path / "population.csv"
+    # one row for 2021 only, one for every other year; the traditional spelling is the same body
+    population.write_text("name,population,year\n平潭綜合實驗區,500000,2021\n平潭综合实验区,460000,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run([f"--input={root}", f"--output={out}", "--plugins=none", f"--population={population}"])
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(out / "reports.parquet", columns=["year", "measures.applications_per_10k"]).to_pylist()
+    per_10k = {row["year"]: row["measures.applications_per_10k"] for row in rows}
+    # 本年新收 总计: 2019 23, 2021 70, 2022 74 (read off the reports, tests/test_pingtan.py)
+    assert per_10k[2019] == 0.5 and per_10k[2021] == 1.4 and per_10k[2022] == round(74 / 46, 6)
+    records = [orjson.loads(line) for path in out.glob("records-*.jsonl") for line in path.read_bytes().splitlines()]
+    assert {r["year"]: r["measures"]["applications_per_10k"] for r in records} == per_10k
+
+
+@pytest.mark.parametrize(("option", "text", "message"), [
+    ("--agency_aliases", "甲局,乙局\n乙局,甲局\n", "go round in a circle"),
+    ("--population", "平潭综合实验区,many\n", "line 1: could not convert"),
+])
+def test_a_bad_side_file_stops_the_run_naming_it(pingtan, tmp_path, option, text, message):
+    from nianbao.pipelines.run import RunError
+
+    root, _, _ = pingtan
+    side = tmp_path / "side.csv"
+    side.write_text(text, encoding="utf-8")
+    with pytest.raises(RunError) as caught:
+        run([f"--input={root}", f"--output={tmp_path / 'out'}", f"{option}={side}"])
+    assert message in str(caught.value) and str(side) in str(caught.value)
