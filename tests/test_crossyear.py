@@ -259,7 +259,8 @@ def test_population_file_fills_applications_per_10k(pingtan, tmp_path):
     root, _, _ = pingtan
     population = tmp_path / "population.csv"
     # one row for 2021 only, one for every other year; the traditional spelling is the same body
-    population.write_text("name,population,year\n平潭綜合實驗區,500000,2021\n平潭综合实验区,460000,\n", encoding="utf-8")
+    population.write_text("name,population,year\n平潭綜合實驗區,500000,2021\n平潭综合实验区,460000,\n",
+                          encoding="utf-8")
     out = tmp_path / "out"
     run([f"--input={root}", f"--output={out}", "--plugins=none", f"--population={population}"])
     import pyarrow.parquet as pq
