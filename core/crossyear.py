@@ -79,7 +79,10 @@ def _compare(pairs: set[tuple[Any, Any]]) -> tuple[bool | None, Any, Any]:
     """``(ok, expected, actual)`` from the value pairs of every report pairing of two years.
 
     One pairing (or duplicates that agree) gives one comparison; duplicates that disagree are not comparable.
+    A pairing with a null (a copy whose value could not be read) gives way to pairings without one.
     """
+    known = {pair for pair in pairs if None not in pair}
+    pairs = known or pairs
     if len(pairs) != 1:
         return None, None, None
     ((expected, actual),) = pairs

@@ -286,3 +286,23 @@ def test_a_bad_side_file_stops_the_run_naming_it(pingtan, tmp_path, option, text
     with pytest.raises(RunError) as caught:
         run([f"--input={root}", f"--output={tmp_path / 'out'}", f"{option}={side}"])
     assert message in str(caught.value) and str(side) in str(caught.value)
+
+
+def test_duplicates_agreeing_are_compared_once_and_disagreeing_are_not_comparable():
+    def fact(uri, year, over, forward):
+        return {"uri": uri, "year": year, "name": "X局", "canonical": None, "template": "2021",
+                "carried_over": dict.fromkeys(COLUMNS, over), "carried_forward": dict.fromkeys(COLUMNS, forward),
+                "in_force": dict.fromkeys(ITEMS)}
+
+    def carried(lines):
+        return {(ln["ok"], ln["expected"], ln["actual"]) for ln in lines if ln["rule"] == "cross_year.carried_over"}
+
+    same = cross_year_checks([fact("a", 2021, 0, 2), fact("a.html", 2021, 0, 2), fact("b", 2022, 2, 0)])
+    assert carried(same) == {(True, 2, 2)}
+    assert [ln["uris"] for ln in same if ln["rule"] == "cross_year.duplicate"] == [["a", "a.html"]]
+    assert all(ln["uris"] == ["a", "a.html", "b"] for ln in same if ln["rule"] == "cross_year.carried_over")
+    # a copy whose row could not be read gives way to the one that could: the break is still found
+    unread = cross_year_checks([fact("a", 2021, 0, 2), fact("a.html", 2021, 0, None), fact("b", 2022, 3, 0)])
+    assert carried(unread) == {(False, 2, 3)}
+    differ = cross_year_checks([fact("a", 2021, 0, 2), fact("a.html", 2021, 0, 3), fact("b", 2022, 3, 0)])
+    assert carried(differ) == {(None, None, None)}
