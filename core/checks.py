@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from .record import CheckResult
@@ -110,17 +111,23 @@ def review_litigation_total(record: Mapping[str, Any]) -> Iterator[CheckResult]:
 
 _CLAUSE = re.compile(f"[{re.escape(PROSE_CLAUSE_ENDS)}]")
 _PROSE = {rule: tuple(re.compile(p) for p in patterns) for rule, patterns in PROSE_PATTERNS.items()}
+#: A count as every pattern ends or continues: digits (``\d`` takes full-width ones too) before 件 or 起.
+_COUNTED = re.compile(r"\d\s*[件起]")
 
 
 @lru_cache(maxsize=64)
 def stated_numbers(text: str) -> dict[str, frozenset[int]]:
     """Every number the overview states per measure (``applications``, ``review``, ``litigation``, items).
 
-    The text is cut into clauses (at commas, full stops, semicolons, colons, line breaks); a
+    The text is cut into clauses (at commas, full stops, semicolons, colons, line breaks, full or half
+    width), each clause that holds a count folded by NFKC; a
     clause that speaks of a change, a share or another year (``较去年``, ``结转``) is skipped.
     """
     found: dict[str, set[int]] = {rule: set() for rule in _PROSE}
-    for clause in _CLAUSE.split(unicodedata.normalize("NFKC", text)):
+    for printed in _CLAUSE.split(text):
+        if not _COUNTED.search(printed):
+            continue  # most clauses state no count at all: one search rules them out, before NFKC
+        clause = unicodedata.normalize("NFKC", printed)
         if any(word in clause for word in PROSE_NOT_COUNT):
             continue
         for rule, patterns in _PROSE.items():
@@ -201,6 +208,16 @@ def _today() -> dt.date:
 
 def plausibility_non_negative(record: Mapping[str, Any]) -> Iterator[CheckResult]:
     """No count or amount is negative (本年增/减 may be): a failure per negative value, else one pass."""
+    sections = [rows for rows in map(record.get, ("proactive", "applications", "review_litigation"))
+                if isinstance(rows, dict)]
+    try:  # every report's case, in C: all values of plain rows, nulls left out, none negative
+        values = [v for v in chain.from_iterable(map(dict.values, chain.from_iterable(
+            map(dict.values, sections)))) if v is not None]
+        if values and min(values) >= 0:
+            yield CheckResult(where="all", ok=True, expected=0, actual=min(values))
+            return
+    except TypeError:  # a row that is not a dict, a value that is not a number: looked at one by one
+        pass
     smallest = None
     for section in ("proactive", "applications", "review_litigation"):
         for row, values in (record.get(section) or {}).items():
