@@ -8,7 +8,10 @@ nothing more: it never drops a word that could name another body. It folds
 * whitespace, punctuation and brackets (only letters, digits and CJK are kept);
 * ``人民政府`` into ``政府`` wherever it stands in the name, since both styles name
   one government: ``XX区人民政府`` = ``XX区政府`` and ``XX区人民政府办公室`` =
-  ``XX区政府办公室``, but ``XX区人民政府办公室`` stays apart from ``XX区人民政府``.
+  ``XX区政府办公室``, but ``XX区人民政府办公室`` stays apart from ``XX区人民政府``;
+* a place's government into the place, at the end of the name only: a report titled
+  ``沭阳县2021年政府信息公开工作年度报告`` is 沭阳县人民政府's (``沭阳县人民政府`` =
+  ``沭阳县政府`` = ``沭阳县``, while ``沭阳县人民政府办公室`` keeps its 政府).
 
 Names rules cannot join (``淄博市工信局`` for ``淄博市工业和信息化局``) are joined by
 a user's alias file (:class:`Aliases`, ``nianbao run --agency-aliases``): a CSV of
@@ -26,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .errors import NianbaoError
-from .template import GOVERNMENT_FULL, GOVERNMENT_SHORT
+from .template import GOVERNMENT_FULL, GOVERNMENT_SHORT, PLACE_SUFFIXES
 
 
 @lru_cache(maxsize=1)
@@ -48,8 +51,10 @@ def agency_key(name: str | None) -> str | None:
     if not name:
         return None
     text = _t2s().convert(unicodedata.normalize("NFKC", name))
-    text = "".join(ch for ch in text if ch.isalnum()).casefold()
-    return text.replace(GOVERNMENT_FULL, GOVERNMENT_SHORT) or None
+    text = "".join(ch for ch in text if ch.isalnum()).casefold().replace(GOVERNMENT_FULL, GOVERNMENT_SHORT)
+    if text.endswith(GOVERNMENT_SHORT) and text[:-len(GOVERNMENT_SHORT)].endswith(PLACE_SUFFIXES):
+        text = text[:-len(GOVERNMENT_SHORT)]  # a place's government is the place: 沭阳县人民政府 = 沭阳县
+    return text or None
 
 
 class AliasError(NianbaoError):
