@@ -18,7 +18,7 @@ import pytest
 
 from nianbao.crossyear import cross_year_checks, facts_of
 from nianbao.pipelines.run import run
-from nianbao.synth.corpus import render_spec
+from nianbao.synth.corpus import RENDERERS, render_spec
 from nianbao.synth.model import series_spec
 from nianbao.template import APPLICANT_COLUMNS, APPLICATION_COLUMNS
 
@@ -119,7 +119,13 @@ BODIES = [
     # a name only the alias file joins
     Body("淄博市工业和信息化局", {2021: "淄博市工信局", 2022: "淄博市工业和信息化局", 2023: "淄博市工业和信息化局"},
          carry_breaks={2023: "total"}),
+    # a place's report is its government's; two years missing; 2025
+    Body("沭阳县人民政府", {2019: "沭阳县", 2020: "沭阳县人民政府", 2023: "沭阳县人民政府", 2024: "沭阳县政府",
+                       2025: "沭阳县人民政府"},
+         carry_breaks={2020: "research", 2025: "other_org"}, force_breaks={2025: "normative_documents"}),
 ]
+#: Layouts the reports are printed in, taking turns (a duplicate takes the next one).
+LAYOUTS = ("tsv", "html", "docx", "text-cells")
 ALIASES = "name,canonical\n淄博市工信局,淄博市工业和信息化局\n"
 ITEMS = ("regulations", "normative_documents")
 
@@ -152,7 +158,7 @@ def _chain(rng: random.Random, body: Body) -> dict[int, dict]:
 
 
 def make_series(root: Path) -> dict[str, dict[int, dict]]:
-    """Render every body's reports into ``root`` (tab tables; a duplicate as an HTML page); the chosen numbers."""
+    """Render every body's reports into ``root`` (layouts taking turns, a duplicate in another); the chosen numbers."""
     rng = random.Random("nianbao-cross-year")
     chosen: dict[str, dict[int, dict]] = {}
     for number, body in enumerate(BODIES):
@@ -161,9 +167,11 @@ def make_series(root: Path) -> dict[str, dict[int, dict]]:
             spec = series_spec(rng, agency=name, year=year, carried_over=numbers[year]["over"],
                                carried_forward=numbers[year]["forward"], in_force=numbers[year]["in_force"],
                                proactive_version="2019" if year in body.old_columns else None)
-            (root / f"b{number}-{year}.txt").write_bytes(render_spec(spec, "tsv", rng))
-            if year in body.twice:
-                (root / f"b{number}-{year}-copy.html").write_bytes(render_spec(spec, "html", rng))
+            turn = number + year
+            for copy in range(2 if year in body.twice else 1):
+                layout = LAYOUTS[(turn + copy) % len(LAYOUTS)]
+                extension = RENDERERS[layout][1]
+                (root / f"b{number}-{year}-{copy}{extension}").write_bytes(render_spec(spec, layout, rng))
     return chosen
 
 
