@@ -314,3 +314,24 @@ def test_duplicates_agreeing_are_compared_once_and_disagreeing_are_not_comparabl
     assert carried(unread) == {(False, 2, 3)}
     differ = cross_year_checks([fact("a", 2021, 0, 2), fact("a.html", 2021, 0, 3), fact("b", 2022, 3, 0)])
     assert carried(differ) == {(None, None, None)}
+
+
+def test_cli_run_takes_the_alias_and_population_files(series, tmp_path):
+    from click.testing import CliRunner
+
+    from nianbao.pipelines.cli import run_command
+
+    root, _, aliases = series
+    population = tmp_path / "population.csv"
+    population.write_text("淄博市工信局,4700000\n", encoding="utf-8")  # the alias file applies here too
+    out = tmp_path / "out"
+    result = CliRunner().invoke(run_command, [str(root), "-o", str(out), "--plugins", "none", "--no-progress",
+                                              "--agency-aliases", str(aliases), "--population", str(population)])
+    assert result.exit_code == 0, result.output
+    summary = orjson.loads(result.stdout[result.stdout.index("{"):])
+    assert summary["cross_checks"]["agencies"] == len(BODIES)
+    assert ("cross_year.carried_over", "淄博市工业和信息化局", 2021, 2022, "total") in by_link(read_cross(out))
+    records = [orjson.loads(line) for path in out.glob("records-*.jsonl") for line in path.read_bytes().splitlines()]
+    zibo = [r for r in records if r["agency"] in ("淄博市工信局", "淄博市工业和信息化局")]
+    assert len(zibo) == 3 and all(r["measures"]["applications_per_10k"] is not None for r in zibo)
+    assert all(r["measures"]["applications_per_10k"] is None for r in records if r not in zibo)
