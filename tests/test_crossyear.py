@@ -335,3 +335,25 @@ def test_cli_run_takes_the_alias_and_population_files(series, tmp_path):
     zibo = [r for r in records if r["agency"] in ("淄博市工信局", "淄博市工业和信息化局")]
     assert len(zibo) == 3 and all(r["measures"]["applications_per_10k"] is not None for r in zibo)
     assert all(r["measures"]["applications_per_10k"] is None for r in records if r not in zibo)
+
+
+def test_merge_keeps_one_staged_group_per_agency_and_ignores_uncommitted_ones(tmp_path):
+    """A runner that re-executes a bundle stages a group twice; a failed bundle leaves a .crosswip behind."""
+    from nianbao.pipelines.crossyear import merge_cross_checks
+
+    def group(key, agency, ok):
+        line = {"rule": "cross_year.carried_over", "agency": agency, "years": [2021, 2022], "where": "total",
+                "ok": ok, "expected": 1, "actual": 1 if ok else 2, "uris": ["a", "b"]}
+        return orjson.dumps({"key": key, "records": 2, "lines": [line]}) + b"\n"
+
+    staging, out = tmp_path / "staging", tmp_path / "out"
+    staging.mkdir()
+    out.mkdir()
+    (staging / "1-a.cross").write_bytes(group("乙局", "乙局", True) + group("甲局", "甲局", False))
+    (staging / "2-b.cross").write_bytes(group("甲局", "甲局", False))  # the same group again
+    (staging / "3-c.crosswip").write_bytes(group("丙局", "丙局", True))  # never committed
+    counts = merge_cross_checks(str(staging), str(out))
+    lines = read_cross(out)
+    assert [line["agency"] for line in lines] == ["乙局", "甲局"]  # one each, in key order
+    assert counts["restaged_groups"] == 1 and counts["agencies"] == 2 and counts["records"] == 4
+    assert counts["rules"]["cross_year.carried_over"] == {"ok": 1, "failed": 1, "not_comparable": 0}
