@@ -1,6 +1,6 @@
 """The pipeline's composite transforms: match and read, parse, write outcomes.
 
-One linear chain, one sink::
+One linear chain::
 
     MatchAndRead    Create(files) [→ MatchAll] → ReadMatches → Reshuffle
     Parse           → ParDo(ParseFn): (kind, record or dead letter)
