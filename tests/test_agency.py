@@ -1,7 +1,7 @@
 """Agency identity on real names: printed variants of one body join, distinct bodies never do.
 
 Names are the agencies of the repo's real reports (tests/data/real, samples, tests/data/peer) and
-report titles found in public repositories (docs/checks.md, "Agency identity", lists them).
+names found in public repositories' report titles and data (docs/checks.md, "Agency identity", lists them).
 """
 
 from __future__ import annotations
