@@ -47,11 +47,14 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, WorkerOptions
 from apache_beam.runners.runner import PipelineState
 
+from nianbao.agency import Aliases
 from nianbao.archive import is_archive, list_members
+from nianbao.derive import Populations
 from nianbao.errors import NianbaoError
 from nianbao.host import build_host
 from nianbao.output import Outputs, select, selects_none
 
+from .crossyear import merge_cross_checks
 from .options import TRUTHS, NianbaoOptions, resolve_plugins
 from .outputs import (
     DEAD_LETTER,
@@ -529,8 +532,13 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     staging = join(output, f".staging-{uuid.uuid4().hex[:12]}")
     if is_local(output):
         os.makedirs(staging, exist_ok=True)
+    try:
+        aliases = Aliases.load(ours.agency_aliases) if ours.agency_aliases else None
+        populations = Populations.load(ours.population, aliases) if ours.population else None
+    except NianbaoError as exc:
+        raise RunError(str(exc)) from exc
     pipeline = beam.Pipeline(runner=runner, options=options)
-    build(pipeline, paths, staging, plugins, match=False)
+    build(pipeline, paths, staging, plugins, match=False, aliases=aliases, populations=populations)
     try:
         plugin_outputs = open_outputs(plugins, ours.outputs, output)
     except NianbaoError as exc:
@@ -560,12 +568,15 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         warming.join()
         with plugin_outputs:
             counts = merge(paths, staging, output, labels=ours.table_labels, plugin_outputs=plugin_outputs)
+        counts["cross_checks"] = merge_cross_checks(staging, output)
     finally:
         plugin_outputs.abort()  # a no-op once closed; removes partial files when the run failed
         _remove(staging)
     finished = time.perf_counter()
     wall = finished - started
-    files = {**counts.pop("files"), "summary": SUMMARY}
+    cross_checks = counts.pop("cross_checks")
+    cross_checks["records_without_agency_or_year"] = counts["records"] - cross_checks["records"]
+    files = {**counts.pop("files"), "cross_checks": cross_checks["file"], "summary": SUMMARY}
     plugin_results = counts.pop("outputs")
     summary: dict[str, Any] = {
         "documents_in": len(paths),
@@ -577,6 +588,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         "restaged": counts.pop("restaged"),
         "unexpected": counts.pop("unexpected"),
         **counts,  # formats, dead-letter stages and types, failing checks, workers
+        "cross_checks": cross_checks,
         "runner": runner_name,
         "plugins": list(plugins),
         "output": output,

@@ -1,19 +1,26 @@
 """The pipeline's composite transforms: match and read, parse, write outcomes.
 
-One linear chain, one sink::
+One linear chain::
 
     MatchAndRead    Create(files) [→ MatchAll] → ReadMatches → Reshuffle
     Parse           → ParDo(ParseFn): (kind, record or dead letter)
-    WriteOutcomes   → ParDo(StageOutcomeFn): one staged shard (+ Arrow rows) per bundle
+    WriteOutcomes   → ParDo(StageOutcomeFn): one staged shard (+ Arrow rows) per bundle;
+                      emits (agency key, facts) per record that names an agency and a year
+    CrossYear       → GroupByKey → ParDo(CrossYearFn): one agency's years checked, staged per bundle
 
-The chain has no branches and its only sink is safe to re-execute, because
+The chain has no branches and its sinks are safe to re-execute, because
 some runners (Beam 2.77's Dask runner) compute only the last sink of a graph,
 do not split tagged outputs and may process an element twice. So
 :class:`ParseFn` emits records and dead letters on its one output, tagged by
 kind, and :class:`StageOutcomeFn` appends them to a shard that is committed
 atomically when its bundle finishes: a failed bundle leaves nothing, a
 re-executed element may be staged twice, and the launcher's merge
-(:func:`nianbao.pipelines.run.merge`) keeps exactly one outcome per input.
+(:func:`nianbao.pipelines.run.merge`) keeps exactly one outcome per input. The
+cross-year groups come after the outcomes in the same chain, so the last
+transform depends on everything before it; a re-executed record adds its facts
+twice, which :func:`nianbao.crossyear.cross_year_checks` counts once (by URI),
+and the launcher keeps one staged group per agency
+(:func:`nianbao.pipelines.crossyear.merge_cross_checks`).
 
 DoFns live here, in the installed package, so every worker imports them by name.
 Parsing goes through :func:`nianbao.parse.process_bytes`, the entry point the
@@ -27,17 +34,21 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
 import apache_beam as beam
+import orjson
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from nianbao.agency import Aliases
 from nianbao.archive import is_archive, is_member, read_member
+from nianbao.crossyear import cross_year_checks, keyed_facts
+from nianbao.derive import Populations
 from nianbao.errors import NianbaoError, PluginError, ReadError
 from nianbao.host import PluginHost, build_host
 from nianbao.parse import process_bytes
@@ -202,6 +213,33 @@ class Parse(beam.PTransform):
         return files | "ParseFn" >> beam.ParDo(ParseFn(self.plugins))
 
 
+def open_staged(staging: str, name: str, part: str, final: str) -> tuple[Any, str, str]:
+    """``(handle, path written, committed path)`` of a staged file: ``name + part`` renamed to ``name + final``
+    when committed locally; on object stores written under its final name, visible only once closed."""
+    committed = join(staging, name + final)
+    if is_local(staging):
+        path = join(staging, name + part)
+        return open(path, "wb"), path, committed  # closed when the bundle ends or fails
+    return FileSystems.create(committed, compression_type=CompressionTypes.UNCOMPRESSED), committed, committed
+
+
+def commit_staged(shard: tuple[Any, str, str]) -> None:
+    """Close a staged file and give it its committed name."""
+    handle, path, final = shard
+    handle.close()
+    if path != final:
+        os.replace(path, final)
+
+
+def discard_staged(shard: tuple[Any, str, str]) -> None:
+    """Close and remove a staged file whose bundle failed: it must not count."""
+    handle, path, final = shard
+    with contextlib.suppress(Exception):
+        handle.close()
+        if path != final:
+            os.remove(path)
+
+
 class StageOutcomeFn(beam.DoFn):
     """Append each ``(kind, body)`` to this bundle's shard in ``staging``; commit it when the bundle ends.
 
@@ -212,12 +250,15 @@ class StageOutcomeFn(beam.DoFn):
     re-executed commits another: the merge keeps one outcome per input. The
     records' flat-table rows go to Arrow fragments beside the shard (written
     before it is committed), so the merge assembles the Parquet table by
-    columns. Each outcome's header names this worker (``host:pid``). Emits nothing.
+    columns. Each outcome's header names this worker (``host:pid``). Emits ``(agency key, facts)``
+    for each record that names an agency and a year (:func:`nianbao.crossyear.keyed_facts`).
     """
 
-    def __init__(self, staging: str) -> None:
+    def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None) -> None:
         super().__init__()
         self.staging = staging
+        self.aliases = aliases or Aliases()
+        self.populations = populations
         self.worker = ""
         self._shard: tuple[Any, str, str] | None = None  # (handle, path written, committed path)
         self._name = ""
@@ -236,11 +277,7 @@ class StageOutcomeFn(beam.DoFn):
 
     def _open(self) -> tuple[Any, str, str]:
         self._name = f"{os.getpid()}-{uuid.uuid4().hex}"
-        final = join(self.staging, self._name + SHARD)
-        if is_local(self.staging):
-            path = join(self.staging, self._name + PART)
-            return open(path, "wb"), path, final  # closed in finish_bundle or teardown
-        return FileSystems.create(final, compression_type=CompressionTypes.UNCOMPRESSED), final, final
+        return open_staged(self.staging, self._name, PART, SHARD)
 
     def _write_fragment(self) -> None:
         path = join(self.staging, fragment_name(self._name + SHARD, len(self._fragments)))
@@ -248,11 +285,13 @@ class StageOutcomeFn(beam.DoFn):
         self._fragments.append(path)
         self._rows = []
 
-    def process(self, element: Parsed) -> None:
+    def process(self, element: Parsed) -> Iterator[tuple[str, dict[str, Any]]]:
         kind, body = element
         if self._shard is None:
             self._shard = self._open()
         if kind == RECORD:
+            if self.populations is not None:
+                self.populations.apply(body, self.aliases)
             staged = stage_record(body, worker=self.worker)
             data = encode_staged(staged, ordinal=self._records, with_row=False)
             self._rows.append(staged.row)
@@ -265,48 +304,106 @@ class StageOutcomeFn(beam.DoFn):
         handle.write(data)
         handle.flush()  # progress is counted from the staged bytes
         self.written.inc()
+        if kind == RECORD:
+            keyed = keyed_facts(body, self.aliases)
+            if keyed is not None:
+                yield keyed
 
     def finish_bundle(self) -> None:
         if self._shard is None:
             return
         if self._rows:
             self._write_fragment()
-        handle, path, final = self._shard
-        self._shard = None
-        handle.close()
-        if path != final:
-            os.replace(path, final)
+        shard, self._shard = self._shard, None
+        commit_staged(shard)
 
     def teardown(self) -> None:
         if self._shard is not None:  # the bundle failed: its partial shard must not count
-            handle, path, final = self._shard
-            self._shard = None
-            with contextlib.suppress(Exception):
-                handle.close()
-                if path != final:
-                    os.remove(path)
+            shard, self._shard = self._shard, None
+            discard_staged(shard)
 
 
 class WriteOutcomes(beam.PTransform):
-    """Stage every outcome in shards under ``staging``; the launcher merges them into the final outputs."""
+    """Stage every outcome in shards under ``staging``; the launcher merges them into the final outputs.
+
+    Its output is each keyed record's ``(agency key, facts)``, for :class:`CrossYear`.
+    """
+
+    def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None) -> None:
+        super().__init__()
+        self.staging = staging
+        self.aliases = aliases
+        self.populations = populations
+
+    def expand(self, parsed: beam.PCollection) -> beam.PCollection:
+        return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging, self.aliases, self.populations))
+
+
+#: Staged cross-year groups: ``.crosswip`` while the bundle runs, ``.cross`` once committed.
+CROSS_PART, CROSS = ".crosswip", ".cross"
+
+
+class CrossYearFn(beam.DoFn):
+    """One agency's ``(key, facts)`` group → its cross-year lines, one staged JSON line per group.
+
+    The checks are :func:`nianbao.crossyear.cross_year_checks`; this only stages
+    ``{"key", "records", "lines"}`` in a file per bundle, committed when the bundle
+    ends (as :class:`StageOutcomeFn`'s shards). Emits nothing.
+    """
+
+    def __init__(self, staging: str) -> None:
+        super().__init__()
+        self.staging = staging
+        self._file: tuple[Any, str, str] | None = None
+        self.groups = Metrics.counter(NAMESPACE, "agencies")
+
+    def start_bundle(self) -> None:
+        self._file = None
+
+    def process(self, group: tuple[str, Iterable[dict[str, Any]]]) -> None:
+        key, facts = group
+        unique = {f["uri"]: f for f in facts}
+        lines = cross_year_checks(unique.values())
+        if self._file is None:
+            self._file = open_staged(self.staging, f"{os.getpid()}-{uuid.uuid4().hex}", CROSS_PART, CROSS)
+        self._file[0].write(orjson.dumps({"key": key, "records": len(unique), "lines": lines}) + b"\n")
+        self.groups.inc()
+
+    def finish_bundle(self) -> None:
+        if self._file is not None:
+            staged, self._file = self._file, None
+            commit_staged(staged)
+
+    def teardown(self) -> None:
+        if self._file is not None:
+            staged, self._file = self._file, None
+            discard_staged(staged)
+
+
+class CrossYear(beam.PTransform):
+    """``(agency key, facts)`` → grouped by agency (a real ``GroupByKey``) → staged cross-year lines."""
 
     def __init__(self, staging: str) -> None:
         super().__init__()
         self.staging = staging
 
-    def expand(self, parsed: beam.PCollection) -> beam.PCollection:
-        return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging))
+    def expand(self, keyed: beam.PCollection) -> beam.PCollection:
+        return (keyed
+                | "ByAgency" >> beam.GroupByKey()
+                | "Check" >> beam.ParDo(CrossYearFn(self.staging)))
 
 
 def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: Sequence[str] = (), *,
-          match: bool = False) -> None:
-    """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes."""
+          match: bool = False, aliases: Aliases | None = None, populations: Populations | None = None) -> None:
+    """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes, check across years."""
     (
         pipeline
         | "MatchAndRead" >> MatchAndRead(files, match=match)
         | "Parse" >> Parse(plugins)
-        | "WriteOutcomes" >> WriteOutcomes(staging)
+        | "WriteOutcomes" >> WriteOutcomes(staging, aliases, populations)
+        | "CrossYear" >> CrossYear(staging)
     )
 
 
-__all__ = ["MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build", "worker_host"]
+__all__ = ["CrossYear", "CrossYearFn", "MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build",
+           "worker_host"]
