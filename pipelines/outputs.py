@@ -46,6 +46,7 @@ DEAD_LETTERS = "dead-letters"
 TABLE_PARQUET = "reports.parquet"
 TABLE_CSV = "reports.csv"
 SUMMARY = "summary.json"
+REPORT = "report.html"  # written by nianbao.pipelines.report from the files above
 #: Lines per JSON Lines shard.
 SHARD_LINES = 50_000
 #: Rows per Parquet record batch.
@@ -345,7 +346,8 @@ def clear_outputs(directory: str) -> None:
     from apache_beam.io.filesystems import FileSystems
 
     patterns = [join(directory, f"{RECORDS}-*.jsonl"), join(directory, f"{DEAD_LETTERS}-*.jsonl"),
-                join(directory, TABLE_PARQUET), join(directory, TABLE_CSV), join(directory, SUMMARY)]
+                join(directory, TABLE_PARQUET), join(directory, TABLE_CSV), join(directory, SUMMARY),
+                join(directory, REPORT)]
     stale = [m.path for result in FileSystems.match(patterns) for m in result.metadata_list]
     if stale:
         FileSystems.delete(stale)
