@@ -244,16 +244,17 @@
     L.application_columns.forEach(function (col) { headRow.appendChild(el("th", {scope: "col", text: col[1]})); });
     apps.appendChild(el("thead", {}, headRow));
     var body = el("tbody"), group = null, rows = 0;
+    var appRows = byKey(d.applications), revRows = byKey(d.review_litigation);
     L.application_rows.forEach(function (row) {
-      var values = d.applications[row[0]];
+      var values = appRows[row[0]];
       if (!values) return;
       if (row[2] && row[2] !== group) {
         body.appendChild(el("tr", {cls: "group"}, el("th", {colspan: "8", scope: "rowgroup", text: row[2]})));
       }
       group = row[2];
       var tr = el("tr", {}, el("th", {scope: "row", text: row[1]}));
-      L.application_columns.forEach(function (col) {
-        tr.appendChild(valueCell("applications", row[0], col[0], values[col[0]]));
+      L.application_columns.forEach(function (col, k) {
+        tr.appendChild(valueCell("applications", row[0], col[0], values[k]));
       });
       body.appendChild(tr);
       rows++;
@@ -267,11 +268,11 @@
     rev.appendChild(el("thead", {}, revHead));
     var revBody = el("tbody"), groups = 0;
     L.review_groups.forEach(function (g) {
-      var values = d.review_litigation[g[0]];
+      var values = revRows[g[0]];
       if (!values) return;
       var tr = el("tr", {}, el("th", {scope: "row", text: g[1]}));
-      L.review_fields.forEach(function (f) {
-        tr.appendChild(valueCell("review_litigation", g[0], f[0], values[f[0]]));
+      L.review_fields.forEach(function (f, k) {
+        tr.appendChild(valueCell("review_litigation", g[0], f[0], values[k]));
       });
       revBody.appendChild(tr);
       groups++;
@@ -292,6 +293,13 @@
       box.append(el("h3", {text: L.columns.issues + "：" + d.issues.length}), el("div", {cls: "scroll"}, issues));
     }
     return box;
+  }
+
+  // [[row key, value, …], …] (the page's compact form of a record's table) → {row key: [value, …]}
+  function byKey(rows) {
+    var out = {};
+    rows.forEach(function (row) { out[row[0]] = row.slice(1); });
+    return out;
   }
 
   function checkText(check) {
