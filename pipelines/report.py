@@ -55,10 +55,10 @@ from . import charts
 from .outputs import DEAD_LETTERS, RECORDS, REPORT, SUMMARY, is_local, join, output_files, read_bytes, write_atomic
 
 CROSS_CHECKS = "cross-checks.jsonl"
-#: Reports the page lists with their tables. 100,000 reports make a page of about 20 MB (docs/pipeline.md):
-#: it still opens in seconds; a larger run is better explored in reports.parquet.
+#: Reports the page lists with their tables. 100,000 reports make a page of about 40 MB that opens in under
+#: 2 s (docs/pipeline.md, benchmarks/bench_report.py); a larger run is better explored in reports.parquet.
 MAX_REPORTS = 100_000
-#: Reports per compressed chunk of tables: opening a row unpacks one chunk (about 2 MB of JSON).
+#: Reports per compressed chunk of tables: opening a row unpacks one chunk (about 150 KB, 1.5 MB of JSON).
 CHUNK = 500
 #: Issues kept per report in its tables' view (the record has all of them).
 MAX_ISSUES = 100

@@ -275,8 +275,10 @@ def test_a_row_opens_its_three_tables_with_the_failing_cells_marked(samples_out,
     assert items.count() == len(failing)
     first = failing[0]
     listed = items.first.inner_text()
-    assert first["rule"] in listed and f"应为 {first['expected']}" in listed
-    assert ("实际 空" if first["actual"] is None else f"实际 {first['actual']}") in listed
+    def as_shown(value):  # null is 空 on the page
+        return "空" if value is None else str(value)
+
+    assert first["rule"] in listed and f"应为 {as_shown(first['expected'])}，实际 {as_shown(first['actual'])}" in listed
     cells = involved_cells(first["rule"], first["where"], record)
     assert detail.locator("td.hit[data-checks~='1']").count() == len(cells) > 0
     detail.screenshot(path=str(tmp_path / "detail.png"))
@@ -335,11 +337,13 @@ def test_chains_show_breaks_gaps_and_duplicates(with_chains, open_page, tmp_path
     pingtan.locator("button.more").click()
     details = pingtan.locator("table").inner_text()
     assert "cross_year.carried_over" in details and "2020→2021" in details and "不可比较" in details
-    assert "cross_year.gap" in details and "2022→2024" in details
+    assert "cross_year.gap" in details and "2022→2024" in details and "缺少 2023" in details
     row = pingtan.locator("tr", has_text="未通过").filter(has_text="cross_year.carried_over")
     assert row.locator("td").nth(4).inner_text() == "5" and row.locator("td").nth(5).inner_text() == "3"
     zibo = agencies.filter(has_text="淄博市工业和信息化局")
     assert zibo.locator(".year.dup").inner_text() == "2021 ×2"
+    zibo.locator("button.more").click()
+    assert "zibo-2021-a.html zibo-2021-b.docx" in zibo.locator("table").inner_text()
     page.locator("#chain-problems").uncheck()
     assert agencies.count() == 3
     assert agencies.filter(has_text="塔城地区工信局").locator(".link.broken").count() == 0

@@ -25,6 +25,8 @@
   }
   function str(index) { return index === null ? null : S[index]; }
   function shown(value) { return value === null || value === undefined ? "—" : String(value); }
+  // a value of a check: null is 空, never "—", which reports print for 0
+  function orNull(value) { return value === null || value === undefined ? "空" : String(value); }
   function ruleName(rule) { return L.rules[rule] ? rule + " " + L.rules[rule] : rule; }
   function whereName(where) { return L.where[where] || where; }
   function valueText(value) {
@@ -303,8 +305,7 @@
   }
 
   function checkText(check) {
-    return ruleName(check[0]) + " · " + whereName(check[1]) + "：应为 " + shown(check[2]) + "，实际 "
-      + (check[3] === null ? "空" : shown(check[3]));
+    return ruleName(check[0]) + " · " + whereName(check[1]) + "：应为 " + orNull(check[2]) + "，实际 " + orNull(check[3]);
   }
 
   function section(title, grid, checks, hasValues) {
@@ -389,10 +390,18 @@
     var row = el("div", {cls: "agency"}, el("span", {cls: "name", text: c.agency}), chain);
     var details = [];
     c.links.forEach(function (l) {
-      l.details.forEach(function (x) { details.push([x[0], l.from + "→" + l.to, whereName(x[1]), x[2], x[3], x[4], x[5]]); });
+      l.details.forEach(function (x) {
+        details.push([x[0], l.from + "→" + l.to, whereName(x[1]), x[2] === null ? "不可比较" : "未通过", x[3], x[4], x[5]]);
+      });
     });
-    c.gaps.forEach(function (g) { details.push(["cross_year.gap", g[0] + "→" + g[1], "", false, null, null, []]); });
-    c.dups.forEach(function (d) { details.push(["cross_year.duplicate", String(d[0]), "", false, null, null, d[1]]); });
+    c.gaps.forEach(function (g) {
+      var missing = [];
+      for (var y = g[0] + 1; y < g[1]; y++) missing.push(y);
+      details.push(["cross_year.gap", g[0] + "→" + g[1], "", "缺少 " + missing.join("、"), null, null, []]);
+    });
+    c.dups.forEach(function (d) {
+      details.push(["cross_year.duplicate", String(d[0]), "", d[1].length + " 份", null, null, d[1]]);
+    });
     if (details.length) {
       var more = el("button", {type: "button", cls: "more", "aria-expanded": "false", text: "明细（" + details.length + "）"});
       row.appendChild(more);
@@ -403,8 +412,7 @@
         var tb = el("tbody");
         details.forEach(function (x) {
           tb.appendChild(el("tr", {}, el("td", {text: ruleName(x[0])}), el("td", {text: x[1]}), el("td", {text: x[2]}),
-            el("td", {text: x[3] === null ? "不可比较" : "未通过"}), el("td", {text: shown(x[4])}),
-            el("td", {text: x[5] === null ? "—" : shown(x[5])}),
+            el("td", {text: x[3]}), el("td", {text: orNull(x[4])}), el("td", {text: orNull(x[5])}),
             el("td", {cls: "file", text: x[6].map(function (u) { return u.split("/").pop(); }).join(" ")})));
         });
         row.appendChild(el("table", {cls: "list"}, el("thead", {}, el("tr", {},
