@@ -103,10 +103,7 @@ def _lines(path: str) -> Iterator[dict[str, Any]]:
     """The JSON objects of one JSON Lines file, streamed when local (a shard holds up to 50,000 records)."""
     if is_local(path):
         with open(path, "rb") as handle:
-            lines: Any = handle
-            for line in lines:
-                if line.strip():
-                    yield orjson.loads(line)
+            yield from (orjson.loads(line) for line in handle if line.strip())
         return
     for line in read_bytes(path).splitlines():
         if line.strip():
@@ -266,8 +263,9 @@ class Collector:
                 self.outcome_reports[bar] += 1
         received = _number((applications.get("new_received") or {}).get("total"))
         if received is not None:
-            self.agency_received[record.get("agency") or "?"] += received
             self.received_reports += 1
+            if record.get("agency"):
+                self.agency_received[record["agency"]] += received
 
     def _count_published(self, record: dict[str, Any]) -> None:
         year, published = record.get("year"), record.get("published")
@@ -401,7 +399,8 @@ def _charts(c: Collector) -> list[dict[str, str]]:
     add(charts.hbars("收到和办理的申请（全批次合计）", [names[k] for k in bars], [c.outcomes[k] for k in bars],
                      [f"{c.outcomes[k]:,}  （{c.outcome_reports[k]:,} 份）" for k in bars],
                      colors=[charts.MUTED if k in received else charts.ACCENT for k in bars]),
-        "各报告“总计”列所印数值之和；分组（不予公开等）为其各行之和。空值不计入，括号内为计入的报告数。")
+        f"各报告“{APPLICATION_COLUMNS['total'].zh}”列所印数值之和；分组（{APPLICATION_GROUPS['denied'].zh}等）"
+        "为其各行之和。空值不计入，括号内为计入的报告数。")
     top = [(agency, n) for agency, n in c.agency_received.most_common(TOP_AGENCIES) if n > 0]
     add(charts.hbars(f"新收申请最多的 {len(top)} 个机关", [a for a, _ in top], [n for _, n in top]),
         f"按机关名称（报告所印）合计各年度的新收申请总计；{c.received_reports:,} 份报告印有该数。")

@@ -286,6 +286,15 @@ def test_a_row_opens_its_three_tables_with_the_failing_cells_marked(samples_out,
     assert page.locator("#reports-table tr.detail").count() == 0
 
 
+def test_print_hides_the_controls_and_keeps_charts_and_table(samples_out, open_page, tmp_path):
+    page = open_page(samples_out / REPORT).page
+    page.emulate_media(media="print")
+    assert not page.locator("#reports .controls").is_visible() and not page.locator("#reports-pager").is_visible()
+    assert page.locator("figure.chart svg").first.is_visible() and page.locator("#reports-table").is_visible()
+    pdf = page.pdf(path=str(tmp_path / "report.pdf"), format="A4")
+    assert pdf.startswith(b"%PDF")
+
+
 def test_filter_sort_and_pages(samples_out, records, open_page):
     page = open_page(samples_out / REPORT).page
     page.locator("#f-failing").check()

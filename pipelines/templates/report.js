@@ -226,9 +226,28 @@
       }
       return td;
     }
+    // a table of rows (key, label, group label or none) by columns (key, label): [table, rows the report has]
+    function matrix(sectionKey, rowDefs, columnDefs, rows) {
+      var head = el("tr", {}, el("th", {}));
+      columnDefs.forEach(function (col) { head.appendChild(el("th", {scope: "col", text: col[1]})); });
+      var body = el("tbody"), group = null, count = 0;
+      rowDefs.forEach(function (row) {
+        var values = rows[row[0]];
+        if (!values) return;
+        if (row[2] && row[2] !== group) {
+          body.appendChild(el("tr", {cls: "group"},
+            el("th", {colspan: String(columnDefs.length + 1), scope: "rowgroup", text: row[2]})));
+        }
+        group = row[2];
+        var tr = el("tr", {}, el("th", {scope: "row", text: row[1]}));
+        columnDefs.forEach(function (col, k) { tr.appendChild(valueCell(sectionKey, row[0], col[0], values[k])); });
+        body.appendChild(tr);
+        count++;
+      });
+      return [el("table", {cls: "grid"}, el("thead", {}, head), body), count];
+    }
     // 二: one row per item, each cell its column label and value
-    var pro = el("table", {cls: "grid"});
-    var widest = 0;
+    var pro = el("table", {cls: "grid"}), items = 0;
     L.proactive.forEach(function (item) {
       var values = d.proactive[item[0]];
       if (!values) return;
@@ -236,51 +255,16 @@
       item[2].forEach(function (col) {
         if (col[0] in values) tr.appendChild(valueCell("proactive", item[0], col[0], values[col[0]], col[1]));
       });
-      widest = Math.max(widest, tr.children.length);
       pro.appendChild(tr);
+      items++;
     });
-    box.appendChild(section(L.sections.proactive, pro, bySection.proactive, widest > 0));
-    // 三: the rows the report has, grouped, by the seven applicant columns
-    var apps = el("table", {cls: "grid"});
-    var headRow = el("tr", {}, el("th", {}));
-    L.application_columns.forEach(function (col) { headRow.appendChild(el("th", {scope: "col", text: col[1]})); });
-    apps.appendChild(el("thead", {}, headRow));
-    var body = el("tbody"), group = null, rows = 0;
-    var appRows = byKey(d.applications), revRows = byKey(d.review_litigation);
-    L.application_rows.forEach(function (row) {
-      var values = appRows[row[0]];
-      if (!values) return;
-      if (row[2] && row[2] !== group) {
-        body.appendChild(el("tr", {cls: "group"}, el("th", {colspan: "8", scope: "rowgroup", text: row[2]})));
-      }
-      group = row[2];
-      var tr = el("tr", {}, el("th", {scope: "row", text: row[1]}));
-      L.application_columns.forEach(function (col, k) {
-        tr.appendChild(valueCell("applications", row[0], col[0], values[k]));
-      });
-      body.appendChild(tr);
-      rows++;
+    box.appendChild(section(L.sections.proactive, pro, bySection.proactive, items > 0));
+    // 三: the rows the report has, grouped, by the seven applicant columns; 四: the three groups by five fields
+    [["applications", L.application_rows, L.application_columns],
+     ["review_litigation", L.review_groups, L.review_fields]].forEach(function (spec) {
+      var grid = matrix(spec[0], spec[1], spec[2], byKey(d[spec[0]]));
+      box.appendChild(section(L.sections[spec[0]], grid[0], bySection[spec[0]], grid[1] > 0));
     });
-    apps.appendChild(body);
-    box.appendChild(section(L.sections.applications, apps, bySection.applications, rows > 0));
-    // 四: the three groups by the five fields
-    var rev = el("table", {cls: "grid"});
-    var revHead = el("tr", {}, el("th", {}));
-    L.review_fields.forEach(function (f) { revHead.appendChild(el("th", {scope: "col", text: f[1]})); });
-    rev.appendChild(el("thead", {}, revHead));
-    var revBody = el("tbody"), groups = 0;
-    L.review_groups.forEach(function (g) {
-      var values = revRows[g[0]];
-      if (!values) return;
-      var tr = el("tr", {}, el("th", {scope: "row", text: g[1]}));
-      L.review_fields.forEach(function (f, k) {
-        tr.appendChild(valueCell("review_litigation", g[0], f[0], values[k]));
-      });
-      revBody.appendChild(tr);
-      groups++;
-    });
-    rev.appendChild(revBody);
-    box.appendChild(section(L.sections.review_litigation, rev, bySection.review_litigation, groups > 0));
     if (bySection.other.length) box.appendChild(section("其他校验", null, bySection.other, false));
     if (d.issues.length) {
       var issues = el("table", {cls: "list issues"},
