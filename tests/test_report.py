@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -133,6 +135,16 @@ def test_report_rebuilds_without_the_inputs(samples_out, records, tmp_path):
     first = records[0]
     assert data["strings"][data["rows"][0][0]] == first["agency"]
     assert data["rows"][0][4] == sum(1 for check in first["checks"] if not check["ok"])
+
+
+def test_report_command_imports_no_beam(samples_out, tmp_path):
+    out = tmp_path / "copy"
+    shutil.copytree(samples_out, out)
+    code = ("import sys; from nianbao.cli import main; sys.argv = ['nianbao', 'report', sys.argv[1]]\n"
+            "try:\n    main()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
+            "assert 'apache_beam' not in sys.modules, 'nianbao report imported Beam'")
+    subprocess.run([sys.executable, "-c", code, str(out)], check=True, capture_output=True, timeout=120)
+    assert (out / REPORT).read_text("utf-8").count("<figure") >= 4
 
 
 def test_report_on_a_folder_without_outputs_says_so(tmp_path):
