@@ -293,6 +293,13 @@ def test_a_row_opens_its_three_tables_with_the_failing_cells_marked(samples_out,
     assert first["rule"] in listed and f"应为 {as_shown(first['expected'])}，实际 {as_shown(first['actual'])}" in listed
     cells = involved_cells(first["rule"], first["where"], record)
     assert detail.locator("td.hit[data-checks~='1']").count() == len(cells) > 0
+    # rows the report has issues at are marked, the issue's message on the label
+    at_rows = {tuple(i["where"].split(".")[:2]) for i in record["issues"]}
+    at_rows = {(section, row) for section, *rest in at_rows for row in rest
+               if section in SECTION_HEADINGS and row in (record.get(section) or {})}
+    marked = detail.locator("table.grid th.issue")
+    assert marked.count() == len(at_rows) > 0
+    assert record["issues"][0]["message"] in "\n".join(marked.evaluate_all("ths => ths.map(t => t.title)"))
     detail.screenshot(path=str(tmp_path / "detail.png"))
     row.click()  # closes again
     assert page.locator("#reports-table tr.detail").count() == 0

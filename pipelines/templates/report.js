@@ -226,6 +226,22 @@
       }
       return td;
     }
+    // a row's label, marked when the report has issues at that row ("applications.carried_forward") or its cells
+    var issueAt = {};
+    d.issues.forEach(function (i) {
+      var at = (i[3] || "").split(".").slice(0, 2).join(".");  // a cell's issue marks its row
+      (issueAt[at] = issueAt[at] || []).push(i[2]);
+    });
+    function rowHead(sectionKey, key, label) {
+      var th = el("th", {scope: "row", text: label});
+      var notes = issueAt[sectionKey + "." + key];
+      if (notes) {
+        th.className = "issue";
+        th.title = notes.join("\n");
+        th.appendChild(el("sup", {cls: "warn", text: "!"}));
+      }
+      return th;
+    }
     // a table of rows (key, label, group label or none) by columns (key, label): [table, rows the report has]
     function matrix(sectionKey, rowDefs, columnDefs, rows) {
       var head = el("tr", {}, el("th", {}));
@@ -239,7 +255,7 @@
             el("th", {colspan: String(columnDefs.length + 1), scope: "rowgroup", text: row[2]})));
         }
         group = row[2];
-        var tr = el("tr", {}, el("th", {scope: "row", text: row[1]}));
+        var tr = el("tr", {}, rowHead(sectionKey, row[0], row[1]));
         columnDefs.forEach(function (col, k) { tr.appendChild(valueCell(sectionKey, row[0], col[0], values[k])); });
         body.appendChild(tr);
         count++;
@@ -251,7 +267,7 @@
     L.proactive.forEach(function (item) {
       var values = d.proactive[item[0]];
       if (!values) return;
-      var tr = el("tr", {}, el("th", {scope: "row", text: item[1]}));
+      var tr = el("tr", {}, rowHead("proactive", item[0], item[1]));
       item[2].forEach(function (col) {
         if (col[0] in values) tr.appendChild(valueCell("proactive", item[0], col[0], values[col[0]], col[1]));
       });
