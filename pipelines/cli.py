@@ -120,9 +120,10 @@ def run_command(args: tuple[str, ...], output: str, labels: str, plugins: str | 
                 progress: bool | None) -> None:
     """Parse every report in INPUT (folders, globs, @list files) with an Apache Beam pipeline.
 
-    Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv
-    and summary.json to --output, plus what installed output plugins write,
-    and prints the summary. Runs locally on every core by default; any Beam
+    Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv,
+    summary.json and report.html (a page to look at; `nianbao report` rebuilds
+    it) to --output, plus what installed output plugins write, and prints the
+    summary. Runs locally on every core by default; any Beam
     option selects and configures another runner:
 
     \b
