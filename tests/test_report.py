@@ -397,3 +397,18 @@ def test_dead_letters_by_stage_and_a_narrow_screen(tmp_path, open_page):
     for letter in letters:
         assert letter["error"]["message"] in text and letter["source"]["uri"] in text
     assert view.page.evaluate("document.documentElement.scrollWidth") <= 420  # no page-wide sideways scroll
+
+
+def test_a_run_of_only_unreadable_files_still_gets_a_page(tmp_path, open_page):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "empty.txt").write_bytes(b"")
+    (inputs / "junk.bin").write_bytes(bytes(range(256)))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(inputs), "--output", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    page = open_page(out / REPORT).page
+    assert _visible_rows(page) == []
+    assert "没有可画的数据" in page.locator("#charts").inner_text()
+    assert "共 0 份" in page.locator("#count").inner_text()
+    assert page.locator("#dead details").count() >= 1
