@@ -10,7 +10,6 @@ from .record import CheckResult
 from .template import APPLICANT_COLUMNS, APPLICATION_COLUMNS, HANDLED_LEAF_ROWS, REVIEW_FIELDS
 
 Rule = Callable[[Mapping[str, Any]], Iterable[CheckResult]]
-Number = "int | float | None"
 
 
 def compare(where: str, parts: Sequence[int | float | None], total: int | float | None) -> CheckResult:
@@ -22,18 +21,11 @@ def compare(where: str, parts: Sequence[int | float | None], total: int | float 
     return CheckResult(where=where, ok=ok, expected=expected, actual=total)
 
 
-def run_checks(rules: Sequence[tuple[str, Rule]], record: Mapping[str, Any]) -> list[CheckResult]:
-    """Every result of every rule, in registry order; never stops at the first failure."""
-    results: list[CheckResult] = []
-    for name, rule in rules:
-        results.extend(_stamped(result, name) for result in rule(record))
-    return results
-
-
 def run_checks_to_dicts(rules: Sequence[tuple[str, Rule]], record: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """:func:`run_checks` in the record's form: ``[result.to_dict() for result in run_checks(rules, record)]``.
+    """Every result of every rule, in registry order, as the record's ``checks`` dicts, the rule name stamped.
 
-    The same dicts without the stamped copies in between: the record's ``checks`` list (43 results a report).
+    Never stops at the first failure. A plain ``CheckResult`` becomes its dict directly (43 results a
+    report); a subclass a plugin made is stamped with ``dataclasses.replace`` first.
     """
     out: list[dict[str, Any]] = []
     for name, rule in rules:
@@ -44,14 +36,6 @@ def run_checks_to_dicts(rules: Sequence[tuple[str, Rule]], record: Mapping[str, 
             else:  # a subclass a plugin made: stamped as always
                 out.append(dataclasses.replace(result, rule=name).to_dict())
     return out
-
-
-def _stamped(result: CheckResult, rule: str) -> CheckResult:
-    """``dataclasses.replace(result, rule=rule)``; a plain ``CheckResult`` is copied directly, 3× faster."""
-    if type(result) is CheckResult:
-        return CheckResult(where=result.where, ok=result.ok, expected=result.expected, actual=result.actual,
-                           rule=rule)
-    return dataclasses.replace(result, rule=rule)
 
 
 # The four cross-checks of the template (勾稽关系); plugins/checks.py registers them.

@@ -136,7 +136,3 @@ def _reader_detail(reader: Any) -> str:
         accepts = " ".join(names) + f" (+{len(mimes)} mime types)"
     return f"  priority {reader.priority}" + (f": {accepts}" if accepts else "")
 
-
-def run_main(argv: list[str] | None = None) -> Any:
-    """Entry point for ``python -m nianbao``."""
-    return main.main(args=argv, prog_name="nianbao")

@@ -16,7 +16,7 @@
     ├── PluginError              a plugin that fails to load or registers wrongly
     └── OutputError              stage "output": an output (``register_outputs``) failed
 
-The limits and the per-document time budget live in :mod:`nianbao.limits`.
+The limits live in :mod:`nianbao.limits`, the per-document time budget in :mod:`nianbao.budget`.
 
 Content problems (a blank cell, a failed cross-check, a guessed encoding) are
 never exceptions: they are ``issues`` entries on a record that is still written.
@@ -25,9 +25,6 @@ turns it into a dead-letter record (see :func:`nianbao.parse.process_bytes`).
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 
 class NianbaoError(Exception):
@@ -111,12 +108,4 @@ class OutputError(NianbaoError):
     stage = "output"
 
 
-@contextmanager
-def source_context(uri: str) -> Iterator[None]:
-    """Attach ``uri`` to any :class:`NianbaoError` raised inside the block."""
-    try:
-        yield
-    except NianbaoError as exc:
-        if exc.uri is None:
-            exc.uri = uri
-        raise
+

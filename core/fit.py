@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from .budget import check_deadline
 from .checks import applications_balance, applications_handled_total
 from .document import Block, Paragraph
 from .glued import Split, TooManySplits, describe, split_run
-from .limits import check_deadline
 from .record import Issue, error, warning
 from .template import (
     AMBIGUOUS_GROUP_ROWS,

@@ -21,8 +21,8 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
+from .budget import check_deadline
 from .document import Document, Paragraph
-from .limits import check_deadline
 from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,

@@ -102,7 +102,7 @@ def register_outputs(register: Callable[[Output], None]) -> None:
     gives a :class:`~nianbao.output.Sink`; raising there stops the run with the
     output's message). During the merge, in the launcher, each sink receives
     every record (``write_record``) and dead letter (``write_dead_letter``)
-    exactly once, in input order, as the dicts of RECORD.md; then ``close()``
+    exactly once, in input order, as the dicts of docs/record.md; then ``close()``
     returns the files it wrote. A sink that raises is aborted and reported in
     ``summary.json`` (``outputs.<name>.error``); the other outputs and the
     built-in files are still written, and ``nianbao run`` exits with status 1.

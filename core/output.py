@@ -60,7 +60,7 @@ class Output:
 class Sink:
     """One run's writer for an :class:`Output`.
 
-    Records and dead letters arrive as the dicts of ``RECORD.md``, in input
+    Records and dead letters arrive as the dicts of ``docs/record.md``, in input
     order, each exactly once; they are shared with other sinks, so do not
     modify them. Write under temporary names and move the files into place in
     :meth:`close`, so a failed run leaves no half-written output behind.

@@ -8,7 +8,7 @@ return the record and raise a :class:`~nianbao.errors.NianbaoError` instead.
 Every document runs under :class:`~nianbao.limits.Limits`: its size is checked
 before detection, the read Document's block count and longest paragraph before
 extraction, and a time budget (a cooperative deadline, see
-:mod:`nianbao.limits`) covers it from bytes to record. A reader that crashes
+:mod:`nianbao.budget`) covers it from bytes to record. A reader that crashes
 (any exception, not only a ``ReadError``) is one failed attempt; an extractor
 that crashes is an ``extractor.failed`` issue on a record still written. Only
 the time budget ends a document outright, as a dead letter of the stage it ran
@@ -21,27 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .budget import current_budget, document_budget
 from .checks import run_checks_to_dicts
 from .document import Document
 from .errors import DetectError, EmptyDocumentError, ExtractError, NianbaoError, ReadError, TimeBudgetError
 from .extract import Extraction
 from .glued import is_glued, unglue
 from .host import PluginHost, get_host
-from .limits import (
-    LONG_TEXT_CHARS,
-    Limits,
-    cap_issues,
-    check_document,
-    check_input_size,
-    clamp_values,
-    current_budget,
-    document_budget,
-    forget_long_texts,
-)
+from .limits import Limits, check_document, check_input_size
 from .outline import Outline
-from .record import Issue, dead_letter, error, new_record, source_of
+from .record import Issue, cap_issues, clamp_values, dead_letter, error, new_record, source_of
 from .source import SourceInfo
-from .template import combine_versions
+from .template import LONG_TEXT_CHARS, combine_versions, forget_long_texts
 
 #: Bytes that ``Reader.accepts`` sees: enough for a sniff, never the whole of a large file.
 HEAD_BYTES = 65536
@@ -202,7 +193,7 @@ def process_bytes(
 
 
 def parse_bytes(data: bytes, uri: str = "<bytes>", *, host: PluginHost | None = None) -> dict[str, Any]:
-    """Parse report bytes into a record (a dict of RECORD.md); raise ``NianbaoError`` if unreadable."""
+    """Parse report bytes into a record (a dict of docs/record.md); raise ``NianbaoError`` if unreadable."""
     outcome = process_bytes(data, uri, host=host)
     if outcome.exception is not None:
         raise outcome.exception

@@ -1,4 +1,4 @@
-"""The report record of RECORD.md: its value objects, its skeleton and its JSON form.
+"""The report record of docs/record.md: its value objects, its skeleton and its JSON form.
 
 Keys here are the output contract. The numeric keys come from
 :mod:`nianbao.template`; nothing else in the code base spells them out.
@@ -7,7 +7,9 @@ Keys here are the output contract. The numeric keys come from
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -119,3 +121,73 @@ def dumps(record: dict[str, Any], *, pretty: bool = False) -> bytes:
     """A record as JSON bytes (orjson), non-ASCII kept as UTF-8."""
     option = orjson.OPT_INDENT_2 if pretty else 0
     return orjson.dumps(record, option=option)
+
+
+# --------------------------------------------------------------------------
+# Clean-up before a record leaves process_bytes: values it can write, issues it can hold
+# --------------------------------------------------------------------------
+
+#: Largest magnitude of a value in a record: JSON's safe integers (2**53 - 1). Beyond it JSON readers
+#: lose precision (and orjson cannot write an int over 64 bits at all); no report prints such a number.
+MAX_VALUE = 2**53 - 1
+#: The record's sections of numbers: ``{row: {column: number | None}}``.
+NUMERIC_SECTIONS = ("proactive", "applications", "review_litigation")
+
+
+#: The types of a section's values that need no look one by one (``bool`` is an ``int`` but not a number here).
+_PLAIN_VALUES = frozenset({int, type(None)})
+_DICTS = frozenset({dict})
+
+
+def clamp_values(record: dict[str, Any]) -> list[Issue]:
+    """Null every value beyond ±``MAX_VALUE`` or not finite, with an ``error`` issue each; the record stays writable.
+
+    Extractors (plugins' too) could otherwise hand on a number the outputs cannot write. A section whose rows
+    are all plain dicts of ints and nulls within range (every report's) is checked in C (``map``, ``min``,
+    ``max``); any other is looked at value by value.
+    """
+    issues: list[Issue] = []
+    for section in NUMERIC_SECTIONS:
+        rows = record.get(section)
+        if not isinstance(rows, dict):
+            continue
+        if _DICTS.issuperset(map(type, rows.values())):
+            values = [*chain.from_iterable(map(dict.values, rows.values()))]
+            if _PLAIN_VALUES.issuperset(map(type, values)):
+                numbers = [*filter(None, values)]  # without None (and 0, which is in range)
+                if not numbers or (max(numbers) <= MAX_VALUE and min(numbers) >= -MAX_VALUE):
+                    continue
+        for row, columns in rows.items():
+            if not isinstance(columns, dict):
+                continue
+            for column, value in columns.items():
+                if isinstance(value, int | float) and not isinstance(value, bool) and not (
+                        math.isfinite(value) and -MAX_VALUE <= value <= MAX_VALUE):
+                    columns[column] = None
+                    shown = f"{value:.3g}" if isinstance(value, float) else f"a {len(str(abs(value)))}-digit number"
+                    issues.append(Issue(level="error", code="value.out_of_range", where=f"{section}.{row}.{column}",
+                                        message=f"{shown} is no number a report prints (beyond ±2^53 - 1 or not "
+                                        "finite): left null"))
+    return issues
+
+
+#: Issues of one code kept on a record; the rest are counted in one more issue of that code. A hostile file
+#: can make one issue per line (``row.duplicate`` 20,000 times), a record bigger than the file.
+MAX_ISSUES_PER_CODE = 50
+
+
+def cap_issues(issues: list[Issue]) -> list[Issue]:
+    """``issues`` with at most ``MAX_ISSUES_PER_CODE`` of each code, the surplus summed up in one issue per code."""
+    counts: dict[str, int] = {}
+    kept: list[Issue] = []
+    for issue in issues:
+        seen = counts[issue.code] = counts.get(issue.code, 0) + 1
+        if seen <= MAX_ISSUES_PER_CODE:
+            kept.append(issue)
+    for code, count in counts.items():
+        if count > MAX_ISSUES_PER_CODE:
+            first = next(i for i in issues if i.code == code)
+            kept.append(Issue(level=first.level, code=code, where="document",
+                              message=f"… and {count - MAX_ISSUES_PER_CODE:,} more {code} issues, not listed "
+                              f"(at most {MAX_ISSUES_PER_CODE} of a kind are)"))
+    return kept

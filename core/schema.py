@@ -44,7 +44,7 @@ def source_schema() -> dict[str, Any]:
 
 
 def record_schema() -> dict[str, Any]:
-    """The schema every record validates against (extra top-level keys allowed, as RECORD.md says)."""
+    """The schema every record validates against (extra top-level keys allowed, as docs/record.md says)."""
     integer = {"type": ["integer", "null"]}
     number = {"type": ["number", "null"]}
     app_cols = tuple(APPLICATION_COLUMNS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import mimetypes
 import os
 from dataclasses import dataclass
@@ -30,7 +29,3 @@ class SourceInfo:
         values: dict[str, str | None] = {"extension": ext, "mimetype": mime}
         values.update(fields)
         return cls(uri=uri, **values)
-
-    def copy_and_update(self, **changes: str | None) -> SourceInfo:
-        """A copy with the given fields replaced (``None`` values are ignored)."""
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})

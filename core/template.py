@@ -4,7 +4,7 @@ The State Council's template (国办公开办函〔2019〕60号, revised by
 〔2021〕30号) fixes six sections and three statistics tables. This module holds
 that knowledge as data: section heading words, the row, column and item labels
 of both versions with the variants real reports print, the record keys of
-RECORD.md, the spellings of "none", and the web-page chrome that is not part of
+docs/record.md, the spellings of "none", and the web-page chrome that is not part of
 any section. It also holds the two pure functions every table goes through:
 :func:`normalise_label` and the table-cell parser :func:`parse_cell`.
 
@@ -152,11 +152,6 @@ def _parse_cell_slow(t: str) -> Parsed:
             return int(value), None
         return value, note or DECIMAL
     return int(t), note
-
-
-def is_value_like(parsed: Parsed) -> bool:
-    """Whether a parsed cell fills a value slot (a number, a none-spelling or a blank)."""
-    return parsed[1] != GARBAGE
 
 
 # --------------------------------------------------------------------------
@@ -535,9 +530,6 @@ assert not any(norm.isdecimal() for norm in SECTION_LOOKUP), "section_of_heading
 # Record keys derived from the tables (for the record, the schema, the CSV)
 # --------------------------------------------------------------------------
 
-TEMPLATE_VERSIONS: tuple[str, ...] = ("2019", "2021")
-
-
 def proactive_fields() -> dict[str, tuple[str, ...]]:
     """Item → every column it can have in either version, in template order."""
     out: dict[str, list[str]] = {}
@@ -574,3 +566,21 @@ def combine_versions(versions: Iterable[str | None]) -> str | None:
     if not seen:
         return None
     return seen.pop() if len(seen) == 1 else "mixed"
+
+
+#: A document with a paragraph or cell longer than this clears the template's caches once it is done.
+LONG_TEXT_CHARS = 4096
+
+
+def forget_long_texts() -> None:
+    """Empty the template's text caches (cell parser, label normaliser).
+
+    They keep up to tens of thousands of texts a worker has seen; real labels
+    and cells are short, but a hostile document's megabyte-long "cells" would
+    otherwise stay cached, document after document, and grow the worker's
+    memory without bound. Called after each document that had such a text.
+    """
+    for cached in (parse_cell, normalise_label):
+        clear = getattr(cached, "cache_clear", None)
+        if clear is not None:
+            clear()

@@ -9,7 +9,7 @@ through one :class:`OutputWriter`, keeping one outcome per input URI in input
 order (a runner that re-executes an element may stage it twice; never is it
 written twice), into::
 
-    records-00000-of-0000N.jsonl       one record per line (RECORD.md)
+    records-00000-of-0000N.jsonl       one record per line (docs/record.md)
     dead-letters-00000-of-0000N.jsonl  one dead letter per unreadable document
     reports.parquet                    the flat table: one row per record
     reports.csv                        the same table, UTF-8 with BOM for Excel

@@ -67,12 +67,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from nianbao.budget import check_deadline
 from nianbao.dates import find_date, is_date_line
 from nianbao.decode import decode_text
 from nianbao.document import Block, Cell, Document, Paragraph, ReaderNote, Table
 from nianbao.errors import MarkupError
 from nianbao.hookspecs import hookimpl
-from nianbao.limits import check_deadline, check_element_count
+from nianbao.limits import check_element_count
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
 

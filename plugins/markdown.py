@@ -28,9 +28,9 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from nianbao.budget import check_deadline
 from nianbao.document import Block, Document, Paragraph, Table
 from nianbao.hookspecs import hookimpl
-from nianbao.limits import check_deadline
 from nianbao.source import SourceInfo
 
 from ._text import TextReaderBase, sniff_text

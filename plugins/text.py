@@ -12,9 +12,9 @@ Two layouts, told apart line by line:
 
 from __future__ import annotations
 
+from nianbao.budget import check_deadline
 from nianbao.document import Block, Document, Paragraph, Table
 from nianbao.hookspecs import hookimpl
-from nianbao.limits import check_deadline
 from nianbao.source import SourceInfo
 
 from ._text import TextReaderBase, sniff_text

@@ -24,13 +24,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from nianbao.budget import check_deadline, document_budget
 from nianbao.decode import decode_text
 from nianbao.errors import TimeBudgetError
 from nianbao.host import build_host
-from nianbao.limits import MAX_ISSUES_PER_CODE, Limits, check_deadline, document_budget
+from nianbao.limits import Limits
 from nianbao.parse import process_bytes
 from nianbao.readers import Reader
-from nianbao.record import dumps
+from nianbao.record import MAX_ISSUES_PER_CODE, dumps
 from nianbao.schema import dead_letter_schema, load_schema
 
 from .conftest import REAL, SAMPLES
@@ -651,7 +652,7 @@ def test_check_document_names_the_first_block_over_a_limit(limits):
 
 
 def test_clamp_values_nulls_exactly_the_values_out_of_range():
-    from nianbao.limits import MAX_VALUE, clamp_values
+    from nianbao.record import MAX_VALUE, clamp_values
 
     class Row(dict):
         pass

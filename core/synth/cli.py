@@ -53,7 +53,10 @@ def _rendering(write: Callable[[], list[Path]]) -> list[Path]:
               help="How many of the commonest mismatching fields to list.")
 @click.option("--features", "all_features", is_flag=True,
               help="List every feature of the corpus (layouts, encodings, variants) with its mismatch share.")
-def score_command(directory: Path, min_accuracy: float | None, top: int, all_features: bool) -> None:
+@click.option("--reports", "per_report", is_flag=True,
+              help="Add one line per report: fields right / scored in each category.")
+def score_command(directory: Path, min_accuracy: float | None, top: int, all_features: bool,
+                  per_report: bool) -> None:
     """Parse every report of a generated corpus in DIRECTORY and compare the records with the truths."""
     try:
         report = score(directory)
@@ -61,7 +64,7 @@ def score_command(directory: Path, min_accuracy: float | None, top: int, all_fea
         raise click.ClickException(str(exc)) from exc
     if not report.documents:
         raise click.ClickException(f"no *.truth.json files in {directory}: generate a corpus with `nianbao synth`")
-    click.echo(report.render(top, all_features=all_features))
+    click.echo(report.render(top, all_features=all_features, per_report=per_report))
     if min_accuracy is not None and report.worst() < min_accuracy:
         click.echo(f"\nFAIL: lowest accuracy {100 * report.worst():.2f}% is below {100 * min_accuracy:.2f}%", err=True)
         raise SystemExit(1)

@@ -4,7 +4,7 @@
 mostly zeros and small integers, sometimes large, and satisfy the four
 cross-checks by construction; a few specs then break one number on purpose.
 :func:`truth_of` turns a spec into the ground truth the scorer compares
-records with: the RECORD.md fields plus ``failing_checks``, computed here from
+records with: the docs/record.md fields plus ``failing_checks``, computed here from
 the template, independently of nianbao's own check plugins.
 """
 
@@ -32,7 +32,7 @@ from . import names
 #: The years a spec reports on, and the first year of the 2021 template.
 YEARS = range(2019, 2025)
 YEAR_2021_TEMPLATE = 2021
-#: Rule names of the cross-checks (RECORD.md ``checks.rule``).
+#: Rule names of the cross-checks (docs/record.md ``checks.rule``).
 RULE_BALANCE = "applications.balance"
 RULE_ROW_TOTAL = "applications.row_total"
 RULE_HANDLED_TOTAL = "applications.handled_total"
@@ -349,7 +349,7 @@ def _fails(parts: list[int | float | None], total: int | float | None) -> bool:
 
 
 def failing_checks(applications: dict[str, dict[str, Any]], review: dict[str, dict[str, Any]]) -> list[list[str]]:
-    """The cross-checks (TEMPLATE.md) that the numbers fail, as ``[rule, where]`` pairs."""
+    """The cross-checks (docs/template.md) that the numbers fail, as ``[rule, where]`` pairs."""
     out: list[list[str]] = []
     if applications:
         for column in APPLICATION_COLUMNS:
@@ -382,7 +382,7 @@ def proactive_truth(spec: Spec) -> dict[str, dict[str, int | float | None]]:
 
 
 def truth_of(spec: Spec, *, file: str, fmt: str, layout: str, features: list[str]) -> dict[str, Any]:
-    """The ground truth of a rendered report (RECORD.md fields plus ``failing_checks``)."""
+    """The ground truth of a rendered report (docs/record.md fields plus ``failing_checks``)."""
     return {
         "file": file,
         "format": fmt,

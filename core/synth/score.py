@@ -54,6 +54,7 @@ class Tally:
     perfect: int = 0
     correct: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
+    readable: list[int] = field(default_factory=lambda: [0, 0])  # numeric fields the truth has a value for: right, all
 
     def accuracy(self, category: str | None = None) -> float | None:
         """Share of fields right in ``category`` (all categories pooled if ``None``); ``None`` if nothing scored."""
@@ -69,6 +70,7 @@ class Report:
     formats: dict[str, Tally] = field(default_factory=dict)
     layouts: dict[str, Tally] = field(default_factory=dict)
     layout_format: dict[str, str] = field(default_factory=dict)
+    reports: dict[str, Tally] = field(default_factory=dict)  # truth file → that one report's counts
     mismatches: list[Mismatch] = field(default_factory=list)
     features: dict[str, list[int]] = field(default_factory=dict)  # feature → [reports, reports with mismatches]
 
@@ -99,12 +101,15 @@ class Report:
             first.setdefault(m.path, m)
         return [(path, n, first[path]) for path, n in counts.most_common(limit)]
 
-    def render(self, limit: int = 15, *, all_features: bool = False) -> str:
+    def render(self, limit: int = 15, *, all_features: bool = False, per_report: bool = False) -> str:
         """The report as text: the accuracy table, the commonest mismatches, the features behind them.
 
-        ``all_features`` lists every feature of the corpus, not only those of reports with mismatches.
+        ``all_features`` lists every feature of the corpus, not only those of reports with mismatches;
+        ``per_report`` adds one line per report (fields right / scored per category), for a small corpus of
+        real reports.
         """
-        return "\n".join([*_table(self), "", *_common(self, limit), "", *_features(self, all_features)])
+        lines = [*_table(self), "", *_common(self, limit), "", *_features(self, all_features)]
+        return "\n".join([*lines, "", *_per_report(self)] if per_report else lines)
 
 
 # ---- Comparing one record with its truth ------------------------------------------
@@ -149,7 +154,7 @@ def compare(truth: dict[str, Any], record: dict[str, Any] | None) -> Iterator[tu
     expected = sorted(map(list, truth["failing_checks"]))
     actual = DEAD if record is None else sorted([c["rule"], c["where"]] for c in record["checks"] if not c["ok"])
     yield "checks", "failing_checks", expected, actual, actual == expected
-    for name in SECTION_FIELDS:
+    for name in SECTION_FIELDS if "sections" in truth else ():  # real reports' truths may leave prose out
         expected = truth["sections"][name]
         actual = DEAD if record is None else record["sections"].get(name)
         yield "sections", f"sections.{name}", expected, actual, _squeeze(actual) == _squeeze(expected)
@@ -181,12 +186,16 @@ def score_one(report: Report, truth: dict[str, Any], record: dict[str, Any] | No
     """Add one report's comparison to ``report``."""
     tallies = [report.formats.setdefault(truth["format"], Tally())]
     tallies.append(report.layouts.setdefault(truth["layout"], Tally()))
+    tallies.append(report.reports.setdefault(truth["file"], Tally()))
     report.layout_format[truth["layout"]] = truth["format"]
     wrong = 0
     for category, path, expected, actual, ok in compare(truth, record):
         for tally in tallies:
             tally.total[category] += 1
             tally.correct[category] += ok
+            if category == "numeric" and expected is not None:
+                tally.readable[0] += ok
+                tally.readable[1] += 1
         if not ok:
             wrong += 1
             report.mismatches.append(Mismatch(truth["file"], truth["format"], truth["layout"], category, path,
@@ -261,4 +270,23 @@ def _features(report: Report, all_features: bool = False) -> list[str]:
     which = "all reports" if all_features else "the reports with mismatches"
     lines = [f"features of {which} (feature: reports with mismatches / reports):"]
     lines.extend(f"  {feature:<32} {bad:>5} / {n:<5} ({100 * bad / n:.0f}%)" for feature, n, bad in rows)
+    return lines
+
+
+def _per_report(report: Report) -> list[str]:
+    """One line per report: its fields right / scored in each category (``-`` where none is scored).
+
+    ``readable`` is the numeric fields the truth has a value for (a cell the source lost is null in the truth and
+    counts in ``numeric`` only).
+    """
+    def cell(tally: Tally, category: str) -> str:
+        total = tally.total[category]
+        return f"{tally.correct[category]}/{total}" if total else "-"
+
+    width = max((len(name) for name in report.reports), default=6)
+    header = "  ".join([f"{'report':<{width}}", f"{'readable':>9}", *(f"{c:>9}" for c in CATEGORIES)])
+    lines = ["per report (fields right / scored):", header, "-" * len(header)]
+    lines.extend("  ".join([f"{name:<{width}}", f"{t.readable[0]}/{t.readable[1]}".rjust(9),
+                            *(f"{cell(t, c):>9}" for c in CATEGORIES)])
+                 for name, t in sorted(report.reports.items()))
     return lines

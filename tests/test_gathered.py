@@ -1,0 +1,201 @@
+"""Real reports gathered from public sources, each beside a truth read from it by hand.
+
+Every ``tests/data/gathered/*.truth.json`` (the generator's truth shape, ``layout: real``; see
+docs/corpus.md, "Real reports gathered") names its report in ``file``, relative to that folder. Two
+tests per report:
+
+- ``test_no_wrong_value`` holds for every report: no non-null value of the record (a table cell, a
+  metadata field, the template) differs from the truth. A miss may be a null, never a wrong number.
+- ``test_every_field`` asks for every field of the truth, failing checks included. The reports the
+  parser does not yet get fully right are listed in ``KNOWN_MISSES`` with the fields it misses and
+  why; they are ``xfail(strict=True)``, so a fix that makes one pass fails the run until the table
+  is updated, and ``test_nothing_beyond_the_tables`` fails when a listed report misses a field the
+  table does not name. Wrong values found are listed the same way in ``KNOWN_WRONG`` (strict xfails
+  of ``test_no_wrong_value``): bugs to fix, never accepted output.
+
+A report whose format has no reader installed (a PDF before a PDF reader is registered) is skipped
+with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nianbao
+from nianbao.checks import run_checks_to_dicts
+from nianbao.synth.score import compare
+
+from .conftest import DATA
+
+GATHERED = DATA / "gathered"
+TRUTHS = sorted(GATHERED.glob("*.truth.json"))
+
+SHUYANG_OCR = "../peer/KIROGOVCOMPARE/沭阳县人民政府2025年政府信息公开工作年度报告-沭阳县人民政府.txt"
+SHANGHAI_OFFICE_PDFTEXT = "../peer/KIROGOVCOMPARE/shanghai-office-sample-source.md"
+KEWEI_PDFTEXT = "../peer/KIROGOVCOMPARE/kewei-2024-source.md"
+OTHER_HANDLING = ("applications.other_no_correction.*", "applications.other_no_fee.*", "applications.other_misc.*")
+ITEMS_5_TO_8 = ("proactive.licensing.*", "proactive.penalty.*", "proactive.enforcement.*", "proactive.fees.*")
+
+#: report file -> (fields it misses, why). A field ending in ``.*`` stands for every field under it.
+KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
+    SHUYANG_OCR: (frozenset({*OTHER_HANDLING, "failing_checks"}),
+                  "OCR Markdown: 三's group is headed '(六) 其他' (not 其他处理), its first row's label "
+                  "is glued to the header's 总计 and rows 2-3 sit under a second, garbled header "
+                  "(项目|本年新收件数|…): the three 其他处理 rows are absent, so 三（七）'s checks fail on them"),
+    "fujian-pingtan-junshan-2022.txt": (
+        frozenset({"signed"}),
+        "crawler text: the signature '平潭综合实验区君山片区管理局 2023年1月9日' sits inside the one-line body, "
+        "followed by 抄送 and a print line ('君山片区管理局党政办公室 2023年1月9日印')"),
+    "fujian-pingtan-tourism-2019.txt": (
+        frozenset({"proactive.procurement.*", "signed"}),
+        "crawler text: 政府集中采购 glued as '1个246900元' (count with its unit 个, amount in 元) is not split; "
+        "the signature '… 2020年1月2日' sits inside the one-line body"),
+    "fujian-pingtan-market-2019.txt": (
+        frozenset({"proactive.licensing.*", "proactive.penalty.*", "signed"}),
+        "crawler text: '行政许可20+1737' and '行政处罚67+36103' split several ways by digits alone; the prose "
+        "(行政许可类37条, 行政处罚类103条) fixes 20/+17/37 and 67/+36/103; signature inside the line before 抄送"),
+    "fujian-pingtan-sasac-2019.txt": (
+        frozenset({"signed"}), "the signature '… 2020年1月7日' sits inside the one-line body"),
+    SHANGHAI_OFFICE_PDFTEXT: (
+        frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
+                   "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
+                   *OTHER_HANDLING, "review_litigation.*", "failing_checks"}),
+        "PDF text: 第二十条第（一）项 as 3-cell rows with the noted cells floated out ('22（其中修订16件）'); items "
+        "（五）-（八） as plain lines ('行政许可 0') outside any table; wrapped labels printed apart from their values "
+        "('4.无正当理由大量反复' / '申请', '行政机关不再处理其政府信息公'); section 四's header flattened to 6 cells "
+        "over a 15-value row"),
+    KEWEI_PDFTEXT: (
+        frozenset({*ITEMS_5_TO_8, "applications.granted.*", "applications.partially_granted.*",
+                   "applications.denied_state_secret.*", "applications.denied_prohibited_by_law.*",
+                   "applications.denied_internal_affairs.*", "applications.denied_query_matter.*",
+                   "applications.unavailable_not_held.*", "applications.unavailable_needs_creation.*",
+                   "applications.unavailable_unclear.*", "applications.not_processed_excessive.*",
+                   "applications.not_processed_confirmation.*", "applications.other_no_correction.*",
+                   "applications.other_no_fee.*", "review_litigation.*", "failing_checks"}),
+        "PDF text: items （五）-（八） as plain lines; 表三's label column printed as loose text blocks (several "
+        "labels, wrapped, above a run of bare value rows) so rows are matched by position, not label; section "
+        "四's two-level header split into fragments over one 15-value row"),
+}
+
+#: report file -> (fields the record gets WRONG, why): bugs, each to be fixed; strict xfail in test_no_wrong_value.
+KNOWN_WRONG: dict[str, tuple[frozenset[str], str]] = {
+    KEWEI_PDFTEXT: (
+        frozenset({"applications.unavailable_not_held.natural_person", "applications.unavailable_not_held.total"}),
+        "the labels '5.属于三类内部事务信息' and '1.本机关不掌握相关政府信息' are printed together above the bare "
+        "row 1|0|0|0|0|0|1, which is 5.'s (不予公开 = 2 in the prose: 5. and 6. one each); the row goes to the "
+        "last label, so 本机关不掌握 reads 1 where the document's is 4"),
+}
+
+#: How ``compare`` shows a field the record does not have (a row it dropped): a miss, not a wrong value.
+ABSENT = "<absent>"
+#: Categories whose values the record states itself (the failing checks follow from them).
+VALUE_CATEGORIES = ("numeric", "metadata", "template")
+
+
+def _truth(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _record(truth: dict[str, Any], host) -> dict[str, Any] | None:
+    report = GATHERED / truth["file"]
+    assert report.is_file(), f"{truth['file']}: the truth is there but the report is not"
+    suffix = report.suffix.lower()
+    if not any(suffix in reader.extensions for reader in host.readers):
+        pytest.skip(f"{truth['file']}: no reader for {suffix} files is installed")
+    outcome = nianbao.process_bytes(report.read_bytes(), str(report), host=host)
+    return outcome.record
+
+
+def _misses(truth: dict[str, Any], record: dict[str, Any] | None) -> dict[str, tuple[Any, Any]]:
+    return {path: (expected, actual) for _, path, expected, actual, ok in compare(truth, record) if not ok}
+
+
+def _listed(path: str, fields: frozenset[str]) -> bool:
+    return path in fields or any(f.endswith(".*") and path.startswith(f[:-1]) for f in fields)
+
+
+def _id(path: Path) -> str:
+    return path.name.removesuffix(".truth.json")
+
+
+def _param(path: Path, table: dict[str, tuple[frozenset[str], str]]):
+    known = table.get(_truth(path)["file"])
+    marks = [pytest.mark.xfail(strict=True, reason=known[1])] if known else []
+    return pytest.param(path, id=_id(path), marks=marks)
+
+
+def test_tables_name_reports_that_are_here():
+    """The tables of known misses and known wrong values name only reports that are here."""
+    files = {_truth(p)["file"] for p in TRUTHS}
+    assert set(KNOWN_MISSES) <= files
+    assert set(KNOWN_WRONG) <= files
+
+
+def _wrong(truth: dict[str, Any], record: dict[str, Any] | None) -> dict[str, tuple[Any, Any]]:
+    if record is None:
+        return {}  # a dead letter states no value (test_every_field reports it)
+    return {path: (expected, actual) for category, path, expected, actual, ok in compare(truth, record)
+            if category in VALUE_CATEGORIES and not ok and actual not in (None, ABSENT)}
+
+
+@pytest.mark.parametrize("truth_path", [_param(p, KNOWN_WRONG) for p in TRUTHS])
+def test_no_wrong_value(truth_path: Path, host):
+    truth = _truth(truth_path)
+    wrong = _wrong(truth, _record(truth, host))
+    assert not wrong, f"{truth['file']}: values that differ from the document (path: (truth, record)): {wrong}"
+
+
+@pytest.mark.parametrize("truth_path", TRUTHS, ids=_id)
+def test_truth_arithmetic(truth_path: Path, host):
+    """The truth's failing checks are exactly those its own values fail: a slip in reading shows here."""
+    truth = _truth(truth_path)
+    failing = sorted([r["rule"], r["where"]] for r in run_checks_to_dicts(host.checks, truth) if not r["ok"])
+    assert failing == sorted(truth["failing_checks"])
+
+
+@pytest.mark.parametrize("truth_path", [_param(p, KNOWN_MISSES) for p in TRUTHS])
+def test_every_field(truth_path: Path, host):
+    truth = _truth(truth_path)
+    misses = _misses(truth, _record(truth, host))
+    assert not misses, f"{truth['file']}: fields the record misses (path: (truth, record)): {misses}"
+
+
+#: Each table with the finder of what it lists: a report it names must show nothing the table does not name.
+TABLES = {"misses": (KNOWN_MISSES, _misses), "wrong": (KNOWN_WRONG, _wrong)}
+
+
+@pytest.mark.parametrize(("kind", "truth_path"), [
+    pytest.param(kind, p, id=f"{kind}-{_id(p)}") for kind, (table, _) in TABLES.items() for p in TRUTHS
+    if _truth(p)["file"] in table])
+def test_nothing_beyond_the_tables(kind: str, truth_path: Path, host):
+    table, find = TABLES[kind]
+    truth = _truth(truth_path)
+    fields, _ = table[truth["file"]]
+    beyond = {path: v for path, v in find(truth, _record(truth, host)).items() if not _listed(path, fields)}
+    assert not beyond, f"{truth['file']}: {kind} the table KNOWN_{kind.upper()} does not name: {beyond}"
+
+
+def test_score_lists_every_report(host):
+    """``nianbao score tests/data/gathered --reports`` prints each report's numeric fields right / scored."""
+    from click.testing import CliRunner
+
+    from nianbao.synth.cli import score_command
+
+    result = CliRunner().invoke(score_command, [str(GATHERED), "--reports", "--top", "0"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("per report (fields right / scored):", 1)[1].splitlines()
+    for path in TRUTHS:
+        truth = _truth(path)
+        report = GATHERED / truth["file"]
+        if not any(report.suffix.lower() in reader.extensions for reader in host.readers):
+            continue  # scored as a dead letter where no reader is installed
+        record = nianbao.process_bytes(report.read_bytes(), str(report), host=host).record
+        numeric = [(expected, ok) for category, _, expected, _, ok in compare(truth, record) if category == "numeric"]
+        readable = [ok for expected, ok in numeric if expected is not None]
+        line = next(line for line in lines if line.startswith(truth["file"] + " "))
+        right = sum(ok for _, ok in numeric)
+        assert line.split()[1:3] == [f"{sum(readable)}/{len(readable)}", f"{right}/{len(numeric)}"]
