@@ -230,3 +230,28 @@ def plausibility_year(record: Mapping[str, Any]) -> Iterator[CheckResult]:
     if isinstance(year, int):
         today = _today().year
         yield CheckResult(where="year", ok=year <= today, expected=today, actual=year)
+
+# Which cells a result compares: the batch report (``nianbao report``) highlights them beside the result.
+
+Cell = tuple[str, str, str]  # (section, row or group, column or field), record keys
+
+
+def involved_cells(rule: str, where: str, record: Mapping[str, Any]) -> list[Cell]:
+    """The table cells ``(section, row, column)`` of ``record`` that a built-in rule's result at ``where`` compares.
+
+    Only rows the record has (a 2019 report has no 2021 rows, and the rules skip absent rows too). ``[]`` for a
+    rule that is not one of the four above (a plugin's, a batch rule): the result is still shown, with no cells
+    to point at.
+    """
+    if rule == "applications.balance":
+        cells = [("applications", row, where)
+                 for row in ("new_received", "carried_over", "total_handled", "carried_forward")]
+    elif rule == "applications.row_total":
+        cells = [("applications", where, column) for column in APPLICATION_COLUMNS]
+    elif rule == "applications.handled_total":
+        cells = [("applications", row, where) for row in (*HANDLED_LEAF_ROWS, "total_handled")]
+    elif rule == "review_litigation.total":
+        cells = [("review_litigation", where, field) for field in REVIEW_FIELDS]
+    else:
+        return []
+    return [cell for cell in cells if cell[1] in (record.get(cell[0]) or {})]

@@ -152,9 +152,10 @@ def run_command(args: tuple[str, ...], output: str, excludes: tuple[str, ...], l
     """Parse every report in INPUT (folders, globs, @list files) with an Apache Beam pipeline.
 
     Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv,
-    cross-checks.jsonl (each agency's years checked against each other)
-    and summary.json to --output, plus what installed output plugins write,
-    prints the summary (JSON, on stdout) and one line of counts on stderr.
+    cross-checks.jsonl (each agency's years checked against each other),
+    summary.json and report.html (a page to look at; `nianbao report` rebuilds
+    it) to --output, plus what installed output plugins write, prints the
+    summary (JSON, on stdout) and one line of counts on stderr.
     Runs locally on every core by default; any Beam option selects and
     configures another runner:
 

@@ -74,6 +74,7 @@ from .outputs import (
     warm_up,
     write_summary,
 )
+from .report import write_report
 from .transforms import NAMESPACE, build, open_input
 
 _LOG = logging.getLogger(__name__)
@@ -601,4 +602,5 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         "metrics": beam_metrics(result),
     }
     write_summary(output, summary)
+    write_report(output)  # report.html, read back from the files just written (docs/pipeline.md)
     return summary
