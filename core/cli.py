@@ -27,6 +27,7 @@ from .record import dumps
 #: Commands defined outside this module, imported on first use: name → "module:attribute".
 LAZY_COMMANDS = {
     "run": "nianbao.pipelines.cli:run_command",
+    "report": "nianbao.pipelines.report:report_command",
     "synth": "nianbao.synth:synth_command",
     "score": "nianbao.synth:score_command",
 }

@@ -23,6 +23,7 @@ from typing import Any
 
 from .budget import current_budget, document_budget
 from .checks import run_checks_to_dicts
+from .derive import derive
 from .document import Document
 from .errors import DetectError, EmptyDocumentError, ExtractError, NianbaoError, ReadError, TimeBudgetError
 from .extract import Extraction
@@ -142,6 +143,7 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
         budget.enter("extract", "checks")
     issues.extend(clamp_values(record))
     record["template"] = combine_versions(versions)
+    issues.extend(derive(record))
     record["issues"] = [issue.to_dict() for issue in cap_issues(issues)]
     record["checks"] = run_checks_to_dicts(host.checks, record)
     return record

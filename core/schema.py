@@ -11,6 +11,7 @@ import sys
 from importlib import resources
 from typing import Any
 
+from .derive import MEASURES
 from .template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_FIELDS, REVIEW_GROUPS, proactive_fields
 
 SCHEMA_FILE = "record.schema.json"
@@ -72,6 +73,23 @@ def record_schema() -> dict[str, Any]:
             "proactive": _table(proactive_fields(), number),
             "applications": _table(dict.fromkeys(APPLICATION_ROWS, app_cols), integer),
             "review_litigation": _table(dict.fromkeys(REVIEW_GROUPS, tuple(REVIEW_FIELDS)), integer),
+            "timeliness": {
+                "type": "object",
+                "required": ["status", "level", "deadline", "basis", "date", "days_late"],
+                "properties": {
+                    "status": {"enum": ["on_time", "late", "unknown"]},
+                    "level": {"enum": ["department", "government", "township", None]},
+                    "deadline": _DATE,
+                    "basis": {"enum": ["published", "signed", None]},
+                    "date": _DATE,
+                    "days_late": {"type": ["integer", "null"], "minimum": 0},
+                },
+            },
+            "measures": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {key: {"type": ["number", "null"], "minimum": 0} for key in MEASURES},
+            },
             "checks": {
                 "type": "array",
                 "items": {

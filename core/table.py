@@ -40,6 +40,16 @@ _META_COLUMNS = (
     Column("signed", "落款日期", "date", ("signed",)),
     Column("template", "模板", "string", ("template",)),
 )
+#: The record's derived values (nianbao.derive; docs/checks.md defines them), after the numbers.
+_DERIVED_COLUMNS = (
+    Column("measures.granted_share", "予以公开和部分公开占比", "number", ("measures", "granted_share")),
+    Column("measures.review_correction_rate", "行政复议纠正率", "number", ("measures", "review_correction_rate")),
+    Column("measures.litigation_lost_share", "行政诉讼被纠正占比", "number", ("measures", "litigation_lost_share")),
+    Column("measures.applications_per_10k", "每万人口申请数", "number", ("measures", "applications_per_10k")),
+    Column("timeliness.status", "公布时效", "string", ("timeliness", "status")),
+    Column("timeliness.deadline", "法定公布期限", "date", ("timeliness", "deadline")),
+    Column("timeliness.days_late", "逾期天数", "integer", ("timeliness", "days_late")),
+)
 _COUNT_COLUMNS = (
     Column("checks_failed", "未通过校验数", "integer"),
     Column("issues", "问题数", "integer"),
@@ -47,9 +57,9 @@ _COUNT_COLUMNS = (
 
 
 def table_columns() -> tuple[Column, ...]:
-    """Every column of the flat table, in order: metadata, each numeric field, counts."""
+    """Every column of the flat table, in order: metadata, each numeric field, derived values, counts."""
     numeric = tuple(Column(path, zh, kind, tuple(path.split("."))) for path, zh, _section, kind in numeric_fields())
-    return (*_META_COLUMNS, *numeric, *_COUNT_COLUMNS)
+    return (*_META_COLUMNS, *numeric, *_DERIVED_COLUMNS, *_COUNT_COLUMNS)
 
 
 COLUMNS: tuple[Column, ...] = table_columns()
@@ -61,7 +71,7 @@ if len(set(_COLUMN_NAMES)) != len(COLUMNS) or len({c.zh for c in COLUMNS}) != le
 def _groups() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """The numeric columns as ``(section, item, columns)`` runs, in :data:`COLUMNS` order."""
     runs: list[tuple[str, str, list[str]]] = []
-    for column in COLUMNS[len(_META_COLUMNS): -len(_COUNT_COLUMNS)]:
+    for column in COLUMNS[len(_META_COLUMNS): -len(_DERIVED_COLUMNS) - len(_COUNT_COLUMNS)]:
         section, item, leaf = column.path
         if runs and runs[-1][:2] == (section, item):
             runs[-1][2].append(leaf)
@@ -72,22 +82,26 @@ def _groups() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 
 _GROUPS = _groups()
 _META_PATHS = tuple(c.path for c in _META_COLUMNS)
+_DERIVED_PATHS = tuple(c.path for c in _DERIVED_COLUMNS)
+
+
+def _at(record: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = record
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def flat_row(record: dict[str, Any]) -> list[Any]:
     """A record as one flat-table row, values in :data:`COLUMNS` order (``None`` when absent)."""
-    row: list[Any] = []
-    for path in _META_PATHS:
-        value: Any = record
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
-        row.append(value)
+    row: list[Any] = [_at(record, path) for path in _META_PATHS]
     for section, item, leaves in _GROUPS:
         group = (record.get(section) or {}).get(item)
         if isinstance(group, dict):
             row.extend([group.get(leaf) for leaf in leaves])
         else:
             row.extend([None] * len(leaves))
+    row.extend([_at(record, path) for path in _DERIVED_PATHS])
     row.append(sum(1 for check in record.get("checks", ()) if not check.get("ok")))
     row.append(len(record.get("issues", ())))
     return row

@@ -137,6 +137,10 @@ class _Bar:
               help="Entry-point plugins for the workers. Default: NIANBAO_LOAD_PLUGINS, else all installed.")
 @click.option("--outputs", default="all", show_default=True, metavar="all|none|NAME,...",
               help="Plugin outputs to write besides the built-in files (see `nianbao plugins`).")
+@click.option("--agency-aliases", "agency_aliases", default=None, metavar="CSV",
+              help="Agency names to treat as one body in the cross-year checks: `name,canonical` rows.")
+@click.option("--population", default=None, metavar="CSV",
+              help="Population per body (`name,population[,year]`, persons) for applications per 万 people.")
 @click.option("--allow-dead-letters", is_flag=True,
               help="Exit 0 even when some inputs could not be read (they are still in dead-letters-*.jsonl).")
 @click.option("--fresh", is_flag=True, default=False,
@@ -145,13 +149,15 @@ class _Bar:
               help="Show documents done and the rate. Default: when stderr is a terminal.")
 @verbosity_options
 def run_command(args: tuple[str, ...], output: str, excludes: tuple[str, ...], labels: str, plugins: str | None,
-                outputs: str, allow_dead_letters: bool, fresh: bool, progress: bool | None,
-                verbosity: int = 0) -> None:
+                outputs: str, agency_aliases: str | None, population: str | None, allow_dead_letters: bool,
+                fresh: bool, progress: bool | None, verbosity: int = 0) -> None:
     """Parse every report in INPUT (folders, globs, @list files) with an Apache Beam pipeline.
 
-    Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv
-    and summary.json to --output, plus what installed output plugins write,
-    prints the summary (JSON, on stdout) and one line of counts on stderr.
+    Writes records-*.jsonl, dead-letters-*.jsonl, reports.parquet, reports.csv,
+    cross-checks.jsonl (each agency's years checked against each other),
+    summary.json and report.html (a page to look at; `nianbao report` rebuilds
+    it) to --output, plus what installed output plugins write, prints the
+    summary (JSON, on stdout) and one line of counts on stderr.
     Runs locally on every core by default; any Beam option selects and
     configures another runner:
 
@@ -176,6 +182,10 @@ def run_command(args: tuple[str, ...], output: str, excludes: tuple[str, ...], l
             f"--outputs={outputs}", *(f"--exclude={glob}" for glob in excludes)]
     if plugins is not None:
         argv.append(f"--plugins={plugins}")
+    if agency_aliases is not None:
+        argv.append(f"--agency_aliases={agency_aliases}")
+    if population is not None:
+        argv.append(f"--population={population}")
     if fresh:
         argv.append("--fresh")
     argv.extend(beam_flags)

@@ -56,6 +56,14 @@ class NianbaoOptions(PipelineOptions):
             help="Entry-point plugins the workers load: `all`, `none` or a comma list of names. "
                  "Default: what NIANBAO_LOAD_PLUGINS says in the launcher (unset = all installed).")
         parser.add_argument(
+            "--agency_aliases", dest="agency_aliases", default=None,
+            help="A CSV of `name,canonical` rows: agency names the cross-year checks treat as one body. "
+                 "Read by the launcher. `nianbao run --agency-aliases` sets it.")
+        parser.add_argument(
+            "--population", dest="population", default=None,
+            help="A CSV of `name,population[,year]` rows (persons): fills measures.applications_per_10k. "
+                 "Read by the launcher.")
+        parser.add_argument(
             "--outputs", dest="outputs", default="all",
             help="Plugin outputs (register_outputs) to write besides the built-in files: `all`, `none` "
                  "or a comma list of names. They run in the launcher, during the merge.")

@@ -44,6 +44,9 @@ DEAD_LETTERS = "dead-letters"
 TABLE_PARQUET = "reports.parquet"
 TABLE_CSV = "reports.csv"
 SUMMARY = "summary.json"
+#: One line per cross-year check (nianbao.pipelines.crossyear).
+CROSS_CHECKS = "cross-checks.jsonl"
+REPORT = "report.html"  # written by nianbao.pipelines.report from the files above
 #: Lines per JSON Lines shard.
 SHARD_LINES = 50_000
 #: Rows per Parquet record batch.
@@ -317,7 +320,8 @@ def clear_outputs(directory: str) -> None:
     from apache_beam.io.filesystems import FileSystems
 
     patterns = [join(directory, f"{RECORDS}-*.jsonl"), join(directory, f"{DEAD_LETTERS}-*.jsonl"),
-                join(directory, TABLE_PARQUET), join(directory, TABLE_CSV), join(directory, SUMMARY)]
+                join(directory, TABLE_PARQUET), join(directory, TABLE_CSV), join(directory, SUMMARY),
+                join(directory, CROSS_CHECKS), join(directory, REPORT)]
     stale = [m.path for result in FileSystems.match(patterns) for m in result.metadata_list]
     if stale:
         FileSystems.delete(stale)

@@ -55,9 +55,10 @@ class Staging:
     note: str  # one line for the log: resumed, started over and why, or new
 
 
-def run_key(plugins: Iterable[str]) -> dict[str, object]:
-    """What staged outcomes depend on besides the input bytes: nianbao's version and the plugin selection."""
-    return {"nianbao": nianbao.__version__, "plugins": sorted(plugins)}
+def run_key(plugins: Iterable[str], **tables: str | None) -> dict[str, object]:
+    """What staged outcomes depend on besides the input bytes: nianbao's version, the plugin selection,
+    and any table that changes records (``tables``: name → content hash, e.g. ``--population``'s)."""
+    return {"nianbao": nianbao.__version__, "plugins": sorted(plugins), **dict(sorted(tables.items()))}
 
 
 def generation_of(shard_name: str) -> int:

@@ -48,17 +48,21 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, WorkerOptions
 from apache_beam.runners.runner import PipelineState
 
+from nianbao.agency import Aliases
 from nianbao.archive import is_archive, list_members
+from nianbao.derive import Populations
 from nianbao.errors import NianbaoError
 from nianbao.host import build_host
 from nianbao.output import Outputs, select, selects_none
 
+from .crossyear import merge_cross_checks
 from .interrupt import Interrupts
 from .options import TRUTHS, NianbaoOptions, resolve_plugins
 from .outputs import (
     DEAD_LETTER,
     FRAGMENT,
     PART,
+    RECORDS,
     SHARD,
     SUMMARY,
     OutputWriter,
@@ -67,14 +71,16 @@ from .outputs import (
     decode_staged,
     is_local,
     join,
+    output_files,
     read_bytes,
     read_fragments,
     warm_up,
     write_summary,
 )
-from .resume import Staging, open_staging, pending, run_key, shard_prefix
+from .report import write_report
+from .resume import Staging, file_sha256, open_staging, pending, run_key, shard_prefix
 from .staged import Entry, newest_hashes, sorted_entries
-from .transforms import NAMESPACE, build, open_input
+from .transforms import CROSS, CROSS_PART, NAMESPACE, build, build_cross_year, open_input
 
 _LOG = logging.getLogger(__name__)
 
@@ -572,11 +578,23 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         raise RunError(f"no input files: the exclusions (--exclude, {TRUTHS}) left out all {len(excluded)}")
     plugins = resolve_plugins(ours.plugins)
     ours.plugins = ",".join(plugins) or "none"  # the resolved selection travels with the job
-    staging = open_staging(output, run_key(plugins), fresh=ours.fresh)
+    try:
+        aliases = Aliases.load(ours.agency_aliases) if ours.agency_aliases else None
+        populations = Populations.load(ours.population, aliases) if ours.population else None
+    except NianbaoError as exc:
+        raise RunError(str(exc)) from exc
+    # what the staged records depend on besides their bytes: resuming with other tables starts over
+    key = run_key(plugins, **{name: file_sha256(path) if path and is_local(path) else path
+                              for name, path in (("agency_aliases", ours.agency_aliases),
+                                                 ("population", ours.population))})
+    staging = open_staging(output, key, fresh=ours.fresh)
     if staging.note:
         _LOG.warning("%s", staging.note)
     todo = to_parse(paths, staging)
     runner, runner_name = choose_runner(options, argv, len(todo))
+    # One pipeline sees every record only when there is one wave and nothing was resumed; otherwise the
+    # cross-year checks run after the merge, over the final records.
+    whole = not staging.resumed and len(todo) <= ours.wave_size
 
     def pipelines() -> Iterator[beam.Pipeline]:
         """One pipeline per wave of at most --wave_size inputs (a runner's memory grows with its input)."""
@@ -584,7 +602,8 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
             wave_runner = runner if start == 0 else choose_runner(options, argv, len(todo))[0]
             pipeline = beam.Pipeline(runner=wave_runner, options=options)
             build(pipeline, todo[start:start + ours.wave_size], staging.path, plugins, match=False,
-                  prefix=shard_prefix(staging.generation), checkpoint=ours.checkpoint_interval)
+                  aliases=aliases, populations=populations, prefix=shard_prefix(staging.generation),
+                  checkpoint=ours.checkpoint_interval, cross_year=whole)
             yield pipeline
 
     try:
@@ -607,13 +626,18 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         warming.join()
         with plugin_outputs:
             counts = merge(paths, staging.path, output, labels=ours.table_labels, plugin_outputs=plugin_outputs)
+        if not whole:
+            cross_year_after_merge(output, staging.path, aliases, options, hint)
+        counts["cross_checks"] = merge_cross_checks(staging.path, output)
     except OSError as exc:  # the final outputs cannot be written (a full disk …): the staged work is kept
         raise RunError(f"cannot write the outputs in {output}: {exc}; {hint}") from exc
     finally:
         plugin_outputs.abort()  # a no-op once closed; removes partial files when the run failed
     finished = time.perf_counter()
     wall = finished - started
-    files = {**counts.pop("files"), "summary": SUMMARY}
+    cross_checks = counts.pop("cross_checks")
+    cross_checks["records_without_agency_or_year"] = counts["records"] - cross_checks["records"]
+    files = {**counts.pop("files"), "cross_checks": cross_checks["file"], "summary": SUMMARY}
     plugin_results = counts.pop("outputs")
     summary: dict[str, Any] = {
         "documents_in": len(paths),
@@ -626,6 +650,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         "restaged": counts.pop("restaged"),
         "unexpected": counts.pop("unexpected"),
         **counts,  # formats, dead-letter stages and types, failing checks, workers
+        "cross_checks": cross_checks,
         "runner": runner_name,
         "plugins": list(plugins),
         "output": output,
@@ -639,10 +664,30 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     }
     try:
         write_summary(output, summary)
+        write_report(output)  # report.html, read back from the files just written (docs/pipeline.md)
     except OSError as exc:
-        raise RunError(f"cannot write {SUMMARY} in {output}: {exc}; {hint}") from exc
+        raise RunError(f"cannot write {SUMMARY} or the report in {output}: {exc}; {hint}") from exc
     _remove(staging.path)  # only now: until the summary is written, a rerun resumes from it
     return summary
+
+
+def cross_year_after_merge(output: str, staging: str, aliases: Any, options: PipelineOptions, hint: str) -> None:
+    """The cross-year checks of a run in waves or resumed: one more pipeline, over the final records.
+
+    Groups staged by an interrupted run (partial) are dropped first. Locally the pipeline runs in
+    process (it reads the records' small facts); another runner gets the run's own options.
+    """
+    if is_local(staging):
+        for name in os.listdir(staging):
+            if name.endswith((CROSS, CROSS_PART)):
+                os.remove(os.path.join(staging, name))
+    if runner_path(options.view_as(StandardOptions).runner) == LOCAL_RUNNER:
+        options = PipelineOptions([])
+        pipeline = beam.Pipeline(runner=local_runner(options), options=options)
+    else:
+        pipeline = beam.Pipeline(runner=runner_path(options.view_as(StandardOptions).runner), options=options)
+    build_cross_year(pipeline, output_files(output, RECORDS), staging, aliases)
+    execute([pipeline], None, hint)
 
 
 def to_parse(paths: Sequence[str], staging: Staging) -> list[str]:

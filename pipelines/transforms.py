@@ -1,19 +1,26 @@
 """The pipeline's composite transforms: match and read, parse, write outcomes.
 
-One linear chain, one sink::
+One linear chain::
 
     MatchAndRead    Create(files) [→ MatchAll] → ReadMatches → Reshuffle
     Parse           → ParDo(ParseFn): (kind, record or dead letter)
-    WriteOutcomes   → ParDo(StageOutcomeFn): one staged shard (+ Arrow rows) per bundle
+    WriteOutcomes   → ParDo(StageOutcomeFn): one staged shard (+ Arrow rows) per bundle;
+                      emits (agency key, facts) per record that names an agency and a year
+    CrossYear       → GroupByKey → ParDo(CrossYearFn): one agency's years checked, staged per bundle
 
-The chain has no branches and its only sink is safe to re-execute, because
+The chain has no branches and its sinks are safe to re-execute, because
 some runners (Beam 2.77's Dask runner) compute only the last sink of a graph,
 do not split tagged outputs and may process an element twice. So
 :class:`ParseFn` emits records and dead letters on its one output, tagged by
 kind, and :class:`StageOutcomeFn` appends them to a shard that is committed
 atomically when its bundle finishes: a failed bundle leaves nothing, a
 re-executed element may be staged twice, and the launcher's merge
-(:func:`nianbao.pipelines.run.merge`) keeps exactly one outcome per input.
+(:func:`nianbao.pipelines.run.merge`) keeps exactly one outcome per input. The
+cross-year groups come after the outcomes in the same chain, so the last
+transform depends on everything before it; a re-executed record adds its facts
+twice, which :func:`nianbao.crossyear.cross_year_checks` counts once (by URI),
+and the launcher keeps one staged group per agency
+(:func:`nianbao.pipelines.crossyear.merge_cross_checks`).
 
 DoFns live here, in the installed package, so every worker imports them by name.
 Parsing goes through :func:`nianbao.parse.process_bytes`, the entry point the
@@ -28,17 +35,21 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
 import apache_beam as beam
+import orjson
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from nianbao.agency import Aliases
 from nianbao.archive import is_archive, is_member, read_member
+from nianbao.crossyear import cross_year_checks, keyed_facts
+from nianbao.derive import Populations
 from nianbao.errors import NianbaoError, PluginError, ReadError
 from nianbao.host import PluginHost, build_host
 from nianbao.parse import process_bytes
@@ -203,6 +214,33 @@ class Parse(beam.PTransform):
         return files | "ParseFn" >> beam.ParDo(ParseFn(self.plugins))
 
 
+def open_staged(staging: str, name: str, part: str, final: str) -> tuple[Any, str, str]:
+    """``(handle, path written, committed path)`` of a staged file: ``name + part`` renamed to ``name + final``
+    when committed locally; on object stores written under its final name, visible only once closed."""
+    committed = join(staging, name + final)
+    if is_local(staging):
+        path = join(staging, name + part)
+        return open(path, "wb"), path, committed  # closed when the bundle ends or fails
+    return FileSystems.create(committed, compression_type=CompressionTypes.UNCOMPRESSED), committed, committed
+
+
+def commit_staged(shard: tuple[Any, str, str]) -> None:
+    """Close a staged file and give it its committed name."""
+    handle, path, final = shard
+    handle.close()
+    if path != final:
+        os.replace(path, final)
+
+
+def discard_staged(shard: tuple[Any, str, str]) -> None:
+    """Close and remove a staged file whose bundle failed: it must not count."""
+    handle, path, final = shard
+    with contextlib.suppress(Exception):
+        handle.close()
+        if path != final:
+            os.remove(path)
+
+
 class StageOutcomeFn(beam.DoFn):
     """Append each ``(kind, body)`` to this bundle's shard in ``staging``; commit it when the bundle ends.
 
@@ -216,12 +254,17 @@ class StageOutcomeFn(beam.DoFn):
     columns. Each outcome's header names this worker (``host:pid``). With
     ``checkpoint`` seconds, the shard is also committed (and a new one begun)
     once it is that old, so a long bundle's work survives a worker or launcher
-    killed mid-run: ``nianbao run`` resumes from the committed shards. Emits nothing.
+    killed mid-run: ``nianbao run`` resumes from the committed shards. Emits
+    ``(agency key, facts)`` for each record that names an agency and a year
+    (:func:`nianbao.crossyear.keyed_facts`).
     """
 
-    def __init__(self, staging: str, *, prefix: str = "", checkpoint: float | None = None) -> None:
+    def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None, *,
+                 prefix: str = "", checkpoint: float | None = None) -> None:
         super().__init__()
         self.staging = staging
+        self.aliases = aliases or Aliases()
+        self.populations = populations
         self.prefix = prefix  # the run's generation (nianbao.pipelines.resume.shard_prefix)
         self.checkpoint = checkpoint  # commit the shard after this many seconds, within a bundle too
         self._opened = 0.0
@@ -244,11 +287,7 @@ class StageOutcomeFn(beam.DoFn):
     def _open(self) -> tuple[Any, str, str]:
         self._opened = time.monotonic()
         self._name = f"{self.prefix}{os.getpid()}-{uuid.uuid4().hex}"
-        final = join(self.staging, self._name + SHARD)
-        if is_local(self.staging):
-            path = join(self.staging, self._name + PART)
-            return open(path, "wb"), path, final  # closed in finish_bundle or teardown
-        return FileSystems.create(final, compression_type=CompressionTypes.UNCOMPRESSED), final, final
+        return open_staged(self.staging, self._name, PART, SHARD)
 
     def _write_fragment(self) -> None:
         path = join(self.staging, fragment_name(self._name + SHARD, len(self._fragments)))
@@ -256,11 +295,13 @@ class StageOutcomeFn(beam.DoFn):
         self._fragments.append(path)
         self._rows = []
 
-    def process(self, element: Parsed) -> None:
+    def process(self, element: Parsed) -> Iterator[tuple[str, dict[str, Any]]]:
         kind, body = element
         if self._shard is None:
             self._shard = self._open()
         if kind == RECORD:
+            if self.populations is not None:
+                self.populations.apply(body, self.aliases)
             staged = stage_record(body, worker=self.worker)
             data = encode_staged(staged, ordinal=self._records, with_row=False)
             self._rows.append(staged.row)
@@ -275,6 +316,10 @@ class StageOutcomeFn(beam.DoFn):
         self.written.inc()
         if self.checkpoint is not None and time.monotonic() - self._opened >= self.checkpoint:
             self._commit()  # what is staged so far survives an interruption; the next outcome opens a new shard
+        if kind == RECORD:
+            keyed = keyed_facts(body, self.aliases)
+            if keyed is not None:
+                yield keyed
 
     def finish_bundle(self) -> None:
         self._commit()
@@ -284,48 +329,133 @@ class StageOutcomeFn(beam.DoFn):
             return
         if self._rows:
             self._write_fragment()
-        handle, path, final = self._shard
-        self._shard = None
+        shard, self._shard = self._shard, None
         self._records, self._fragments = 0, []
-        handle.close()
-        if path != final:
-            os.replace(path, final)
+        commit_staged(shard)
 
     def teardown(self) -> None:
         if self._shard is not None:  # the bundle failed: its partial shard must not count
-            handle, path, final = self._shard
-            self._shard = None
-            with contextlib.suppress(Exception):
-                handle.close()
-                if path != final:
-                    os.remove(path)
+            shard, self._shard = self._shard, None
+            discard_staged(shard)
 
 
 class WriteOutcomes(beam.PTransform):
-    """Stage every outcome in shards under ``staging``; the launcher merges them into the final outputs."""
+    """Stage every outcome in shards under ``staging``; the launcher merges them into the final outputs.
 
-    def __init__(self, staging: str, *, prefix: str = "", checkpoint: float | None = None) -> None:
+    Its output is each keyed record's ``(agency key, facts)``, for :class:`CrossYear`.
+    """
+
+    def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None, *,
+                 prefix: str = "", checkpoint: float | None = None) -> None:
         super().__init__()
-        self.staging, self.prefix, self.checkpoint = staging, prefix, checkpoint
+        self.staging = staging
+        self.aliases = aliases
+        self.populations = populations
+        self.prefix, self.checkpoint = prefix, checkpoint
 
     def expand(self, parsed: beam.PCollection) -> beam.PCollection:
-        return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging, prefix=self.prefix,
-                                                             checkpoint=self.checkpoint))
+        return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging, self.aliases, self.populations,
+                                                             prefix=self.prefix, checkpoint=self.checkpoint))
+
+
+#: Staged cross-year groups: ``.crosswip`` while the bundle runs, ``.cross`` once committed.
+CROSS_PART, CROSS = ".crosswip", ".cross"
+
+
+class CrossYearFn(beam.DoFn):
+    """One agency's ``(key, facts)`` group → its cross-year lines, one staged JSON line per group.
+
+    The checks are :func:`nianbao.crossyear.cross_year_checks`; this only stages
+    ``{"key", "records", "lines"}`` in a file per bundle, committed when the bundle
+    ends (as :class:`StageOutcomeFn`'s shards). Emits nothing.
+    """
+
+    def __init__(self, staging: str) -> None:
+        super().__init__()
+        self.staging = staging
+        self._file: tuple[Any, str, str] | None = None
+        self.groups = Metrics.counter(NAMESPACE, "agencies")
+
+    def start_bundle(self) -> None:
+        self._file = None
+
+    def process(self, group: tuple[str, Iterable[dict[str, Any]]]) -> None:
+        key, facts = group
+        unique = {f["uri"]: f for f in facts}
+        lines = cross_year_checks(unique.values())
+        if self._file is None:
+            self._file = open_staged(self.staging, f"{os.getpid()}-{uuid.uuid4().hex}", CROSS_PART, CROSS)
+        self._file[0].write(orjson.dumps({"key": key, "records": len(unique), "lines": lines}) + b"\n")
+        self.groups.inc()
+
+    def finish_bundle(self) -> None:
+        if self._file is not None:
+            staged, self._file = self._file, None
+            commit_staged(staged)
+
+    def teardown(self) -> None:
+        if self._file is not None:
+            staged, self._file = self._file, None
+            discard_staged(staged)
+
+
+class CrossYear(beam.PTransform):
+    """``(agency key, facts)`` → grouped by agency (a real ``GroupByKey``) → staged cross-year lines."""
+
+    def __init__(self, staging: str) -> None:
+        super().__init__()
+        self.staging = staging
+
+    def expand(self, keyed: beam.PCollection) -> beam.PCollection:
+        return (keyed
+                | "ByAgency" >> beam.GroupByKey()
+                | "Check" >> beam.ParDo(CrossYearFn(self.staging)))
 
 
 def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: Sequence[str] = (), *,
-          match: bool = False, prefix: str = "", checkpoint: float | None = None) -> None:
-    """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes.
+          match: bool = False, aliases: Aliases | None = None, populations: Populations | None = None,
+          prefix: str = "", checkpoint: float | None = None, cross_year: bool = True) -> None:
+    """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes, check across years.
 
     ``prefix`` starts the staged shards' names (a resumable run's generation); ``checkpoint`` commits
-    each worker's shard every that many seconds (see :class:`StageOutcomeFn`).
+    each worker's shard every that many seconds (see :class:`StageOutcomeFn`). ``cross_year=False``
+    leaves the cross-year checks out: a run in waves, or resumed, sees only part of the records in a
+    pipeline, and checks them across years afterwards with :func:`build_cross_year`.
     """
-    (
+    keyed = (
         pipeline
         | "MatchAndRead" >> MatchAndRead(files, match=match)
         | "Parse" >> Parse(plugins)
-        | "WriteOutcomes" >> WriteOutcomes(staging, prefix=prefix, checkpoint=checkpoint)
+        | "WriteOutcomes" >> WriteOutcomes(staging, aliases, populations, prefix=prefix, checkpoint=checkpoint)
+    )
+    if cross_year:
+        _ = keyed | "CrossYear" >> CrossYear(staging)
+
+
+def facts_of_records(path: str, aliases: Aliases | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(agency key, facts)`` of every record in a written ``records-*.jsonl`` file, read line by line."""
+    aliases = aliases or Aliases()
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        for line in handle:
+            if line.strip():
+                keyed = keyed_facts(orjson.loads(line), aliases)
+                if keyed is not None:
+                    yield keyed
+
+
+def build_cross_year(pipeline: beam.Pipeline, record_files: Sequence[str], staging: str,
+                     aliases: Aliases | None = None) -> None:
+    """The cross-year checks over a run's final records (``records-*.jsonl``): for runs in waves or resumed.
+
+    The records are the merged ones (one per input, the newest outcome), so every agency's group is whole.
+    """
+    (
+        pipeline
+        | "RecordFiles" >> beam.Create(list(record_files))
+        | "Facts" >> beam.FlatMap(facts_of_records, aliases)
+        | "CrossYear" >> CrossYear(staging)
     )
 
 
-__all__ = ["MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build", "worker_host"]
+__all__ = ["CrossYear", "CrossYearFn", "MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build",
+           "build_cross_year", "facts_of_records", "worker_host"]

@@ -91,7 +91,9 @@ def test_builtins_are_plugins_listed_with_their_package_and_contributions(host):
     assert text.registers == ("reader text",) and text.hooks == ("register_readers",)
     assert infos["nianbao.plugins.checks"].registers == (
         "check applications.balance", "check applications.row_total", "check applications.handled_total",
-        "check review_litigation.total")
+        "check review_litigation.total", "check prose.applications", "check prose.review", "check prose.litigation",
+        "check prose.proactive", "check plausibility.non_negative", "check plausibility.pending",
+        "check plausibility.year")
     assert host.owner("extractor", "metadata") == "nianbao.plugins.metadata"
 
 

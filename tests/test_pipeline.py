@@ -369,7 +369,12 @@ def test_merge_reports_a_document_without_outcome_as_missing(tmp_path):
 def test_table_columns_derive_from_the_template():
     names = [c.name for c in COLUMNS]
     assert names[:2] == ["uri", "format"] and names[-2:] == ["checks_failed", "issues"]
-    assert [path for path, *_ in numeric_fields()] == names[11:-2]
+    assert [path for path, *_ in numeric_fields()] == names[11:-9]
+    # then the derived values (nianbao.derive), each with a Chinese label
+    assert names[-9:-2] == ["measures.granted_share", "measures.review_correction_rate",
+                            "measures.litigation_lost_share", "measures.applications_per_10k", "timeliness.status",
+                            "timeliness.deadline", "timeliness.days_late"]
+    assert header("zh")[names.index("measures.review_correction_rate")] == "行政复议纠正率"
     zh = {path: label for path, label, *_ in numeric_fields()}
     assert header("zh")[names.index("applications.granted.total")] == zh["applications.granted.total"]
     with pytest.raises(ValueError):

@@ -114,3 +114,18 @@ def test_dask_runner_gives_the_local_records_using_both_workers(cluster, tmp_pat
     assert on_dask["runner"] == "DaskRunner" and on_dask["metrics"] is None
     same = ("documents_in", "records", "dead_letters", "formats", "dead_letter_stages")
     assert {k: local[k] for k in same} == {k: on_dask[k] for k in same}
+
+
+def test_dask_runner_cross_year_checks_find_every_break(cluster, tmp_path_factory):
+    """The cross-year GroupByKey on Dask: the generated batch's breaks, gaps and duplicates, nothing false."""
+    from .test_crossyear import ALIASES, check_series_run, make_series
+
+    root = tmp_path_factory.mktemp("dask-series")
+    chosen = make_series(root)
+    aliases = tmp_path_factory.mktemp("dask-aliases") / "aliases.csv"
+    aliases.write_text(ALIASES, encoding="utf-8")
+    out = tmp_path_factory.mktemp("dask-series-out")
+    summary = run([f"--input={root}", f"--output={out}", "--plugins=none", f"--agency_aliases={aliases}",
+                   DASK_RUNNER, f"--dask_client_address={cluster.address}"])
+    assert summary["runner"] == "DaskRunner"
+    check_series_run(Path(out), summary, chosen)

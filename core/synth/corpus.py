@@ -207,3 +207,13 @@ def write_samples(out: Path, seed: int = SAMPLES_SEED) -> list[Path]:
     for stale in set(out.glob(f"{SAMPLE_PREFIX}*")) - set(paths):
         stale.unlink()
     return paths
+
+
+def render_spec(spec: Spec, layout: str, rng: random.Random) -> bytes:
+    """Print a spec made elsewhere (:func:`~nianbao.synth.model.series_spec`) in one layout, one table each."""
+    renderer, _, _ = RENDERERS[layout]
+    features: list[str] = []
+    style = Style.draw(rng, features)
+    blocks = blocks_of(spec, style, rng, one_table=True, publish=spec.published is not None, intro=False,
+                       split=False, features=features)
+    return renderer(blocks, spec, style, rng, features)

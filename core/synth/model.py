@@ -37,6 +37,8 @@ RULE_BALANCE = "applications.balance"
 RULE_ROW_TOTAL = "applications.row_total"
 RULE_HANDLED_TOTAL = "applications.handled_total"
 RULE_REVIEW_TOTAL = "review_litigation.total"
+#: The rules the truth's ``failing_checks`` speaks of: the template's four (prose and plausibility are not drawn).
+TEMPLATE_RULES = frozenset({RULE_BALANCE, RULE_ROW_TOTAL, RULE_HANDLED_TOTAL, RULE_REVIEW_TOTAL})
 REVIEW_PARTS: tuple[str, ...] = tuple(REVIEW_FIELDS)[:-1]
 BALANCE_ROWS = ("new_received", "carried_over", "total_handled", "carried_forward")
 
@@ -404,3 +406,42 @@ def truth_of(spec: Spec, *, file: str, fmt: str, layout: str, features: list[str
         "review_litigation": spec.review,
         "failing_checks": failing_checks(spec.applications, spec.review),
     }
+
+
+# ---- A series: one agency's reports with chosen chain numbers -------------------
+
+
+def series_spec(rng: random.Random, *, agency: str, year: int, carried_over: dict[str, int],
+                carried_forward: dict[str, int], in_force: dict[str, tuple[int, int, int]] | None = None,
+                proactive_version: str | None = None) -> Spec:
+    """A report of ``agency`` for ``year`` whose cross-year numbers are the ones given.
+
+    ``carried_over`` and ``carried_forward`` give section 三's 上年结转 and 结转下年度 per
+    applicant column (总计 is their sum); ``in_force`` gives ``(issued, repealed, in_force)``
+    of 规章 and 规范性文件 when section 二 prints the 2021 columns (``proactive_version``,
+    by default the year's template). 本年新收 is set so the report balances (予以公开 grows
+    when it must). The cross-year tests render such series.
+    """
+    base = make_spec(rng, web=False, blanks=False)
+    version = "2019" if year < YEAR_2021_TEMPLATE else "2021"
+    proactive_version = proactive_version or version
+    applications = _applications(rng, version, [])
+    for column in APPLICANT_COLUMNS:
+        over, forward = carried_over.get(column, 0), carried_forward.get(column, 0)
+        new = (applications["total_handled"][column] or 0) + forward - over
+        if new < 0:
+            for row in ("granted", "total_handled"):
+                applications[row][column] = (applications[row][column] or 0) - new
+            new = 0
+        applications["carried_over"][column], applications["carried_forward"][column] = over, forward
+        applications["new_received"][column] = new
+    for row in applications.values():
+        row["total"] = sum(row[c] or 0 for c in APPLICANT_COLUMNS)
+    proactive = _proactive(rng, proactive_version)
+    if proactive_version == "2021":
+        for item, (issued, repealed, count) in (in_force or {}).items():
+            proactive[item] = {"issued": issued, "repealed": repealed, "in_force": count}
+    return replace(base, agency=agency, year=year, title_lines=(f"{agency}{year}年政府信息公开工作年度报告",),
+                   proactive_version=proactive_version, applications_version=version, proactive=proactive,
+                   applications=applications, signer=agency if base.signed else None,
+                   overview=tuple(names.overview(rng, agency, year)), features=())

@@ -1,0 +1,509 @@
+"""``report.html``: one self-contained page about a run, built from its output folder.
+
+``nianbao run`` writes it beside the other outputs; ``nianbao report OUT/`` rebuilds it from an existing
+output folder without parsing anything again. It reads ``records-*.jsonl``, ``dead-letters-*.jsonl``,
+``summary.json`` and, when present, ``cross-checks.jsonl`` (the cross-year checks), streaming the records
+once, and writes one HTML file that needs nothing else to open: the styles, the script, the data and the
+charts (SVG from matplotlib, :mod:`.charts`) are all inside it, and it asks the network for nothing.
+
+The page (Jinja2, ``templates/report.html.j2``) shows the run, the dead letters by stage, the charts, a
+sortable, filterable, paginated table of the reports whose rows open each report's three tables as read
+(cells a failing check compares are highlighted, the check's expected and actual beside them) and the
+cross-year chains per agency. Every label of the template comes from :mod:`nianbao.template` and the
+flat table's column names from :mod:`nianbao.table`.
+
+Size: the table lists at most :data:`MAX_REPORTS` reports (the first in input order; the page says so
+when there are more, and its counts and charts still cover all). Each report's tables travel gzip-compressed
+in chunks of :data:`CHUNK` reports that the page unpacks only when a row of the chunk is opened, so the
+page parses only the table's index when it opens. See ``docs/pipeline.md``, "report.html".
+
+This module imports no Beam (only :mod:`.outputs`' plain helpers, which import Beam lazily for remote
+paths), so ``nianbao report`` starts without a pipeline.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import glob
+import gzip
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+import orjson
+
+from nianbao.checks import involved_cells
+from nianbao.table import COLUMNS
+from nianbao.template import (
+    AMBIGUOUS_GROUP_ROWS,
+    APPLICATION_COLUMNS,
+    APPLICATION_GROUPS,
+    APPLICATION_ROWS,
+    PROACTIVE_COLUMNS,
+    PROACTIVE_ITEMS,
+    REVIEW_FIELDS,
+    REVIEW_GROUPS,
+    SECTION_HEADINGS,
+    proactive_fields,
+)
+
+from . import charts
+from .outputs import DEAD_LETTERS, RECORDS, REPORT, SUMMARY, is_local, join, output_files, read_bytes, write_atomic
+
+CROSS_CHECKS = "cross-checks.jsonl"
+#: Reports the page lists with their tables. 100,000 reports make a page of about 40 MB that opens in under
+#: 2 s (docs/pipeline.md, benchmarks/bench_report.py); a larger run is better explored in reports.parquet.
+MAX_REPORTS = 100_000
+#: Reports per compressed chunk of tables: opening a row unpacks one chunk (about 150 KB, 1.5 MB of JSON).
+CHUNK = 500
+#: Issues kept per report in its tables' view (the record has all of them).
+MAX_ISSUES = 100
+#: Dead letters listed per stage (all are counted; dead-letters-*.jsonl has every one).
+MAX_DEAD_LETTERS = 200
+#: Failing cross-year checks kept per agency for its chain's details.
+MAX_CHAIN_DETAILS = 50
+#: Agencies in the top-agencies chart.
+TOP_AGENCIES = 15
+#: Statutory publication deadlines (条例 第四十九条): months after the report year, with the day printed.
+DEADLINES = ((1, "1月31日：部门"), (3, "3月31日：地方人民政府"))
+#: Short Chinese names of the rules (page text of ours, not the template's); other rules show their key.
+RULE_NAMES = {
+    "applications.balance": "收支平衡",
+    "applications.row_total": "行合计",
+    "applications.handled_total": "办理结果合计",
+    "review_litigation.total": "复议诉讼合计",
+    "cross_year.carried_over": "跨年度结转",
+    "cross_year.in_force": "跨年度现行有效件数",
+    "cross_year.gap": "缺少年度",
+    "cross_year.duplicate": "同年多份报告",
+}
+_GAP, _DUPLICATE = "cross_year.gap", "cross_year.duplicate"
+
+
+class ReportError(click.ClickException):
+    """The folder holds no nianbao outputs to report on."""
+
+
+# --------------------------------------------------------------------------
+# Reading an output folder
+# --------------------------------------------------------------------------
+
+
+def _shards(directory: str, prefix: str) -> list[str]:
+    if is_local(directory):
+        return sorted(glob.glob(os.path.join(glob.escape(directory), f"{prefix}-*-of-*.jsonl")))
+    return output_files(directory, prefix)
+
+
+def _lines(path: str) -> Iterator[dict[str, Any]]:
+    """The JSON objects of one JSON Lines file, streamed when local (a shard holds up to 50,000 records)."""
+    if is_local(path):
+        with open(path, "rb") as handle:
+            yield from (orjson.loads(line) for line in handle if line.strip())
+        return
+    for line in read_bytes(path).splitlines():
+        if line.strip():
+            yield orjson.loads(line)
+
+
+def _exists(path: str) -> bool:
+    if is_local(path):
+        return os.path.isfile(path)
+    from apache_beam.io.filesystems import FileSystems
+
+    return FileSystems.exists(path)
+
+
+# --------------------------------------------------------------------------
+# What the page shows, gathered in one pass
+# --------------------------------------------------------------------------
+
+
+def _labels() -> dict[str, Any]:
+    """The template's shapes and Chinese labels for the page's tables (nothing here spells a label)."""
+    return {
+        "sections": {key: SECTION_HEADINGS[key][0] for key in ("proactive", "applications", "review_litigation")},
+        "proactive": [[item, PROACTIVE_ITEMS[item].zh, [[c, PROACTIVE_COLUMNS[c].zh] for c in cols]]
+                      for item, cols in proactive_fields().items()],
+        "application_rows": [[key, row.zh, APPLICATION_GROUPS[row.group].zh if row.group else None]
+                             for key, row in APPLICATION_ROWS.items()],
+        "application_columns": [[key, col.zh] for key, col in APPLICATION_COLUMNS.items()],
+        "review_groups": [[key, group.zh] for key, group in REVIEW_GROUPS.items()],
+        "review_fields": [[key, f.zh] for key, f in REVIEW_FIELDS.items()],
+        "columns": {c.name: c.zh for c in COLUMNS},
+        "where": {**{k: v.zh for k, v in APPLICATION_ROWS.items()}, **{k: v.zh for k, v in REVIEW_GROUPS.items()},
+                  **{k: v.zh for k, v in PROACTIVE_ITEMS.items()}, **{k: v.zh for k, v in APPLICATION_COLUMNS.items()}},
+        "rules": RULE_NAMES,
+    }
+
+
+def _outcome_group(row: str) -> str | None:
+    """The bar an application row adds to: its own (予以公开, 总计, …) or its group's (不予公开, …)."""
+    group = AMBIGUOUS_GROUP_ROWS.get(row) or APPLICATION_ROWS[row].group
+    return row if group in (None, "results") else group
+
+
+def _rows(table: Any, columns: dict[str, Any]) -> list[list[Any]]:
+    """A table of the record as ``[row key, value, …]`` lists, values in template column order (a quarter
+    smaller than the record's dicts once gzipped: 10 MB less at 100,000 reports)."""
+    if not isinstance(table, dict):
+        return []
+    return [[row, *(values.get(column) for column in columns)] for row, values in table.items()
+            if isinstance(values, dict)]
+
+
+def _number(value: Any) -> int | float | None:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+@dataclass
+class _Chain:
+    """One agency's cross-year lines: years seen, links between years, gaps, duplicates."""
+
+    years: set[int] = field(default_factory=set)
+    links: dict[tuple[int, int], list[Any]] = field(default_factory=dict)  # → [ok, failed, not comparable, details]
+    gaps: set[tuple[int, int]] = field(default_factory=set)
+    duplicates: dict[int, list[str]] = field(default_factory=dict)
+
+    def add(self, line: dict[str, Any]) -> None:
+        years = [y for y in line.get("years") or () if isinstance(y, int)]
+        self.years.update(years)
+        rule = line.get("rule")
+        if len(years) < 2:
+            return
+        if rule == _GAP:
+            self.gaps.add((min(years), max(years)))
+        elif rule == _DUPLICATE:
+            uris = self.duplicates.setdefault(years[0], [])
+            uris.extend(u for u in line.get("uris") or () if u not in uris)
+        else:
+            link = self.links.setdefault((years[0], years[1]), [0, 0, 0, []])
+            ok = line.get("ok")
+            link[0 if ok is True else 1 if ok is False else 2] += 1
+            if ok is not True and len(link[3]) < MAX_CHAIN_DETAILS:
+                link[3].append([rule, line.get("where"), ok, line.get("expected"), line.get("actual"),
+                                [os.path.basename(str(u)) for u in line.get("uris") or ()]])
+
+    def compact(self, agency: str) -> list[Any]:
+        links = [[y0, y1, *counts[:3], counts[3]] for (y0, y1), counts in sorted(self.links.items())]
+        return [agency, sorted(self.years), links, sorted(map(list, self.gaps)),
+                [[year, uris] for year, uris in sorted(self.duplicates.items())]]
+
+
+class Collector:
+    """Takes records, dead letters and cross-year lines one at a time; :meth:`page` is the page's data."""
+
+    def __init__(self, *, limit: int = MAX_REPORTS, chunk: int = CHUNK) -> None:
+        self.limit, self.chunk = limit, chunk
+        self.records = 0
+        self.rows: list[list[Any]] = []
+        self.chunks: list[str] = []
+        self._pending: list[dict[str, Any]] = []
+        self._strings: dict[str, int] = {}
+        self.formats: Counter[str] = Counter()
+        self.failing_by_format: Counter[str] = Counter()
+        self.rule_seen: Counter[str] = Counter()  # records with a result of the rule
+        self.rule_failed: Counter[str] = Counter()  # records with a failing result of the rule
+        self.outcomes: Counter[str] = Counter()  # application bar → sum of its 总计 cells
+        self.outcome_reports: Counter[str] = Counter()  # … and how many reports printed one
+        self.agency_received: Counter[str] = Counter()
+        self.received_reports = 0
+        self.published: Counter[int] = Counter()  # month after the year's end (0 before, 13 later) → reports
+        self.dated = 0
+        self.prefix: str | None = None  # the inputs' common leading path
+        self.dead_letters: dict[str, list[list[str]]] = defaultdict(list)
+        self.dead_counts: Counter[str] = Counter()
+        self.dead_types: Counter[str] = Counter()
+        self.chains: dict[str, _Chain] = defaultdict(_Chain)
+        self.cross_checks: Counter[str] = Counter()
+        self.cross_failed: Counter[str] = Counter()
+
+    def _see(self, source: dict[str, Any]) -> None:
+        uri = str(source.get("uri") or "")
+        self.prefix = uri if self.prefix is None else _common(self.prefix, uri)
+
+    def _string(self, value: Any) -> int | None:
+        if value is None:
+            return None
+        return self._strings.setdefault(str(value), len(self._strings))
+
+    # ---- records ---------------------------------------------------------
+
+    def add_record(self, record: dict[str, Any]) -> None:
+        self.records += 1
+        source = record.get("source") or {}
+        fmt = source.get("format") or "?"
+        self.formats[fmt] += 1
+        checks = record.get("checks") or []
+        failing = [c for c in checks if c.get("ok") is False]
+        self.failing_by_format[fmt] += bool(failing)
+        for rule in {c.get("rule") for c in checks}:
+            self.rule_seen[rule] += 1
+        for rule in {c.get("rule") for c in failing}:
+            self.rule_failed[rule] += 1
+        self._count_applications(record)
+        self._count_published(record)
+        self._see(source)
+        if len(self.rows) < self.limit:
+            self._index(record, source, failing)
+
+    def _count_applications(self, record: dict[str, Any]) -> None:
+        applications = record.get("applications") or {}
+        for row, values in applications.items():
+            if row not in APPLICATION_ROWS or not isinstance(values, dict):
+                continue
+            total = _number(values.get("total"))
+            if total is not None:
+                bar = _outcome_group(row)
+                self.outcomes[bar] += total
+                self.outcome_reports[bar] += 1
+        received = _number((applications.get("new_received") or {}).get("total"))
+        if received is not None:
+            self.received_reports += 1
+            if record.get("agency"):
+                self.agency_received[record["agency"]] += received
+
+    def _count_published(self, record: dict[str, Any]) -> None:
+        year, published = record.get("year"), record.get("published")
+        if not isinstance(year, int) or not isinstance(published, str):
+            return
+        try:
+            day = dt.date.fromisoformat(published)
+        except ValueError:
+            return
+        months = (day.year - year - 1) * 12 + day.month  # 1 = January of the next year
+        self.published[max(0, min(months, 13))] += 1
+        self.dated += 1
+
+    def _index(self, record: dict[str, Any], source: dict[str, Any], failing: list[dict[str, Any]]) -> None:
+        rules = sorted({str(c.get("rule")) for c in failing})
+        issues = record.get("issues") or []
+        uri = str(source.get("uri") or "")
+        self.rows.append([
+            self._string(record.get("agency")), record.get("year"), self._string(record.get("template")),
+            self._string(source.get("format")), len(failing), len(issues),
+            sum(1 for i in issues if i.get("level") == "error"), [self._string(r) for r in rules],
+            uri.replace("\\", "/").rsplit("/", 1)[-1],
+        ])
+        self._pending.append({
+            "uri": uri, "title": record.get("title"), "agency": record.get("agency"), "year": record.get("year"),
+            "published": record.get("published"), "signed": record.get("signed"),
+            "template": record.get("template"), "format": source.get("format"), "reader": source.get("reader"),
+            "bytes": source.get("bytes"),
+            "proactive": record.get("proactive") or {},
+            "applications": _rows(record.get("applications"), APPLICATION_COLUMNS),
+            "review_litigation": _rows(record.get("review_litigation"), REVIEW_FIELDS),
+            "checks": len(record.get("checks") or []),
+            "failing": [[c.get("rule"), c.get("where"), c.get("expected"), c.get("actual"),
+                         involved_cells(str(c.get("rule")), str(c.get("where")), record)] for c in failing],
+            "issues": [[i.get("level"), i.get("code"), i.get("message"), i.get("where")] for i in issues[:MAX_ISSUES]],
+        })
+        if len(self._pending) >= self.chunk:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            packed = gzip.compress(orjson.dumps(self._pending), compresslevel=6, mtime=0)
+            self.chunks.append(base64.b64encode(packed).decode("ascii"))
+            self._pending = []
+
+    # ---- dead letters, cross-year lines ----------------------------------
+
+    def add_dead_letter(self, letter: dict[str, Any]) -> None:
+        error = letter.get("error") or {}
+        stage = str(error.get("stage") or "?")
+        self.dead_counts[stage] += 1
+        self.dead_types[str(error.get("type") or "?")] += 1
+        self._see(letter.get("source") or {})
+        if len(self.dead_letters[stage]) < MAX_DEAD_LETTERS:
+            uri = str((letter.get("source") or {}).get("uri") or "")
+            self.dead_letters[stage].append([uri, str(error.get("type") or ""), str(error.get("message") or "")])
+
+    def add_cross_check(self, line: dict[str, Any]) -> None:
+        rule = str(line.get("rule"))
+        self.cross_checks[rule] += 1
+        self.cross_failed[rule] += line.get("ok") is False or rule in (_GAP, _DUPLICATE)
+        self.chains[str(line.get("agency") or "?")].add(line)
+
+    # ---- the page --------------------------------------------------------
+
+    def page(self) -> dict[str, Any]:
+        """The data the page's script reads (inlined as JSON)."""
+        self._flush()
+        return {
+            "labels": _labels(),
+            "strings": list(self._strings),
+            "rows": self.rows,
+            "chunk": self.chunk,
+            "chunks": self.chunks,
+            "chains": [chain.compact(agency) for agency, chain in sorted(self.chains.items())],
+        }
+
+    def input_folder(self) -> str:
+        """The folder every input is under (the run's input as the page shows it)."""
+        if not self.prefix:
+            return ""
+        cut = max(self.prefix.rfind("/"), self.prefix.rfind("\\"))
+        return self.prefix[: cut + 1] if cut >= 0 else self.prefix
+
+
+def _common(a: str, b: str) -> str:
+    """The longest common start of two URIs (cut back to a folder by :meth:`Collector.input_folder`)."""
+    size = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return a[:size]
+
+
+def collect(directory: str, *, limit: int = MAX_REPORTS) -> tuple[Collector, dict[str, Any] | None]:
+    """Read an output folder once: the collector and the run's summary (``None`` when it has none)."""
+    records, dead = _shards(directory, RECORDS), _shards(directory, DEAD_LETTERS)
+    summary_path = join(directory, SUMMARY)
+    summary = orjson.loads(read_bytes(summary_path)) if _exists(summary_path) else None
+    if not records and not dead and summary is None:
+        raise ReportError(f"{directory}: no nianbao outputs here (records-*.jsonl, dead-letters-*.jsonl, "
+                          f"{SUMMARY})")
+    collector = Collector(limit=limit)
+    for path in records:
+        for record in _lines(path):
+            collector.add_record(record)
+    for path in dead:
+        for letter in _lines(path):
+            collector.add_dead_letter(letter)
+    cross = join(directory, CROSS_CHECKS)
+    if _exists(cross):
+        for line in _lines(cross):
+            collector.add_cross_check(line)
+    return collector, summary
+
+
+# --------------------------------------------------------------------------
+# Charts
+# --------------------------------------------------------------------------
+
+
+def _charts(c: Collector) -> list[dict[str, str]]:
+    """The charts as ``{"svg", "note"}``, in page order; a chart without data is left out."""
+    out: list[dict[str, str]] = []
+
+    def add(svg: str | None, note: str) -> None:
+        if svg:
+            out.append({"svg": svg, "note": note})
+
+    bars = [key for key in dict.fromkeys(_outcome_group(row) for row in APPLICATION_ROWS) if c.outcome_reports[key]]
+    names = {**{k: v.zh for k, v in APPLICATION_ROWS.items()}, **{k: v.zh for k, v in APPLICATION_GROUPS.items()}}
+    names["total_handled"] = f"{APPLICATION_GROUPS['results'].zh}·{names['total_handled']}"  # not 总计 alone
+    received = ("new_received", "carried_over")
+    add(charts.hbars("收到和办理的申请（全批次合计）", [names[k] for k in bars], [c.outcomes[k] for k in bars],
+                     [f"{c.outcomes[k]:,}  （{c.outcome_reports[k]:,} 份）" for k in bars],
+                     colors=[charts.MUTED if k in received else charts.ACCENT for k in bars]),
+        f"各报告“{APPLICATION_COLUMNS['total'].zh}”列所印数值之和；分组（{APPLICATION_GROUPS['denied'].zh}等）"
+        "为其各行之和。空值不计入，括号内为计入的报告数。")
+    top = [(agency, n) for agency, n in c.agency_received.most_common(TOP_AGENCIES) if n > 0]
+    add(charts.hbars(f"新收申请最多的 {len(top)} 个机关", [a for a, _ in top], [n for _, n in top]),
+        f"按机关名称（报告所印）合计各年度的新收申请总计；{c.received_reports:,} 份报告印有该数。")
+    rules = sorted(c.rule_seen, key=lambda r: (-c.rule_failed[r] / c.rule_seen[r], r))
+    add(charts.hbars("未通过率：按校验规则", [f"{r}  {RULE_NAMES.get(r, '')}" for r in rules],
+                     [c.rule_failed[r] / c.rule_seen[r] for r in rules],
+                     [f"{c.rule_failed[r] / c.rule_seen[r]:.0%}  （{c.rule_failed[r]:,}/{c.rule_seen[r]:,}）"
+                      for r in rules], colors=[charts.BAD] * len(rules), percent=True),
+        "有该规则结果的报告中，至少一项未通过的比例。")
+    formats = sorted(c.formats)
+    add(charts.hbars("未通过率：按文件格式", formats, [c.failing_by_format[f] / c.formats[f] for f in formats],
+                     [f"{c.failing_by_format[f] / c.formats[f]:.0%}  （{c.failing_by_format[f]:,}/{c.formats[f]:,}）"
+                      for f in formats], colors=[charts.BAD] * len(formats), percent=True),
+        "该格式的报告中，至少一项校验未通过的比例。")
+    if c.dated:
+        months = list(range(0, max(max(c.published), 4) + 1))
+        labels = [_month_label(m) for m in months]
+        late = sum(n for m, n in c.published.items() if m > DEADLINES[-1][0])
+        add(charts.columns("发布月份（相对报告年度）", labels, [c.published[m] for m in months],
+                           marks=[(months.index(m) + 0.5, text) for m, text in DEADLINES if m in months],
+                           colors=[charts.BAD if m > DEADLINES[0][0] else charts.ACCENT for m in months]),
+            f"{c.dated:,} 份报告印有发布日期（共 {c.records:,} 份）；{late:,} 份晚于 3月31日。"
+            "条例第四十九条：部门 1月31日前、地方人民政府 3月31日前公布上一年度报告。"
+            "本页不区分机关层级，红色为 1月31日以后发布。")
+    return out
+
+
+def _month_label(month: int) -> str:
+    """A bin of :attr:`Collector.published`: ``当年及以前``, ``次年1月``, ``2月`` … ``12月``, ``更晚``."""
+    if month <= 0:
+        return "当年及以前"
+    if month > 12:
+        return "更晚"
+    return f"次年{month}月" if month == 1 else f"{month}月"
+
+
+# --------------------------------------------------------------------------
+# The page
+# --------------------------------------------------------------------------
+
+
+def _environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("nianbao.pipelines", "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["n"] = lambda v: f"{v:,}" if isinstance(v, int | float) else "—" if v is None else v
+    return env
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON safe inside ``<script>``: ``<`` is escaped (as Jinja2's ``tojson`` does), so no ``</script>``."""
+    return orjson.dumps(data).replace(b"<", b"\\u003c").decode()
+
+
+def render(collector: Collector, summary: dict[str, Any] | None, *, directory: str = "") -> str:
+    """The page's HTML."""
+    import markupsafe
+
+    summary = summary or {}
+    c = collector
+    run = {
+        "input": c.input_folder(), "output": summary.get("output") or directory,
+        "documents_in": summary.get("documents_in", c.records + sum(c.dead_counts.values())),
+        "records": c.records, "dead_letters": sum(c.dead_counts.values()), "missing": summary.get("missing"),
+        "failing": sum(c.failing_by_format.values()), "formats": dict(sorted(c.formats.items())),
+        "runner": summary.get("runner"), "plugins": summary.get("plugins"),
+        "wall_time_s": summary.get("wall_time_s"), "documents_per_s": summary.get("documents_per_s"),
+        "has_summary": bool(summary),
+    }
+    cross = {rule: (n, c.cross_failed[rule]) for rule, n in sorted(c.cross_checks.items())}
+    return _environment().get_template("report.html.j2").render(
+        run=run, listed=len(c.rows), limit=c.limit,
+        dead={stage: (c.dead_counts[stage], c.dead_letters[stage]) for stage in sorted(c.dead_counts)},
+        dead_types=dict(sorted(c.dead_types.items())), max_dead=MAX_DEAD_LETTERS,
+        charts=[{"svg": markupsafe.Markup(ch["svg"]), "note": ch["note"]} for ch in _charts(c)],
+        cross=cross, rule_names=RULE_NAMES, agencies=len(c.chains), columns={col.name: col.zh for col in COLUMNS},
+        generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        data=markupsafe.Markup(_json_for_script(c.page())),
+    )
+
+
+def build_report(directory: str, *, limit: int = MAX_REPORTS) -> str:
+    """The HTML of ``report.html`` for the output folder ``directory``."""
+    collector, summary = collect(directory, limit=limit)
+    return render(collector, summary, directory=directory)
+
+
+def write_report(directory: str, *, limit: int = MAX_REPORTS) -> str:
+    """Build ``report.html`` in the output folder ``directory`` (atomically) and return its path."""
+    path = join(directory, REPORT)
+    write_atomic(path, build_report(directory, limit=limit).encode("utf-8"))
+    return path
+
+
+@click.command("report", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("directory", metavar="OUT")
+@click.option("--limit", type=click.IntRange(min=0), default=MAX_REPORTS, show_default=True,
+              help="Most reports the page lists with their tables (the counts and charts cover all).")
+def report_command(directory: str, limit: int) -> None:
+    """Rebuild OUT/report.html from the outputs of an earlier `nianbao run` (nothing is parsed again).
+
+    Reads records-*.jsonl, dead-letters-*.jsonl, summary.json and cross-checks.jsonl (when present).
+    """
+    path = write_report(directory, limit=limit)
+    click.echo(path)
