@@ -110,11 +110,19 @@ def _entry_points(selected: set[str] | None) -> Iterable[metadata.EntryPoint]:
             yield ep
 
 
+def env_selection() -> set[str] | None:
+    """What ``NIANBAO_LOAD_PLUGINS`` selects: ``None`` (unset) for all, else the set of names (empty: none).
+
+    The one reading of the variable: :func:`build_host` and ``nianbao run --plugins``'s default use it.
+    """
+    env = os.environ.get(LOAD_ENV)
+    return None if env is None else {n.strip() for n in env.split(",") if n.strip()}
+
+
 def _selection(entry_points: bool | Iterable[str] | None) -> set[str] | None:
     """Which entry points to load: ``None`` for all, else the set of names."""
     if entry_points is None:
-        env = os.environ.get(LOAD_ENV)
-        return None if env is None else {n.strip() for n in env.split(",") if n.strip()}
+        return env_selection()
     if entry_points is True:
         return None
     if entry_points is False:

@@ -10,7 +10,6 @@ option (``--runner``, ``--direct_num_workers``, ``--dask_client_address``,
 from __future__ import annotations
 
 import argparse
-import os
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
@@ -74,8 +73,10 @@ def resolve_plugins(value: str | None, *, installed: list[str] | None = None) ->
     load the same set or fail loudly (see :class:`~nianbao.pipelines.transforms.ParseFn`).
     """
     if value is None:
-        env = os.environ.get("NIANBAO_LOAD_PLUGINS")
-        value = ALL_PLUGINS if env is None else (env.strip() or NO_PLUGINS)
+        from nianbao.host import env_selection
+
+        selected = env_selection()
+        value = ALL_PLUGINS if selected is None else (",".join(sorted(selected)) or NO_PLUGINS)
     value = value.strip()
     if value == NO_PLUGINS or not value:
         return ()

@@ -14,7 +14,7 @@ The launcher does three things besides running the pipeline:
    to download and start Prism, a network call nianbao must not make by
    default, so ``DirectRunner`` (or no ``--runner``) means the FnApiRunner here.
 3. After the pipeline, it merges the staged shards in input order
-   (:class:`~nianbao.pipelines.outputs.OutputWriter`), one outcome per input
+   (:class:`~nianbao.pipelines.run_files.RunFilesWriter`), one outcome per input
    however often a runner staged it, and proves conservation from what is on
    disk: every input has exactly one outcome, or the summary lists it as missing.
    Plugin outputs (:mod:`nianbao.output`) are opened before the pipeline runs,
@@ -56,25 +56,11 @@ from nianbao.output import Outputs, select, selects_none
 
 from .crossyear import merge_cross_checks
 from .options import TRUTHS, NianbaoOptions, resolve_plugins
-from .outputs import (
-    DEAD_LETTER,
-    FRAGMENT,
-    PART,
-    SHARD,
-    SUMMARY,
-    OutputWriter,
-    StagedOutcome,
-    clear_outputs,
-    decode_staged,
-    index_shard,
-    is_local,
-    join,
-    read_bytes,
-    read_fragments,
-    warm_up,
-    write_summary,
-)
 from .report import write_report
+from .run_files import SUMMARY, RunFilesWriter, clear_outputs, write_summary
+from .staging import DEAD_LETTER, FRAGMENT, PART, SHARD, StagedOutcome, decode_staged, index_shard, read_fragments
+from .storage import is_local, join, read_bytes
+from .table_files import warm_up
 from .transforms import NAMESPACE, build, open_input
 
 _LOG = logging.getLogger(__name__)
@@ -429,7 +415,7 @@ def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key
         missing: list[str] = []
         handles: dict[int, Any] = {}
         try:
-            with OutputWriter(output, labels=labels) as writer:
+            with RunFilesWriter(output, labels=labels) as writer:
                 for path in paths:
                     where = index.pop(path, None)
                     if where is None:

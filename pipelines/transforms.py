@@ -54,7 +54,7 @@ from nianbao.host import PluginHost, build_host
 from nianbao.parse import process_bytes
 from nianbao.record import dead_letter, source_of
 
-from .outputs import (
+from .staging import (
     DEAD_LETTER,
     FRAGMENT_ROWS,
     PART,
@@ -62,12 +62,11 @@ from .outputs import (
     SHARD,
     encode_staged,
     fragment_name,
-    is_local,
-    join,
     stage_dead_letter,
     stage_record,
     write_fragment,
 )
+from .storage import is_local, join
 
 _LOG = logging.getLogger(__name__)
 NAMESPACE = "nianbao"
@@ -157,7 +156,6 @@ class ParseFn(beam.DoFn):
         self.documents = Metrics.counter(NAMESPACE, "documents")
         self.records = Metrics.counter(NAMESPACE, "records")
         self.dead_letters = Metrics.counter(NAMESPACE, "dead_letters")
-        self.failed_checks = Metrics.counter(NAMESPACE, "failed_checks")
         self.unexpected = Metrics.counter(NAMESPACE, "unexpected_errors")
 
     def setup(self) -> None:
@@ -191,9 +189,6 @@ class ParseFn(beam.DoFn):
         record = outcome.record
         self.records.inc()
         Metrics.counter(NAMESPACE, f"format.{record['source']['format']}").inc()
-        failed = sum(1 for check in record["checks"] if not check["ok"])
-        if failed:
-            self.failed_checks.inc(failed)
         yield RECORD, record
 
     def _dead(self, letter: dict[str, Any]) -> Parsed:

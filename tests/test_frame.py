@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import nianbao
+from nianbao.flat_table import COLUMNS
 from nianbao.pipelines.run import run
-from nianbao.table import COLUMNS
 
 from .conftest import SAMPLES, SEED_FILES
 

@@ -23,8 +23,8 @@ from lxml import html as lxml_html
 
 from nianbao.checks import involved_cells
 from nianbao.cli import main
-from nianbao.pipelines.outputs import RECORDS, iter_jsonl, output_files
 from nianbao.pipelines.report import CROSS_CHECKS, REPORT, build_report
+from nianbao.pipelines.run_files import RECORDS, iter_jsonl, output_files
 from nianbao.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_GROUPS, SECTION_HEADINGS
 
 from .conftest import SAMPLES
@@ -154,7 +154,7 @@ def test_report_on_a_folder_without_outputs_says_so(tmp_path):
 
 
 def test_a_rerun_removes_a_stale_page_before_writing(samples_out):
-    from nianbao.pipelines.outputs import clear_outputs
+    from nianbao.pipelines.run_files import clear_outputs
 
     scratch = samples_out.parent / "stale"
     scratch.mkdir()
@@ -385,7 +385,8 @@ def test_dead_letters_by_stage_and_a_narrow_screen(tmp_path, open_page):
     (inputs / "empty.txt").write_bytes(b"")
     (inputs / "junk.bin").write_bytes(bytes(range(256)) * 4)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", str(inputs), "--output", str(out), "--no-progress", "--allow-dead-letters"])
+    result = CliRunner().invoke(main, ["run", str(inputs), "--output", str(out), "--no-progress",
+                                       "--allow-dead-letters"])
     assert result.exit_code == 0, result.output
     letters = list(iter_jsonl(output_files(str(out), "dead-letters")))
     stages = Counter(letter["error"]["stage"] for letter in letters)
@@ -405,7 +406,8 @@ def test_a_run_of_only_unreadable_files_still_gets_a_page(tmp_path, open_page):
     (inputs / "empty.txt").write_bytes(b"")
     (inputs / "junk.bin").write_bytes(bytes(range(256)))
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", str(inputs), "--output", str(out), "--no-progress", "--allow-dead-letters"])
+    result = CliRunner().invoke(main, ["run", str(inputs), "--output", str(out), "--no-progress",
+                                       "--allow-dead-letters"])
     assert result.exit_code == 0, result.output
     page = open_page(out / REPORT).page
     assert _visible_rows(page) == []
