@@ -24,10 +24,9 @@ from .host import get_host
 from .parse import Outcome, process_bytes
 from .record import dumps
 
-#: Commands defined outside this module, imported on first use: name → "module:attribute".
+#: Core commands defined outside this module, imported on first use: name → "module:attribute".
+#: Plugins add theirs through the ``register_commands`` hook (``nianbao run`` and ``report`` among them).
 LAZY_COMMANDS = {
-    "run": "nianbao.pipelines.cli:run_command",
-    "report": "nianbao.pipelines.report:report_command",
     "synth": "nianbao.synth:synth_command",
     "score": "nianbao.synth:score_command",
 }
@@ -90,20 +89,25 @@ def verbosity_options(command: Any = None, *, quiet: str = "Print only errors.",
 
 
 class LazyGroup(click.Group):
-    """A click group whose heavy subcommands are imported only when invoked."""
+    """The ``nianbao`` group: its own commands, :data:`LAZY_COMMANDS`, and those plugins register
+    (``register_commands``); a command named ``"module:attribute"`` is imported only when invoked."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS, *get_host().commands})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in LAZY_COMMANDS:
-            configure_logging()  # before Beam is imported
-            module, _, attr = LAZY_COMMANDS[cmd_name].partition(":")
-            try:
-                return getattr(importlib.import_module(module), attr)
-            except (ImportError, AttributeError) as exc:
-                return _unavailable(cmd_name, exc)
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        target = LAZY_COMMANDS.get(cmd_name) or get_host().commands.get(cmd_name)
+        if not isinstance(target, str):
+            return target  # type: ignore[return-value]  (a click.Command, or None: no such command)
+        configure_logging()  # before Beam is imported
+        module, _, attr = target.partition(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            return _unavailable(cmd_name, exc)
 
 
 def _unavailable(name: str, exc: Exception) -> click.Command:

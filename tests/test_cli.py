@@ -73,6 +73,28 @@ def test_version_and_help():
     assert b"parse" in nianbao("--help").stdout
 
 
+#: Runs the CLI in-process with ARGV, then says on stderr which heavy packages it imported.
+_IMPORTS = ("import sys; from nianbao.cli import main\n"
+            "try:\n    main(sys.argv[1:], prog_name='nianbao')\n"
+            "except SystemExit:\n    pass\n"
+            "sys.stderr.write('IMPORTED ' + ' '.join(m for m in ('apache_beam', 'matplotlib', 'jinja2') "
+            "if m in sys.modules))")
+
+
+def test_parse_and_help_import_no_beam_while_the_pipelines_plugin_lists_run_and_report():
+    for args in (["parse", str(CLEAN)], ["check", str(CLEAN)]):
+        result = subprocess.run([sys.executable, "-c", _IMPORTS, *args], capture_output=True, env=ENV, timeout=300)
+        assert result.stderr.decode().rsplit("IMPORTED", 1)[1].split() == [], (args, result.stderr[-500:])
+        assert result.stdout, args
+    # --help shows each command's short help, so it imports what the commands' modules import.
+    listing = nianbao("--help").stdout.decode().split("Commands:")[1].split()
+    assert {"run", "report", "parse", "check", "synth"} <= set(listing)
+    # `run --help` imports its module (and Beam) only then, through the command the pipelines registered.
+    result = subprocess.run([sys.executable, "-c", _IMPORTS, "run", "--help"], capture_output=True, env=ENV,
+                            timeout=300)
+    assert b"--output" in result.stdout and "apache_beam" in result.stderr.decode().rsplit("IMPORTED", 1)[1]
+
+
 # --------------------------------------------------------------------------
 # Inputs users have
 # --------------------------------------------------------------------------
