@@ -13,6 +13,9 @@ import argparse
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from nianbao.limits import OPTIONS as _LIMIT_OPTIONS
+from nianbao.limits import Limits
+
 #: ``--labels`` values: record-key column names, or the template's Chinese labels.
 LABELS = ("key", "zh")
 #: ``--plugins`` spellings for "every installed entry-point plugin" and "built-ins only".
@@ -20,6 +23,8 @@ ALL_PLUGINS = "all"
 NO_PLUGINS = "none"
 #: Ground-truth files ``nianbao synth`` writes beside its reports: never inputs, so its folder runs as it is.
 TRUTHS = "*.truth.json"
+#: The :class:`~nianbao.limits.Limits` fields, each a pipeline option of the same name (``--max_blocks``).
+LIMIT_FIELDS = tuple(_LIMIT_OPTIONS)
 
 
 class NianbaoOptions(PipelineOptions):
@@ -58,6 +63,11 @@ class NianbaoOptions(PipelineOptions):
             "--population", dest="population", default=None,
             help="A CSV of `name,population[,year]` rows (persons): fills measures.applications_per_10k. "
                  "Read by the launcher.")
+        for field in LIMIT_FIELDS:  # nianbao run --max-blocks … sets them; the launcher fills in the rest
+            parser.add_argument(
+                f"--{field}", dest=field, default=None, type=float if field == "time_budget" else int,
+                help=f"Limits.{field} for every document (0: no limit). Default: the launcher's "
+                     f"NIANBAO_{field.upper()}, else nianbao's default. Travels to the workers with the job.")
         parser.add_argument(
             "--outputs", dest="outputs", default="all",
             help="Plugin outputs (register_outputs) to write besides the built-in files: `all`, `none` "
@@ -89,3 +99,13 @@ def resolve_plugins(value: str | None, *, installed: list[str] | None = None) ->
             installed = [ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)]
         return tuple(sorted(set(installed)))
     return tuple(sorted({name.strip() for name in value.split(",") if name.strip()}))
+
+
+def resolve_limits(options: NianbaoOptions) -> Limits:
+    """The limits every worker runs under: the launcher's ``NIANBAO_*`` variables and defaults, with the
+    options given on top; written back into ``options`` whole, so they travel with the job and no worker
+    reads its own environment for them."""
+    limits = Limits.resolve({field: getattr(options, field) for field in LIMIT_FIELDS})
+    for field, value in limits.as_dict().items():
+        setattr(options, field, value)
+    return limits

@@ -55,7 +55,7 @@ from nianbao.host import build_host
 from nianbao.output import Outputs, select, selects_none
 
 from .crossyear import merge_cross_checks
-from .options import TRUTHS, NianbaoOptions, resolve_plugins
+from .options import TRUTHS, NianbaoOptions, resolve_limits, resolve_plugins
 from .report import write_report
 from .run_files import SUMMARY, RunFilesWriter, clear_outputs, write_summary
 from .staging import DEAD_LETTER, FRAGMENT, PART, SHARD, StagedOutcome, decode_staged, index_shard, read_fragments
@@ -514,6 +514,10 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         raise RunError(f"no input files: the exclusions (--exclude, {TRUTHS}) left out all {len(excluded)}")
     plugins = resolve_plugins(ours.plugins)
     ours.plugins = ",".join(plugins) or "none"  # the resolved selection travels with the job
+    try:
+        limits = resolve_limits(ours)  # so do the limits: workers never read their own environment for them
+    except ValueError as exc:
+        raise RunError(str(exc)) from exc
     runner, runner_name = choose_runner(options, argv, len(paths))
 
     staging = join(output, f".staging-{uuid.uuid4().hex[:12]}")
@@ -525,7 +529,7 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     except NianbaoError as exc:
         raise RunError(str(exc)) from exc
     pipeline = beam.Pipeline(runner=runner, options=options)
-    build(pipeline, paths, staging, plugins, match=False, aliases=aliases, populations=populations)
+    build(pipeline, paths, staging, plugins, match=False, aliases=aliases, populations=populations, limits=limits)
     try:
         plugin_outputs = open_outputs(plugins, ours.outputs, output)
     except NianbaoError as exc:

@@ -51,6 +51,7 @@ from nianbao.crossyear import cross_year_checks, keyed_facts
 from nianbao.derive import Populations
 from nianbao.errors import NianbaoError, PluginError, ReadError
 from nianbao.host import PluginHost, build_host
+from nianbao.limits import DEFAULT_LIMITS, Limits
 from nianbao.parse import process_bytes
 from nianbao.record import dead_letter, source_of
 
@@ -144,14 +145,16 @@ class ParseFn(beam.DoFn):
 
     The plugin host is built in ``setup()`` (once per worker process, see
     :func:`worker_host`) from the ``plugins`` selection that travelled with the
-    pipeline options. An unreadable document becomes a dead letter with its
-    stage; an exception that escapes the parse entry point (a bug in a reader)
+    pipeline options; every document runs under the ``limits`` the launcher
+    resolved. An unreadable document becomes a dead letter with its stage; an
+    exception that escapes the parse entry point (a bug in a reader)
     is a backstop dead letter of stage ``read``, logged, never a lost document.
     """
 
-    def __init__(self, plugins: Sequence[str] = ()) -> None:
+    def __init__(self, plugins: Sequence[str] = (), limits: Limits | None = None) -> None:
         super().__init__()
         self.plugins = tuple(plugins)
+        self.limits = limits or DEFAULT_LIMITS  # never the worker's environment: the launcher's, or the defaults
         self.host: PluginHost | None = None
         self.documents = Metrics.counter(NAMESPACE, "documents")
         self.records = Metrics.counter(NAMESPACE, "records")
@@ -174,7 +177,7 @@ class ParseFn(beam.DoFn):
             yield self._dead(read_failure(uri, exc))
             return
         try:
-            outcome = process_bytes(data, uri, host=self.host)
+            outcome = process_bytes(data, uri, host=self.host, limits=self.limits)
         except Exception as exc:  # the backstop: process_bytes should never raise for bad input
             _LOG.exception("unexpected error parsing %s", uri)
             self.unexpected.inc()
@@ -200,12 +203,13 @@ class ParseFn(beam.DoFn):
 class Parse(beam.PTransform):
     """``ReadableFile`` → ``(kind, record or dead letter)``: one output, exactly one element per document."""
 
-    def __init__(self, plugins: Sequence[str] = ()) -> None:
+    def __init__(self, plugins: Sequence[str] = (), limits: Limits | None = None) -> None:
         super().__init__()
         self.plugins = tuple(plugins)
+        self.limits = limits
 
     def expand(self, files: beam.PCollection) -> beam.PCollection:
-        return files | "ParseFn" >> beam.ParDo(ParseFn(self.plugins))
+        return files | "ParseFn" >> beam.ParDo(ParseFn(self.plugins, self.limits))
 
 
 def open_staged(staging: str, name: str, part: str, final: str) -> tuple[Any, str, str]:
@@ -389,12 +393,13 @@ class CrossYear(beam.PTransform):
 
 
 def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: Sequence[str] = (), *,
-          match: bool = False, aliases: Aliases | None = None, populations: Populations | None = None) -> None:
+          match: bool = False, aliases: Aliases | None = None, populations: Populations | None = None,
+          limits: Limits | None = None) -> None:
     """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes, check across years."""
     (
         pipeline
         | "MatchAndRead" >> MatchAndRead(files, match=match)
-        | "Parse" >> Parse(plugins)
+        | "Parse" >> Parse(plugins, limits)
         | "WriteOutcomes" >> WriteOutcomes(staging, aliases, populations)
         | "CrossYear" >> CrossYear(staging)
     )

@@ -68,6 +68,20 @@ def test_plugins_lists_readers_extractors_and_checks_with_their_package():
         assert line in out
 
 
+def test_parse_and_check_take_the_limits_as_options_over_the_environment():
+    env = {**ENV, "NIANBAO_MAX_BLOCKS": "5"}  # far fewer than any report has
+    refused = subprocess.run([sys.executable, "-m", "nianbao", "parse", str(CLEAN)], capture_output=True, env=env,
+                             timeout=300)
+    assert refused.returncode == 1 and b"Limits.max_blocks" in refused.stderr and b"--max-blocks" in refused.stderr
+    allowed = subprocess.run([sys.executable, "-m", "nianbao", "parse", "--max-blocks=0", str(CLEAN)],
+                             capture_output=True, env=env, timeout=300)
+    assert allowed.returncode == 0 and orjson.loads(allowed.stdout)["source"]["uri"] == str(CLEAN)
+    checked = nianbao("check", "--max-text-chars", "3", str(CLEAN))
+    assert checked.returncode == 1 and b"max_text_chars" in checked.stdout
+    assert nianbao("parse", "--time-budget=-1", str(CLEAN)).returncode == 2  # a usage error, named
+    assert b"--max-elements" in nianbao("run", "--help").stdout
+
+
 def test_version_and_help():
     assert nianbao("--version").stdout.decode().startswith("nianbao, version")
     assert b"parse" in nianbao("--help").stdout

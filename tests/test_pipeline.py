@@ -676,3 +676,51 @@ def test_nianbao_core_never_imports_beam():
     import subprocess
 
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_workers_run_under_the_limits_given_to_nianbao_run_not_their_own_environment(tmp_path):
+    """A real run on two worker processes: --max-input-bytes below one input's size makes it a dead letter
+    naming the limit, although every process's environment turns that limit off."""
+    import subprocess
+
+    small, large = sorted(SEED_FILES, key=lambda p: p.stat().st_size)[::len(SEED_FILES) - 1]
+    assert small.stat().st_size < large.stat().st_size
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for path in (small, large):
+        shutil.copy(path, inputs / path.name)
+    out = tmp_path / "out"
+    env = {**os.environ, "NIANBAO_LOAD_PLUGINS": "", "NIANBAO_MAX_INPUT_BYTES": "0"}  # 0: the limit is off
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "run", str(inputs), "-o", str(out), "-q", "--allow-dead-letters",
+         f"--max-input-bytes={small.stat().st_size}", "--direct_num_workers=2",
+         "--direct_running_mode=multi_processing"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    summary = orjson.loads((out / run_files.SUMMARY).read_bytes())
+    assert summary["records"] == 1 and summary["dead_letters"] == 1
+    assert all(not worker.endswith(f":{process.pid}") for worker in summary["workers"])  # parsed in workers
+    (letter,) = iter_jsonl(output_files(str(out), run_files.DEAD_LETTERS))
+    assert letter["source"]["uri"].endswith(large.name)
+    assert letter["error"]["stage"] == "detect" and letter["error"]["type"] == "InputTooLargeError"
+    assert f"over the limit of {small.stat().st_size:,} bytes" in letter["error"]["message"]
+    assert "Limits.max_input_bytes" in letter["error"]["message"]
+    assert "--max-input-bytes" in letter["error"]["message"]
+    (record,) = iter_jsonl(output_files(str(out), run_files.RECORDS))
+    assert record["source"]["uri"].endswith(small.name)
+
+
+def test_limits_resolve_options_over_the_environment(monkeypatch):
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from nianbao.limits import Limits
+    from nianbao.pipelines.options import NianbaoOptions, resolve_limits
+
+    monkeypatch.setenv("NIANBAO_MAX_BLOCKS", "7")
+    options = PipelineOptions(["--max_text_chars=9", "--time_budget=0.5"]).view_as(NianbaoOptions)
+    limits = resolve_limits(options)
+    assert limits == Limits(max_blocks=7, max_text_chars=9, time_budget=0.5)
+    assert (options.max_blocks, options.max_text_chars, options.max_input_bytes) == (7, 9, Limits().max_input_bytes)
+    monkeypatch.setenv("NIANBAO_MAX_BLOCKS", "many")
+    with pytest.raises(RunError, match="NIANBAO_MAX_BLOCKS"):
+        run([f"--input={SEED_FILES[0]}", "--output=/nonexistent/out"])
