@@ -314,7 +314,7 @@ def _plural(n: int, noun: str) -> str:
 @click.option("--hook", "hook", metavar="NAME", default=None,
               help="Only plugins implementing hook NAME (e.g. register_readers).")
 def plugins(show_all: bool, hook: str | None) -> None:
-    """List plugins, their packages, and the readers, extractors, checks and outputs they register.
+    """List plugins, their packages, and the readers, extractors, checks, outputs and commands they register.
 
     Readers show their priority and what they accept by name, so a format
     clash can be read off the list. A plugin that failed to load is listed
