@@ -36,6 +36,7 @@ from typing import Any
 import click
 import orjson
 
+from nianbao.agency import agency_key
 from nianbao.checks import involved_cells
 from nianbao.flat_table import COLUMNS
 from nianbao.template import (
@@ -50,6 +51,7 @@ from nianbao.template import (
     SECTION_HEADINGS,
     proactive_fields,
 )
+from nianbao.template import DEADLINES as TEMPLATE_DEADLINES
 
 from . import charts
 from .run_files import CROSS_CHECKS, DEAD_LETTERS, RECORDS, REPORT, SUMMARY, output_files
@@ -68,8 +70,12 @@ MAX_DEAD_LETTERS = 200
 MAX_CHAIN_DETAILS = 50
 #: Agencies in the top-agencies chart.
 TOP_AGENCIES = 15
-#: Statutory publication deadlines (条例 第四十九条): months after the report year, with the day printed.
-DEADLINES = ((1, "1月31日：部门"), (3, "3月31日：地方人民政府"))
+#: Page names of the body levels nianbao.derive tells apart, and of the timeliness statuses.
+LEVEL_NAMES = {"department": "部门", "government": "地方人民政府", "township": "乡镇、街道"}
+STATUS_NAMES = {"on_time": "按期", "late": "逾期", "unknown": "无法判断"}
+#: Statutory publication deadlines (条例第四十九条, nianbao.template): months after the report year, with the day.
+DEADLINES = tuple(sorted((month, f"{month}月{day}日：{LEVEL_NAMES[level]}")
+                         for level, (month, day) in TEMPLATE_DEADLINES.items()))
 #: Short Chinese names of the rules (page text of ours, not the template's); other rules show their key.
 RULE_NAMES = {
     "applications.balance": "收支平衡",
@@ -213,6 +219,8 @@ class Collector:
         self.agency_received: Counter[str] = Counter()
         self.received_reports = 0
         self.published: Counter[int] = Counter()  # month after the year's end (0 before, 13 later) → reports
+        self.timeliness: Counter[tuple[str, str]] = Counter()  # (level, status) of the record's timeliness
+        self.agency_names: dict[str, Counter[str]] = defaultdict(Counter)  # agency key → names as printed
         self.dated = 0
         self.prefix: str | None = None  # the inputs' common leading path
         self.dead_letters: dict[str, list[list[str]]] = defaultdict(list)
@@ -264,10 +272,14 @@ class Collector:
         received = _number((applications.get("new_received") or {}).get("total"))
         if received is not None:
             self.received_reports += 1
-            if record.get("agency"):
-                self.agency_received[record["agency"]] += received
+            key = agency_key(record.get("agency"))
+            if key:  # one body under its several printed names (人民政府/政府, widths, spaces)
+                self.agency_received[key] += received
+                self.agency_names[key][record["agency"]] += 1
 
     def _count_published(self, record: dict[str, Any]) -> None:
+        timeliness = record.get("timeliness") or {}
+        self.timeliness[(timeliness.get("level") or "unknown", timeliness.get("status") or "unknown")] += 1
         year, published = record.get("year"), record.get("published")
         if not isinstance(year, int) or not isinstance(published, str):
             return
@@ -401,9 +413,19 @@ def _charts(c: Collector) -> list[dict[str, str]]:
                      colors=[charts.MUTED if k in received else charts.ACCENT for k in bars]),
         f"各报告“{APPLICATION_COLUMNS['total'].zh}”列所印数值之和；分组（{APPLICATION_GROUPS['denied'].zh}等）"
         "为其各行之和。空值不计入，括号内为计入的报告数。")
-    top = [(agency, n) for agency, n in c.agency_received.most_common(TOP_AGENCIES) if n > 0]
+    top = [(c.agency_names[key].most_common(1)[0][0], n) for key, n in c.agency_received.most_common(TOP_AGENCIES)
+           if n > 0]
     add(charts.hbars(f"新收申请最多的 {len(top)} 个机关", [a for a, _ in top], [n for _, n in top]),
-        f"按机关名称（报告所印）合计各年度的新收申请总计；{c.received_reports:,} 份报告印有该数。")
+        f"按机关合计各年度的新收申请总计（同一机关的不同写法合并，显示最常见的写法）；"
+        f"{c.received_reports:,} 份报告印有该数。")
+    if c.timeliness:
+        keys = sorted(c.timeliness, key=lambda k: (k[1] != "late", k[1], k[0]))
+        add(charts.hbars("按期公开：条例第四十九条", [f"{LEVEL_NAMES.get(lv, '层级不明')}·{STATUS_NAMES.get(st, st)}"
+                                              for lv, st in keys], [c.timeliness[k] for k in keys],
+                         colors=[charts.BAD if st == "late" else charts.MUTED if st == "unknown" else charts.ACCENT
+                                 for _, st in keys]),
+            "发布日期（无则落款日期）对照法定期限：部门 1月31日前、地方人民政府 3月31日前公布上一年度报告；"
+            "乡镇、街道条例未定期限，无日期者无法判断。")
     rules = sorted(c.rule_seen, key=lambda r: (-c.rule_failed[r] / c.rule_seen[r], r))
     add(charts.hbars("未通过率：按校验规则", [f"{r}  {RULE_NAMES.get(r, '')}" for r in rules],
                      [c.rule_failed[r] / c.rule_seen[r] for r in rules],

@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 
 from nianbao.checks import involved_cells
 from nianbao.cli import main
-from nianbao.pipelines.report import CROSS_CHECKS, REPORT, build_report
+from nianbao.pipelines.report import CROSS_CHECKS, LEVEL_NAMES, REPORT, STATUS_NAMES, build_report
 from nianbao.pipelines.run_files import RECORDS, iter_jsonl, output_files
 from nianbao.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_GROUPS, SECTION_HEADINGS
 
@@ -120,6 +120,11 @@ def test_run_writes_a_self_contained_page(samples_out, records):
     assert all("<path" in lxml_html.tostring(svg, encoding="unicode") for svg in svgs)
     # the run's figures as the summary gives them
     assert f">{len(records)}<" in page
+    # timeliness as the records state it (条例第四十九条), one bar per level and status found
+    statuses = Counter((r["timeliness"]["level"], r["timeliness"]["status"]) for r in records)
+    assert "按期公开：条例第四十九条" in page
+    for (level, status), count in statuses.items():
+        assert f"{LEVEL_NAMES.get(level, '层级不明')}·{STATUS_NAMES[status]}" in page, (level, status, count)
 
 
 def test_report_rebuilds_without_the_inputs(samples_out, records, tmp_path):
