@@ -3,7 +3,7 @@
 All three variants turn the same N generated reports into the same outputs
 (records and dead letters as JSON Lines, the Parquet and CSV tables): the loop
 calls :func:`nianbao.parse.process_bytes` and the pipelines' own
-:class:`~nianbao.pipelines.outputs.OutputWriter` directly; the pipelines are
+:class:`~nianbao.pipelines.run_files.RunFilesWriter` directly; the pipelines are
 ``nianbao run`` (:func:`nianbao.pipelines.run.run`) on the FnApiRunner, with
 ``--direct_num_workers=1`` (in memory) and ``--direct_num_workers=2
 --direct_running_mode=multi_processing``. The last test computes reports per
@@ -40,7 +40,7 @@ import pytest
 
 from nianbao.host import build_host
 from nianbao.parse import process_bytes
-from nianbao.pipelines import outputs
+from nianbao.pipelines import run_files, staging
 from nianbao.pipelines.run import expand_inputs, run
 
 N = int(os.environ.get("NIANBAO_BENCH_N", "4000"))
@@ -83,12 +83,12 @@ def pipeline_inputs(tmp_path_factory) -> Path:
 def plain_loop(inputs: Path, out: Path) -> dict:
     """The floor: read, parse and write every report in one process, the same outputs as ``nianbao run``."""
     host = build_host(entry_points=False)
-    with outputs.OutputWriter(str(out)) as writer:
+    with run_files.RunFilesWriter(str(out)) as writer:
         for path in expand_inputs([str(inputs)]):
             with open(path, "rb") as handle:
                 outcome = process_bytes(handle.read(), path, host=host)
-            writer.add(outputs.stage_record(outcome.record) if outcome.ok else
-                       outputs.stage_dead_letter(outcome.dead_letter))
+            writer.add(staging.stage_record(outcome.record) if outcome.ok else
+                       staging.stage_dead_letter(outcome.dead_letter))
         return writer.close()
 
 

@@ -37,8 +37,9 @@ import orjson
 
 from nianbao.host import build_host
 from nianbao.parse import process_bytes
-from nianbao.pipelines.outputs import OutputWriter, stage_record, write_summary
 from nianbao.pipelines.report import CROSS_CHECKS, REPORT, build_report
+from nianbao.pipelines.run_files import RunFilesWriter, write_summary
+from nianbao.pipelines.staging import stage_record
 
 N = int(os.environ.get("NIANBAO_BENCH_REPORTS", "10000"))
 DISTINCT = int(os.environ.get("NIANBAO_BENCH_DISTINCT", "300"))
@@ -66,7 +67,7 @@ def make_outputs(out: Path, n: int = N) -> dict:
     agencies = max(1, n // len(YEARS))
     rng = random.Random(SEED)
     cross = []
-    with OutputWriter(str(out)) as writer:
+    with RunFilesWriter(str(out)) as writer:
         for k in range(n):
             record = dict(distinct[k % len(distinct)])
             agency_no, year = divmod(k, len(YEARS))

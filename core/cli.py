@@ -21,13 +21,14 @@ from .archive import iter_inputs
 from .errors import NianbaoError
 from .frame import report_files
 from .host import get_host
+from .limits import OPTIONS as LIMIT_OPTIONS
+from .limits import Limits
 from .parse import Outcome, process_bytes
 from .record import dumps
 
-#: Commands defined outside this module, imported on first use: name → "module:attribute".
+#: Core commands defined outside this module, imported on first use: name → "module:attribute".
+#: Plugins add theirs through the ``register_commands`` hook (``nianbao run`` and ``report`` among them).
 LAZY_COMMANDS = {
-    "run": "nianbao.pipelines.cli:run_command",
-    "report": "nianbao.pipelines.report:report_command",
     "synth": "nianbao.synth:synth_command",
     "score": "nianbao.synth:score_command",
 }
@@ -89,21 +90,63 @@ def verbosity_options(command: Any = None, *, quiet: str = "Print only errors.",
     return command
 
 
+_LIMIT_HELP = {
+    "max_input_bytes": "Largest input accepted, in bytes.",
+    "max_blocks": "Most paragraphs plus table cells (text lines) in one document.",
+    "max_text_chars": "Longest paragraph, table cell or text line, in characters.",
+    "max_elements": "Most markup tags in an HTML page or a DOCX part, counted before parsing.",
+    "time_budget": "CPU seconds one document may take from bytes to record.",
+}
+_LIMITS_KEY = "nianbao.limits"
+
+
+def limit_options(command: Any) -> Any:
+    """The limits of one document as options (``--max-input-bytes`` …, ``--time-budget``), for ``parse``,
+    ``check`` and ``run``; :func:`command_limits` gives what they add up to. 0 turns a limit off; an option
+    not given keeps its ``NIANBAO_*`` variable or default (:meth:`Limits.resolve`)."""
+
+    def keep(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
+        ctx.meta.setdefault(_LIMITS_KEY, {})[param.name] = value
+
+    defaults = Limits()
+    for field in reversed(LIMIT_OPTIONS):
+        kind = click.FloatRange(min=0) if field == "time_budget" else click.IntRange(min=0)
+        command = click.option(LIMIT_OPTIONS[field], field, type=kind, default=None, expose_value=False,
+                               callback=keep, metavar="N",
+                               help=f"{_LIMIT_HELP[field]} Default {getattr(defaults, field):,} "
+                                    f"(0: no limit).")(command)
+    return command
+
+
+def command_limits() -> Limits:
+    """The limits the current command's options (:func:`limit_options`) and the environment give."""
+    ctx = click.get_current_context()
+    try:
+        return Limits.resolve(ctx.meta.get(_LIMITS_KEY, {}))
+    except ValueError as exc:  # a malformed NIANBAO_* variable
+        raise click.UsageError(str(exc)) from exc
+
+
 class LazyGroup(click.Group):
-    """A click group whose heavy subcommands are imported only when invoked."""
+    """The ``nianbao`` group: its own commands, :data:`LAZY_COMMANDS`, and those plugins register
+    (``register_commands``); a command named ``"module:attribute"`` is imported only when invoked."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS, *get_host().commands})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in LAZY_COMMANDS:
-            configure_logging()  # before Beam is imported
-            module, _, attr = LAZY_COMMANDS[cmd_name].partition(":")
-            try:
-                return getattr(importlib.import_module(module), attr)
-            except (ImportError, AttributeError) as exc:
-                return _unavailable(cmd_name, exc)
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        target = LAZY_COMMANDS.get(cmd_name) or get_host().commands.get(cmd_name)
+        if not isinstance(target, str):
+            return target  # type: ignore[return-value]  (a click.Command, or None: no such command)
+        configure_logging()  # before Beam is imported
+        module, _, attr = target.partition(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            return _unavailable(cmd_name, exc)
 
 
 def _unavailable(name: str, exc: Exception) -> click.Command:
@@ -142,9 +185,10 @@ def _outcomes(files: tuple[str, ...], stdin_name: str, *, folders: bool = False
     ``archive.zip!/member.docx``) and a .gz file as the file inside it.
     """
     host = get_host()
+    limits = command_limits()
     for name in files:
         if name == STDIN:
-            yield stdin_name, process_bytes(sys.stdin.buffer.read(), stdin_name, host=host)
+            yield stdin_name, process_bytes(sys.stdin.buffer.read(), stdin_name, host=host, limits=limits)
             continue
         path = Path(name)
         if folders and path.is_dir() and not _URL.match(name):
@@ -161,7 +205,7 @@ def _outcomes(files: tuple[str, ...], stdin_name: str, *, folders: bool = False
                         click.echo(f"nianbao: {data}", err=True)
                         yield uri, None
                     else:
-                        yield uri, process_bytes(data, uri, host=host)
+                        yield uri, process_bytes(data, uri, host=host, limits=limits)
             except OSError as exc:
                 problem = f"cannot open the file: {exc.strerror or exc}"
             else:
@@ -174,6 +218,7 @@ def _outcomes(files: tuple[str, ...], stdin_name: str, *, folders: bool = False
 @_FILES
 @click.option("--pretty", is_flag=True, help="Indented JSON for humans instead of JSON Lines.")
 @_STDIN_NAME
+@limit_options
 def parse(files: tuple[str, ...], pretty: bool, stdin_name: str) -> None:
     """Parse report FILES and print one record per file (JSON Lines); `-` reads standard input.
 
@@ -201,6 +246,7 @@ def parse(files: tuple[str, ...], pretty: bool, stdin_name: str) -> None:
 @_STDIN_NAME
 @verbosity_options(quiet="Print the problem lines only, no count line.",
                    verbose="Also print FILE: ok for each file without problems.")
+@limit_options
 def check(files: tuple[str, ...], stdin_name: str, verbosity: int = 0) -> None:
     """Check report FILES (or every file in a folder) as a disclosure office would before publishing.
 
@@ -268,7 +314,7 @@ def _plural(n: int, noun: str) -> str:
 @click.option("--hook", "hook", metavar="NAME", default=None,
               help="Only plugins implementing hook NAME (e.g. register_readers).")
 def plugins(show_all: bool, hook: str | None) -> None:
-    """List plugins, their packages, and the readers, extractors, checks and outputs they register.
+    """List plugins, their packages, and the readers, extractors, checks, outputs and commands they register.
 
     Readers show their priority and what they accept by name, so a format
     clash can be read off the list. A plugin that failed to load is listed

@@ -2,7 +2,7 @@
 
 ``nianbao.read_reports("reports/")`` parses every report under a folder (or the
 files given) and returns the flat table of ``reports.parquet``: the same columns
-(:data:`nianbao.table.COLUMNS`) with the same types, as pandas' nullable dtypes,
+(:data:`nianbao.flat_table.COLUMNS`) with the same types, as pandas' nullable dtypes,
 so a value the report does not have is ``<NA>``, never 0 or NaN-turned-float.
 pandas is an optional extra (``pip install 'nianbao[pandas]'``); nothing here
 imports it until it is called.
@@ -16,9 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .flat_table import flat_row, rows_to_batch
 from .host import PluginHost, get_host
 from .parse import process_bytes
-from .table import flat_row, rows_to_batch
 
 if TYPE_CHECKING:
     import pandas

@@ -4,7 +4,7 @@ Every hook is a *contribution* hook: it receives a ``register`` callback owned
 by the host and calls it once per thing it contributes. The host checks what it
 is given (a :class:`~nianbao.readers.Reader`, an
 :class:`~nianbao.extract.Extractor`, a check rule, an
-:class:`~nianbao.output.Output`), stamps the contributing
+:class:`~nianbao.output.Output`, a command), stamps the contributing
 plugin's name on it and rejects a duplicate name, naming both plugins. Hooks
 return nothing; a ``return`` value is ignored.
 
@@ -106,4 +106,20 @@ def register_outputs(register: Callable[[Output], None]) -> None:
     returns the files it wrote. A sink that raises is aborted and reported in
     ``summary.json`` (``outputs.<name>.error``); the other outputs and the
     built-in files are still written, and ``nianbao run`` exits with status 1.
+    """
+
+
+@hookspec
+def register_commands(register: Callable[[str, object], None]) -> None:
+    """Contribute ``nianbao`` subcommands (``nianbao NAME …``), as simonw/llm's ``register_commands`` does.
+
+    Called once at start-up. ``register(name, command)`` takes a unique,
+    non-empty ``name`` and a :class:`click.Command`, or a ``"module:attribute"``
+    string naming one, imported only when the command is invoked or its help is
+    shown, so a command with heavy imports costs the other commands nothing.
+    Returns nothing. ``nianbao --help`` lists the registered commands beside the
+    core ones; a name the core already uses (``parse``, ``check``, ``plugins``,
+    ``synth``, ``score``) is rejected. The pipelines package registers ``run`` and
+    ``report`` this way (``nianbao.pipelines.commands``), so the core names no
+    Beam module.
     """

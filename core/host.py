@@ -41,6 +41,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "nianbao.plugins.prose",
     "nianbao.plugins.tables",
     "nianbao.plugins.checks",
+    "nianbao.pipelines.commands",  # `nianbao run` and `report`: registered by name, Beam imported on use
 )
 BUILTIN = "nianbao"
 #: The package shown for plugins handed to :func:`build_host` as ``extra``.
@@ -75,6 +76,7 @@ class PluginHost:
     extractors: list[Extractor] = field(default_factory=list)
     checks: list[tuple[str, Rule]] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
+    commands: dict[str, object] = field(default_factory=dict)  # name → click.Command or "module:attribute"
     owners: dict[tuple[str, str], str] = field(default_factory=dict)
     infos: list[PluginInfo] = field(default_factory=list)
 
@@ -110,11 +112,19 @@ def _entry_points(selected: set[str] | None) -> Iterable[metadata.EntryPoint]:
             yield ep
 
 
+def env_selection() -> set[str] | None:
+    """What ``NIANBAO_LOAD_PLUGINS`` selects: ``None`` (unset) for all, else the set of names (empty: none).
+
+    The one reading of the variable: :func:`build_host` and ``nianbao run --plugins``'s default use it.
+    """
+    env = os.environ.get(LOAD_ENV)
+    return None if env is None else {n.strip() for n in env.split(",") if n.strip()}
+
+
 def _selection(entry_points: bool | Iterable[str] | None) -> set[str] | None:
     """Which entry points to load: ``None`` for all, else the set of names."""
     if entry_points is None:
-        env = os.environ.get(LOAD_ENV)
-        return None if env is None else {n.strip() for n in env.split(",") if n.strip()}
+        return env_selection()
     if entry_points is True:
         return None
     if entry_points is False:
@@ -189,6 +199,7 @@ def build_host(
             failed[name] = PluginInfo(name, "?", None, error=message)
 
     host = PluginHost(pm=pm)
+    commands: list[tuple[str, object]] = []
     rank = {name: index for index, (name, _) in enumerate(pm.list_name_plugin())}
     collected = [
         _collect(host, "reader", pm.hook.register_readers, _typed("reader", Reader), host.readers, packages, rank),
@@ -196,7 +207,9 @@ def build_host(
                  packages, rank),
         _collect(host, "check", pm.hook.register_checks, _check, host.checks, packages, rank),
         _collect(host, "output", pm.hook.register_outputs, _typed("output", Output), host.outputs, packages, rank),
+        _collect(host, "command", pm.hook.register_commands, _command, commands, packages, rank),
     ]
+    host.commands.update(commands)
     for errors in collected:
         for name, message in errors.items():
             if name not in failed:
@@ -267,6 +280,25 @@ def _check(plugin: str, args: tuple[Any, ...]) -> tuple[str, Any]:
     return args[0], args
 
 
+#: Command names the core CLI defines itself: a plugin may not take them.
+CORE_COMMANDS = frozenset({"parse", "check", "plugins", "synth", "score"})
+
+
+def _command(plugin: str, args: tuple[Any, ...]) -> tuple[str, Any]:
+    """The check of ``register(name, command)`` for CLI commands."""
+    if len(args) != 2 or not isinstance(args[0], str) or not args[0]:
+        raise PluginError(f"plugin {plugin!r}: register_commands wants register(name, command) with a non-empty "
+                          f"name, got {args!r}")
+    name, command = args
+    if name in CORE_COMMANDS:
+        raise PluginError(f"plugin {plugin!r} registered the command {name!r}, which nianbao itself defines")
+    lazy = isinstance(command, str) and command.count(":") == 1 and all(command.split(":"))
+    if not lazy and not callable(getattr(command, "main", None)):
+        raise PluginError(f"plugin {plugin!r} registered {command!r} as the command {name!r}: give a "
+                          "click.Command or a 'module:attribute' string naming one")
+    return name, (name, command)
+
+
 def _collect(host: PluginHost, kind: str, hook: Any, validate: Validate, into: list[Any],
              packages: dict[str, tuple[str, str | None]], rank: dict[str, int]) -> dict[str, str]:
     """Call every implementation of one contribution hook; return third-party failures by plugin.
@@ -313,6 +345,9 @@ def _withdraw(host: PluginHost, plugin: str) -> None:
     host.extractors[:] = [e for e in host.extractors if ("extractor", e.name) not in mine]
     host.checks[:] = [c for c in host.checks if ("check", c[0]) not in mine]
     host.outputs[:] = [o for o in host.outputs if ("output", o.name) not in mine]
+    for kind, name in mine:
+        if kind == "command":
+            host.commands.pop(name, None)
     registered = host.pm.get_plugin(plugin)
     if registered is not None:
         host.pm.unregister(registered)

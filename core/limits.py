@@ -13,8 +13,9 @@
 
 Every message names the limit that tripped and how to raise it. Defaults can be
 changed per process with environment variables (``ENV_VARS``, read by
-:meth:`Limits.from_env`), per run with ``nianbao parse``/``run`` options, or per
-call with ``process_bytes(..., limits=Limits(...))``. The DOCX reader's zip
+:meth:`Limits.from_env`), per command with ``nianbao parse``/``check``/``run``
+options (``OPTIONS``: ``nianbao run`` resolves them in the launcher and hands
+them to its workers), or per call with ``process_bytes(..., limits=Limits(...))``. The DOCX reader's zip
 limits (entries, inflated size, ratio) are its own, on ``DocxReader``.
 """
 
@@ -42,6 +43,8 @@ ENV_VARS = {
     "NIANBAO_TIME_BUDGET": "time_budget",
 }
 _ENV_OF = {field: name for name, field in ENV_VARS.items()}
+#: :class:`Limits` field → its command-line option (``nianbao parse``, ``check`` and ``run``).
+OPTIONS = {field: "--" + field.replace("_", "-") for field in ENV_VARS.values()}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -90,10 +93,21 @@ class Limits:
                 raise ValueError(f"{name}={raw!r} is not a number (0 turns the limit off)") from None
         return cls(**changes) if changes else DEFAULT_LIMITS
 
+    @classmethod
+    def resolve(cls, given: Mapping[str, float | None], environ: Mapping[str, str] | None = None) -> Limits:
+        """:meth:`from_env`, with the fields ``given`` a value (not ``None``) set to it: command-line options."""
+        changes = {field: value for field, value in given.items() if value is not None}
+        limits = cls.from_env(environ)
+        return dataclasses.replace(limits, **changes) if changes else limits
+
+    def as_dict(self) -> dict[str, float]:
+        """Every field and its value."""
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+
     @staticmethod
     def how_to_raise(field: str) -> str:
         """The fix-it part of a limit's message."""
-        return (f"raise it with {_ENV_OF[field]}=… (0 turns it off) or process_bytes(…, "
+        return (f"raise it with {OPTIONS[field]}=… or {_ENV_OF[field]}=… (0 turns it off) or process_bytes(…, "
                 f"limits=Limits({field}=…)), only for files you trust")
 
 

@@ -17,12 +17,12 @@ import orjson
 SCHEMA_VERSION = 1
 
 
-# Issue and CheckResult are frozen keyword dataclasses with their own ``__init__`` (``init=False``), as the
-# Document's Cell: it stores through the slot descriptors instead of ``object.__setattr__`` (a type lookup per
-# field), 35% faster; a report makes some 45 check results and a dozen issues.
+# Issue and CheckResult keep the generated ``__init__``: a report makes some 45 check results and a dozen issues,
+# and the hand-written one the Document's Cell has would save about 16 µs of a report's milliseconds
+# (docs/benchmarks.md, "Hand-written __init__s").
 
 
-@dataclass(frozen=True, kw_only=True, slots=True, init=False)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Issue:
     """A problem found in a document that was still read: an ``issues`` entry."""
 
@@ -31,19 +31,9 @@ class Issue:
     message: str
     where: str
 
-    def __init__(self, *, level: str, code: str, message: str, where: str) -> None:
-        _set_level(self, level)
-        _set_code(self, code)
-        _set_message(self, message)
-        _set_issue_where(self, where)
-
     def to_dict(self) -> dict[str, str]:
         # spelled out, in field order: ``dataclasses.asdict`` recurses and deep-copies, 10× slower for four strings
         return {"level": self.level, "code": self.code, "message": self.message, "where": self.where}
-
-
-_set_level, _set_code, _set_message, _set_issue_where = (
-    vars(Issue)[name].__set__ for name in ("level", "code", "message", "where"))
 
 
 def warning(code: str, message: str, where: str) -> Issue:
@@ -54,7 +44,7 @@ def error(code: str, message: str, where: str) -> Issue:
     return Issue(level="error", code=code, message=message, where=where)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True, init=False)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CheckResult:
     """One evaluated cross-check; the runner stamps ``rule`` from the registry key."""
 
@@ -64,21 +54,9 @@ class CheckResult:
     actual: float | int | None
     rule: str = ""
 
-    def __init__(self, *, where: str, ok: bool, expected: float | int | None, actual: float | int | None,
-                 rule: str = "") -> None:
-        _set_where(self, where)
-        _set_ok(self, ok)
-        _set_expected(self, expected)
-        _set_actual(self, actual)
-        _set_rule(self, rule)
-
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "where": self.where, "ok": self.ok, "expected": self.expected,
                 "actual": self.actual}
-
-
-_set_where, _set_ok, _set_expected, _set_actual, _set_rule = (
-    vars(CheckResult)[name].__set__ for name in ("where", "ok", "expected", "actual", "rule"))
 
 
 def source_of(data: bytes, uri: str, *, fmt: str | None = None, reader: str | None = None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 import click
 import orjson
 
-from nianbao.cli import configure_logging, verbosity_options
+from nianbao.cli import command_limits, configure_logging, limit_options, verbosity_options
 
 from .run import RunError, RunInterrupted, import_runner_options, run
 
@@ -147,6 +147,7 @@ class _Bar:
               help="Start over instead of resuming what an interrupted run into --output staged.")
 @click.option("--progress/--no-progress", default=None,
               help="Show documents done and the rate. Default: when stderr is a terminal.")
+@limit_options
 @verbosity_options
 def run_command(args: tuple[str, ...], output: str, excludes: tuple[str, ...], labels: str, plugins: str | None,
                 outputs: str, agency_aliases: str | None, population: str | None, allow_dead_letters: bool,
@@ -188,6 +189,7 @@ def run_command(args: tuple[str, ...], output: str, excludes: tuple[str, ...], l
         argv.append(f"--population={population}")
     if fresh:
         argv.append("--fresh")
+    argv.extend(f"--{field}={value}" for field, value in command_limits().as_dict().items())
     argv.extend(beam_flags)
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Bar() if show and verbosity >= 0 else None

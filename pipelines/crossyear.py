@@ -18,7 +18,8 @@ from apache_beam.io.filesystems import FileSystems
 
 from nianbao.crossyear import RULES, count_lines
 
-from .outputs import CROSS_CHECKS, join
+from .run_files import CROSS_CHECKS
+from .storage import join
 from .transforms import CROSS
 
 

@@ -10,9 +10,11 @@ option (``--runner``, ``--direct_num_workers``, ``--dask_client_address``,
 from __future__ import annotations
 
 import argparse
-import os
 
 from apache_beam.options.pipeline_options import PipelineOptions
+
+from nianbao.limits import OPTIONS as _LIMIT_OPTIONS
+from nianbao.limits import Limits
 
 #: ``--labels`` values: record-key column names, or the template's Chinese labels.
 LABELS = ("key", "zh")
@@ -25,6 +27,8 @@ CHECKPOINT_SECONDS = 10.0
 WAVE_SIZE = 50_000
 #: Ground-truth files ``nianbao synth`` writes beside its reports: never inputs, so its folder runs as it is.
 TRUTHS = "*.truth.json"
+#: The :class:`~nianbao.limits.Limits` fields, each a pipeline option of the same name (``--max_blocks``).
+LIMIT_FIELDS = tuple(_LIMIT_OPTIONS)
 
 
 class NianbaoOptions(PipelineOptions):
@@ -63,6 +67,11 @@ class NianbaoOptions(PipelineOptions):
             "--population", dest="population", default=None,
             help="A CSV of `name,population[,year]` rows (persons): fills measures.applications_per_10k. "
                  "Read by the launcher.")
+        for field in LIMIT_FIELDS:  # nianbao run --max-blocks … sets them; the launcher fills in the rest
+            parser.add_argument(
+                f"--{field}", dest=field, default=None, type=float if field == "time_budget" else int,
+                help=f"Limits.{field} for every document (0: no limit). Default: the launcher's "
+                     f"NIANBAO_{field.upper()}, else nianbao's default. Travels to the workers with the job.")
         parser.add_argument(
             "--outputs", dest="outputs", default="all",
             help="Plugin outputs (register_outputs) to write besides the built-in files: `all`, `none` "
@@ -89,8 +98,10 @@ def resolve_plugins(value: str | None, *, installed: list[str] | None = None) ->
     load the same set or fail loudly (see :class:`~nianbao.pipelines.transforms.ParseFn`).
     """
     if value is None:
-        env = os.environ.get("NIANBAO_LOAD_PLUGINS")
-        value = ALL_PLUGINS if env is None else (env.strip() or NO_PLUGINS)
+        from nianbao.host import env_selection
+
+        selected = env_selection()
+        value = ALL_PLUGINS if selected is None else (",".join(sorted(selected)) or NO_PLUGINS)
     value = value.strip()
     if value == NO_PLUGINS or not value:
         return ()
@@ -103,3 +114,13 @@ def resolve_plugins(value: str | None, *, installed: list[str] | None = None) ->
             installed = [ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)]
         return tuple(sorted(set(installed)))
     return tuple(sorted({name.strip() for name in value.split(",") if name.strip()}))
+
+
+def resolve_limits(options: NianbaoOptions) -> Limits:
+    """The limits every worker runs under: the launcher's ``NIANBAO_*`` variables and defaults, with the
+    options given on top; written back into ``options`` whole, so they travel with the job and no worker
+    reads its own environment for them."""
+    limits = Limits.resolve({field: getattr(options, field) for field in LIMIT_FIELDS})
+    for field, value in limits.as_dict().items():
+        setattr(options, field, value)
+    return limits

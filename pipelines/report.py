@@ -10,7 +10,7 @@ The page (Jinja2, ``templates/report.html.j2``) shows the run, the dead letters 
 sortable, filterable, paginated table of the reports whose rows open each report's three tables as read
 (cells a failing check compares are highlighted, the check's expected and actual beside them) and the
 cross-year chains per agency. Every label of the template comes from :mod:`nianbao.template` and the
-flat table's column names from :mod:`nianbao.table`.
+flat table's column names from :mod:`nianbao.flat_table`.
 
 Size: the table lists at most :data:`MAX_REPORTS` reports (the first in input order; the page says so
 when there are more, and its counts and charts still cover all). Each report's tables travel gzip-compressed
@@ -38,7 +38,7 @@ import orjson
 
 from nianbao.agency import agency_key
 from nianbao.checks import involved_cells
-from nianbao.table import COLUMNS
+from nianbao.flat_table import COLUMNS
 from nianbao.template import (
     AMBIGUOUS_GROUP_ROWS,
     APPLICATION_COLUMNS,
@@ -54,18 +54,8 @@ from nianbao.template import (
 from nianbao.template import DEADLINES as TEMPLATE_DEADLINES
 
 from . import charts
-from .outputs import (
-    CROSS_CHECKS,
-    DEAD_LETTERS,
-    RECORDS,
-    REPORT,
-    SUMMARY,
-    is_local,
-    join,
-    output_files,
-    read_bytes,
-    write_atomic,
-)
+from .run_files import CROSS_CHECKS, DEAD_LETTERS, RECORDS, REPORT, SUMMARY, output_files
+from .storage import is_local, join, read_bytes, write_atomic
 
 #: Reports the page lists with their tables. 100,000 reports make a page of about 40 MB that opens in under
 #: 2 s (docs/pipeline.md, benchmarks/bench_report.py); a larger run is better explored in reports.parquet.

@@ -34,7 +34,8 @@ import orjson
 
 import nianbao
 
-from .outputs import FRAGMENT, PART, SHARD, is_local, join, read_bytes, write_atomic
+from .staging import FRAGMENT, PART, SHARD
+from .storage import is_local, join, read_bytes, write_atomic
 
 _LOG = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ The launcher does three things besides running the pipeline:
    to download and start Prism, a network call nianbao must not make by
    default, so ``DirectRunner`` (or no ``--runner``) means the FnApiRunner here.
 3. After the pipeline, it merges the staged shards in input order
-   (:class:`~nianbao.pipelines.outputs.OutputWriter`), one outcome per input
+   (:class:`~nianbao.pipelines.run_files.RunFilesWriter`), one outcome per input
    however often a runner staged it, and proves conservation from what is on
    disk: every input has exactly one outcome, or the summary lists it as missing.
    Plugin outputs (:mod:`nianbao.output`) are opened before the pipeline runs,
@@ -57,29 +57,14 @@ from nianbao.output import Outputs, select, selects_none
 
 from .crossyear import merge_cross_checks
 from .interrupt import Interrupts
-from .options import TRUTHS, NianbaoOptions, resolve_plugins
-from .outputs import (
-    DEAD_LETTER,
-    FRAGMENT,
-    PART,
-    RECORDS,
-    SHARD,
-    SUMMARY,
-    OutputWriter,
-    StagedOutcome,
-    clear_outputs,
-    decode_staged,
-    is_local,
-    join,
-    output_files,
-    read_bytes,
-    read_fragments,
-    warm_up,
-    write_summary,
-)
+from .options import TRUTHS, NianbaoOptions, resolve_limits, resolve_plugins
 from .report import write_report
 from .resume import Staging, file_sha256, open_staging, pending, run_key, shard_prefix
+from .run_files import RECORDS, SUMMARY, RunFilesWriter, clear_outputs, output_files, write_summary
 from .staged import Entry, newest_hashes, sorted_entries
+from .staging import DEAD_LETTER, FRAGMENT, PART, SHARD, StagedOutcome, decode_staged, read_fragments
+from .storage import is_local, join, read_bytes
+from .table_files import warm_up
 from .transforms import CROSS, CROSS_PART, NAMESPACE, build, build_cross_year, open_input
 
 _LOG = logging.getLogger(__name__)
@@ -437,7 +422,7 @@ def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key
         tables: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' Arrow fragments (memory-mapped)
         handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
         try:
-            with OutputWriter(output, labels=labels) as writer:
+            with RunFilesWriter(output, labels=labels) as writer:
                 for _path, entry in joined(paths, entries):
                     if entry is None:
                         continue
@@ -579,14 +564,18 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     plugins = resolve_plugins(ours.plugins)
     ours.plugins = ",".join(plugins) or "none"  # the resolved selection travels with the job
     try:
+        limits = resolve_limits(ours)  # so do the limits: workers never read their own environment for them
+    except ValueError as exc:
+        raise RunError(str(exc)) from exc
+    try:
         aliases = Aliases.load(ours.agency_aliases) if ours.agency_aliases else None
         populations = Populations.load(ours.population, aliases) if ours.population else None
     except NianbaoError as exc:
         raise RunError(str(exc)) from exc
-    # what the staged records depend on besides their bytes: resuming with other tables starts over
-    key = run_key(plugins, **{name: file_sha256(path) if path and is_local(path) else path
-                              for name, path in (("agency_aliases", ours.agency_aliases),
-                                                 ("population", ours.population))})
+    # what the staged records depend on besides their bytes: resuming with other tables or limits starts over
+    key = run_key(plugins, limits=repr(limits),
+                  **{name: file_sha256(path) if path and is_local(path) else path
+                     for name, path in (("agency_aliases", ours.agency_aliases), ("population", ours.population))})
     staging = open_staging(output, key, fresh=ours.fresh)
     if staging.note:
         _LOG.warning("%s", staging.note)
@@ -602,8 +591,8 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
             wave_runner = runner if start == 0 else choose_runner(options, argv, len(todo))[0]
             pipeline = beam.Pipeline(runner=wave_runner, options=options)
             build(pipeline, todo[start:start + ours.wave_size], staging.path, plugins, match=False,
-                  aliases=aliases, populations=populations, prefix=shard_prefix(staging.generation),
-                  checkpoint=ours.checkpoint_interval, cross_year=whole)
+                  aliases=aliases, populations=populations, limits=limits,
+                  prefix=shard_prefix(staging.generation), checkpoint=ours.checkpoint_interval, cross_year=whole)
             yield pipeline
 
     try:

@@ -3,7 +3,7 @@
 Workers commit shards in whatever order their bundles ran. The merge writes outcomes in input order
 and resuming asks which inputs have an outcome, for up to a million inputs, so neither may hold a
 table of every input. :func:`sorted_entries` reads the first line of each staged outcome
-(:func:`~nianbao.pipelines.outputs.index_shard`), sorts runs of :data:`RUN_ENTRIES` entries in memory,
+(:func:`~nianbao.pipelines.staging.index_shard`), sorts runs of :data:`RUN_ENTRIES` entries in memory,
 spills each run to a scratch file, and merges the runs (``heapq.merge``). The entries of one input are
 adjacent, newest generation first (:mod:`nianbao.pipelines.resume`), then in shard order.
 """
@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import orjson
 
-from .outputs import index_shard
 from .resume import generation_of
+from .staging import index_shard
 
 #: Entries sorted in memory at a time (about 250 bytes each).
 RUN_ENTRIES = 200_000

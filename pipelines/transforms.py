@@ -52,10 +52,11 @@ from nianbao.crossyear import cross_year_checks, keyed_facts
 from nianbao.derive import Populations
 from nianbao.errors import NianbaoError, PluginError, ReadError
 from nianbao.host import PluginHost, build_host
+from nianbao.limits import DEFAULT_LIMITS, Limits
 from nianbao.parse import process_bytes
 from nianbao.record import dead_letter, source_of
 
-from .outputs import (
+from .staging import (
     DEAD_LETTER,
     FRAGMENT_ROWS,
     PART,
@@ -63,12 +64,11 @@ from .outputs import (
     SHARD,
     encode_staged,
     fragment_name,
-    is_local,
-    join,
     stage_dead_letter,
     stage_record,
     write_fragment,
 )
+from .storage import is_local, join
 
 _LOG = logging.getLogger(__name__)
 NAMESPACE = "nianbao"
@@ -146,19 +146,20 @@ class ParseFn(beam.DoFn):
 
     The plugin host is built in ``setup()`` (once per worker process, see
     :func:`worker_host`) from the ``plugins`` selection that travelled with the
-    pipeline options. An unreadable document becomes a dead letter with its
-    stage; an exception that escapes the parse entry point (a bug in a reader)
+    pipeline options; every document runs under the ``limits`` the launcher
+    resolved. An unreadable document becomes a dead letter with its stage; an
+    exception that escapes the parse entry point (a bug in a reader)
     is a backstop dead letter of stage ``read``, logged, never a lost document.
     """
 
-    def __init__(self, plugins: Sequence[str] = ()) -> None:
+    def __init__(self, plugins: Sequence[str] = (), limits: Limits | None = None) -> None:
         super().__init__()
         self.plugins = tuple(plugins)
+        self.limits = limits or DEFAULT_LIMITS  # never the worker's environment: the launcher's, or the defaults
         self.host: PluginHost | None = None
         self.documents = Metrics.counter(NAMESPACE, "documents")
         self.records = Metrics.counter(NAMESPACE, "records")
         self.dead_letters = Metrics.counter(NAMESPACE, "dead_letters")
-        self.failed_checks = Metrics.counter(NAMESPACE, "failed_checks")
         self.unexpected = Metrics.counter(NAMESPACE, "unexpected_errors")
 
     def setup(self) -> None:
@@ -177,7 +178,7 @@ class ParseFn(beam.DoFn):
             yield self._dead(read_failure(uri, exc))
             return
         try:
-            outcome = process_bytes(data, uri, host=self.host)
+            outcome = process_bytes(data, uri, host=self.host, limits=self.limits)
         except Exception as exc:  # the backstop: process_bytes should never raise for bad input
             _LOG.exception("unexpected error parsing %s", uri)
             self.unexpected.inc()
@@ -192,9 +193,6 @@ class ParseFn(beam.DoFn):
         record = outcome.record
         self.records.inc()
         Metrics.counter(NAMESPACE, f"format.{record['source']['format']}").inc()
-        failed = sum(1 for check in record["checks"] if not check["ok"])
-        if failed:
-            self.failed_checks.inc(failed)
         yield RECORD, record
 
     def _dead(self, letter: dict[str, Any]) -> Parsed:
@@ -206,12 +204,13 @@ class ParseFn(beam.DoFn):
 class Parse(beam.PTransform):
     """``ReadableFile`` → ``(kind, record or dead letter)``: one output, exactly one element per document."""
 
-    def __init__(self, plugins: Sequence[str] = ()) -> None:
+    def __init__(self, plugins: Sequence[str] = (), limits: Limits | None = None) -> None:
         super().__init__()
         self.plugins = tuple(plugins)
+        self.limits = limits
 
     def expand(self, files: beam.PCollection) -> beam.PCollection:
-        return files | "ParseFn" >> beam.ParDo(ParseFn(self.plugins))
+        return files | "ParseFn" >> beam.ParDo(ParseFn(self.plugins, self.limits))
 
 
 def open_staged(staging: str, name: str, part: str, final: str) -> tuple[Any, str, str]:
@@ -414,7 +413,8 @@ class CrossYear(beam.PTransform):
 
 def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: Sequence[str] = (), *,
           match: bool = False, aliases: Aliases | None = None, populations: Populations | None = None,
-          prefix: str = "", checkpoint: float | None = None, cross_year: bool = True) -> None:
+          limits: Limits | None = None, prefix: str = "", checkpoint: float | None = None,
+          cross_year: bool = True) -> None:
     """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes, check across years.
 
     ``prefix`` starts the staged shards' names (a resumable run's generation); ``checkpoint`` commits
@@ -425,7 +425,7 @@ def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: 
     keyed = (
         pipeline
         | "MatchAndRead" >> MatchAndRead(files, match=match)
-        | "Parse" >> Parse(plugins)
+        | "Parse" >> Parse(plugins, limits)
         | "WriteOutcomes" >> WriteOutcomes(staging, aliases, populations, prefix=prefix, checkpoint=checkpoint)
     )
     if cross_year:

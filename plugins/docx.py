@@ -1,72 +1,10 @@
 """DOCX reader: the main document part straight from the zip, with lxml, into a Document.
 
-The main part is the one the package's ``officeDocument`` relationship names in
-``_rels/.rels`` (transitional or strict type; usually ``word/document.xml``,
-``word/document2.xml`` from some generators); when that part is missing, broken
-or names a part the zip lacks, ``word/document.xml`` is read (with a
-``docx.package`` warning unless ``_rels/.rels`` is simply absent).
-
-python-docx is not used: the reader opens the zip itself so that it can check the
-container *before* inflating anything (entry count, duplicate names, the
-uncompressed size and inflate ratio of every part it reads, as apache/poi's
-``ZipSecureFile`` does, and the bytes of all of them together), and walks the XML once, looping over each element's
-children and dispatching on ``child.tag`` against Clark names computed once
-(python-docx's ``oxml/ns.py`` ``qn``): no per-element XPath, and no
-``iterchildren(*tags)`` either, which builds a tag matcher on every call. Each
-body paragraph and top-level table is first read by one C-level ``iter(*tags)``
-over just the elements the walk reads (runs, ``w:t``, breaks, rows, cells,
-spans), property subtrees skipped in C, each element's parent checked to be the
-run, paragraph, cell or row seen last; one holding anything else the walk would
-act on (tracked changes, wrappers, nested tables…) is walked instead. Same
-result, a third of the time.
-
-What becomes what:
-
-- body paragraphs and tables in body order; blank paragraphs are dropped, as the
-  text readers drop blank lines; a paragraph broken with Shift+Enter stays one
-  paragraph with ``"\\n"`` in it (a heading wrapped so is still one heading);
-  content controls (``w:sdt``) and custom XML wrappers are read through;
-- a paragraph's text is its runs' ``w:t`` joined; ``w:br`` (of any type) and
-  ``w:cr`` become ``"\\n"``, ``w:tab`` ``"\\t"``; tracked insertions (``w:ins``, ``w:moveTo``) are
-  kept and deletions (``w:del``, ``w:moveFrom``) dropped, with a note on the
-  record; field codes (``w:instrText``) and hidden runs (``w:vanish``) are not
-  printed text and are dropped; pictures are skipped;
-- a text box (``w:txbxContent`` in a DrawingML ``wps:txbx``, a VML
-  ``v:textbox`` in ``w:pict``, or either in ``w:object``) is read where its
-  anchor run stands: the anchoring paragraph is cut there and the box's
-  paragraphs and tables come in between (a floating title box anchored at the
-  start of the first heading comes before it). Word writes each box twice in
-  ``mc:AlternateContent``: the first ``mc:Choice`` that holds a box is read, the
-  ``mc:Fallback`` only when no Choice does. In a table cell a box's paragraphs
-  are lines of the cell and its tables nested tables. A box floats anywhere on
-  its page; its anchor is the only position the XML gives, so a box anchored
-  mid-paragraph cuts that paragraph in two. Documents without ``txbxContent``
-  in their bytes never look into drawings;
-- a table cell's text is its non-blank paragraphs joined by ``"\\n"``; a cell's grid column
-  is ``w:gridBefore`` plus the ``w:gridSpan`` of the cells before it, found in one
-  left-to-right pass; ``w:gridSpan`` gives the colspan and ``w:vMerge``
-  restart/continue the rowspan of the origin cell; covered slots are ``None``
-  (:mod:`nianbao.document`). Text in a ``continue`` cell (Word moves merged
-  text into the first cell, so there normally is none) is appended to the
-  origin's, so nothing is lost;
-- a table nested in a cell is emitted as its own :class:`Table` right after the
-  outer table (depth first), and is not part of the outer cell's text, so each
-  number is read once; a one-cell table is a layout frame, not data: its
-  content is read as if it stood in the body;
-- a table split in two (by a page break, with or without its header repeated)
-  stays two tables: the fitter is label-driven and reads on across them;
-- tracked row deletions (``w:trPr/w:del``) drop the row;
-- an imported chunk (``w:altChunk``, how many sites' "Word" exports wrap an
-  HTML page) is read at its position: HTML and the HTML of an MHT web archive
-  through :class:`nianbao.plugins.html.HtmlReader` (so its tables are tables,
-  its hidden content dropped, its charset honoured), plain text a paragraph a
-  line, a nested .docx or WordprocessingML part like the main part (at most
-  ``MAX_CHUNK_DEPTH`` deep). RTF, old .doc, chunks inside table cells and
-  chunks whose part cannot be found or read stay unread, with the issue
-  ``docx.alt_chunk`` naming why (an error when nothing else was read).
-
-Strict Open XML documents (the ``purl.oclc.org`` namespace) are read like
-transitional ones.
+The zip is checked before anything is inflated (:mod:`nianbao.zipguard`); the main part that
+``_rels/.rels`` names is walked once into paragraphs and tables (merged cells as spans), with text
+boxes, content controls, tracked changes and imported chunks (``w:altChunk``) read where they stand.
+What becomes what: docs/architecture.md, "Readers: what becomes what"; why the walk is shaped as it
+is (no python-docx, no per-element XPath): docs/benchmarks.md, "How the readers walk their markup".
 """
 
 from __future__ import annotations

@@ -1,59 +1,11 @@
 """HTML page reader: a report as government sites publish it, site chrome and all.
 
-The page goes through the one decoding path (:func:`nianbao.decode.decode_text`
-with the charset the page declares in its first bytes), one hardened lxml
-parser, then one walk over the tree that turns it into blocks:
-
-- every block-level element (``p``, a ``div`` without block children, ``h1``…,
-  ``li``, the cells of a layout table) becomes a :class:`Paragraph`; ``<br>``
-  splits a paragraph; whitespace is normalised (``&nbsp;`` is a space, runs
-  collapse, a source line break between CJK characters vanishes) and empty
-  paragraphs are dropped;
-- a data table becomes a :class:`Table`: cells wrapping ``<p><span><font>``
-  runs become one text each, ``<br>`` and inner paragraphs become ``\\n``, and
-  ``rowspan``/``colspan`` are expanded into a grid in one pass with a carry
-  list of open row spans (the origin cell carries the spans, covered slots are
-  ``None``). A table whose cells hold tables or running text is a layout table:
-  it is unwrapped and its cells read as blocks;
-- ``script``, ``style``, ``noscript`` (what a page without scripts says:
-  "enable JavaScript"), ``template`` (inert until a script copies it),
-  ``nav``, ``header``, ``footer``, ``iframe``, search forms and the like are
-  skipped (their tail text is kept); a form that wraps the whole page
-  (ASP.NET) is read;
-- what a browser hides by the element's own attributes is dropped before the
-  walk (:func:`drop_hidden`): the ``hidden`` attribute and an inline
-  ``display: none`` remove the element and its subtree (anti-copy digits
-  hidden inside a number, other years' tabs, old versions), an inline
-  ``visibility: hidden``/``collapse`` empties the element but keeps it (a
-  table cell keeps its column). Kept: ``aria-hidden="true"`` (it hides from
-  screen readers only; the text is on screen), ``hidden="until-found"``
-  (found by searching the page), ``html``/``head``/``body`` hidden whole (a
-  script reveals the page), and a report whose section headings are *only* in
-  hidden content (a script or a tab shows it): :mod:`nianbao.page` then has
-  the page read again with its hidden content, with the warning ``html.hidden_report``. **Not resolved:**
-  stylesheets and classes (``<style>.x{display:none}</style>``,
-  ``class="hidden"``), ``!important`` precedence, a ``visibility: visible``
-  child inside a hidden parent, and anything scripts do;
-
-The reader interprets nothing of the report. Each block keeps the chain of
-elements it came from (``Document.paths``), and the page's ``<title>``, its
-``<meta>`` values, the text of CMS date elements (``<publishtime>``) and the
-texts it hid go into ``Document.pages``: :mod:`nianbao.page` finds the article,
-the title and the publish date from them.
-
-Speed: one C-level pass first marks the elements that hold anything the walk
-must see (a block, ``<br>``, a table, a script…); every other subtree, such as
-a paragraph of Word's ``<span><font>`` runs, is read in one C call. The parser
-is ``etree.HTMLParser`` rather than ``lxml.html``'s, which looks up a Python
-element class for every element it hands out; the options are the same. The
-hidden-content search runs only when a ``hidden`` attribute exists or a
-``style`` mentions ``display`` or ``visibility`` (read as plain strings first).
-
-Safety: entities, DTDs and URLs are never resolved or fetched (the HTML
-parser with ``no_network``; a DOCTYPE's internal subset is removed before
-parsing), ``huge_tree`` stays off, comments and processing instructions are
-dropped, and a page that hits a parser limit is a :class:`MarkupError`
-rather than silently cut short.
+The page is decoded (:func:`nianbao.decode.decode_text`), parsed by one hardened lxml parser (no
+network, no entities, no huge trees), stripped of what a browser hides by the elements' own
+attributes, and walked once into paragraphs and tables (spans expanded into a grid). It interprets
+nothing of the report: the element paths, ``<title>``, ``<meta>`` values and hidden texts it keeps
+are for :mod:`nianbao.page`. In full: docs/architecture.md, "Readers: what becomes what"; speed:
+docs/benchmarks.md, "How the readers walk their markup".
 """
 
 from __future__ import annotations

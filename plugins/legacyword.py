@@ -1,34 +1,10 @@
 """Legacy Word: binary ``.doc`` (Word 97-2003) and WPS Office ``.wps``, through LibreOffice, then the DOCX reader.
 
-The binary Word format is a file system of streams (OLE2) holding text runs and
-property tables; only a full Word implementation reads its tables right. The
-reader hands the file to LibreOffice (``soffice --headless --convert-to docx``)
-and reads the DOCX it writes with :class:`nianbao.plugins.docx.DocxReader`, so
-a ``.doc`` table becomes a Table with its merged cells exactly as a ``.docx``
-does, and every DOCX limit applies to the converted file. Chosen by
-measurement against the pure-Python converter ``msdoc2docx`` (docs/benchmarks.md,
-"Legacy Word"): both read every number of the test files right; LibreOffice
-costs more time a file but is a complete Word 97 implementation, where
-``msdoc2docx`` says of itself that it is not yet one.
-
-- **Isolation.** Each conversion runs in its own process with a timeout
-  (``NIANBAO_SOFFICE_TIMEOUT``, 120 s; its whole process group is killed when
-  it runs over) and a LibreOffice profile of its own thread
-  (``-env:UserInstallation``): two conversions sharing a profile would hand
-  their work to one another's running instance, so parallel Beam workers and
-  threads never share one. Profiles live in one temporary folder per process,
-  removed at exit; the input and output files in a temporary folder per file.
-- **Absent LibreOffice.** The reader stays registered: a ``.doc`` is then a
-  dead letter at stage ``read`` that says what to install
-  (``apt-get install libreoffice-writer-nogui``) or how to point at it
-  (``NIANBAO_SOFFICE``).
-- **Not really binary Word.** Many sites serve a web page or a .docx under a
-  ``.doc`` name: a zip is read by the DOCX reader and markup by the HTML
-  reader, without LibreOffice.
-
-WPS Office writes ``.wps`` in the same binary Word format (an OLE2 file with a
-``WordDocument`` stream), so it is read the same way; the record's
-``source.format`` says ``wps``.
+Each file is converted by ``soffice --headless --convert-to docx`` in its own process, profile and
+temporary folder, with a timeout (``NIANBAO_SOFFICE_TIMEOUT``), and the result read by
+:class:`nianbao.plugins.docx.DocxReader`; without LibreOffice a ``.doc`` is a ``read`` dead letter
+saying what to install. Why LibreOffice, isolation, and files that are not really binary Word:
+docs/architecture.md, "Readers: what becomes what"; the measurement: docs/benchmarks.md, "Legacy Word".
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from nianbao.archive import ArchiveError, ArchiveLimits, list_members, read_member
 from nianbao.cli import main
 from nianbao.errors import ZipLimitError
-from nianbao.pipelines import outputs
-from nianbao.pipelines.outputs import iter_jsonl, output_files
+from nianbao.pipelines import run_files
 from nianbao.pipelines.run import run
+from nianbao.pipelines.run_files import iter_jsonl, output_files
 
 from .conftest import SAMPLES, SEED_FILES
 
@@ -39,8 +39,8 @@ def zip_of(entries: dict[str, bytes], *, stored: bool = False) -> bytes:
 
 def run_outputs(inputs: list[Path], out: Path) -> tuple[dict, list[dict], list[dict]]:
     summary = run([*(f"--input={path}" for path in inputs), f"--output={out}", LOCAL, "--direct_num_workers=1"])
-    records = list(iter_jsonl(output_files(str(out), outputs.RECORDS)))
-    letters = list(iter_jsonl(output_files(str(out), outputs.DEAD_LETTERS)))
+    records = list(iter_jsonl(output_files(str(out), run_files.RECORDS)))
+    letters = list(iter_jsonl(output_files(str(out), run_files.DEAD_LETTERS)))
     return summary, records, letters
 
 

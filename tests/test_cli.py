@@ -68,9 +68,45 @@ def test_plugins_lists_readers_extractors_and_checks_with_their_package():
         assert line in out
 
 
+def test_parse_and_check_take_the_limits_as_options_over_the_environment():
+    env = {**ENV, "NIANBAO_MAX_BLOCKS": "5"}  # far fewer than any report has
+    refused = subprocess.run([sys.executable, "-m", "nianbao", "parse", str(CLEAN)], capture_output=True, env=env,
+                             timeout=300)
+    assert refused.returncode == 1 and b"Limits.max_blocks" in refused.stderr and b"--max-blocks" in refused.stderr
+    allowed = subprocess.run([sys.executable, "-m", "nianbao", "parse", "--max-blocks=0", str(CLEAN)],
+                             capture_output=True, env=env, timeout=300)
+    assert allowed.returncode == 0 and orjson.loads(allowed.stdout)["source"]["uri"] == str(CLEAN)
+    checked = nianbao("check", "--max-text-chars", "3", str(CLEAN))
+    assert checked.returncode == 1 and b"max_text_chars" in checked.stdout
+    assert nianbao("parse", "--time-budget=-1", str(CLEAN)).returncode == 2  # a usage error, named
+    assert b"--max-elements" in nianbao("run", "--help").stdout
+
+
 def test_version_and_help():
     assert nianbao("--version").stdout.decode().startswith("nianbao, version")
     assert b"parse" in nianbao("--help").stdout
+
+
+#: Runs the CLI in-process with ARGV, then says on stderr which heavy packages it imported.
+_IMPORTS = ("import sys; from nianbao.cli import main\n"
+            "try:\n    main(sys.argv[1:], prog_name='nianbao')\n"
+            "except SystemExit:\n    pass\n"
+            "sys.stderr.write('IMPORTED ' + ' '.join(m for m in ('apache_beam', 'matplotlib', 'jinja2') "
+            "if m in sys.modules))")
+
+
+def test_parse_and_help_import_no_beam_while_the_pipelines_plugin_lists_run_and_report():
+    for args in (["parse", str(CLEAN)], ["check", str(CLEAN)]):
+        result = subprocess.run([sys.executable, "-c", _IMPORTS, *args], capture_output=True, env=ENV, timeout=300)
+        assert result.stderr.decode().rsplit("IMPORTED", 1)[1].split() == [], (args, result.stderr[-500:])
+        assert result.stdout, args
+    # --help shows each command's short help, so it imports what the commands' modules import.
+    listing = nianbao("--help").stdout.decode().split("Commands:")[1].split()
+    assert {"run", "report", "parse", "check", "synth"} <= set(listing)
+    # `run --help` imports its module (and Beam) only then, through the command the pipelines registered.
+    result = subprocess.run([sys.executable, "-c", _IMPORTS, "run", "--help"], capture_output=True, env=ENV,
+                            timeout=300)
+    assert b"--output" in result.stdout and "apache_beam" in result.stderr.decode().rsplit("IMPORTED", 1)[1]
 
 
 # --------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import nianbao
+from nianbao.flat_table import COLUMNS
 from nianbao.pipelines.run import run
-from nianbao.table import COLUMNS
 
 from .conftest import SAMPLES, SEED_FILES
 
@@ -51,3 +51,12 @@ def test_unreadable_files_are_named_and_kept_aside(tmp_path):
         frame = nianbao.read_reports([empty, SEED_FILES[4]])
     assert len(frame) == 1
     assert [d["error"]["stage"] for d in frame.attrs["dead_letters"]] == ["detect"]
+
+
+def test_the_former_module_name_nianbao_table_still_imports_for_plugins():
+    import nianbao.flat_table as flat_table
+    import nianbao.table as former
+
+    assert former.COLUMNS is flat_table.COLUMNS and former.flat_row is flat_table.flat_row
+    assert set(former.__all__) == {"COLUMNS", "Column", "arrow_schema", "flat_row", "header", "rows_to_batch",
+                                   "table_columns"}

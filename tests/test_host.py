@@ -333,8 +333,8 @@ def test_nianbao_plugins_hook_filter(site, cli_host):
     assert "reader" not in result.output and "good" not in result.output
     result = CliRunner().invoke(main, ["plugins", "--hook", "register_reader"])
     assert result.exit_code != 0
-    assert ("no hook 'register_reader'; hooks: register_checks, register_extractors, register_outputs, "
-            "register_readers") in result.output
+    assert ("no hook 'register_reader'; hooks: register_checks, register_commands, register_extractors, "
+            "register_outputs, register_readers") in result.output
 
 
 # --------------------------------------------------------------------------

@@ -28,16 +28,17 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from click.testing import CliRunner
 
-from nianbao.host import build_host
+from nianbao.flat_table import COLUMNS, flat_row, header
+from nianbao.host import build_host, env_selection
 from nianbao.parse import process_bytes
-from nianbao.pipelines import outputs
 from nianbao.pipelines import run as run_module
+from nianbao.pipelines import run_files, staging, table_files
 from nianbao.pipelines.cli import run_command, split_args
 from nianbao.pipelines.options import resolve_plugins
-from nianbao.pipelines.outputs import DEAD_LETTER, RECORD, iter_jsonl, output_files
 from nianbao.pipelines.run import LOCAL_RUNNER, RunError, expand_inputs, run, runner_path
+from nianbao.pipelines.run_files import iter_jsonl, output_files
+from nianbao.pipelines.staging import DEAD_LETTER, RECORD
 from nianbao.pipelines.transforms import MatchAndRead, Parse, WriteOutcomes
-from nianbao.table import COLUMNS, flat_row, header
 from nianbao.template import numeric_fields
 
 from .conftest import REAL, SEED_FILES
@@ -119,8 +120,8 @@ def expected_outcomes(paths: list[Path]) -> dict[str, tuple[str, dict]]:
 
 def read_outputs(directory: Path) -> tuple[list[dict], list[dict]]:
     """Every record and every dead letter written to ``directory``."""
-    records = list(iter_jsonl(output_files(str(directory), outputs.RECORDS)))
-    letters = list(iter_jsonl(output_files(str(directory), outputs.DEAD_LETTERS)))
+    records = list(iter_jsonl(output_files(str(directory), run_files.RECORDS)))
+    letters = list(iter_jsonl(output_files(str(directory), run_files.DEAD_LETTERS)))
     return records, letters
 
 
@@ -149,7 +150,7 @@ def shared_direct_run(tmp_path_factory) -> tuple[dict, Path, list[tuple[int, int
         run([f"--input={root}", f"--output={out}", "--direct_num_workers=2",
              "--direct_running_mode=multi_processing"], progress=lambda d, t: seen.append((d, t)))
         progress.write_bytes(orjson.dumps(seen))
-    summary = orjson.loads((out / outputs.SUMMARY).read_bytes())
+    summary = orjson.loads((out / run_files.SUMMARY).read_bytes())
     return summary, out, [tuple(pair) for pair in orjson.loads(progress.read_bytes())]
 
 
@@ -246,13 +247,13 @@ def _number(cell: str):
 def test_parquet_and_csv_hold_the_jsonl_numbers(direct_run):
     _, out, _ = direct_run
     records, _ = read_outputs(out)
-    table = pq.read_table(out / outputs.TABLE_PARQUET)
+    table = pq.read_table(out / table_files.TABLE_PARQUET)
     assert table.num_rows == len(records)
     zh = {path: label for path, label, *_ in numeric_fields()}
     assert table.schema.field("applications.granted.total").metadata[b"zh"].decode() == zh[
         "applications.granted.total"]
     columns = table.to_pydict()
-    raw = (out / outputs.TABLE_CSV).read_bytes()
+    raw = (out / table_files.TABLE_CSV).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the UTF-8 BOM"
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert len(rows) == len(records)
@@ -341,17 +342,17 @@ def test_table_rows_from_several_fragments_keep_the_input_order(tmp_path, monkey
     run([f"--input={tmp_path}", f"--output={out}", LOCAL, "--direct_num_workers=1"])
     assert len([n for n in os.listdir(out) if n.endswith(".arrow")]) == 0  # staging removed
     records, _ = read_outputs(out)
-    table = pq.read_table(out / outputs.TABLE_PARQUET).to_pydict()
+    table = pq.read_table(out / table_files.TABLE_PARQUET).to_pydict()
     assert table["uri"] == [r["source"]["uri"] for r in records] == sorted(str(p) for p in tmp_path.glob("*.txt"))
     assert table["applications.new_received.total"] == [r["applications"]["new_received"]["total"] for r in records]
 
 
 def test_a_shard_cut_short_keeps_its_whole_outcomes(few, tmp_path):
     records = [process_bytes(f.read_bytes(), str(f)).record for f in few[:2]]
-    data = b"".join(outputs.encode_staged(outputs.stage_record(r)) for r in records)
-    whole = list(outputs.index_shard(io.BytesIO(data)))
+    data = b"".join(staging.encode_staged(staging.stage_record(r)) for r in records)
+    whole = list(staging.index_shard(io.BytesIO(data)))
     assert [(uri, ordinal) for uri, ordinal, *_ in whole] == [(str(few[0]), -1), (str(few[1]), -1)]
-    assert [uri for uri, *_ in outputs.index_shard(io.BytesIO(data[:-10]))] == [str(few[0])]
+    assert [uri for uri, *_ in staging.index_shard(io.BytesIO(data[:-10]))] == [str(few[0])]
 
 
 def test_merge_reports_a_document_without_outcome_as_missing(tmp_path):
@@ -383,8 +384,8 @@ def test_table_columns_derive_from_the_template():
 
 def test_staged_outcome_round_trip(few):
     record = process_bytes(few[0].read_bytes(), str(few[0])).record
-    staged = outputs.stage_record(record, worker="h:1")
-    back = outputs.decode_staged(outputs.encode_staged(staged))
+    staged = staging.stage_record(record, worker="h:1")
+    back = staging.decode_staged(staging.encode_staged(staged))
     assert back == staged and orjson.loads(back.body) == record
     assert back.row == flat_row(record)
 
@@ -392,9 +393,9 @@ def test_staged_outcome_round_trip(few):
 def test_writer_shards_and_labels(few, tmp_path):
     records = [process_bytes(f.read_bytes(), str(f)).record for f in few[:2]]
     tmp_path = tmp_path / "written"
-    with outputs.OutputWriter(str(tmp_path), labels="zh", shard_lines=1) as writer:
+    with run_files.RunFilesWriter(str(tmp_path), labels="zh", shard_lines=1) as writer:
         for record in records:
-            writer.add(outputs.stage_record(record))
+            writer.add(staging.stage_record(record))
         counts = writer.close()
     assert counts["files"]["records"] == ["records-00000-of-00002.jsonl", "records-00001-of-00002.jsonl"]
     assert counts["files"]["dead_letters"] == ["dead-letters-00000-of-00001.jsonl"]
@@ -464,6 +465,9 @@ def test_plugin_selection_is_resolved_in_the_launcher(monkeypatch):
     assert resolve_plugins(None, installed=["a"]) == ()
     assert resolve_plugins("all", installed=["a"]) == ("a",)
     assert resolve_plugins("none") == () and resolve_plugins("y, x") == ("x", "y")
+    # One reading of the variable: the launcher's default is what the host itself would load.
+    monkeypatch.setenv("NIANBAO_LOAD_PLUGINS", " b , a,")
+    assert env_selection() == {"a", "b"} and resolve_plugins(None) == ("a", "b")
 
 
 def test_split_args_separates_inputs_from_beam_options():
@@ -672,3 +676,51 @@ def test_nianbao_core_never_imports_beam():
     import subprocess
 
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_workers_run_under_the_limits_given_to_nianbao_run_not_their_own_environment(tmp_path):
+    """A real run on two worker processes: --max-input-bytes below one input's size makes it a dead letter
+    naming the limit, although every process's environment turns that limit off."""
+    import subprocess
+
+    small, large = sorted(SEED_FILES, key=lambda p: p.stat().st_size)[::len(SEED_FILES) - 1]
+    assert small.stat().st_size < large.stat().st_size
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for path in (small, large):
+        shutil.copy(path, inputs / path.name)
+    out = tmp_path / "out"
+    env = {**os.environ, "NIANBAO_LOAD_PLUGINS": "", "NIANBAO_MAX_INPUT_BYTES": "0"}  # 0: the limit is off
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "run", str(inputs), "-o", str(out), "-q", "--allow-dead-letters",
+         f"--max-input-bytes={small.stat().st_size}", "--direct_num_workers=2",
+         "--direct_running_mode=multi_processing"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    summary = orjson.loads((out / run_files.SUMMARY).read_bytes())
+    assert summary["records"] == 1 and summary["dead_letters"] == 1
+    assert all(not worker.endswith(f":{process.pid}") for worker in summary["workers"])  # parsed in workers
+    (letter,) = iter_jsonl(output_files(str(out), run_files.DEAD_LETTERS))
+    assert letter["source"]["uri"].endswith(large.name)
+    assert letter["error"]["stage"] == "detect" and letter["error"]["type"] == "InputTooLargeError"
+    assert f"over the limit of {small.stat().st_size:,} bytes" in letter["error"]["message"]
+    assert "Limits.max_input_bytes" in letter["error"]["message"]
+    assert "--max-input-bytes" in letter["error"]["message"]
+    (record,) = iter_jsonl(output_files(str(out), run_files.RECORDS))
+    assert record["source"]["uri"].endswith(small.name)
+
+
+def test_limits_resolve_options_over_the_environment(monkeypatch):
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from nianbao.limits import Limits
+    from nianbao.pipelines.options import NianbaoOptions, resolve_limits
+
+    monkeypatch.setenv("NIANBAO_MAX_BLOCKS", "7")
+    options = PipelineOptions(["--max_text_chars=9", "--time_budget=0.5"]).view_as(NianbaoOptions)
+    limits = resolve_limits(options)
+    assert limits == Limits(max_blocks=7, max_text_chars=9, time_budget=0.5)
+    assert (options.max_blocks, options.max_text_chars, options.max_input_bytes) == (7, 9, Limits().max_input_bytes)
+    monkeypatch.setenv("NIANBAO_MAX_BLOCKS", "many")
+    with pytest.raises(RunError, match="NIANBAO_MAX_BLOCKS"):
+        run([f"--input={SEED_FILES[0]}", "--output=/nonexistent/out"])

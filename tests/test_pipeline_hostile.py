@@ -18,9 +18,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from nianbao.pipelines import outputs
-from nianbao.pipelines.outputs import iter_jsonl, output_files
+from nianbao.pipelines import run_files
 from nianbao.pipelines.run import run
+from nianbao.pipelines.run_files import iter_jsonl, output_files
 
 SYNTH_SEED = 23
 GOOD_BULK = 81  # text, tab tables and web pages
@@ -111,8 +111,8 @@ def outcome(corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("hostile-pipeline-out")
     summary = run([f"--input={inputs}", f"--output={out}", "--direct_num_workers=2",
                    "--direct_running_mode=multi_processing"])
-    records = list(iter_jsonl(output_files(str(out), outputs.RECORDS)))
-    letters = list(iter_jsonl(output_files(str(out), outputs.DEAD_LETTERS)))
+    records = list(iter_jsonl(output_files(str(out), run_files.RECORDS)))
+    letters = list(iter_jsonl(output_files(str(out), run_files.DEAD_LETTERS)))
     return summary, records, letters
 
 

@@ -167,6 +167,40 @@ class ListOutput(nianbao.Output):
         return ListSink(directory)
 
 
+def test_hook_register_commands(monkeypatch):
+    import click
+    from click.testing import CliRunner
+
+    from nianbao.cli import main
+    from nianbao.errors import PluginError
+
+    @click.command()
+    @click.argument("name")
+    def hello(name):
+        """Greet NAME."""
+        click.echo(f"hello {name}")
+
+    host = build_host(entry_points=False, extra=[plugin("hello_plugin", register_commands=lambda register:
+                                                       register("hello", hello))])
+    assert host.commands["hello"] is hello and host.owner("command", "hello") == "hello_plugin"
+    # The pipelines package registers its commands by name: nothing of Beam is imported to list them.
+    assert host.commands["run"] == "nianbao.pipelines.cli:run_command"
+    assert host.owner("command", "report") == "nianbao.pipelines.commands"
+    for bad, message in [(("parse", hello), "nianbao itself defines"), (("x", "no colon"), "click.Command"),
+                         (("x", object()), "click.Command"), (("", hello), "non-empty name")]:
+        with pytest.raises(PluginError, match=message):
+            build_host(entry_points=False, extra=[plugin("bad", register_commands=lambda register, b=bad:
+                                                         register(*b))])
+    with pytest.raises(PluginError, match="registered by both"):
+        build_host(entry_points=False, extra=[plugin("again", register_commands=lambda register:
+                                                     register("run", hello))])
+    monkeypatch.setattr("nianbao.cli.get_host", lambda: host)  # the CLI asks the process's host for commands
+    listing = CliRunner().invoke(main, ["--help"])
+    assert "hello" in listing.output and "Greet NAME." in listing.output and "run" in listing.output
+    result = CliRunner().invoke(main, ["hello", "you"])
+    assert result.exit_code == 0 and result.output == "hello you\n"
+
+
 def test_hook_register_outputs(tmp_path):
     from nianbao.output import Outputs
 

@@ -23,8 +23,8 @@ from lxml import html as lxml_html
 
 from nianbao.checks import involved_cells
 from nianbao.cli import main
-from nianbao.pipelines.outputs import RECORDS, iter_jsonl, output_files
 from nianbao.pipelines.report import CROSS_CHECKS, LEVEL_NAMES, REPORT, STATUS_NAMES, build_report
+from nianbao.pipelines.run_files import RECORDS, iter_jsonl, output_files
 from nianbao.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_GROUPS, SECTION_HEADINGS
 
 from .conftest import SAMPLES
@@ -159,7 +159,7 @@ def test_report_on_a_folder_without_outputs_says_so(tmp_path):
 
 
 def test_a_rerun_removes_a_stale_page_before_writing(samples_out):
-    from nianbao.pipelines.outputs import clear_outputs
+    from nianbao.pipelines.run_files import clear_outputs
 
     scratch = samples_out.parent / "stale"
     scratch.mkdir()

@@ -29,7 +29,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from nianbao.pipelines import outputs
+from nianbao.pipelines import run_files, staging, table_files
 from nianbao.pipelines.interrupt import worker_processes
 from nianbao.pipelines.resume import STAGING
 from nianbao.pipelines.run import RunError, RunInterrupted, run
@@ -61,7 +61,7 @@ def reference(corpus, tmp_path_factory) -> Path:
 
 
 def jsonl_bytes(directory: Path, prefix: str) -> bytes:
-    return b"".join(Path(p).read_bytes() for p in outputs.output_files(str(directory), prefix))
+    return b"".join(Path(p).read_bytes() for p in run_files.output_files(str(directory), prefix))
 
 
 def assert_conserved(out: Path, inputs: list[str], summary: dict) -> None:
@@ -76,13 +76,13 @@ def assert_conserved(out: Path, inputs: list[str], summary: dict) -> None:
 
 
 def assert_same_as_reference(out: Path, reference: Path) -> None:
-    for prefix in (outputs.RECORDS, outputs.DEAD_LETTERS):
+    for prefix in (run_files.RECORDS, run_files.DEAD_LETTERS):
         assert jsonl_bytes(out, prefix) == jsonl_bytes(reference, prefix)
-    assert (out / outputs.TABLE_CSV).read_bytes() == (reference / outputs.TABLE_CSV).read_bytes()
+    assert (out / table_files.TABLE_CSV).read_bytes() == (reference / table_files.TABLE_CSV).read_bytes()
     # cross-year checks: the reference's come from its one pipeline, a resumed or waved run's from the
     # final records after the merge; the same lines either way
-    cross = (reference / outputs.CROSS_CHECKS).read_bytes()
-    assert cross.count(b"\n") > 10 and (out / outputs.CROSS_CHECKS).read_bytes() == cross
+    cross = (reference / run_files.CROSS_CHECKS).read_bytes()
+    assert cross.count(b"\n") > 10 and (out / run_files.CROSS_CHECKS).read_bytes() == cross
 
 
 def inputs_of(corpus: Path) -> list[str]:
@@ -91,11 +91,11 @@ def inputs_of(corpus: Path) -> list[str]:
 
 def wait_for_shard(out: Path, timeout: float = 120, process: subprocess.Popen | None = None) -> None:
     """Until a worker has committed a staged shard (the run is under way and has work to keep)."""
-    staging = out / STAGING
+    folder = out / STAGING
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and (process is None or process.poll() is None):
         with contextlib.suppress(FileNotFoundError):
-            if any(name.endswith(outputs.SHARD) for name in os.listdir(staging)):
+            if any(name.endswith(staging.SHARD) for name in os.listdir(folder)):
                 return
         time.sleep(0.02)
     raise AssertionError("no shard was committed")

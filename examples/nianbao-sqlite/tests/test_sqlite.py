@@ -13,11 +13,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from nianbao.errors import OutputError
+from nianbao.flat_table import COLUMNS
 from nianbao.host import build_host
 from nianbao.output import Outputs
 from nianbao.parse import process_bytes
 from nianbao.pipelines.run import RunError, run
-from nianbao.table import COLUMNS
 from nianbao_sqlite import FILE_NAME, SQLiteOutput
 
 LOCAL = ["--runner=FnApiRunner", "--direct_num_workers=1"]

@@ -4,7 +4,7 @@ One SQLite database per run, with a table per kind of row, so a run can be
 opened in Datasette or queried with ``sqlite3`` directly:
 
 ``reports``
-    the flat table (:data:`nianbao.table.COLUMNS`): one row per record, its
+    the flat table (:data:`nianbao.flat_table.COLUMNS`): one row per record, its
     metadata and every number of the three tables, keyed by ``uri``;
 ``checks``
     one row per cross-check result (``uri``, ``rule``, ``where``, ``ok``,
@@ -32,7 +32,7 @@ import uuid
 from typing import Any
 
 from nianbao import Output, Sink, hookimpl
-from nianbao.table import COLUMNS, flat_row
+from nianbao.flat_table import COLUMNS, flat_row
 
 #: The database's file name in the run's output directory.
 FILE_NAME = "reports.sqlite"

@@ -1,0 +1,135 @@
+"""Staged outcomes: what the pipeline's sink writes per bundle, and the launcher's merge reads back.
+
+A staged shard holds three lines per document: its ``[uri, ordinal]``, a header
+(kind, worker, format, dead-letter stage and type, failing checks per rule, the
+flat-table row as a CSV line) and the record or dead letter exactly as
+:func:`nianbao.record.dumps` writes it. Beside a shard, its records' flat-table
+rows as Arrow IPC fragments, so the merge assembles the Parquet table by columns.
+The failing checks of a record are counted here, once, where it is staged; the
+summary's ``checks_failed`` adds up these counts (:class:`~.run_files.RunFilesWriter`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import orjson
+
+from nianbao.flat_table import arrow_schema, flat_row, rows_to_batch
+from nianbao.record import dumps
+
+from .storage import write_atomic
+from .table_files import csv_line
+
+RECORD = "record"
+DEAD_LETTER = "dead_letter"
+
+#: Staged shard names: ``.part`` while its bundle runs, ``.shard`` once committed; beside a shard, its
+#: records' flat-table rows as Arrow IPC fragments ``<shard name>.<k>.arrow`` of up to FRAGMENT_ROWS rows.
+PART, SHARD, FRAGMENT = ".part", ".shard", ".arrow"
+FRAGMENT_ROWS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class StagedOutcome:
+    """One document's outcome in output form: the JSON body plus what the merge needs without parsing it."""
+
+    uri: str
+    kind: str  # RECORD | DEAD_LETTER
+    body: bytes  # the record or dead letter, as nianbao.record.dumps writes it
+    worker: str = ""
+    format: str | None = None
+    stage: str | None = None  # dead letters: error stage
+    error_type: str | None = None  # dead letters: error type
+    row: list[Any] | None = None  # records: the flat-table row
+    failed_checks: dict[str, int] = field(default_factory=dict)  # records: failing results per rule
+    csv: str | None = None  # records: the row as a CSV line, rendered where the record was made
+    sha256: str | None = None  # the input bytes' SHA-256 (source.sha256; None: the file could not be read)
+
+
+def stage_record(record: dict[str, Any], *, worker: str = "") -> StagedOutcome:
+    """A record ready to stage or write: JSON body, flat row, failing checks per rule."""
+    failed = Counter(check["rule"] for check in record.get("checks", ()) if not check.get("ok"))
+    row = flat_row(record)
+    return StagedOutcome(uri=record["source"]["uri"], kind=RECORD, body=dumps(record), worker=worker,
+                         format=record["source"].get("format"), row=row, failed_checks=dict(failed),
+                         csv=csv_line(row), sha256=record["source"].get("sha256"))
+
+
+def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutcome:
+    """A dead letter ready to stage or write."""
+    error = letter["error"]
+    return StagedOutcome(uri=letter["source"]["uri"], kind=DEAD_LETTER, body=dumps(letter), worker=worker,
+                         format=letter["source"].get("format"), stage=error.get("stage"),
+                         error_type=error.get("type"), sha256=letter["source"].get("sha256"))
+
+
+def encode_staged(staged: StagedOutcome, *, ordinal: int = -1, with_row: bool = True) -> bytes:
+    """Three lines: ``[uri, ordinal, sha256]``, a header, the body. JSON never holds a raw newline.
+
+    ``ordinal`` is the record's row in its shard's Arrow fragments (-1: none);
+    a sink that writes fragments leaves the row out of the header (``with_row=False``).
+    """
+    head = {"kind": staged.kind, "worker": staged.worker, "format": staged.format, "stage": staged.stage,
+            "error_type": staged.error_type, "row": staged.row if with_row else None,
+            "failed_checks": staged.failed_checks, "csv": staged.csv}
+    key = orjson.dumps([staged.uri, ordinal, staged.sha256])
+    return b"".join((key, b"\n", orjson.dumps(head), b"\n", staged.body, b"\n"))
+
+
+def decode_staged(data: bytes) -> StagedOutcome:
+    """Read back what :func:`encode_staged` wrote."""
+    key_line, head_line, body = data.split(b"\n", 2)
+    head = orjson.loads(head_line)
+    key = orjson.loads(key_line)
+    return StagedOutcome(uri=key[0], kind=head["kind"], body=body.rstrip(b"\n"),
+                         worker=head["worker"], format=head["format"], stage=head["stage"],
+                         error_type=head["error_type"], row=head["row"], failed_checks=head["failed_checks"] or {},
+                         csv=head.get("csv"), sha256=key[2] if len(key) > 2 else None)
+
+
+def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int, int, str | None]]:
+    """``(uri, ordinal, offset, length, sha256)`` of every staged outcome in a shard, parsing only the first lines.
+
+    A last outcome cut short (a shard that was not committed whole) is left out.
+    """
+    offset = 0
+    while True:
+        key_line = handle.readline()
+        head_line = handle.readline()
+        body_line = handle.readline()
+        if not body_line.endswith(b"\n"):
+            return
+        length = len(key_line) + len(head_line) + len(body_line)
+        key = orjson.loads(key_line)
+        yield key[0], key[1], offset, length, key[2] if len(key) > 2 else None
+        offset += length
+
+
+def fragment_name(shard_name: str, number: int) -> str:
+    """The name of a shard's ``number``-th Arrow fragment: ``<shard name>.<number>.arrow``."""
+    return f"{shard_name}.{number:04d}{FRAGMENT}"
+
+
+def write_fragment(path: str, rows: list[list[Any]]) -> None:
+    """Write flat-table rows as an Arrow IPC file, atomically (see :func:`~.storage.write_atomic`)."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    batch = rows_to_batch(rows)
+    with pa.ipc.new_file(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    write_atomic(path, sink.getvalue().to_pybytes())
+
+
+def read_fragments(paths: list[str]) -> Any:
+    """A shard's fragments, in order, as one Arrow table (memory-mapped, nothing copied)."""
+    import pyarrow as pa
+
+    tables = [pa.ipc.open_file(pa.memory_map(path)).read_all() for path in paths]
+    if not tables:
+        return pa.Table.from_batches([], schema=arrow_schema())
+    return pa.concat_tables(tables)
