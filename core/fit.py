@@ -107,6 +107,10 @@ class RawRow:
     key: str | None
     label: str
     values: list[tuple[str, Parsed]] = field(default_factory=list)
+    #: For values printed in a table row of their own under two or more labels still waiting for values
+    #: (PDF text printing ``5.属于…`` and ``1.本机关不掌握…`` above one bare row): the rows they could belong to.
+    #: Such a row has no kind or key: its values are reported, never assigned.
+    pending: tuple[RawRow, ...] = ()
 
 
 class Walker:
@@ -182,6 +186,11 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
             if values is None:
                 rows.append(RawRow(None, None, "", []))
                 values = rows[-1].values
+            elif not values and row in value_rows and rows[-1].kind == ROW:
+                pending = _pending(rows)
+                if len(pending) > 1:  # a bare row under several labels: not the last label's by position alone
+                    rows.append(RawRow(None, None, "", [], pending))
+                    values = rows[-1].values
             values.append((text, parsed))
             continue
         norm = normalise_label(text)
@@ -216,6 +225,18 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
         values = []
         rows.append(RawRow(kind, key, text, values))
     return rows
+
+
+def _pending(rows: Sequence[RawRow]) -> tuple[RawRow, ...]:
+    """The rows at the end of ``rows`` still waiting for values (group labels between them skipped), in order."""
+    out: list[RawRow] = []
+    for raw in reversed(rows):
+        if raw.kind == GROUP:
+            continue
+        if raw.kind != ROW or raw.values:
+            break
+        out.append(raw)
+    return tuple(reversed(out))
 
 
 def _broken_label(tokens: Sequence[tuple[str, int]], index: int, walker: Walker,
@@ -612,7 +633,12 @@ def _check_header(rows: Sequence[RawRow], where: str, issues: list[Issue]) -> No
 
 def _report_unknown(raw: RawRow, where: str, issues: list[Issue]) -> None:
     """An unrecognised label followed by printed values: reported, never assigned."""
-    if raw.label and any(note != BLANK for _, (_, note) in raw.values):
+    if raw.pending:
+        labels = " / ".join(repr(p.label.strip()) for p in raw.pending)
+        issues.append(error("row.ambiguous_label", f"values {_printed(raw.values)} printed in a row of their own "
+                            f"under the labels {labels} together: which row they belong to is not told by their "
+                            "place, and the cross-checks need every row it could be; left null", where))
+    elif raw.label and any(note != BLANK for _, (_, note) in raw.values):
         issues.append(error("row.unknown", f"unknown row {raw.label.strip()!r} with values "
                             f"{_printed(raw.values)}", where))
 
@@ -690,7 +716,7 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
             continue
         if raw.kind is None:
             _report_unknown(raw, where, issues)
-            if raw.values and not raw.label and fitted.values:
+            if raw.values and not raw.label and not raw.pending and fitted.values:
                 issues.append(error("row.orphan_values", f"values with no row label: {_printed(raw.values)}",
                                     where))
             continue

@@ -103,3 +103,20 @@ def test_review_takes_values_after_the_header():
     assert fitted.values["review"] == {"upheld": 0, "corrected": 1, "other": 2, "pending": 3, "total": 4}
     assert fitted.values["litigation_after_review"]["total"] == 14
     assert not fitted.issues
+
+
+def test_bare_value_row_under_two_labels_is_nobodys():
+    """PDF text prints two labels together above one bare row of values: neither label gets it, by position."""
+    tokens = paragraphs(*HEADER_3, "（三）不予公开", "5.属于三类内部事务信", "息", "（四）无法提供",
+                        "1.本机关不掌握相关政", "府信息")
+    tokens += tokens_of([Table.from_texts([["1", "0", "0", "0", "0", "0", "1"]])])
+    tokens += paragraphs("2.没有现成信息需要另行制作", *"6000006")
+    fitted = fit_applications(tokens)
+    assert set(fitted.values["denied_internal_affairs"].values()) == {None}
+    assert set(fitted.values["unavailable_not_held"].values()) == {None}
+    assert fitted.values["unavailable_needs_creation"]["total"] == 6
+    message = next(i.message for i in fitted.issues if i.code == "row.ambiguous_label")
+    assert "5.属于三类内部事务信息" in message and "1.本机关不掌握相关政府信息" in message
+    # one label waiting: the bare row is that label's, as before
+    one = paragraphs(*HEADER_3, "1.本机关不掌握相关政府信息") + tokens_of([Table.from_texts([list("4000004")])])
+    assert fit_applications(one).values["unavailable_not_held"]["total"] == 4
