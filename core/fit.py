@@ -33,6 +33,7 @@ from .template import (
     APPLICATION_ROWS,
     APPLICATION_VERSION_ROWS,
     BLANK,
+    CELL_NUMBER_SEPARATORS,
     DECIMAL,
     GARBAGE,
     NONE_SPELLING,
@@ -45,6 +46,7 @@ from .template import (
     REVIEW_GROUPS,
     REVIEW_HEADER_WORDS,
     REVIEW_SLOTS,
+    SEVERAL,
     UNIT_COUNT,
     UNIT_WAN,
     UNIT_YUAN,
@@ -325,6 +327,10 @@ def fit_row(
         else:
             return out
     out = dict.fromkeys(columns)
+    if any(note is SEVERAL for _, (_, note) in values):
+        values = _split_several(raw, columns, where, issues, sums)
+        if values is None:
+            return out
     values = _slots(values, len(columns))
     if not values:
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
@@ -377,6 +383,43 @@ def fit_row(
     if blanks:
         issues.append(warning("cell.blank", f"blank cells read as null: {', '.join(blanks)}", where))
     return out
+
+
+def _split_several(raw: RawRow, columns: Sequence[str], where: str, issues: list[Issue],
+                   sums: Sums | None) -> list[tuple[str, Parsed]] | None:
+    """A row with a cell holding several numbers (``1 2``): its cells with that cell split, or ``None``.
+
+    Split, the row must have one value per column and keep its arithmetic (``sums``),
+    and the other reading (the cell one number, its digits run together) must not:
+    then the split is the only reading. Otherwise the whole row is left null (its
+    cells after the crowded one may be shifted too), with an error.
+    """
+    split: list[tuple[str, Parsed]] = []
+    joined: list[Number] = []  # the other reading: each crowded cell one number, its digits run together
+    for text, parsed in raw.values:
+        if parsed[1] is SEVERAL:
+            pieces = [piece for piece in CELL_NUMBER_SEPARATORS.split(text.strip()) if piece]
+            split += [(piece, parse_cell(piece)) for piece in pieces]
+            parsed = parse_cell("".join(pieces))
+        else:
+            split.append((text, parsed))
+        if parsed[1] in _AGREEABLE_NOTES and parsed[0] is not None:
+            joined.append(parsed[0])
+    split = _slots(split, len(columns))
+    numbers = [value for _, (value, note) in split if note in _AGREEABLE_NOTES]
+    joined_holds = sums is not None and (sums.holds(joined) if len(joined) == len(columns)
+                                         else agree(joined, len(columns), sums) is not None)
+    crowded = " / ".join(repr(text.strip()) for text, (_, note) in raw.values if note is SEVERAL)
+    if (sums is not None and len(split) == len(numbers) == len(columns) and sums.holds(numbers)
+            and not joined_holds):
+        issues.append(warning("cell.several_split", f"row {raw.label.strip()!r}: {crowded} holds several numbers; "
+                              "split, the row has one per column and keeps its sums (read as one number it "
+                              "would not)", where))
+        return split
+    issues.append(error("cell.several_values", f"row {raw.label.strip()!r}: {crowded} holds several numbers "
+                        f"(a lost column rule?) and the row's arithmetic does not tell them apart: "
+                        f"{_printed(raw.values)}; the row is left null", where))
+    return None
 
 
 #: Cell notes a row read by the agreement rule may hold: plain numbers and printed zeros (``—``, ``无``).

@@ -120,3 +120,18 @@ def test_bare_value_row_under_two_labels_is_nobodys():
     # one label waiting: the bare row is that label's, as before
     one = paragraphs(*HEADER_3, "1.本机关不掌握相关政府信息") + tokens_of([Table.from_texts([list("4000004")])])
     assert fit_applications(one).values["unavailable_not_held"]["total"] == 4
+
+
+def test_cell_with_several_numbers_is_never_one_number():
+    """``3 1`` in one cell (a table that lost a column rule) is not 31: the row is null, or split when only the
+    split keeps the row's sums."""
+    lost_rule = Table.from_texts([["（一）予以公开", "3 1", "0", "0", "0", "0", "4"]])
+    fitted = fit_applications(paragraphs(*HEADER_3) + tokens_of([lost_rule]))
+    assert set(fitted.values["granted"].values()) == {None}  # 31 and a missing 总计 35 would also add up
+    assert ("applications.granted", "cell.several_values") in codes(fitted)
+    whole_row = Table.from_texts([["（一）予以公开", "3 1 0 0 0 0 4"]])
+    fitted = fit_applications(paragraphs(*HEADER_3) + tokens_of([whole_row]))
+    assert list(fitted.values["granted"].values()) == [3, 1, 0, 0, 0, 0, 4]
+    assert ("applications.granted", "cell.several_split") in codes(fitted)
+    grouped = Table.from_texts([["（一）予以公开", "1 234", "0", "0", "0", "0", "0", "1,234"]])
+    assert fit_applications(paragraphs(*HEADER_3) + tokens_of([grouped])).values["granted"]["total"] == 1234
