@@ -241,7 +241,7 @@ def _separated(spaced: str, note: str | None) -> Parsed:
     if len(number) <= MAX_NUMBER_CHARS and (_NUMBER.fullmatch(number) or _GROUPED.fullmatch(number)):
         return _number(number.replace(" ", "").replace(",", ""), note)
     pieces = [p for p in CELL_NUMBER_SEPARATORS.split(number) if p]
-    if len(pieces) > 1 and all(_NUMBER.fullmatch(p) or p in _NONE_SPELLED for p in pieces):
+    if len(pieces) > 1 and all(_NUMBER.fullmatch(p) for p in pieces):  # ``— 6 —`` stays text (a page number)
         return None, SEVERAL
     return None, GARBAGE
 

@@ -54,6 +54,7 @@ from nianbao.template import normalise_label, parse_cell
         ("1 234.5万元", (1234.5, t.UNIT_WAN)),
         ("3 件", (3, t.UNIT_COUNT)),
         ("予以 公开", (None, t.GARBAGE)),
+        ("— 6 —", (None, t.GARBAGE)),  # a page number, not a row of values
     ],
 )
 def test_parse_cell(text, expected):
