@@ -146,23 +146,25 @@ def full_width(rng):
     return edit
 
 
-def blank_cell(rng, version):
-    """One value of section 三 left blank. The truth keeps the value: one blank in a row is what the row's sum
-    (总计 = the six applicant columns) makes it, so a parser may read it by the arithmetic or leave it null, never
-    read another number."""
+def blank_cell(rng, fmt):
+    """One value of section 三 left blank. A blank cell is null in the truth (as the real reports' truths read
+    it), except in text with a cell a line, where a blank cell prints nothing: the row is then one value short and
+    its sum (总计 = the six applicant columns) fixes the value, which the truth keeps."""
     def edit(blocks, truth):
         key = rng.choice([k for k in truth["applications"] if k not in ("total_handled", "new_received")])
         column = rng.randrange(7)
         label_cells = [cells for kind, body in blocks if kind == "table" for cells in body
-                       if any(c[0] == _label_of(key, version) for c in cells)]
+                       if any(c[0] == _label_of(key) for c in cells)]
         if len(label_cells) != 1:
             return
         cells = label_cells[0]
         cells[len(cells) - 7 + column][0] = ""
+        if fmt != "text":
+            truth["applications"][key][build.C7[column]] = None
     return edit
 
 
-def _label_of(key, version):
+def _label_of(key):
     labels = {"new_received": "一、本年新收政府信息公开申请数量", "carried_over": "二、上年结转政府信息公开申请数量",
               "granted": "（一）予以公开",
               "partially_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
@@ -238,7 +240,7 @@ def one(rng, number):
     maybe(0.2, "short_zero_row", short_zero_row(rng, version))
     maybe(0.25, "none_spellings", none_spellings(rng))
     maybe(0.2, "full_width", full_width(rng))
-    maybe(0.15, "blank_cell", blank_cell(rng, version))
+    maybe(0.15, "blank_cell", blank_cell(rng, fmt))
     # a heading edit last: the edits above find the headings as the template prints them
     key = rng.choice(("proactive", "applications", "review_litigation"))
     heading = build.HEADINGS[key]

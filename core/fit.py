@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .agree import Sums, agree
+from .agree import Sums, agree, contradicted
 from .budget import check_deadline
 from .checks import applications_balance, applications_handled_total
 from .document import Block, Paragraph
@@ -282,6 +282,22 @@ def _printed(values: Sequence[tuple[str, Parsed]]) -> str:
     return " / ".join(text.strip() or "(blank)" for text, _ in values)
 
 
+def _cut_by_sums(values: list[tuple[str, Parsed]], width: int, sums: Sums | None) -> list[tuple[str, Parsed]] | None:
+    """Of the cuts of a row with blank cells at both edges, the one its sums do not contradict, if only one.
+
+    ``| 0 | 2 | 0 | 0 | 0 | 0 | |`` after a padding blank: read from the first blank, 总计 would be 0 under a 2.
+    """
+    printed = [i for i, (_, (_, note)) in enumerate(values) if note != BLANK]
+    if sums is None or not printed or any(values[i][1][1] not in _AGREEABLE_NOTES for i in printed):
+        return None
+    fits = []
+    for start in range(max(0, printed[-1] - width + 1), min(printed[0], len(values) - width) + 1):
+        cut = values[start:start + width]
+        if not contradicted([value if note != BLANK else None for _, (value, note) in cut], sums):
+            fits.append(cut)
+    return fits[0] if len(fits) == 1 else None
+
+
 def _slots(values: list[tuple[str, Parsed]], width: int) -> list[tuple[str, Parsed]]:
     """Drop blank cells at the edges of a row that has more cells than columns, where only one cut fits.
 
@@ -332,6 +348,10 @@ def fit_row(
         if values is None:
             return out
     values = _slots(values, len(columns))
+    if len(values) > len(columns) and (cut := _cut_by_sums(values, len(columns), sums)) is not None:
+        issues.append(warning("row.cut_by_sums", f"row {raw.label.strip()!r}: of the blank cells at its two edges, "
+                              "only one reading as padding keeps the row's sums", where))
+        values = cut
     if not values:
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
         return out
@@ -432,6 +452,8 @@ def _agreed(raw: RawRow, values: list[tuple[str, Parsed]], columns: Sequence[str
     if len(values) > len(columns):  # in a row too long, blank cells at its edges are padding, never values
         printed = [i for i, (_, (_, note)) in enumerate(values) if note != BLANK]
         values = values[printed[0]:printed[-1] + 1] if printed else []
+        if len(values) < len(columns):  # ... unless one is a value left blank: read as null, not by the sums
+            return False
     if any(note not in _AGREEABLE_NOTES and (integer or note != DECIMAL) for _, (_, note) in values):
         return False
     agreement = agree([value for _, (value, _) in values], len(columns), sums)

@@ -135,3 +135,15 @@ def test_cell_with_several_numbers_is_never_one_number():
     assert ("applications.granted", "cell.several_split") in codes(fitted)
     grouped = Table.from_texts([["（一）予以公开", "1 234", "0", "0", "0", "0", "0", "1,234"]])
     assert fit_applications(paragraphs(*HEADER_3) + tokens_of([grouped])).values["granted"]["total"] == 1234
+
+
+def test_row_with_blank_cells_at_both_edges_is_cut_where_the_sums_allow():
+    """A padding blank after the label and a blank 总计 at the end: only one reading keeps the sums."""
+    table = Table.from_texts([["（一）予以公开", "", "0", "2", "—", "—", "0", "0", ""]])
+    fitted = fit_applications(paragraphs(*HEADER_3) + tokens_of([table]))
+    assert fitted.values["granted"] == {"natural_person": 0, "commercial": 2, "research": 0, "social_welfare": 0,
+                                        "legal_service": 0, "other_org": 0, "total": None}  # blank: null
+    assert ("applications.granted", "row.cut_by_sums") in codes(fitted)
+    # both readings possible (all zeros): neither is taken
+    zeros = Table.from_texts([["（一）予以公开", "", "0", "0", "0", "0", "0", "0", ""]])
+    assert set(fit_applications(paragraphs(*HEADER_3) + tokens_of([zeros])).values["granted"].values()) == {None}
