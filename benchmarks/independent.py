@@ -148,8 +148,9 @@ def full_width(rng):
 
 def blank_cell(rng, fmt):
     """One value of section 三 left blank. A blank cell is null in the truth (as the real reports' truths read
-    it), except in text with a cell a line, where a blank cell prints nothing: the row is then one value short and
-    its sum (总计 = the six applicant columns) fixes the value, which the truth keeps."""
+    it), except in text with a cell a line, where a blank cell prints nothing: the row is then one value short,
+    and the truth is the row every place of the missing value gives under 总计 = the six applicant columns, or a
+    null row when two places give different rows."""
     def edit(blocks, truth):
         key = rng.choice([k for k in truth["applications"] if k not in ("total_handled", "new_received")])
         column = rng.randrange(7)
@@ -159,9 +160,23 @@ def blank_cell(rng, fmt):
             return
         cells = label_cells[0]
         cells[len(cells) - 7 + column][0] = ""
+        row = truth["applications"][key]
         if fmt != "text":
-            truth["applications"][key][build.C7[column]] = None
+            row[build.C7[column]] = None
+        elif len(_readings([row[c] for n, c in enumerate(build.C7) if n != column])) > 1:
+            truth["applications"][key] = dict.fromkeys(build.C7)
     return edit
+
+
+def _readings(printed):
+    """The distinct complete rows six printed values make, the seventh put anywhere (总计 = the six before it)."""
+    rows = set()
+    for place in range(7):
+        row = [*printed[:place], None, *printed[place:]]
+        row[place] = sum(row[:6]) if place == 6 else row[6] - sum(v for v in row[:6] if v is not None)
+        if row[place] >= 0:
+            rows.add(tuple(row))
+    return rows
 
 
 def _label_of(key):

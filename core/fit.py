@@ -452,8 +452,6 @@ def _agreed(raw: RawRow, values: list[tuple[str, Parsed]], columns: Sequence[str
     if len(values) > len(columns):  # in a row too long, blank cells at its edges are padding, never values
         printed = [i for i, (_, (_, note)) in enumerate(values) if note != BLANK]
         values = values[printed[0]:printed[-1] + 1] if printed else []
-        if len(values) < len(columns):  # ... unless one is a value left blank: read as null, not by the sums
-            return False
     if any(note not in _AGREEABLE_NOTES and (integer or note != DECIMAL) for _, (_, note) in values):
         return False
     agreement = agree([value for _, (value, _) in values], len(columns), sums)
