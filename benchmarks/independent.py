@@ -44,6 +44,7 @@ AGENCIES = (
 FORMATS = ("text", "text-tabbed", "tsv", "markdown", "html", "docx")
 CN_DIGITS = "〇一二三四五六七八九"
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ASCII = str.maketrans("０１２３４５６７８９", "0123456789")
 NONE_WORDS = ("—", "-", "/", "无")
 #: Other wordings of the section headings, as real reports print them (与/和 for 、, 的, other numbers).
 REWORDED = {
@@ -159,7 +160,10 @@ def blank_cell(rng, fmt):
         if len(label_cells) != 1:
             return
         cells = label_cells[0]
-        cells[len(cells) - 7 + column][0] = ""
+        target = cells[len(cells) - 7 + column]
+        if not (target[0].translate(ASCII).lstrip("-").isdigit() or target[0] in NONE_WORDS):
+            return  # a row printed short: its seventh cell from the end is its label
+        target[0] = ""
         row = truth["applications"][key]
         if fmt != "text":
             row[build.C7[column]] = None
