@@ -147,13 +147,13 @@ def full_width(rng):
     return edit
 
 
-def blank_cell(rng, fmt):
+def blank_cell(rng, fmt, short):
     """One value of section 三 left blank. A blank cell is null in the truth (as the real reports' truths read
     it), except in text with a cell a line, where a blank cell prints nothing: the row is then one value short,
     and the truth is the row every place of the missing value gives under 总计 = the six applicant columns, or a
     null row when two places give different rows."""
     def edit(blocks, truth):
-        key = rng.choice([k for k in truth["applications"] if k not in ("total_handled", "new_received")])
+        key = rng.choice([k for k in truth["applications"] if k not in ("total_handled", "new_received", *short)])
         column = rng.randrange(7)
         label_cells = [cells for kind, body in blocks if kind == "table" for cells in body
                        if any(c[0] == _label_of(key) for c in cells)]
@@ -193,7 +193,7 @@ def _label_of(key):
     return labels.get(key)
 
 
-def short_zero_row(rng, fmt):
+def short_zero_row(rng, fmt, short):
     """A leaf row of zeros printed with one 0 left out: the sums leave one reading, all 0. Markdown and DOCX
     print a grid: the row's last slot (总计) is then a blank cell, null in the truth."""
     def edit(blocks, truth):
@@ -201,6 +201,7 @@ def short_zero_row(rng, fmt):
         i = rng.randrange(len(keys))
         build.zero_row(names[i], keys[i], "applications")(blocks, truth)
         build.short_row(names[i])(blocks, truth)
+        short.add(keys[i])  # a blank cell besides would leave the row two values short: not fixed by its sums
         truth["applications"] = applications_after_zero(truth["applications"], keys[i])
         if fmt in ("markdown", "docx"):
             truth["applications"][keys[i]]["total"] = None
@@ -259,10 +260,11 @@ def one(rng, number):
 
     maybe(0.15, "duplicate_four_row", build.duplicate_four_row())
     maybe(0.1, "contents", contents(len(blocks[:blocks.index(("heading", build.HEADINGS["overview"]))])))
-    maybe(0.2, "short_zero_row", short_zero_row(rng, fmt))
+    short = set()
+    maybe(0.2, "short_zero_row", short_zero_row(rng, fmt, short))
     maybe(0.25, "none_spellings", none_spellings(rng))
     maybe(0.2, "full_width", full_width(rng))
-    maybe(0.15, "blank_cell", blank_cell(rng, fmt))
+    maybe(0.15, "blank_cell", blank_cell(rng, fmt, short))
     # a heading edit last: the edits above find the headings as the template prints them
     key = rng.choice(("proactive", "applications", "review_litigation"))
     heading = build.HEADINGS[key]
