@@ -409,7 +409,8 @@ def _split_several(raw: RawRow, columns: Sequence[str], where: str, issues: list
                    sums: Sums | None) -> list[tuple[str, Parsed]] | None:
     """A row with a cell holding several numbers (``1 2``): its cells with that cell split, or ``None``.
 
-    Split, the row must have one value per column and keep its arithmetic (``sums``),
+    Split, the row must have one value per column and keep its arithmetic (``sums``, with an equation: a row
+    of section 二 has none, so its crowded cells always leave it null),
     and the other reading (the cell one number, its digits run together) must not:
     then the split is the only reading. Otherwise the whole row is left null (its
     cells after the crowded one may be shifted too), with an error.
@@ -430,7 +431,7 @@ def _split_several(raw: RawRow, columns: Sequence[str], where: str, issues: list
     joined_holds = sums is not None and (sums.holds(joined) if len(joined) == len(columns)
                                          else agree(joined, len(columns), sums) is not None)
     crowded = " / ".join(repr(text.strip()) for text, (_, note) in raw.values if note is SEVERAL)
-    if (sums is not None and len(split) == len(numbers) == len(columns) and sums.holds(numbers)
+    if (sums is not None and sums.equations and len(split) == len(numbers) == len(columns) and sums.holds(numbers)
             and not joined_holds):
         issues.append(warning("cell.several_split", f"row {raw.label.strip()!r}: {crowded} holds several numbers; "
                               "split, the row has one per column and keeps its sums (read as one number it "

@@ -149,3 +149,12 @@ def test_row_with_blank_cells_at_both_edges_is_cut_where_the_sums_allow():
     fitted = fit_applications(paragraphs(*HEADER_3) + tokens_of([zeros]))
     assert set(fitted.values["granted"].values()) == {0}
     assert ("applications.granted", "row.cut_by_sums") not in codes(fitted)
+
+
+def test_several_numbers_in_a_cell_of_section_two_leave_the_row_null():
+    """Section 二 has no sums to tell ``1 2`` (two values) from 12 with a value missing: the row stays null."""
+    fitted = fit_proactive(paragraphs("第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数",
+                                      "规章", "1 2", "3", "行政规范性文件", "4", "0", "9"))
+    assert set(fitted.values["regulations"].values()) == {None}
+    assert fitted.values["normative_documents"] == {"issued": 4, "repealed": 0, "in_force": 9}
+    assert ("proactive.regulations", "cell.several_values") in codes(fitted)
