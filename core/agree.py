@@ -129,14 +129,14 @@ def _readings(printed: list[Number], width: int, sums: Sums):
         # a reading whose printed values already break a complete equation is contradicted before solving
         solved = sums.solve(row)
         if solved is None:
-            if _contradicted(row, sums):
+            if contradicted(row, sums):
                 yield None
                 continue
             raise _Undetermined
         yield solved if sums.holds(solved) else None
 
 
-def _contradicted(row: list[Number | None], sums: Sums) -> bool:
+def contradicted(row: list[Number | None], sums: Sums) -> bool:
     """Whether the printed values of a partial row already break a sign or a fully printed equation."""
     for index, value in enumerate(row):
         if value is not None and value < 0 and index not in sums.signed:

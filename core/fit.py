@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .agree import Sums, agree
+from .agree import Sums, agree, contradicted
 from .budget import check_deadline
 from .checks import applications_balance, applications_handled_total
 from .document import Block, Paragraph
@@ -33,6 +33,7 @@ from .template import (
     APPLICATION_ROWS,
     APPLICATION_VERSION_ROWS,
     BLANK,
+    CELL_NUMBER_SEPARATORS,
     DECIMAL,
     GARBAGE,
     NONE_SPELLING,
@@ -45,6 +46,7 @@ from .template import (
     REVIEW_GROUPS,
     REVIEW_HEADER_WORDS,
     REVIEW_SLOTS,
+    SEVERAL,
     UNIT_COUNT,
     UNIT_WAN,
     UNIT_YUAN,
@@ -107,6 +109,10 @@ class RawRow:
     key: str | None
     label: str
     values: list[tuple[str, Parsed]] = field(default_factory=list)
+    #: For values printed in a table row of their own under two or more labels still waiting for values
+    #: (PDF text printing ``5.属于…`` and ``1.本机关不掌握…`` above one bare row): the rows they could belong to.
+    #: Such a row has no kind or key: its values are reported, never assigned.
+    pending: tuple[RawRow, ...] = ()
 
 
 class Walker:
@@ -182,6 +188,11 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
             if values is None:
                 rows.append(RawRow(None, None, "", []))
                 values = rows[-1].values
+            elif not values and row in value_rows and rows[-1].kind == ROW:
+                pending = _pending(rows)
+                if len(pending) > 1:  # a bare row under several labels: not the last label's by position alone
+                    rows.append(RawRow(None, None, "", [], pending))
+                    values = rows[-1].values
             values.append((text, parsed))
             continue
         norm = normalise_label(text)
@@ -216,6 +227,18 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
         values = []
         rows.append(RawRow(kind, key, text, values))
     return rows
+
+
+def _pending(rows: Sequence[RawRow]) -> tuple[RawRow, ...]:
+    """The rows at the end of ``rows`` still waiting for values (group labels between them skipped), in order."""
+    out: list[RawRow] = []
+    for raw in reversed(rows):
+        if raw.kind == GROUP:
+            continue
+        if raw.kind != ROW or raw.values:
+            break
+        out.append(raw)
+    return tuple(reversed(out))
 
 
 def _broken_label(tokens: Sequence[tuple[str, int]], index: int, walker: Walker,
@@ -257,6 +280,22 @@ class Fitted:
 
 def _printed(values: Sequence[tuple[str, Parsed]]) -> str:
     return " / ".join(text.strip() or "(blank)" for text, _ in values)
+
+
+def _cut_by_sums(values: list[tuple[str, Parsed]], width: int, sums: Sums | None) -> list[tuple[str, Parsed]] | None:
+    """Of the cuts of a row with blank cells at both edges, the one its sums do not contradict, if only one.
+
+    ``| 0 | 2 | 0 | 0 | 0 | 0 | |`` after a padding blank: read from the first blank, 总计 would be 0 under a 2.
+    """
+    printed = [i for i, (_, (_, note)) in enumerate(values) if note != BLANK]
+    if sums is None or not printed or any(values[i][1][1] not in _AGREEABLE_NOTES for i in printed):
+        return None
+    fits = []
+    for start in range(max(0, printed[-1] - width + 1), min(printed[0], len(values) - width) + 1):
+        cut = values[start:start + width]
+        if not contradicted([value if note != BLANK else None for _, (value, note) in cut], sums):
+            fits.append(cut)
+    return fits[0] if len(fits) == 1 else None
 
 
 def _slots(values: list[tuple[str, Parsed]], width: int) -> list[tuple[str, Parsed]]:
@@ -304,7 +343,15 @@ def fit_row(
         else:
             return out
     out = dict.fromkeys(columns)
+    if any(note is SEVERAL for _, (_, note) in values):
+        values = _split_several(raw, columns, where, issues, sums)
+        if values is None:
+            return out
     values = _slots(values, len(columns))
+    if len(values) > len(columns) and (cut := _cut_by_sums(values, len(columns), sums)) is not None:
+        issues.append(warning("row.cut_by_sums", f"row {raw.label.strip()!r}: of the blank cells at its two edges, "
+                              "only one reading as padding keeps the row's sums", where))
+        values = cut
     if not values:
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
         return out
@@ -356,6 +403,44 @@ def fit_row(
     if blanks:
         issues.append(warning("cell.blank", f"blank cells read as null: {', '.join(blanks)}", where))
     return out
+
+
+def _split_several(raw: RawRow, columns: Sequence[str], where: str, issues: list[Issue],
+                   sums: Sums | None) -> list[tuple[str, Parsed]] | None:
+    """A row with a cell holding several numbers (``1 2``): its cells with that cell split, or ``None``.
+
+    Split, the row must have one value per column and keep its arithmetic (``sums``, with an equation: a row
+    of section 二 has none, so its crowded cells always leave it null),
+    and the other reading (the cell one number, its digits run together) must not:
+    then the split is the only reading. Otherwise the whole row is left null (its
+    cells after the crowded one may be shifted too), with an error.
+    """
+    split: list[tuple[str, Parsed]] = []
+    joined: list[Number] = []  # the other reading: each crowded cell one number, its digits run together
+    for text, parsed in raw.values:
+        if parsed[1] is SEVERAL:
+            pieces = [piece for piece in CELL_NUMBER_SEPARATORS.split(text.strip()) if piece]
+            split += [(piece, parse_cell(piece)) for piece in pieces]
+            parsed = parse_cell("".join(pieces))
+        else:
+            split.append((text, parsed))
+        if parsed[1] in _AGREEABLE_NOTES and parsed[0] is not None:
+            joined.append(parsed[0])
+    split = _slots(split, len(columns))
+    numbers = [value for _, (value, note) in split if note in _AGREEABLE_NOTES]
+    joined_holds = sums is not None and (sums.holds(joined) if len(joined) == len(columns)
+                                         else agree(joined, len(columns), sums) is not None)
+    crowded = " / ".join(repr(text.strip()) for text, (_, note) in raw.values if note is SEVERAL)
+    if (sums is not None and sums.equations and len(split) == len(numbers) == len(columns) and sums.holds(numbers)
+            and not joined_holds):
+        issues.append(warning("cell.several_split", f"row {raw.label.strip()!r}: {crowded} holds several numbers; "
+                              "split, the row has one per column and keeps its sums (read as one number it "
+                              "would not)", where))
+        return split
+    issues.append(error("cell.several_values", f"row {raw.label.strip()!r}: {crowded} holds several numbers "
+                        f"(a lost column rule?) and the row's arithmetic does not tell them apart: "
+                        f"{_printed(raw.values)}; the row is left null", where))
+    return None
 
 
 #: Cell notes a row read by the agreement rule may hold: plain numbers and printed zeros (``—``, ``无``).
@@ -612,7 +697,12 @@ def _check_header(rows: Sequence[RawRow], where: str, issues: list[Issue]) -> No
 
 def _report_unknown(raw: RawRow, where: str, issues: list[Issue]) -> None:
     """An unrecognised label followed by printed values: reported, never assigned."""
-    if raw.label and any(note != BLANK for _, (_, note) in raw.values):
+    if raw.pending:
+        labels = " / ".join(repr(p.label.strip()) for p in raw.pending)
+        issues.append(error("row.ambiguous_label", f"values {_printed(raw.values)} printed in a row of their own "
+                            f"under the labels {labels} together: which row they belong to is not told by their "
+                            "place, and the cross-checks need every row it could be; left null", where))
+    elif raw.label and any(note != BLANK for _, (_, note) in raw.values):
         issues.append(error("row.unknown", f"unknown row {raw.label.strip()!r} with values "
                             f"{_printed(raw.values)}", where))
 
@@ -690,7 +780,7 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
             continue
         if raw.kind is None:
             _report_unknown(raw, where, issues)
-            if raw.values and not raw.label and fitted.values:
+            if raw.values and not raw.label and not raw.pending and fitted.values:
                 issues.append(error("row.orphan_values", f"values with no row label: {_printed(raw.values)}",
                                     where))
             continue

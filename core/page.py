@@ -209,8 +209,13 @@ def find_title(texts: list[str], is_chrome=lambda text: False) -> str | None:
 
 
 def _incomplete(title: str) -> bool:
+    """Whether a title line still lacks its year, its 政府信息公开 or the body before the year.
+
+    Nothing but a connective before the year (``关于2023年…``) is a title whose body is on the line above.
+    """
     year = TITLE_YEAR.search(title) or CN_TITLE_YEAR.search(title)
-    return year is None or TITLE_WORDS not in simplified(title) or year.start() == 0
+    return (year is None or TITLE_WORDS not in simplified(title) or year.start() == 0
+            or tidy_agency(title[:year.start()]) is None)
 
 
 def title_in_tables(blocks: tuple[Block, ...] | list[Block]) -> str | None:

@@ -148,6 +148,9 @@ UNIT_WAN = "wan"  # an amount in 万元
 WAN_YUAN, YUAN = "万元", "元"
 UNIT_COUNT = "count_unit"  # a count with a unit word (3件, 5条)
 DECIMAL = "decimal"  # a number with a fraction (134.8)
+#: Numbers apart in one cell (``1 2``, ``3，0``): a table that lost a column rule, or one number spaced out.
+#: Value ``None``; the fitter splits the cell only where the row's arithmetic leaves one reading.
+SEVERAL = "several"
 
 #: Spellings of "none" or "zero" in a table cell.
 NONE_SPELLINGS = frozenset({"-", "--", "—", "——", "－", "–", "/", "\\", "无", "0.00", "空", "／"})
@@ -157,6 +160,11 @@ _NONE_SPELLED = frozenset(spelled for word in NONE_SPELLINGS for spelled in spel
 _WAN_YUAN_SPELLED = spellings(WAN_YUAN)
 _COUNT_UNITS_SPELLED = tuple(spelled for unit in _COUNT_UNITS for spelled in spellings(unit))
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+#: A number grouped in thousands by spaces or commas, one separator throughout: ``1 234``, ``12,345,678.5``.
+#: Anything else with a space or comma between digits (``1 2``, ``12 34``, ``0 000``) is several numbers.
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:(?: \d{3})+|(?:,\d{3})+)(?:\.\d+)?")
+#: What separates the numbers of a cell holding several: spaces, commas, enumeration commas.
+CELL_NUMBER_SEPARATORS = re.compile(r"[\s,，、]+")
 #: Longest number text parsed (digits, sign, point): a glued row's run has at most 40 digits. Longer ones
 #: are garbage; unchecked, 400 digits make ``float`` infinite and 4,300 make ``int`` raise.
 MAX_NUMBER_CHARS = 100
@@ -191,7 +199,8 @@ def parse_cell(text: str) -> Parsed:
 def _parse_cell_slow(t: str) -> Parsed:
     if not t:
         return None, BLANK
-    t = "".join(_nfkc(t).split())
+    spaced = " ".join(_nfkc(t).split())
+    t = spaced.replace(" ", "")
     if not t:
         return None, BLANK
     if t in _NONE_SPELLED:
@@ -206,15 +215,35 @@ def _parse_cell_slow(t: str) -> Parsed:
             if t.endswith(unit):
                 t, note = t[: -len(unit)], UNIT_COUNT
                 break
-    t = t.replace(",", "")
+    if " " in spaced or "," in t:
+        return _separated(spaced, note)
     if len(t) > MAX_NUMBER_CHARS or not _NUMBER.fullmatch(t):
         return None, GARBAGE
+    return _number(t, note)
+
+
+#: The characters of every unit word a cell may end in (stripped before a spaced number is read).
+_UNIT_CHARS = "".join(sorted({c for word in (*_WAN_YUAN_SPELLED, YUAN, *_COUNT_UNITS_SPELLED) for c in word}))
+
+
+def _number(t: str, note: str | None) -> Parsed:
     if "." in t:
         value = float(t)
         if value.is_integer() and note is None:
             return int(value), None
         return value, note or DECIMAL
     return int(t), note
+
+
+def _separated(spaced: str, note: str | None) -> Parsed:
+    """A cell with spaces or commas between its characters: one grouped number, several numbers, or text."""
+    number = spaced.rstrip(_UNIT_CHARS).strip()
+    if len(number) <= MAX_NUMBER_CHARS and (_NUMBER.fullmatch(number) or _GROUPED.fullmatch(number)):
+        return _number(number.replace(" ", "").replace(",", ""), note)
+    pieces = [p for p in CELL_NUMBER_SEPARATORS.split(number) if p]
+    if len(pieces) > 1 and all(_NUMBER.fullmatch(p) for p in pieces):  # ``— 6 —`` stays text (a page number)
+        return None, SEVERAL
+    return None, GARBAGE
 
 
 # --------------------------------------------------------------------------

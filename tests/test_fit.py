@@ -103,3 +103,58 @@ def test_review_takes_values_after_the_header():
     assert fitted.values["review"] == {"upheld": 0, "corrected": 1, "other": 2, "pending": 3, "total": 4}
     assert fitted.values["litigation_after_review"]["total"] == 14
     assert not fitted.issues
+
+
+def test_bare_value_row_under_two_labels_is_nobodys():
+    """PDF text prints two labels together above one bare row of values: neither label gets it, by position."""
+    tokens = paragraphs(*HEADER_3, "（三）不予公开", "5.属于三类内部事务信", "息", "（四）无法提供",
+                        "1.本机关不掌握相关政", "府信息")
+    tokens += tokens_of([Table.from_texts([["1", "0", "0", "0", "0", "0", "1"]])])
+    tokens += paragraphs("2.没有现成信息需要另行制作", *"6000006")
+    fitted = fit_applications(tokens)
+    assert set(fitted.values["denied_internal_affairs"].values()) == {None}
+    assert set(fitted.values["unavailable_not_held"].values()) == {None}
+    assert fitted.values["unavailable_needs_creation"]["total"] == 6
+    message = next(i.message for i in fitted.issues if i.code == "row.ambiguous_label")
+    assert "5.属于三类内部事务信息" in message and "1.本机关不掌握相关政府信息" in message
+    # one label waiting: the bare row is that label's, as before
+    one = paragraphs(*HEADER_3, "1.本机关不掌握相关政府信息") + tokens_of([Table.from_texts([list("4000004")])])
+    assert fit_applications(one).values["unavailable_not_held"]["total"] == 4
+
+
+def test_cell_with_several_numbers_is_never_one_number():
+    """``3 1`` in one cell (a table that lost a column rule) is not 31: the row is null, or split when only the
+    split keeps the row's sums."""
+    lost_rule = Table.from_texts([["（一）予以公开", "3 1", "0", "0", "0", "0", "4"]])
+    fitted = fit_applications(paragraphs(*HEADER_3) + tokens_of([lost_rule]))
+    assert set(fitted.values["granted"].values()) == {None}  # 31 and a missing 总计 35 would also add up
+    assert ("applications.granted", "cell.several_values") in codes(fitted)
+    whole_row = Table.from_texts([["（一）予以公开", "3 1 0 0 0 0 4"]])
+    fitted = fit_applications(paragraphs(*HEADER_3) + tokens_of([whole_row]))
+    assert list(fitted.values["granted"].values()) == [3, 1, 0, 0, 0, 0, 4]
+    assert ("applications.granted", "cell.several_split") in codes(fitted)
+    grouped = Table.from_texts([["（一）予以公开", "1 234", "0", "0", "0", "0", "0", "1,234"]])
+    assert fit_applications(paragraphs(*HEADER_3) + tokens_of([grouped])).values["granted"]["total"] == 1234
+
+
+def test_row_with_blank_cells_at_both_edges_is_cut_where_the_sums_allow():
+    """A padding blank after the label and a blank 总计 at the end: only one reading keeps the sums."""
+    table = Table.from_texts([["（一）予以公开", "", "0", "2", "—", "—", "0", "0", ""]])
+    fitted = fit_applications(paragraphs(*HEADER_3) + tokens_of([table]))
+    assert fitted.values["granted"] == {"natural_person": 0, "commercial": 2, "research": 0, "social_welfare": 0,
+                                        "legal_service": 0, "other_org": 0, "total": None}  # blank: null
+    assert ("applications.granted", "row.cut_by_sums") in codes(fitted)
+    # both cuts possible (all zeros): no cut is taken; the agreement rule reads the six zeros, every reading 0
+    zeros = Table.from_texts([["（一）予以公开", "", "0", "0", "0", "0", "0", "0", ""]])
+    fitted = fit_applications(paragraphs(*HEADER_3) + tokens_of([zeros]))
+    assert set(fitted.values["granted"].values()) == {0}
+    assert ("applications.granted", "row.cut_by_sums") not in codes(fitted)
+
+
+def test_several_numbers_in_a_cell_of_section_two_leave_the_row_null():
+    """Section 二 has no sums to tell ``1 2`` (two values) from 12 with a value missing: the row stays null."""
+    fitted = fit_proactive(paragraphs("第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数",
+                                      "规章", "1 2", "3", "行政规范性文件", "4", "0", "9"))
+    assert set(fitted.values["regulations"].values()) == {None}
+    assert fitted.values["normative_documents"] == {"issued": 4, "repealed": 0, "in_force": 9}
+    assert ("proactive.regulations", "cell.several_values") in codes(fitted)

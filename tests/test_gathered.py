@@ -67,18 +67,13 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
                    "applications.not_processed_confirmation.*", "applications.other_no_correction.*",
                    "applications.other_no_fee.*", "review_litigation.*", "failing_checks"}),
         "PDF text: items （五）-（八） as plain lines; 表三's label column printed as loose text blocks (several "
-        "labels, wrapped, above a run of bare value rows) so rows are matched by position, not label; section "
+        "labels, wrapped, above a run of bare value rows) so rows are matched by position, not label (a bare row "
+        "under 5.属于三类内部事务信息 and 1.本机关不掌握 printed together is neither's: row.ambiguous_label); section "
         "四's two-level header split into fragments over one 15-value row"),
 }
 
 #: report file -> (fields the record gets WRONG, why): bugs, each to be fixed; strict xfail in test_no_wrong_value.
-KNOWN_WRONG: dict[str, tuple[frozenset[str], str]] = {
-    KEWEI_PDFTEXT: (
-        frozenset({"applications.unavailable_not_held.natural_person", "applications.unavailable_not_held.total"}),
-        "the labels '5.属于三类内部事务信息' and '1.本机关不掌握相关政府信息' are printed together above the bare "
-        "row 1|0|0|0|0|0|1, which is 5.'s (不予公开 = 2 in the prose: 5. and 6. one each); the row goes to the "
-        "last label, so 本机关不掌握 reads 1 where the document's is 4"),
-}
+KNOWN_WRONG: dict[str, tuple[frozenset[str], str]] = {}
 
 #: How ``compare`` shows a field the record does not have (a row it dropped): a miss, not a wrong value.
 ABSENT = "<absent>"

@@ -63,3 +63,11 @@ def test_published_and_signed_dates():
     assert find_date("2021年2月30日") is None
     assert is_date_line("       2021年1月30日")
     assert not is_date_line("于2021年1月30日召开")
+
+
+def test_title_line_with_only_a_connective_before_the_year_takes_the_body_above():
+    """``XX局`` / ``关于2023年政府信息公开工作的年度报告`` over two lines: the body is part of the title."""
+    lines = ["兰州新区应急管理局", "关于2023年政府信息公开工作的年度报告", "一、总体情况"]
+    assert find_title(lines) == "兰州新区应急管理局关于2023年政府信息公开工作的年度报告"
+    one_line = "兰州新区应急管理局2023年政府信息公开工作年报"
+    assert find_title(["目录", one_line]) == one_line

@@ -28,7 +28,7 @@ from nianbao.template import (
 #: Every property's settings (local, not a global profile: other modules keep Hypothesis' defaults).
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-NOTES = {None, t.BLANK, t.NONE_SPELLING, t.GARBAGE, t.UNIT_YUAN, t.UNIT_WAN, t.UNIT_COUNT, t.DECIMAL}
+NOTES = {None, t.BLANK, t.NONE_SPELLING, t.GARBAGE, t.UNIT_YUAN, t.UNIT_WAN, t.UNIT_COUNT, t.DECIMAL, t.SEVERAL}
 WHITESPACE = (" ", "\t", "\n", "\r\n", "\u3000", "\xa0", "\r")
 FULL_WIDTH = str.maketrans("0123456789,.-()", "０１２３４５６７８９，．－（）")
 #: Characters cells are made of: digits of both widths, separators, signs, units, none-spellings, spaces.
@@ -50,7 +50,7 @@ def check_parsed(parsed: object) -> None:
     value, note = parsed
     assert note in NOTES
     assert value is None or type(value) in (int, float)
-    assert (value is None) == (note in (t.BLANK, t.GARBAGE))
+    assert (value is None) == (note in (t.BLANK, t.GARBAGE, t.SEVERAL))
     if note is None:
         assert type(value) is int
     if note == t.DECIMAL:
@@ -117,12 +117,23 @@ def test_parse_cell_decimals(whole, fraction):
 
 @PROPERTY
 @given(st.text(alphabet="0123456789", min_size=1, max_size=12), st.lists(st.sampled_from(WHITESPACE), max_size=3))
-def test_parse_cell_whitespace_inside_a_number_does_not_matter(digits, spaces):
+def test_parse_cell_whitespace_inside_digits_never_makes_another_number(digits, spaces):
+    """Digits with spaces between them are the number only as a thousands grouping (``1 234``); else several
+    numbers in one cell (a lost column rule: ``1 2`` is not 12), never the digits run together by chance."""
     spaced = digits
     for index, space in enumerate(spaces):
         cut = (index + 1) * len(digits) // (len(spaces) + 1)
         spaced = spaced[:cut] + space + spaced[cut:]
-    assert parse_cell(spaced) == parse_cell(digits)
+    groups = spaced.split()
+    grouped = len(groups) > 1 and groups[0][0] != "0" and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+    expected = parse_cell(digits) if len(groups) == 1 or grouped else (None, t.SEVERAL)
+    assert parse_cell(spaced) == expected
+
+
+@PROPERTY
+@given(st.integers(min_value=1000, max_value=10**15), padding, padding)
+def test_parse_cell_thousands_grouped_by_spaces(number, before, after):
+    assert parse_cell(f"{before}{number:,}{after}".replace(",", " ")) == (number, None)
 
 
 def test_parse_cell_long_numbers_are_garbage_not_a_crash():

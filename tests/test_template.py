@@ -38,6 +38,23 @@ from nianbao.template import normalise_label, parse_cell
         ("规章", (None, t.GARBAGE)),
         ("1.属于国家秘密", (None, t.GARBAGE)),
         ("1.2.3", (None, t.GARBAGE)),
+        # numbers apart in one cell: several values, never the digits run together
+        ("1 2", (None, t.SEVERAL)),
+        ("１ ２", (None, t.SEVERAL)),
+        ("12 34", (None, t.SEVERAL)),
+        ("0 000", (None, t.SEVERAL)),
+        ("1,2", (None, t.SEVERAL)),
+        ("3，0", (None, t.SEVERAL)),
+        ("1 234,567", (None, t.SEVERAL)),
+        ("1 0 0 0 0 0 1", (None, t.SEVERAL)),
+        # thousands grouped by one separator, groups of exactly three digits: one number
+        ("1 234", (1234, None)),
+        ("1 234 567", (1234567, None)),
+        ("12,345.6", (12345.6, t.DECIMAL)),
+        ("1 234.5万元", (1234.5, t.UNIT_WAN)),
+        ("3 件", (3, t.UNIT_COUNT)),
+        ("予以 公开", (None, t.GARBAGE)),
+        ("— 6 —", (None, t.GARBAGE)),  # a page number, not a row of values
     ],
 )
 def test_parse_cell(text, expected):

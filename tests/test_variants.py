@@ -141,3 +141,20 @@ def test_two_sections_with_empty_bodies_are_no_table_of_contents():
     found = outline("一、总体情况", "二、主动公开政府信息情况", "信息内容", "三、收到和处理政府信息公开申请情况",
                     "自然人")
     assert list(found.sections) == ["overview", "proactive", "applications"]
+
+
+@pytest.mark.parametrize(("name", "old", "new"), [
+    ("v02_wrap3-html.html", "<td colspan=2>（一）予以公开</td><td>3</td><td>1</td>",
+     "<td colspan=2>（一）予以公开</td><td>3 1</td>"),
+    ("v04_wrap4-tsv.txt", "（一）予以公开\t\t3\t1\t", "（一）予以公开\t\t3 1\t"),
+    ("v05_wrap4-md.md", "| （一）予以公开 |  | 3 | 1 |", "| （一）予以公开 |  | 3 1 |"),
+    ("v01_wrap3-text.txt", "（一）予以公开\n3\n1\n", "（一）予以公开\n3 1\n"),
+])
+def test_two_numbers_in_one_cell_are_never_read_as_one(name, old, new, host):
+    """``3 1`` where a table lost the rule between 3 and 1: never 31 (nor a 总计 of 35 made to fit it)."""
+    text = (VARIANTS / name).read_text(encoding="utf-8")
+    assert old in text
+    record = nianbao.process_bytes(text.replace(old, new).encode("utf-8"), name, host=host).record
+    assert set(record["applications"]["granted"].values()) == {None}
+    assert any(i["code"] == "cell.several_values" for i in record["issues"])
+    assert record["applications"]["partially_granted"]["total"] == 1  # the rows around it are read as before

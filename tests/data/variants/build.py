@@ -102,7 +102,7 @@ def cell(text, cs=1, rs=1):
     return [str(text), cs, rs]
 
 
-def proactive_grid(version):
+def proactive_grid(version, numbers=None):
     rows = []
     if version == "2021":
         blocks = [("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"],
@@ -110,7 +110,7 @@ def proactive_grid(version):
                   ("第二十条第（五）项", ["本年处理决定数量"], [("行政许可", "licensing")]),
                   ("第二十条第（六）项", ["本年处理决定数量"], [("行政处罚", "penalty"), ("行政强制", "enforcement")]),
                   ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", "fees")])]
-        data = PRO_2021
+        data = numbers or PRO_2021
     else:
         blocks = [("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
                    [("规章", "regulations"), ("规范性文件", "normative_documents")]),
@@ -120,7 +120,7 @@ def proactive_grid(version):
                    [("行政处罚", "penalty"), ("行政强制", "enforcement")]),
                   ("第二十条第（八）项", ["上一年项目数量", "本年增/减"], [("行政事业性收费", "fees")]),
                   ("第二十条第（九）项", ["采购项目数量", "采购总金额"], [("政府集中采购", "procurement")])]
-        data = PRO_2019
+        data = numbers or PRO_2019
     for caption, headers, items in blocks:
         rows.append([cell(caption, 4)])
         span = 4 - len(headers) if len(headers) < 3 else 1
@@ -155,8 +155,8 @@ def values_of(data, key):
     return [cell(data[key][c]) for c in C7]
 
 
-def applications_grid(version):
-    data = APPS_2021 if version == "2021" else APPS_2019
+def applications_grid(version, numbers=None):
+    data = numbers or (APPS_2021 if version == "2021" else APPS_2019)
     groups = [*LEAVES, OTHER_2021] if version == "2021" else LEAVES
     result_rows = 2 + sum(len(g[1]) for g in groups) + (1 if version == "2019" else 0) + 1
     rows = [[cell("", 3, 3), cell("申请人情况", 7)],
@@ -181,8 +181,8 @@ def applications_grid(version):
 FIELDS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 
 
-def review_grid():
-    values = [cell(v) for g in REVIEW.values() for v in g.values()]
+def review_grid(numbers=None):
+    values = [cell(v) for g in (numbers or REVIEW).values() for v in g.values()]
     return [[cell("行政复议", 5), cell("行政诉讼", 10)],
             [*[cell(f, 1, 2) for f in FIELDS], cell("未经复议直接起诉", 5), cell("复议后起诉", 5)],
             [cell(f) for f in FIELDS * 2],
@@ -213,13 +213,16 @@ def expand(grid):
 
 # ---- A report as blocks ------------------------------------------------------------------------
 
-def report(agency, year, version, signed, *, extra_front=()):
-    title = f"{agency}{year}年政府信息公开工作年度报告"
+def report(agency, year, version, signed, *, extra_front=(), numbers=None, title=None):
+    """The blocks of a report and its truth; ``numbers``: its (proactive, applications, review) tables."""
+    proactive, applications, review = numbers or (PRO_2021 if version == "2021" else PRO_2019,
+                                                  APPS_2021 if version == "2021" else APPS_2019, REVIEW)
+    title = title or f"{agency}{year}年政府信息公开工作年度报告"
     blocks = [("title", title), *[("para", t) for t in extra_front], ("heading", HEADINGS["overview"])]
     blocks += [("para", t.format(year=year, agency=agency)) for t in OVERVIEW]
-    blocks += [("heading", HEADINGS["proactive"]), ("table", proactive_grid(version))]
-    blocks += [("heading", HEADINGS["applications"]), ("table", applications_grid(version))]
-    blocks += [("heading", HEADINGS["review_litigation"]), ("table", review_grid())]
+    blocks += [("heading", HEADINGS["proactive"]), ("table", proactive_grid(version, proactive))]
+    blocks += [("heading", HEADINGS["applications"]), ("table", applications_grid(version, applications))]
+    blocks += [("heading", HEADINGS["review_litigation"]), ("table", review_grid(review))]
     blocks += [("heading", HEADINGS["problems"]), *[("para", t) for t in PROBLEMS]]
     blocks += [("heading", HEADINGS["other"]), *[("para", t) for t in OTHER]]
     blocks += [("para", agency), ("para", signed)]
@@ -227,9 +230,8 @@ def report(agency, year, version, signed, *, extra_front=()):
              "signed": _iso(signed), "template": version,
              "sections": {"overview": "\n".join(t.format(year=year, agency=agency) for t in OVERVIEW),
                           "problems": "\n".join(PROBLEMS), "other": "\n".join(OTHER)},
-             "proactive": copy.deepcopy(PRO_2021 if version == "2021" else PRO_2019),
-             "applications": copy.deepcopy(APPS_2021 if version == "2021" else APPS_2019),
-             "review_litigation": copy.deepcopy(REVIEW), "failing_checks": []}
+             "proactive": copy.deepcopy(proactive), "applications": copy.deepcopy(applications),
+             "review_litigation": copy.deepcopy(review), "failing_checks": []}
     return blocks, truth
 
 
