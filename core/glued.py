@@ -106,6 +106,12 @@ def unglue(document: Document) -> Document:
     return Document(blocks=tuple(blocks), format=document.format, properties=properties, notes=document.notes)
 
 
+#: What a glued heading's words are compared without: spaces, list punctuation and the joiners 与/和/及.
+_HEADING_NOISE = re.compile(rf"[\s、，,{HEADING_JOINERS}]")
+#: Each section's heading words without the joiners, made once (a heading is matched against them per match).
+_JOINERLESS_HEADINGS = {key: tuple(_HEADING_NOISE.sub("", w) for w in words) for key, words in SECTION_HEADINGS.items()}
+
+
 def _segments(text: str) -> Iterator[str]:
     """Headings and prose; inside table sections, labels and digit runs."""
     headings = list(_heading_pattern().finditer(text))
@@ -116,9 +122,8 @@ def _segments(text: str) -> Iterator[str]:
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
         yield match.group(0)
         body = text[match.end(): end]
-        heading_words = re.sub(rf"[\s、，,{HEADING_JOINERS}]", "", simplified(match.group(0)))  # 与/和/及 both sides
-        section = next((k for k, ws in SECTION_HEADINGS.items()
-                        if any(re.sub(f"[{HEADING_JOINERS}]", "", w) in heading_words for w in ws)), None)
+        heading_words = _HEADING_NOISE.sub("", simplified(match.group(0)))  # 与/和/及 dropped on both sides
+        section = next((k for k, ws in _JOINERLESS_HEADINGS.items() if any(w in heading_words for w in ws)), None)
         if section in table_sections:
             yield from _table_tokens(body)
         else:
