@@ -1,4 +1,4 @@
-"""Traditional-character (繁體) material, made with OpenCC's dictionaries (opencc-python-reimplemented, test extra).
+"""Traditional-character (繁體) material, made with OpenCC's dictionaries (the ``opencc`` package nianbao depends on).
 
 ``python -m tests.make_traditional`` prints :data:`nianbao.template.TRADITIONAL` as it should be and
 rewrites ``tests/data/traditional/`` (see ``tests/data/SOURCES.md``). The tests call the same
@@ -13,8 +13,10 @@ functions, so the committed table and file can be neither hand-edited nor stale.
 from __future__ import annotations
 
 import dataclasses
-import os
+import functools
 import re
+import subprocess
+import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,12 +26,22 @@ SEED = REPO / "samples" / "004_2dfc536c7b58f7e3.txt"
 BIG5_REPORT = REPO / "tests" / "data" / "traditional" / "004_2dfc536c7b58f7e3.big5.txt"
 
 
-def _dictionary(name: str, *, phrases: bool = False) -> Iterator[tuple[str, str]]:
-    """``(from, first to)`` pairs of one OpenCC dictionary file: single characters, or phrases too."""
+@functools.cache
+def _dictionary_text(name: str) -> str:
+    """One of OpenCC's dictionaries as text: the package ships them compiled (``.ocd2``), with ``opencc_dict``."""
     import opencc
 
-    path = Path(os.path.dirname(opencc.__file__)) / "dictionary" / name
-    for line in path.read_text(encoding="utf-8").splitlines():
+    clib = Path(opencc.__file__).parent / "clib"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{name}.txt"
+        subprocess.run([clib / "bin" / "opencc_dict", "-i", clib / "share" / "opencc" / f"{name}.ocd2",
+                        "-o", out, "-f", "ocd2", "-t", "text"], check=True, capture_output=True)
+        return out.read_text(encoding="utf-8")
+
+
+def _dictionary(name: str, *, phrases: bool = False) -> Iterator[tuple[str, str]]:
+    """``(from, first to)`` pairs of one OpenCC dictionary: single characters, or phrases too."""
+    for line in _dictionary_text(name).splitlines():
         source, _, targets = line.partition("\t")
         target = targets.split(" ")[0]
         if (phrases or len(source) == len(target) == 1) and source != target:
@@ -78,16 +90,16 @@ def template_characters() -> set[str]:
 
 def traditional_pairs() -> dict[str, str]:
     """Traditional character → the simplified character of the template's words, sorted by code point."""
-    to_simplified = dict(_dictionary("TSCharacters.txt"))
+    to_simplified = dict(_dictionary("TSCharacters"))
     used = template_characters()
     pairs = {t: s for t, s in to_simplified.items() if s in used}
     words = _template_strings()
-    for phrase, target in _dictionary("TSPhrases.txt", phrases=True):  # 反覆 → 反复: 覆 is a 复 only in phrases
+    for phrase, target in _dictionary("TSPhrases", phrases=True):  # 反覆 → 反复: 覆 is a 复 only in phrases
         if len(phrase) == len(target) and any(target in text for text in words):
             for t, s in zip(phrase, target, strict=True):
                 if t != s and s in used and t not in used:
                     pairs.setdefault(t, s)
-    for name in ("TWVariantsRev.txt", "HKVariantsRev.txt"):
+    for name in ("TWVariantsRev", "HKVariantsRev"):
         for variant, standard in _dictionary(name):
             simplified = to_simplified.get(standard, standard)
             if simplified in used and variant not in used:
