@@ -50,6 +50,10 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"proactive.licensing.*", "proactive.penalty.*"}),
         "crawler text: '行政许可20+1737' and '行政处罚67+36103' split several ways by digits alone; the prose "
         "(行政许可类37条, 行政处罚类103条) fixes 20/+17/37 and 67/+36/103"),
+    "fujian-pingtan-finance-2023.txt": (
+        frozenset({"proactive.fees.amount_wan"}),
+        "crawler text: 行政事业性收费's amount is glued to the next prose heading ('5949.09(二)主动公开…'): "
+        "the row comes out with no value"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
