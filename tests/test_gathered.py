@@ -54,6 +54,9 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"proactive.fees.amount_wan"}),
         "crawler text: 行政事业性收费's amount is glued to the next prose heading ('5949.09(二)主动公开…'): "
         "the row comes out with no value"),
+    "fujian-pingtan-economy-2020.txt": (
+        frozenset({"signed"}),
+        "crawler text: the signature (平潭综合实验区经济发展局 2021年1月26日) is followed by a print line with another date (…办公室 2020年1月26日印发) and 附件下载: signed comes out null"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
