@@ -60,6 +60,12 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
     "fujian-pingtan-approval-2024.txt": (
         frozenset({"proactive.normative_documents.*", "review_litigation.review.*", "failing_checks"}),
         "crawler text: 行政规范性文件 '15621' splits several ways by digits alone, the prose (制定规范性文件15件, 废止规范性文件6件) fixes 15/6/21; section 四 is 15 digits for 15 cells ('100000000000000'), so each is one digit, but the source prints 行政复议 总计 0 under 维持 1 and the group is left null (glued.group_unresolved)"),
+    "fujian-pingtan-office-2021.txt": (
+        frozenset({"proactive.normative_documents.issued"}),
+        "crawler text: 行政规范性文件 ' 20 155' (three cells in two runs) splits several ways by digits alone; the prose (2021年发布规范性文件20份) fixes 本年制发 20, the other two stay null"),
+    "fujian-pingtan-economy-2025.txt": (
+        frozenset({"review_litigation.review.*"}),
+        "crawler text: section 四 is 15 digits for 15 cells ('010000000000000'), so each is one digit, but the source prints 行政复议 总计 0 beside 纠正 1 and the group is left null (glued.group_unresolved)"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
