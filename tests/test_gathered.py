@@ -66,6 +66,12 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
     "fujian-pingtan-economy-2025.txt": (
         frozenset({"review_litigation.review.*"}),
         "crawler text: section 四 is 15 digits for 15 cells ('010000000000000'), so each is one digit, but the source prints 行政复议 总计 0 beside 纠正 1 and the group is left null (glued.group_unresolved)"),
+    "fujian-pingtan-office-2020.txt": (
+        frozenset({"proactive.procurement.*"}),
+        "crawler text: 政府集中采购 '1973601627.4元' splits several ways by digits alone; the prose (全年共发布采购信息197批次涉及金额3601627.4元) fixes 197 projects, 360.16274 万元"),
+    "fujian-pingtan-approval-2025.txt": (
+        frozenset({"proactive.normative_documents.*"}),
+        "crawler text: 行政规范性文件 '3024' splits several ways by digits alone; the prose (2025年新制发规范性文件3件) fixes 3/0/24 (the table prints no 规章 row: null)"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
