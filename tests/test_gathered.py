@@ -78,6 +78,9 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
     "fujian-pingtan-office-2025.txt": (
         frozenset({"proactive.normative_documents.*"}),
         "crawler text: 行政规范性文件 '97253' splits several ways by digits alone; the prose (制发行政规范性文件9件, 失效或废止文件7件, 现行有效…共253件) fixes 9/7/253"),
+    "fujian-pingtan-office-2022.txt": (
+        frozenset({"proactive.normative_documents.*"}),
+        "crawler text: 行政规范性文件 '34089' splits several ways by digits alone; the prose (本年度制发规范性文件34件) fixes 本年制发 34, and then '089' splits only as 0/89"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
