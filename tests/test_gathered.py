@@ -102,6 +102,15 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         "cell is 0 "
         "wherever it sits (the agreement rule of issue 13), today both rows are null (glued.no_split); the "
         "signature's date is spaced ('2022年1月13 日') and followed by a print line"),
+    "fujian-pingtan-suping-2024.txt": (
+        frozenset({"review_litigation.*", "failing_checks"}),
+        "crawler text: section 四's fifteen zeros are glued to a section the template does not have "
+        "(五、信息处理费收取情况 …实际收取金额（元）信息处理费收取情况000): the group comes out with no values "
+        "(row.no_values)"),
+    "fujian-pingtan-junshan-2025.txt": (
+        frozenset({"applications.other_no_correction.*", "failing_checks"}),
+        "crawler text: the row label reads 行政机关不再受理其政府信息公开申请 (受理 for 处理): the row comes out "
+        "with no values (row.no_values, table.missing_rows)"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
