@@ -116,6 +116,10 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         "crawler text: （七）总计 is seven digits for seven cells ('1000000'), so each is one digit, but its 总计 "
         "(0) is not the row's sum and the row is left null (glued.no_split); the signature (此函 … 2022年1月7日) "
         "is followed by a print line with a date"),
+    "fujian-pingtan-agriculture-2022.txt": (
+        frozenset({"proactive.normative_documents.issued"}),
+        "crawler text: 行政规范性文件 '5125' splits several ways by digits alone; the prose "
+        "(2022年，我局共制定规范性文件5件) fixes 本年制发 5, the other two stay null"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
