@@ -120,6 +120,19 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"proactive.normative_documents.issued"}),
         "crawler text: 行政规范性文件 '5125' splits several ways by digits alone; the prose "
         "(2022年，我局共制定规范性文件5件) fixes 本年制发 5, the other two stay null"),
+    "fujian-pingtan-market-2025.txt": (
+        frozenset({"proactive.fees.amount_wan", "applications.partially_granted.*",
+                   "applications.denied_process_info.*", "applications.denied_enforcement_file.*",
+                   "applications.carried_forward.*", "review_litigation.*", "failing_checks"}),
+        "crawler text full of prose glued to table rows: the fee 0 runs into '2025年，我局…', 结转 '2000002' into "
+        "'2025年…', section 四's 17 digits into '我局严格…' (no values); row 7 is labelled 属于行政执法案件 (案件 "
+        "for 案卷) and is not found, so row 6 takes its digits and is left null; 部分公开 '110000011' splits as "
+        "11/0/…/11 or 1/10/…/11, and only the column sums ((七)总计 19/0/…/19) settle it. Section 四 is read as "
+        "行政复议 维持 10 / 总计 10: the only split of '10000100000000000' that keeps each group's total"),
+    "fujian-pingtan-jinjing-2024.txt": (
+        frozenset({"applications.carried_forward.*", "failing_checks"}),
+        "crawler text: 结转下年度继续办理 prints six zeros for seven cells ('000000'); the balance (8 = 8 + 结转) "
+        "makes every cell 0 (the agreement rule of issue 13), today the row is null (glued.no_split)"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
                    "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
