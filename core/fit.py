@@ -13,6 +13,7 @@ guessing.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -56,6 +57,7 @@ from .template import (
     closest_label,
     combine_versions,
     is_numbered,
+    is_table_label,
     match_label,
     normalise_label,
     parse_cell,
@@ -90,6 +92,33 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
         for row in block.rows:
             row_id += 1
             out += [(cell.text, row_id) for cell in row if cell is not None]
+    return out
+
+
+#: A line of PDF text or OCR printing a row's label and then its values with spaces between
+#: (``行政许可 97``, ``1.属于国家秘密 0 0 0 0 0 0 0``): the label, then the value cells.
+_LOOSE_LINE = re.compile(r"^(?P<label>.*?[^\s\d.,，．])\s+(?P<values>[-—–\d][\d.,]*(?:\s+[-—–\d][\d.,]*)*)\s*$")
+
+
+def loose_lines(tokens: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The tokens with each paragraph that prints a table label and its values (``行政许可 97``) cut in cells.
+
+    Only a paragraph (no row of its own) whose text before the trailing numbers is
+    a table label of the template, whole or cut short (:func:`nianbao.template.is_table_label`),
+    and whose every trailing piece reads as one value. Not for glued crawler text,
+    whose spaces do not mark cells.
+    """
+    out: list[tuple[str, int]] = []
+    for text, row in tokens:
+        last = text.rstrip()[-1:] if row == NO_ROW else ""
+        if last and (last.isdigit() or last in "-—–"):
+            match = _LOOSE_LINE.match(text.strip())
+            if match is not None and is_table_label(match["label"]):
+                pieces = match["values"].split()
+                if all(parse_cell(piece)[1] in _AGREEABLE_NOTES for piece in pieces):
+                    out += [(match["label"], NO_ROW), *((piece, NO_ROW) for piece in pieces)]
+                    continue
+        out.append((text, row))
     return out
 
 
@@ -136,7 +165,7 @@ class Walker:
 Resolver = Callable[[str, Walker], "Hit | None"]
 
 
-def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
+def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | None = None) -> list[RawRow]:
     """Cut a token stream into labelled rows.
 
     - a text cell that ``resolve`` recognises opens a row (or a group or header);
@@ -151,6 +180,12 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
     - a blank cell is a value slot only after something else in the same table
       row: blank cells before the label are the padding of merged label columns;
       in a row of values without any label (section 四's) every cell is a value.
+
+    With ``width`` (the table's columns; section 三's walk), a table row of values
+    without a label is a row of its own (no kind or key: a *floating* row, whose
+    label PDF text printed elsewhere) when the row before it already holds
+    ``width`` values or none: :func:`place_by_order` may place it later. A row
+    of values after a row short of values continues that row, as before.
     """
     walker = Walker()
     rows = walker.rows
@@ -169,6 +204,7 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
     seen_in_row = False
     skip = False
     values: list[tuple[str, Parsed]] | None = None
+    last_value_row = None  # the table row the last value cell came from
     for index, (text, row) in enumerate(tokens):
         if not index & 255:
             check_deadline()
@@ -179,6 +215,16 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
             last_row, seen_in_row = row, False
         parsed = parsed_all[index]
         note = parsed[1]
+        if row != last_value_row and row in value_rows:
+            last_value_row = row
+            if width is not None and values is not None and (not values or _printed_count(values) >= width):
+                rows.append(RawRow(None, None, "", [], _pending(rows)))  # floating: placed, if at all, later
+                values = rows[-1].values
+            elif width is None and note is not BLANK and values is not None and not values and rows[-1].kind == ROW:
+                pending = _pending(rows)
+                if len(pending) > 1:  # a bare row under several labels: not the last label's by position alone
+                    rows.append(RawRow(None, None, "", [], pending))
+                    values = rows[-1].values
         if note is BLANK:
             if values is not None and row != NO_ROW and (seen_in_row or row in value_rows):
                 values.append((text, parsed))
@@ -188,11 +234,6 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
             if values is None:
                 rows.append(RawRow(None, None, "", []))
                 values = rows[-1].values
-            elif not values and row in value_rows and rows[-1].kind == ROW:
-                pending = _pending(rows)
-                if len(pending) > 1:  # a bare row under several labels: not the last label's by position alone
-                    rows.append(RawRow(None, None, "", [], pending))
-                    values = rows[-1].values
             values.append((text, parsed))
             continue
         norm = normalise_label(text)
@@ -227,6 +268,11 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
         values = []
         rows.append(RawRow(kind, key, text, values))
     return rows
+
+
+def _printed_count(values: Sequence[tuple[str, Parsed]]) -> int:
+    """How many of a row's value cells are printed (not blank)."""
+    return sum(note is not BLANK for _, (_, note) in values)
 
 
 def _pending(rows: Sequence[RawRow]) -> tuple[RawRow, ...]:
@@ -595,7 +641,7 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
     """Fit section 二: each item row under the column headers printed above it."""
     fitted = Fitted()
     issues = fitted.issues
-    rows = walk(tokens, _resolve_proactive)
+    rows = walk(tokens if glued else loose_lines(tokens), _resolve_proactive)
     columns: list[str] = []
     yuan: set[str] = set()
     header_open = False
@@ -750,12 +796,105 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
         _report_ambiguous(raw, candidates, f"{where}.{key}", fitted.issues)
 
 
+#: Section 三's rows in template order, each with its place and its normalised labels.
+_ROW_PLACE = {key: place for place, key in enumerate(APPLICATION_ROWS)}
+_ROW_LABELS = {key: tuple(normalise_label(text) for text in row.labels) for key, row in APPLICATION_ROWS.items()}
+#: The rows of one template version only: 2019's （六）其他处理 leaf, 2021's three rows under it.
+_ROWS_2019 = frozenset(AMBIGUOUS_GROUP_ROWS)
+_ROWS_2021 = frozenset(key for key, row in APPLICATION_ROWS.items() if row.group in AMBIGUOUS_GROUP_ROWS.values())
+#: A label is taken for printed somewhere when this many of its first characters are.
+_EVIDENT_CHARS = 4
+
+
+def place_by_order(rows: list[RawRow], where: str, issues: list[Issue]) -> list[RawRow]:
+    """Section 三's floating value rows placed by the template's row order, where only one placing is possible.
+
+    PDF text and OCR print a wrapped label column apart from the value rows (labels in a block, then bare
+    rows of values). The rows that came with their labels (*anchors*) must stand in template order; between
+    two anchors, the floating rows (bare, or under a label fragment no row is known by) are placed on the
+    rows the template has there that no anchor took and whose label is printed somewhere in the section
+    (at least its first characters), in order, only when there are exactly as many of those rows as floating
+    rows, each fragment is part of its row's label, and the template version is known where the two differ.
+    A row placed so is a ``row.placed_by_order`` warning; anything else stays where it was (reported later).
+    """
+    body = next((i for i, raw in enumerate(rows) if raw.kind in (ROW, GROUP)), len(rows))
+    floating = [i for i, raw in enumerate(rows) if i > body and raw.kind is None and _printed_count(raw.values)]
+    if not floating:
+        return rows
+    anchors = [(i, raw.key) for i, raw in enumerate(rows) if raw.kind == ROW and raw.values and raw.key]
+    places = [_ROW_PLACE[key] for _, key in anchors]
+    if any(later <= earlier for earlier, later in itertools.pairwise(places)):
+        return rows  # rows out of the template's order: no order to place by
+    waiting: dict[str, int] = {}
+    for i, raw in enumerate(rows):
+        if raw.kind == ROW and not raw.values and raw.key:
+            waiting.setdefault(raw.key, i)
+    printed = "".join(normalise_label(raw.label) for i, raw in enumerate(rows)
+                      if i >= body and raw.kind != HEADER and not (raw.kind == ROW and raw.values))
+
+    def evident(key: str) -> bool:
+        return key in waiting or any(label[:_EVIDENT_CHARS] in printed for label in _ROW_LABELS[key])
+
+    # 2021's rows under （六） tell the version where printed (anchored, waiting, or a label long enough to
+    # be no other's); 2019's row never does here: its label 其他处理 is also 2021's group heading
+    known = {key for _, key in anchors} | set(waiting)
+    version_rows = _ROWS_2019 | _ROWS_2021
+    excluded = _ROWS_2019 if known & _ROWS_2021 or any(
+        evident(key) for key in _ROWS_2021 if min(map(len, _ROW_LABELS[key])) > _EVIDENT_CHARS) else None
+    taken = {key for _, key in anchors}
+    bounds = [(-1, -1), *((i, _ROW_PLACE[key]) for i, key in anchors), (len(rows), len(APPLICATION_ROWS))]
+    placed: dict[int, tuple[str, str, str]] = {}
+    for (start, low), (end, high) in itertools.pairwise(bounds):
+        group = [i for i in floating if start < i < end]
+        if not group:
+            continue
+        slots = [key for key in APPLICATION_ROWS if low < _ROW_PLACE[key] < high and key not in taken
+                 and key not in (excluded or ()) and evident(key)]
+        if excluded is None and version_rows & set(slots):
+            continue  # 2019's one row or 2021's three: the version is not told
+        if len(slots) != len(group) or not all(
+                _fragment_of(rows[i].label, key) for i, key in zip(group, slots, strict=True)):
+            continue
+        before = rows[start].label.strip() if start >= 0 else "the header"
+        after = rows[end].label.strip() if end < len(rows) else "the end of the table"
+        placed.update((i, (key, before, after)) for i, key in zip(group, slots, strict=True))
+    out: list[RawRow] = []
+    moved: dict[int, list[tuple[str, Parsed]]] = {}
+    for i, (key, _, _) in placed.items():
+        if key in waiting:
+            moved[waiting[key]] = rows[i].values
+    for i, raw in enumerate(rows):
+        if i in placed:
+            key, before, after = placed[i]
+            issues.append(warning("row.placed_by_order", f"values {_printed(raw.values)} printed apart from "
+                                  f"their label: placed in row {APPLICATION_ROWS[key].zh!r}, the template's rows "
+                                  f"between {before!r} and {after!r} being as many as the value rows there, each "
+                                  "label printed", f"{where}.{key}"))
+            if key in waiting:
+                continue
+            raw = RawRow(ROW, key, raw.label or APPLICATION_ROWS[key].zh, raw.values)
+        elif i in moved:
+            raw = RawRow(raw.kind, raw.key, raw.label, moved[i])
+        out.append(raw)
+    return out
+
+
+def _fragment_of(label: str, key: str) -> bool:
+    """Whether a printed label fragment (or none) can be part of row ``key``'s label."""
+    norm = normalise_label(label)
+    return not norm or any(norm in full for full in _ROW_LABELS[key])
+
+
 def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applications", *, glued: bool = False) -> Fitted:
     """Fit section 三: 26 possible rows × 7 columns, version told by （六）."""
     fitted = Fitted()
     ambiguous: dict[str, tuple[RawRow, list[Split]]] = {}
     issues = fitted.issues
-    rows = walk(tokens, _resolve_application)
+    if glued:
+        rows = walk(tokens, _resolve_application)
+    else:
+        rows = place_by_order(walk(loose_lines(tokens), _resolve_application, width=len(APPLICATION_COLUMNS)),
+                              where, issues)
     _check_header(rows, where, issues)
     columns = tuple(APPLICATION_COLUMNS)
     versions: set[str] = set()
