@@ -30,6 +30,7 @@ from .template import (
     APPLICATION_COLUMN_LOOKUP,
     APPLICATION_COLUMNS,
     APPLICATION_GROUP_LOOKUP,
+    APPLICATION_GROUPS,
     APPLICATION_ROW_LOOKUP,
     APPLICATION_ROWS,
     APPLICATION_VERSION_ROWS,
@@ -56,6 +57,7 @@ from .template import (
     Parsed,
     closest_label,
     combine_versions,
+    is_group_numbered,
     is_numbered,
     is_table_label,
     match_label,
@@ -156,6 +158,9 @@ class Walker:
         self.in_body = False
         #: The label as printed (numbering and all) that the resolver is being asked about.
         self.printed = ""
+        #: Whether that label stands after another text cell in a table row of three or more text cells and
+        #: no value: a row of column headers (``类别 | 数据1 | … | 总计``), whose later cells label no row.
+        self.in_header_row = False
 
     @property
     def current(self) -> RawRow | None:
@@ -199,6 +204,11 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
         if note is not BLANK and row != NO_ROW:
             (labelled if note is GARBAGE else printed).add(row)
     value_rows = printed - labelled  # 四's values: no label, some value
+    text_cells: dict[int, int] = {}
+    for (_, row), (_, note) in zip(tokens, parsed_all, strict=True):
+        if note is GARBAGE and row != NO_ROW and row not in printed:
+            text_cells[row] = text_cells.get(row, 0) + 1
+    header_rows = {row for row, count in text_cells.items() if count >= _HEADER_ROW_CELLS}
     last = len(tokens) - 1
     last_row = None
     seen_in_row = False
@@ -229,6 +239,7 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
             if values is not None and row != NO_ROW and (seen_in_row or row in value_rows):
                 values.append((text, parsed))
             continue
+        walker.in_header_row = seen_in_row and row in header_rows
         seen_in_row = True
         if note is not GARBAGE:
             if values is None:
@@ -273,6 +284,10 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
 def _printed_count(values: Sequence[tuple[str, Parsed]]) -> int:
     """How many of a row's value cells are printed (not blank)."""
     return sum(note is not BLANK for _, (_, note) in values)
+
+
+#: A table row of this many text cells and no value is a row of column headers.
+_HEADER_ROW_CELLS = 3
 
 
 def _pending(rows: Sequence[RawRow]) -> tuple[RawRow, ...]:
@@ -706,12 +721,16 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
 
 
 def _resolve_application(norm: str, walker: Walker) -> Hit | None:
+    if walker.in_header_row and norm not in _APPLICATION_HEADER_ONLY:
+        return None  # 总计 closing OCR's ``类别 | 数据1 | … | 总计``, 予以公开 or 不予公开 in a garbled header
     group = APPLICATION_GROUP_LOOKUP.get(norm)
     if group is not None:
         return GROUP, group
     column = _APPLICATION_HEADER_ONLY.get(norm)
     if column is not None:  # 自然人, 商业企业, …: a header, also when repeated atop a split table
         return HEADER, column
+    if is_group_numbered(walker.printed) and APPLICATION_ROW_LOOKUP.get(norm) in _GROUP_ROWS:
+        return GROUP, _GROUP_ROWS[APPLICATION_ROW_LOOKUP[norm]]  # ``（六）其他``: a group's number, a row's name
     if not walker.in_body and not is_numbered(walker.printed):  # in the header, 其他 and 总计 are columns
         row = APPLICATION_ROW_LOOKUP.get(norm)
         if row in ("other_misc", "total_handled"):
@@ -723,6 +742,11 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
         return None  # 其他 outside （六）其他处理 is not a row
     return ROW, key
 
+
+#: Leaf rows whose label, numbered as a group (``（六）其他``), is that group's heading cut short: 其他 → 其他处理.
+_GROUP_ROWS = {key: group for key, group in ((k, r.group) for k, r in APPLICATION_ROWS.items()) if group
+               and any(heading.startswith(label) for heading in APPLICATION_GROUPS[group].labels
+                       for label in APPLICATION_ROWS[key].labels)}
 
 #: Column labels of section 三 that are no row label (all but 其他 and 总计).
 _APPLICATION_HEADER_ONLY = {norm: key for norm, key in APPLICATION_COLUMN_LOOKUP.items()
@@ -902,7 +926,8 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
     for index, raw in enumerate(rows):
         if raw.kind == GROUP:
             if raw.key in AMBIGUOUS_GROUP_ROWS.values():
-                following = rows[index + 1] if index + 1 < len(rows) else None
+                # the next row recognised (OCR prints a header between ``（六）其他`` and its first row)
+                following = next((r for r in rows[index + 1:] if r.kind is not None or r.values), None)
                 is_group = following is not None and following.kind == ROW and (
                     APPLICATION_ROWS[following.key or ""].group == raw.key
                 )

@@ -653,6 +653,11 @@ _SUB_ITEM = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十\d]+\s*[)�
 _ROW_NUMBER = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[\d０-９]{1,2}\s*[、.．,，])")
 
 
+def is_group_numbered(text: str) -> bool:
+    """Whether a printed label opens with a bracketed number (``（六）其他``): a group's place in section 三."""
+    return bool(_SUB_ITEM.match(text))
+
+
 def is_numbered(text: str) -> bool:
     """Whether a printed label starts with a row number (``（七）总计`` yes, the column ``总计`` no)."""
     return bool(_ROW_NUMBER.match(text))

@@ -34,16 +34,10 @@ from .conftest import DATA
 GATHERED = DATA / "gathered"
 TRUTHS = sorted(GATHERED.glob("*.truth.json"))
 
-SHUYANG_OCR = "../peer/KIROGOVCOMPARE/沭阳县人民政府2025年政府信息公开工作年度报告-沭阳县人民政府.txt"
 SHANGHAI_OFFICE_PDFTEXT = "../peer/KIROGOVCOMPARE/shanghai-office-sample-source.md"
-OTHER_HANDLING = ("applications.other_no_correction.*", "applications.other_no_fee.*", "applications.other_misc.*")
 
 #: report file -> (fields it misses, why). A field ending in ``.*`` stands for every field under it.
 KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
-    SHUYANG_OCR: (frozenset({*OTHER_HANDLING, "failing_checks"}),
-                  "OCR Markdown: 三's group is headed '(六) 其他' (not 其他处理), its first row's label "
-                  "is glued to the header's 总计 and rows 2-3 sit under a second, garbled header "
-                  "(项目|本年新收件数|…): the three 其他处理 rows are absent, so 三（七）'s checks fail on them"),
     "fujian-pingtan-market-2019.txt": (
         frozenset({"proactive.licensing.*", "proactive.penalty.*"}),
         "crawler text: '行政许可20+1737' and '行政处罚67+36103' split several ways by digits alone; the prose "
