@@ -102,6 +102,10 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
 _LOOSE_LINE = re.compile(r"^(?P<label>.*?[^\s\d.,，．])\s+(?P<values>[-—–\d][\d.,]*(?:\s+[-—–\d][\d.,]*)*)\s*$")
 
 
+#: What each trailing piece of a loose line must read as: a number (an amount may have decimals) or a printed 0.
+_LOOSE_NOTES = (None, NONE_SPELLING, DECIMAL)
+
+
 def loose_lines(tokens: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
     """The tokens with each paragraph that prints a table label and its values (``行政许可 97``) cut in cells.
 
@@ -117,7 +121,7 @@ def loose_lines(tokens: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
             match = _LOOSE_LINE.match(text.strip())
             if match is not None and is_table_label(match["label"]):
                 pieces = match["values"].split()
-                if all(parse_cell(piece)[1] in _AGREEABLE_NOTES for piece in pieces):
+                if all(parse_cell(piece)[1] in _LOOSE_NOTES for piece in pieces):
                     out += [(match["label"], NO_ROW), *((piece, NO_ROW) for piece in pieces)]
                     continue
         out.append((text, row))
@@ -595,6 +599,10 @@ def _resolve_proactive(norm: str, walker: Walker) -> Hit | None:
     column = match_label(norm, PROACTIVE_COLUMN_LOOKUP)
     if column is not None:
         return HEADER, column
+    if norm.startswith(PROACTIVE_HEADER_START):  # ``信息内容本年处理决定数量``: a header row printed as one line
+        column = PROACTIVE_COLUMN_LOOKUP.get(norm[len(PROACTIVE_HEADER_START):])
+        if column is not None:
+            return HEADER, column
     return None
 
 
