@@ -898,8 +898,10 @@ def place_by_order(rows: list[RawRow], where: str, issues: list[Issue]) -> list[
     for i, raw in enumerate(rows):
         if i in placed:
             key, before, after = placed[i]
-            issues.append(warning("row.placed_by_order", f"values {_printed(raw.values)} printed apart from "
-                                  f"their label: placed in row {APPLICATION_ROWS[key].zh!r}, the template's rows "
+            under = f"under {raw.label.strip()!r}, no label of the template" if raw.label.strip() else \
+                "apart from their label"
+            issues.append(warning("row.placed_by_order", f"values {_printed(raw.values)} printed {under}: "
+                                  f"placed in row {APPLICATION_ROWS[key].zh!r}, the template's rows "
                                   f"between {before!r} and {after!r} being as many as the value rows there, each "
                                   "label printed", f"{where}.{key}"))
             if key in waiting:
@@ -911,10 +913,28 @@ def place_by_order(rows: list[RawRow], where: str, issues: list[Issue]) -> list[
     return out
 
 
+#: A label printed with at most this many of its characters missing, and at least :data:`_MISPRINT_KEPT` of them
+#: kept (``其他法律行政止公开`` for ``其他法律行政法规禁止公开``), is still that label's misprint.
+_MISPRINT_CHARS = 3
+_MISPRINT_KEPT = 0.75
+
+
 def _fragment_of(label: str, key: str) -> bool:
-    """Whether a printed label fragment (or none) can be part of row ``key``'s label."""
+    """Whether a printed label fragment (or none) can be part of row ``key``'s label, or its misprint.
+
+    A fragment is a piece of the label (``行政机关不再处理其政府信息公``); a misprint is the whole label with
+    at most :data:`_MISPRINT_CHARS` characters left out and :data:`_MISPRINT_KEPT` kept, the rest in order
+    (``2.其他法律行政止公开``).
+    """
     norm = normalise_label(label)
-    return not norm or any(norm in full for full in _ROW_LABELS[key])
+    return not norm or any(norm in full or (max(len(full) - _MISPRINT_CHARS, len(full) * _MISPRINT_KEPT) <= len(norm)
+                                            < len(full) and _in_order(norm, full)) for full in _ROW_LABELS[key])
+
+
+def _in_order(short: str, full: str) -> bool:
+    """Whether every character of ``short`` is in ``full``, in the same order."""
+    rest = iter(full)
+    return all(char in rest for char in short)
 
 
 def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applications", *, glued: bool = False) -> Fitted:

@@ -280,3 +280,21 @@ def test_ocr_rows_under_repeated_headers_and_a_short_group_heading():
     assert "other_handling" not in apps
     assert record["template"] == "2021"
     assert not any(i["code"] == "row.duplicate" for i in record["issues"]), record["issues"]
+
+
+def misprinted(label: str) -> bytes:
+    rows = [("1.属于国家秘密", [1, 0, 0, 0, 0, 0, 1]), (label, [2, 0, 0, 0, 0, 0, 2]),
+            ("3.危及“三安全一稳定”", [3, 0, 0, 0, 0, 0, 3])]
+    return report(SECTION_2_TABLE, "\n".join([HEAD_3.split("\n| 一、")[0], *(md_row(k, v) for k, v in rows)]))
+
+
+def test_a_label_misprinted_two_characters_short_is_known_by_its_place():
+    """洪泽区 2023/2024 print ``2.其他法律行政止公开``: the one row between its neighbours, its label less three."""
+    record = nianbao.parse_bytes(misprinted("2.其他法律行政止公开"), "misprint.md")
+    assert record["applications"]["denied_prohibited_by_law"] == row(2, 0, 0, 0, 0, 0, 2)
+    message = next(i["message"] for i in record["issues"] if i["code"] == "row.placed_by_order")
+    assert "其他法律行政止公开" in message
+    # four characters short, or characters that are not the label's: no longer that label's misprint
+    for label in ("2.其他法律行止公开", "2.其他法律行政法规禁止披露"):
+        apps = nianbao.parse_bytes(misprinted(label), "misprint.md")["applications"]
+        assert "denied_prohibited_by_law" not in apps, label
