@@ -98,31 +98,39 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
 
 
 #: A line of PDF text or OCR printing a row's label and then its values with spaces between
-#: (``行政许可 97``, ``1.属于国家秘密 0 0 0 0 0 0 0``): the label, then the value cells.
-_LOOSE_LINE = re.compile(r"^(?P<label>.*?[^\s\d.,，．])\s+(?P<values>[-—–\d][\d.,]*(?:\s+[-—–\d][\d.,]*)*)\s*$")
+#: (``行政许可 97``, ``1.属于国家秘密 0 0 0 0 0 0 0``), or only the values (``0 0 0 0 0 0 0``).
+_LOOSE_LINE = re.compile(r"^(?:(?P<label>.*?[^\s\d.,，．+])\s+)?(?P<values>[-+—–\d][\d.,]*(?:\s+[-+—–\d][\d.,]*)+|"
+                         r"(?<=\s)[-+—–\d][\d.,]*)\s*$")
 
 
 #: What each trailing piece of a loose line must read as: a number (an amount may have decimals) or a printed 0.
 _LOOSE_NOTES = (None, NONE_SPELLING, DECIMAL)
 
 
-def loose_lines(tokens: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
-    """The tokens with each paragraph that prints a table label and its values (``行政许可 97``) cut in cells.
+def loose_lines(tokens: Sequence[tuple[str, int]], width: int | None = None) -> list[tuple[str, int]]:
+    """The tokens with each paragraph that prints a table row as a line of text cut in cells, each such line a
+    row of its own (a row id below ``NO_ROW``), as if the table's rules had been printed.
 
-    Only a paragraph (no row of its own) whose text before the trailing numbers is
-    a table label of the template, whole or cut short (:func:`nianbao.template.is_table_label`),
-    and whose every trailing piece reads as one value. Not for glued crawler text,
-    whose spaces do not mark cells.
+    A paragraph (no row of its own) is cut when every piece after its text reads as
+    one value and its text is a table label of the template, whole or cut short
+    (``行政许可 97``; :func:`nianbao.template.is_table_label`), or, with ``width``
+    (section 三), when it prints exactly ``width`` values after any text or none
+    (``申请 0 0 0 0 0 0 0``, the end of a wrapped label; ``0 0 0 0 0 0 0``, a row
+    whose label is printed elsewhere). Not for glued crawler text, whose spaces do
+    not mark cells.
     """
     out: list[tuple[str, int]] = []
+    line_row = NO_ROW
     for text, row in tokens:
         last = text.rstrip()[-1:] if row == NO_ROW else ""
         if last and (last.isdigit() or last in "-—–"):
             match = _LOOSE_LINE.match(text.strip())
-            if match is not None and is_table_label(match["label"]):
-                pieces = match["values"].split()
-                if all(parse_cell(piece)[1] in _LOOSE_NOTES for piece in pieces):
-                    out += [(match["label"], NO_ROW), *((piece, NO_ROW) for piece in pieces)]
+            if match is not None:
+                label, pieces = match["label"], match["values"].split()
+                if ((is_table_label(label) if label else False) or len(pieces) == width) and all(
+                        parse_cell(piece)[1] in _LOOSE_NOTES for piece in pieces):
+                    line_row -= 1
+                    out += [*([(label, line_row)] if label else []), *((piece, line_row) for piece in pieces)]
                     continue
         out.append((text, row))
     return out
@@ -945,8 +953,8 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
     if glued:
         rows = walk(tokens, _resolve_application)
     else:
-        rows = place_by_order(walk(loose_lines(tokens), _resolve_application, width=len(APPLICATION_COLUMNS)),
-                              where, issues)
+        width = len(APPLICATION_COLUMNS)
+        rows = place_by_order(walk(loose_lines(tokens, width), _resolve_application, width=width), where, issues)
     _check_header(rows, where, issues)
     columns = tuple(APPLICATION_COLUMNS)
     versions: set[str] = set()

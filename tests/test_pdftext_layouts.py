@@ -298,3 +298,46 @@ def test_a_label_misprinted_two_characters_short_is_known_by_its_place():
     for label in ("2.其他法律行止公开", "2.其他法律行政法规禁止披露"):
         apps = nianbao.parse_bytes(misprinted(label), "misprint.md")["applications"]
         assert "denied_prohibited_by_law" not in apps, label
+
+
+def lines_section_3() -> str:
+    """Section 三 as ``pdftotext`` prints it without any table mark: a row a line, values spaced apart; a wrapped
+    label's last piece on the line of the values, a label too long for its cell on lines above a bare value line."""
+    return "\n".join([
+        "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计",
+        "一、本年新收政府信息公开申请数量 40 3 0 0 1 0 44",
+        "二、上年结转政府信息公开申请数量 3 0 0 0 0 0 3",
+        "（一）予以公开 30 3 0 0 1 0 34",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形） 1 0 0 0 0 0 1",
+        "（三）不予公开",
+        "1.属于国家秘密 0 0 0 0 0 0 0",
+        "2.其他法律行政法规禁止公开",
+        "0 0 0 0 0 0 0",
+        "（六）其他处理",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开",
+        "申请 9 0 0 0 0 0 9",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0",
+        "3.其他 0 0 0 0 0 0 0",
+        "（七）总计 40 3 0 0 1 0 44",
+        "四、结转下年度继续办理 3 0 0 0 0 0 3",
+    ])
+
+
+def test_rows_printed_as_lines_of_text():
+    review_lines = "行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计\n1 0 0 0 1 0 0 0 0 0 0 0 0 0 0"
+    text = report(LOOSE_ITEMS, lines_section_3()).decode().replace("## ", "").replace("# ", "")
+    text = text.replace(REVIEW_TABLE, review_lines)
+    record = nianbao.parse_bytes(text.encode(), "lines.txt")
+    apps = record["applications"]
+    assert record["source"]["reader"] == "text"
+    assert apps["new_received"] == row(40, 3, 0, 0, 1, 0, 44)
+    assert apps["partially_granted"] == row(1, 0, 0, 0, 0, 0, 1)
+    assert apps["denied_prohibited_by_law"] == row(0, 0, 0, 0, 0, 0, 0)
+    assert apps["other_no_correction"] == row(9, 0, 0, 0, 0, 0, 9)
+    assert apps["other_no_fee"] == row(0, 0, 0, 0, 0, 0, 0)
+    assert apps["total_handled"] == row(40, 3, 0, 0, 1, 0, 44)
+    assert record["proactive"]["licensing"] == {"decisions": 97}
+    # a line of values in a count other than the row's is no row: 1 2 3 under 2.其他法律… stays null
+    short = text.replace("2.其他法律行政法规禁止公开\n0 0 0 0 0 0 0", "2.其他法律行政法规禁止公开\n1 2 3")
+    apps = nianbao.parse_bytes(short.encode(), "lines.txt")["applications"]
+    assert set(apps["denied_prohibited_by_law"].values()) == {None}
