@@ -111,6 +111,7 @@ def loose_lines(tokens: Sequence[tuple[str, int]], width: int | None = None) -> 
     """The tokens with each paragraph that prints a table row as a line of text cut in cells, each such line a
     row of its own (a row id below ``NO_ROW``), as if the table's rules had been printed.
 
+    A line of table labels spaced apart (a header: ``信息内容 本年制发件数 本年废止件数``) is cut at its spaces.
     A paragraph (no row of its own) is cut when every piece after its text reads as
     one value and its text is a table label of the template, whole or cut short
     (``行政许可 97``; :func:`nianbao.template.is_table_label`), or, with ``width``
@@ -122,6 +123,13 @@ def loose_lines(tokens: Sequence[tuple[str, int]], width: int | None = None) -> 
     out: list[tuple[str, int]] = []
     line_row = NO_ROW
     for text, row in tokens:
+        if row == NO_ROW and " " in text.strip():
+            pieces = text.split()
+            # a header line: ``信息内容 本年制发件数 本年废止件数 现行有效件数``
+            if all(is_table_label(piece) or normalise_label(piece) == PROACTIVE_HEADER_START for piece in pieces):
+                line_row -= 1
+                out += [(piece, line_row) for piece in pieces]
+                continue
         last = text.rstrip()[-1:] if row == NO_ROW else ""
         if last and (last.isdigit() or last in "-—–"):
             match = _LOOSE_LINE.match(text.strip())

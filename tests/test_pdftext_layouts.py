@@ -325,7 +325,9 @@ def lines_section_3() -> str:
 
 def test_rows_printed_as_lines_of_text():
     review_lines = "行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计\n1 0 0 0 1 0 0 0 0 0 0 0 0 0 0"
-    text = report(LOOSE_ITEMS, lines_section_3()).decode().replace("## ", "").replace("# ", "")
+    section_2 = "\n".join(["第二十条第（一）项", "信息内容 本年制发件数 本年废止件数 现行有效件数", "规章 1 0 2",
+                           "行政规范性文件 13 2 55", LOOSE_ITEMS])
+    text = report(section_2, lines_section_3()).decode().replace("## ", "").replace("# ", "")
     text = text.replace(REVIEW_TABLE, review_lines)
     record = nianbao.parse_bytes(text.encode(), "lines.txt")
     apps = record["applications"]
@@ -337,6 +339,8 @@ def test_rows_printed_as_lines_of_text():
     assert apps["other_no_fee"] == row(0, 0, 0, 0, 0, 0, 0)
     assert apps["total_handled"] == row(40, 3, 0, 0, 1, 0, 44)
     assert record["proactive"]["licensing"] == {"decisions": 97}
+    assert record["proactive"]["regulations"] == {"issued": 1, "repealed": 0, "in_force": 2}  # under a header line
+    assert record["review_litigation"]["review"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1}
     # a line of values in a count other than the row's is no row: 1 2 3 under 2.其他法律… stays null
     short = text.replace("2.其他法律行政法规禁止公开\n0 0 0 0 0 0 0", "2.其他法律行政法规禁止公开\n1 2 3")
     apps = nianbao.parse_bytes(short.encode(), "lines.txt")["applications"]
