@@ -178,8 +178,8 @@ class Walker:
         self.in_body = False
         #: The label as printed (numbering and all) that the resolver is being asked about.
         self.printed = ""
-        #: Whether that label stands after another text cell in a table row of three or more text cells and
-        #: no value: a row of column headers (``类别 | 数据1 | … | 总计``), whose later cells label no row.
+        #: Whether that label stands after another text cell in a row of column headers (``类别 | 数据1 | … |
+        #: 总计``; ``walk``'s ``header_row``), whose later cells label no row.
         self.in_header_row = False
 
     @property
@@ -190,7 +190,8 @@ class Walker:
 Resolver = Callable[[str, Walker], "Hit | None"]
 
 
-def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | None = None) -> list[RawRow]:
+def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | None = None,
+         header_row: Callable[[list[str]], bool] | None = None) -> list[RawRow]:
     """Cut a token stream into labelled rows.
 
     - a text cell that ``resolve`` recognises opens a row (or a group or header);
@@ -211,6 +212,10 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
     label PDF text printed elsewhere) when the row before it already holds
     ``width`` values or none: :func:`place_by_order` may place it later. A row
     of values after a row short of values continues that row, as before.
+
+    With ``header_row``, a table row of text cells only (no value) for whose texts it
+    holds is a row of column headers: the resolver sees ``walker.in_header_row`` for
+    its cells after the first.
     """
     walker = Walker()
     rows = walker.rows
@@ -224,11 +229,12 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
         if note is not BLANK and row != NO_ROW:
             (labelled if note is GARBAGE else printed).add(row)
     value_rows = printed - labelled  # 四's values: no label, some value
-    text_cells: dict[int, int] = {}
-    for (_, row), (_, note) in zip(tokens, parsed_all, strict=True):
-        if note is GARBAGE and row != NO_ROW and row not in printed:
-            text_cells[row] = text_cells.get(row, 0) + 1
-    header_rows = {row for row, count in text_cells.items() if count >= _HEADER_ROW_CELLS}
+    text_cells: dict[int, list[str]] = {}
+    if header_row is not None:
+        for (text, row), (_, note) in zip(tokens, parsed_all, strict=True):
+            if note is GARBAGE and row != NO_ROW and row not in printed:
+                text_cells.setdefault(row, []).append(text)
+    header_rows = {row for row, texts in text_cells.items() if header_row is not None and header_row(texts)}
     last = len(tokens) - 1
     last_row = None
     seen_in_row = False
@@ -306,8 +312,14 @@ def _printed_count(values: Sequence[tuple[str, Parsed]]) -> int:
     return sum(note is not BLANK for _, (_, note) in values)
 
 
-#: A table row of this many text cells and no value is a row of column headers.
+#: A table row of at least this many text cells and no value, the last a column header, is a row of headers.
 _HEADER_ROW_CELLS = 3
+
+
+def _application_header_row(texts: list[str]) -> bool:
+    """A row of section 三's column headers: OCR's ``类别 | 数据1 | … | 总计``, a garbled ``项目 | 本年新收件数 | …
+    | 总计``, the template's own; not a row whose values are all blank (it ends in its label)."""
+    return len(texts) >= _HEADER_ROW_CELLS and normalise_label(texts[-1]) in APPLICATION_COLUMN_LOOKUP
 
 
 def _pending(rows: Sequence[RawRow]) -> tuple[RawRow, ...]:
@@ -962,7 +974,8 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
         rows = walk(tokens, _resolve_application)
     else:
         width = len(APPLICATION_COLUMNS)
-        rows = place_by_order(walk(loose_lines(tokens, width), _resolve_application, width=width), where, issues)
+        rows = place_by_order(walk(loose_lines(tokens, width), _resolve_application, width=width,
+                                   header_row=_application_header_row), where, issues)
     _check_header(rows, where, issues)
     columns = tuple(APPLICATION_COLUMNS)
     versions: set[str] = set()

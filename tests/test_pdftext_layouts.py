@@ -345,3 +345,15 @@ def test_rows_printed_as_lines_of_text():
     short = text.replace("2.其他法律行政法规禁止公开\n0 0 0 0 0 0 0", "2.其他法律行政法规禁止公开\n1 2 3")
     apps = nianbao.parse_bytes(short.encode(), "lines.txt")["applications"]
     assert set(apps["denied_prohibited_by_law"].values()) == {None}
+
+
+def test_a_row_printed_blank_is_no_header_row():
+    """A row of label cells whose values are all blank is that row (null), not a row of column headers."""
+    table = Table.from_texts([
+        ["", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+        ["三、本年度办理结果", "（三）不予公开", "1.属于国家秘密", "", "", "", "", "", "", ""],
+        ["", "", "2.其他法律行政法规禁止公开", *"0000000"],
+    ])
+    fitted = fit_applications(tokens_of([table]))
+    assert set(fitted.values["denied_state_secret"].values()) == {None}
+    assert fitted.values["denied_prohibited_by_law"]["total"] == 0
