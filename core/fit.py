@@ -803,11 +803,12 @@ def _check_header(rows: Sequence[RawRow], where: str, issues: list[Issue]) -> No
 
 def _report_unknown(raw: RawRow, where: str, issues: list[Issue]) -> None:
     """An unrecognised label followed by printed values: reported, never assigned."""
-    if raw.pending:
+    if raw.pending and any(note != BLANK for _, (_, note) in raw.values):
         labels = " / ".join(repr(p.label.strip()) for p in raw.pending)
+        under = f"under the labels {labels} together" if len(raw.pending) > 1 else f"after the label {labels}"
         issues.append(error("row.ambiguous_label", f"values {_printed(raw.values)} printed in a row of their own "
-                            f"under the labels {labels} together: which row they belong to is not told by their "
-                            "place, and the cross-checks need every row it could be; left null", where))
+                            f"{under}: which row they belong to is not told by their place (nor by the template's "
+                            "order of rows), and the cross-checks need every row it could be; left null", where))
     elif raw.label and any(note != BLANK for _, (_, note) in raw.values):
         issues.append(error("row.unknown", f"unknown row {raw.label.strip()!r} with values "
                             f"{_printed(raw.values)}", where))
