@@ -62,6 +62,7 @@ from .template import (
     is_table_label,
     match_label,
     normalise_label,
+    numbered_tail,
     parse_cell,
     simplified,
     within_label,
@@ -772,6 +773,8 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
         if row in ("other_misc", "total_handled"):
             return None
     key = match_label(norm, APPLICATION_ROW_LOOKUP)
+    if key is None and (tail := numbered_tail(walker.printed)) is not None:
+        key = match_label(normalise_label(tail), APPLICATION_ROW_LOOKUP)  # ``（四）无 1.本机关不掌握相关政府信息``
     if key is None:
         return None
     if APPLICATION_ROWS[key].group == "other" and walker.group != "other":

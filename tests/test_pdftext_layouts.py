@@ -12,6 +12,8 @@ import nianbao
 from nianbao.document import Paragraph, Table
 from nianbao.fit import fit_applications, fit_proactive, tokens_of
 
+from .conftest import DATA
+
 COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
 HEADER_3 = ["申请人情况", "自然人", "法人或其他组织", "总计",
             "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
@@ -356,3 +358,22 @@ def test_a_row_printed_blank_is_no_header_row():
     fitted = fit_applications(tokens_of([table]))
     assert set(fitted.values["denied_state_secret"].values()) == {None}
     assert fitted.values["denied_prohibited_by_law"]["total"] == 0
+
+
+def test_real_pdf_text_a_row_a_line():
+    """govnianbao's ``section3_raw_text.txt``: a real report's PDF text (the end of 二 and the start of 表三,
+    truncated), every row a line with its values spaced apart, a group's name glued before a row's numbered
+    label (``（四）无 1.本机关不掌握相关政府信息 746 12 0 0 10 1 769``). Values as printed."""
+    record = nianbao.parse_file(DATA / "peer" / "govnianbao" / "section3_raw_text.txt")
+    assert record["proactive"] == {"penalty": {"decisions": 3985758}, "enforcement": {"decisions": 88283},
+                                   "fees": {"amount_wan": 96171.6}}
+    expected = {
+        "new_received": (3001, 53, 0, 0, 61, 4, 3119), "carried_over": (34, 0, 0, 0, 0, 0, 34),
+        "granted": (1288, 21, 0, 0, 50, 3, 1362), "partially_granted": (447, 7, 0, 0, 0, 0, 454),
+        "denied_state_secret": (2, 0, 0, 0, 0, 0, 2), "denied_prohibited_by_law": (30, 1, 0, 0, 0, 0, 31),
+        "denied_three_safety_one_stability": (5, 0, 0, 0, 0, 0, 5), "denied_third_party": (6, 0, 0, 0, 0, 0, 6),
+        "denied_internal_affairs": (7, 1, 0, 0, 0, 0, 8), "denied_process_info": (12, 0, 0, 0, 0, 0, 12),
+        "denied_enforcement_file": (9, 0, 0, 0, 0, 0, 9), "denied_query_matter": (105, 0, 0, 0, 0, 0, 105),
+        "unavailable_not_held": (746, 12, 0, 0, 10, 1, 769)}
+    assert rows_of(record, expected) == expected
+    assert set(record["applications"]) == set(expected)
