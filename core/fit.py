@@ -773,10 +773,15 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
         if row in ("other_misc", "total_handled"):
             return None
     key = match_label(norm, APPLICATION_ROW_LOOKUP)
-    if key is None and (tail := numbered_tail(walker.printed)) is not None:
-        key = match_label(normalise_label(tail), APPLICATION_ROW_LOOKUP)  # ``（四）无 1.本机关不掌握相关政府信息``
     if key is None:
-        return None
+        tail = numbered_tail(walker.printed)  # ``（四）无 1.本机关不掌握相关政府信息``: the row's own numbered label
+        if tail is None:
+            return None
+        printed, walker.printed = walker.printed, tail
+        try:
+            return _resolve_application(normalise_label(tail), walker)
+        finally:
+            walker.printed = printed
     if APPLICATION_ROWS[key].group == "other" and walker.group != "other":
         return None  # 其他 outside （六）其他处理 is not a row
     return ROW, key

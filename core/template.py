@@ -653,15 +653,17 @@ _SUB_ITEM = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十\d]+\s*[)�
 _ROW_NUMBER = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[\d０-９]{1,2}\s*[、.．,，])")
 
 
-#: A row number inside a printed label, after something else (``（四）无 1.本机关不掌握…``, ``予处理4.无正当…``).
-_INNER_ROW_NUMBER = re.compile(r"(?<=\S)\s*(?<![\d０-９])[\d０-９]{1,2}\s*[.．、](?![\d０-９])")
+#: A row or group number inside a printed label, after something else (``（四）无 1.本机关不掌握…``,
+#: ``予处理4.无正当…``, ``三、本年度办理结果 （一）予以公开``).
+_INNER_ROW_NUMBER = re.compile(r"(?<=\S)\s*(?P<number>(?<![\d０-９])[\d０-９]{1,2}\s*[.．、](?![\d０-９])|"
+                               r"[（(]\s*[一二三四五六七八九十\d]+\s*[)）])")
 
 
 def numbered_tail(text: str) -> str | None:
-    """The part of a printed label after the last row number inside it, or ``None``: ``本机关不掌握…`` of
-    ``（四）无 1.本机关不掌握…``, where a group's name or the end of the label above is glued before a row's own
-    numbered label."""
-    starts = [m.end() for m in _INNER_ROW_NUMBER.finditer(text)]
+    """The part of a printed label from the last row or group number inside it, or ``None``: ``1.本机关不掌握…``
+    of ``（四）无 1.本机关不掌握…``, where a group's name or the end of the label above is glued before a row's
+    own numbered label."""
+    starts = [m.start("number") for m in _INNER_ROW_NUMBER.finditer(text)]
     return text[starts[-1]:] if starts else None
 
 

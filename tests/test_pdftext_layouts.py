@@ -308,10 +308,9 @@ def lines_section_3() -> str:
         "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计",
         "一、本年新收政府信息公开申请数量 40 3 0 0 1 0 44",
         "二、上年结转政府信息公开申请数量 3 0 0 0 0 0 3",
-        "（一）予以公开 30 3 0 0 1 0 34",
+        "三、本年度办理结果 （一）予以公开 30 3 0 0 1 0 34",  # the group's cell and the row's on one line
         "（二）部分公开（区分处理的，只计这一情形，不计其他情形） 1 0 0 0 0 0 1",
-        "（三）不予公开",
-        "1.属于国家秘密 0 0 0 0 0 0 0",
+        "（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0",
         "2.其他法律行政法规禁止公开",
         "0 0 0 0 0 0 0",
         "（六）其他处理",
@@ -334,6 +333,8 @@ def test_rows_printed_as_lines_of_text():
     apps = record["applications"]
     assert record["source"]["reader"] == "text"
     assert apps["new_received"] == row(40, 3, 0, 0, 1, 0, 44)
+    assert apps["granted"] == row(30, 3, 0, 0, 1, 0, 34)
+    assert apps["denied_state_secret"] == row(0, 0, 0, 0, 0, 0, 0)
     assert apps["partially_granted"] == row(1, 0, 0, 0, 0, 0, 1)
     assert apps["denied_prohibited_by_law"] == row(0, 0, 0, 0, 0, 0, 0)
     assert apps["other_no_correction"] == row(9, 0, 0, 0, 0, 0, 9)
