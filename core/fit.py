@@ -104,6 +104,9 @@ _LOOSE_LINE = re.compile(r"^(?:(?P<label>.*?[^\s\d.,，．+])\s+)?(?P<values>[-+
                          r"(?<=\s)[-+—–\d][\d.,]*)\s*$")
 
 
+#: Whitespace between two printed characters: a paragraph without any is one cell.
+_INNER_SPACE = re.compile(r"\S\s+\S")
+
 #: What each trailing piece of a loose line must read as: a number (an amount may have decimals) or a printed 0.
 _LOOSE_NOTES = (None, NONE_SPELLING, DECIMAL)
 
@@ -123,17 +126,21 @@ def loose_lines(tokens: Sequence[tuple[str, int]], width: int | None = None) -> 
     """
     out: list[tuple[str, int]] = []
     line_row = NO_ROW
-    for text, row in tokens:
-        if row == NO_ROW and " " in text.strip():
-            pieces = text.split()
-            # a header line: ``信息内容 本年制发件数 本年废止件数 现行有效件数``
-            if all(is_table_label(piece) or normalise_label(piece) == PROACTIVE_HEADER_START for piece in pieces):
-                line_row -= 1
-                out += [(piece, line_row) for piece in pieces]
-                continue
-        last = text.rstrip()[-1:] if row == NO_ROW else ""
-        if last and (last.isdigit() or last in "-—–"):
-            match = _LOOSE_LINE.match(text.strip())
+    for token in tokens:
+        text, row = token
+        if row != NO_ROW or _INNER_SPACE.search(text) is None:  # a cell, or a paragraph of one piece
+            out.append(token)
+            continue
+        stripped = text.strip()
+        pieces = stripped.split()
+        # a header line: ``信息内容 本年制发件数 本年废止件数 现行有效件数``
+        if all(is_table_label(piece) or normalise_label(piece) == PROACTIVE_HEADER_START for piece in pieces):
+            line_row -= 1
+            out += [(piece, line_row) for piece in pieces]
+            continue
+        last = stripped[-1]
+        if last.isdigit() or last in "-—–":
+            match = _LOOSE_LINE.match(stripped)
             if match is not None:
                 label, pieces = match["label"], match["values"].split()
                 if ((is_table_label(label) if label else False) or len(pieces) == width) and all(
@@ -226,16 +233,18 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
     parsed_all = [parse_cell(text) for text, _ in tokens]
     labelled: set[int] = set()
     printed: set[int] = set()
-    for (_, row), (_, note) in zip(tokens, parsed_all, strict=True):
+    text_cells: dict[int, list[str]] = {}  # the text cells of each table row, for ``header_row``
+    for (text, row), (_, note) in zip(tokens, parsed_all, strict=True):
         if note is not BLANK and row != NO_ROW:
-            (labelled if note is GARBAGE else printed).add(row)
+            if note is GARBAGE:
+                labelled.add(row)
+                if header_row is not None:
+                    text_cells.setdefault(row, []).append(text)
+            else:
+                printed.add(row)
     value_rows = printed - labelled  # 四's values: no label, some value
-    text_cells: dict[int, list[str]] = {}
-    if header_row is not None:
-        for (text, row), (_, note) in zip(tokens, parsed_all, strict=True):
-            if note is GARBAGE and row != NO_ROW and row not in printed:
-                text_cells.setdefault(row, []).append(text)
-    header_rows = {row for row, texts in text_cells.items() if header_row is not None and header_row(texts)}
+    header_rows = {row for row, texts in text_cells.items() if row not in printed and header_row is not None
+                   and header_row(texts)}
     last = len(tokens) - 1
     last_row = None
     seen_in_row = False
