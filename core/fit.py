@@ -13,6 +13,7 @@ guessing.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -29,6 +30,7 @@ from .template import (
     APPLICATION_COLUMN_LOOKUP,
     APPLICATION_COLUMNS,
     APPLICATION_GROUP_LOOKUP,
+    APPLICATION_GROUPS,
     APPLICATION_ROW_LOOKUP,
     APPLICATION_ROWS,
     APPLICATION_VERSION_ROWS,
@@ -55,9 +57,12 @@ from .template import (
     Parsed,
     closest_label,
     combine_versions,
+    is_group_numbered,
     is_numbered,
+    is_table_label,
     match_label,
     normalise_label,
+    numbered_tail,
     parse_cell,
     simplified,
     within_label,
@@ -90,6 +95,60 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
         for row in block.rows:
             row_id += 1
             out += [(cell.text, row_id) for cell in row if cell is not None]
+    return out
+
+
+#: A line of PDF text or OCR printing a row's label and then its values with spaces between
+#: (``行政许可 97``, ``1.属于国家秘密 0 0 0 0 0 0 0``), or only the values (``0 0 0 0 0 0 0``).
+_LOOSE_LINE = re.compile(r"^(?:(?P<label>.*?[^\s\d.,，．+])\s+)?(?P<values>[-+—–\d][\d.,]*(?:\s+[-+—–\d][\d.,]*)+|"
+                         r"(?<=\s)[-+—–\d][\d.,]*)\s*$")
+
+
+#: Whitespace between two printed characters: a paragraph without any is one cell.
+_INNER_SPACE = re.compile(r"\S\s+\S")
+
+#: What each trailing piece of a loose line must read as: a number (an amount may have decimals) or a printed 0.
+_LOOSE_NOTES = (None, NONE_SPELLING, DECIMAL)
+
+
+def loose_lines(tokens: Sequence[tuple[str, int]], width: int | None = None) -> list[tuple[str, int]]:
+    """The tokens with each paragraph that prints a table row as a line of text cut in cells, each such line a
+    row of its own (a row id below ``NO_ROW``), as if the table's rules had been printed.
+
+    A line of table labels spaced apart (a header: ``信息内容 本年制发件数 本年废止件数``) is cut at its spaces.
+    A paragraph (no row of its own) is cut when every piece after its text reads as
+    one value and its text is a table label of the template, whole or cut short
+    (``行政许可 97``; :func:`nianbao.template.is_table_label`), or, with ``width``
+    (section 三), when it prints exactly ``width`` values after any text or none
+    (``申请 0 0 0 0 0 0 0``, the end of a wrapped label; ``0 0 0 0 0 0 0``, a row
+    whose label is printed elsewhere). Not for glued crawler text, whose spaces do
+    not mark cells.
+    """
+    out: list[tuple[str, int]] = []
+    line_row = NO_ROW
+    for token in tokens:
+        text, row = token
+        if row != NO_ROW or _INNER_SPACE.search(text) is None:  # a cell, or a paragraph of one piece
+            out.append(token)
+            continue
+        stripped = text.strip()
+        pieces = stripped.split()
+        # a header line: ``信息内容 本年制发件数 本年废止件数 现行有效件数``
+        if all(is_table_label(piece) or normalise_label(piece) == PROACTIVE_HEADER_START for piece in pieces):
+            line_row -= 1
+            out += [(piece, line_row) for piece in pieces]
+            continue
+        last = stripped[-1]
+        if last.isdigit() or last in "-—–":
+            match = _LOOSE_LINE.match(stripped)
+            if match is not None:
+                label, pieces = match["label"], match["values"].split()
+                if ((is_table_label(label) if label else False) or len(pieces) == width) and all(
+                        parse_cell(piece)[1] in _LOOSE_NOTES for piece in pieces):
+                    line_row -= 1
+                    out += [*([(label, line_row)] if label else []), *((piece, line_row) for piece in pieces)]
+                    continue
+        out.append((text, row))
     return out
 
 
@@ -127,6 +186,9 @@ class Walker:
         self.in_body = False
         #: The label as printed (numbering and all) that the resolver is being asked about.
         self.printed = ""
+        #: Whether that label stands after another text cell in a row of column headers (``类别 | 数据1 | … |
+        #: 总计``; ``walk``'s ``header_row``), whose later cells label no row.
+        self.in_header_row = False
 
     @property
     def current(self) -> RawRow | None:
@@ -136,7 +198,8 @@ class Walker:
 Resolver = Callable[[str, Walker], "Hit | None"]
 
 
-def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
+def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | None = None,
+         header_row: Callable[[list[str]], bool] | None = None) -> list[RawRow]:
     """Cut a token stream into labelled rows.
 
     - a text cell that ``resolve`` recognises opens a row (or a group or header);
@@ -151,6 +214,16 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
     - a blank cell is a value slot only after something else in the same table
       row: blank cells before the label are the padding of merged label columns;
       in a row of values without any label (section 四's) every cell is a value.
+
+    With ``width`` (the table's columns; section 三's walk), a table row of values
+    without a label is a row of its own (no kind or key: a *floating* row, whose
+    label PDF text printed elsewhere) when the row before it already holds
+    ``width`` values or none: :func:`place_by_order` may place it later. A row
+    of values after a row short of values continues that row, as before.
+
+    With ``header_row``, a table row of text cells only (no value) for whose texts it
+    holds is a row of column headers: the resolver sees ``walker.in_header_row`` for
+    its cells after the first.
     """
     walker = Walker()
     rows = walker.rows
@@ -160,15 +233,24 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
     parsed_all = [parse_cell(text) for text, _ in tokens]
     labelled: set[int] = set()
     printed: set[int] = set()
-    for (_, row), (_, note) in zip(tokens, parsed_all, strict=True):
+    text_cells: dict[int, list[str]] = {}  # the text cells of each table row, for ``header_row``
+    for (text, row), (_, note) in zip(tokens, parsed_all, strict=True):
         if note is not BLANK and row != NO_ROW:
-            (labelled if note is GARBAGE else printed).add(row)
+            if note is GARBAGE:
+                labelled.add(row)
+                if header_row is not None:
+                    text_cells.setdefault(row, []).append(text)
+            else:
+                printed.add(row)
     value_rows = printed - labelled  # 四's values: no label, some value
+    header_rows = {row for row, texts in text_cells.items() if row not in printed and header_row is not None
+                   and header_row(texts)}
     last = len(tokens) - 1
     last_row = None
     seen_in_row = False
     skip = False
     values: list[tuple[str, Parsed]] | None = None
+    last_value_row = None  # the table row the last value cell came from
     for index, (text, row) in enumerate(tokens):
         if not index & 255:
             check_deadline()
@@ -179,20 +261,26 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
             last_row, seen_in_row = row, False
         parsed = parsed_all[index]
         note = parsed[1]
+        if row != last_value_row and row in value_rows:
+            last_value_row = row
+            if width is not None and values is not None and (not values or _printed_count(values) >= width):
+                rows.append(RawRow(None, None, "", [], _pending(rows)))  # floating: placed, if at all, later
+                values = rows[-1].values
+            elif width is None and note is not BLANK and values is not None and not values and rows[-1].kind == ROW:
+                pending = _pending(rows)
+                if len(pending) > 1:  # a bare row under several labels: not the last label's by position alone
+                    rows.append(RawRow(None, None, "", [], pending))
+                    values = rows[-1].values
         if note is BLANK:
             if values is not None and row != NO_ROW and (seen_in_row or row in value_rows):
                 values.append((text, parsed))
             continue
+        walker.in_header_row = seen_in_row and row in header_rows
         seen_in_row = True
         if note is not GARBAGE:
             if values is None:
                 rows.append(RawRow(None, None, "", []))
                 values = rows[-1].values
-            elif not values and row in value_rows and rows[-1].kind == ROW:
-                pending = _pending(rows)
-                if len(pending) > 1:  # a bare row under several labels: not the last label's by position alone
-                    rows.append(RawRow(None, None, "", [], pending))
-                    values = rows[-1].values
             values.append((text, parsed))
             continue
         norm = normalise_label(text)
@@ -227,6 +315,21 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver) -> list[RawRow]:
         values = []
         rows.append(RawRow(kind, key, text, values))
     return rows
+
+
+def _printed_count(values: Sequence[tuple[str, Parsed]]) -> int:
+    """How many of a row's value cells are printed (not blank)."""
+    return sum(note is not BLANK for _, (_, note) in values)
+
+
+#: A table row of at least this many text cells and no value, the last a column header, is a row of headers.
+_HEADER_ROW_CELLS = 3
+
+
+def _application_header_row(texts: list[str]) -> bool:
+    """A row of section 三's column headers: OCR's ``类别 | 数据1 | … | 总计``, a garbled ``项目 | 本年新收件数 | …
+    | 总计``, the template's own; not a row whose values are all blank (it ends in its label)."""
+    return len(texts) >= _HEADER_ROW_CELLS and normalise_label(texts[-1]) in APPLICATION_COLUMN_LOOKUP
 
 
 def _pending(rows: Sequence[RawRow]) -> tuple[RawRow, ...]:
@@ -534,6 +637,10 @@ def _resolve_proactive(norm: str, walker: Walker) -> Hit | None:
     column = match_label(norm, PROACTIVE_COLUMN_LOOKUP)
     if column is not None:
         return HEADER, column
+    if norm.startswith(PROACTIVE_HEADER_START):  # ``信息内容本年处理决定数量``: a header row printed as one line
+        column = PROACTIVE_COLUMN_LOOKUP.get(norm[len(PROACTIVE_HEADER_START):])
+        if column is not None:
+            return HEADER, column
     return None
 
 
@@ -595,7 +702,7 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
     """Fit section 二: each item row under the column headers printed above it."""
     fitted = Fitted()
     issues = fitted.issues
-    rows = walk(tokens, _resolve_proactive)
+    rows = walk(tokens if glued else loose_lines(tokens), _resolve_proactive)
     columns: list[str] = []
     yuan: set[str] = set()
     header_open = False
@@ -660,23 +767,39 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
 
 
 def _resolve_application(norm: str, walker: Walker) -> Hit | None:
+    if walker.in_header_row and norm not in _APPLICATION_HEADER_ONLY:
+        return None  # 总计 closing OCR's ``类别 | 数据1 | … | 总计``, 予以公开 or 不予公开 in a garbled header
     group = APPLICATION_GROUP_LOOKUP.get(norm)
     if group is not None:
         return GROUP, group
     column = _APPLICATION_HEADER_ONLY.get(norm)
     if column is not None:  # 自然人, 商业企业, …: a header, also when repeated atop a split table
         return HEADER, column
+    if is_group_numbered(walker.printed) and APPLICATION_ROW_LOOKUP.get(norm) in _GROUP_ROWS:
+        return GROUP, _GROUP_ROWS[APPLICATION_ROW_LOOKUP[norm]]  # ``（六）其他``: a group's number, a row's name
     if not walker.in_body and not is_numbered(walker.printed):  # in the header, 其他 and 总计 are columns
         row = APPLICATION_ROW_LOOKUP.get(norm)
         if row in ("other_misc", "total_handled"):
             return None
     key = match_label(norm, APPLICATION_ROW_LOOKUP)
     if key is None:
-        return None
+        tail = numbered_tail(walker.printed)  # ``（四）无 1.本机关不掌握相关政府信息``: the row's own numbered label
+        if tail is None:
+            return None
+        printed, walker.printed = walker.printed, tail
+        try:
+            return _resolve_application(normalise_label(tail), walker)
+        finally:
+            walker.printed = printed
     if APPLICATION_ROWS[key].group == "other" and walker.group != "other":
         return None  # 其他 outside （六）其他处理 is not a row
     return ROW, key
 
+
+#: Leaf rows whose label, numbered as a group (``（六）其他``), is that group's heading cut short: 其他 → 其他处理.
+_GROUP_ROWS = {key: group for key, group in ((k, r.group) for k, r in APPLICATION_ROWS.items()) if group
+               and any(heading.startswith(label) for heading in APPLICATION_GROUPS[group].labels
+                       for label in APPLICATION_ROWS[key].labels)}
 
 #: Column labels of section 三 that are no row label (all but 其他 and 总计).
 _APPLICATION_HEADER_ONLY = {norm: key for norm, key in APPLICATION_COLUMN_LOOKUP.items()
@@ -697,11 +820,12 @@ def _check_header(rows: Sequence[RawRow], where: str, issues: list[Issue]) -> No
 
 def _report_unknown(raw: RawRow, where: str, issues: list[Issue]) -> None:
     """An unrecognised label followed by printed values: reported, never assigned."""
-    if raw.pending:
+    if raw.pending and any(note != BLANK for _, (_, note) in raw.values):
         labels = " / ".join(repr(p.label.strip()) for p in raw.pending)
+        under = f"under the labels {labels} together" if len(raw.pending) > 1 else f"after the label {labels}"
         issues.append(error("row.ambiguous_label", f"values {_printed(raw.values)} printed in a row of their own "
-                            f"under the labels {labels} together: which row they belong to is not told by their "
-                            "place, and the cross-checks need every row it could be; left null", where))
+                            f"{under}: which row they belong to is not told by their place (nor by the template's "
+                            "order of rows), and the cross-checks need every row it could be; left null", where))
     elif raw.label and any(note != BLANK for _, (_, note) in raw.values):
         issues.append(error("row.unknown", f"unknown row {raw.label.strip()!r} with values "
                             f"{_printed(raw.values)}", where))
@@ -750,12 +874,126 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
         _report_ambiguous(raw, candidates, f"{where}.{key}", fitted.issues)
 
 
+#: Section 三's rows in template order, each with its place and its normalised labels.
+_ROW_PLACE = {key: place for place, key in enumerate(APPLICATION_ROWS)}
+_ROW_LABELS = {key: tuple(normalise_label(text) for text in row.labels) for key, row in APPLICATION_ROWS.items()}
+#: The rows of one template version only: 2019's （六）其他处理 leaf, 2021's three rows under it.
+_ROWS_2019 = frozenset(AMBIGUOUS_GROUP_ROWS)
+_ROWS_2021 = frozenset(key for key, row in APPLICATION_ROWS.items() if row.group in AMBIGUOUS_GROUP_ROWS.values())
+#: A label is taken for printed somewhere when this many of its first characters are.
+_EVIDENT_CHARS = 4
+
+
+def place_by_order(rows: list[RawRow], where: str, issues: list[Issue]) -> list[RawRow]:
+    """Section 三's floating value rows placed by the template's row order, where only one placing is possible.
+
+    PDF text and OCR print a wrapped label column apart from the value rows (labels in a block, then bare
+    rows of values). The rows that came with their labels (*anchors*) must stand in template order; between
+    two anchors, the floating rows (bare, or under a label fragment no row is known by) are placed on the
+    rows the template has there that no anchor took and whose label is printed somewhere in the section
+    (at least its first characters), in order, only when there are exactly as many of those rows as floating
+    rows, each fragment is part of its row's label, and the template version is known where the two differ.
+    A row placed so is a ``row.placed_by_order`` warning; anything else stays where it was (reported later).
+    """
+    body = next((i for i, raw in enumerate(rows) if raw.kind in (ROW, GROUP)), len(rows))
+    floating = [i for i, raw in enumerate(rows) if i > body and raw.kind is None and _printed_count(raw.values)]
+    if not floating:
+        return rows
+    anchors = [(i, raw.key) for i, raw in enumerate(rows) if raw.kind == ROW and raw.values and raw.key]
+    places = [_ROW_PLACE[key] for _, key in anchors]
+    if any(later <= earlier for earlier, later in itertools.pairwise(places)):
+        return rows  # rows out of the template's order: no order to place by
+    waiting: dict[str, int] = {}
+    for i, raw in enumerate(rows):
+        if raw.kind == ROW and not raw.values and raw.key:
+            waiting.setdefault(raw.key, i)
+    printed = "".join(normalise_label(raw.label) for i, raw in enumerate(rows)
+                      if i >= body and raw.kind != HEADER and not (raw.kind == ROW and raw.values))
+
+    def evident(key: str) -> bool:
+        return key in waiting or any(label[:_EVIDENT_CHARS] in printed for label in _ROW_LABELS[key])
+
+    # 2021's rows under （六） tell the version where printed (anchored, waiting, or a label long enough to
+    # be no other's); 2019's row never does here: its label 其他处理 is also 2021's group heading
+    known = {key for _, key in anchors} | set(waiting)
+    version_rows = _ROWS_2019 | _ROWS_2021
+    excluded = _ROWS_2019 if known & _ROWS_2021 or any(
+        evident(key) for key in _ROWS_2021 if min(map(len, _ROW_LABELS[key])) > _EVIDENT_CHARS) else None
+    taken = {key for _, key in anchors}
+    bounds = [(-1, -1), *((i, _ROW_PLACE[key]) for i, key in anchors), (len(rows), len(APPLICATION_ROWS))]
+    placed: dict[int, tuple[str, str, str]] = {}
+    for (start, low), (end, high) in itertools.pairwise(bounds):
+        group = [i for i in floating if start < i < end]
+        if not group:
+            continue
+        slots = [key for key in APPLICATION_ROWS if low < _ROW_PLACE[key] < high and key not in taken
+                 and key not in (excluded or ()) and evident(key)]
+        if excluded is None and version_rows & set(slots):
+            continue  # 2019's one row or 2021's three: the version is not told
+        if len(slots) != len(group) or not all(
+                _fragment_of(rows[i].label, key) for i, key in zip(group, slots, strict=True)):
+            continue
+        before = rows[start].label.strip() if start >= 0 else "the header"
+        after = rows[end].label.strip() if end < len(rows) else "the end of the table"
+        placed.update((i, (key, before, after)) for i, key in zip(group, slots, strict=True))
+    out: list[RawRow] = []
+    moved: dict[int, list[tuple[str, Parsed]]] = {}
+    for i, (key, _, _) in placed.items():
+        if key in waiting:
+            moved[waiting[key]] = rows[i].values
+    for i, raw in enumerate(rows):
+        if i in placed:
+            key, before, after = placed[i]
+            under = f"under {raw.label.strip()!r}, no label of the template" if raw.label.strip() else \
+                "apart from their label"
+            issues.append(warning("row.placed_by_order", f"values {_printed(raw.values)} printed {under}: "
+                                  f"placed in row {APPLICATION_ROWS[key].zh!r}, the template's rows "
+                                  f"between {before!r} and {after!r} being as many as the value rows there, each "
+                                  "label printed", f"{where}.{key}"))
+            if key in waiting:
+                continue
+            raw = RawRow(ROW, key, raw.label or APPLICATION_ROWS[key].zh, raw.values)
+        elif i in moved:
+            raw = RawRow(raw.kind, raw.key, raw.label, moved[i])
+        out.append(raw)
+    return out
+
+
+#: A label printed with at most this many of its characters missing, and at least :data:`_MISPRINT_KEPT` of them
+#: kept (``其他法律行政止公开`` for ``其他法律行政法规禁止公开``), is still that label's misprint.
+_MISPRINT_CHARS = 3
+_MISPRINT_KEPT = 0.75
+
+
+def _fragment_of(label: str, key: str) -> bool:
+    """Whether a printed label fragment (or none) can be part of row ``key``'s label, or its misprint.
+
+    A fragment is a piece of the label (``行政机关不再处理其政府信息公``); a misprint is the whole label with
+    at most :data:`_MISPRINT_CHARS` characters left out and :data:`_MISPRINT_KEPT` kept, the rest in order
+    (``2.其他法律行政止公开``).
+    """
+    norm = normalise_label(label)
+    return not norm or any(norm in full or (max(len(full) - _MISPRINT_CHARS, len(full) * _MISPRINT_KEPT) <= len(norm)
+                                            < len(full) and _in_order(norm, full)) for full in _ROW_LABELS[key])
+
+
+def _in_order(short: str, full: str) -> bool:
+    """Whether every character of ``short`` is in ``full``, in the same order."""
+    rest = iter(full)
+    return all(char in rest for char in short)
+
+
 def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applications", *, glued: bool = False) -> Fitted:
     """Fit section 三: 26 possible rows × 7 columns, version told by （六）."""
     fitted = Fitted()
     ambiguous: dict[str, tuple[RawRow, list[Split]]] = {}
     issues = fitted.issues
-    rows = walk(tokens, _resolve_application)
+    if glued:
+        rows = walk(tokens, _resolve_application)
+    else:
+        width = len(APPLICATION_COLUMNS)
+        rows = place_by_order(walk(loose_lines(tokens, width), _resolve_application, width=width,
+                                   header_row=_application_header_row), where, issues)
     _check_header(rows, where, issues)
     columns = tuple(APPLICATION_COLUMNS)
     versions: set[str] = set()
@@ -763,7 +1001,8 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
     for index, raw in enumerate(rows):
         if raw.kind == GROUP:
             if raw.key in AMBIGUOUS_GROUP_ROWS.values():
-                following = rows[index + 1] if index + 1 < len(rows) else None
+                # the next row recognised (OCR prints a header between ``（六）其他`` and its first row)
+                following = next((r for r in rows[index + 1:] if r.kind is not None or r.values), None)
                 is_group = following is not None and following.kind == ROW and (
                     APPLICATION_ROWS[following.key or ""].group == raw.key
                 )

@@ -247,8 +247,16 @@ SIGNATURE_WINDOW = 24
 
 
 def _signature_hits(block: Block) -> dict[str, int]:
-    """How many of a block's cells (a paragraph: its text) each table alone prints."""
-    texts = [block.text] if isinstance(block, Paragraph) else [c.text for row in block.rows for c in row if c]
+    """How many of a block's cells (a paragraph: its text) each table alone prints.
+
+    A paragraph's words spaced apart count too: PDF text prints a table's row or header as one line
+    (``行政处罚 3985758``, ``信息内容 本年处理决定数量``).
+    """
+    if isinstance(block, Paragraph):
+        pieces = block.text.split()
+        texts = [block.text, *pieces] if len(pieces) > 1 else [block.text]
+    else:
+        texts = [c.text for row in block.rows for c in row if c]
     hits: dict[str, int] = {}
     for text in texts:
         norm = normalise_label(text)

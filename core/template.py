@@ -653,6 +653,25 @@ _SUB_ITEM = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十\d]+\s*[)�
 _ROW_NUMBER = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[\d０-９]{1,2}\s*[、.．,，])")
 
 
+#: A row or group number inside a printed label, after something else (``（四）无 1.本机关不掌握…``,
+#: ``予处理4.无正当…``, ``三、本年度办理结果 （一）予以公开``).
+_INNER_ROW_NUMBER = re.compile(r"(?<=\S)\s*(?P<number>(?<![\d０-９])[\d０-９]{1,2}\s*[.．、](?![\d０-９])|"
+                               r"[（(]\s*[一二三四五六七八九十\d]+\s*[)）])")
+
+
+def numbered_tail(text: str) -> str | None:
+    """The part of a printed label from the last row or group number inside it, or ``None``: ``1.本机关不掌握…``
+    of ``（四）无 1.本机关不掌握…``, where a group's name or the end of the label above is glued before a row's
+    own numbered label."""
+    starts = [m.start("number") for m in _INNER_ROW_NUMBER.finditer(text)]
+    return text[starts[-1]:] if starts else None
+
+
+def is_group_numbered(text: str) -> bool:
+    """Whether a printed label opens with a bracketed number (``（六）其他``): a group's place in section 三."""
+    return bool(_SUB_ITEM.match(text))
+
+
 def is_numbered(text: str) -> bool:
     """Whether a printed label starts with a row number (``（七）总计`` yes, the column ``总计`` no)."""
     return bool(_ROW_NUMBER.match(text))

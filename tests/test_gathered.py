@@ -34,18 +34,10 @@ from .conftest import DATA
 GATHERED = DATA / "gathered"
 TRUTHS = sorted(GATHERED.glob("*.truth.json"))
 
-SHUYANG_OCR = "../peer/KIROGOVCOMPARE/沭阳县人民政府2025年政府信息公开工作年度报告-沭阳县人民政府.txt"
 SHANGHAI_OFFICE_PDFTEXT = "../peer/KIROGOVCOMPARE/shanghai-office-sample-source.md"
-KEWEI_PDFTEXT = "../peer/KIROGOVCOMPARE/kewei-2024-source.md"
-OTHER_HANDLING = ("applications.other_no_correction.*", "applications.other_no_fee.*", "applications.other_misc.*")
-ITEMS_5_TO_8 = ("proactive.licensing.*", "proactive.penalty.*", "proactive.enforcement.*", "proactive.fees.*")
 
 #: report file -> (fields it misses, why). A field ending in ``.*`` stands for every field under it.
 KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
-    SHUYANG_OCR: (frozenset({*OTHER_HANDLING, "failing_checks"}),
-                  "OCR Markdown: 三's group is headed '(六) 其他' (not 其他处理), its first row's label "
-                  "is glued to the header's 总计 and rows 2-3 sit under a second, garbled header "
-                  "(项目|本年新收件数|…): the three 其他处理 rows are absent, so 三（七）'s checks fail on them"),
     "fujian-pingtan-market-2019.txt": (
         frozenset({"proactive.licensing.*", "proactive.penalty.*"}),
         "crawler text: '行政许可20+1737' and '行政处罚67+36103' split several ways by digits alone; the prose "
@@ -134,27 +126,11 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         "crawler text: 结转下年度继续办理 prints six zeros for seven cells ('000000'); the balance (8 = 8 + 结转) "
         "makes every cell 0 (the agreement rule of issue 13), today the row is null (glued.no_split)"),
     SHANGHAI_OFFICE_PDFTEXT: (
-        frozenset({"proactive.regulations.issued", "proactive.normative_documents.*", *ITEMS_5_TO_8,
-                   "applications.not_processed_excessive.*", "applications.not_processed_confirmation.*",
-                   *OTHER_HANDLING, "review_litigation.*", "failing_checks"}),
-        "PDF text: 第二十条第（一）项 as 3-cell rows with the noted cells floated out ('22（其中修订16件）'); items "
-        "（五）-（八） as plain lines ('行政许可 0') outside any table; wrapped labels printed apart from their "
-        "values "
-        "('4.无正当理由大量反复' / '申请', '行政机关不再处理其政府信息公'); section 四's header flattened to 6 cells "
-        "over a 15-value row"),
-    KEWEI_PDFTEXT: (
-        frozenset({*ITEMS_5_TO_8, "applications.granted.*", "applications.partially_granted.*",
-                   "applications.denied_state_secret.*", "applications.denied_prohibited_by_law.*",
-                   "applications.denied_internal_affairs.*", "applications.denied_query_matter.*",
-                   "applications.unavailable_not_held.*", "applications.unavailable_needs_creation.*",
-                   "applications.unavailable_unclear.*", "applications.not_processed_excessive.*",
-                   "applications.not_processed_confirmation.*", "applications.other_no_correction.*",
-                   "applications.other_no_fee.*", "review_litigation.*", "failing_checks"}),
-        "PDF text: items （五）-（八） as plain lines; 表三's label column printed as loose text blocks (several "
-        "labels, wrapped, above a run of bare value rows) so rows are matched by position, not label (a bare row "
-        "under 5.属于三类内部事务信息 and 1.本机关不掌握 printed together is neither's: row.ambiguous_label); "
-        "section "
-        "四's two-level header split into fragments over one 15-value row"),
+        frozenset({"proactive.regulations.issued", "proactive.normative_documents.issued",
+                   "proactive.normative_documents.in_force"}),
+        "PDF text: 第二十条第（一）项's two noted cells ('22（其中修订16件）', '55（含自然失效29件）') float out "
+        "above the table, leaving 2 values for 3 columns in each row ('规章 | 22 | 235'): which cell each row "
+        "lost is not told by the table (only the prose's 规章 22 件 says it), so both rows are null"),
 }
 
 #: report file -> (fields the record gets WRONG, why): bugs, each to be fixed; strict xfail in test_no_wrong_value.
