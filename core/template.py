@@ -81,13 +81,18 @@ def spellings(word: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+#: Any character :data:`TRADITIONAL` changes. Most text holds none, and this search costs a tenth of the
+#: translation (``str.translate`` looks every character of CJK text up in a dict).
+_ANY_TRADITIONAL = re.compile(f"[{re.escape(''.join(map(chr, TRADITIONAL)))}]")
+
+
 def simplified(text: str) -> str:
     """``text`` with the traditional forms of the template's characters made simplified (:data:`TRADITIONAL`).
 
     Character for character, so the result has ``text``'s length and a position
     found in it holds in ``text``: search the simplified text, cut the original.
     """
-    return text.translate(TRADITIONAL)
+    return text.translate(TRADITIONAL) if _ANY_TRADITIONAL.search(text) else text
 
 
 #: Levels of nested brackets removed (a label has one or two). Bounded: each level is a pass over the
@@ -124,7 +129,7 @@ def normalise_label(text: str) -> str:
 
 
 def _label_core(text: str) -> str:
-    text = "".join(_nfkc(text).split()).translate(TRADITIONAL)
+    text = simplified("".join(_nfkc(text).split()))
     for _ in range(MAX_BRACKET_DEPTH):  # nested brackets: remove innermost first
         stripped = _BRACKETED.sub("", text)
         if stripped == text:
