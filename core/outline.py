@@ -25,7 +25,7 @@ from .template import (
     normalise_label,
     section_number,
     section_of_heading,
-    word_pattern,
+    words_pattern,
 )
 
 _TRAILING_ASIDE = re.compile(r"[（(]([^()（）]*)[)）]\s*$")
@@ -367,7 +367,7 @@ def texts_of(blocks: tuple[Block, ...]) -> list[str]:
 
 #: Every chrome marker in one pattern: one C scan of a line instead of a ``find`` per marker (3–8× faster). The
 #: leftmost match starts where the first marker does, so it answers both questions below.
-_CHROME = re.compile("|".join(map(word_pattern, CHROME_MARKERS)))  # traditional forms too
+_CHROME = re.compile(words_pattern(CHROME_MARKERS))  # traditional forms too
 
 
 def is_chrome(text: str) -> bool:
