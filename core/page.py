@@ -57,9 +57,10 @@ TITLE_MAX_CHARS = 120
 
 def section_cue(text: str) -> str | None:
     """The section a short line names, if it is a heading of one (a cue for the article, not the outline)."""
-    compact = simplified(text).replace(" ", "")
-    if len(compact) > CUE_MAX_CHARS:
+    compact = text.replace(" ", "")
+    if len(compact) > CUE_MAX_CHARS:  # most paragraphs: not simplified first
         return None
+    compact = simplified(compact)
     for kind, words in ARTICLE_CUES.items():
         for word in words:
             if word in compact:
