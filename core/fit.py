@@ -551,6 +551,11 @@ def _proactive_shape(item: str, columns: Sequence[str], width: int) -> tuple[str
     return fits[0] if len(fits) == 1 else (None, None)
 
 
+#: Section 二's column key → its normalised labels (each header row asks for its own).
+_COLUMN_LABELS: dict[str, tuple[str, ...]] = {
+    key: tuple(n for n, k in PROACTIVE_COLUMN_LOOKUP.items() if k == key) for key in PROACTIVE_COLUMN_LOOKUP.values()}
+
+
 def _misspelt_header(raw: RawRow) -> tuple[str, str] | None:
     """A misspelt header cell that the walk joined to the header before it: its column and its text.
 
@@ -560,8 +565,7 @@ def _misspelt_header(raw: RawRow) -> tuple[str, str] | None:
     header it closely resembles, if there is one.
     """
     norm = normalise_label(raw.label)
-    own = ([PROACTIVE_HEADER_START] if not raw.key else
-           [n for n, k in PROACTIVE_COLUMN_LOOKUP.items() if k == raw.key])
+    own = _COLUMN_LABELS.get(raw.key, ()) if raw.key else (PROACTIVE_HEADER_START,)
     head = max((label for label in own if norm.startswith(label)), key=len, default=None)
     if head is None or len(norm) - len(head) < 3:
         return None
