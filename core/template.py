@@ -677,6 +677,13 @@ def is_numbered(text: str) -> bool:
 
 def section_of_heading(text: str) -> str | None:
     """The section a heading line opens, or ``None`` for any other line (a sub-item such as ``（一）…`` included)."""
+    if len(text) > HEADING_MAX_CHARS and len(text.strip()) > HEADING_MAX_CHARS:
+        return None  # prose: answered without keeping it in the cache
+    return _section_of_short_line(text)
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)  # the outline asks for every paragraph: cells and labels recur in every report
+def _section_of_short_line(text: str) -> str | None:
     stripped = text.strip()
     # a number (a table cell printed as a paragraph) normalises to digits, and no heading is digits
     if len(stripped) > HEADING_MAX_CHARS or stripped.isdecimal() or _SUB_ITEM.match(text):
@@ -831,14 +838,14 @@ LONG_TEXT_CHARS = 4096
 
 
 def forget_long_texts() -> None:
-    """Empty the template's text caches (cell parser, label normaliser).
+    """Empty the template's text caches (cell parser, label normaliser, heading finder).
 
     They keep up to tens of thousands of texts a worker has seen; real labels
     and cells are short, but a hostile document's megabyte-long "cells" would
     otherwise stay cached, document after document, and grow the worker's
     memory without bound. Called after each document that had such a text.
     """
-    for cached in (parse_cell, normalise_label):
+    for cached in (parse_cell, normalise_label, _section_of_short_line):
         clear = getattr(cached, "cache_clear", None)
         if clear is not None:
             clear()
