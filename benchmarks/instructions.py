@@ -20,14 +20,12 @@ set and dict orders, and with them the counts, repeat.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 FORMATS = ("text", "tsv", "html", "docx")
@@ -39,22 +37,6 @@ def _control(*args: str) -> None:
     subprocess.run(["callgrind_control", *args, str(os.getpid())], check=True, stdout=subprocess.DEVNULL)
 
 
-def _floor(fmt: str, data: list[bytes]):
-    """The floor of ``bench_reports.py`` (and ``stages.py``) for a format, over ``data``."""
-    if fmt == "html":
-        from lxml import html as lxml_html
-
-        return lambda: [lxml_html.fromstring(d) for d in data]
-    if fmt == "docx":
-        from lxml import etree
-
-        return lambda: [etree.fromstring(zipfile.ZipFile(io.BytesIO(d)).read("word/document.xml")) for d in data]
-    from nianbao.decode import decode_text
-
-    codecs = [decode_text(d).encoding for d in data]
-    return lambda: [d.decode(c).splitlines() for d, c in zip(data, codecs, strict=True)]
-
-
 def child(corpus: Path, formats: list[str], tree: str | None, by_stage: bool) -> None:
     """Under callgrind: per format, the floor then nianbao (or each stage), each counted into its own dump."""
     os.environ["NIANBAO_LOAD_PLUGINS"] = ""
@@ -62,6 +44,8 @@ def child(corpus: Path, formats: list[str], tree: str | None, by_stage: bool) ->
         from records_diff import load_tree  # this script's folder is first on sys.path
 
         load_tree(Path(tree).resolve())
+    from stages import floor, stage_list  # after load_tree: stages imports nianbao
+
     from nianbao.host import build_host
     from nianbao.parse import process_bytes
     from nianbao.record import dumps
@@ -70,12 +54,10 @@ def child(corpus: Path, formats: list[str], tree: str | None, by_stage: bool) ->
     for fmt in formats:
         paths = sorted(p for p in (corpus / fmt).iterdir())
         if by_stage:
-            from stages import stage_list
-
             calls = [(name, call) for name, call in stage_list(fmt, paths, host) if call is not None]
         else:
             items = [(p.read_bytes(), str(p)) for p in paths]
-            calls = [("floor", _floor(fmt, [d for d, _ in items])),
+            calls = [("floor", floor(fmt, [d for d, _ in items])),
                      ("nianbao", lambda items=items: [dumps(process_bytes(d, u, host=host).record)
                                                       for d, u in items])]
         for _, call in calls:

@@ -36,7 +36,6 @@ from nianbao.decode import decode_text
 from nianbao.host import build_host
 from nianbao.limits import Limits, check_document
 from nianbao.outline import Outline
-from nianbao.page import settle
 from nianbao.parse import build_record, process_bytes, read_document
 from nianbao.record import dumps, source_of
 from nianbao.source import SourceInfo
@@ -96,6 +95,8 @@ def stages(fmt: str, paths: list[Path], host) -> list[Measured]:
 
 def stage_list(fmt: str, paths: list[Path], host) -> list[Stage]:
     """The stages of the parse of one format's reports, each a call over all of them; the floor first."""
+    from nianbao.page import settle  # here, so that instructions.py can take floor() from a tree without it
+
     data = [p.read_bytes() for p in paths]
     infos = [SourceInfo.from_uri(str(p)) for p in paths]
     pairs = list(zip(data, infos, strict=True))
