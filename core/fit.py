@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .agree import Sums, agree, contradicted
@@ -576,7 +577,8 @@ def _misspelt_header(raw: RawRow) -> tuple[str, str] | None:
     return (key, rest) if key is not None else None
 
 
-def _proactive_sums(columns: Sequence[str]) -> Sums:
+@lru_cache(maxsize=64)  # one a row, from a handful of headers: made once each
+def _proactive_sums(columns: tuple[str, ...]) -> Sums:
     """Section 二 has no sums: counts are whole and not negative, 本年增/减 may be, amounts may have decimals."""
     return Sums(signed=frozenset(i for i, c in enumerate(columns) if c == "change"),
                 whole=frozenset(i for i, c in enumerate(columns) if c not in AMOUNT_COLUMNS))
@@ -650,7 +652,7 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
                 _report_ambiguous(raw, candidates, f"{where}.{item}", issues)
         else:
             row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan),
-                          sums=_proactive_sums(printed))
+                          sums=_proactive_sums(tuple(printed)))
         fitted.values[item] = {c: row.get(c) for c in shape}
         versions.append(version)
     _none_spellings(rows, where, issues)
