@@ -36,7 +36,6 @@ from nianbao.decode import decode_text
 from nianbao.host import build_host
 from nianbao.limits import Limits, check_document
 from nianbao.outline import Outline
-from nianbao.page import settle
 from nianbao.parse import build_record, process_bytes, read_document
 from nianbao.record import dumps, source_of
 from nianbao.source import SourceInfo
@@ -91,6 +90,13 @@ def floor(fmt: str, data: list[bytes]) -> Callable[[], object]:
 
 def stages(fmt: str, paths: list[Path], host) -> list[Measured]:
     """The stages of the parse of one format's reports, measured; nested stages are indented."""
+    return measure(stage_list(fmt, paths, host), len(paths))
+
+
+def stage_list(fmt: str, paths: list[Path], host) -> list[Stage]:
+    """The stages of the parse of one format's reports, each a call over all of them; the floor first."""
+    from nianbao.page import settle  # here, so that instructions.py can take floor() from a tree without it
+
     data = [p.read_bytes() for p in paths]
     infos = [SourceInfo.from_uri(str(p)) for p in paths]
     pairs = list(zip(data, infos, strict=True))
@@ -99,13 +105,12 @@ def stages(fmt: str, paths: list[Path], host) -> list[Measured]:
     pages = [settle(doc) for doc in docs]  # what build_record cuts the outline from
     outlines = [Outline.of(doc) for doc in pages]
     records = [build_record(doc, dict(src), host) for doc, src in zip(docs, sources, strict=True)]
-    n = len(paths)
     limits = Limits.from_env()  # as process_bytes passes them
     reader = host.reader(docs[0].format)
     skip = None  # a stage the format does not have
     xml = [reader.document_xml(d) for d in data] if fmt == "docx" else []
     texts = [decode_text(d).text for d in data] if fmt == "html" else []
-    return measure([
+    return [
         ("floor", floor(fmt, data)),
         ("process_bytes + dumps (the benchmark)",
          lambda: [dumps(process_bytes(d, i.uri, host=host).record) for d, i in pairs]),
@@ -125,7 +130,7 @@ def stages(fmt: str, paths: list[Path], host) -> list[Measured]:
           for extractor in host.extractors),
         ("  run_checks_to_dicts", lambda: [run_checks_to_dicts(host.checks, r) for r in records]),
         ("record.dumps", lambda: [dumps(r) for r in records]),
-    ], n)
+    ]
 
 
 def main(argv: list[str]) -> int:

@@ -16,6 +16,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .agree import Sums, agree, contradicted
@@ -658,6 +659,11 @@ def _proactive_shape(item: str, columns: Sequence[str], width: int) -> tuple[str
     return fits[0] if len(fits) == 1 else (None, None)
 
 
+#: Section 二's column key → its normalised labels (each header row asks for its own).
+_COLUMN_LABELS: dict[str, tuple[str, ...]] = {
+    key: tuple(n for n, k in PROACTIVE_COLUMN_LOOKUP.items() if k == key) for key in PROACTIVE_COLUMN_LOOKUP.values()}
+
+
 def _misspelt_header(raw: RawRow) -> tuple[str, str] | None:
     """A misspelt header cell that the walk joined to the header before it: its column and its text.
 
@@ -667,8 +673,7 @@ def _misspelt_header(raw: RawRow) -> tuple[str, str] | None:
     header it closely resembles, if there is one.
     """
     norm = normalise_label(raw.label)
-    own = ([PROACTIVE_HEADER_START] if not raw.key else
-           [n for n, k in PROACTIVE_COLUMN_LOOKUP.items() if k == raw.key])
+    own = _COLUMN_LABELS.get(raw.key, ()) if raw.key else (PROACTIVE_HEADER_START,)
     head = max((label for label in own if norm.startswith(label)), key=len, default=None)
     if head is None or len(norm) - len(head) < 3:
         return None
@@ -679,7 +684,8 @@ def _misspelt_header(raw: RawRow) -> tuple[str, str] | None:
     return (key, rest) if key is not None else None
 
 
-def _proactive_sums(columns: Sequence[str]) -> Sums:
+@lru_cache(maxsize=64)  # one a row, from a handful of headers: made once each
+def _proactive_sums(columns: tuple[str, ...]) -> Sums:
     """Section 二 has no sums: counts are whole and not negative, 本年增/减 may be, amounts may have decimals."""
     return Sums(signed=frozenset(i for i, c in enumerate(columns) if c == "change"),
                 whole=frozenset(i for i, c in enumerate(columns) if c not in AMOUNT_COLUMNS))
@@ -753,7 +759,7 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
                 _report_ambiguous(raw, candidates, f"{where}.{item}", issues)
         else:
             row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan),
-                          sums=_proactive_sums(printed))
+                          sums=_proactive_sums(tuple(printed)))
         fitted.values[item] = {c: row.get(c) for c in shape}
         versions.append(version)
     _none_spellings(rows, where, issues)

@@ -7,6 +7,7 @@ extractor re-scans the document for headings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -24,7 +25,7 @@ from .template import (
     normalise_label,
     section_number,
     section_of_heading,
-    word_pattern,
+    words_pattern,
 )
 
 _TRAILING_ASIDE = re.compile(r"[（(]([^()（）]*)[)）]\s*$")
@@ -179,9 +180,14 @@ class _Found(NamedTuple):
 def _gap(found: list[_Found], index: int) -> tuple[int, range]:
     """Where a block at ``index`` would go in ``found``, and the template positions a section there may have."""
     at = sum(1 for f in found if f.index < index)
+    return at, _allowed(found, at)
+
+
+def _allowed(found: list[_Found], at: int) -> range:
+    """The template positions a section inserted at ``found[at]`` may have (between its neighbours')."""
     low = SECTION_ORDER.index(found[at - 1].key) + 1 if at else 0
     high = SECTION_ORDER.index(found[at].key) if at < len(found) else len(SECTION_ORDER)
-    return at, range(low, high)
+    return range(low, high)
 
 
 #: What may come between the two halves of a heading split by a page break: a page number (``- 3 -``, ``第3页``).
@@ -200,10 +206,14 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
     found = list(found)
     for numbered in (True, False):
         taken = {i for f in found for i in range(f.index, f.start)}
+        # _gap's answer for every block, kept current as sections are found: a binary search, not a loop
+        starts = sorted(f.index for f in found)
+        gaps = [_allowed(found, at) for at in range(len(found) + 1)]
         for index, block in enumerate(blocks):
             if index in taken or not isinstance(block, Paragraph):
                 continue
-            at, allowed = _gap(found, index)
+            at = bisect_left(starts, index)
+            allowed = gaps[at]
             if not allowed:
                 continue
             key, start, heading = loose_section_of_heading(block.text), index + 1, block.text
@@ -215,6 +225,8 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
                 continue
             found.insert(at, _Found(index, start, key, heading, "wrapped" if start > index + 1 else "reworded"))
             taken.update(range(index, start))
+            insort(starts, index)
+            gaps = [_allowed(found, at) for at in range(len(found) + 1)]
     return found
 
 
@@ -363,7 +375,7 @@ def texts_of(blocks: tuple[Block, ...]) -> list[str]:
 
 #: Every chrome marker in one pattern: one C scan of a line instead of a ``find`` per marker (3–8× faster). The
 #: leftmost match starts where the first marker does, so it answers both questions below.
-_CHROME = re.compile("|".join(map(word_pattern, CHROME_MARKERS)))  # traditional forms too
+_CHROME = re.compile(words_pattern(CHROME_MARKERS))  # traditional forms too
 
 
 def is_chrome(text: str) -> bool:

@@ -57,9 +57,10 @@ TITLE_MAX_CHARS = 120
 
 def section_cue(text: str) -> str | None:
     """The section a short line names, if it is a heading of one (a cue for the article, not the outline)."""
-    compact = simplified(text).replace(" ", "")
-    if len(compact) > CUE_MAX_CHARS:
+    compact = text.replace(" ", "")
+    if len(compact) > CUE_MAX_CHARS:  # most paragraphs: not simplified first
         return None
+    compact = simplified(compact)
     for kind, words in ARTICLE_CUES.items():
         for word in words:
             if word in compact:
@@ -92,6 +93,21 @@ def page_title(title: str) -> str:
 
 _PUBLISH_LABEL = re.compile(rf"(?:{'|'.join(PUBLISH_LABELS)})\s*[:：]?\s*|^\s*(?:{'|'.join(PUBLISH_BARE_LABELS)})"
                             r"\s*[:：]\s*")
+#: Any bare label (日期, 时间), which every label holds: literal alternatives, so ``re`` skips in C the characters
+#: none starts with.
+_BARE_LABEL = re.compile("|".join(PUBLISH_BARE_LABELS))
+assert all(_BARE_LABEL.search(label) for label in PUBLISH_LABELS), "see _publish_label"
+
+
+def _publish_label(text: str) -> re.Match[str] | None:
+    """``_PUBLISH_LABEL.search(text)``: a line holding no bare label (日期, 时间), which every label holds, has none.
+
+    The search tries every label at every character of the line; the quick one rules out most lines first.
+    """
+    if _BARE_LABEL.search(text) is None:
+        return None
+    return _PUBLISH_LABEL.search(text)
+
 #: How far after its label a publish date starts.
 PUBLISH_DATE_CHARS = 24
 #: A longer line is prose, not a publish line.
@@ -100,7 +116,7 @@ PUBLISH_LINE_MAX_CHARS = 200
 
 def publish_date_after_label(text: str) -> tuple[bool, str | None]:
     """``(labelled, date)`` for a line such as ``发布日期：2022-01-26 来源：…``; a bare label gives no date."""
-    match = _PUBLISH_LABEL.search(simplified(text))  # 發佈日期 as 发布日期; positions hold in ``text``
+    match = _publish_label(simplified(text))  # 發佈日期 as 发布日期; positions hold in ``text``
     if match is None:
         return False, None
     return True, find_date(text[match.end():match.end() + PUBLISH_DATE_CHARS])
@@ -138,7 +154,7 @@ def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[i
 
 
 def _publish_cells(texts: list[str], index: int, found: list[tuple[int, str]]) -> None:
-    if not _PUBLISH_LABEL.search("".join(texts)):
+    if not _publish_label("".join(texts)):
         return
     for n, text in enumerate(texts):
         labelled, date = publish_date_after_label(text)

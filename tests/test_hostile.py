@@ -675,15 +675,18 @@ def test_clamp_values_nulls_exactly_the_values_out_of_range():
         pass
 
     record = {
-        "proactive": {"a": {"x": 1, "y": None, "z": 0}, "b": {"x": -MAX_VALUE, "y": MAX_VALUE}},  # all fine
+        "proactive": {"a": {"x": 1, "y": None, "z": 0}, "b": {"x": -MAX_VALUE, "y": MAX_VALUE},  # all fine
+                      "c": {"x": 2.5, "y": float("nan"), "z": -float("inf"), "w": 1}},  # NaN in the middle
         "applications": {"a": {"x": 3, "y": MAX_VALUE + 1}, "b": {"x": True, "y": float("nan"), "z": 2.5},
                          "c": Row(x=-MAX_VALUE - 1), "d": None},
         "review_litigation": {"a": {"x": 10**30, "y": float("inf")}, "b": "not a row"},
     }
     issues = clamp_values(record)
-    assert [i.where for i in issues] == ["applications.a.y", "applications.b.y", "applications.c.x",
+    assert [i.where for i in issues] == ["proactive.c.y", "proactive.c.z",
+                                         "applications.a.y", "applications.b.y", "applications.c.x",
                                          "review_litigation.a.x", "review_litigation.a.y"]
-    assert record["proactive"] == {"a": {"x": 1, "y": None, "z": 0}, "b": {"x": -MAX_VALUE, "y": MAX_VALUE}}
+    assert record["proactive"] == {"a": {"x": 1, "y": None, "z": 0}, "b": {"x": -MAX_VALUE, "y": MAX_VALUE},
+                                   "c": {"x": 2.5, "y": None, "z": None, "w": 1}}
     assert record["applications"]["a"] == {"x": 3, "y": None}
     assert record["applications"]["b"] == {"x": True, "y": None, "z": 2.5}
     assert record["review_litigation"]["a"] == {"x": None, "y": None}

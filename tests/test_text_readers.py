@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import codecs
+from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nianbao
 from nianbao.document import Paragraph, Table
 from nianbao.errors import DecodeError
+from nianbao.plugins.tsv import inner_tab_lines
 from nianbao.source import SourceInfo
 
 from .conftest import SEEDS
@@ -114,3 +118,11 @@ def test_a_text_that_is_not_a_report_is_a_record_with_an_issue(host):
     record = nianbao.parse_bytes("今天天气很好。\n我们去公园散步。\n".encode(), "news.txt", host=host)
     assert record["issues"][0]["code"] == "report.no_sections"
     assert record["applications"] == {} and record["template"] is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a中 \u3000\t\n\r", max_size=60), st.integers(min_value=1, max_value=4))
+def test_inner_tab_lines_counts_the_lines_with_a_tab_after_text(text, most):
+    # the sniff's definition, line by line: a tab right after a character that is not whitespace
+    lines = [line for line in text.split("\n") if any(a.strip() and b == "\t" for a, b in pairwise(line))]
+    assert inner_tab_lines(text, most) == min(len(lines), most)
