@@ -317,6 +317,16 @@ TITLE_WORDS = "政府信息公开"
 TITLE_LABELS: tuple[str, ...] = ("标题", "题目", "名称", "文章标题")
 #: How a title ends: ``…工作年度报告``, ``…工作报告``, ``…工作年报`` (seen: ``2025年政府信息公开工作年报``).
 TITLE_ENDS: tuple[str, ...] = ("报告", "年报")
+#: Page chrome above a title, never part of it (seen: 迎宾路街道, 螺洋街道, 龙游县 2021 pages): a read-aloud
+#: button, font-size and print bars, the "you are here" line, breadcrumbs (``首页 > 政务公开 > …``).
+FRONT_CHROME: tuple[str, ...] = ("听全文", "字号", "字体", "打印", "当前位置", "您的位置", "您当前的位置", "当前的位置",
+                                 "关闭窗口", ">", "＞", "›", "»")
+#: A date at the start of a line followed by one of these is the page's publish line, unlabelled
+#: (迎宾路街道 2021: ``2022年01月18日来源:1`` under the title).
+PUBLISH_FOLLOWERS: tuple[str, ...] = ("来源", "信息来源", "浏览次数", "点击数", "访问量")
+#: The year named in the report's opening sentence when no title or period states it (迎宾路街道 2021:
+#: ``现将2021年迎宾路街道办事处政府信息公开情况报告如下``): group 1 is the year.
+PROSE_YEAR = r"现将\s*((?:19|20)\d{2})\s*年度?[^。；;]{0,60}?报告如下"
 #: Lines above a title that are not part of it: page labels of PDF and web exports (``正文``, ``目录``).
 FRONT_WORDS: tuple[str, ...] = ("正文", "全文", "原文", "目录", "文字版", "图文版", "图解版", "附件")
 #: Words a title puts around its agency that are not the agency's name: ``XX局关于2021年…报告``.
@@ -332,7 +342,7 @@ ARTICLE_CUES: dict[str, tuple[str, ...]] = {
     "other": ("其他需要报告的事项",),
 }
 #: The statistics period sentence: ``统计期限自2022年1月1日起至2022年12月31日止`` (its label words).
-PERIOD_LABELS: tuple[str, ...] = ("统计期限", "统计期间", "统计时限", "统计时间")
+PERIOD_LABELS: tuple[str, ...] = ("统计期限", "统计期间", "统计时限", "统计时间", "统计期")
 #: Notes printed in brackets under a signature date: ``（此件公开发布）``.
 SIGNATURE_NOTES: tuple[str, ...] = ("此件公开发布", "此件主动公开", "此件依申请公开", "此页无正文", "此件不公开")
 #: What crawler text prints after a signature on the same line (a 公文's distribution list, the page's source
