@@ -21,12 +21,12 @@ Run::
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib.util
+import itertools
 import json
 import random
 import re
-import copy
-import itertools
 import sys
 from pathlib import Path
 
@@ -241,9 +241,11 @@ CHROME = ("听全文", "字号：大 中 小", "[字体：大 中 小] 打印", 
 ABBREVIATED = {"安溪县人民政府办公室": "县政府办", "上海市科学技术委员会": "市科委", "新泰市卫生健康委员会": "市卫健委",
                "仙居县市场监督管理局": "县市场监管局", "杭州市西湖区文化和广电旅游体育局": "区文广旅体局",
                "沭阳县人民政府": "县政府"}
-#: Statistics-period sentences in the spellings the excerpts show (统计期限为, 统计时限为, 统计期为, 统计时间为…起至…止).
-PERIODS = ("本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。", "本报告所列数据统计期限为{y}年1月1日至{y}年12月31日。",
-           "本报告中所列数据统计时限为{y}年1月1日至12月31日。", "本年度报告中所列数据统计期为{y}年1月1日至12月31日。",
+#: Statistics-period sentences in the spellings the excerpts show (统计期限为, 统计时限为, 统计期为,
+#: 统计时间为…起至…止).
+PERIODS = ("本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。",
+           "本报告所列数据统计期限为{y}年1月1日至{y}年12月31日。", "本报告中所列数据统计时限为{y}年1月1日至12月31日。",
+           "本年度报告中所列数据统计期为{y}年1月1日至12月31日。",
            "本报告统计时间为{y}年1月1日起至{y}年12月31日止。")
 #: Column headers misspelt as real reports print them (the variants corpus holds the first three).
 HEADER_TYPOS = (("本年新制作数量", "本年新制做数量"), ("处理决定数量", "处理决定数"), ("本年制发件数", "本年制发件"),
@@ -379,10 +381,10 @@ FLAT_RENDERERS = {"pipe-cells": (render_pipe_cells, ".txt"), "pipe-rows": (rende
 NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 
 
-def readings(groups, count, equations):
+def readings(groups, count, equations, signed=()):
     """Every way the printed groups (space-separated runs of digits) split into ``count`` numbers that keep
-    ``equations`` (``(parts, total)`` positions): a space is always a cell boundary, a glued run may be several
-    cells."""
+    ``equations`` (``(parts, total)`` positions), negative only at the ``signed`` positions (本年增/减; a count is
+    never below 0): a space is always a cell boundary, a glued run may be several cells."""
     out = []
 
     def split(run, most):
@@ -398,6 +400,8 @@ def readings(groups, count, equations):
         if index == len(groups):
             if len(done) == count:
                 values = [float(v) if "." in v else int(v) for v in done]
+                if any(v.startswith("-") for n, v in enumerate(done) if n not in signed):
+                    return
                 if all(abs(sum(values[p] for p in parts) - values[total]) < 1e-9 for parts, total in equations):
                     out.append(tuple(values))
             return
@@ -450,10 +454,11 @@ def flat_rows(rng, glue):
                         truth["review_litigation"][group][field] = value
                 elif label in labels and len(values) == 7:
                     apps[labels[label]] = readings(text.split(), 7, [(list(range(6)), 6)])
-                elif PRO_KEYS.get(label) in truth["proactive"] and len(values) == len(truth["proactive"][PRO_KEYS[label]]):
+                elif len(truth["proactive"].get(PRO_KEYS.get(label), ())) == len(values):
                     row = truth["proactive"][PRO_KEYS[label]]
-                    truth["proactive"][PRO_KEYS[label]] = dict(zip(row, agreed(readings(text.split(), len(values), []),
-                                                                                len(values)), strict=True))
+                    signed = [n for n, field in enumerate(row) if field == "change"]
+                    found = agreed(readings(text.split(), len(values), [], signed), len(values))
+                    truth["proactive"][PRO_KEYS[label]] = dict(zip(row, found, strict=True))
                 else:
                     continue
                 body[n] = [c for c in cells if c not in values] + [build.cell(text)]

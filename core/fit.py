@@ -21,7 +21,7 @@ from .agree import Sums, agree, contradicted
 from .budget import check_deadline
 from .checks import applications_balance, applications_handled_total
 from .document import Block, Paragraph
-from .glued import Number, Split, TooManySplits, describe, split_run
+from .glued import MAX_CANDIDATES, Number, Split, TooManySplits, describe, split_run
 from .record import Issue, error, warning
 from .template import (
     AMBIGUOUS_GROUP_ROWS,
@@ -497,13 +497,37 @@ def fit_glued_row(
         issues.append(error("glued.no_split", f"row {raw.label.strip()!r}: no cut of {' '.join(texts)!r} into "
                             f"{len(columns)} values ({', '.join(columns)}) fits the template", where))
     elif len(candidates) == 1:
-        last = simplified(texts[-1].strip())
-        in_yuan = last.endswith(YUAN) and not last.endswith(WAN_YUAN)
         for column, value in zip(columns, candidates[0], strict=True):
-            if column in AMOUNT_COLUMNS and (in_yuan or column in yuan_columns):
-                value = round(value / 10000, 6)
-            out[column] = value
+            out[column] = _in_wan(column, value, texts, yuan_columns)
     return out, candidates
+
+
+def _in_wan(column: str, value: Number, texts: Sequence[str], yuan_columns: frozenset[str]) -> Number:
+    """A glued row's value in its record unit: an amount printed in 元 (its run ends in 元, or its header says so)
+    in 万元."""
+    last = simplified(texts[-1].strip())
+    if column in AMOUNT_COLUMNS and ((last.endswith(YUAN) and not last.endswith(WAN_YUAN)) or column in yuan_columns):
+        return round(value / 10000, 6)
+    return value
+
+
+def _cells_every_split_gives(raw: RawRow, columns: Sequence[str], candidates: Sequence[Split], where: str,
+                             issues: list[Issue], yuan_columns: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The cells of an ambiguous glued row that every split gives alike (``5 5270`` under 本年制发件数, 本年废止件数,
+    现行有效件数: 5 whatever the cut of ``5270``), the others null; only when the splits were all listed."""
+    out: dict[str, Any] = dict.fromkeys(columns)
+    if len(candidates) >= MAX_CANDIDATES:
+        return out
+    agreed = [n for n in range(len(columns)) if len({split[n] for split in candidates}) == 1]
+    if not agreed:
+        return out
+    texts = [text for text, (_, note) in raw.values if note != BLANK]
+    for n in agreed:
+        out[columns[n]] = _in_wan(columns[n], candidates[0][n], texts, yuan_columns)
+    issues.append(warning("glued.cells_agreed", f"row {raw.label.strip()!r}: "
+                          f"{', '.join(columns[n] for n in agreed)} read the same in all {len(candidates)} splits, "
+                          "taken; the others left null", where))
+    return out
 
 
 def _report_ambiguous(raw: RawRow, candidates: Sequence[Split], where: str, issues: list[Issue]) -> None:
@@ -644,6 +668,7 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
                                             frozenset(yuan))
             if len(candidates) > 1:
                 _report_ambiguous(raw, candidates, f"{where}.{item}", issues)
+                row = _cells_every_split_gives(raw, printed, candidates, f"{where}.{item}", issues, frozenset(yuan))
         else:
             row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan),
                           sums=_proactive_sums(printed))

@@ -28,6 +28,8 @@ from .template import (
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
     GLUED_NOTE_WORDS,
+    GLUED_START_GAP,
+    GLUED_TABLE_STARTS,
     HEADING_JOINERS,
     NONE_SPELLINGS,
     PROACTIVE_COLUMNS,
@@ -127,8 +129,27 @@ def _segments(text: str) -> Iterator[str]:
         if section in table_sections:
             yield from _table_tokens(body)
         else:
-            yield body
+            yield from _prose_then_table(body)
     return
+
+
+@lru_cache(maxsize=1)
+def _table_start() -> re.Pattern[str]:
+    starts = (rf"{_spaced(first)}.{{0,{GLUED_START_GAP}}}?{_spaced(second)}" for first, second in
+              GLUED_TABLE_STARTS.values())
+    return re.compile("|".join(starts))
+
+
+def _prose_then_table(body: str) -> Iterator[str]:
+    """A prose section's text, and from where a table's header starts in it (its own heading missing or not
+    numbered as a section's), that table's labels and runs: the outline places a table by what it holds."""
+    start = _table_start().search(body)
+    if start is None:
+        yield body
+        return
+    if body[:start.start()].strip():
+        yield body[:start.start()]
+    yield from _table_tokens(body[start.start():])
 
 
 def _table_tokens(body: str) -> Iterator[str]:
@@ -141,10 +162,11 @@ def _table_tokens(body: str) -> Iterator[str]:
 
 
 def _runs(text: str) -> Iterator[str]:
-    """Value runs between labels, cut at spaces, before a minus sign (``2648-18538``) and after a count's unit
-    (``1个246900元``: one project, then an amount)."""
+    """Value runs between labels, cut at spaces, before a minus sign (``2648-18538``), after a count's unit
+    (``1个246900元``: one project, then an amount) and before words glued to a number that are not its unit
+    (``0三、收到和处理政`` where a heading broken by a page number follows an amount)."""
     for run in text.split():
-        yield from re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)", run)
+        yield from re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)|(?<=\d)(?=[^\d\W个件条项万元])", run)
 
 
 # --------------------------------------------------------------------------

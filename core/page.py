@@ -232,8 +232,9 @@ def _front_chrome(text: str) -> bool:
 
 def _title_part(text: str, title: str) -> bool:
     """Whether a line above ``title`` may be part of it: no field label, no sentence end, and, when ``title`` has
-    no year, the year or 政府信息公开 it lacks (``XX局2021年政府`` above ``信息公开工作年度报告``, ``XX局政府信息公开工作年``
-    above ``度报告``, a body's name above ``政府信息公开工作年度报告``; not ``分类`` above ``政府信息公开年报``)."""
+    no year, the year or 政府信息公开 it lacks (``XX局2021年政府`` above ``信息公开工作年度报告``,
+    ``XX局政府信息公开工作年`` above ``度报告``, a body's name above ``政府信息公开工作年度报告``; not ``分类``
+    above ``政府信息公开年报``)."""
     if any(mark in text for mark in ":：") or text.rstrip().endswith(_SENTENCE_END):
         return False
     joined = text + title

@@ -402,6 +402,13 @@ def _lookup(labels: Iterable[Label]) -> dict[str, str]:
 #: Notes glued crawler text puts between a section 二 label and its numbers: ``（本列数据…）``,
 #: ``第二十条第（五）项`` (``nianbao.glued`` keeps them out of the digit runs).
 GLUED_NOTE_WORDS = ("本列数据", "第二十条", "项")
+#: How each table starts in glued crawler text, for a table whose section heading is missing or not numbered as
+#: a section's (``（二）主动公开政府信息情况``): two words of its header with at most ``GLUED_START_GAP``
+#: characters between (``第二十条第（一）项信息内容``, ``申请人情况 自然人``, ``行政复议 行政诉讼 结果维持``).
+GLUED_TABLE_STARTS: dict[str, tuple[str, str]] = {"proactive": ("第二十条", "信息内容"),
+                                                   "applications": ("申请人情况", "自然人"),
+                                                   "review_litigation": ("行政复议", "结果维持")}
+GLUED_START_GAP = 10
 
 # ---- Section 二: 第二十条 items ------------------------------------------
 
