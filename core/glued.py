@@ -135,20 +135,40 @@ def _segments(text: str) -> Iterator[str]:
 
 @lru_cache(maxsize=1)
 def _table_start() -> re.Pattern[str]:
-    starts = (rf"{_spaced(first)}.{{0,{GLUED_START_GAP}}}?{_spaced(second)}" for first, second in
-              GLUED_TABLE_STARTS.values())
+    starts = (rf"(?P<{key}>{_spaced(first)}.{{0,{GLUED_START_GAP}}}?{_spaced(second)})" for key, (first, second) in
+              GLUED_TABLE_STARTS.items())
     return re.compile("|".join(starts))
+
+
+#: How far before its table a heading numbered otherwise than a section's may end (``（二）主动公开政府信息情况``).
+HEADING_BEFORE_TABLE_CHARS = 4
+_ANY_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]|[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]?\s*"
+
+
+@lru_cache(maxsize=8)
+def _heading_before(section: str) -> re.Pattern[str]:
+    """A section's heading under any number at the end of the text before its table."""
+    between = rf"[\s、，,{HEADING_JOINERS}]*"
+    words = "|".join(_spaced(w, between) for w in sorted(SECTION_HEADINGS[section], key=len, reverse=True))
+    return re.compile(rf"{_ANY_NUMBER}(?:{words})\s{{0,{HEADING_BEFORE_TABLE_CHARS}}}$")
 
 
 def _prose_then_table(body: str) -> Iterator[str]:
     """A prose section's text, and from where a table's header starts in it (its own heading missing or not
-    numbered as a section's), that table's labels and runs: the outline places a table by what it holds."""
+    numbered as a section's), that table's labels and runs: the outline places a table by what it holds. A
+    heading right before the table (``（二）主动公开政府信息情况``) is cut off the prose as a paragraph of its own."""
     start = _table_start().search(body)
     if start is None:
         yield body
         return
-    if body[:start.start()].strip():
-        yield body[:start.start()]
+    prose = body[:start.start()]
+    heading = _heading_before(start.lastgroup or "").search(prose)
+    if heading is not None:
+        prose = prose[:heading.start()]
+    if prose.strip():
+        yield prose
+    if heading is not None:
+        yield heading.group(0).strip()
     yield from _table_tokens(body[start.start():])
 
 

@@ -741,6 +741,22 @@ def loose_section_of_heading(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+#: Any number before heading words: ``（二）``, ``二、``, ``二 ``, ``2.``.
+_ANY_HEADING_NUMBER = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]"
+                                 r"|[一二三四五六七八九十]{1,2}(?=[\s、.．,，])|\d{1,2}(?=[\s、.．,，]))\s*[、.．,，]?\s*")
+
+
+def heading_words_of(text: str) -> str | None:
+    """The section whose heading words a short line prints under any number or none (``（二）主动公开政府信息情况``,
+    ``二 主动公开政府信息情况``), or ``None``. Numbered as a sub-item, such a line may be one of 总体情况's; it is a
+    section's heading only right above the table that section holds (``nianbao.outline`` looks no further)."""
+    stripped = text.strip()
+    if len(stripped) > HEADING_MAX_CHARS:
+        return None
+    words = _ANY_HEADING_NUMBER.sub("", stripped, count=1)
+    return section_of_heading(words) or _LOOSE_SECTION_LOOKUP.get(normalise_label(words).translate(_JOINERS))
+
+
 _NUMERALS = "一二三四五六七八九十"
 
 
