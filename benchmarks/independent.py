@@ -44,7 +44,7 @@ AGENCIES = (
     "杭州市西湖区文化和广电旅游体育局", "长沙县农业农村局", "洛阳市生态环境局", "宜昌市统计局",
     "兰州新区应急管理局", "哈尔滨市香坊区人力资源和社会保障局",
 )
-FORMATS = ("text", "text-tabbed", "tsv", "markdown", "html", "docx", "pipe-cells", "pipe-rows", "oneline")
+FORMATS = ("text", "text-tabbed", "tsv", "markdown", "html", "docx", "pipe-cells", "pipe-rows", "oneline", "pdf")
 #: Layouts that print the whole table as text with cells told apart by ``|`` or by nothing at all.
 FLAT = ("pipe-cells", "pipe-rows", "oneline")
 CN_DIGITS = "〇一二三四五六七八九"
@@ -209,7 +209,7 @@ def short_zero_row(rng, fmt, short):
         build.short_row(names[i])(blocks, truth)
         short.add(keys[i])  # a blank cell besides would leave the row two values short: not fixed by its sums
         truth["applications"] = applications_after_zero(truth["applications"], keys[i])
-        if fmt in ("markdown", "docx"):
+        if fmt in ("markdown", "docx", "pdf"):
             truth["applications"][keys[i]]["total"] = None
     return edit
 
@@ -377,6 +377,7 @@ def render_pipe_rows(blocks, once=False):
 
 
 FLAT_RENDERERS = {"pipe-cells": (render_pipe_cells, ".txt"), "pipe-rows": (render_pipe_rows, ".txt")}
+OTHER_FORMATS = {"pdf": "pdf"}
 #: A number as a table cell prints it (a signed change, an amount).
 NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 
@@ -522,6 +523,89 @@ def render_oneline(rng, title, published):
     return render
 
 
+# ---- PDF: a ruled print of the report (tests/pdfgen.py, no PDF library) -----------------------------------------
+
+_pdf_spec = importlib.util.spec_from_file_location("pdfgen", ROOT / "tests" / "pdfgen.py")
+pdfgen = sys.modules["pdfgen"] = importlib.util.module_from_spec(_pdf_spec)
+_pdf_spec.loader.exec_module(pdfgen)
+
+#: Page geometry in points: margins, body font, table font, line gap.
+PDF_LEFT, PDF_TOP, PDF_WIDTH, PDF_BOTTOM = 60.0, 60.0, 475.0, 780.0
+PDF_SIZE, PDF_TABLE_SIZE, PDF_TITLE_SIZE = 11.0, 8.0, 16.0
+
+
+def _wrap(text, chars):
+    chars = max(1, int(chars))
+    return [text[i:i + chars] for i in range(0, len(text), chars)] or [""]
+
+
+def _pdf_widths(slots):
+    """Column widths for a table of ``slots`` columns: label columns wide, value columns narrow."""
+    if slots == 10:  # section 三: 三、本年度办理结果 | group | label | seven values
+        return [36.0, 56.0, 138.0] + [35.0] * 7
+    if slots == 4:  # section 二
+        return [175.0, 100.0, 100.0, 100.0]
+    return [PDF_WIDTH / slots] * slots
+
+
+def render_pdf(blocks, once=False):
+    """Every block printed on A4 pages: the title centred, paragraphs wrapped, tables ruled with their merged
+    cells as one box each and a row printed short ending in empty boxes, as Word prints it (a table that does
+    not fit the rest of a page starts the next), a paragraph's first line indented two characters, the
+    signature flush right, a page number ``- n -`` at the foot of each page."""
+    builder = pdfgen.PdfBuilder()
+    state = {"page": None, "y": PDF_BOTTOM + 1}
+
+    def room(height):
+        if state["y"] + height > PDF_BOTTOM:
+            state["page"] = builder.page()
+            state["page"].text(PDF_LEFT + PDF_WIDTH / 2 - 12, PDF_BOTTOM + 25, f"- {len(builder.pages)} -", 9)
+            state["y"] = PDF_TOP
+        return state["page"]
+
+    for kind, body in blocks:
+        if kind == "table":
+            slots = build.expand(body)
+            widths = _pdf_widths(max(map(len, slots)))
+            body = [[*cells, *[build.cell("")] * (len(widths) - len(line))] for cells, line in zip(body, slots,
+                                                                                                   strict=True)]
+            cells, heights, covered = {}, [], set()
+            for r, row in enumerate(body):
+                col, lines = 0, 1
+                for text, cs, rs in row:
+                    while (r, col) in covered:
+                        col += 1
+                    covered.update((r + i, col + j) for i in range(rs) for j in range(cs))
+                    parts = _wrap(text, (sum(widths[col:col + cs]) - 6) / PDF_TABLE_SIZE)
+                    cells[(r, col)] = ("\n".join(parts), rs, cs)
+                    lines = max(lines, len(parts)) if rs == 1 else lines
+                    col += cs
+                heights.append(lines * (PDF_TABLE_SIZE + 2) + 6)
+            for (r, _), (text, rs, _) in cells.items():  # a tall merged cell's text must fit its rows
+                while (text.count("\n") + 1) * (PDF_TABLE_SIZE + 2) + 6 > sum(heights[r:r + rs]):
+                    heights[r + rs - 1] += PDF_TABLE_SIZE + 2
+            page = room(sum(heights))
+            page.table(PDF_LEFT, state["y"], widths, heights, cells, PDF_TABLE_SIZE)
+            state["y"] += sum(heights) + 10
+            continue
+        text = body.strip()
+        size = PDF_TITLE_SIZE if kind == "title" else PDF_SIZE
+        centred = kind == "title" or body != text
+        signature = (kind, body) in blocks[-2:]
+        for n, line in enumerate(_wrap(text, PDF_WIDTH / size - (0 if centred or signature else 2))):
+            page = room(size + 6)
+            if centred:
+                x = PDF_LEFT + (PDF_WIDTH - len(line) * size) / 2
+            elif signature:  # the signing body and date flush right
+                x = PDF_LEFT + PDF_WIDTH - len(line) * size
+            else:  # a paragraph's first line indented two characters
+                x = PDF_LEFT + (2 * size if n == 0 else 0)
+            if line:
+                page.text(max(PDF_LEFT, x), state["y"], line, size)
+            state["y"] += size + 6
+    return bytes(builder)
+
+
 # ---- One report ---------------------------------------------------------------------------------------------
 
 def one(rng, number):
@@ -535,7 +619,7 @@ def one(rng, number):
     numbers = (proactive(rng, version), applications(rng, version), review(rng))
     title, named, title_blocks, title_only, title_year = title_variant(rng, agency, year, (sy, sm))
     period = [rng.choice(PERIODS).format(y=year)] if rng.random() < 0.4 else []
-    if not title_year:
+    if not title_year and not (period and rng.random() < 0.5):  # the year in the period, the prose, or both
         period.insert(0, prose_year(agency, year))
     blocks, truth = build.report(agency, year, version, f"{sy}年{sm}月{sd}日", extra_front=period, numbers=numbers)
     blocks[0:1] = title_blocks if not (title_only and fmt == "html") else []
@@ -598,15 +682,15 @@ def one(rng, number):
     once = fmt == "tsv" and rng.random() < 0.5
     features += [*(["spans_once"] if once else []), *(["period"] if period else []), f"title-{title_blocks[0][0]}"
                  if title_blocks else "title-none", *([] if title_year else ["year-in-prose"])]
-    render, suffix = (render_oneline(rng, title, published), ".txt") if fmt == "oneline" else FLAT_RENDERERS.get(
-        fmt) or build.RENDERERS[fmt]
+    render, suffix = (render_oneline(rng, title, published), ".txt") if fmt == "oneline" else (
+        (render_pdf, ".pdf") if fmt == "pdf" else FLAT_RENDERERS.get(fmt) or build.RENDERERS[fmt])
     data = render(blocks, once=once)
     if fmt == "html":
         data = data.replace("<title>年度报告</title>", f"<title>{title}</title>" if title_only else
                             "<title>政府信息公开</title>")
         features.append("title-only" if title_only else "title-h1")
     name = f"i{number:04d}_{fmt}{suffix}"
-    file_format = build.FORMAT_OF.get(fmt, "text")
+    file_format = build.FORMAT_OF.get(fmt) or OTHER_FORMATS.get(fmt, "text")
     return name, data, {"file": name, "format": file_format, "layout": fmt,
                         "features": sorted(set(features)) or ["plain"], **truth}
 

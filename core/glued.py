@@ -101,7 +101,8 @@ def unglue(document: Document) -> Document:
     for block in document.blocks:
         check_deadline()
         if isinstance(block, Paragraph) and len(block.text) >= GLUED_MIN_CHARS:
-            blocks.extend(Paragraph(text=t) for t in _segments(block.text))
+            blocks.extend(Paragraph(text=t) for t in _segments(block.text) if t.strip())  # a heading's empty body
+            # is nothing: a table of contents' headings stay back to back
         else:
             blocks.append(block)
     properties = {**document.properties, "layout": "glued"}
@@ -184,9 +185,9 @@ def _table_tokens(body: str) -> Iterator[str]:
 def _runs(text: str) -> Iterator[str]:
     """Value runs between labels, cut at spaces, before a minus sign (``2648-18538``), after a count's unit
     (``1个246900元``: one project, then an amount) and before words glued to a number that are not its unit
-    (``0三、收到和处理政`` where a heading broken by a page number follows an amount)."""
+    (``0三、收到和处理政``, ``0（三）收到…``: an amount before a heading the section pattern does not know)."""
     for run in text.split():
-        yield from re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)|(?<=\d)(?=[^\d\W个件条项万元])", run)
+        yield from re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)|(?<=\d)(?=[（(]|[^\d\W个件条项万元])", run)
 
 
 # --------------------------------------------------------------------------

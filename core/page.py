@@ -200,15 +200,21 @@ def _ends_title(text: str) -> bool:
                                          and _YEAR_ASIDE.sub("", text).endswith(TITLE_ENDS))
 
 
+#: A date in brackets under a title that a reader joined to its last line (龙游县 2021: ``…工作年度报告`` /
+#: ``(2022年1月)``): the date the report was written, not part of the title.
+_DATE_ASIDE = re.compile(r"\s*[（(]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[)）]\s*$")
+
+
 def find_title(texts: list[str], is_chrome=lambda text: False) -> str | None:
     """The report title: the first line ending in 报告 (or 年报), with the lines above it that complete it.
 
     Page labels such as ``正文`` and lines ``is_chrome`` calls web-page chrome
     are never part of a title.
     """
-    texts = [line for line in (_title_line(t) for t in texts[:TITLE_SEARCH_LINES]
+    texts = [line for line in (_DATE_ASIDE.sub("", _title_line(t)) for t in texts[:TITLE_SEARCH_LINES]
                                if not is_chrome(t) and not _front_chrome(t))
              if line and line not in _FRONT_WORDS]
+    texts = _rejoin_title_end(texts)
     bare = None  # a line such as ``政府信息公开年报`` (a category cell), kept only if no title names more
     for index, text in enumerate(texts):
         if len(text) > TITLE_MAX_CHARS or not _ends_title(text):
@@ -223,6 +229,22 @@ def find_title(texts: list[str], is_chrome=lambda text: False) -> str | None:
         if bare is None and TITLE_WORDS in simplified(title):
             bare = title
     return bare
+
+
+#: The longest title end a print wraps onto a line of its own (``…年度报`` / ``告``).
+TITLE_END_ALONE_CHARS = 3
+
+
+def _rejoin_title_end(texts: list[str]) -> list[str]:
+    """The lines with a title's last characters wrapped alone (``…工作的年度报`` / ``告``) put back on its line."""
+    out: list[str] = []
+    for text in texts:
+        if (out and len(text) <= TITLE_END_ALONE_CHARS and not _ends_title(out[-1])
+                and _ends_title(out[-1] + text) and len(out[-1]) + len(text) <= TITLE_MAX_CHARS):
+            out[-1] += text
+        else:
+            out.append(text)
+    return out
 
 
 def _front_chrome(text: str) -> bool:
@@ -364,6 +386,8 @@ _GLUED_SIGNER = re.compile(rf"(?:^|[。；;！!\s])([^\s。；;，,：:！!“�
                            rf"(?:{'|'.join(sorted(SIGNER_ENDS, key=len, reverse=True))}))\s*$")
 
 
+#: The words after a line's last sentence end.
+_AFTER_SENTENCE = re.compile(r"[。；;！!]\s*([^。；;！!]+)$")
 _TRAILER = re.compile(rf"\s(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]")
 #: A line under the signature date that is no text of the section: a note (``（此件公开发布）``), a trailer
 #: (``抄送：…``) or the print line (``XX办公室 2020年1月13日印发``).
@@ -388,6 +412,10 @@ def split_signature(body: list[str]) -> tuple[str | None, str | None]:
         date_line = body.pop().strip()
         if body and len(body[-1].strip()) <= SIGNER_MAX_CHARS and not body[-1].rstrip().endswith(_SENTENCE_END):
             signer = body.pop().strip()
+            after = _AFTER_SENTENCE.search(signer)
+            if after is not None:  # ``…处理费。XX局``: a PDF line joined the section's last sentence and the body
+                body.append(signer[:after.start(1)])
+                signer = after.group(1) if after.group(1).endswith(SIGNER_ENDS) else None
         return signer, date_line
     if body:
         last = body[-1]
@@ -661,11 +689,12 @@ def prose_year(texts: Iterable[str]) -> int | None:
 
 def abbreviates(short: str, full: str) -> bool:
     """Whether ``short`` is ``full`` abbreviated (府谷县: ``县政府办`` for ``府谷县人民政府办公室``, ``市卫健委`` for
-    ``XX市卫生健康委员会``): its characters in order in the longer name, ending as a body of the same kind
+    ``XX市卫生健康委员会``): its characters in order in the longer name but not all together, ending as a body of
+    the same kind
     (the full name's last word, ``办公室``, ``委员会``, ``局``, starts at the short name's last character)."""
     kind = max((end for end in SIGNER_ENDS if full.endswith(end)), key=len, default=None)
-    if len(short) >= len(full) or kind is None:
-        return False
+    if len(short) >= len(full) or kind is None or short in full:  # ``XX区司法局`` in ``YY市XX区司法局``: a name
+        return False  # printed whole, not abbreviated: the title's stands
     if short.endswith(kind):
         short = short[:-len(kind)]
     elif kind.startswith(short[-1]):
