@@ -33,6 +33,7 @@ from .template import (
     FRONT_CHROME,
     FRONT_WORDS,
     PERIOD_LABELS,
+    PLACE_SUFFIXES,
     PROSE_YEAR,
     PUBLISH_BARE_LABELS,
     PUBLISH_FOLLOWERS,
@@ -78,7 +79,8 @@ def sections_named(texts: list[str] | tuple[str, ...]) -> int:
 
 def is_title_line(text: str) -> bool:
     """Whether a line reads as a report title (…政府信息公开…报告, …年报, …报告（2021年）)."""
-    return len(text) <= TITLE_MAX_CHARS and TITLE_WORDS in simplified(text) and _ends_title(text)
+    return (len(text) <= TITLE_MAX_CHARS and TITLE_WORDS in simplified(text) and _ends_title(text)
+            and not _front_chrome(text))  # ``当前位置：首页 > … > 政府信息公开年报`` is no title
 
 
 _PAGE_TITLE_SEPARATOR = re.compile(r"\s*(?:[|｜_]+|—+|–+|(?<!\d)-+|-+(?!\d))\s*")
@@ -101,8 +103,10 @@ PUBLISH_DATE_CHARS = 24
 PUBLISH_LINE_MAX_CHARS = 200
 
 
-#: A line that opens with a date and goes on with the page's source field: ``2022年01月18日来源:1``.
-_DATE_THEN_SOURCE = re.compile(rf"^\s*(\d{{4}}\s*[年/.\-]\s*\d{{1,2}}\s*[月/.\-]\s*\d{{1,2}}\s*日?)[\s\d:]*"
+#: A line that opens with a date (or a body's name, then a date: a PDF line joins them) and goes on with the
+#: page's source field: ``2022年01月18日来源:1``.
+_DATE_THEN_SOURCE = re.compile(rf"^\s*(?:[^\d\s:：。]{{2,30}}?\s*)?"
+                               rf"(\d{{4}}\s*[年/.\-]\s*\d{{1,2}}\s*[月/.\-]\s*\d{{1,2}}\s*日?)[\s\d:]*"
                                rf"(?:{'|'.join(PUBLISH_FOLLOWERS)})\s*[:：]")
 
 
@@ -274,6 +278,11 @@ def _names_report(title: str) -> bool:
     return words > 0 and tidy_agency(_YEAR_WORD_END.sub("", title[:words])) is not None
 
 
+#: Words before a title's year this short that name no body (no body's or place's ending) are a fragment of a
+#: line broken inside the name (``于`` of 关于).
+FRAGMENT_CHARS = 2
+
+
 def _incomplete(title: str) -> bool:
     """Whether a title line still lacks its year, or the body before a year that no body follows.
 
@@ -284,8 +293,9 @@ def _incomplete(title: str) -> bool:
     if year is None:
         return True
     before = tidy_agency(title[:year.start()])
-    if before in SIGNER_ENDS:  # ``局2022年…``: the body's name broken over the line, its kind on this one
-        return True
+    if before in SIGNER_ENDS or (before and len(before) <= FRAGMENT_CHARS
+                                 and not before.endswith((*SIGNER_ENDS, *PLACE_SUFFIXES))):
+        return True  # ``局2022年…``, ``于2023年…``: the line broke the body's name or 关于; the rest is above
     return before is None and agency_of(title, year) is None
 
 
