@@ -52,7 +52,9 @@ MAX_CANDIDATES = 5000
 MAX_SPLITS_TRIED = 100_000
 
 _EXTRA_LABELS = ("信息内容", "申请人情况", "法人或其他组织", "行政诉讼")
-_SECTION_NUMBER = r"(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]\s*"
+#: A section's number: 一 to 十, or one digit (``4、``), so that zeros glued before it stay the row's
+#: (``…0 0 004、政府信息公开行政复议…``: values ``0 0 00``, then section 4).
+_SECTION_NUMBER = r"(?:[一二三四五六七八九十]{1,2}|[1-9])\s*[、.．]\s*"
 _ROW_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]\s*|[一二三四五六七八九十]{1,2}、\s*|\d[.．、]\s*)?"
 _TABLE_NOTE = (rf"[（(]{word_pattern(GLUED_NOTE_WORDS[0])}[^）)]*[）)]|{word_pattern(GLUED_NOTE_WORDS[1])}\s*第\s*"
                rf"[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*{word_pattern(GLUED_NOTE_WORDS[2])}")
