@@ -64,6 +64,7 @@ ASCII = str.maketrans("０１２３４５６７８９", "0123456789")
 NONE_WORDS = ("—", "-", "/", "无")
 #: Other wordings of the section headings, as real reports print them (与/和 for 、, 的, other numbers).
 REWORDED = {
+    "overview": ("一、政府信息公开工作的基本情况", "一、总体情况概述", "（一）总体情况"),  # 龙游县 2021
     "proactive": ("二、主动公开政府信息", "（二）主动公开政府信息情况", "2、主动公开政府信息情况",
                   "二 主动公开政府信息情况"),
     "applications": ("三、收到和处理政府信息公开申请的情况", "3、 收到和处理政府信息公开申请情况",
@@ -621,9 +622,9 @@ def one(rng, number):
         old, new = rng.choice(HEADER_TYPOS)
         maybe(1, f"typo-{old}", build.header_typo(old, new))
     # a heading edit last: the edits above find the headings as the template prints them
-    key = rng.choice(("proactive", "applications", "review_litigation"))
+    key = rng.choice(("proactive", "applications", "review_litigation", "overview"))
     heading = build.HEADINGS[key]
-    what = rng.choice(("wrap", "page_break", "reword", "drop", None, None))
+    what = rng.choice(("wrap", "page_break", "reword", "drop", None, None) if key != "overview" else ("reword",))
     if what == "wrap":
         features.append(f"wrap-{key}")
         edits.append(build.wrap(key, rng.randint(3, len(heading) - 3)))

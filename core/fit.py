@@ -298,6 +298,33 @@ def _cut_by_sums(values: list[tuple[str, Parsed]], width: int, sums: Sums | None
     return fits[0] if len(fits) == 1 else None
 
 
+def _blank_cuts(values: list[tuple[str, Parsed]], width: int) -> list[list[tuple[str, Parsed]]]:
+    """The cuts of a row too long whose printed cells span fewer slots than its columns: one of its blank edges is
+    padding, the other a value printed blank (``| （一）予以公开 | | 0 | 0 | 0 | 0 | 0 | 0 | |``); ``[]`` for any
+    other row, or one holding a cell that is no plain number."""
+    printed = [i for i, (_, (_, note)) in enumerate(values) if note != BLANK]
+    if not printed or printed[-1] - printed[0] + 1 >= width or any(
+            values[i][1][1] not in _AGREEABLE_NOTES for i in printed):
+        return []
+    starts = range(max(0, printed[-1] - width + 1), min(printed[0], len(values) - width) + 1)
+    return [values[start:start + width] for start in starts] if len(starts) > 1 else []
+
+
+def _cells_every_cut_gives(raw: RawRow, cuts: list[list[tuple[str, Parsed]]], columns: Sequence[str], where: str,
+                           issues: list[Issue], out: dict[str, Any]) -> None:
+    """Fill ``out`` with the cells every cut reads alike; a blank is null, so where the cuts put the blank value
+    differently the cell stays null (a blank cell is no value the sums may fill)."""
+    readings = [[None if note == BLANK else value for _, (value, note) in cut] for cut in cuts]
+    for n, column in enumerate(columns):
+        if len({reading[n] for reading in readings}) == 1:
+            out[column] = readings[0][n]
+    unread = [column for column in columns if out[column] is None]
+    issues.append(error("row.blank_edge_ambiguous", f"row {raw.label.strip()!r}: {_printed(raw.values)} has a "
+                          f"blank cell at each edge, one padding and one a value printed blank, and its sums do not "
+                          f"tell which; the cells every reading gives alike are taken, {', '.join(unread)} "
+                          "left null", where))
+
+
 def _slots(values: list[tuple[str, Parsed]], width: int) -> list[tuple[str, Parsed]]:
     """Drop blank cells at the edges of a row that has more cells than columns, where only one cut fits.
 
@@ -354,6 +381,9 @@ def fit_row(
         values = cut
     if not values:
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
+        return out
+    if len(values) > len(columns) and (cuts := _blank_cuts(values, len(columns))):
+        _cells_every_cut_gives(raw, cuts, columns, where, issues, out)
         return out
     if len(values) != len(columns):
         if sums is not None and _agreed(raw, values, columns, where, issues, sums, out, integer=integer):
