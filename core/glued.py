@@ -186,10 +186,17 @@ def _table_tokens(body: str) -> Iterator[str]:
 
 def _runs(text: str) -> Iterator[str]:
     """Value runs between labels, cut at spaces, before a minus sign (``2648-18538``), after a count's unit
-    (``1个246900元``: one project, then an amount) and before words glued to a number that are not its unit
+    (``1个246900元``: one project, then an amount) and before a numbered heading glued to a number
     (``0三、收到和处理政``, ``0（三）收到…``: an amount before a heading the section pattern does not know)."""
     for run in text.split():
-        yield from re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)|(?<=\d)(?=[（(]|[^\d\W个件条项万元])", run)
+        for piece in re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)", run):
+            glued = _NUMBER_THEN_WORDS.match(piece)
+            yield from glued.groups() if glued else (piece,)
+
+
+#: A number with a numbered heading glued after it (``741.07三、收到…``, ``5949.09(二)主动公开…``): the number,
+#: then the heading and what follows as they are (a date, ``2026年1月22日``, is no number and a heading).
+_NUMBER_THEN_WORDS = re.compile(r"(-?[\d.,]*\d)((?:[（(]|[一二三四五六七八九十]{1,2}\s*[、.．]).*)$", re.DOTALL)
 
 
 # --------------------------------------------------------------------------
