@@ -23,7 +23,7 @@ from .agree import Sums, agree, contradicted
 from .budget import check_deadline
 from .checks import applications_balance, applications_handled_total
 from .document import Block, Paragraph
-from .glued import Number, Split, TooManySplits, describe, split_run
+from .glued import MAX_CANDIDATES, Number, Split, TooManySplits, describe, split_run
 from .record import Issue, error, warning
 from .template import (
     AMBIGUOUS_GROUP_ROWS,
@@ -402,6 +402,33 @@ def _cut_by_sums(values: list[tuple[str, Parsed]], width: int, sums: Sums | None
     return fits[0] if len(fits) == 1 else None
 
 
+def _blank_cuts(values: list[tuple[str, Parsed]], width: int) -> list[list[tuple[str, Parsed]]]:
+    """The cuts of a row too long whose printed cells span fewer slots than its columns: one of its blank edges is
+    padding, the other a value printed blank (``| （一）予以公开 | | 0 | 0 | 0 | 0 | 0 | 0 | |``); ``[]`` for any
+    other row, or one holding a cell that is no plain number."""
+    printed = [i for i, (_, (_, note)) in enumerate(values) if note != BLANK]
+    if not printed or printed[-1] - printed[0] + 1 >= width or any(
+            values[i][1][1] not in _AGREEABLE_NOTES for i in printed):
+        return []
+    starts = range(max(0, printed[-1] - width + 1), min(printed[0], len(values) - width) + 1)
+    return [values[start:start + width] for start in starts] if len(starts) > 1 else []
+
+
+def _cells_every_cut_gives(raw: RawRow, cuts: list[list[tuple[str, Parsed]]], columns: Sequence[str], where: str,
+                           issues: list[Issue], out: dict[str, Any]) -> None:
+    """Fill ``out`` with the cells every cut reads alike; a blank is null, so where the cuts put the blank value
+    differently the cell stays null (a blank cell is no value the sums may fill)."""
+    readings = [[None if note == BLANK else value for _, (value, note) in cut] for cut in cuts]
+    for n, column in enumerate(columns):
+        if len({reading[n] for reading in readings}) == 1:
+            out[column] = readings[0][n]
+    unread = [column for column in columns if out[column] is None]
+    issues.append(error("row.blank_edge_ambiguous", f"row {raw.label.strip()!r}: {_printed(raw.values)} has a "
+                          f"blank cell at each edge, one padding and one a value printed blank, and its sums do not "
+                          f"tell which; the cells every reading gives alike are taken, {', '.join(unread)} "
+                          "left null", where))
+
+
 def _slots(values: list[tuple[str, Parsed]], width: int) -> list[tuple[str, Parsed]]:
     """Drop blank cells at the edges of a row that has more cells than columns, where only one cut fits.
 
@@ -458,6 +485,9 @@ def fit_row(
         values = cut
     if not values:
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
+        return out
+    if len(values) > len(columns) and (cuts := _blank_cuts(values, len(columns))):
+        _cells_every_cut_gives(raw, cuts, columns, where, issues, out)
         return out
     if len(values) != len(columns):
         if sums is not None and _agreed(raw, values, columns, where, issues, sums, out, integer=integer):
@@ -601,13 +631,37 @@ def fit_glued_row(
         issues.append(error("glued.no_split", f"row {raw.label.strip()!r}: no cut of {' '.join(texts)!r} into "
                             f"{len(columns)} values ({', '.join(columns)}) fits the template", where))
     elif len(candidates) == 1:
-        last = simplified(texts[-1].strip())
-        in_yuan = last.endswith(YUAN) and not last.endswith(WAN_YUAN)
         for column, value in zip(columns, candidates[0], strict=True):
-            if column in AMOUNT_COLUMNS and (in_yuan or column in yuan_columns):
-                value = round(value / 10000, 6)
-            out[column] = value
+            out[column] = _in_wan(column, value, texts, yuan_columns)
     return out, candidates
+
+
+def _in_wan(column: str, value: Number, texts: Sequence[str], yuan_columns: frozenset[str]) -> Number:
+    """A glued row's value in its record unit: an amount printed in 元 (its run ends in 元, or its header says so)
+    in 万元."""
+    last = simplified(texts[-1].strip())
+    if column in AMOUNT_COLUMNS and ((last.endswith(YUAN) and not last.endswith(WAN_YUAN)) or column in yuan_columns):
+        return round(value / 10000, 6)
+    return value
+
+
+def _cells_every_split_gives(raw: RawRow, columns: Sequence[str], candidates: Sequence[Split], where: str,
+                             issues: list[Issue], yuan_columns: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The cells of an ambiguous glued row that every split gives alike (``5 5270`` under 本年制发件数, 本年废止件数,
+    现行有效件数: 5 whatever the cut of ``5270``), the others null; only when the splits were all listed."""
+    out: dict[str, Any] = dict.fromkeys(columns)
+    if len(candidates) >= MAX_CANDIDATES:
+        return out
+    agreed = [n for n in range(len(columns)) if len({split[n] for split in candidates}) == 1]
+    if not agreed:
+        return out
+    texts = [text for text, (_, note) in raw.values if note != BLANK]
+    for n in agreed:
+        out[columns[n]] = _in_wan(columns[n], candidates[0][n], texts, yuan_columns)
+    issues.append(warning("glued.cells_agreed", f"row {raw.label.strip()!r}: "
+                          f"{', '.join(columns[n] for n in agreed)} read the same in all {len(candidates)} splits, "
+                          "taken; the others left null", where))
+    return out
 
 
 def _report_ambiguous(raw: RawRow, candidates: Sequence[Split], where: str, issues: list[Issue]) -> None:
@@ -757,6 +811,7 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
                                             frozenset(yuan))
             if len(candidates) > 1:
                 _report_ambiguous(raw, candidates, f"{where}.{item}", issues)
+                row = _cells_every_split_gives(raw, printed, candidates, f"{where}.{item}", issues, frozenset(yuan))
         else:
             row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan),
                           sums=_proactive_sums(tuple(printed)))

@@ -28,6 +28,8 @@ from .template import (
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
     GLUED_NOTE_WORDS,
+    GLUED_START_GAP,
+    GLUED_TABLE_STARTS,
     HEADING_JOINERS,
     NONE_SPELLINGS,
     PROACTIVE_COLUMNS,
@@ -50,7 +52,9 @@ MAX_CANDIDATES = 5000
 MAX_SPLITS_TRIED = 100_000
 
 _EXTRA_LABELS = ("信息内容", "申请人情况", "法人或其他组织", "行政诉讼")
-_SECTION_NUMBER = r"(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]\s*"
+#: A section's number: 一 to 十, or one digit (``4、``), so that zeros glued before it stay the row's
+#: (``…0 0 004、政府信息公开行政复议…``: values ``0 0 00``, then section 4).
+_SECTION_NUMBER = r"(?:[一二三四五六七八九十]{1,2}|[1-9])\s*[、.．]\s*"
 _ROW_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]\s*|[一二三四五六七八九十]{1,2}、\s*|\d[.．、]\s*)?"
 _TABLE_NOTE = (rf"[（(]{word_pattern(GLUED_NOTE_WORDS[0])}[^）)]*[）)]|{word_pattern(GLUED_NOTE_WORDS[1])}\s*第\s*"
                rf"[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*{word_pattern(GLUED_NOTE_WORDS[2])}")
@@ -99,7 +103,8 @@ def unglue(document: Document) -> Document:
     for block in document.blocks:
         check_deadline()
         if isinstance(block, Paragraph) and len(block.text) >= GLUED_MIN_CHARS:
-            blocks.extend(Paragraph(text=t) for t in _segments(block.text))
+            blocks.extend(Paragraph(text=t) for t in _segments(block.text) if t.strip())  # a heading's empty body
+            # is nothing: a table of contents' headings stay back to back
         else:
             blocks.append(block)
     properties = {**document.properties, "layout": "glued"}
@@ -127,8 +132,47 @@ def _segments(text: str) -> Iterator[str]:
         if section in table_sections:
             yield from _table_tokens(body)
         else:
-            yield body
+            yield from _prose_then_table(body)
     return
+
+
+@lru_cache(maxsize=1)
+def _table_start() -> re.Pattern[str]:
+    starts = (rf"(?P<{key}>{_spaced(first)}.{{0,{GLUED_START_GAP}}}?{_spaced(second)})" for key, (first, second) in
+              GLUED_TABLE_STARTS.items())
+    return re.compile("|".join(starts))
+
+
+#: How far before its table a heading numbered otherwise than a section's may end (``（二）主动公开政府信息情况``).
+HEADING_BEFORE_TABLE_CHARS = 4
+_ANY_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]|[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]?\s*"
+
+
+@lru_cache(maxsize=8)
+def _heading_before(section: str) -> re.Pattern[str]:
+    """A section's heading under any number at the end of the text before its table."""
+    between = rf"[\s、，,{HEADING_JOINERS}]*"
+    words = "|".join(_spaced(w, between) for w in sorted(SECTION_HEADINGS[section], key=len, reverse=True))
+    return re.compile(rf"{_ANY_NUMBER}(?:{words})\s{{0,{HEADING_BEFORE_TABLE_CHARS}}}$")
+
+
+def _prose_then_table(body: str) -> Iterator[str]:
+    """A prose section's text, and from where a table's header starts in it (its own heading missing or not
+    numbered as a section's), that table's labels and runs: the outline places a table by what it holds. A
+    heading right before the table (``（二）主动公开政府信息情况``) is cut off the prose as a paragraph of its own."""
+    start = _table_start().search(body)
+    if start is None:
+        yield body
+        return
+    prose = body[:start.start()]
+    heading = _heading_before(start.lastgroup or "").search(prose)
+    if heading is not None:
+        prose = prose[:heading.start()]
+    if prose.strip():
+        yield prose
+    if heading is not None:
+        yield heading.group(0).strip()
+    yield from _table_tokens(body[start.start():])
 
 
 def _table_tokens(body: str) -> Iterator[str]:
@@ -141,10 +185,18 @@ def _table_tokens(body: str) -> Iterator[str]:
 
 
 def _runs(text: str) -> Iterator[str]:
-    """Value runs between labels, cut at spaces, before a minus sign (``2648-18538``) and after a count's unit
-    (``1个246900元``: one project, then an amount)."""
+    """Value runs between labels, cut at spaces, before a minus sign (``2648-18538``), after a count's unit
+    (``1个246900元``: one project, then an amount) and before a numbered heading glued to a number
+    (``0三、收到和处理政``, ``0（三）收到…``: an amount before a heading the section pattern does not know)."""
     for run in text.split():
-        yield from re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)", run)
+        for piece in re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)", run):
+            glued = _NUMBER_THEN_WORDS.match(piece)
+            yield from glued.groups() if glued else (piece,)
+
+
+#: A number with a numbered heading glued after it (``741.07三、收到…``, ``5949.09(二)主动公开…``): the number,
+#: then the heading and what follows as they are (a date, ``2026年1月22日``, is no number and a heading).
+_NUMBER_THEN_WORDS = re.compile(r"(-?[\d.,]*\d)((?:[（(]|[一二三四五六七八九十]{1,2}\s*[、.．]).*)$", re.DOTALL)
 
 
 # --------------------------------------------------------------------------

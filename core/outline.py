@@ -20,6 +20,7 @@ from .template import (
     SECTION_ORDER,
     TABLE_SIGNATURES,
     heading_start,
+    heading_words_of,
     is_table_label,
     loose_section_of_heading,
     normalise_label,
@@ -346,6 +347,8 @@ def _by_content(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
     ``本年新收政府信息公开申请数量``, ``结果维持``), not by its heading, so a table
     whose heading is missing, misspelt beyond recognition or lost in a page
     break still reaches its fitter instead of landing in the section before it.
+    The line right above such a table that prints its section's heading words
+    under another number (``（二）主动公开政府信息情况``) is its heading.
     """
     missing = {key for key in TABLE_SIGNATURES if key not in {f.key for f in found}}
     if not missing:
@@ -357,7 +360,11 @@ def _by_content(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
             continue
         at, allowed = _gap(found, index)
         if SECTION_ORDER.index(key) in allowed:
-            found.insert(at, _Found(index, index, key, "", "content"))
+            above = blocks[index - 1] if index and not any(f.index <= index - 1 < f.start for f in found) else None
+            if isinstance(above, Paragraph) and heading_words_of(above.text) == key:  # （二）主动公开政府信息情况
+                found.insert(at, _Found(index - 1, index, key, above.text, "reworded"))
+            else:
+                found.insert(at, _Found(index, index, key, "", "content"))
             missing.discard(key)
             if not missing:
                 break

@@ -30,9 +30,13 @@ from .record import Issue, warning
 from .template import (
     AGENCY_AFFIXES,
     ARTICLE_CUES,
+    FRONT_CHROME,
     FRONT_WORDS,
     PERIOD_LABELS,
+    PLACE_SUFFIXES,
+    PROSE_YEAR,
     PUBLISH_BARE_LABELS,
+    PUBLISH_FOLLOWERS,
     PUBLISH_LABELS,
     PUBLISH_META,
     SIGNATURE_NOTES,
@@ -76,7 +80,8 @@ def sections_named(texts: list[str] | tuple[str, ...]) -> int:
 
 def is_title_line(text: str) -> bool:
     """Whether a line reads as a report title (…政府信息公开…报告, …年报, …报告（2021年）)."""
-    return len(text) <= TITLE_MAX_CHARS and TITLE_WORDS in simplified(text) and _ends_title(text)
+    return (len(text) <= TITLE_MAX_CHARS and TITLE_WORDS in simplified(text) and _ends_title(text)
+            and not _front_chrome(text))  # ``当前位置：首页 > … > 政府信息公开年报`` is no title
 
 
 _PAGE_TITLE_SEPARATOR = re.compile(r"\s*(?:[|｜_]+|—+|–+|(?<!\d)-+|-+(?!\d))\s*")
@@ -114,11 +119,23 @@ PUBLISH_DATE_CHARS = 24
 PUBLISH_LINE_MAX_CHARS = 200
 
 
+#: A line that opens with a date (or a body's name, then a date: a PDF line joins them) and goes on with the
+#: page's source field: ``2022年01月18日来源:1``.
+_DATE_THEN_SOURCE = re.compile(rf"^\s*(?:[^\d\s:：。]{{2,30}}?\s*)?"
+                               rf"(\d{{4}}\s*[年/.\-]\s*\d{{1,2}}\s*[月/.\-]\s*\d{{1,2}}\s*日?)[\s\d:]*"
+                               rf"(?:{'|'.join(PUBLISH_FOLLOWERS)})\s*[:：]")
+
+
 def publish_date_after_label(text: str) -> tuple[bool, str | None]:
-    """``(labelled, date)`` for a line such as ``发布日期：2022-01-26 来源：…``; a bare label gives no date."""
-    match = _publish_label(simplified(text))  # 發佈日期 as 发布日期; positions hold in ``text``
+    """``(labelled, date)`` for a line such as ``发布日期：2022-01-26 来源：…``; a bare label gives no date.
+
+    A date that opens a line and is followed by the page's source field (``2022年01月18日来源:1``) is labelled
+    by that field."""
+    plain = simplified(text)  # 發佈日期 as 发布日期; positions hold in ``text``
+    match = _publish_label(plain)
     if match is None:
-        return False, None
+        before = _DATE_THEN_SOURCE.match(plain)
+        return (True, find_date(before.group(1))) if before else (False, None)
     return True, find_date(text[match.end():match.end() + PUBLISH_DATE_CHARS])
 
 
@@ -204,34 +221,99 @@ def _ends_title(text: str) -> bool:
                                          and _YEAR_ASIDE.sub("", text).endswith(TITLE_ENDS))
 
 
+#: A date in brackets under a title that a reader joined to its last line (龙游县 2021: ``…工作年度报告`` /
+#: ``(2022年1月)``): the date the report was written, not part of the title.
+_DATE_ASIDE = re.compile(r"\s*[（(]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[)）]\s*$")
+
+
 def find_title(texts: list[str], is_chrome=lambda text: False) -> str | None:
     """The report title: the first line ending in 报告 (or 年报), with the lines above it that complete it.
 
     Page labels such as ``正文`` and lines ``is_chrome`` calls web-page chrome
     are never part of a title.
     """
-    texts = [line for line in (_title_line(t) for t in texts[:TITLE_SEARCH_LINES] if not is_chrome(t))
+    texts = [line for line in (_DATE_ASIDE.sub("", _title_line(t)) for t in texts[:TITLE_SEARCH_LINES]
+                               if not is_chrome(t) and not _front_chrome(t))
              if line and line not in _FRONT_WORDS]
+    texts = _rejoin_title_end(texts)
+    bare = None  # a line such as ``政府信息公开年报`` (a category cell), kept only if no title names more
     for index, text in enumerate(texts):
         if len(text) > TITLE_MAX_CHARS or not _ends_title(text):
             continue
         title, first = text, index
-        while first > 0 and index - first < TITLE_MAX_LINES - 1 and _incomplete(title):
+        while (first > 0 and index - first < TITLE_MAX_LINES - 1 and _incomplete(title)
+               and _title_part(texts[first - 1], title)):
             first -= 1
             title = texts[first] + title
-        if TITLE_WORDS in simplified(title) or TITLE_YEAR.search(title):
+        if _names_report(title):
             return title
-    return None
+        if bare is None and TITLE_WORDS in simplified(title):
+            bare = title
+    return bare
+
+
+#: The longest title end a print wraps onto a line of its own (``…年度报`` / ``告``).
+TITLE_END_ALONE_CHARS = 3
+
+
+def _rejoin_title_end(texts: list[str]) -> list[str]:
+    """The lines with a title's last characters wrapped alone (``…工作的年度报`` / ``告``) put back on its line."""
+    out: list[str] = []
+    for text in texts:
+        if (out and len(text) <= TITLE_END_ALONE_CHARS and not _ends_title(out[-1])
+                and _ends_title(out[-1] + text) and len(out[-1]) + len(text) <= TITLE_MAX_CHARS):
+            out[-1] += text
+        else:
+            out.append(text)
+    return out
+
+
+def _front_chrome(text: str) -> bool:
+    """Whether a front line is page chrome (``听全文``, ``字号：大 中 小``, breadcrumbs ``首页 > …``)."""
+    return len(text) <= TITLE_MAX_CHARS and any(word in text for word in FRONT_CHROME)
+
+
+def _title_part(text: str, title: str) -> bool:
+    """Whether a line above ``title`` may be part of it: no field label, no sentence end, and, when ``title`` has
+    no year, the year or 政府信息公开 it lacks (``XX局2021年政府`` above ``信息公开工作年度报告``,
+    ``XX局政府信息公开工作年`` above ``度报告``, a body's name above ``政府信息公开工作年度报告``; not ``分类``
+    above ``政府信息公开年报``)."""
+    if any(mark in text for mark in ":：") or text.rstrip().endswith(_SENTENCE_END):
+        return False
+    joined = text + title
+    return bool(TITLE_YEAR.search(title) or CN_TITLE_YEAR.search(title) or TITLE_YEAR.search(joined)
+                or CN_TITLE_YEAR.search(joined)
+                or (TITLE_WORDS in simplified(joined) and TITLE_WORDS not in simplified(title))
+                or (not _names_report(title) and text.strip().endswith(SIGNER_ENDS)))
+
+
+def _names_report(title: str) -> bool:
+    """Whether a title names a report: a year, or a body before 政府信息公开 (not a category ``政府信息公开年报``)."""
+    if TITLE_YEAR.search(title) or CN_TITLE_YEAR.search(title):
+        return True
+    words = simplified(title).find(TITLE_WORDS)
+    return words > 0 and tidy_agency(_YEAR_WORD_END.sub("", title[:words])) is not None
+
+
+#: Words before a title's year this short that name no body (no body's or place's ending) are a fragment of a
+#: line broken inside the name (``于`` of 关于).
+FRAGMENT_CHARS = 2
 
 
 def _incomplete(title: str) -> bool:
-    """Whether a title line still lacks its year, its 政府信息公开 or the body before the year.
+    """Whether a title line still lacks its year, or the body before a year that no body follows.
 
-    Nothing but a connective before the year (``关于2023年…``) is a title whose body is on the line above.
+    Nothing but a connective before the year (``关于2023年…``) and no body after it (``2021年XX街道政府…``
+    names its body) is a title whose body is on the line above.
     """
     year = TITLE_YEAR.search(title) or CN_TITLE_YEAR.search(title)
-    return (year is None or TITLE_WORDS not in simplified(title) or year.start() == 0
-            or tidy_agency(title[:year.start()]) is None)
+    if year is None:
+        return True
+    before = tidy_agency(title[:year.start()])
+    if before in SIGNER_ENDS or (before and len(before) <= FRAGMENT_CHARS
+                                 and not before.endswith((*SIGNER_ENDS, *PLACE_SUFFIXES))):
+        return True  # ``局2022年…``, ``于2023年…``: the line broke the body's name or 关于; the rest is above
+    return before is None and agency_of(title, year) is None
 
 
 def title_in_tables(blocks: tuple[Block, ...] | list[Block]) -> str | None:
@@ -243,7 +325,7 @@ def title_in_tables(blocks: tuple[Block, ...] | list[Block]) -> str | None:
             texts = [cell.text.strip() for cell in row if cell is not None]
             for n, text in enumerate(texts[:-1]):
                 if (simplified(text).rstrip(":：") in TITLE_LABELS and _ends_title(texts[n + 1])
-                        and TITLE_WORDS in simplified(texts[n + 1])):
+                        and _names_report(texts[n + 1])):
                     return texts[n + 1]
     return None
 
@@ -331,6 +413,8 @@ _GLUED_SIGNER = re.compile(rf"(?:^|[。；;！!\s])([^\s。；;，,：:！!“�
                            rf"(?:{'|'.join(sorted(SIGNER_ENDS, key=len, reverse=True))}))\s*$")
 
 
+#: The words after a line's last sentence end.
+_AFTER_SENTENCE = re.compile(r"[。；;！!]\s*([^。；;！!]+)$")
 _TRAILER = re.compile(rf"\s(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]")
 #: A line under the signature date that is no text of the section: a note (``（此件公开发布）``), a trailer
 #: (``抄送：…``) or the print line (``XX办公室 2020年1月13日印发``).
@@ -355,6 +439,10 @@ def split_signature(body: list[str]) -> tuple[str | None, str | None]:
         date_line = body.pop().strip()
         if body and len(body[-1].strip()) <= SIGNER_MAX_CHARS and not body[-1].rstrip().endswith(_SENTENCE_END):
             signer = body.pop().strip()
+            after = _AFTER_SENTENCE.search(signer)
+            if after is not None:  # ``…处理费。XX局``: a PDF line joined the section's last sentence and the body
+                body.append(signer[:after.start(1)])
+                signer = after.group(1) if after.group(1).endswith(SIGNER_ENDS) else None
         return signer, date_line
     if body:
         last = body[-1]
@@ -616,6 +704,33 @@ def signature_after(blocks: list[Block], paths: list[Path], last: int, path: Pat
 # Reconciled metadata
 # --------------------------------------------------------------------------
 
+_PROSE_YEAR = re.compile(PROSE_YEAR)
+
+
+def prose_year(texts: Iterable[str]) -> int | None:
+    """The year the report's opening sentence names (``现将2021年XX街道办事处政府信息公开情况报告如下``), when
+    every such sentence names the same one."""
+    years = {int(m.group(1)) for text in texts for m in _PROSE_YEAR.finditer(simplified(text))}
+    return years.pop() if len(years) == 1 else None
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """Whether ``short`` is ``full`` abbreviated (府谷县: ``县政府办`` for ``府谷县人民政府办公室``, ``市卫健委`` for
+    ``XX市卫生健康委员会``): its characters in order in the longer name but not all together, ending as a body of
+    the same kind
+    (the full name's last word, ``办公室``, ``委员会``, ``局``, starts at the short name's last character)."""
+    kind = max((end for end in SIGNER_ENDS if full.endswith(end)), key=len, default=None)
+    if len(short) >= len(full) or kind is None or short in full:  # ``XX区司法局`` in ``YY市XX区司法局``: a name
+        return False  # printed whole, not abbreviated: the title's stands
+    if short.endswith(kind):
+        short = short[:-len(kind)]
+    elif kind.startswith(short[-1]):
+        short = short[:-1]
+    else:
+        return False
+    rest = iter(full[:-len(kind)])
+    return all(ch in rest for ch in short)  # in order: each found after the one before
+
 
 def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict[str, str] | object,
              signer: str | None, date_line: str | None, texts: Iterable[str],
@@ -652,9 +767,12 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
         year = title_year
     elif periods:
         year = next(iter(periods))
-    elif title is not None:
-        issues.append(warning("metadata.no_year", f"no year in the title {title!r}", "year"))
-    if agency is None and signer and signer.endswith(SIGNER_ENDS) and not any(ch.isdigit() for ch in signer):
+    else:
+        year = prose_year(texts)
+        if year is None and title is not None:
+            issues.append(warning("metadata.no_year", f"no year in the title {title!r}", "year"))
+    if signer and signer.endswith(SIGNER_ENDS) and not any(ch.isdigit() for ch in signer) and (
+            agency is None or abbreviates(agency, tidy_agency(signer) or "")):
         agency = tidy_agency(signer)
     conflict = properties.get(PUBLISHED_CONFLICT)
     published = None
@@ -662,7 +780,8 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
         issues.append(warning("metadata.published_conflict", f"the page states different publish dates "
                               f"({conflict}): published left null", "published"))
     else:
-        published = properties.get("published") or find_published(front[:TITLE_SEARCH_LINES])
+        published = (properties.get("published") or find_published(front[:TITLE_SEARCH_LINES])
+                     or find_published([b for b in front_blocks if isinstance(b, Table)]))
     signed = find_date(date_line) if date_line else None
     if year is not None:
         for key, value in (("published", published), ("signed", signed)):

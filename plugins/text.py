@@ -8,6 +8,11 @@ Two layouts, told apart line by line:
 - any other non-blank line is a paragraph. Exports that lose the table marks
   (one cell a paragraph, seeds 002, 003) therefore yield their cells as
   paragraphs in reading order; the template fitter rebuilds the rows.
+
+Web pages copied as text may mark cells with a bar after each (seen: 龙口镇 2022, 佳荣里街 2021, 丰收乡 2022,
+北京街道 2020): a line ``规章 | 0 | 0 | 0 | |`` is a table row (cells before each bar, blank ones kept, as a
+tab row keeps them), consecutive such lines one table; a line ``规章 |`` is one cell, read as a paragraph like
+the cell-per-line layout; a line of bars alone (``|||``) marks slots a spanned cell covers and holds nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +23,21 @@ from nianbao.hookspecs import hookimpl
 from nianbao.source import SourceInfo
 
 from ._text import TextReaderBase, sniff_text
+
+#: What a line of bars alone is made of, and a Markdown separator (``|---|:--|``): no cell text. A lone ``-`` is
+#: a cell (a zero spelt so).
+_BARS = frozenset("| ")
+_SEPARATOR = frozenset("|-: ")
+
+
+def bar_cells(text: str) -> list[str] | None:
+    """The cells of a stripped line whose cells each end in ``|``; ``[]`` for bars alone; ``None`` for a line
+    that is not one."""
+    if not text.endswith("|"):
+        return None
+    if _BARS.issuperset(text) or ("---" in text and _SEPARATOR.issuperset(text)):
+        return []
+    return [cell.strip() for cell in text[:-1].split("|")]
 
 
 class TextReader(TextReaderBase):
@@ -39,6 +59,8 @@ class TextReader(TextReaderBase):
         row: list[str] = []
         previous = "blank"
 
+        bars: list[list[str]] = []  # rows of a table whose cells end in bars
+
         def end_table() -> None:
             nonlocal row
             if row:
@@ -47,6 +69,9 @@ class TextReader(TextReaderBase):
             if rows:
                 blocks.append(Table.from_texts(rows))
                 rows.clear()
+            if bars:
+                blocks.append(Table.from_texts(bars))
+                bars.clear()
 
         for index, line in enumerate(lines):
             if not index & 4095:
@@ -63,9 +88,18 @@ class TextReader(TextReaderBase):
             elif previous == "cell" and not line[0].isspace():
                 row[-1] = f"{row[-1]}\n{text}"
             else:
-                if row or rows:
+                cells = bar_cells(text)
+                if cells == []:
+                    continue
+                if cells is not None and len(cells) > 1:
+                    if row or rows:
+                        end_table()
+                    bars.append(cells)
+                    previous = "bars"
+                    continue
+                if row or rows or bars:
                     end_table()
-                blocks.append(Paragraph(text=text))
+                blocks.append(Paragraph(text=cells[0] if cells else text))
                 previous = "paragraph"
         end_table()
         return self.document(blocks, notes)

@@ -56,7 +56,7 @@ EXPECTED = {
             "normative_documents": NULL3_2019,  # 7777166
             "licensing": NULL_PREV,  # 396442278
             "other_services": NULL_PREV,  # 107105
-            "penalty": NULL_PREV,  # 2648-18538
+            "penalty": {**NULL_PREV, "prev_count": 2648},  # 2648-18538: 2648 in every cut (glued.cells_agreed)
             "enforcement": NULL_PREV,  # 1262629
             "fees": {"prev_count": 35, "change": -15},  # 35-15: the minus sign cuts it one way
             "procurement": {"projects": None, "amount_wan": None},  # 39573802895.90元

@@ -357,11 +357,63 @@ def _fixed_zip(data):
     return out.getvalue()
 
 
+def render_pipe_cells(blocks, once=False):
+    """A table flattened one cell a line, each ending in `` |``, bare ``||`` lines where spanned cells were
+    (龙口镇 2022, 佳荣里街 2021)."""
+    lines = []
+    for kind, body in blocks:
+        if kind != "table":
+            lines.append(body)
+            continue
+        for slots in expand(body):
+            run = 0
+            for slot in [*slots, "<end>"]:
+                if not slot:
+                    run += 1
+                    continue
+                lines += ["|" * run] if run else []
+                run = 0
+                lines += [f"{slot} |"] if slot != "<end>" else []
+    return "\n".join(lines) + "\n"
+
+
+def render_pipe_rows(blocks, once=False):
+    """All cells of a row on one line, each ending in `` |`` (丰收乡 2022: ``规章 | 0 | 0 | 0 | |``)."""
+    lines = []
+    for kind, body in blocks:
+        if kind == "table":
+            lines += [" ".join(f"{slot or ''} |".lstrip() for slot in slots) for slots in expand(body)]
+        else:
+            lines.append(body)
+    return "\n".join(lines) + "\n"
+
+
+def render_oneline(blocks, once=False):
+    """A crawler's text (平潭 files): a field header, then the report on one line; a table's words joined by a
+    space, a row's values glued when each is one digit (``1．属于国家秘密0000000``), else one space apart; the
+    signature glued to the end."""
+    parts = []
+    for kind, body in blocks[:-2]:
+        if kind != "table":
+            parts.append(body)
+            continue
+        for slots in expand(body):
+            words = [s for s in slots if s]
+            values = [w for w in words if w.lstrip("-").replace(".", "", 1).isdigit()]
+            labels = [w for w in words if w not in values]
+            glue = "" if all(len(v) == 1 for v in values) else " "
+            parts.append(" ".join(labels) + glue.join(values))
+    title = blocks[0][1] if blocks[0][0] == "title" else ""
+    return (f"标题: {title}\n发布时间: 2023-02-20 15:07\n==================== 正文 ====================\n"
+            + " ".join(parts) + " " + blocks[-2][1] + blocks[-1][1] + "\n")
+
+
 RENDERERS = {"text": (render_text_cells, ".txt"), "text-tabbed": (render_text_tabbed, ".txt"),
              "tsv": (render_tsv, ".txt"), "markdown": (render_markdown, ".md"), "html": (render_html, ".html"),
-             "docx": (render_docx, ".docx")}
+             "docx": (render_docx, ".docx"), "pipe-cells": (render_pipe_cells, ".txt"),
+             "pipe-rows": (render_pipe_rows, ".txt"), "oneline": (render_oneline, ".txt")}
 FORMAT_OF = {"text": "text", "text-tabbed": "text", "tsv": "tsv", "markdown": "markdown", "html": "html",
-             "docx": "docx"}
+             "docx": "docx", "pipe-cells": "text", "pipe-rows": "text", "oneline": "text"}
 
 
 # ---- Variants: each edits the blocks (and the truth where the document means something else) -----------
@@ -493,6 +545,56 @@ def nulls_for(section, key, columns=None):
     return edit
 
 
+def retitle(title, *, lines=None, agency=None):
+    """The title in other words (``lines``: as printed, over several lines); ``agency``: the body the truth
+    names when the title abbreviates it (府谷县: ``县政府办2022年度…``, the signature naming it in full)."""
+    def edit(blocks, truth):
+        blocks[0:1] = [("para", line) for line in lines] if lines else [("title", title)]
+        truth["title"] = title
+        if agency:
+            truth["agency"] = agency
+    return edit
+
+
+def front(*lines, published=None):
+    """Lines before the title: page chrome (``听全文``, breadcrumbs), or after it when ``published`` (the body and
+    ``2022年01月18日来源:1`` under the title, 迎宾路街道 2021): that date is the page's publish date."""
+    def edit(blocks, truth):
+        if published:
+            blocks[1:1] = [("para", line) for line in lines]
+            truth["published"] = published
+        else:
+            blocks[0:0] = [("para", line) for line in lines]
+    return edit
+
+
+def meta_table(published):
+    """A metadata table (索引号, 分类, 发布机构, 发布日期, 标题) holding the only title."""
+    def edit(blocks, truth):
+        grid = [[cell("索引号"), cell("11330781002/2023-00012"), cell("分类"), cell("政府信息公开年报")],
+                [cell("发布机构"), cell(truth["agency"]), cell("发布日期"), cell(published)],
+                [cell("标题"), cell(truth["title"], 3)]]
+        blocks[0:1] = [("table", grid)]
+        truth["published"] = published
+    return edit
+
+
+def prose_year(year, agency):
+    """A title without its year, which only the opening sentence names (迎宾路街道 2021)."""
+    def edit(blocks, truth):
+        blocks[0] = ("title", f"{agency}政府信息公开工作年度报告")
+        blocks.insert(1, ("para", f"现将{year}年{agency}政府信息公开情况报告如下。"))
+        truth["title"] = blocks[0][1]
+    return edit
+
+
+def published_at(date):
+    """The published date a crawler header states (``发布时间: 2023-02-20 15:07``)."""
+    def edit(blocks, truth):
+        truth["published"] = date
+    return edit
+
+
 DOCS = [
     # (name, renderer, version, agency, year, signed, variants)
     ("wrap3-text", "text", "2021", "宁远县交通运输局", 2022, "2023年1月18日", [wrap("applications", 8)]),
@@ -546,6 +648,28 @@ DOCS = [
     ("plain-docx", "docx", "2021", "武夷山市林业局", 2021, "2022年1月27日", []),
     ("contents-text", "text", "2021", "宁远县交通运输局", 2023, "2024年1月22日", [contents()]),
     ("contents-docx", "docx", "2019", "青川县水利局", 2020, "2021年1月29日", [contents(), wrap("applications", 8)]),
+    ("pipe-cells", "pipe-cells", "2021", "宁远县交通运输局", 2022, "2023年1月18日", []),
+    ("pipe-rows", "pipe-rows", "2019", "东阳市商务局", 2020, "2021年1月25日",
+     [header_typo("采购总金额", "采购总金额(万元)")]),
+    ("chrome-yearfirst-text", "text", "2021", "南靖县自然资源局", 2022, "2023年1月19日",
+     [retitle("2022年南靖县自然资源局政府信息公开工作年度报告"),
+      front("听全文", "字号：大 中 小", "首页 > 政务公开 > 政府信息公开年报 > 2022 > 正文")]),
+    ("metatable-html", "html", "2021", "武夷山市林业局", 2022, "2023年1月30日", [meta_table("2023-02-01")]),
+    ("body-under-title-docx", "docx", "2021", "武夷山市林业局", 2021, "2022年1月18日",
+     [retitle("2021年武夷山市林业局政府信息公开工作年度报告"),
+      front("武夷山市林业局", "2022年01月18日来源:1", published="2022-01-18")]),
+    ("abbreviated-text", "text", "2021", "安溪县人民政府办公室", 2022, "2023年2月3日",
+     [retitle("县政府办2022年度政府信息公开工作年度报告", agency="安溪县人民政府办公室")]),
+    ("prose-year-md", "markdown", "2021", "螺洋街道办事处", 2021, "2022年1月14日",
+     [prose_year(2021, "螺洋街道办事处")]),
+    ("wide-title-text", "text", "2021", "龙游县人民政府办公室", 2021, "2022年1月20日",
+     [retitle("龙游县人民政府办公室2021年政府信息公开工作年度报告",
+              lines=["          龙游县人民政府办公室2021年政府          ", "          信息公开工作年度报告",
+                     "(2022年1月)"])]),
+    ("oneline-missing2", "oneline", "2021", "平潭综合实验区君山片区管理局", 2022, "2023年1月9日",
+     [drop_heading("proactive"), published_at("2023-02-20")]),
+    ("oneline-numbered2", "oneline", "2019", "平潭综合实验区国有资产管理局", 2020, "2021年1月7日",
+     [reword("proactive", "（二）主动公开政府信息情况"), published_at("2023-02-20")]),
 ]
 ONCE = {"spans-once-tsv", "spans-once-wrap-tsv", "dup4-tsv"}
 
