@@ -42,10 +42,6 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"proactive.licensing.*", "proactive.penalty.*"}),
         "crawler text: '行政许可20+1737' and '行政处罚67+36103' split several ways by digits alone; the prose "
         "(行政许可类37条, 行政处罚类103条) fixes 20/+17/37 and 67/+36/103"),
-    "fujian-pingtan-finance-2023.txt": (
-        frozenset({"proactive.fees.amount_wan"}),
-        "crawler text: 行政事业性收费's amount is glued to the next prose heading ('5949.09(二)主动公开…'): "
-        "the row comes out with no value"),
     "fujian-pingtan-economy-2020.txt": (
         frozenset({"signed"}),
         "crawler text: the signature (平潭综合实验区经济发展局 2021年1月26日) is followed by a print line with "
@@ -94,11 +90,6 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         "cell is 0 "
         "wherever it sits (the agreement rule of issue 13), today both rows are null (glued.no_split); the "
         "signature's date is spaced ('2022年1月13 日') and followed by a print line"),
-    "fujian-pingtan-suping-2024.txt": (
-        frozenset({"review_litigation.*", "failing_checks"}),
-        "crawler text: section 四's fifteen zeros are glued to a section the template does not have "
-        "(五、信息处理费收取情况 …实际收取金额（元）信息处理费收取情况000): the group comes out with no values "
-        "(row.no_values)"),
     "fujian-pingtan-junshan-2025.txt": (
         frozenset({"applications.other_no_correction.*", "failing_checks"}),
         "crawler text: the row label reads 行政机关不再受理其政府信息公开申请 (受理 for 处理): the row comes out "
