@@ -10,17 +10,26 @@ holds the index, never the lines of every agency at once.
 
 from __future__ import annotations
 
+import itertools
+import operator
+import tempfile
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+from nianbao.agency import Aliases
 from nianbao.crossyear import RULES, count_lines
 
+from .extsort import external_sort
 from .run_files import CROSS_CHECKS
 from .storage import join
-from .transforms import CROSS
+from .transforms import CROSS, commit_staged, discard_staged, facts_of_records, group_line, open_cross
+
+#: Facts sorted in memory at a time by :func:`cross_year_local` (about 2 KB each as Python objects).
+RUN_FACTS = 20_000
 
 
 def _open(path: str) -> Any:
@@ -74,3 +83,27 @@ def merge_cross_checks(staging: str, output: str) -> dict[str, Any]:
             handle.close()
     counts["rules"] = {rule: counts["rules"][rule] for rule in (*RULES, *sorted(set(counts["rules"]) - set(RULES)))}
     return counts
+
+
+def cross_year_local(record_files: Sequence[str], staging: str, aliases: Aliases | None = None, *,
+                     run_facts: int | None = None) -> None:
+    """The cross-year checks over a run's final records, in the launcher, in bounded memory.
+
+    For a run in waves or resumed (:func:`~nianbao.pipelines.run.cross_year_after_merge`) on the local
+    runner: the records' ``(agency key, facts)`` are sorted by key with an external sort (runs of
+    ``run_facts`` spilled to disk) and each agency's group is checked in turn, instead of a
+    ``GroupByKey`` that would hold every record's facts in memory. Stages one ``.cross`` file, as
+    :class:`~nianbao.pipelines.transforms.CrossYearFn` does.
+    """
+    keyed = (fact for path in record_files for fact in facts_of_records(path, aliases))
+    staged = open_cross(staging)
+    try:
+        with tempfile.TemporaryDirectory(prefix="nianbao-cross-") as scratch:
+            ordered = external_sort(keyed, scratch, run_items=run_facts or RUN_FACTS, key=operator.itemgetter(0),
+                                    decode=tuple, prefix="facts")
+            for key, group in itertools.groupby(ordered, key=operator.itemgetter(0)):
+                staged[0].write(group_line(key, (facts for _, facts in group)))
+    except BaseException:
+        discard_staged(staged)
+        raise
+    commit_staged(staged)
