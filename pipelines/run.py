@@ -540,8 +540,10 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     todo = to_parse(listing, staging)
     runner, runner_name = choose_runner(options, argv, todo.count)
     # One pipeline sees every record only when there is one wave and nothing was resumed; otherwise the
-    # cross-year checks run after the merge, over the final records.
-    whole = not staging.resumed and todo.count <= ours.wave_size
+    # cross-year checks run after the merge, over the final records. So do the local runner's: its
+    # GroupByKey would hold every record's facts in the launcher, the launcher's external sort does not.
+    local = runner_path(options.view_as(StandardOptions).runner) == LOCAL_RUNNER
+    whole = not local and not staging.resumed and todo.count <= ours.wave_size
 
     def pipelines() -> Iterator[beam.Pipeline]:
         """One pipeline per wave of at most --wave_size inputs, each a fresh runner."""
