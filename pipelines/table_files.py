@@ -123,7 +123,6 @@ class TableFiles:
             self._refs.clear()
         _release_unused()
 
-
     def close(self) -> dict[str, str]:
         """Commit both files; their paths as ``{"parquet": …, "csv": …}``."""
         self._flush()
