@@ -4,8 +4,8 @@ A run of a million inputs must not hold a million paths in the launcher. :func:`
 walks the inputs (folders recursively, globs, ``@list`` files; archives stand for their members,
 :func:`nianbao.archive.list_members`) as a stream, sorts it with an external sort
 (:func:`~.extsort.external_sort`), drops repeats and the excluded, and writes one JSON string per
-line. The file records byte offsets every :data:`CHUNK` inputs: the pipeline's elements are these
-chunks, ``(listing, start, end)``, and a worker reads its chunk's paths from the file itself
+line. The listing is cut into chunks of up to :data:`CHUNK` inputs (byte ranges): the pipeline's
+elements are these chunks, ``(listing, start, end)``, and a worker reads its chunk's paths from the file itself
 (:func:`read_chunk`), so neither the launcher nor the runner's shuffle carries one element per input.
 The merge and resuming read the listing back in order (:func:`read_listing`).
 """
@@ -33,8 +33,9 @@ from .storage import is_local, read_bytes
 #: Listing files: the run's inputs, and (resuming) those still to parse, in the staging folder.
 LISTED = ".list"
 INPUTS, TODO = "inputs" + LISTED, "todo" + LISTED
-#: Inputs per pipeline element (one chunk of the listing).
-CHUNK = 100
+#: Inputs per pipeline element (one chunk of the listing), at most; and the fewest elements a listing is
+#: cut into (smaller chunks for a small run, so that every worker gets some).
+CHUNK, MIN_CHUNKS = 100, 64
 #: Paths sorted in memory at a time while listing (about 150 bytes each).
 RUN_PATHS = 100_000
 _GLOB_CHARS = frozenset("*?[")
@@ -161,30 +162,48 @@ def clean_globs(globs: Iterable[str]) -> list[str]:
     return [glob.rstrip("/") for glob in globs if glob.strip("/")]
 
 
-class ListingWriter:
-    """Writes a listing file (one JSON string per line), noting a chunk every :data:`CHUNK` inputs."""
+def chunk_size(count: int) -> int:
+    """Inputs per chunk for a listing of ``count``: :data:`CHUNK`, fewer when that would leave fewer than
+    :data:`MIN_CHUNKS` elements to spread over the workers."""
+    return max(1, min(CHUNK, count // MIN_CHUNKS))
 
-    def __init__(self, uri: str, *, chunk: int = CHUNK) -> None:
-        self.uri, self.chunk = uri, chunk
+
+class ListingWriter:
+    """Writes a listing file (one JSON string per line); :meth:`close` cuts it into chunks."""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
         self.handle = (open(uri, "wb") if is_local(uri)  # noqa: SIM115 (closed in close)
                        else FileSystems.create(uri, compression_type=CompressionTypes.UNCOMPRESSED))
-        self.count = self.offset = self.start = 0
-        self.chunks: list[tuple[int, int, int]] = []
+        self.count = 0
 
     def add(self, uri: str) -> None:
-        line = orjson.dumps(uri) + b"\n"
-        self.handle.write(line)
-        self.offset += len(line)
+        self.handle.write(orjson.dumps(uri) + b"\n")
         self.count += 1
-        if self.count % self.chunk == 0:
-            self.chunks.append((self.start, self.offset, self.chunk))
-            self.start = self.offset
 
     def close(self, *, excluded: int = 0) -> Listing:
         self.handle.close()
-        if self.offset > self.start:
-            self.chunks.append((self.start, self.offset, self.count - len(self.chunks) * self.chunk))
-        return Listing(self.uri, self.count, tuple(self.chunks), excluded)
+        return Listing(self.uri, self.count, _chunks(self.uri, chunk_size(self.count)), excluded)
+
+
+def _chunks(uri: str, size: int) -> tuple[tuple[int, int, int], ...]:
+    """``(start, end, inputs)`` of every ``size`` lines of the listing file (one more pass over it)."""
+    chunks: list[tuple[int, int, int]] = []
+    start = offset = lines = 0
+    with _open(uri) as handle:
+        for line in handle:
+            offset += len(line)
+            lines += 1
+            if lines == size:
+                chunks.append((start, offset, lines))
+                start, lines = offset, 0
+    if lines:
+        chunks.append((start, offset, lines))
+    return tuple(chunks)
+
+
+def _open(uri: str) -> Any:
+    return open(uri, "rb") if is_local(uri) else FileSystems.open(uri, compression_type=CompressionTypes.UNCOMPRESSED)
 
 
 def write_listing(inputs: Iterable[str], target: str, *, exclude: str | None = None,
@@ -216,8 +235,7 @@ def write_listing(inputs: Iterable[str], target: str, *, exclude: str | None = N
 
 def read_listing(uri: str) -> Iterator[str]:
     """The input URIs of a listing file, in order."""
-    with (open(uri, "rb") if is_local(uri)
-          else FileSystems.open(uri, compression_type=CompressionTypes.UNCOMPRESSED)) as handle:
+    with _open(uri) as handle:
         for line in handle:
             yield orjson.loads(line)
 
@@ -225,8 +243,7 @@ def read_listing(uri: str) -> Iterator[str]:
 def read_chunk(chunk: Chunk) -> list[str]:
     """The input URIs of one chunk of a listing (read by the worker that processes it)."""
     uri, start, end = chunk
-    with (open(uri, "rb") if is_local(uri)
-          else FileSystems.open(uri, compression_type=CompressionTypes.UNCOMPRESSED)) as handle:
+    with _open(uri) as handle:
         handle.seek(start)
         data = handle.read(end - start)
     return [orjson.loads(line) for line in data.splitlines()]

@@ -190,11 +190,20 @@ def choose_runner(options: PipelineOptions, argv: Sequence[str], documents: int 
     No ``--runner`` (or ``DirectRunner``) is the FnApiRunner, never Prism.
     Unless the user set them, ``direct_num_workers`` is the number of cores
     (one for fewer than :data:`SMALL_RUN` documents) and ``direct_running_mode``
-    is ``multi_processing`` when there are several workers.
+    is ``multi_processing`` when there are several workers. On Dask, unless the user set
+    ``--dask_npartitions`` or ``--dask_partition_size``, each pipeline element (a chunk of the
+    listing) is a partition.
     """
     requested = options.view_as(StandardOptions).runner
     path = runner_path(requested)
     import_runner_options(requested)
+    if path == DASK_RUNNER and not any(_has_flag(argv, flag) for flag in ("--dask_npartitions",
+                                                                          "--dask_partition_size")):
+        from apache_beam.runners.dask.dask_runner import DaskOptions
+
+        # a pipeline element is a chunk of the listing: one Dask partition each (Dask's default of 128 items
+        # a partition would put a small run's chunks all on one worker)
+        options.view_as(DaskOptions).partition_size = 1
     if path != LOCAL_RUNNER:
         return path, path.rsplit(".", 1)[-1]
     direct = options.view_as(DirectOptions)

@@ -265,13 +265,14 @@ class StageOutcomeFn(beam.DoFn):
     once it is that old, so a long bundle's work survives a worker or launcher
     killed mid-run: ``nianbao run`` resumes from the committed shards. Emits
     ``(agency key, facts)`` for each record that names an agency and a year
-    (:func:`nianbao.crossyear.keyed_facts`).
+    (:func:`nianbao.crossyear.keyed_facts`), unless ``emit`` is off (nothing downstream).
     """
 
     def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None, *,
-                 prefix: str = "", checkpoint: float | None = None) -> None:
+                 prefix: str = "", checkpoint: float | None = None, emit: bool = True) -> None:
         super().__init__()
         self.staging = staging
+        self.emit = emit  # yield (agency key, facts) for CrossYear; off when the checks run after the merge
         self.aliases = aliases or Aliases()
         self.populations = populations
         self.prefix = prefix  # the run's generation (nianbao.pipelines.resume.shard_prefix)
@@ -325,7 +326,7 @@ class StageOutcomeFn(beam.DoFn):
         self.written.inc()
         if self.checkpoint is not None and time.monotonic() - self._opened >= self.checkpoint:
             self._commit()  # what is staged so far survives an interruption; the next outcome opens a new shard
-        if kind == RECORD:
+        if kind == RECORD and self.emit:
             keyed = keyed_facts(body, self.aliases)
             if keyed is not None:
                 yield keyed
@@ -355,16 +356,17 @@ class WriteOutcomes(beam.PTransform):
     """
 
     def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None, *,
-                 prefix: str = "", checkpoint: float | None = None) -> None:
+                 prefix: str = "", checkpoint: float | None = None, emit: bool = True) -> None:
         super().__init__()
         self.staging = staging
         self.aliases = aliases
         self.populations = populations
-        self.prefix, self.checkpoint = prefix, checkpoint
+        self.prefix, self.checkpoint, self.emit = prefix, checkpoint, emit
 
     def expand(self, parsed: beam.PCollection) -> beam.PCollection:
         return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging, self.aliases, self.populations,
-                                                             prefix=self.prefix, checkpoint=self.checkpoint))
+                                                             prefix=self.prefix, checkpoint=self.checkpoint,
+                                                             emit=self.emit))
 
 
 #: Staged cross-year groups: ``.crosswip`` while the bundle runs, ``.cross`` once committed.
@@ -448,7 +450,8 @@ def build(pipeline: beam.Pipeline, chunks: Sequence[Chunk], staging: str, plugin
         | "Listing" >> beam.Create(list(chunks), reshuffle=False)
         | "Spread" >> beam.Reshuffle()
         | "Parse" >> beam.ParDo(ParseListedFn(plugins, limits))
-        | "WriteOutcomes" >> WriteOutcomes(staging, aliases, populations, prefix=prefix, checkpoint=checkpoint)
+        | "WriteOutcomes" >> WriteOutcomes(staging, aliases, populations, prefix=prefix, checkpoint=checkpoint,
+                                           emit=cross_year)
     )
     if cross_year:
         _ = keyed | "CrossYear" >> CrossYear(staging)
