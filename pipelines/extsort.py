@@ -39,28 +39,46 @@ def read_run(path: str, decode: Callable[[Any], T]) -> Iterator[T]:
             yield decode(orjson.loads(line))
 
 
+class Runs:
+    """An external sort fed one item at a time (:meth:`add`); :meth:`sorted` gives them back in order.
+
+    Up to ``run_items`` items are kept in memory; each full run is sorted (by ``key``, stably) and
+    written to ``scratch``. Items must round-trip through JSON: ``decode`` turns what ``orjson.loads``
+    gives back into an item (a tuple, a named tuple …). ``spill_run`` replaces :func:`spill`.
+    """
+
+    def __init__(self, scratch: str, *, run_items: int = RUN_ITEMS, key: Callable[[Any], Any] | None = None,
+                 decode: Callable[[Any], Any] = lambda item: item, prefix: str = "run",
+                 spill_run: Callable[..., str] | None = None) -> None:
+        self.scratch, self.run_items, self.key, self.decode, self.prefix = scratch, run_items, key, decode, prefix
+        self.write = spill_run or spill
+        self.runs: list[str] = []
+        self.buffer: list[Any] = []
+
+    def add(self, item: Any) -> None:
+        self.buffer.append(item)
+        if len(self.buffer) >= self.run_items:
+            self.buffer.sort(key=self.key)
+            self.runs.append(self.write(self.buffer, self.scratch, len(self.runs), prefix=self.prefix))
+            self.buffer = []
+
+    def sorted(self) -> Iterator[Any]:
+        """Every item added, in order (once: the buffer is handed over)."""
+        buffer, self.buffer = self.buffer, []
+        buffer.sort(key=self.key)
+        if not self.runs:
+            return iter(buffer)
+        return heapq.merge(*(read_run(path, self.decode) for path in self.runs), buffer, key=self.key)
+
+
 def external_sort(items: Iterable[T], scratch: str, *, run_items: int = RUN_ITEMS,
                   key: Callable[[T], Any] | None = None, decode: Callable[[Any], T] = lambda item: item,
                   prefix: str = "run", spill_run: Callable[..., str] | None = None) -> Iterator[T]:
-    """``items`` sorted (by ``key``, stably within a run), spilling runs of ``run_items`` to ``scratch``.
-
-    Items must round-trip through JSON: ``decode`` turns what ``orjson.loads`` gives back into an
-    item (a tuple, a named tuple …). ``spill_run`` replaces :func:`spill` (tests count the runs).
-    """
-    write = spill_run or spill
-    runs: list[str] = []
-    buffer: list[T] = []
+    """``items`` sorted (by ``key``, stably), spilling runs of ``run_items`` to ``scratch`` (see :class:`Runs`)."""
+    runs = Runs(scratch, run_items=run_items, key=key, decode=decode, prefix=prefix, spill_run=spill_run)
     for item in items:
-        buffer.append(item)
-        if len(buffer) >= run_items:
-            buffer.sort(key=key)
-            runs.append(write(buffer, scratch, len(runs), prefix=prefix))
-            buffer = []
-    buffer.sort(key=key)
-    if not runs:
-        yield from buffer
-        return
-    yield from heapq.merge(*(read_run(path, decode) for path in runs), buffer, key=key)
+        runs.add(item)
+    yield from runs.sorted()
 
 
 def unique(items: Iterable[T]) -> Iterator[T]:

@@ -53,7 +53,7 @@ from nianbao.errors import NianbaoError
 from nianbao.host import build_host
 from nianbao.output import Outputs, select, selects_none
 
-from .crossyear import cross_year_local, merge_cross_checks
+from .crossyear import FactSorter, cross_year_local, merge_cross_checks
 from .errors import RunError, RunInterrupted
 from .interrupt import Interrupts
 from .listing import (
@@ -74,7 +74,7 @@ from .report import write_report
 from .resume import Staging, file_sha256, open_staging, pending, run_key, shard_prefix
 from .run_files import RECORDS, SUMMARY, RunFilesWriter, clear_outputs, output_files, write_summary
 from .staged import Entry, newest_hashes, sorted_entries
-from .staging import DEAD_LETTER, FRAGMENT, PART, SHARD, StagedOutcome, decode_staged, read_fragments
+from .staging import DEAD_LETTER, FRAGMENT, PART, RECORD, SHARD, StagedOutcome, decode_staged, read_fragments
 from .storage import is_local, join
 from .table_files import warm_up
 from .transforms import CROSS, CROSS_PART, NAMESPACE, build, build_cross_year
@@ -362,7 +362,7 @@ def _local_shards(staging: str, scratch: str) -> list[tuple[str, list[str]]]:
 
 
 def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key",
-          plugin_outputs: Outputs | None = None) -> dict[str, Any]:
+          plugin_outputs: Outputs | None = None, facts: FactSorter | None = None) -> dict[str, Any]:
     """Merge the staged shards into the final outputs: one outcome per input, in input order.
 
     An input staged more than once (a re-executed element, or again by a resumed
@@ -371,7 +371,8 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     that is not an input is counted in ``unexpected``. The Parquet table is
     taken by columns from the shards' Arrow fragments. ``plugin_outputs``, if
     given, receive each outcome as a dict, in the same order, and are closed
-    after the built-in files. Returns the counting part of the summary.
+    after the built-in files; ``facts``, if given, each record's cross-year facts. Returns the counting
+    part of the summary.
     """
     clear_outputs(output)
     joined = _Join()
@@ -394,6 +395,8 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
                     writer.add(staged, table=table, ordinal=entry.ordinal)
                     if plugin_outputs is not None and plugin_outputs.active:
                         _feed(plugin_outputs, staged)
+                    if facts is not None and staged.kind == RECORD:
+                        facts.add(staged)
                 counts = writer.close()
         finally:
             for handle in handles.values():
@@ -581,11 +584,12 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
             metrics = execute(pipelines(), monitor, hint)
         pipeline_done = time.perf_counter()
         warming.join()
-        with plugin_outputs:
+        with plugin_outputs, tempfile.TemporaryDirectory(prefix="nianbao-facts-") as scratch:
+            facts = FactSorter(scratch, aliases) if local else None  # fed by the merge
             counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
-                           plugin_outputs=plugin_outputs)
-        if not whole:
-            cross_year_after_merge(output, staging.path, aliases, options, hint)
+                           plugin_outputs=plugin_outputs, facts=facts)
+            if not whole:
+                cross_year_after_merge(output, staging.path, aliases, options, hint, facts)
         counts["cross_checks"] = merge_cross_checks(staging.path, output)
     except OSError as exc:  # the final outputs cannot be written (a full disk …): the staged work is kept
         raise RunError(f"cannot write the outputs in {output}: {exc}; {hint}") from exc
@@ -629,19 +633,20 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     return summary
 
 
-def cross_year_after_merge(output: str, staging: str, aliases: Any, options: PipelineOptions, hint: str) -> None:
+def cross_year_after_merge(output: str, staging: str, aliases: Any, options: PipelineOptions, hint: str,
+                           facts: FactSorter | None = None) -> None:
     """The cross-year checks of a run in waves or resumed, over the final records.
 
     Groups staged by an interrupted run (partial) are dropped first. Locally the launcher groups the
-    records' facts by agency with an external sort (:func:`~.crossyear.cross_year_local`, bounded
-    memory); another runner runs one more pipeline with the run's own options.
+    facts the merge collected (``facts``) by agency with an external sort (:func:`~.crossyear.cross_year_local`,
+    bounded memory); another runner runs one more pipeline over the records with the run's own options.
     """
     if is_local(staging):
         for name in os.listdir(staging):
             if name.endswith((CROSS, CROSS_PART)):
                 os.remove(os.path.join(staging, name))
-    if runner_path(options.view_as(StandardOptions).runner) == LOCAL_RUNNER:
-        cross_year_local(output_files(output, RECORDS), staging, aliases)  # an external sort, not a GroupByKey
+    if facts is not None:
+        cross_year_local(facts, staging)  # the merge's facts, sorted by an external sort: no GroupByKey
         return
     pipeline = beam.Pipeline(runner=runner_path(options.view_as(StandardOptions).runner), options=options)
     build_cross_year(pipeline, output_files(output, RECORDS), staging, aliases)

@@ -312,7 +312,7 @@ class StageOutcomeFn(beam.DoFn):
         if kind == RECORD:
             if self.populations is not None:
                 self.populations.apply(body, self.aliases)
-            staged = stage_record(body, worker=self.worker)
+            staged = stage_record(body, worker=self.worker, aliases=self.aliases)
             data = encode_staged(staged, ordinal=self._records, with_row=False)
             self._rows.append(staged.row)
             self._records += 1
@@ -326,10 +326,8 @@ class StageOutcomeFn(beam.DoFn):
         self.written.inc()
         if self.checkpoint is not None and time.monotonic() - self._opened >= self.checkpoint:
             self._commit()  # what is staged so far survives an interruption; the next outcome opens a new shard
-        if kind == RECORD and self.emit:
-            keyed = keyed_facts(body, self.aliases)
-            if keyed is not None:
-                yield keyed
+        if kind == RECORD and self.emit and staged.facts:
+            yield tuple(staged.facts)
 
     def finish_bundle(self) -> None:
         self._commit()
