@@ -379,7 +379,7 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
         shards = _local_shards(staging, scratch)
         entries = sorted_entries([shard for shard, _ in shards], scratch)
-        tables: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' Arrow fragments (memory-mapped)
+        tables: OrderedDict[int, Any] = OrderedDict()  # the last _TABLES shards' Arrow fragments (memory-mapped)
         handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
         try:
             with RunFilesWriter(output, labels=labels) as writer:
@@ -391,7 +391,8 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
                     staged = decode_staged(handle.read(entry.length))
                     table = None
                     if entry.ordinal >= 0:
-                        table = _cached(tables, entry.shard, lambda n: read_fragments(shards[n][1]))
+                        table = _cached(tables, entry.shard, lambda n: read_fragments(shards[n][1]),
+                                        limit=_TABLES)
                     writer.add(staged, table=table, ordinal=entry.ordinal)
                     if plugin_outputs is not None and plugin_outputs.active:
                         _feed(plugin_outputs, staged)
@@ -410,16 +411,18 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     return counts
 
 
-#: Shard files and fragment tables the merge keeps open at a time.
-_OPEN = 256
+#: Shard files the merge keeps open at a time, and shards' fragment tables it keeps memory-mapped: the
+#: pages of a mapped table that the merge touched count in its resident memory until the table is closed.
+_OPEN, _TABLES = 256, 32
 
 
-def _cached(cache: OrderedDict[int, Any], key: int, opener: Callable[[int], Any], *, close: bool = False) -> Any:
-    """``cache[key]``, opened on demand; the least recently used entry goes when there are :data:`_OPEN`."""
+def _cached(cache: OrderedDict[int, Any], key: int, opener: Callable[[int], Any], *, close: bool = False,
+            limit: int = _OPEN) -> Any:
+    """``cache[key]``, opened on demand; the least recently used entry goes when there are ``limit``."""
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
-    if len(cache) >= _OPEN:
+    if len(cache) >= limit:
         _, old = cache.popitem(last=False)
         if close:
             old.close()
