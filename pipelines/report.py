@@ -557,3 +557,25 @@ def report_command(directory: str, limit: int) -> None:
     """
     path = write_report(directory, limit=limit)
     click.echo(path)
+
+
+def write_report_apart(directory: str) -> str:
+    """:func:`write_report` in a process of its own, as ``nianbao run`` builds the page after its merge.
+
+    The page's data (up to :data:`MAX_REPORTS` reports) then never adds to the launcher's memory, which
+    holds Beam and pyarrow; the page's process imports neither. A failure is an ``OSError`` whose
+    message is the last line the process printed.
+    """
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "nianbao.pipelines.report", directory],
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise OSError(lines[-1] if lines else f"the report process exited with {done.returncode}")
+    return done.stdout.decode().strip()
+
+
+if __name__ == "__main__":  # python -m nianbao.pipelines.report OUT (write_report_apart)
+    report_command()

@@ -70,7 +70,7 @@ from .listing import (
     write_listing,
 )
 from .options import TRUTHS, NianbaoOptions, resolve_limits, resolve_plugins
-from .report import write_report
+from .report import write_report_apart
 from .resume import Staging, file_sha256, open_staging, pending, run_key, shard_prefix
 from .run_files import RECORDS, SUMMARY, RunFilesWriter, clear_outputs, output_files, write_summary
 from .staged import Entry, newest_hashes, sorted_entries
@@ -629,7 +629,7 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     }
     try:
         write_summary(output, summary)
-        write_report(output)  # report.html, read back from the files just written (docs/pipeline.md)
+        write_report_apart(output)  # report.html, read back from the files just written, in its own process
     except OSError as exc:
         raise RunError(f"cannot write {SUMMARY} or the report in {output}: {exc}; {hint}") from exc
     _remove(staging.path)  # only now: until the summary is written, a rerun resumes from it
