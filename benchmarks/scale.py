@@ -16,7 +16,8 @@ Run (the table in docs/benchmarks.md, section "Scale", comes from this)::
 
     .venv/bin/python benchmarks/scale.py --sizes 10000,100000 --workdir /tmp/nianbao-scale
 
-Nothing here asserts: it prints a Markdown table, with the load average before and after each run.
+Nothing here asserts: it prints a Markdown table, with the load average before and after each run, the
+CPU seconds of the workers, the launcher and the process that builds report.html, and that process's peak.
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ def _command(pid: int) -> str:
     text = " ".join(a.decode(errors="replace") for a in args if a)
     if "nianbao.pipelines.worker" in text or "sdk_worker_main" in text:
         return "worker"
+    if "nianbao.pipelines.report" in text:
+        return "report"
     return "launcher" if "nianbao" in text else text[:40]
 
 
@@ -218,11 +221,13 @@ def plain_loop(files: list[Path]) -> tuple[int, float]:
 def table(results: list[Measured], loop: tuple[int, float]) -> str:
     mb = lambda n: f"{n / 2**20:.0f}"  # noqa: E731
     lines = ["| inputs | wall s | docs/s | docs/s per core (CPU) | launcher peak RSS / anon MB | "
-             "workers | worst worker peak RSS / anon MB | load before → after (lowest–highest during) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "workers | worst worker peak RSS / anon MB | report process peak RSS / anon MB | "
+             "CPU s: workers / launcher / report | load before → after (lowest–highest during) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for m in results:
         launcher = [p for p in m.processes.values() if p.command == "launcher"]
         workers = [p for p in m.processes.values() if p.command == "worker"]
+        report = [p for p in m.processes.values() if p.command == "report"]
         cpu = sum(p.cpu for p in m.processes.values())
         worst = max(workers, key=lambda p: p.rss) if workers else Peak("-")
         worst_anon = max((p.anon for p in workers), default=0)
@@ -232,8 +237,10 @@ def table(results: list[Measured], loop: tuple[int, float]) -> str:
         lines.append(
             f"| {m.size:,} | {wall} | {done / m.wall:.0f} | {done / cpu:.0f} | "
             f"{mb(max(p.rss for p in launcher))} / {mb(max(p.anon for p in launcher))} | {len(workers)} | "
-            f"{mb(worst.rss)} / {mb(worst_anon)} | {m.load[0]:.1f} → {m.load[1]:.1f} "
-            f"({m.load_range[0]:.1f}–{m.load_range[1]:.1f}) |")
+            f"{mb(worst.rss)} / {mb(worst_anon)} | {mb(max((p.rss for p in report), default=0))} / "
+            f"{mb(max((p.anon for p in report), default=0))} | {sum(p.cpu for p in workers):.0f} / "
+            f"{sum(p.cpu for p in launcher):.0f} / {sum(p.cpu for p in report):.0f} | "
+            f"{m.load[0]:.1f} → {m.load[1]:.1f} ({m.load_range[0]:.1f}–{m.load_range[1]:.1f}) |")
     docs, cpu = loop
     lines += ["", f"Plain loop over `process_bytes` (+ `record.dumps`), one process: {docs:,} documents in "
               f"{cpu:.1f} CPU s = {docs / cpu:.0f} documents per second per core."]
