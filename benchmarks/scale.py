@@ -16,14 +16,17 @@ Run (the table in docs/benchmarks.md, section "Scale", comes from this)::
 
     .venv/bin/python benchmarks/scale.py --sizes 10000,100000 --workdir /tmp/nianbao-scale
 
-Nothing here asserts: it prints a Markdown table, with the load average before and after each run.
+Nothing here asserts: it prints a Markdown table, with the load average before and after each run, the
+CPU seconds of the workers, the launcher and the process that builds report.html, and that process's peak.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -52,6 +55,7 @@ class Measured:
     summary: dict
     processes: dict[int, Peak] = field(default_factory=dict)
     load: tuple[float, float] = (0.0, 0.0)
+    load_range: tuple[float, float] = (0.0, 0.0)  # lowest and highest load average seen during the run
 
 
 def _status(pid: int) -> tuple[int, int] | None:
@@ -100,6 +104,8 @@ def _command(pid: int) -> str:
     text = " ".join(a.decode(errors="replace") for a in args if a)
     if "nianbao.pipelines.worker" in text or "sdk_worker_main" in text:
         return "worker"
+    if "nianbao.pipelines.report" in text:
+        return "report"
     return "launcher" if "nianbao" in text else text[:40]
 
 
@@ -132,16 +138,32 @@ def make_inputs(workdir: Path, files: list[Path], size: int) -> Path:
     return root
 
 
-def measure(size: int, inputs: Path, out: Path, extra: list[str]) -> Measured:
+_COUNTED: dict[str, int] = {}  # committed shard → outcomes in it (a committed shard never changes)
+
+
+def _staged(out: Path) -> int:
+    """Outcomes staged so far in committed shards (3 lines each); each shard is read once."""
+    for shard in (out / ".nianbao-staging").glob("*.shard"):
+        if str(shard) not in _COUNTED:
+            with contextlib.suppress(OSError), open(shard, "rb") as handle:
+                _COUNTED[str(shard)] = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) // 3
+    return sum(_COUNTED.values())
+
+
+def measure(size: int, inputs: Path, out: Path, extra: list[str], *, every: float = 0.0,
+            stop_after: float = 0.0) -> Measured:
     import orjson
 
     shutil.rmtree(out, ignore_errors=True)
+    _COUNTED.clear()
     load_before = os.getloadavg()[0]
     command = [sys.executable, "-c", "from nianbao.cli import main; main()", "run", str(inputs), "-o", str(out),
                "--no-progress", "--plugins=none", *extra]
     started = time.perf_counter()
-    launcher = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    launcher = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
     processes: dict[int, Peak] = {}
+    loads: list[float] = [load_before]
+    reported = stopped = sampled = 0.0
     while launcher.poll() is None:
         for pid in _descendants(launcher.pid):
             status, cpu = _status(pid), _cpu(pid)
@@ -150,12 +172,36 @@ def measure(size: int, inputs: Path, out: Path, extra: list[str]) -> Measured:
             peak = processes.setdefault(pid, Peak(_command(pid)))
             peak.rss, peak.anon = max(peak.rss, status[0]), max(peak.anon, status[1])
             peak.cpu = max(peak.cpu, cpu or 0.0)
+        elapsed = time.perf_counter() - started
+        if elapsed - sampled >= 10:
+            sampled = elapsed
+            loads.append(os.getloadavg()[0])
+        if every and elapsed - reported >= every:
+            reported = elapsed
+            print(f"  {size:,} at {elapsed:.0f} s: {_peaks(processes)}, staged {_staged(out):,}, "
+                  f"load {loads[-1]:.1f}", file=sys.stderr, flush=True)
+        if stop_after and elapsed >= stop_after and not stopped:
+            stopped = elapsed
+            staged = _staged(out)
+            os.killpg(launcher.pid, signal.SIGINT)  # as Ctrl-C: the run stops, its staged work kept
         time.sleep(0.2)
     wall = time.perf_counter() - started
-    if launcher.returncode != 0:
+    if stopped:
+        summary = {"stopped_at_s": stopped, "staged": staged}
+    elif launcher.returncode != 0:
         raise SystemExit(f"nianbao run exited with {launcher.returncode} at {size} inputs")
-    summary = orjson.loads((out / "summary.json").read_bytes())
-    return Measured(size, wall, summary, processes, (load_before, os.getloadavg()[0]))
+    else:
+        summary = orjson.loads((out / "summary.json").read_bytes())
+    return Measured(size, wall, summary, processes, (load_before, os.getloadavg()[0]), (min(loads), max(loads)))
+
+
+def _peaks(processes: dict[int, Peak]) -> str:
+    mb = lambda n: f"{n / 2**20:.0f}"  # noqa: E731
+    launcher = [p for p in processes.values() if p.command == "launcher"]
+    workers = [p for p in processes.values() if p.command == "worker"]
+    return (f"launcher peak {mb(max((p.rss for p in launcher), default=0))} / "
+            f"{mb(max((p.anon for p in launcher), default=0))} MB, {len(workers)} workers so far, worst "
+            f"{mb(max((p.rss for p in workers), default=0))} / {mb(max((p.anon for p in workers), default=0))} MB")
 
 
 def plain_loop(files: list[Path]) -> tuple[int, float]:
@@ -175,23 +221,35 @@ def plain_loop(files: list[Path]) -> tuple[int, float]:
 def table(results: list[Measured], loop: tuple[int, float]) -> str:
     mb = lambda n: f"{n / 2**20:.0f}"  # noqa: E731
     lines = ["| inputs | wall s | docs/s | docs/s per core (CPU) | launcher peak RSS / anon MB | "
-             "workers | worst worker peak RSS / anon MB | load before → after |",
-             "|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "workers | worst worker peak RSS / anon MB | report process peak RSS / anon MB | "
+             "CPU s: workers / launcher / report | load before → after (lowest–highest during) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for m in results:
         launcher = [p for p in m.processes.values() if p.command == "launcher"]
         workers = [p for p in m.processes.values() if p.command == "worker"]
+        report = [p for p in m.processes.values() if p.command == "report"]
         cpu = sum(p.cpu for p in m.processes.values())
         worst = max(workers, key=lambda p: p.rss) if workers else Peak("-")
         worst_anon = max((p.anon for p in workers), default=0)
+        stopped = "stopped_at_s" in m.summary
+        wall = f"stopped at {m.summary['stopped_at_s']:.0f}" if stopped else f"{m.wall:.0f}"
+        done = m.summary["staged"] if stopped else m.size
         lines.append(
-            f"| {m.size:,} | {m.wall:.0f} | {m.size / m.wall:.0f} | {m.size / cpu:.0f} | "
+            f"| {m.size:,} | {wall} | {done / m.wall:.0f} | {done / cpu:.0f} | "
             f"{mb(max(p.rss for p in launcher))} / {mb(max(p.anon for p in launcher))} | {len(workers)} | "
-            f"{mb(worst.rss)} / {mb(worst_anon)} | {m.load[0]:.1f} → {m.load[1]:.1f} |")
+            f"{mb(worst.rss)} / {mb(worst_anon)} | {mb(max((p.rss for p in report), default=0))} / "
+            f"{mb(max((p.anon for p in report), default=0))} | {sum(p.cpu for p in workers):.0f} / "
+            f"{sum(p.cpu for p in launcher):.0f} / {sum(p.cpu for p in report):.0f} | "
+            f"{m.load[0]:.1f} → {m.load[1]:.1f} ({m.load_range[0]:.1f}–{m.load_range[1]:.1f}) |")
     docs, cpu = loop
     lines += ["", f"Plain loop over `process_bytes` (+ `record.dumps`), one process: {docs:,} documents in "
               f"{cpu:.1f} CPU s = {docs / cpu:.0f} documents per second per core."]
     for m in results:
         s = m.summary
+        if "stopped_at_s" in s:
+            lines.append(f"- {m.size:,}: stopped (SIGINT) after {s['stopped_at_s']:.0f} s with {s['staged']:,} "
+                         "outcomes staged; docs/s counts those")
+            continue
         lines.append(f"- {m.size:,}: records {s['records']:,}, dead letters {s['dead_letters']}, missing "
                      f"{s['missing']}, restaged {s['restaged']}; pipeline {s['pipeline_time_s']:.0f} s, merge "
                      f"{s['merge_time_s']:.0f} s; {s['runner']}")
@@ -204,6 +262,9 @@ def main() -> None:
     parser.add_argument("--distinct", type=int, default=20000)
     parser.add_argument("--loop", type=int, default=3000, help="reports for the plain loop")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/nianbao-scale"))
+    parser.add_argument("--every", type=float, default=0.0, help="print the peaks so far every this many seconds")
+    parser.add_argument("--stop-after", type=float, default=0.0,
+                        help="stop a run (SIGINT, as Ctrl-C) after this many seconds; its figures so far are kept")
     parser.add_argument("extra", nargs="*", help="more `nianbao run` options")
     args = parser.parse_args()
     os.environ.setdefault("NIANBAO_LOAD_PLUGINS", "")
@@ -213,7 +274,8 @@ def main() -> None:
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         inputs = make_inputs(args.workdir, files, size)
-        results.append(measure(size, inputs, args.workdir / f"out-{size}", args.extra))
+        results.append(measure(size, inputs, args.workdir / f"out-{size}", args.extra, every=args.every,
+                               stop_after=args.stop_after))
         print(table(results, loop), flush=True)
         print(flush=True)
 

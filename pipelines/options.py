@@ -24,7 +24,7 @@ NO_PLUGINS = "none"
 #: Default ``--checkpoint_interval``: each worker commits its staged outcomes this often.
 CHECKPOINT_SECONDS = 10.0
 #: Default ``--wave_size``: inputs per pipeline.
-WAVE_SIZE = 50_000
+WAVE_SIZE = 200_000
 #: Ground-truth files ``nianbao synth`` writes beside its reports: never inputs, so its folder runs as it is.
 TRUTHS = "*.truth.json"
 #: The :class:`~nianbao.limits.Limits` fields, each a pipeline option of the same name (``--max_blocks``).

@@ -55,7 +55,7 @@ from nianbao.template import DEADLINES as TEMPLATE_DEADLINES
 
 from . import charts
 from .run_files import CROSS_CHECKS, DEAD_LETTERS, RECORDS, REPORT, SUMMARY, output_files
-from .storage import is_local, join, read_bytes, write_atomic
+from .storage import PendingFile, is_local, join, read_bytes
 
 #: Reports the page lists with their tables. 100,000 reports make a page of about 40 MB that opens in under
 #: 2 s (docs/pipeline.md, benchmarks/bench_report.py); a larger run is better explored in reports.parquet.
@@ -473,13 +473,19 @@ def _environment() -> Any:
     return env
 
 
-def _json_for_script(data: Any) -> str:
+def _json_for_script(data: Any) -> bytes:
     """JSON safe inside ``<script>``: ``<`` is escaped (as Jinja2's ``tojson`` does), so no ``</script>``."""
-    return orjson.dumps(data).replace(b"<", b"\\u003c").decode()
+    raw = orjson.dumps(data)
+    return raw.replace(b"<", b"\\u003c") if b"<" in raw else raw
 
 
-def render(collector: Collector, summary: dict[str, Any] | None, *, directory: str = "") -> str:
-    """The page's HTML."""
+#: Stands in the template for the page's data, which :func:`pieces` writes in its place as bytes: the
+#: data of 100,000 reports is tens of MB, the page as one ``str`` several times that.
+_DATA_MARK = "\x00nianbao-data\x00"
+
+
+def pieces(collector: Collector, summary: dict[str, Any] | None, *, directory: str = "") -> Iterator[str | bytes]:
+    """The page's HTML in pieces, as the template renders them, the data (:meth:`Collector.page`) as bytes."""
     import markupsafe
 
     summary = summary or {}
@@ -494,15 +500,28 @@ def render(collector: Collector, summary: dict[str, Any] | None, *, directory: s
         "has_summary": bool(summary),
     }
     cross = {rule: (n, c.cross_failed[rule]) for rule, n in sorted(c.cross_checks.items())}
-    return _environment().get_template("report.html.j2").render(
+    generated = _environment().get_template("report.html.j2").generate(
         run=run, listed=len(c.rows), limit=c.limit,
         dead={stage: (c.dead_counts[stage], c.dead_letters[stage]) for stage in sorted(c.dead_counts)},
         dead_types=dict(sorted(c.dead_types.items())), max_dead=MAX_DEAD_LETTERS,
         charts=[{"svg": markupsafe.Markup(ch["svg"]), "note": ch["note"]} for ch in _charts(c)],
         cross=cross, rule_names=RULE_NAMES, agencies=len(c.chains), columns={col.name: col.zh for col in COLUMNS},
         generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        data=markupsafe.Markup(_json_for_script(c.page())),
+        data=markupsafe.Markup(_DATA_MARK),
     )
+    for piece in generated:
+        if _DATA_MARK in piece:
+            before, after = piece.split(_DATA_MARK, 1)
+            yield before
+            yield _json_for_script(c.page())
+            yield after
+        else:
+            yield piece
+
+
+def render(collector: Collector, summary: dict[str, Any] | None, *, directory: str = "") -> str:
+    """The page's HTML."""
+    return "".join(p if isinstance(p, str) else p.decode() for p in pieces(collector, summary, directory=directory))
 
 
 def build_report(directory: str, *, limit: int = MAX_REPORTS) -> str:
@@ -512,10 +531,19 @@ def build_report(directory: str, *, limit: int = MAX_REPORTS) -> str:
 
 
 def write_report(directory: str, *, limit: int = MAX_REPORTS) -> str:
-    """Build ``report.html`` in the output folder ``directory`` (atomically) and return its path."""
-    path = join(directory, REPORT)
-    write_atomic(path, build_report(directory, limit=limit).encode("utf-8"))
-    return path
+    """Build ``report.html`` in the output folder ``directory`` (atomically) and return its path.
+
+    The page is written piece by piece as it renders, never held whole in memory.
+    """
+    collector, summary = collect(directory, limit=limit)
+    target = PendingFile(directory, REPORT)
+    try:
+        for piece in pieces(collector, summary, directory=directory):
+            target.handle.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+    except BaseException:
+        target.abort()
+        raise
+    return target.commit()
 
 
 @click.command("report", context_settings={"help_option_names": ["-h", "--help"]})
@@ -529,3 +557,25 @@ def report_command(directory: str, limit: int) -> None:
     """
     path = write_report(directory, limit=limit)
     click.echo(path)
+
+
+def write_report_apart(directory: str) -> str:
+    """:func:`write_report` in a process of its own, as ``nianbao run`` builds the page after its merge.
+
+    The page's data (up to :data:`MAX_REPORTS` reports) then never adds to the launcher's memory, which
+    holds Beam and pyarrow; the page's process imports neither. A failure is an ``OSError`` whose
+    message is the last line the process printed.
+    """
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "nianbao.pipelines.report", directory],
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise OSError(lines[-1] if lines else f"the report process exited with {done.returncode}")
+    return done.stdout.decode().strip()
+
+
+if __name__ == "__main__":  # python -m nianbao.pipelines.report OUT (write_report_apart)
+    report_command()

@@ -38,7 +38,6 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import PurePath
 from typing import Any
 
 import apache_beam as beam
@@ -49,23 +48,36 @@ from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions,
 from apache_beam.runners.runner import PipelineState
 
 from nianbao.agency import Aliases
-from nianbao.archive import is_archive, list_members
 from nianbao.derive import Populations
 from nianbao.errors import NianbaoError
 from nianbao.host import build_host
 from nianbao.output import Outputs, select, selects_none
 
-from .crossyear import merge_cross_checks
+from .crossyear import FactSorter, cross_year_local, merge_cross_checks
+from .errors import RunError, RunInterrupted
 from .interrupt import Interrupts
+from .listing import (
+    INPUTS,
+    LISTED,
+    TODO,
+    Listing,
+    ListingWriter,
+    clean_globs,
+    input_uris,
+    is_excluded,
+    move_listing,
+    read_listing,
+    write_listing,
+)
 from .options import TRUTHS, NianbaoOptions, resolve_limits, resolve_plugins
-from .report import write_report
+from .report import write_report_apart
 from .resume import Staging, file_sha256, open_staging, pending, run_key, shard_prefix
 from .run_files import RECORDS, SUMMARY, RunFilesWriter, clear_outputs, output_files, write_summary
 from .staged import Entry, newest_hashes, sorted_entries
-from .staging import DEAD_LETTER, FRAGMENT, PART, SHARD, StagedOutcome, decode_staged, read_fragments
-from .storage import is_local, join, read_bytes
+from .staging import DEAD_LETTER, FRAGMENT, PART, RECORD, SHARD, StagedOutcome, decode_staged, read_fragments
+from .storage import is_local, join
 from .table_files import warm_up
-from .transforms import CROSS, CROSS_PART, NAMESPACE, build, build_cross_year, open_input
+from .transforms import CROSS, CROSS_PART, NAMESPACE, build, build_cross_year
 
 _LOG = logging.getLogger(__name__)
 
@@ -75,22 +87,8 @@ DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
 _DIRECT_NAMES = {"direct", "directrunner", "switchingdirectrunner", "fnapirunner", LOCAL_RUNNER.lower(),
                  "apache_beam.runners.direct.direct_runner.directrunner"}
 _RUNNER_ALIASES = {"dask": DASK_RUNNER, "daskrunner": DASK_RUNNER}
-_GLOB_CHARS = frozenset("*?[")
 #: ``progress(done, total)``: called from a background thread while the pipeline runs.
 ProgressFn = Callable[[int, int], None]
-
-
-class RunError(NianbaoError):
-    """``nianbao run`` cannot start or finish: bad inputs, options or runner."""
-
-    stage = "run"
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class RunInterrupted(RunError):
-    """The run stopped before its end (Ctrl-C, a worker process died); a rerun resumes it."""
 
 
 # --------------------------------------------------------------------------
@@ -98,88 +96,40 @@ class RunInterrupted(RunError):
 # --------------------------------------------------------------------------
 
 
-def _under(path: str, directory: str | None) -> bool:
-    if not directory:
-        return False
-    directory = directory.rstrip("/\\") + os.sep if is_local(directory) else directory.rstrip("/") + "/"
-    return path.startswith(directory)
-
-
-def _expand_one(spec: str) -> list[str]:
-    if is_local(spec) and not _GLOB_CHARS & set(spec):
-        path = os.path.abspath(spec)
-        if os.path.isdir(path):
-            found = [os.path.join(root, name) for root, _dirs, names in os.walk(path) for name in names]
-            if not found:
-                raise RunError(f"the folder {spec} holds no files")
-            return found
-        if os.path.isfile(path):
-            return [path]
-        raise RunError(f"no such file or folder: {spec}")
-    pattern = spec
-    if is_local(spec):
-        pattern = os.path.abspath(spec)
-    elif spec.endswith("/"):
-        pattern = spec + "**"  # a remote "folder": everything under the prefix
-    try:
-        (result,) = FileSystems.match([pattern])
-    except Exception as exc:  # BeamIOError and friends: say which input
-        raise RunError(f"cannot list {spec}: {exc}") from exc
-    found = [m.path for m in result.metadata_list if not m.path.endswith(("/", "\\"))]
-    if not found:
-        raise RunError(f"no files match {spec}")
-    return found
-
-
-def exclude_paths(paths: Sequence[str], globs: Iterable[str]) -> tuple[list[str], list[str]]:
-    """``(kept, excluded)``: a path is excluded when it, or a folder on it, matches a glob from the right.
-
-    Matching is :meth:`PurePath.match`'s: ``*.bak`` matches a name anywhere, ``drafts`` a folder of
-    that name anywhere (so everything under it), ``drafts/*.txt`` the text files right in such a folder.
-    """
-    globs = [glob.rstrip("/") for glob in globs if glob.strip("/")]
+def exclude_paths(paths: Iterable[str], globs: Iterable[str]) -> tuple[list[str], list[str]]:
+    """``(kept, excluded)``: a path is excluded when it, or a folder on it, matches a glob from the right
+    (:func:`~.listing.is_excluded`)."""
+    globs = clean_globs(globs)
     kept: list[str] = []
     excluded: list[str] = []
     for path in paths:
-        pure = PurePath(path)
-        hit = any(part.match(glob) for glob in globs for part in (pure, *pure.parents[:-1]))
-        (excluded if hit else kept).append(path)
+        (excluded if is_excluded(path, globs) else kept).append(path)
     return kept, excluded
 
 
 def expand_inputs(inputs: Iterable[str], *, exclude: str | None = None) -> list[str]:
-    """Folders (recursive), globs and ``@list`` files → the sorted, unique list of input files.
+    """Folders (recursive), globs and ``@list`` files → the sorted, unique list of input files, in memory.
 
-    An archive (``.zip``, ``.gz``) stands for the inputs inside it, listed in
-    place of it (:func:`nianbao.archive.list_members`).
-
-    Local paths are made absolute (workers may run elsewhere). A list file
-    holds one folder, glob or file per line; blank lines and ``#`` comments
-    are skipped. Files under ``exclude`` (the output directory) are left out,
-    so a run into a folder inside its input does not read its own outputs.
+    An archive (``.zip``, ``.gz``) stands for the inputs inside it (:func:`nianbao.archive.list_members`).
+    Local paths are made absolute (workers may run elsewhere). Files under ``exclude`` (the output
+    directory) are left out, so a run into a folder inside its input does not read its own outputs.
+    ``nianbao run`` itself lists into a file (:func:`~.listing.write_listing`), never a list like this one.
     """
-    found: set[str] = set()
-    for spec in inputs:
-        if spec.startswith("@"):
-            listed = read_bytes(spec[1:]).decode("utf-8-sig").splitlines()
-            base = os.path.dirname(os.path.abspath(spec[1:])) if is_local(spec[1:]) else ""
-            for line in listed:
-                line = line.strip()
-                if line and not line.startswith("#"):
-                    if is_local(line) and base and not os.path.isabs(line):
-                        line = os.path.join(base, line)
-                    found.update(_expand_one(line))
-        else:
-            found.update(_expand_one(spec))
-    if exclude is not None and is_local(exclude):
-        exclude = os.path.abspath(exclude)
-    paths = sorted(p for p in found if not _under(p, exclude))
-    # A .zip is each of its members (``a.zip!/b.docx``), a .gz its one file (nianbao.archive).
-    # Sorted again: the merge and resuming join the inputs with the staged outcomes in this order.
-    paths = sorted(uri for path in paths for uri in (list_members(path, open_input) if is_archive(path) else [path]))
+    paths = sorted(set(input_uris(inputs, exclude=exclude)))
     if not paths:
         raise RunError("no input files (every match was inside the output directory)")
     return paths
+
+
+def list_inputs(inputs: Sequence[str], output: str, exclude: Iterable[str]) -> Listing:
+    """The run's input listing, in a temporary file until :func:`~.listing.move_listing` puts it in the staging."""
+    handle, target = tempfile.mkstemp(prefix="nianbao-inputs-", suffix=LISTED)
+    os.close(handle)
+    try:
+        return write_listing(inputs, target, exclude=output, globs=[TRUTHS, *exclude])
+    except BaseException:
+        os.remove(target)
+        raise
 
 
 # --------------------------------------------------------------------------
@@ -240,11 +190,20 @@ def choose_runner(options: PipelineOptions, argv: Sequence[str], documents: int 
     No ``--runner`` (or ``DirectRunner``) is the FnApiRunner, never Prism.
     Unless the user set them, ``direct_num_workers`` is the number of cores
     (one for fewer than :data:`SMALL_RUN` documents) and ``direct_running_mode``
-    is ``multi_processing`` when there are several workers.
+    is ``multi_processing`` when there are several workers. On Dask, unless the user set
+    ``--dask_npartitions`` or ``--dask_partition_size``, each pipeline element (a chunk of the
+    listing) is a partition.
     """
     requested = options.view_as(StandardOptions).runner
     path = runner_path(requested)
     import_runner_options(requested)
+    if path == DASK_RUNNER and not any(_has_flag(argv, flag) for flag in ("--dask_npartitions",
+                                                                          "--dask_partition_size")):
+        from apache_beam.runners.dask.dask_runner import DaskOptions
+
+        # a pipeline element is a chunk of the listing: one Dask partition each (Dask's default of 128 items
+        # a partition would put a small run's chunks all on one worker)
+        options.view_as(DaskOptions).partition_size = 1
     if path != LOCAL_RUNNER:
         return path, path.rsplit(".", 1)[-1]
     direct = options.view_as(DirectOptions)
@@ -402,8 +361,8 @@ def _local_shards(staging: str, scratch: str) -> list[tuple[str, list[str]]]:
     return [(shard, [f for f in fragments if f.startswith(shard + ".")]) for shard in shards]
 
 
-def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key",
-          plugin_outputs: Outputs | None = None) -> dict[str, Any]:
+def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key",
+          plugin_outputs: Outputs | None = None, facts: FactSorter | None = None) -> dict[str, Any]:
     """Merge the staged shards into the final outputs: one outcome per input, in input order.
 
     An input staged more than once (a re-executed element, or again by a resumed
@@ -412,14 +371,15 @@ def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key
     that is not an input is counted in ``unexpected``. The Parquet table is
     taken by columns from the shards' Arrow fragments. ``plugin_outputs``, if
     given, receive each outcome as a dict, in the same order, and are closed
-    after the built-in files. Returns the counting part of the summary.
+    after the built-in files; ``facts``, if given, each record's cross-year facts. Returns the counting
+    part of the summary.
     """
     clear_outputs(output)
     joined = _Join()
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
         shards = _local_shards(staging, scratch)
         entries = sorted_entries([shard for shard, _ in shards], scratch)
-        tables: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' Arrow fragments (memory-mapped)
+        tables: OrderedDict[int, Any] = OrderedDict()  # the last _TABLES shards' Arrow fragments (memory-mapped)
         handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
         try:
             with RunFilesWriter(output, labels=labels) as writer:
@@ -431,10 +391,13 @@ def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key
                     staged = decode_staged(handle.read(entry.length))
                     table = None
                     if entry.ordinal >= 0:
-                        table = _cached(tables, entry.shard, lambda n: read_fragments(shards[n][1]))
+                        table = _cached(tables, entry.shard, lambda n: read_fragments(shards[n][1]),
+                                        limit=_TABLES)
                     writer.add(staged, table=table, ordinal=entry.ordinal)
                     if plugin_outputs is not None and plugin_outputs.active:
                         _feed(plugin_outputs, staged)
+                    if facts is not None and staged.kind == RECORD:
+                        facts.add(staged)
                 counts = writer.close()
         finally:
             for handle in handles.values():
@@ -448,16 +411,18 @@ def merge(paths: Sequence[str], staging: str, output: str, *, labels: str = "key
     return counts
 
 
-#: Shard files and fragment tables the merge keeps open at a time.
-_OPEN = 256
+#: Shard files the merge keeps open at a time, and shards' fragment tables it keeps memory-mapped: the
+#: pages of a mapped table that the merge touched count in its resident memory until the table is closed.
+_OPEN, _TABLES = 256, 32
 
 
-def _cached(cache: OrderedDict[int, Any], key: int, opener: Callable[[int], Any], *, close: bool = False) -> Any:
-    """``cache[key]``, opened on demand; the least recently used entry goes when there are :data:`_OPEN`."""
+def _cached(cache: OrderedDict[int, Any], key: int, opener: Callable[[int], Any], *, close: bool = False,
+            limit: int = _OPEN) -> Any:
+    """``cache[key]``, opened on demand; the least recently used entry goes when there are ``limit``."""
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
-    if len(cache) >= _OPEN:
+    if len(cache) >= limit:
         _, old = cache.popitem(last=False)
         if close:
             old.close()
@@ -558,9 +523,16 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     if not ours.output:
         raise RunError("no output directory (--output)")
     output = os.path.abspath(ours.output) if is_local(ours.output) else ours.output
-    paths, excluded = exclude_paths(expand_inputs(ours.input, exclude=output), [TRUTHS, *(ours.exclude or ())])
-    if not paths:
-        raise RunError(f"no input files: the exclusions (--exclude, {TRUTHS}) left out all {len(excluded)}")
+    listing = list_inputs(ours.input, output, ours.exclude or ())
+    try:
+        return _run(argv, options, ours, output, listing, started, progress)
+    finally:
+        if is_local(listing.uri) and os.path.exists(listing.uri):  # not moved into the staging: an early error
+            os.remove(listing.uri)
+
+
+def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output: str, listing: Listing,
+         started: float, progress: ProgressFn | None) -> dict[str, Any]:
     plugins = resolve_plugins(ours.plugins)
     ours.plugins = ",".join(plugins) or "none"  # the resolved selection travels with the job
     try:
@@ -579,19 +551,21 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     staging = open_staging(output, key, fresh=ours.fresh)
     if staging.note:
         _LOG.warning("%s", staging.note)
-    todo = to_parse(paths, staging)
-    runner, runner_name = choose_runner(options, argv, len(todo))
+    listing = move_listing(listing, join(staging.path, INPUTS))  # where workers read their chunks
+    todo = to_parse(listing, staging)
+    runner, runner_name = choose_runner(options, argv, todo.count)
     # One pipeline sees every record only when there is one wave and nothing was resumed; otherwise the
-    # cross-year checks run after the merge, over the final records.
-    whole = not staging.resumed and len(todo) <= ours.wave_size
+    # cross-year checks run after the merge, over the final records. So do the local runner's: its
+    # GroupByKey would hold every record's facts in the launcher, the launcher's external sort does not.
+    local = runner_path(options.view_as(StandardOptions).runner) == LOCAL_RUNNER
+    whole = not local and not staging.resumed and todo.count <= ours.wave_size
 
     def pipelines() -> Iterator[beam.Pipeline]:
-        """One pipeline per wave of at most --wave_size inputs (a runner's memory grows with its input)."""
-        for start in range(0, len(todo), ours.wave_size):
-            wave_runner = runner if start == 0 else choose_runner(options, argv, len(todo))[0]
+        """One pipeline per wave of at most --wave_size inputs, each a fresh runner."""
+        for number, chunks in enumerate(todo.waves(ours.wave_size)):
+            wave_runner = runner if number == 0 else choose_runner(options, argv, todo.count)[0]
             pipeline = beam.Pipeline(runner=wave_runner, options=options)
-            build(pipeline, todo[start:start + ours.wave_size], staging.path, plugins, match=False,
-                  aliases=aliases, populations=populations, limits=limits,
+            build(pipeline, chunks, staging.path, plugins, aliases=aliases, populations=populations, limits=limits,
                   prefix=shard_prefix(staging.generation), checkpoint=ours.checkpoint_interval, cross_year=whole)
             yield pipeline
 
@@ -607,16 +581,18 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     metrics: dict[str, int] | None = None
     try:
         warming.start()  # while the pipeline runs, the launcher is mostly idle
-        if todo:  # a resumed run may find everything staged
-            monitor = (_Progress(staging.path, len(todo), progress, prefix=shard_prefix(staging.generation))
+        if todo.count:  # a resumed run may find everything staged
+            monitor = (_Progress(staging.path, todo.count, progress, prefix=shard_prefix(staging.generation))
                        if progress and is_local(staging.path) else None)
             metrics = execute(pipelines(), monitor, hint)
         pipeline_done = time.perf_counter()
         warming.join()
-        with plugin_outputs:
-            counts = merge(paths, staging.path, output, labels=ours.table_labels, plugin_outputs=plugin_outputs)
-        if not whole:
-            cross_year_after_merge(output, staging.path, aliases, options, hint)
+        with plugin_outputs, tempfile.TemporaryDirectory(prefix="nianbao-facts-") as scratch:
+            facts = FactSorter(scratch, aliases) if local else None  # fed by the merge
+            counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
+                           plugin_outputs=plugin_outputs, facts=facts)
+            if not whole:
+                cross_year_after_merge(output, staging.path, aliases, options, hint, facts)
         counts["cross_checks"] = merge_cross_checks(staging.path, output)
     except OSError as exc:  # the final outputs cannot be written (a full disk …): the staged work is kept
         raise RunError(f"cannot write the outputs in {output}: {exc}; {hint}") from exc
@@ -629,13 +605,13 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     files = {**counts.pop("files"), "cross_checks": cross_checks["file"], "summary": SUMMARY}
     plugin_results = counts.pop("outputs")
     summary: dict[str, Any] = {
-        "documents_in": len(paths),
-        "resumed": len(paths) - len(todo),
+        "documents_in": listing.count,
+        "resumed": listing.count - todo.count,
         "records": counts.pop("records"),
         "dead_letters": counts.pop("dead_letters"),
         "missing": counts.pop("missing"),
         "missing_uris": counts.pop("missing_uris"),
-        "excluded": len(excluded),
+        "excluded": listing.excluded,
         "restaged": counts.pop("restaged"),
         "unexpected": counts.pop("unexpected"),
         **counts,  # formats, dead-letter stages and types, failing checks, workers
@@ -648,45 +624,50 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
         "wall_time_s": round(wall, 3),
         "pipeline_time_s": round(pipeline_done - started, 3),
         "merge_time_s": round(finished - pipeline_done, 3),
-        "documents_per_s": round(len(paths) / wall, 2) if wall else None,
+        "documents_per_s": round(listing.count / wall, 2) if wall else None,
         "metrics": metrics,
     }
     try:
         write_summary(output, summary)
-        write_report(output)  # report.html, read back from the files just written (docs/pipeline.md)
+        write_report_apart(output)  # report.html, read back from the files just written, in its own process
     except OSError as exc:
         raise RunError(f"cannot write {SUMMARY} or the report in {output}: {exc}; {hint}") from exc
     _remove(staging.path)  # only now: until the summary is written, a rerun resumes from it
     return summary
 
 
-def cross_year_after_merge(output: str, staging: str, aliases: Any, options: PipelineOptions, hint: str) -> None:
-    """The cross-year checks of a run in waves or resumed: one more pipeline, over the final records.
+def cross_year_after_merge(output: str, staging: str, aliases: Any, options: PipelineOptions, hint: str,
+                           facts: FactSorter | None = None) -> None:
+    """The cross-year checks of a run in waves or resumed, over the final records.
 
-    Groups staged by an interrupted run (partial) are dropped first. Locally the pipeline runs in
-    process (it reads the records' small facts); another runner gets the run's own options.
+    Groups staged by an interrupted run (partial) are dropped first. Locally the launcher groups the
+    facts the merge collected (``facts``) by agency with an external sort (:func:`~.crossyear.cross_year_local`,
+    bounded memory); another runner runs one more pipeline over the records with the run's own options.
     """
     if is_local(staging):
         for name in os.listdir(staging):
             if name.endswith((CROSS, CROSS_PART)):
                 os.remove(os.path.join(staging, name))
-    if runner_path(options.view_as(StandardOptions).runner) == LOCAL_RUNNER:
-        options = PipelineOptions([])
-        pipeline = beam.Pipeline(runner=local_runner(options), options=options)
-    else:
-        pipeline = beam.Pipeline(runner=runner_path(options.view_as(StandardOptions).runner), options=options)
+    if facts is not None:
+        cross_year_local(facts, staging)  # the merge's facts, sorted by an external sort: no GroupByKey
+        return
+    pipeline = beam.Pipeline(runner=runner_path(options.view_as(StandardOptions).runner), options=options)
     build_cross_year(pipeline, output_files(output, RECORDS), staging, aliases)
     execute([pipeline], None, hint)
 
 
-def to_parse(paths: Sequence[str], staging: Staging) -> list[str]:
-    """The inputs a run must parse: all of them, or (resuming) those without a usable staged outcome."""
+def to_parse(listing: Listing, staging: Staging) -> Listing:
+    """The inputs a run must parse: all of them, or (resuming) a listing of those without a usable staged
+    outcome, written beside the run's listing in the staging folder."""
     if not staging.resumed:
-        return list(paths)
+        return listing
+    writer = ListingWriter(join(staging.path, TODO))
     with tempfile.TemporaryDirectory(prefix="nianbao-resume-") as scratch:
         shards = sorted(os.path.join(staging.path, name) for name in os.listdir(staging.path)
                         if name.endswith(SHARD))
-        return list(pending(paths, newest_hashes(sorted_entries(shards, scratch))))
+        for uri in pending(read_listing(listing.uri), newest_hashes(sorted_entries(shards, scratch))):
+            writer.add(uri)
+    return writer.close()
 
 
 def resume_hint(staging: Staging) -> str:

@@ -3,25 +3,22 @@
 Workers commit shards in whatever order their bundles ran. The merge writes outcomes in input order
 and resuming asks which inputs have an outcome, for up to a million inputs, so neither may hold a
 table of every input. :func:`sorted_entries` reads the first line of each staged outcome
-(:func:`~nianbao.pipelines.staging.index_shard`), sorts runs of :data:`RUN_ENTRIES` entries in memory,
-spills each run to a scratch file, and merges the runs (``heapq.merge``). The entries of one input are
+(:func:`~nianbao.pipelines.staging.index_shard`) and sorts them with :func:`~.extsort.external_sort`
+(runs of :data:`RUN_ENTRIES` entries sorted in memory, spilled to scratch files, merged). The entries of one input are
 adjacent, newest generation first (:mod:`nianbao.pipelines.resume`), then in shard order.
 """
 
 from __future__ import annotations
 
-import heapq
-import os
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-import orjson
-
+from .extsort import external_sort
 from .resume import generation_of
 from .staging import index_shard
 
-#: Entries sorted in memory at a time (about 250 bytes each).
-RUN_ENTRIES = 200_000
+#: Entries sorted in memory at a time (about 400 bytes each as Python objects: 20 MB a run).
+RUN_ENTRIES = 50_000
 
 
 class Entry(NamedTuple):
@@ -49,36 +46,10 @@ def shard_entries(shards: Sequence[str]) -> Iterator[Entry]:
                 yield Entry(uri, newest, number, offset, length, ordinal, sha)
 
 
-def _spill(entries: list[Entry], scratch: str, number: int) -> str:
-    path = os.path.join(scratch, f"run-{number:05d}.jsonl")
-    with open(path, "wb") as handle:
-        for entry in entries:
-            handle.write(orjson.dumps(list(entry)) + b"\n")
-    return path
-
-
-def _read_run(path: str) -> Iterator[Entry]:
-    with open(path, "rb") as handle:
-        for line in handle:
-            yield Entry(*orjson.loads(line))
-
-
 def sorted_entries(shards: Sequence[str], scratch: str, *, run_entries: int | None = None) -> Iterator[Entry]:
     """The shards' entries sorted by input path (see :class:`Entry`), spilling runs to ``scratch``."""
-    size = run_entries or RUN_ENTRIES
-    runs: list[str] = []
-    buffer: list[Entry] = []
-    for entry in shard_entries(shards):
-        buffer.append(entry)
-        if len(buffer) >= size:
-            buffer.sort()
-            runs.append(_spill(buffer, scratch, len(runs)))
-            buffer = []
-    buffer.sort()
-    if not runs:
-        yield from buffer
-        return
-    yield from heapq.merge(*(_read_run(path) for path in runs), buffer)
+    return external_sort(shard_entries(shards), scratch, run_items=run_entries or RUN_ENTRIES,
+                         decode=lambda item: Entry(*item), prefix="entries")
 
 
 def newest_hashes(entries: Iterator[Entry]) -> Iterator[tuple[str, str | None]]:

@@ -2,7 +2,7 @@
 
 A staged shard holds three lines per document: its ``[uri, ordinal]``, a header
 (kind, worker, format, dead-letter stage and type, failing checks per rule, the
-flat-table row as a CSV line) and the record or dead letter exactly as
+flat-table row as a CSV line, the record's cross-year facts) and the record or dead letter exactly as
 :func:`nianbao.record.dumps` writes it. Beside a shard, its records' flat-table
 rows as Arrow IPC fragments, so the merge assembles the Parquet table by columns.
 The failing checks of a record are counted here, once, where it is staged; the
@@ -18,6 +18,8 @@ from typing import IO, Any
 
 import orjson
 
+from nianbao.agency import Aliases
+from nianbao.crossyear import keyed_facts
 from nianbao.flat_table import arrow_schema, flat_row, rows_to_batch
 from nianbao.record import dumps
 
@@ -48,15 +50,19 @@ class StagedOutcome:
     failed_checks: dict[str, int] = field(default_factory=dict)  # records: failing results per rule
     csv: str | None = None  # records: the row as a CSV line, rendered where the record was made
     sha256: str | None = None  # the input bytes' SHA-256 (source.sha256; None: the file could not be read)
+    facts: list[Any] | None = None  # records: [agency key, cross-year facts]; [] no agency or year; None not staged
 
 
-def stage_record(record: dict[str, Any], *, worker: str = "") -> StagedOutcome:
-    """A record ready to stage or write: JSON body, flat row, failing checks per rule."""
+def stage_record(record: dict[str, Any], *, worker: str = "", aliases: Aliases | None = None) -> StagedOutcome:
+    """A record ready to stage or write: JSON body, flat row, failing checks per rule, cross-year facts
+    (:func:`nianbao.crossyear.keyed_facts`, agency names resolved through ``aliases``)."""
     failed = Counter(check["rule"] for check in record.get("checks", ()) if not check.get("ok"))
     row = flat_row(record)
+    keyed = keyed_facts(record, aliases)
     return StagedOutcome(uri=record["source"]["uri"], kind=RECORD, body=dumps(record), worker=worker,
                          format=record["source"].get("format"), row=row, failed_checks=dict(failed),
-                         csv=csv_line(row), sha256=record["source"].get("sha256"))
+                         csv=csv_line(row), sha256=record["source"].get("sha256"),
+                         facts=list(keyed) if keyed is not None else [])
 
 
 def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutcome:
@@ -75,7 +81,7 @@ def encode_staged(staged: StagedOutcome, *, ordinal: int = -1, with_row: bool = 
     """
     head = {"kind": staged.kind, "worker": staged.worker, "format": staged.format, "stage": staged.stage,
             "error_type": staged.error_type, "row": staged.row if with_row else None,
-            "failed_checks": staged.failed_checks, "csv": staged.csv}
+            "failed_checks": staged.failed_checks, "csv": staged.csv, "facts": staged.facts}
     key = orjson.dumps([staged.uri, ordinal, staged.sha256])
     return b"".join((key, b"\n", orjson.dumps(head), b"\n", staged.body, b"\n"))
 
@@ -88,7 +94,7 @@ def decode_staged(data: bytes) -> StagedOutcome:
     return StagedOutcome(uri=key[0], kind=head["kind"], body=body.rstrip(b"\n"),
                          worker=head["worker"], format=head["format"], stage=head["stage"],
                          error_type=head["error_type"], row=head["row"], failed_checks=head["failed_checks"] or {},
-                         csv=head.get("csv"), sha256=key[2] if len(key) > 2 else None)
+                         csv=head.get("csv"), sha256=key[2] if len(key) > 2 else None, facts=head.get("facts"))
 
 
 def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int, int, str | None]]:

@@ -2,8 +2,8 @@
 
 One linear chain::
 
-    MatchAndRead    Create(files) [→ MatchAll] → ReadMatches → Reshuffle
-    Parse           → ParDo(ParseFn): (kind, record or dead letter)
+    Listing         Create(chunks of the input listing) → Reshuffle (the chunks, ~100 inputs each)
+    Parse           → ParDo(ParseListedFn): (kind, record or dead letter) per input of a chunk
     WriteOutcomes   → ParDo(StageOutcomeFn): one staged shard (+ Arrow rows) per bundle;
                       emits (agency key, facts) per record that names an agency and a year
     CrossYear       → GroupByKey → ParDo(CrossYearFn): one agency's years checked, staged per bundle
@@ -30,12 +30,13 @@ CLI uses; this module imports no reader or extractor.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -56,6 +57,7 @@ from nianbao.limits import DEFAULT_LIMITS, Limits
 from nianbao.parse import process_bytes
 from nianbao.record import dead_letter, source_of
 
+from .listing import Chunk, open_input, read_chunk
 from .staging import (
     DEAD_LETTER,
     FRAGMENT_ROWS,
@@ -128,11 +130,6 @@ def worker_host(plugins: tuple[str, ...]) -> PluginHost:
     return host
 
 
-def open_input(path: str) -> Any:
-    """A seekable binary file of ``path`` on any Beam filesystem, as stored (a .gz is not inflated here)."""
-    return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
-
-
 def read_failure(uri: str, exc: OSError | NianbaoError) -> dict[str, Any]:
     """The dead letter of an input whose bytes cannot be had at all (``stage`` ``read``): a file that
     cannot be opened, or an archive member refused (:mod:`nianbao.archive`)."""
@@ -167,16 +164,19 @@ class ParseFn(beam.DoFn):
 
     def process(self, readable: fileio.ReadableFile) -> Iterator[Parsed]:
         uri = readable.metadata.path
+        yield self.parse(uri, lambda: readable.open(compression_type=CompressionTypes.UNCOMPRESSED))
+
+    def parse(self, uri: str, opener: Callable[[], Any]) -> Parsed:
+        """One input's ``(kind, record or dead letter)``; ``opener()`` opens its bytes (not an archive member)."""
         self.documents.inc()
         try:
             if is_member(uri) or is_archive(uri):  # an archive's member, or an archive that could not be listed
                 data = read_member(uri, open_input)
             else:
-                with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+                with opener() as handle:
                     data = handle.read()
         except (OSError, NianbaoError) as exc:  # unreadable, or a member refused (a zip bomb, path traversal)
-            yield self._dead(read_failure(uri, exc))
-            return
+            return self._dead(read_failure(uri, exc))
         try:
             outcome = process_bytes(data, uri, host=self.host, limits=self.limits)
         except Exception as exc:  # the backstop: process_bytes should never raise for bad input
@@ -184,21 +184,31 @@ class ParseFn(beam.DoFn):
             self.unexpected.inc()
             error = {"stage": "read", "type": type(exc).__name__,
                      "message": f"unexpected error while parsing: {exc}"}
-            yield self._dead(dead_letter(source_of(data, uri), error))
-            return
+            return self._dead(dead_letter(source_of(data, uri), error))
         if outcome.record is None:
             assert outcome.dead_letter is not None
-            yield self._dead(outcome.dead_letter)
-            return
+            return self._dead(outcome.dead_letter)
         record = outcome.record
         self.records.inc()
         Metrics.counter(NAMESPACE, f"format.{record['source']['format']}").inc()
-        yield RECORD, record
+        return RECORD, record
 
     def _dead(self, letter: dict[str, Any]) -> Parsed:
         self.dead_letters.inc()
         Metrics.counter(NAMESPACE, f"dead_letters.{letter['error']['stage']}").inc()
         return DEAD_LETTER, letter
+
+
+class ParseListedFn(ParseFn):
+    """A chunk of the input listing (:mod:`.listing`) → ``(kind, record or dead letter)`` per input in it.
+
+    The worker reads the chunk's paths from the listing file and each input's bytes itself: one
+    pipeline element per :data:`~.listing.CHUNK` inputs, not per input.
+    """
+
+    def process(self, chunk: Chunk) -> Iterator[Parsed]:
+        for uri in read_chunk(chunk):
+            yield self.parse(uri, functools.partial(open_input, uri))
 
 
 class Parse(beam.PTransform):
@@ -255,13 +265,14 @@ class StageOutcomeFn(beam.DoFn):
     once it is that old, so a long bundle's work survives a worker or launcher
     killed mid-run: ``nianbao run`` resumes from the committed shards. Emits
     ``(agency key, facts)`` for each record that names an agency and a year
-    (:func:`nianbao.crossyear.keyed_facts`).
+    (:func:`nianbao.crossyear.keyed_facts`), unless ``emit`` is off (nothing downstream).
     """
 
     def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None, *,
-                 prefix: str = "", checkpoint: float | None = None) -> None:
+                 prefix: str = "", checkpoint: float | None = None, emit: bool = True) -> None:
         super().__init__()
         self.staging = staging
+        self.emit = emit  # yield (agency key, facts) for CrossYear; off when the checks run after the merge
         self.aliases = aliases or Aliases()
         self.populations = populations
         self.prefix = prefix  # the run's generation (nianbao.pipelines.resume.shard_prefix)
@@ -301,7 +312,7 @@ class StageOutcomeFn(beam.DoFn):
         if kind == RECORD:
             if self.populations is not None:
                 self.populations.apply(body, self.aliases)
-            staged = stage_record(body, worker=self.worker)
+            staged = stage_record(body, worker=self.worker, aliases=self.aliases)
             data = encode_staged(staged, ordinal=self._records, with_row=False)
             self._rows.append(staged.row)
             self._records += 1
@@ -315,10 +326,8 @@ class StageOutcomeFn(beam.DoFn):
         self.written.inc()
         if self.checkpoint is not None and time.monotonic() - self._opened >= self.checkpoint:
             self._commit()  # what is staged so far survives an interruption; the next outcome opens a new shard
-        if kind == RECORD:
-            keyed = keyed_facts(body, self.aliases)
-            if keyed is not None:
-                yield keyed
+        if kind == RECORD and self.emit and staged.facts:
+            yield tuple(staged.facts)
 
     def finish_bundle(self) -> None:
         self._commit()
@@ -345,20 +354,33 @@ class WriteOutcomes(beam.PTransform):
     """
 
     def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None, *,
-                 prefix: str = "", checkpoint: float | None = None) -> None:
+                 prefix: str = "", checkpoint: float | None = None, emit: bool = True) -> None:
         super().__init__()
         self.staging = staging
         self.aliases = aliases
         self.populations = populations
-        self.prefix, self.checkpoint = prefix, checkpoint
+        self.prefix, self.checkpoint, self.emit = prefix, checkpoint, emit
 
     def expand(self, parsed: beam.PCollection) -> beam.PCollection:
         return parsed | "Stage" >> beam.ParDo(StageOutcomeFn(self.staging, self.aliases, self.populations,
-                                                             prefix=self.prefix, checkpoint=self.checkpoint))
+                                                             prefix=self.prefix, checkpoint=self.checkpoint,
+                                                             emit=self.emit))
 
 
 #: Staged cross-year groups: ``.crosswip`` while the bundle runs, ``.cross`` once committed.
 CROSS_PART, CROSS = ".crosswip", ".cross"
+
+
+def group_line(key: str, facts: Iterable[dict[str, Any]]) -> bytes:
+    """One agency's staged cross-year line: ``{"key", "records", "lines"}`` (a re-executed record counted once)."""
+    unique = {f["uri"]: f for f in facts}
+    lines = cross_year_checks(unique.values())
+    return orjson.dumps({"key": key, "records": len(unique), "lines": lines}) + b"\n"
+
+
+def open_cross(staging: str) -> tuple[Any, str, str]:
+    """A new staged cross-year file (see :func:`open_staged`)."""
+    return open_staged(staging, f"{os.getpid()}-{uuid.uuid4().hex}", CROSS_PART, CROSS)
 
 
 class CrossYearFn(beam.DoFn):
@@ -379,12 +401,9 @@ class CrossYearFn(beam.DoFn):
         self._file = None
 
     def process(self, group: tuple[str, Iterable[dict[str, Any]]]) -> None:
-        key, facts = group
-        unique = {f["uri"]: f for f in facts}
-        lines = cross_year_checks(unique.values())
         if self._file is None:
-            self._file = open_staged(self.staging, f"{os.getpid()}-{uuid.uuid4().hex}", CROSS_PART, CROSS)
-        self._file[0].write(orjson.dumps({"key": key, "records": len(unique), "lines": lines}) + b"\n")
+            self._file = open_cross(self.staging)
+        self._file[0].write(group_line(*group))
         self.groups.inc()
 
     def finish_bundle(self) -> None:
@@ -411,22 +430,26 @@ class CrossYear(beam.PTransform):
                 | "Check" >> beam.ParDo(CrossYearFn(self.staging)))
 
 
-def build(pipeline: beam.Pipeline, files: Sequence[str], staging: str, plugins: Sequence[str] = (), *,
-          match: bool = False, aliases: Aliases | None = None, populations: Populations | None = None,
+def build(pipeline: beam.Pipeline, chunks: Sequence[Chunk], staging: str, plugins: Sequence[str] = (), *,
+          aliases: Aliases | None = None, populations: Populations | None = None,
           limits: Limits | None = None, prefix: str = "", checkpoint: float | None = None,
           cross_year: bool = True) -> None:
-    """Apply the whole chain to ``pipeline``: match (if asked) and read, parse, write outcomes, check across years.
+    """Apply the whole chain to ``pipeline``: read the listing's chunks, parse, write outcomes, check across years.
 
-    ``prefix`` starts the staged shards' names (a resumable run's generation); ``checkpoint`` commits
-    each worker's shard every that many seconds (see :class:`StageOutcomeFn`). ``cross_year=False``
-    leaves the cross-year checks out: a run in waves, or resumed, sees only part of the records in a
-    pipeline, and checks them across years afterwards with :func:`build_cross_year`.
+    ``chunks`` are elements of the run's listing (:meth:`~.listing.Listing.elements`), spread over
+    the workers by one ``Reshuffle`` of the chunks, not of the inputs. ``prefix`` starts the staged
+    shards' names (a resumable run's generation); ``checkpoint`` commits each worker's shard every
+    that many seconds (see :class:`StageOutcomeFn`). ``cross_year=False`` leaves the cross-year checks
+    out: a run in waves, or resumed, sees only part of the records in a pipeline, and checks them
+    across years afterwards (:func:`nianbao.pipelines.crossyear.cross_year_local` or :func:`build_cross_year`).
     """
     keyed = (
         pipeline
-        | "MatchAndRead" >> MatchAndRead(files, match=match)
-        | "Parse" >> Parse(plugins, limits)
-        | "WriteOutcomes" >> WriteOutcomes(staging, aliases, populations, prefix=prefix, checkpoint=checkpoint)
+        | "Listing" >> beam.Create(list(chunks), reshuffle=False)
+        | "Spread" >> beam.Reshuffle()
+        | "Parse" >> beam.ParDo(ParseListedFn(plugins, limits))
+        | "WriteOutcomes" >> WriteOutcomes(staging, aliases, populations, prefix=prefix, checkpoint=checkpoint,
+                                           emit=cross_year)
     )
     if cross_year:
         _ = keyed | "CrossYear" >> CrossYear(staging)
@@ -457,5 +480,6 @@ def build_cross_year(pipeline: beam.Pipeline, record_files: Sequence[str], stagi
     )
 
 
-__all__ = ["CrossYear", "CrossYearFn", "MatchAndRead", "Parse", "ParseFn", "StageOutcomeFn", "WriteOutcomes", "build",
+__all__ = ["CrossYear", "CrossYearFn", "MatchAndRead", "Parse", "ParseFn", "ParseListedFn", "StageOutcomeFn",
+           "WriteOutcomes", "build",
            "build_cross_year", "facts_of_records", "worker_host"]

@@ -210,15 +210,15 @@ def test_files_gone_or_changed_after_listing_are_accounted_for(corpus, tmp_path,
     shutil.copytree(corpus, root)
     names = sorted(os.listdir(root))[:40]
     gone, changed, donor = root / names[3], root / names[7], root / names[30]
-    listed = run_module.expand_inputs
+    listed = run_module.write_listing
 
-    def list_then_change(specs, **kwargs):
-        paths = listed(specs, **kwargs)
+    def list_then_change(*args, **kwargs):
+        listing = listed(*args, **kwargs)
         gone.unlink()
         changed.write_bytes(donor.read_bytes())
-        return paths
+        return listing
 
-    monkeypatch.setattr(run_module, "expand_inputs", list_then_change)
+    monkeypatch.setattr(run_module, "write_listing", list_then_change)
     out = tmp_path / "out"
     summary = run([f"--input={root}", f"--output={out}", *TWO_WORKERS])
     inputs = [*(str(root / name) for name in os.listdir(root)), str(gone)]
@@ -256,12 +256,13 @@ def test_a_file_changed_between_a_run_and_its_rerun_is_parsed_again(corpus, tmp_
 def test_waves_and_a_spilling_merge_give_the_outputs_of_one_pipeline(corpus, reference, tmp_path, monkeypatch):
     """``--wave_size``: the inputs in several pipelines one after the other; the same outputs, metrics summed.
     The merge's external sort spills runs of 100 entries to disk here (a million inputs' worth, scaled down)."""
-    from nianbao.pipelines import staged
+    from nianbao.pipelines import extsort, staged
 
     monkeypatch.setattr(staged, "RUN_ENTRIES", 100)
     spilled: list[str] = []
-    spill = staged._spill
-    monkeypatch.setattr(staged, "_spill", lambda *args: spilled.append(spill(*args)) or spilled[-1])
+    spill = extsort.spill
+    monkeypatch.setattr(extsort, "spill", lambda *args, prefix: spilled.append(spill(*args, prefix=prefix))
+                        or spilled[-1] if prefix == "entries" else spill(*args, prefix=prefix))
     out = tmp_path / "out"
     summary = run([f"--input={corpus}", f"--output={out}", "--plugins=none", "--direct_num_workers=1",
                    "--wave_size=500"])
