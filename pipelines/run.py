@@ -23,6 +23,7 @@ The launcher does three things besides running the pipeline:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib
 import logging
@@ -36,7 +37,7 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -74,7 +75,17 @@ from .report import write_report_apart
 from .resume import Staging, file_sha256, open_staging, pending, run_key, shard_prefix
 from .run_files import RECORDS, SUMMARY, RunFilesWriter, clear_outputs, output_files, write_summary
 from .staged import Entry, newest_hashes, sorted_entries
-from .staging import DEAD_LETTER, FRAGMENT, PART, RECORD, SHARD, StagedOutcome, decode_staged, read_fragments
+from .staging import (
+    DEAD_LETTER,
+    FRAGMENT,
+    PART,
+    RECORD,
+    SHARD,
+    StagedOutcome,
+    decode_staged,
+    fragment_starts,
+    read_fragments,
+)
 from .storage import is_local, join
 from .table_files import warm_up
 from .transforms import CROSS, CROSS_PART, NAMESPACE, build, build_cross_year
@@ -379,7 +390,8 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
         shards = _local_shards(staging, scratch)
         entries = sorted_entries([shard for shard, _ in shards], scratch)
-        tables: OrderedDict[int, Any] = OrderedDict()  # the last _TABLES shards' Arrow fragments (memory-mapped)
+        tables: OrderedDict[tuple[int, int], Any] = OrderedDict()  # the last _TABLES fragments (memory-mapped)
+        starts: OrderedDict[int, list[int]] = OrderedDict()  # each shard's fragments' first ordinals
         handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
         try:
             with RunFilesWriter(output, labels=labels) as writer:
@@ -389,11 +401,14 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
                     handle = _cached(handles, entry.shard, lambda n: open(shards[n][0], "rb"), close=True)  # noqa: SIM115
                     handle.seek(entry.offset)
                     staged = decode_staged(handle.read(entry.length))
-                    table = None
-                    if entry.ordinal >= 0:
-                        table = _cached(tables, entry.shard, lambda n: read_fragments(shards[n][1]),
-                                        limit=_TABLES)
-                    writer.add(staged, table=table, ordinal=entry.ordinal)
+                    table, ordinal = None, entry.ordinal
+                    if ordinal >= 0:  # a record: its flat-table row is row `ordinal` of its shard's fragments
+                        begins = _cached(starts, entry.shard, lambda n: fragment_starts(shards[n][1]))
+                        number = bisect.bisect_right(begins, ordinal) - 1
+                        ordinal -= begins[number]
+                        table = _cached(tables, (entry.shard, number),
+                                        lambda key: read_fragments([shards[key[0]][1][key[1]]]), limit=_TABLES)
+                    writer.add(staged, table=table, ordinal=ordinal)
                     if plugin_outputs is not None and plugin_outputs.active:
                         _feed(plugin_outputs, staged)
                     if facts is not None and staged.kind == RECORD:
@@ -411,12 +426,13 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     return counts
 
 
-#: Shard files the merge keeps open at a time, and shards' fragment tables it keeps memory-mapped: the
-#: pages of a mapped table that the merge touched count in its resident memory until the table is closed.
-_OPEN, _TABLES = 256, 32
+#: Shard files the merge keeps open at a time, and Arrow fragments (``FRAGMENT_ROWS`` rows each) it keeps
+#: memory-mapped: the pages of a mapped fragment that the merge touched count in its resident memory until the
+#: fragment is unmapped, so the merge maps fragments, not whole shards (a shard is a bundle: up to all the run).
+_OPEN, _TABLES = 256, 16
 
 
-def _cached(cache: OrderedDict[int, Any], key: int, opener: Callable[[int], Any], *, close: bool = False,
+def _cached(cache: OrderedDict[Any, Any], key: Hashable, opener: Callable[[Any], Any], *, close: bool = False,
             limit: int = _OPEN) -> Any:
     """``cache[key]``, opened on demand; the least recently used entry goes when there are ``limit``."""
     if key in cache:

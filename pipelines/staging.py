@@ -131,6 +131,19 @@ def write_fragment(path: str, rows: list[list[Any]]) -> None:
     write_atomic(path, sink.getvalue().to_pybytes())
 
 
+def fragment_starts(paths: list[str]) -> list[int]:
+    """The shard ordinal of each fragment's first row (from the files' footers; no column is read)."""
+    import pyarrow as pa
+
+    starts, total = [], 0
+    for path in paths:
+        starts.append(total)
+        with pa.memory_map(path) as source:
+            reader = pa.ipc.open_file(source)
+            total += sum(reader.get_batch(i).num_rows for i in range(reader.num_record_batches))
+    return starts
+
+
 def read_fragments(paths: list[str]) -> Any:
     """A shard's fragments, in order, as one Arrow table (memory-mapped, nothing copied)."""
     import pyarrow as pa
