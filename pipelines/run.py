@@ -567,9 +567,20 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     staging = open_staging(output, key, fresh=ours.fresh)
     if staging.note:
         _LOG.warning("%s", staging.note)
-    listing = move_listing(listing, join(staging.path, INPUTS))  # where workers read their chunks
-    todo = to_parse(listing, staging)
-    runner, runner_name = choose_runner(options, argv, todo.count)
+    try:  # before anything is written or parsed: an output that cannot open ends the run here
+        plugin_outputs = open_outputs(plugins, ours.outputs, output)
+    except NianbaoError as exc:
+        if not staging.resumed:  # nothing staged yet: leave the output folder as it was
+            _remove(staging.path)
+        raise RunError(str(exc)) from exc
+
+    try:
+        listing = move_listing(listing, join(staging.path, INPUTS))  # where workers read their chunks
+        todo = to_parse(listing, staging)
+        runner, runner_name = choose_runner(options, argv, todo.count)
+    except BaseException:
+        plugin_outputs.abort()
+        raise
     # One pipeline sees every record only when there is one wave and nothing was resumed; otherwise the
     # cross-year checks run after the merge, over the final records. So do the local runner's: its
     # GroupByKey would hold every record's facts in the launcher, the launcher's external sort does not.
@@ -584,13 +595,6 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
             build(pipeline, chunks, staging.path, plugins, aliases=aliases, populations=populations, limits=limits,
                   prefix=shard_prefix(staging.generation), checkpoint=ours.checkpoint_interval, cross_year=whole)
             yield pipeline
-
-    try:
-        plugin_outputs = open_outputs(plugins, ours.outputs, output)
-    except NianbaoError as exc:
-        if not staging.resumed:  # nothing staged yet: leave the output folder as it was
-            _remove(staging.path)
-        raise RunError(str(exc)) from exc
 
     hint = resume_hint(staging)
     warming = threading.Thread(target=warm_up, name="nianbao-warm-up", daemon=True)
