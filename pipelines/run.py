@@ -429,7 +429,7 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
 #: Shard files the merge keeps open at a time, and Arrow fragments (``FRAGMENT_ROWS`` rows each) it keeps
 #: memory-mapped: the pages of a mapped fragment that the merge touched count in its resident memory until the
 #: fragment is unmapped, so the merge maps fragments, not whole shards (a shard is a bundle: up to all the run).
-_OPEN, _TABLES = 256, 16
+_OPEN, _TABLES = 256, 4
 
 
 def _cached(cache: OrderedDict[Any, Any], key: Hashable, opener: Callable[[Any], Any], *, close: bool = False,
