@@ -219,6 +219,16 @@ KNOWN_MISSES |= {
         "crawler text of a letter: the title '…管理局关于报送2020年度政府信息公开工作年度报告的函' (ending 的函) is not "
         "taken for a title, so the crawler header's column line '栏目: 政府信息公开年报' is; agency and year follow "
         "from it (see KNOWN_WRONG)"),
+    "fujian-pingtan-junshan-2021.txt": (
+        frozenset({"signed"}),
+        "crawler text: the signature (… 2022年1月7日) is followed by Word style-sheet text ('Normal 0 7.8 磅 … "
+        "table.MsoNormalTable {…}') and 附件下载: signed comes out null"),
+    "fujian-pingtan-junshan-2024.txt": (
+        frozenset({"applications.denied_prohibited_by_law.*", "applications.other_no_correction.*",
+                   "applications.other_no_fee.*", "failing_checks"}),
+        "crawler text: row labels reworded: '2.其他法律和行政法规禁止公开' (和 added) and （六）1./2. '…行政机关不再受理…' "
+        "(受理 for 处理): two rows are not found (table.missing_rows) and （六）1. comes out with no values "
+        "(row.no_values), as in junshan-2025"),
 }
 
 #: report file -> (fields the record gets WRONG, why): bugs, each to be fixed; strict xfail in test_no_wrong_value.
