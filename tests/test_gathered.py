@@ -165,12 +165,14 @@ KNOWN_MISSES |= {
     "fujian-pingtan-tourism-2025.txt": (
         frozenset({"proactive.normative_documents.*", "applications.new_received.*",
                    "applications.unavailable_not_held.*", "applications.total_handled.*", "failing_checks"}),
-        "crawler text: 行政规范性文件 '6034' splits several ways by digits alone, the prose (全年共制发行政规范性文件6件) "
+        "crawler text: 行政规范性文件 '6034' splits several ways by digits alone, the prose "
+        "(全年共制发行政规范性文件6件) "
         "fixes 6/0/34; 新收 '100 0 0 00', 不掌握 and 总计 '10 0 0 0 00' are seven digits for seven cells with 总计 0: "
         "each row fails its own total and is left null (glued.no_split)"),
     "fujian-pingtan-enforcement-2019.txt": (
         frozenset({"proactive.penalty.decisions"}),
-        "crawler text: 行政处罚 '11910305' splits several ways by digits alone; the prose (作出行政处罚决定305起) fixes "
+        "crawler text: 行政处罚 '11910305' splits several ways by digits alone; the prose "
+        "(作出行政处罚决定305起) fixes "
         "处理决定数量 305, the other two stay null"),
     "fujian-pingtan-enforcement-2020.txt": (
         frozenset({"proactive.penalty.decisions"}),
@@ -187,11 +189,13 @@ KNOWN_MISSES |= {
         "both rows are left null (glued.no_split)"),
     "fujian-pingtan-market-2021.txt": (
         frozenset({"signed"}),
-        "crawler text: the signature (平潭综合实验区市场监督管理局 2022年1月7日) is glued to '抄送：…' and followed by a "
+        "crawler text: the signature (平潭综合实验区市场监督管理局 2022年1月7日) is glued to '抄送：…' and "
+        "followed by a "
         "print line (…办公室 2022年1月7日印发): signed comes out null"),
     "fujian-pingtan-haitan-2024.txt": (
         frozenset({"applications.new_received.*", "applications.unavailable_not_held.*",
-                   "applications.unavailable_unclear.*", "applications.other_no_correction.*", "applications.other_misc.*",
+                   "applications.unavailable_unclear.*", "applications.other_no_correction.*",
+                   "applications.other_misc.*",
                    "applications.total_handled.*", "failing_checks"}),
         "crawler text: every row with applications prints its 总计 as 0 ('5100000', '4000000', '1000000', …, 总计 "
         "'5100000'): seven digits for seven cells, but each row fails its own total and is left null "
@@ -212,11 +216,13 @@ KNOWN_MISSES |= {
     "fujian-pingtan-jinjing-2025.txt": (
         frozenset({"review_litigation.*", "failing_checks"}),
         "crawler text: section 四's 15 zeros are followed by a section the template does not have "
-        "('五、信息处理费收取情况通知收取件数…实际收取金额（元）000'): 四 comes out with no values (row.no_values), as in "
+        "('五、信息处理费收取情况通知收取件数…实际收取金额（元）000'): 四 comes out with no values "
+        "(row.no_values), as in "
         "suping-2024"),
     "fujian-pingtan-suping-2020.txt": (
         frozenset({"title", "agency", "year"}),
-        "crawler text of a letter: the title '…管理局关于报送2020年度政府信息公开工作年度报告的函' (ending 的函) is not "
+        "crawler text of a letter: the title '…管理局关于报送2020年度政府信息公开工作年度报告的函' (ending "
+        "的函) is not "
         "taken for a title, so the crawler header's column line '栏目: 政府信息公开年报' is; agency and year follow "
         "from it (see KNOWN_WRONG)"),
     "fujian-pingtan-junshan-2021.txt": (
@@ -226,16 +232,19 @@ KNOWN_MISSES |= {
     "fujian-pingtan-junshan-2024.txt": (
         frozenset({"applications.denied_prohibited_by_law.*", "applications.other_no_correction.*",
                    "applications.other_no_fee.*", "failing_checks"}),
-        "crawler text: row labels reworded: '2.其他法律和行政法规禁止公开' (和 added) and （六）1./2. '…行政机关不再受理…' "
+        "crawler text: row labels reworded: '2.其他法律和行政法规禁止公开' (和 added) and （六）1./2. "
+        "'…行政机关不再受理…' "
         "(受理 for 处理): two rows are not found (table.missing_rows) and （六）1. comes out with no values "
         "(row.no_values), as in junshan-2025"),
     "fujian-pingtan-finance-2020.txt": (
         frozenset({"proactive.procurement.*"}),
-        "crawler text: 政府集中采购 '2笔 984361元' (the count with its unit 笔, a space, the amount in 元): '2笔' is taken "
+        "crawler text: 政府集中采购 '2笔 984361元' (the count with its unit 笔, a space, the amount in 元): "
+        "'2笔' is taken "
         "into the row label and '984361元' splits several ways (glued.ambiguous); 2 projects, 98.4361 万元"),
     "fujian-pingtan-approval-2023.txt": (
         frozenset({"proactive.normative_documents.*"}),
-        "crawler text: 行政规范性文件 '5416' splits several ways by digits alone; the prose (制定规范性文件5件, 现行有效的"
+        "crawler text: 行政规范性文件 '5416' splits several ways by digits alone; the prose "
+        "(制定规范性文件5件, 现行有效的"
         "规范性文件16件) fixes 5/4/16"),
     "fujian-pingtan-office-2019.txt": (
         frozenset({"proactive.licensing.*", "proactive.procurement.*"}),
@@ -253,8 +262,10 @@ KNOWN_WRONG: dict[str, tuple[frozenset[str], str]] = {}
 KNOWN_WRONG |= {
     "fujian-pingtan-suping-2020.txt": (
         frozenset({"title", "agency"}),
-        "crawler text of a letter titled '平潭综合实验区苏平片区管理局关于报送2020年度政府信息公开工作年度报告的函': the "
-        "title comes out as the crawler header's '栏目: 政府信息公开年报' (a 政府信息公开年报 category line) and the agency "
+        "crawler text of a letter titled "
+        "'平潭综合实验区苏平片区管理局关于报送2020年度政府信息公开工作年度报告的函': the "
+        "title comes out as the crawler header's '栏目: 政府信息公开年报' (a 政府信息公开年报 category line) "
+        "and the agency "
         "as '栏目'; the title line ending in 的函 is passed over and a header line naming neither body nor year is "
         "taken"),
 }
