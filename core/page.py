@@ -30,6 +30,7 @@ from .record import Issue, warning
 from .template import (
     AGENCY_AFFIXES,
     ARTICLE_CUES,
+    FIELD_LABEL_CHARS,
     FRONT_CHROME,
     FRONT_WORDS,
     PERIOD_LABELS,
@@ -198,6 +199,8 @@ TITLE_YEAR = re.compile(r"((?:19|20)\d{2})(?=\s*(?:年|政府|度))")
 #: The same in Chinese numerals: ``二〇二二年度``.
 CN_TITLE_YEAR = re.compile(rf"{CN_YEAR.pattern}(?=\s*(?:年|度))")
 _TITLE_LABEL = re.compile(rf"^(?:{'|'.join(TITLE_LABELS)})\s*[:：]\s*")
+#: Any other field's label (``栏目:``): the line is that field's value, not a title.
+_FIELD_LABEL = re.compile(rf"^[^\s:：]{{1,{FIELD_LABEL_CHARS}}}\s*[:：]")
 #: Markdown around a line (OCR and PDF-to-text tools write it): heading marks, bold.
 _MARKUP = re.compile(r"^(?:#{1,6}(?=\s)|\*\*|__)\s*|\s*(?:\*\*|__)$")
 _FRONT_WORDS = frozenset(FRONT_WORDS)
@@ -238,7 +241,7 @@ def find_title(texts: list[str], is_chrome=lambda text: False) -> str | None:
     texts = _rejoin_title_end(texts)
     bare = None  # a line such as ``政府信息公开年报`` (a category cell), kept only if no title names more
     for index, text in enumerate(texts):
-        if len(text) > TITLE_MAX_CHARS or not _ends_title(text):
+        if len(text) > TITLE_MAX_CHARS or not _ends_title(text) or _FIELD_LABEL.match(text):
             continue
         title, first = text, index
         while (first > 0 and index - first < TITLE_MAX_LINES - 1 and _incomplete(title)

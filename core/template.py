@@ -334,8 +334,12 @@ TITLE_META: tuple[str, ...] = ("articletitle", "og:title", "dc.title")
 TITLE_WORDS = "政府信息公开"
 #: Field labels that crawlers and metadata tables put before a title: ``标题: 平潭综合实验区2021年度…``.
 TITLE_LABELS: tuple[str, ...] = ("标题", "题目", "名称", "文章标题")
-#: How a title ends: ``…工作年度报告``, ``…工作报告``, ``…工作年报`` (seen: ``2025年政府信息公开工作年报``).
-TITLE_ENDS: tuple[str, ...] = ("报告", "年报")
+#: How a title ends: ``…工作年度报告``, ``…工作报告``, ``…工作年报`` (seen: ``2025年政府信息公开工作年报``), or a
+#: cover letter that is the report (苏平片区 2020: ``…关于报送2020年度政府信息公开工作年度报告的函``).
+TITLE_ENDS: tuple[str, ...] = ("报告", "年报", "报告的函")
+#: A crawler's or metadata table's field line (``栏目: 政府信息公开年报``, ``发布机构: …``): never a title, unless its
+#: label is one of ``TITLE_LABELS``. At most this many characters before the colon.
+FIELD_LABEL_CHARS = 6
 #: Page chrome above a title, never part of it (seen: 迎宾路街道, 螺洋街道, 龙游县 2021 pages): a read-aloud
 #: button, font-size and print bars, the "you are here" line, breadcrumbs (``首页 > 政务公开 > …``).
 FRONT_CHROME: tuple[str, ...] = ("听全文", "字号", "字体", "打印", "当前位置", "您的位置", "您当前的位置", "当前的位置",
@@ -348,8 +352,9 @@ PUBLISH_FOLLOWERS: tuple[str, ...] = ("来源", "信息来源", "浏览次数", 
 PROSE_YEAR = r"现将\s*((?:19|20)\d{2})\s*年度?[^。；;]{0,60}?报告如下"
 #: Lines above a title that are not part of it: page labels of PDF and web exports (``正文``, ``目录``).
 FRONT_WORDS: tuple[str, ...] = ("正文", "全文", "原文", "目录", "文字版", "图文版", "图解版", "附件")
-#: Words a title puts around its agency that are not the agency's name: ``XX局关于2021年…报告``.
-AGENCY_AFFIXES: tuple[str, ...] = ("关于", "的")
+#: Words a title puts around its agency that are not the agency's name: ``XX局关于2021年…报告``,
+#: ``XX局关于报送2020年度…报告的函``.
+AGENCY_AFFIXES: tuple[str, ...] = ("关于报送", "关于印发", "关于公布", "关于发布", "关于", "的")
 #: Words of the six section headings that locate a web page's article among its blocks (substrings of a short
 #: line; the outline itself uses ``SECTION_HEADINGS``): section key → words.
 ARTICLE_CUES: dict[str, tuple[str, ...]] = {

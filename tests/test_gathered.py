@@ -219,12 +219,6 @@ KNOWN_MISSES |= {
         "('五、信息处理费收取情况通知收取件数…实际收取金额（元）000'): 四 comes out with no values "
         "(row.no_values), as in "
         "suping-2024"),
-    "fujian-pingtan-suping-2020.txt": (
-        frozenset({"title", "agency", "year"}),
-        "crawler text of a letter: the title '…管理局关于报送2020年度政府信息公开工作年度报告的函' (ending "
-        "的函) is not "
-        "taken for a title, so the crawler header's column line '栏目: 政府信息公开年报' is; agency and year follow "
-        "from it (see KNOWN_WRONG)"),
     "fujian-pingtan-junshan-2021.txt": (
         frozenset({"signed"}),
         "crawler text: the signature (… 2022年1月7日) is followed by Word style-sheet text ('Normal 0 7.8 磅 … "
@@ -259,16 +253,6 @@ KNOWN_MISSES |= {
 
 #: report file -> (fields the record gets WRONG, why): bugs, each to be fixed; strict xfail in test_no_wrong_value.
 KNOWN_WRONG: dict[str, tuple[frozenset[str], str]] = {}
-KNOWN_WRONG |= {
-    "fujian-pingtan-suping-2020.txt": (
-        frozenset({"title", "agency"}),
-        "crawler text of a letter titled "
-        "'平潭综合实验区苏平片区管理局关于报送2020年度政府信息公开工作年度报告的函': the "
-        "title comes out as the crawler header's '栏目: 政府信息公开年报' (a 政府信息公开年报 category line) "
-        "and the agency "
-        "as '栏目'; the title line ending in 的函 is passed over and a header line naming neither body nor year is "
-        "taken"),
-}
 
 #: How ``compare`` shows a field the record does not have (a row it dropped): a miss, not a wrong value.
 ABSENT = "<absent>"

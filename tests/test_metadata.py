@@ -25,6 +25,7 @@ from nianbao.page import TITLE_YEAR, agency_of, find_published, find_title
         ("沐阳县人民政府 2025 年 政府信息公开工作年度报告", "沐阳县人民政府"),
         ("2024 年上海市 科委政府信息公开工作年度报告", "上海市科委"),
         ("XX镇的2021年政府信息公开工作年度报告", "XX镇"),
+        ("XX片区管理局关于报送2020年度政府信息公开工作年度报告的函", "XX片区管理局"),
     ],
 )
 def test_agency_of(title, agency):
@@ -48,6 +49,10 @@ def test_agency_of(title, agency):
         (["# 沐阳县人民政府 2025 年 政府信息公开工作年度报告", "", "沐阳县人民政府"],
          "沐阳县人民政府 2025 年 政府信息公开工作年度报告"),
         (["**XX局2021年政府信息公开工作年度报告**"], "XX局2021年政府信息公开工作年度报告"),
+        # a report sent as a cover letter (苏平片区 2020); the crawler's category line below it is no title
+        (["标题: XX片区管理局关于报送2020年度政府信息公开工作年度报告的函", "发布时间: 2021-01-27 17:19",
+          "栏目: 政府信息公开年报"], "XX片区管理局关于报送2020年度政府信息公开工作年度报告的函"),
+        (["发布时间: 2021-01-27 17:19", "栏目: 政府信息公开年报", "正文"], None),
     ],
 )
 def test_find_title(lines, title):
