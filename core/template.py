@@ -1000,4 +1000,4 @@ PROSE_NOT_COUNT: tuple[str, ...] = ("同比", "较上年", "较去年", "上年�
 PROSE_OWN_WORDS: dict[str, tuple[str, ...]] = {"normative_documents.repealed": ("废止",)}
 #: A number before one of these units may be a count or an amount the prose states (a clause without one is
 #: passed over before any pattern is tried).
-PROSE_UNITS = "件起份条批个项元"
+PROSE_UNITS = "件起份条批个项元万"
