@@ -108,7 +108,8 @@ EXPECTED = {
         "year": 2022, "published": "2023-02-20", "template": "2021",
         "proactive": {
             "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
-            # 8855698, read with the overview's 制发的规范性文件88件 and 现行有效行政规范性文件698件 (glued.split_by_prose)
+            # 8855698, read with the overview's 制发的规范性文件88件 and 现行有效行政规范性文件698件
+            # (glued.split_by_prose)
             "normative_documents": {"issued": 88, "repealed": 55, "in_force": 698},
             "licensing": {"decisions": 10690},
             "penalty": {"decisions": 2113},

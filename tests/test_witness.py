@@ -109,7 +109,8 @@ def test_a_fact_about_other_columns_or_every_reading_uses_nothing():
 
 
 def test_one_split_left_is_taken_with_the_prose_quoted():
-    fitted = fit(*HEADER_2021, "行政规范性文件", "15621", overview="2024年，我局废止规范性文件6件，制定规范性文件15件。")
+    overview = "2024年，我局废止规范性文件6件，制定规范性文件15件。"
+    fitted = fit(*HEADER_2021, "行政规范性文件", "15621", overview=overview)
     assert fitted.values["normative_documents"] == {"issued": 15, "repealed": 6, "in_force": 21}
     assert codes(fitted) == {"glued.split_by_prose"}
     said = message(fitted, "glued.split_by_prose")
