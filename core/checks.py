@@ -26,6 +26,7 @@ from .template import (
     REVIEW_FIELDS,
     REVIEW_GROUPS,
     simplified,
+    word_pattern,
 )
 
 Rule = Callable[[Mapping[str, Any]], Iterable[CheckResult]]
@@ -101,8 +102,9 @@ _CLAUSE = re.compile(f"[{re.escape(PROSE_CLAUSE_ENDS)}]")
 #: The prose checks' rules, then the rules of the cells prose states (``nianbao.witness``): one reader for both.
 _PROSE = {rule: tuple(re.compile(p) for p in patterns)
           for rule, patterns in chain(PROSE_PATTERNS.items(), PROSE_CELL_PATTERNS.items())}
-#: A number as every pattern ends or continues: digits (``\d`` takes full-width ones too) before a unit.
-_COUNTED = re.compile(rf"\d\s*[{PROSE_UNITS}]")
+#: A number as every pattern ends or continues: digits (``\d`` takes full-width ones too) before a unit, in its
+#: traditional forms too (``個``, ``項``, ``萬``: the clause is folded only after this search).
+_COUNTED = re.compile(rf"\d\s*(?:{'|'.join(word_pattern(unit) for unit in PROSE_UNITS)})")
 Number = int | float
 
 

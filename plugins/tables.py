@@ -27,13 +27,13 @@ class TableExtractor(Extractor):
             issue = error("section.missing", f"section {self.heading} not found", self.section)
             return Extraction(issues=[issue])
         glued = document.properties.get("layout") == "glued"
-        fitted = type(self).fit(tokens_of(section.blocks), self.section, glued=glued, **self.witnesses(outline))
+        witnesses = self.witnesses(outline) if glued else {}  # only glued rows have splits to choose among
+        fitted = type(self).fit(tokens_of(section.blocks), self.section, glued=glued, **witnesses)
         if not fitted.values:
             fitted.issues.append(error("table.empty", f"no table rows recognised in section {self.heading}",
                                        self.section))
         return Extraction(fields={self.section: fitted.values}, issues=fitted.issues,
                           versions=(fitted.version,))
-
 
     def witnesses(self, outline: Outline) -> dict[str, Any]:
         """What the fitter takes besides the section's cells (the overview's statements, for section 二)."""

@@ -60,16 +60,25 @@ def test_what_is_not_this_years_count_is_not_read():
     assert facts("清理并集中发布现行有效行政规范性文件393件。") == {}  # 清理: another measure (fujian-pingtan-2023)
 
 
+def test_traditional_characters_read_the_same():
+    text = ("2024年，我局廢止規範性文件6件，製定規範性文件15件。"
+            "全年共發布採購信息197批次涉及金額3601627.4元，採購項目3個。")
+    assert facts(text) == {
+        "normative_documents": {("normative_documents.issued", 15), ("normative_documents.repealed", 6)},
+        "procurement": {("procurement.amount_yuan", 360.16274)}}  # 197批次 and 3個: two counts, no witness
+
+
 def test_two_different_numbers_for_one_measure_are_no_witness():
     assert facts("本年度制发规范性文件5件。其中局本级制定规范性文件3件。") == {}
     assert facts("本年度制发规范性文件5件。全年共制定规范性文件5件。") == {
         "normative_documents": {("normative_documents.issued", 5)}}
 
 
-def test_licensing_penalty_and_procurement():
-    # fujian-pingtan-market-2019 and -office-2020
-    assert facts("主动公开政府信息215条，其中机构职能类7条，行政许可类37条，行政处罚类103条。") == {
-        "licensing": {("licensing.decisions", 37)}, "penalty": {("penalty.decisions", 103)}}
+def test_procurement_and_what_is_no_witness():
+    # the information published on licensing is not 处理决定数量 (fujian-pingtan-tourism-2022 prints
+    # 行政许可类信息6条 beside 12 decisions): no witness
+    assert facts("主动公开政府信息215条，其中机构职能类7条，行政许可类37条，行政处罚类103条。") == {}
+    # fujian-pingtan-office-2020
     assert facts("全年共发布采购信息197批次涉及金额3601627.4元。") == {
         "procurement": {("procurement.projects", 197), ("procurement.amount_yuan", 360.16274)}}
     assert facts("政府集中采购项目5个，采购金额12.5万元。") == {
@@ -149,10 +158,12 @@ def test_a_value_the_table_gave_is_never_overridden():
 
 
 def test_signed_runs_of_the_2019_columns():
-    # fujian-pingtan-market-2019: '行政许可20+1737' is 20 / +17 / 37 (本年增/减 printed with its sign)
-    assert (20, 17, 37) in split_run(["20+1737"], 3)
+    # fujian-pingtan-market-2019: '行政许可20+1737' is 20 / +17 / 37 (本年增/减 printed with its sign) or three other
+    # cuts; the overview's 行政许可类37条 counts information, not decisions: the row stays null, every cut listed
+    assert split_run(["20", "+1737"], 3) == [(20, 1, 737), (20, 17, 37), (20, 173, 7), (2, 0, 1737)]
     fitted = fit(*HEADER_2019_LICENSING, "行政许可", "20", "+1737", overview="其中行政许可类37条，行政处罚类103条。")
-    assert fitted.values["licensing"] == {"prev_count": 20, "change": 17, "decisions": 37}
+    assert fitted.values["licensing"] == {"prev_count": None, "change": None, "decisions": None}
+    assert "20 / 17 / 37" in message(fitted, "glued.ambiguous")
 
 
 def test_an_amount_in_yuan_meets_the_record_in_wan():
