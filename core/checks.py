@@ -16,13 +16,17 @@ from .template import (
     APPLICANT_COLUMNS,
     APPLICATION_COLUMNS,
     HANDLED_LEAF_ROWS,
+    PROSE_CELL_PATTERNS,
     PROSE_CLAUSE_ENDS,
     PROSE_EXCLUDE,
     PROSE_NOT_COUNT,
+    PROSE_OWN_WORDS,
     PROSE_PATTERNS,
+    PROSE_UNITS,
     REVIEW_FIELDS,
     REVIEW_GROUPS,
     simplified,
+    word_pattern,
 )
 
 Rule = Callable[[Mapping[str, Any]], Iterable[CheckResult]]
@@ -95,32 +99,48 @@ def review_litigation_total(record: Mapping[str, Any]) -> Iterator[CheckResult]:
 # Prose against tables (prose.*): the numbers 一、总体情况 states, against the tables' values.
 
 _CLAUSE = re.compile(f"[{re.escape(PROSE_CLAUSE_ENDS)}]")
-_PROSE = {rule: tuple(re.compile(p) for p in patterns) for rule, patterns in PROSE_PATTERNS.items()}
-#: A count as every pattern ends or continues: digits (``\d`` takes full-width ones too) before 件 or 起.
-_COUNTED = re.compile(r"\d\s*[件起]")
+#: The prose checks' rules, then the rules of the cells prose states (``nianbao.witness``): one reader for both.
+_PROSE = {rule: tuple(re.compile(p) for p in patterns)
+          for rule, patterns in chain(PROSE_PATTERNS.items(), PROSE_CELL_PATTERNS.items())}
+#: A number as every pattern ends or continues: digits (``\d`` takes full-width ones too) before a unit, in its
+#: traditional forms too (``個``, ``項``, ``萬``: the clause is folded only after this search).
+_COUNTED = re.compile(rf"\d\s*(?:{'|'.join(word_pattern(unit) for unit in PROSE_UNITS)})")
+Number = int | float
+
+
+def _number(text: str) -> Number:
+    return float(text) if "." in text else int(text)
 
 
 @lru_cache(maxsize=64)
-def stated_numbers(text: str) -> dict[str, frozenset[int]]:
-    """Every number the overview states per measure (``applications``, ``review``, ``litigation``, items).
+def statements(text: str) -> dict[str, tuple[tuple[Number, str], ...]]:
+    """Every number the overview states per measure (``applications``, ``review``, ``litigation``, items, and
+    the section 二 cells of ``PROSE_CELL_PATTERNS``), each with the clause it is read from, as printed.
 
     The text is cut into clauses (at commas, full stops, semicolons, colons, line breaks, full or half
     width), each clause that holds a count folded by NFKC; a
-    clause that speaks of a change, a share or another year (``较去年``, ``结转``) is skipped.
+    clause that speaks of a change, a share or another year (``较去年``, ``结转``) is skipped, unless the
+    word names the rule's own measure (``废止规范性文件6件``: ``PROSE_OWN_WORDS``).
     """
-    found: dict[str, set[int]] = {rule: set() for rule in _PROSE}
+    found: dict[str, list[tuple[Number, str]]] = {rule: [] for rule in _PROSE}
     for printed in _CLAUSE.split(text):
         if not _COUNTED.search(printed):
             continue  # most clauses state no count at all: one search rules them out, before NFKC
         clause = simplified(unicodedata.normalize("NFKC", printed))  # 收到申請 as 收到申请
-        if any(word in clause for word in PROSE_NOT_COUNT):
-            continue
+        other = [word for word in PROSE_NOT_COUNT if word in clause]
         for rule, patterns in _PROSE.items():
+            if any(word not in PROSE_OWN_WORDS.get(rule, ()) for word in other):
+                continue
             if any(word in clause for word in PROSE_EXCLUDE.get(rule, ())):
                 continue
             for pattern in patterns:
-                found[rule].update(int(match.group(1)) for match in pattern.finditer(clause))
-    return {rule: frozenset(numbers) for rule, numbers in found.items()}
+                found[rule].extend((_number(match.group(1)), printed.strip()) for match in pattern.finditer(clause))
+    return {rule: tuple(numbers) for rule, numbers in found.items()}
+
+
+def stated_numbers(text: str) -> dict[str, frozenset[Number]]:
+    """Every number the overview states per measure: :func:`statements` without the clauses."""
+    return {rule: frozenset(number for number, _ in said) for rule, said in statements(text).items()}
 
 
 def stated(record: Mapping[str, Any], measure: str) -> int | None:

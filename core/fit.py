@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -67,7 +67,9 @@ from .template import (
     parse_cell,
     simplified,
     within_label,
+    yuan_in_wan,
 )
+from .witness import Fact, narrow, quoted
 
 #: Row id of a token that came from a paragraph (no row structure).
 NO_ROW = -1
@@ -641,7 +643,7 @@ def _in_wan(column: str, value: Number, texts: Sequence[str], yuan_columns: froz
     in 万元."""
     last = simplified(texts[-1].strip())
     if column in AMOUNT_COLUMNS and ((last.endswith(YUAN) and not last.endswith(WAN_YUAN)) or column in yuan_columns):
-        return round(value / 10000, 6)
+        return yuan_in_wan(value)
     return value
 
 
@@ -758,8 +760,37 @@ def _proactive_accept(columns: Sequence[str]) -> Callable[[Split], bool]:
     return accept
 
 
-def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *, glued: bool = False) -> Fitted:
-    """Fit section 二: each item row under the column headers printed above it."""
+def _ambiguous_proactive(raw: RawRow, columns: Sequence[str], candidates: list[Split], where: str,
+                         issues: list[Issue], yuan_columns: frozenset[str], facts: Sequence[Fact]) -> dict[str, Any]:
+    """A glued row of section 二 that splits several ways: the splits the overview's statements about the row
+    agree with (:mod:`nianbao.witness`), then the one left, or the cells all left give alike; null otherwise."""
+    if facts and len(candidates) < MAX_CANDIDATES:
+        texts = [text for text, (_, note) in raw.values if note != BLANK]
+        readings = [tuple(_in_wan(c, v, texts, yuan_columns) for c, v in zip(columns, split, strict=True))
+                    for split in candidates]
+        narrowed = narrow(columns, readings, facts)
+        if narrowed.disagreeing:
+            issues.append(warning("glued.prose_disagrees", f"row {raw.label.strip()!r}: the overview's "
+                                  f"{quoted(narrowed.disagreeing)} agrees with none of the {len(candidates)} splits "
+                                  f"({describe(candidates)}) together with the rest; the prose is not used", where))
+        elif narrowed.used:
+            kept = [candidates[k] for k in narrowed.kept]
+            said = (f"row {raw.label.strip()!r}: of {describe(candidates)}, the overview's {quoted(narrowed.used)} "
+                    f"leaves {describe(kept)}")
+            if len(kept) == 1:
+                issues.append(warning("glued.split_by_prose", f"{said}: taken", where))
+                return {c: readings[narrowed.kept[0]][n] for n, c in enumerate(columns)}
+            issues.append(warning("glued.narrowed_by_prose", said, where))
+            candidates = kept
+    _report_ambiguous(raw, candidates, where, issues)
+    return _cells_every_split_gives(raw, columns, candidates, where, issues, yuan_columns)
+
+
+def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *, glued: bool = False,
+                  prose: Mapping[str, Sequence[Fact]] | None = None) -> Fitted:
+    """Fit section 二: each item row under the column headers printed above it. ``prose``: what the overview
+    states about the items (:func:`nianbao.witness.prose_facts`), a second witness for glued rows that split
+    several ways."""
     fitted = Fitted()
     issues = fitted.issues
     rows = walk(tokens if glued else loose_lines(tokens), _resolve_proactive)
@@ -810,8 +841,8 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
             row, candidates = fit_glued_row(raw, printed, f"{where}.{item}", issues, _proactive_accept(printed),
                                             frozenset(yuan))
             if len(candidates) > 1:
-                _report_ambiguous(raw, candidates, f"{where}.{item}", issues)
-                row = _cells_every_split_gives(raw, printed, candidates, f"{where}.{item}", issues, frozenset(yuan))
+                row = _ambiguous_proactive(raw, printed, candidates, f"{where}.{item}", issues, frozenset(yuan),
+                                           (prose or {}).get(item, ()))
         else:
             row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan),
                           sums=_proactive_sums(tuple(printed)))

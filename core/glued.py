@@ -8,7 +8,7 @@ and three numbers with nothing between them. Two steps undo it:
    paragraph, and inside the table sections every known label becomes its own
    paragraph, the text between labels a *run* of digits.
 2. :func:`split_run` lists every way a row's runs can be cut into the
-   template's columns (no leading zeros, a minus sign starts a number, a decimal
+   template's columns (no leading zeros, a sign (``-``, ``+``) starts a number, a decimal
    stays whole). The fitter keeps a split only when the template's shape and
    cross-checks leave exactly one; otherwise the values stay null and the issue
    lists the candidates. Nothing is guessed silently.
@@ -185,11 +185,11 @@ def _table_tokens(body: str) -> Iterator[str]:
 
 
 def _runs(text: str) -> Iterator[str]:
-    """Value runs between labels, cut at spaces, before a minus sign (``2648-18538``), after a count's unit
+    """Value runs between labels, cut at spaces, before a sign (``2648-18538``, ``20+1737``), after a count's unit
     (``1个246900元``: one project, then an amount) and before a numbered heading glued to a number
     (``0三、收到和处理政``, ``0（三）收到…``: an amount before a heading the section pattern does not know)."""
     for run in text.split():
-        for piece in re.split(r"(?<=\d)(?=-)|(?<=\d[个件条项])(?=\d)", run):
+        for piece in re.split(r"(?<=\d)(?=[-+])|(?<=\d[个件条项])(?=\d)", run):
             glued = _NUMBER_THEN_WORDS.match(piece)
             yield from glued.groups() if glued else (piece,)
 
@@ -208,7 +208,7 @@ Split = tuple[Number, ...]
 
 
 def _pieces(run: str) -> list[str]:
-    """A run cut at minus signs (which start a number) with its unit dropped: ``2648-18538`` → two pieces.
+    """A run cut at signs (which start a number) with its unit dropped: ``2648-18538`` → two pieces.
 
     Full-width digits become ASCII, and a none-spelling (``—``, ``无``) is the zero it stands for.
     """
@@ -216,7 +216,7 @@ def _pieces(run: str) -> list[str]:
     if run in NONE_SPELLINGS:
         return ["0"]
     run = re.sub(r"(万元|元|件|条|个|项)$", "", run)
-    return [p for p in re.split(r"(?=-)", run) if p]
+    return [p for p in re.split(r"(?=[-+])", run) if p]
 
 
 def _ways(piece: str, count: int) -> Iterator[tuple[str, ...]]:
@@ -225,7 +225,7 @@ def _ways(piece: str, count: int) -> Iterator[tuple[str, ...]]:
         if _valid(piece):
             yield (piece,)
         return
-    sign = 1 if piece.startswith("-") else 0
+    sign = 1 if piece.startswith(("-", "+")) else 0
     for cut in range(sign + 1, len(piece) - count + 2):
         head = piece[:cut]
         if not _valid(head):
@@ -235,8 +235,8 @@ def _ways(piece: str, count: int) -> Iterator[tuple[str, ...]]:
 
 
 def _valid(text: str) -> bool:
-    """Whether ``text`` is one number: digits, at most one point inside them, a leading minus, no leading zero."""
-    digits = text[1:] if text.startswith("-") else text
+    """Whether ``text`` is one number: digits, at most one point inside them, a leading sign, no leading zero."""
+    digits = text[1:] if text.startswith(("-", "+")) else text
     whole, point, fraction = digits.partition(".")
     if not whole.isdecimal() or (point and not fraction.isdecimal()):
         return False
@@ -265,7 +265,7 @@ def split_run(runs: Sequence[str], width: int, accept: Callable[[Split], bool] =
     # the most numbers the pieces from index i on can be cut into (one per digit): prunes dead branches
     capacity = [0] * (len(pieces) + 1)
     for index in range(len(pieces) - 1, -1, -1):
-        capacity[index] = capacity[index + 1] + len(pieces[index].lstrip("-").replace(".", ""))
+        capacity[index] = capacity[index + 1] + len(pieces[index].lstrip("-+").replace(".", ""))
     tried = 0
 
     def extend(index: int, left: int, prefix: tuple[str, ...]) -> None:

@@ -70,6 +70,17 @@ class Outline:
                                    f"{how}: {section.heading!r}", key))
         return out
 
+    def text(self, key: str) -> str:
+        """A section's text as printed, paragraphs joined by line breaks, page chrome and (in the last section)
+        the signature left out; empty when the section is not found or holds no text."""
+        section = self.sections.get(key)
+        if section is None:
+            return ""
+        texts = list(self.tail.body) if key == self.last else [t for t in texts_of(section.blocks) if not is_chrome(t)]
+        if section.aside:
+            texts.insert(0, section.aside)
+        return "\n".join(t.strip() for t in texts if t.strip())
+
     @classmethod
     def of(cls, document: Document) -> Outline:
         """Cut ``document`` at the first heading of each section, in template order.

@@ -35,6 +35,7 @@ from .template import (
     FRONT_WORDS,
     PERIOD_LABELS,
     PLACE_SUFFIXES,
+    PRINT_LINE_ENDS,
     PROSE_YEAR,
     PUBLISH_BARE_LABELS,
     PUBLISH_FOLLOWERS,
@@ -419,10 +420,27 @@ _GLUED_SIGNER = re.compile(rf"(?:^|[。；;！!\s])([^\s。；;，,：:！!“�
 #: The words after a line's last sentence end.
 _AFTER_SENTENCE = re.compile(r"[。；;！!]\s*([^。；;！!]+)$")
 _TRAILER = re.compile(rf"\s(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]")
+_PRINTED = f"(?:{'|'.join(sorted(PRINT_LINE_ENDS, key=len, reverse=True))})"
 #: A line under the signature date that is no text of the section: a note (``（此件公开发布）``), a trailer
 #: (``抄送：…``) or the print line (``XX办公室 2020年1月13日印发``).
 _SIGNATURE_NOTE = re.compile(rf"^\s*(?:[（(]\s*(?:{'|'.join(SIGNATURE_NOTES)})\s*[)）]\s*$"
-                             rf"|(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]|.{{0,60}}日\s*印发?\s*$)")
+                             rf"|(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]|.{{0,60}}日\s*{_PRINTED}\s*$)")
+#: A print line glued to the end of a crawler's one-line text, from its date on (the body before it is
+#: found as a signer is).
+_PRINTED_AT_END = re.compile(rf"日\s*{_PRINTED}\s*$")
+
+
+def _without_print_line(line: str) -> str:
+    """``line`` without a print line glued to its end (``… 2021年1月26日 XX局办公室 2020年1月26日印发``): the
+    printing body and its date, when a signature's date stands before them; else ``line`` as it is."""
+    printed = _PRINTED_AT_END.search(line)
+    if printed is None:
+        return line
+    start = date_at_end(line[:printed.start() + 1])
+    printer = _GLUED_SIGNER.search(line, 0, start) if start else None
+    if printer is None or not date_at_end(line[:printer.start(1)].rstrip()):
+        return line
+    return line[:printer.start(1)].rstrip()
 
 
 def split_signature(body: list[str]) -> tuple[str | None, str | None]:
@@ -448,7 +466,7 @@ def split_signature(body: list[str]) -> tuple[str | None, str | None]:
                 signer = after.group(1) if after.group(1).endswith(SIGNER_ENDS) else None
         return signer, date_line
     if body:
-        last = body[-1]
+        last = _without_print_line(body[-1])
         start = date_at_end(last)
         if not start and _TRAILER.search(last):  # ``… 2023年1月9日 抄送：…``: the signature before a trailer
             for trailer in _TRAILER.finditer(last):

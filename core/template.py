@@ -165,6 +165,13 @@ UNIT_YUAN = "yuan"  # an amount in 元 (value as printed, in 元)
 UNIT_WAN = "wan"  # an amount in 万元
 #: The unit words a cell may end in: ten thousand yuan, yuan.
 WAN_YUAN, YUAN = "万元", "元"
+#: 元 in one 万元.
+YUAN_PER_WAN = 10000
+
+
+def yuan_in_wan(value: float) -> float:
+    """An amount printed in 元 in the record's unit, 万元 (to six decimals: a 元 amount's fen stay exact)."""
+    return round(value / YUAN_PER_WAN, 6)
 UNIT_COUNT = "count_unit"  # a count with a unit word (3件, 5条)
 DECIMAL = "decimal"  # a number with a fraction (134.8)
 #: Numbers apart in one cell (``1 2``, ``3，0``): a table that lost a column rule, or one number spaced out.
@@ -372,6 +379,9 @@ SIGNATURE_NOTES: tuple[str, ...] = ("此件公开发布", "此件主动公开", 
 #: What crawler text prints after a signature on the same line (a 公文's distribution list, the page's source
 #: field): ``…管理局 2023年1月9日 抄送：驻君山片区管理局纪检监察组。…`` (seen: pingtan crawler texts).
 SIGNATURE_TRAILERS: tuple[str, ...] = ("抄送", "抄报", "来源")
+#: How a 公文's print line ends (``XX办公室 2020年1月13日印发``): a line under the signature, or after it at the
+#: end of a crawler's one-line text (``…经济发展局 2021年1月26日 …办公室 2020年1月26日印发``), never the signature.
+PRINT_LINE_ENDS: tuple[str, ...] = ("印发", "印制", "印")
 #: How a signing body's name ends, for a signature glued to the end of the last paragraph
 #: (``…无收取信息处理费情况。平潭综合实验区管理委员会 2022年1月20日``).
 SIGNER_ENDS: tuple[str, ...] = ("局", "委员会", "委", "政府", "办公室", "办公厅", "办", "中心", "厅", "院", "署",
@@ -523,7 +533,7 @@ APPLICATION_ROWS = _keyed(
         Label("granted", ("予以公开",), "results"),
         Label("partially_granted", ("部分公开",), "results"),
         Label("denied_state_secret", ("属于国家秘密",), "denied"),
-        Label("denied_prohibited_by_law", ("其他法律行政法规禁止公开",), "denied"),
+        Label("denied_prohibited_by_law", ("其他法律行政法规禁止公开", "其他法律和行政法规禁止公开"), "denied"),
         Label("denied_three_safety_one_stability", ("危及“三安全一稳定”", "危及三安全一稳定"), "denied"),
         Label("denied_third_party", ("保护第三方合法权益",), "denied"),
         Label("denied_internal_affairs", ("属于三类内部事务信息",), "denied"),
@@ -539,14 +549,17 @@ APPLICATION_ROWS = _keyed(
         Label("not_processed_excessive", ("无正当理由大量反复申请",), "not_processed"),
         Label("not_processed_confirmation", ("要求行政机关确认或重新出具已获取信息",), "not_processed"),
         Label("other_handling", ("其他处理",), "results"),
+        # 不再受理 for 不再处理: seen in real reports (tests/data/gathered/fujian-pingtan-junshan-2025.txt)
         Label(
             "other_no_correction",
-            ("申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "逾期不补正"),
+            ("申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "逾期不补正",
+             "申请人无正当理由逾期不补正、行政机关不再受理其政府信息公开申请"),
             "other",
         ),
         Label(
             "other_no_fee",
-            ("申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "逾期未缴纳费用"),
+            ("申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "逾期未缴纳费用",
+             "申请人逾期未按收费通知要求缴纳费用、行政机关不再受理其政府信息公开申请"),
             "other",
         ),
         Label("other_misc", ("其他",), "other"),
@@ -947,10 +960,46 @@ PROSE_PATTERNS: dict[str, tuple[str, ...]] = {
     "regulations": (rf"(?:主动公开|公开|制发|发布|印发|出台)(?:了)?(?:各类)?规章\s*{_N}",),
     "normative_documents": (rf"(?:主动公开|公开|制发|发布|印发|出台)(?:了)?[^、]{{0,8}}?规范性文件\s*{_N}",),
 }
+#: Prose that states one cell of a glued section 二 row (``nianbao.witness``, a second witness when the row's
+#: digits split several ways): rule → patterns of its number (group 1), in one clause, like the rules above.
+#: Only verbs that say the year made them (制发, 制定, …: ``公开规范性文件253件`` may be every one in force).
+#: Seen in the 平潭 crawler texts (tests/data/gathered): ``制定规范性文件15件``, ``废止规范性文件6件``,
+#: ``2021年发布规范性文件20份``, ``现行有效行政规范性文件共253件``, ``发布采购信息197批次涉及金额3601627.4元``.
+#: Not a witness: ``行政许可类信息69条`` counts the information published, not 处理决定数量 (平潭 2019 prints
+#: 69 beside the decisions of ``3960181``, tourism-2022 ``行政许可类信息6条`` beside 12 decisions).
+_DOCS = r"(\d+)\s*(?:件|份)"
+PROSE_CELL_PATTERNS: dict[str, tuple[str, ...]] = {
+    "normative_documents.issued": (rf"(?:制发|制定|印发|出台|发布)(?:了)?[^、]{{0,8}}?规范性文件\s*{_DOCS}",),
+    "normative_documents.repealed": (rf"废止(?:了)?[^、]{{0,8}}?规范性文件\s*{_DOCS}",),
+    "normative_documents.in_force": (rf"现行有效[^、]{{0,8}}?规范性文件(?:共计?|合计)?\s*{_DOCS}",),
+    "procurement.projects": (r"采购(?:信息|项目)?(?:共计?|合计)?\s*(\d+)\s*(?:批次|个项目|个|项)",),
+    "procurement.amount_yuan": (r"采购[^、]{0,16}?金额(?:共计?|合计)?\s*(\d+(?:\.\d+)?)\s*元",),
+    "procurement.amount_wan": (r"采购[^、]{0,16}?金额(?:共计?|合计)?\s*(\d+(?:\.\d+)?)\s*万元",),
+}
+#: Rule of ``PROSE_CELL_PATTERNS`` → the section 二 item and the columns its number may be (any of them: a
+#: 2019 table's 本年新制作数量 or 本年新公开数量 for what the year made).
+PROSE_CELLS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "normative_documents.issued": ("normative_documents", ("issued", "new_made", "new_published")),
+    "normative_documents.repealed": ("normative_documents", ("repealed",)),
+    "normative_documents.in_force": ("normative_documents", ("in_force",)),
+    "procurement.projects": ("procurement", ("projects",)),
+    "procurement.amount_yuan": ("procurement", ("amount_wan",)),
+    "procurement.amount_wan": ("procurement", ("amount_wan",)),
+}
+#: Rules whose number the prose prints in 元 (the record's amounts are in 万元).
+PROSE_IN_YUAN: frozenset[str] = frozenset({"procurement.amount_yuan"})
 #: Rule → words that put a clause out of its reach (``收到行政复议申请2件`` is no 政府信息公开申请).
 #: ``公开现行有效行政规范性文件698件`` is 现行有效件数, not what the year made.
 PROSE_EXCLUDE: dict[str, tuple[str, ...]] = {"applications": ("复议", "诉讼"), "regulations": ("现行有效", "累计"),
-                                             "normative_documents": ("现行有效", "累计")}
+                                             "normative_documents": ("现行有效", "累计"),
+                                             "normative_documents.issued": ("现行有效", "累计", "废止", "失效"),
+                                             "normative_documents.repealed": ("现行有效", "累计", "制发", "制定"),
+                                             "normative_documents.in_force": ("制发", "制定", "废止", "失效")}
 #: A clause holding one of these states another measure (a change, a share, last year's), not the count.
 PROSE_NOT_COUNT: tuple[str, ...] = ("同比", "较上年", "较去年", "上年度", "上一年", "去年", "增长", "减少", "下降",
                                    "回落", "废止", "清理", "结转", "顺延", "办结", "答复")
+#: Rule → words of ``PROSE_NOT_COUNT`` that name its own measure (``废止规范性文件6件`` is the 本年废止件数).
+PROSE_OWN_WORDS: dict[str, tuple[str, ...]] = {"normative_documents.repealed": ("废止",)}
+#: A number before one of these units may be a count or an amount the prose states (a clause without one is
+#: passed over before any pattern is tried).
+PROSE_UNITS = "件起份批个项元万"

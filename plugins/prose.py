@@ -5,7 +5,7 @@ from __future__ import annotations
 from nianbao.document import Document
 from nianbao.extract import Extraction, Extractor
 from nianbao.hookspecs import hookimpl
-from nianbao.outline import Outline, is_chrome, texts_of
+from nianbao.outline import Outline
 from nianbao.record import warning
 from nianbao.template import PROSE_SECTIONS
 
@@ -20,18 +20,11 @@ class ProseExtractor(Extractor):
         out: dict[str, str | None] = {}
         issues = []
         for key in PROSE_SECTIONS:
-            section = outline.sections.get(key)
-            if section is None:
+            if key not in outline.sections:
                 out[key] = None
                 issues.append(warning("section.missing", f"section {key} not found", f"sections.{key}"))
                 continue
-            if key == outline.last:
-                texts = list(outline.tail.body)
-            else:
-                texts = [t for t in texts_of(section.blocks) if not is_chrome(t)]
-            if section.aside:
-                texts.insert(0, section.aside)
-            text = "\n".join(t.strip() for t in texts if t.strip())
+            text = outline.text(key)
             out[key] = text or None
             if not text:
                 issues.append(warning("section.empty", f"section {key} has no text", f"sections.{key}"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from nianbao.document import Document
 from nianbao.extract import Extraction, Extractor
@@ -10,6 +11,7 @@ from nianbao.fit import Fitted, fit_applications, fit_proactive, fit_review, tok
 from nianbao.hookspecs import hookimpl
 from nianbao.outline import Outline
 from nianbao.record import error
+from nianbao.witness import prose_facts
 
 
 class TableExtractor(Extractor):
@@ -25,17 +27,26 @@ class TableExtractor(Extractor):
             issue = error("section.missing", f"section {self.heading} not found", self.section)
             return Extraction(issues=[issue])
         glued = document.properties.get("layout") == "glued"
-        fitted = type(self).fit(tokens_of(section.blocks), self.section, glued=glued)
+        witnesses = self.witnesses(outline) if glued else {}  # only glued rows have splits to choose among
+        fitted = type(self).fit(tokens_of(section.blocks), self.section, glued=glued, **witnesses)
         if not fitted.values:
             fitted.issues.append(error("table.empty", f"no table rows recognised in section {self.heading}",
                                        self.section))
         return Extraction(fields={self.section: fitted.values}, issues=fitted.issues,
                           versions=(fitted.version,))
 
+    def witnesses(self, outline: Outline) -> dict[str, Any]:
+        """What the fitter takes besides the section's cells (the overview's statements, for section 二)."""
+        return {}
+
 
 class ProactiveExtractor(TableExtractor):
     name, priority, section, heading = "proactive", 50, "proactive", "二 (主动公开政府信息情况)"
     fit = staticmethod(fit_proactive)
+
+    def witnesses(self, outline: Outline) -> dict[str, Any]:
+        """The numbers 一、总体情况 states about section 二's items: a second witness for glued rows."""
+        return {"prose": prose_facts(outline.text("overview"))}
 
 
 class ApplicationsExtractor(TableExtractor):

@@ -41,68 +41,32 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
     "fujian-pingtan-market-2019.txt": (
         frozenset({"proactive.licensing.*", "proactive.penalty.*"}),
         "crawler text: '行政许可20+1737' and '行政处罚67+36103' split several ways by digits alone; the prose "
-        "(行政许可类37条, 行政处罚类103条) fixes 20/+17/37 and 67/+36/103"),
-    "fujian-pingtan-economy-2020.txt": (
-        frozenset({"signed"}),
-        "crawler text: the signature (平潭综合实验区经济发展局 2021年1月26日) is followed by a print line with "
-        "another "
-        "date (…办公室 2020年1月26日印发) and 附件下载: signed comes out null"),
+        "(行政许可类37条, 行政处罚类103条) gives 20/+17/37 and 67/+36/103 (the truth's reading), but a count of "
+        "information published is no witness of 处理决定数量 (tourism-2022: 行政许可类信息6条 beside 12 decisions; "
+        "平潭 2019: 行政许可类信息69条 beside '3960181')"),
     "fujian-pingtan-approval-2024.txt": (
-        frozenset({"proactive.normative_documents.*", "review_litigation.review.*", "failing_checks"}),
-        "crawler text: 行政规范性文件 '15621' splits several ways by digits alone, the prose (制定规范性文件15件, "
-        "废止规范性文件6件) fixes 15/6/21; section 四 is 15 digits for 15 cells ('100000000000000'), so each is one "
+        frozenset({"review_litigation.review.*", "failing_checks"}),
+        "crawler text: section 四 is 15 digits for 15 cells ('100000000000000'), so each is one "
         "digit, but the source prints 行政复议 总计 0 under 维持 1 and the group is left null "
         "(glued.group_unresolved)"),
-    "fujian-pingtan-office-2021.txt": (
-        frozenset({"proactive.normative_documents.issued"}),
-        "crawler text: 行政规范性文件 ' 20 155' (three cells in two runs) splits several ways by digits alone; the "
-        "prose (2021年发布规范性文件20份) fixes 本年制发 20, the other two stay null"),
     "fujian-pingtan-economy-2025.txt": (
         frozenset({"review_litigation.review.*"}),
         "crawler text: section 四 is 15 digits for 15 cells ('010000000000000'), so each is one digit, but "
         "the source prints 行政复议 总计 0 beside 纠正 1 and the group is left null (glued.group_unresolved)"),
-    "fujian-pingtan-office-2020.txt": (
-        frozenset({"proactive.procurement.*"}),
-        "crawler text: 政府集中采购 '1973601627.4元' splits several ways by digits alone; the prose "
-        "(全年共发布采购信息197批次涉及金额3601627.4元) fixes 197 projects, 360.16274 万元"),
-    "fujian-pingtan-approval-2025.txt": (
-        frozenset({"proactive.normative_documents.*"}),
-        "crawler text: 行政规范性文件 '3024' splits several ways by digits alone; the prose "
-        "(2025年新制发规范性文件3件) "
-        "fixes 3/0/24 (the table prints no 规章 row: null)"),
     "fujian-pingtan-police-2019.txt": (
         frozenset({"applications.new_received.*", "failing_checks"}),
         "crawler text: 本年新收 prints six zeros for seven cells ('0 00000'); every placement of the lost cell "
         "the four checks allow gives 0 (the agreement rule of issue 13), today the row is null "
         "(glued.no_split)"),
-    "fujian-pingtan-office-2025.txt": (
-        frozenset({"proactive.normative_documents.*"}),
-        "crawler text: 行政规范性文件 '97253' splits several ways by digits alone; the prose (制发行政规范性文件9件, "
-        "失效或废止文件7件, 现行有效…共253件) fixes 9/7/253"),
-    "fujian-pingtan-office-2022.txt": (
-        frozenset({"proactive.normative_documents.*"}),
-        "crawler text: 行政规范性文件 '34089' splits several ways by digits alone; the prose "
-        "(本年度制发规范性文件34件) fixes "
-        "本年制发 34, and then '089' splits only as 0/89"),
     "fujian-pingtan-economy-2021.txt": (
-        frozenset({"applications.granted.*", "applications.partially_granted.*", "signed", "failing_checks"}),
+        frozenset({"applications.granted.*", "applications.partially_granted.*", "failing_checks"}),
         "crawler text: 予以公开 and 部分公开 print six zeros for seven cells; （七）总计 is all 0, so the lost "
         "cell is 0 "
-        "wherever it sits (the agreement rule of issue 13), today both rows are null (glued.no_split); the "
-        "signature's date is spaced ('2022年1月13 日') and followed by a print line"),
-    "fujian-pingtan-junshan-2025.txt": (
-        frozenset({"applications.other_no_correction.*", "failing_checks"}),
-        "crawler text: the row label reads 行政机关不再受理其政府信息公开申请 (受理 for 处理): the row comes out "
-        "with no values (row.no_values, table.missing_rows)"),
+        "wherever it sits (the agreement rule of issue 13), today both rows are null (glued.no_split)"),
     "fujian-pingtan-haitan-2021.txt": (
-        frozenset({"applications.total_handled.*", "signed", "failing_checks"}),
+        frozenset({"applications.total_handled.*", "failing_checks"}),
         "crawler text: （七）总计 is seven digits for seven cells ('1000000'), so each is one digit, but its 总计 "
-        "(0) is not the row's sum and the row is left null (glued.no_split); the signature (此函 … 2022年1月7日) "
-        "is followed by a print line with a date"),
-    "fujian-pingtan-agriculture-2022.txt": (
-        frozenset({"proactive.normative_documents.issued"}),
-        "crawler text: 行政规范性文件 '5125' splits several ways by digits alone; the prose "
-        "(2022年，我局共制定规范性文件5件) fixes 本年制发 5, the other two stay null"),
+        "(0) is not the row's sum and the row is left null (glued.no_split)"),
     "fujian-pingtan-market-2025.txt": (
         frozenset({"proactive.fees.amount_wan", "applications.partially_granted.*",
                    "applications.denied_process_info.*", "applications.denied_enforcement_file.*",
@@ -223,32 +187,16 @@ KNOWN_MISSES |= {
         frozenset({"signed"}),
         "crawler text: the signature (… 2022年1月7日) is followed by Word style-sheet text ('Normal 0 7.8 磅 … "
         "table.MsoNormalTable {…}') and 附件下载: signed comes out null"),
-    "fujian-pingtan-junshan-2024.txt": (
-        frozenset({"applications.denied_prohibited_by_law.*", "applications.other_no_correction.*",
-                   "applications.other_no_fee.*", "failing_checks"}),
-        "crawler text: row labels reworded: '2.其他法律和行政法规禁止公开' (和 added) and （六）1./2. "
-        "'…行政机关不再受理…' "
-        "(受理 for 处理): two rows are not found (table.missing_rows) and （六）1. comes out with no values "
-        "(row.no_values), as in junshan-2025"),
     "fujian-pingtan-finance-2020.txt": (
         frozenset({"proactive.procurement.*"}),
         "crawler text: 政府集中采购 '2笔 984361元' (the count with its unit 笔, a space, the amount in 元): "
         "'2笔' is taken "
         "into the row label and '984361元' splits several ways (glued.ambiguous); 2 projects, 98.4361 万元"),
-    "fujian-pingtan-approval-2023.txt": (
-        frozenset({"proactive.normative_documents.*"}),
-        "crawler text: 行政规范性文件 '5416' splits several ways by digits alone; the prose "
-        "(制定规范性文件5件, 现行有效的"
-        "规范性文件16件) fixes 5/4/16"),
     "fujian-pingtan-office-2019.txt": (
         frozenset({"proactive.licensing.*", "proactive.procurement.*"}),
         "crawler text: 行政许可 '0+11' (上一年 0, 本年增/减 +1, 处理决定 1: the only split) comes out with no values "
         "(row.no_values); 政府集中采购 '215419886元' splits several ways by digits alone, the prose (发布采购信息21条共"
         "5419886元) fixes 21 projects, 541.9886 万元"),
-    "fujian-pingtan-economy-2019.txt": (
-        frozenset({"signed"}),
-        "crawler text: the signature (平潭综合实验区经济发展局 2020年1月2日) is followed by a print line (…办公室 "
-        "2020年1月2日印发) and 附件下载: signed comes out null, as in economy-2020"),
 }
 
 #: report file -> (fields the record gets WRONG, why): bugs, each to be fixed; strict xfail in test_no_wrong_value.

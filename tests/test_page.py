@@ -197,6 +197,27 @@ def test_a_signature_glued_to_a_one_line_crawler_body(glue, date):
     assert record["sections"]["other"].endswith(end)
 
 
+@pytest.mark.parametrize("printed", ["印发", "印制", "印"])
+@pytest.mark.parametrize(("signature", "date"), [
+    # fujian-pingtan-economy-2020: the print line's date is not the signature's
+    ("平潭综合实验区管理委员会 2023年1月20日", "2022年1月20日"),
+    ("平潭综合实验区管理委员会 2023年1月20 日", "2023年1月20日"),  # fujian-pingtan-economy-2021: a spaced date
+    ("此函 平潭综合实验区管理委员会 2023年1月20日", "2023年1月20日"),  # fujian-pingtan-haitan-2021
+], ids=["other-date", "spaced", "ci-han"])
+@pytest.mark.parametrize("after", ["", " 附件下载"])
+def test_a_glued_signature_followed_by_a_print_line(signature, date, printed, after):
+    text = (REAL / "pingtan-2022.txt").read_text(encoding="utf-8").rstrip()
+    record = parse(f"{text} {signature} 平潭综合实验区管理委员会办公室 {date}{printed}{after}", "pingtan.txt")
+    assert record["signed"] == "2023-01-20"
+    assert not any(word in record["sections"]["other"] for word in ("办公室", "2023年", "印"))
+
+
+def test_a_print_line_is_never_the_signature():
+    text = (REAL / "pingtan-2022.txt").read_text(encoding="utf-8").rstrip()
+    record = parse(f"{text} 平潭综合实验区管理委员会办公室 2023年1月20日印发", "pingtan.txt")
+    assert record["signed"] is None
+
+
 @pytest.mark.parametrize("glue", ["", "\u3000"])
 def test_a_date_alone_glued_after_the_last_sentence(glue):
     text = (REAL / "pingtan-2022.txt").read_text(encoding="utf-8").rstrip()
@@ -337,7 +358,8 @@ def test_real_one_line_bodies_with_the_signature_before_a_trailer(name, signed):
     re.sub(r"巴彦淖尔市工业和信息化局\s+2022年1月13日\s*$", "巴彦淖尔市工业和信息化局  2022年1月13日", SEED_003),
     # the 公文 trailer of the 平潭市场监管局 crawler text (tests/data/gathered/fujian-pingtan-market-2019.txt)
     SEED_003.rstrip() + "\n抄送：驻区财政金融局纪检组。\n巴彦淖尔市工业和信息化局办公室 2022年1月13日印发\n",
-], ids=["note", "one-line", "trailer"])
+    SEED_003.rstrip() + "\n巴彦淖尔市工业和信息化局办公室 2022年1月14日印制\n",  # a print line of its own
+], ids=["note", "one-line", "trailer", "print-line"])
 def test_seed_003_signature_variants(text):
     assert text != SEED_003
     record = parse(text, "r.txt")

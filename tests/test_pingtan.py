@@ -108,7 +108,9 @@ EXPECTED = {
         "year": 2022, "published": "2023-02-20", "template": "2021",
         "proactive": {
             "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
-            "normative_documents": NULL3_2021,  # 8855698
+            # 8855698, read with the overview's 制发的规范性文件88件 and 现行有效行政规范性文件698件
+            # (glued.split_by_prose)
+            "normative_documents": {"issued": 88, "repealed": 55, "in_force": 698},
             "licensing": {"decisions": 10690},
             "penalty": {"decisions": 2113},
             "enforcement": {"decisions": 0},
@@ -129,14 +131,16 @@ EXPECTED = {
             "total_handled": row(72, 3, 0, 0, 0, 0, 75),
         },
         "review_litigation": review(0, 1, 1, 0, 2, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0),  # heading typo 行政法复议
-        "ambiguous": {"proactive.normative_documents": "88 / 55 / 698"},
+        "ambiguous": {},
+        "by_prose": {"proactive.normative_documents": "leaves 88 / 55 / 698: taken"},
         "failing": set(),
     },
     "pingtan-2024.txt": {
         "year": 2024, "published": "2025-03-10", "template": "2021",
         "proactive": {
             "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
-            "normative_documents": NULL3_2021,  # 6233440
+            # 6233440: the overview's 本年度制发行政规范性文件62件 leaves four cuts, all 62 / …
+            "normative_documents": {"issued": 62, "repealed": None, "in_force": None},
             "licensing": {"decisions": 4529},
             "penalty": {"decisions": 1100},
             "enforcement": {"decisions": 65},
@@ -158,6 +162,9 @@ EXPECTED = {
         },
         "review_litigation": review(2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19),  # 21317000001324019
         "ambiguous": {"proactive.normative_documents": "62 / 33 / 440"},
+        "by_prose": {"proactive.normative_documents": "'动态更新发布本年度制发行政规范性文件62件' (prose rule "
+                                                      "normative_documents.issued) leaves 62 / 3 / 3440; 62 / 33 / "
+                                                      "440; 62 / 334 / 40; 62 / 3344 / 0"},
         "failing": set(),
     },
 }
@@ -187,6 +194,16 @@ def test_ambiguous_splits_list_the_printed_reading(parsed):
     ambiguous = {i["where"]: i["message"] for i in record["issues"] if i["code"] == "glued.ambiguous"}
     for where, reading in expected["ambiguous"].items():
         assert reading in ambiguous[where]
+
+
+def test_prose_witness_quoted(parsed):
+    """A glued run the overview's counts narrow says which sentence did it (nianbao.witness)."""
+    record, expected = parsed
+    said = {i["where"]: i["message"] for i in record["issues"]
+            if i["code"] in ("glued.split_by_prose", "glued.narrowed_by_prose")}
+    assert set(said) == set(expected.get("by_prose", {}))
+    for where, words in expected.get("by_prose", {}).items():
+        assert words in said[where]
 
 
 def test_failing_checks(parsed):

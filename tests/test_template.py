@@ -134,3 +134,17 @@ def test_combine_versions():
     assert t.combine_versions(["2019", None, "2019"]) == "2019"
     assert t.combine_versions(["2021", "2019"]) == "mixed"
     assert t.combine_versions([None]) is None
+
+
+@pytest.mark.parametrize(("label", "key"), [
+    # fujian-pingtan-junshan-2025 prints 受理 for 处理 in both rows of （六）其他处理, and 法律和行政法规
+    ("1.申请人无正当理由逾期不补正、行政机关不再受理其政府信息公开申请", "other_no_correction"),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再受理其政府信息公开申请", "other_no_fee"),
+    ("2.其他法律和行政法规禁止公开", "denied_prohibited_by_law"),
+    # a cut-short print of either still needs the words that tell the two rows apart
+    ("申请人逾期未按收费通知要求缴纳费用", "other_no_fee"),
+    ("行政机关不再受理其政府信息公开申请", None),
+    ("不再受理", None),
+])
+def test_reworded_rows_of_section_three_match_their_own_row(label, key):
+    assert t.match_label(normalise_label(label), t.APPLICATION_ROW_LOOKUP) == key
