@@ -48,19 +48,13 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         "another "
         "date (…办公室 2020年1月26日印发) and 附件下载: signed comes out null"),
     "fujian-pingtan-approval-2024.txt": (
-        frozenset({"proactive.normative_documents.*", "review_litigation.review.*", "failing_checks"}),
+        frozenset({"proactive.normative_documents.*"}),
         "crawler text: 行政规范性文件 '15621' splits several ways by digits alone, the prose (制定规范性文件15件, "
-        "废止规范性文件6件) fixes 15/6/21; section 四 is 15 digits for 15 cells ('100000000000000'), so each is one "
-        "digit, but the source prints 行政复议 总计 0 under 维持 1 and the group is left null "
-        "(glued.group_unresolved)"),
+        "废止规范性文件6件) fixes 15/6/21"),
     "fujian-pingtan-office-2021.txt": (
         frozenset({"proactive.normative_documents.issued"}),
         "crawler text: 行政规范性文件 ' 20 155' (three cells in two runs) splits several ways by digits alone; the "
         "prose (2021年发布规范性文件20份) fixes 本年制发 20, the other two stay null"),
-    "fujian-pingtan-economy-2025.txt": (
-        frozenset({"review_litigation.review.*"}),
-        "crawler text: section 四 is 15 digits for 15 cells ('010000000000000'), so each is one digit, but "
-        "the source prints 行政复议 总计 0 beside 纠正 1 and the group is left null (glued.group_unresolved)"),
     "fujian-pingtan-office-2020.txt": (
         frozenset({"proactive.procurement.*"}),
         "crawler text: 政府集中采购 '1973601627.4元' splits several ways by digits alone; the prose "
@@ -70,11 +64,6 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         "crawler text: 行政规范性文件 '3024' splits several ways by digits alone; the prose "
         "(2025年新制发规范性文件3件) "
         "fixes 3/0/24 (the table prints no 规章 row: null)"),
-    "fujian-pingtan-police-2019.txt": (
-        frozenset({"applications.new_received.*", "failing_checks"}),
-        "crawler text: 本年新收 prints six zeros for seven cells ('0 00000'); every placement of the lost cell "
-        "the four checks allow gives 0 (the agreement rule of issue 13), today the row is null "
-        "(glued.no_split)"),
     "fujian-pingtan-office-2025.txt": (
         frozenset({"proactive.normative_documents.*"}),
         "crawler text: 行政规范性文件 '97253' splits several ways by digits alone; the prose (制发行政规范性文件9件, "
@@ -85,37 +74,19 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         "(本年度制发规范性文件34件) fixes "
         "本年制发 34, and then '089' splits only as 0/89"),
     "fujian-pingtan-economy-2021.txt": (
-        frozenset({"applications.granted.*", "applications.partially_granted.*", "signed", "failing_checks"}),
-        "crawler text: 予以公开 and 部分公开 print six zeros for seven cells; （七）总计 is all 0, so the lost "
-        "cell is 0 "
-        "wherever it sits (the agreement rule of issue 13), today both rows are null (glued.no_split); the "
-        "signature's date is spaced ('2022年1月13 日') and followed by a print line"),
+        frozenset({"signed"}),
+        "crawler text: the signature's date is spaced ('2022年1月13 日') and followed by a print line"),
     "fujian-pingtan-junshan-2025.txt": (
         frozenset({"applications.other_no_correction.*", "failing_checks"}),
         "crawler text: the row label reads 行政机关不再受理其政府信息公开申请 (受理 for 处理): the row comes out "
         "with no values (row.no_values, table.missing_rows)"),
     "fujian-pingtan-haitan-2021.txt": (
-        frozenset({"applications.total_handled.*", "signed", "failing_checks"}),
-        "crawler text: （七）总计 is seven digits for seven cells ('1000000'), so each is one digit, but its 总计 "
-        "(0) is not the row's sum and the row is left null (glued.no_split); the signature (此函 … 2022年1月7日) "
-        "is followed by a print line with a date"),
+        frozenset({"signed"}),
+        "crawler text: the signature (此函 … 2022年1月7日) is followed by a print line with a date"),
     "fujian-pingtan-agriculture-2022.txt": (
         frozenset({"proactive.normative_documents.issued"}),
         "crawler text: 行政规范性文件 '5125' splits several ways by digits alone; the prose "
         "(2022年，我局共制定规范性文件5件) fixes 本年制发 5, the other two stay null"),
-    "fujian-pingtan-market-2025.txt": (
-        frozenset({"proactive.fees.amount_wan", "applications.partially_granted.*",
-                   "applications.denied_process_info.*", "applications.denied_enforcement_file.*",
-                   "applications.carried_forward.*", "review_litigation.*", "failing_checks"}),
-        "crawler text full of prose glued to table rows: the fee 0 runs into '2025年，我局…', 结转 '2000002' into "
-        "'2025年…', section 四's 17 digits into '我局严格…' (no values); row 7 is labelled 属于行政执法案件 (案件 "
-        "for 案卷) and is not found, so row 6 takes its digits and is left null; 部分公开 '110000011' splits as "
-        "11/0/…/11 or 1/10/…/11, and only the column sums ((七)总计 19/0/…/19) settle it. Section 四 is read as "
-        "行政复议 维持 10 / 总计 10: the only split of '10000100000000000' that keeps each group's total"),
-    "fujian-pingtan-jinjing-2024.txt": (
-        frozenset({"applications.carried_forward.*", "failing_checks"}),
-        "crawler text: 结转下年度继续办理 prints six zeros for seven cells ('000000'); the balance (8 = 8 + 结转) "
-        "makes every cell 0 (the agreement rule of issue 13), today the row is null (glued.no_split)"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.issued",
                    "proactive.normative_documents.in_force"}),
