@@ -658,7 +658,7 @@ def _unfitted_reading(raw: RawRow, texts: Sequence[str], columns: Sequence[str],
     if agreed is not None:
         values, count = agreed
         issues.append(warning("glued.values_agree", f"row {label!r}: {printed!r} has fewer digits than the row "
-                              f"has cells ({width}): a cell was lost; every cut and every position of the lost "
+                              f"has cells ({width}): cells were lost; every cut and every position of the lost "
                               f"cells the template's sums allow gives {describe([values])} ({count} readings): "
                               "taken by the agreement rule", where))
         return [values]
