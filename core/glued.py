@@ -12,6 +12,11 @@ and three numbers with nothing between them. Two steps undo it:
    stays whole). The fitter keeps a split only when the template's shape and
    cross-checks leave exactly one; otherwise the values stay null and the issue
    lists the candidates. Nothing is guessed silently.
+
+When no split fits, two readings that need no fit remain: :func:`split_by_count`
+(exactly as many digits as cells: a digit a cell, the numbers as printed) and
+:func:`agreed_split` (fewer digits than cells: the agreement rule of
+:mod:`nianbao.agree`, taken only when every reading gives the same numbers).
 """
 
 from __future__ import annotations
