@@ -101,18 +101,33 @@ def agree(printed: Sequence[Number], width: int, sums: Sums) -> Agreement | None
     more than ``MAX_READINGS`` readings, when no reading keeps the checks, when
     some reading leaves a slot free, or when two readings differ.
     """
+    found = readings(printed, width, sums)
+    if found is None:
+        return None
+    allowed, tried = found
+    if not allowed or any(r != allowed[0] for r in allowed):
+        return None
+    return Agreement(values=allowed[0], readings=len(allowed), tried=tried)
+
+
+def readings(printed: Sequence[Number], width: int, sums: Sums) -> tuple[list[tuple[Number, ...]], int] | None:
+    """The readings of ``printed`` as ``width`` columns that ``sums`` allow, and how many were tried.
+
+    ``None`` when they cannot all be listed: the row is not short or long by 1
+    to ``MAX_GAP``, it has more than ``MAX_READINGS`` readings, or some reading
+    leaves a slot free. An empty list: every reading is contradicted. For a
+    caller that pools the readings of several printings (a glued run cut
+    several ways) before asking whether they agree.
+    """
     n = len(printed)
     gap = abs(n - width)
     if not 0 < gap <= MAX_GAP or n == 0 or comb(max(n, width), gap) > MAX_READINGS:
         return None
     try:
-        readings = list(_readings(list(printed), width, sums))
+        every = list(_readings(list(printed), width, sums))
     except _Undetermined:
         return None
-    allowed = [r for r in readings if r is not None]
-    if not allowed or any(r != allowed[0] for r in allowed):
-        return None
-    return Agreement(values=tuple(allowed[0]), readings=len(allowed), tried=len(readings))
+    return [tuple(r) for r in every if r is not None], len(every)
 
 
 def _readings(printed: list[Number], width: int, sums: Sums):

@@ -23,7 +23,7 @@ from .agree import Sums, agree, contradicted
 from .budget import check_deadline
 from .checks import applications_balance, applications_handled_total
 from .document import Block, Paragraph
-from .glued import MAX_CANDIDATES, Number, Split, TooManySplits, describe, split_run
+from .glued import MAX_CANDIDATES, Number, Split, TooManySplits, agreed_split, describe, split_by_count, split_run
 from .record import Issue, error, warning
 from .template import (
     AMBIGUOUS_GROUP_ROWS,
@@ -612,11 +612,19 @@ def fit_glued_row(
     issues: list[Issue],
     accept: Callable[[Split], bool],
     yuan_columns: frozenset[str] = frozenset(),
+    *,
+    sums: Sums | None = None,
 ) -> tuple[dict[str, Any], list[Split]]:
     """Fit a row whose values a crawler glued together (``3960181``): every split the template allows.
 
-    One candidate fills the row; none is an error issue; several are returned
-    for the caller to narrow down (by cross-checks) or report, values null.
+    One candidate fills the row; several are returned for the caller to narrow
+    down (by cross-checks) or report, values null. When none fits, two readings
+    that need no fit still fill the row, each with a warning: exactly as many
+    digits as cells (:func:`nianbao.glued.split_by_count`: the printed numbers,
+    whatever sums they break, ``glued.split_by_count``), or, with ``sums``, fewer
+    digits than cells and every reading of the lost cells giving the same numbers
+    (:func:`nianbao.glued.agreed_split`, ``glued.values_agree``). Otherwise an
+    error (``glued.no_split``), values null.
     """
     out: dict[str, Any] = dict.fromkeys(columns)
     texts = [text for text, (_, note) in raw.values if note != BLANK]
@@ -630,12 +638,35 @@ def fit_glued_row(
                             f"(nianbao.glued.MAX_SPLITS_TRIED); values left null", where))
         return out, []
     if not candidates:
-        issues.append(error("glued.no_split", f"row {raw.label.strip()!r}: no cut of {' '.join(texts)!r} into "
-                            f"{len(columns)} values ({', '.join(columns)}) fits the template", where))
-    elif len(candidates) == 1:
+        candidates = _unfitted_reading(raw, texts, columns, where, issues, sums)
+    if len(candidates) == 1:
         for column, value in zip(columns, candidates[0], strict=True):
             out[column] = _in_wan(column, value, texts, yuan_columns)
     return out, candidates
+
+
+def _unfitted_reading(raw: RawRow, texts: Sequence[str], columns: Sequence[str], where: str, issues: list[Issue],
+                      sums: Sums | None) -> list[Split]:
+    """A glued row no split fits: its one reading by digit count, or by the agreement rule, or none (an error)."""
+    label, printed, width = raw.label.strip(), " ".join(texts), len(columns)
+    forced = split_by_count(texts, width)
+    if forced is not None:
+        issues.append(warning("glued.split_by_count", f"row {label!r}: {printed!r} has exactly as many digits as "
+                              f"the row has cells ({width}), so it splits one way only, a digit a cell: "
+                              f"{describe([forced])}; taken as printed although no split keeps the template's "
+                              "sums (the checks report where the document breaks them)", where))
+        return [forced]
+    agreed = agreed_split(texts, width, sums) if sums is not None else None
+    if agreed is not None:
+        values, count = agreed
+        issues.append(warning("glued.values_agree", f"row {label!r}: {printed!r} has fewer digits than the row "
+                              f"has cells ({width}): cells were lost; every cut and every position of the lost "
+                              f"cells the template's sums allow gives {describe([values])} ({count} readings): "
+                              "taken by the agreement rule", where))
+        return [values]
+    issues.append(error("glued.no_split", f"row {label!r}: no cut of {printed!r} into {width} values "
+                        f"({', '.join(columns)}) fits the template", where))
+    return []
 
 
 def _in_wan(column: str, value: Number, texts: Sequence[str], yuan_columns: frozenset[str]) -> Number:
@@ -935,14 +966,24 @@ def _application_row_fits(split: Split) -> bool:
 
 def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow, list[Split]]],
                               where: str) -> None:
-    """Pick the one combination of glued-row splits under which the column cross-checks hold, if one exists."""
+    """Pick the one combination of glued-row splits under which the column cross-checks hold, if one exists.
+
+    Not when a row taken breaks its own sum (printed so, read by digit count): a table known to be wrong
+    somewhere is no witness to which split is right.
+    """
     columns = tuple(APPLICATION_COLUMNS)
     keys = list(ambiguous)
     combos = 1
     for _, candidates in ambiguous.values():
         combos *= len(candidates)
     fitting: list[tuple[Split, ...]] = []
-    if combos <= 100_000:
+    broken = [key for key, row in fitted.values.items() if key not in ambiguous and None not in row.values()
+              and not _application_row_fits(tuple(row[c] for c in columns))]
+    if broken:
+        fitted.issues.append(warning("glued.checks_not_used", f"rows {', '.join(broken)} break their own sums as "
+                                     "printed: the column cross-checks are not used to choose between the splits "
+                                     f"of {', '.join(keys)}", where))
+    elif combos <= 100_000:
         for number, combo in enumerate(itertools.product(*(ambiguous[k][1] for k in keys))):
             if not number & 255:
                 check_deadline()
@@ -1134,7 +1175,7 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
             valueless.add(key)
         if glued:
             fitted.values[key], candidates = fit_glued_row(raw, columns, f"{where}.{key}", issues,
-                                                           _application_row_fits)
+                                                           _application_row_fits, sums=_APPLICATION_SUMS)
             if len(candidates) > 1:
                 ambiguous[key] = (raw, candidates)
         else:
@@ -1270,6 +1311,19 @@ def _glued_groups(raw: RawRow, candidates: list[Split], where: str, issues: list
 PROSE_CHARS = 40
 
 
+def _prose(raw: RawRow) -> bool:
+    return raw.kind is None and len(raw.label.strip()) > PROSE_CHARS
+
+
+def _after_table(body: Sequence[RawRow]) -> bool:
+    """Whether section 四's last row is prose after its table: a sentence, what follows one (六's 无), or a header
+    word inside one (``…相关行政诉讼案件。`` glued after the values: a header row without values after a sentence)."""
+    last = body[-1]
+    if last.kind is None:
+        return not last.values or _prose(last)
+    return not last.values and len(body) > 1 and _prose(body[-2])
+
+
 def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
     """Fit section 四: the 15 values after the last header cell, in template order; each group stands alone."""
     fitted = Fitted()
@@ -1277,7 +1331,7 @@ def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigatio
     headers = [r for r in rows if r.kind == HEADER]
     body = list(rows)
     # prose after the table (the next heading missing): sentences, and what follows them (六's 无)
-    while body and body[-1].kind is None and (not body[-1].values or len(body[-1].label.strip()) > PROSE_CHARS):
+    while body and _after_table(body):
         body.pop()
     values_row = body[-1] if body and (body[-1].kind == HEADER or not headers) else None
     raw = RawRow(HEADER, None, "行政复议、行政诉讼", values_row.values if values_row else [])
@@ -1299,7 +1353,7 @@ def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigatio
             flat.update({f"{group}.{f}": v for f, v in row.items()})
         raw = RawRow(HEADER, None, raw.label, [v for run in runs for v in run])
     elif glued:
-        flat, candidates = fit_glued_row(raw, slots, where, fitted.issues, _review_fits)
+        flat, candidates = fit_glued_row(raw, slots, where, fitted.issues, _review_fits, sums=_REVIEW_SUMS)
         if len(candidates) != 1 and raw.values:
             flat = _glued_groups(raw, candidates, where, fitted.issues)
     else:

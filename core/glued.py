@@ -12,6 +12,11 @@ and three numbers with nothing between them. Two steps undo it:
    stays whole). The fitter keeps a split only when the template's shape and
    cross-checks leave exactly one; otherwise the values stay null and the issue
    lists the candidates. Nothing is guessed silently.
+
+When no split fits, two readings that need no fit remain: :func:`split_by_count`
+(exactly as many digits as cells: a digit a cell, the numbers as printed) and
+:func:`agreed_split` (fewer digits than cells: the agreement rule of
+:mod:`nianbao.agree`, taken only when every reading gives the same numbers).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
+from .agree import Sums, readings
 from .budget import check_deadline
 from .document import Document, Paragraph
 from .template import (
@@ -28,6 +34,8 @@ from .template import (
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
     GLUED_NOTE_WORDS,
+    GLUED_PROSE_STARTS,
+    GLUED_PROSE_YEAR,
     GLUED_START_GAP,
     GLUED_TABLE_STARTS,
     HEADING_JOINERS,
@@ -194,9 +202,14 @@ def _runs(text: str) -> Iterator[str]:
             yield from glued.groups() if glued else (piece,)
 
 
-#: A number with a numbered heading glued after it (``741.07三、收到…``, ``5949.09(二)主动公开…``): the number,
-#: then the heading and what follows as they are (a date, ``2026年1月22日``, is no number and a heading).
-_NUMBER_THEN_WORDS = re.compile(r"(-?[\d.,]*\d)((?:[（(]|[一二三四五六七八九十]{1,2}\s*[、.．]).*)$", re.DOTALL)
+#: A number with a numbered heading glued after it (``741.07三、收到…``, ``5949.09(二)主动公开…``), or a sentence of
+#: prose (``02025年，我局…``, ``10000100000000000我局严格…``: template.GLUED_PROSE_YEAR, GLUED_PROSE_STARTS): the
+#: number, then the heading or the prose and what follows as they are (a date, ``2026年1月22日``, is no number and
+#: a heading). A year is the four digits before 年, so the cut is at one place only.
+_NUMBER_THEN_WORDS = re.compile(
+    r"(-?[\d.,]*\d)((?:[（(]|[一二三四五六七八九十]{1,2}\s*[、.．]|"
+    rf"{GLUED_PROSE_YEAR}|(?:{'|'.join(word_pattern(w) for w in GLUED_PROSE_STARTS)})[\u4e00-\u9fff]).*)$",
+    re.DOTALL)
 
 
 # --------------------------------------------------------------------------
@@ -293,6 +306,51 @@ def split_run(runs: Sequence[str], width: int, accept: Callable[[Split], bool] =
 
     extend(0, width, ())
     return out
+
+
+def split_by_count(runs: Sequence[str], width: int) -> Split | None:
+    """The one split of ``runs`` that holds exactly ``width`` digits and nothing else: a digit a cell.
+
+    ``1000000`` for seven cells can only be 1 / 0 / 0 / 0 / 0 / 0 / 0, whatever
+    the template's sums say of it: the count alone cuts it, so those are the
+    numbers printed (a sum they break is the document's own error, for the
+    checks to report). ``None`` when a run holds a sign, a decimal point or a
+    unit other than a count's, or the digits are not exactly ``width``.
+    """
+    pieces = [p for run in runs for p in _pieces(run.strip())]
+    digits = "".join(pieces)
+    if len(digits) != width or not digits.isdecimal() or not digits.isascii():
+        return None
+    return tuple(int(d) for d in digits)
+
+
+def agreed_split(runs: Sequence[str], width: int, sums: Sums) -> tuple[Split, int] | None:
+    """The numbers of a row printed with fewer digits than cells (a cell lost), when every reading agrees.
+
+    The agreement rule (:mod:`nianbao.agree`) on glued text: ``0 00000`` for
+    seven cells lost a cell, but which one is not printed. Every way to cut the
+    runs into fewer numbers than ``width``, and in each every position of the
+    lost cells, solved from ``sums``, is a reading; the readings ``sums``
+    contradict are dropped. Returns the numbers and how many readings were
+    left when at least one is, all give the same numbers, and every reading
+    could be listed (none leaves a cell free, none lost more than
+    :data:`nianbao.agree.MAX_GAP` cells); otherwise ``None``. Only for runs with
+    fewer digits than cells: with as many or more, a reading without a lost cell
+    exists too, and nothing says a cell was lost.
+    """
+    pieces = [p for run in runs for p in _pieces(run.strip())]
+    if not pieces or sum(len(p.lstrip("-").replace(".", "")) for p in pieces) >= width:
+        return None
+    pooled: list[tuple[Number, ...]] = []
+    for count in range(len(pieces), width):
+        for split in split_run(runs, count):
+            found = readings(split, width, sums)
+            if found is None:
+                return None
+            pooled.extend(found[0])
+    if not pooled or any(reading != pooled[0] for reading in pooled):
+        return None
+    return pooled[0], len(pooled)
 
 
 def describe(splits: Sequence[Split], limit: int = 20) -> str:

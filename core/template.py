@@ -443,6 +443,11 @@ GLUED_TABLE_STARTS: dict[str, tuple[str, str]] = {"proactive": ("第二十条", 
                                                    "applications": ("申请人情况", "自然人"),
                                                    "review_litigation": ("行政复议", "结果维持")}
 GLUED_START_GAP = 10
+#: How a sentence of prose glued after a table's last digits starts, where crawler text runs the table into the
+#: text below it: a year (``02025年，我局…``: the fee 0, then the sentence) or the body speaking of itself
+#: (``10000100000000000我局严格…``). Seen in tests/data/gathered/fujian-pingtan-market-2025.txt.
+GLUED_PROSE_YEAR = r"(?:19|20)\d{2}\s*年"
+GLUED_PROSE_STARTS = ("我",)
 
 # ---- Section 二: 第二十条 items ------------------------------------------
 
@@ -538,7 +543,8 @@ APPLICATION_ROWS = _keyed(
         Label("denied_third_party", ("保护第三方合法权益",), "denied"),
         Label("denied_internal_affairs", ("属于三类内部事务信息",), "denied"),
         Label("denied_process_info", ("属于四类过程性信息",), "denied"),
-        Label("denied_enforcement_file", ("属于行政执法案卷",), "denied"),
+        # 案件 for 案卷: seen in real reports (tests/data/gathered/fujian-pingtan-market-2025.txt)
+        Label("denied_enforcement_file", ("属于行政执法案卷", "属于行政执法案件"), "denied"),
         Label("denied_query_matter", ("属于行政查询事项",), "denied"),
         Label("unavailable_not_held", ("本机关不掌握相关政府信息",), "unavailable"),
         Label("unavailable_needs_creation", ("没有现成信息需要另行制作",), "unavailable"),

@@ -98,10 +98,11 @@ def test_section_four_groups_apart_each_group_stands_alone():
 
 
 def test_glued_section_four_one_inconsistent_group_does_not_take_the_others_down():
-    # 行政复议 2 1 3 1 7, 未经复议直接起诉 printed inconsistent (1 0 0 0 5), 复议后起诉 0 0 0 0 0: glued
-    glued = "21317" + "10005" + "00000"
+    # 行政复议 10 0 0 0 10, 未经复议直接起诉 printed inconsistent (1 0 0 0 5), 复议后起诉 0 0 0 0 0: glued, 17 digits
+    # (with 15, a digit a cell, every group is read as printed: tests/test_glued.py)
+    glued = "1000010" + "10005" + "00000"
     fitted = fit_review(paragraphs(*REVIEW_HEADER, glued), glued=True)
-    assert fitted.values["review"] == {"upheld": 2, "corrected": 1, "other": 3, "pending": 1, "total": 7}
+    assert fitted.values["review"] == {"upheld": 10, "corrected": 0, "other": 0, "pending": 0, "total": 10}
     assert set(fitted.values["litigation_direct"].values()) == {None}
     assert fitted.values["litigation_after_review"] == dict.fromkeys(fitted.values["review"], 0)
     assert ("review_litigation.litigation_direct", "glued.group_unresolved") in codes(fitted)

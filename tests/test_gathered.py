@@ -44,42 +44,6 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
         "(行政许可类37条, 行政处罚类103条) gives 20/+17/37 and 67/+36/103 (the truth's reading), but a count of "
         "information published is no witness of 处理决定数量 (tourism-2022: 行政许可类信息6条 beside 12 decisions; "
         "平潭 2019: 行政许可类信息69条 beside '3960181')"),
-    "fujian-pingtan-approval-2024.txt": (
-        frozenset({"review_litigation.review.*", "failing_checks"}),
-        "crawler text: section 四 is 15 digits for 15 cells ('100000000000000'), so each is one "
-        "digit, but the source prints 行政复议 总计 0 under 维持 1 and the group is left null "
-        "(glued.group_unresolved)"),
-    "fujian-pingtan-economy-2025.txt": (
-        frozenset({"review_litigation.review.*"}),
-        "crawler text: section 四 is 15 digits for 15 cells ('010000000000000'), so each is one digit, but "
-        "the source prints 行政复议 总计 0 beside 纠正 1 and the group is left null (glued.group_unresolved)"),
-    "fujian-pingtan-police-2019.txt": (
-        frozenset({"applications.new_received.*", "failing_checks"}),
-        "crawler text: 本年新收 prints six zeros for seven cells ('0 00000'); every placement of the lost cell "
-        "the four checks allow gives 0 (the agreement rule of issue 13), today the row is null "
-        "(glued.no_split)"),
-    "fujian-pingtan-economy-2021.txt": (
-        frozenset({"applications.granted.*", "applications.partially_granted.*", "failing_checks"}),
-        "crawler text: 予以公开 and 部分公开 print six zeros for seven cells; （七）总计 is all 0, so the lost "
-        "cell is 0 "
-        "wherever it sits (the agreement rule of issue 13), today both rows are null (glued.no_split)"),
-    "fujian-pingtan-haitan-2021.txt": (
-        frozenset({"applications.total_handled.*", "failing_checks"}),
-        "crawler text: （七）总计 is seven digits for seven cells ('1000000'), so each is one digit, but its 总计 "
-        "(0) is not the row's sum and the row is left null (glued.no_split)"),
-    "fujian-pingtan-market-2025.txt": (
-        frozenset({"proactive.fees.amount_wan", "applications.partially_granted.*",
-                   "applications.denied_process_info.*", "applications.denied_enforcement_file.*",
-                   "applications.carried_forward.*", "review_litigation.*", "failing_checks"}),
-        "crawler text full of prose glued to table rows: the fee 0 runs into '2025年，我局…', 结转 '2000002' into "
-        "'2025年…', section 四's 17 digits into '我局严格…' (no values); row 7 is labelled 属于行政执法案件 (案件 "
-        "for 案卷) and is not found, so row 6 takes its digits and is left null; 部分公开 '110000011' splits as "
-        "11/0/…/11 or 1/10/…/11, and only the column sums ((七)总计 19/0/…/19) settle it. Section 四 is read as "
-        "行政复议 维持 10 / 总计 10: the only split of '10000100000000000' that keeps each group's total"),
-    "fujian-pingtan-jinjing-2024.txt": (
-        frozenset({"applications.carried_forward.*", "failing_checks"}),
-        "crawler text: 结转下年度继续办理 prints six zeros for seven cells ('000000'); the balance (8 = 8 + 结转) "
-        "makes every cell 0 (the agreement rule of issue 13), today the row is null (glued.no_split)"),
     SHANGHAI_OFFICE_PDFTEXT: (
         frozenset({"proactive.regulations.issued", "proactive.normative_documents.issued",
                    "proactive.normative_documents.in_force"}),
@@ -105,17 +69,6 @@ KNOWN_MISSES |= {
         frozenset({"proactive.fees.*"}),
         "crawler text: 行政事业性收费 '16减12' writes the decrease with 减 for the minus sign (上一年 16, 本年增/减 "
         "-12): the row comes out with no values (row.no_values)"),
-    "fujian-pingtan-agriculture-2023.txt": (
-        frozenset({"applications.new_received.*", "applications.carried_over.*", "failing_checks"}),
-        "crawler text: 本年新收 prints '6100000' and 上年结转 '0000007' (seven digits each, one a cell: the 总计 7 "
-        "of 新收 landed in 结转's row); both rows fail their own total and are left null (glued.no_split) where "
-        "each digit is one cell"),
-    "fujian-pingtan-agriculture-2024.txt": (
-        frozenset({"applications.new_received.*", "applications.granted.*", "applications.denied_third_party.*",
-                   "applications.total_handled.*", "failing_checks"}),
-        "crawler text: every row with applications prints its 总计 as 0 ('3000000', '1000000', '2000000', "
-        "总计 '3000000'): seven digits for seven cells, but each row fails its own total and is left null "
-        "(glued.no_split)"),
     "fujian-pingtan-agriculture-2025.txt": (
         frozenset({"proactive.normative_documents.*", "applications.new_received.*", "applications.granted.*",
                    "applications.unavailable_not_held.*", "applications.total_handled.*", "failing_checks"}),
@@ -126,13 +79,6 @@ KNOWN_MISSES |= {
         frozenset({"signed"}),
         "crawler text: the signature is glued to its date and followed by a bracketed note "
         "('…体育局2025年1月26日（此件主动公开）'): signed comes out null"),
-    "fujian-pingtan-tourism-2025.txt": (
-        frozenset({"proactive.normative_documents.*", "applications.new_received.*",
-                   "applications.unavailable_not_held.*", "applications.total_handled.*", "failing_checks"}),
-        "crawler text: 行政规范性文件 '6034' splits several ways by digits alone, the prose "
-        "(全年共制发行政规范性文件6件) "
-        "fixes 6/0/34; 新收 '100 0 0 00', 不掌握 and 总计 '10 0 0 0 00' are seven digits for seven cells with 总计 0: "
-        "each row fails its own total and is left null (glued.no_split)"),
     "fujian-pingtan-enforcement-2019.txt": (
         frozenset({"proactive.penalty.decisions"}),
         "crawler text: 行政处罚 '11910305' splits several ways by digits alone; the prose "
@@ -156,27 +102,11 @@ KNOWN_MISSES |= {
         "crawler text: the signature (平潭综合实验区市场监督管理局 2022年1月7日) is glued to '抄送：…' and "
         "followed by a "
         "print line (…办公室 2022年1月7日印发): signed comes out null"),
-    "fujian-pingtan-haitan-2024.txt": (
-        frozenset({"applications.new_received.*", "applications.unavailable_not_held.*",
-                   "applications.unavailable_unclear.*", "applications.other_no_correction.*",
-                   "applications.other_misc.*",
-                   "applications.total_handled.*", "failing_checks"}),
-        "crawler text: every row with applications prints its 总计 as 0 ('5100000', '4000000', '1000000', …, 总计 "
-        "'5100000'): seven digits for seven cells, but each row fails its own total and is left null "
-        "(glued.no_split)"),
     "fujian-pingtan-haitan-2025.txt": (
         frozenset({"applications.new_received.*", "applications.partially_granted.*",
                    "applications.unavailable_not_held.*", "applications.total_handled.*", "signed", "failing_checks"}),
         "crawler text: every row with applications prints its 总计 as 0 ('2000000', '1000000', 总计 '2000000'): the "
         "rows are left null (glued.no_split); the signature's date is followed by '（此件主动公开）': signed null"),
-    "fujian-pingtan-jinjing-2022.txt": (
-        frozenset({"applications.carried_forward.*", "failing_checks"}),
-        "crawler text: 结转下年度继续办理 prints six zeros for seven cells ('0 00000'); the balance (0 = 0 + 结转) "
-        "makes every cell 0 (the agreement rule of issue 13), today the row is null (glued.no_split)"),
-    "fujian-pingtan-jinjing-2023.txt": (
-        frozenset({"applications.carried_forward.*", "failing_checks"}),
-        "crawler text: 结转下年度继续办理 prints six zeros for seven cells ('000000'); the balance (1 = 1 + 结转) "
-        "makes every cell 0 (the agreement rule of issue 13), today the row is null (glued.no_split)"),
     "fujian-pingtan-jinjing-2025.txt": (
         frozenset({"review_litigation.*", "failing_checks"}),
         "crawler text: section 四's 15 zeros are followed by a section the template does not have "
