@@ -339,7 +339,7 @@ def agreed_split(runs: Sequence[str], width: int, sums: Sums) -> tuple[Split, in
     exists too, and nothing says a cell was lost.
     """
     pieces = [p for run in runs for p in _pieces(run.strip())]
-    if not pieces or sum(len(p.lstrip("-").replace(".", "")) for p in pieces) >= width:
+    if not pieces or sum(len(p.lstrip("-+").replace(".", "")) for p in pieces) >= width:
         return None
     pooled: list[tuple[Number, ...]] = []
     for count in range(len(pieces), width):
