@@ -41,6 +41,7 @@ from .template import (
     PUBLISH_FOLLOWERS,
     PUBLISH_LABELS,
     PUBLISH_META,
+    SIGNATURE_ASIDE_MAX_CHARS,
     SIGNATURE_NOTES,
     SIGNATURE_TRAILERS,
     SIGNER_ENDS,
@@ -48,6 +49,7 @@ from .template import (
     TITLE_LABELS,
     TITLE_META,
     TITLE_WORDS,
+    WORD_STYLE_LEAK,
     simplified,
 )
 
@@ -419,7 +421,8 @@ _GLUED_SIGNER = re.compile(rf"(?:^|[。；;！!\s])([^\s。；;，,：:！!“�
 
 #: The words after a line's last sentence end.
 _AFTER_SENTENCE = re.compile(r"[。；;！!]\s*([^。；;！!]+)$")
-_TRAILER = re.compile(rf"\s(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]")
+#: A trailer after a space, or right after a date's 日 (``…2022年1月7日抄送：…``).
+_TRAILER = re.compile(rf"(?:\s|(?<=日))(?:{'|'.join(SIGNATURE_TRAILERS)})\s*[:：]")
 _PRINTED = f"(?:{'|'.join(sorted(PRINT_LINE_ENDS, key=len, reverse=True))})"
 #: A line under the signature date that is no text of the section: a note (``（此件公开发布）``), a trailer
 #: (``抄送：…``) or the print line (``XX办公室 2020年1月13日印发``).
@@ -428,6 +431,19 @@ _SIGNATURE_NOTE = re.compile(rf"^\s*(?:[（(]\s*(?:{'|'.join(SIGNATURE_NOTES)})\
 #: A print line glued to the end of a crawler's one-line text, from its date on (the body before it is
 #: found as a signer is).
 _PRINTED_AT_END = re.compile(rf"日\s*{_PRINTED}\s*$")
+
+
+#: A bracketed aside or a leaked Word style sheet at the end of a line (see ``SIGNATURE_ASIDE_MAX_CHARS``).
+_GLUED_ASIDE = re.compile(rf"\s*(?:[（(][^（）()]{{1,{SIGNATURE_ASIDE_MAX_CHARS}}}[)）]|{WORD_STYLE_LEAK}.*)\s*$")
+
+
+def _without_aside(line: str) -> str:
+    """``line`` without a bracketed note or a leaked style sheet glued after a date at its end
+    (``… 2020年1月2日 （联系人：…）``); else ``line`` as it is."""
+    aside = _GLUED_ASIDE.search(line)
+    if aside is None or not date_at_end(line[:aside.start()]):
+        return line
+    return line[:aside.start()]
 
 
 def _without_print_line(line: str) -> str:
@@ -466,7 +482,7 @@ def split_signature(body: list[str]) -> tuple[str | None, str | None]:
                 signer = after.group(1) if after.group(1).endswith(SIGNER_ENDS) else None
         return signer, date_line
     if body:
-        last = _without_print_line(body[-1])
+        last = _without_print_line(_without_aside(body[-1]))
         start = date_at_end(last)
         if not start and _TRAILER.search(last):  # ``… 2023年1月9日 抄送：…``: the signature before a trailer
             for trailer in _TRAILER.finditer(last):

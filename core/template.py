@@ -382,6 +382,13 @@ SIGNATURE_TRAILERS: tuple[str, ...] = ("抄送", "抄报", "来源")
 #: How a 公文's print line ends (``XX办公室 2020年1月13日印发``): a line under the signature, or after it at the
 #: end of a crawler's one-line text (``…经济发展局 2021年1月26日 …办公室 2020年1月26日印发``), never the signature.
 PRINT_LINE_ENDS: tuple[str, ...] = ("印发", "印制", "印")
+#: What crawler text glues after a signature's date besides a trailer or a print line: a note or contact line in
+#: brackets (``… 2020年1月2日 （联系人：…，联系方式：…）``, ``…2025年1月26日（此件主动公开）``), at most this long,
+#: and the settings of a Word page's style sheet leaked as text (``Normal 0 7.8 磅 0 2 false false false EN-US
+#: ZH-CN X-NONE /* Style Definitions */ table.MsoNormalTable {…}``; seen: 平潭 transport 2019-2021, tourism 2024,
+#: 君山 2021).
+SIGNATURE_ASIDE_MAX_CHARS = 60
+WORD_STYLE_LEAK = r"Normal\s+0\s+(?:[\d.]+\s*(?:磅|pt)\s+0\s+2\s+)?false\s+false\s+false\b"
 #: How a signing body's name ends, for a signature glued to the end of the last paragraph
 #: (``…无收取信息处理费情况。平潭综合实验区管理委员会 2022年1月20日``).
 SIGNER_ENDS: tuple[str, ...] = ("局", "委员会", "委", "政府", "办公室", "办公厅", "办", "中心", "厅", "院", "署",

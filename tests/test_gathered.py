@@ -55,16 +55,6 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
 #: Session 5 (branch ``gather``): the department reports added from the 平潭 archive's columns 交通与建设局,
 #: 农业农村局, 旅游与文化体育局, 综合执法与应急管理局, 社会事业局, 自然资源与生态环境局 and 市场监督管理局.
 KNOWN_MISSES |= {
-    "fujian-pingtan-transport-2019.txt": (
-        frozenset({"signed"}),
-        "crawler text: the signature (平潭综合实验区交通与建设局 2020年1月2日) is followed by a contact line in "
-        "brackets ('（联系人：林耀，联系方式：0591-23163407）') and 附件下载: signed comes out null"),
-    "fujian-pingtan-transport-2020.txt": (
-        frozenset({"signed"}),
-        "crawler text: the signature (… 2021年1月26日) is followed by a bracketed contact line: signed null"),
-    "fujian-pingtan-transport-2021.txt": (
-        frozenset({"signed"}),
-        "crawler text: the signature (… 2022年1月7日) is followed by a bracketed contact line: signed null"),
     "fujian-pingtan-agriculture-2019.txt": (
         frozenset({"proactive.fees.*"}),
         "crawler text: 行政事业性收费 '16减12' writes the decrease with 减 for the minus sign (上一年 16, 本年增/减 "
@@ -75,10 +65,6 @@ KNOWN_MISSES |= {
         "crawler text: 行政规范性文件 '8028' splits several ways by digits alone, the prose (其中行政规范性文件8条) "
         "fixes 8/0/28; 新收 '1000000', 予以公开 '0000006', 不掌握 '1000000' and 总计 '1000000' are one digit a cell "
         "but fail their own totals and are left null (glued.no_split)"),
-    "fujian-pingtan-tourism-2024.txt": (
-        frozenset({"signed"}),
-        "crawler text: the signature is glued to its date and followed by a bracketed note "
-        "('…体育局2025年1月26日（此件主动公开）'): signed comes out null"),
     "fujian-pingtan-enforcement-2019.txt": (
         frozenset({"proactive.penalty.decisions"}),
         "crawler text: 行政处罚 '11910305' splits several ways by digits alone; the prose "
@@ -97,26 +83,12 @@ KNOWN_MISSES |= {
         "crawler text: 部分公开 '8100008' (8/1/0/0/0/0/8) and 总计 '191000019' (19/1/0/0/0/0/19) are the only splits "
         "of their digits but fail their own totals (the 商业企业 application is missing from 总计's 19 and from 新收); "
         "both rows are left null (glued.no_split)"),
-    "fujian-pingtan-market-2021.txt": (
-        frozenset({"signed"}),
-        "crawler text: the signature (平潭综合实验区市场监督管理局 2022年1月7日) is glued to '抄送：…' and "
-        "followed by a "
-        "print line (…办公室 2022年1月7日印发): signed comes out null"),
-    "fujian-pingtan-haitan-2025.txt": (
-        frozenset({"applications.new_received.*", "applications.partially_granted.*",
-                   "applications.unavailable_not_held.*", "applications.total_handled.*", "signed", "failing_checks"}),
-        "crawler text: every row with applications prints its 总计 as 0 ('2000000', '1000000', 总计 '2000000'): the "
-        "rows are left null (glued.no_split); the signature's date is followed by '（此件主动公开）': signed null"),
     "fujian-pingtan-jinjing-2025.txt": (
         frozenset({"review_litigation.*", "failing_checks"}),
         "crawler text: section 四's 15 zeros are followed by a section the template does not have "
         "('五、信息处理费收取情况通知收取件数…实际收取金额（元）000'): 四 comes out with no values "
         "(row.no_values), as in "
         "suping-2024"),
-    "fujian-pingtan-junshan-2021.txt": (
-        frozenset({"signed"}),
-        "crawler text: the signature (… 2022年1月7日) is followed by Word style-sheet text ('Normal 0 7.8 磅 … "
-        "table.MsoNormalTable {…}') and 附件下载: signed comes out null"),
     "fujian-pingtan-finance-2020.txt": (
         frozenset({"proactive.procurement.*"}),
         "crawler text: 政府集中采购 '2笔 984361元' (the count with its unit 笔, a space, the amount in 元): "

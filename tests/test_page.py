@@ -29,6 +29,7 @@ import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from nianbao.page import split_signature
 from nianbao.parse import parse_bytes
 from nianbao.plugins.html import HtmlReader
 from nianbao.source import SourceInfo
@@ -195,6 +196,26 @@ def test_a_signature_glued_to_a_one_line_crawler_body(glue, date):
     assert record["signed"] == "2023-01-20"
     assert record["sections"]["other"] == parse(text, "pingtan.txt")["sections"]["other"]
     assert record["sections"]["other"].endswith(end)
+
+
+@pytest.mark.parametrize("after", [
+    " （联系人：林耀，联系方式：0591-23163407）",  # 平潭 transport 2019-2021
+    "（此件主动公开）",  # tourism 2024, glued to the date
+    "抄送：驻区自然资源与生态环境局纪检监察组。平潭综合实验区管理委员会办公室 2023年1月20日印发",  # market 2021
+    " Normal 0 7.8 磅 0 2 false false false EN-US ZH-CN X-NONE /* Style Definitions */ "
+    "table.MsoNormalTable {mso-style-name:普通表格; mso-para-margin:0cm;}",  # 君山 2021: Word's style sheet as text
+])
+def test_what_crawlers_glue_after_a_signature_date(after):
+    text = (REAL / "pingtan-2022.txt").read_text(encoding="utf-8").rstrip()
+    record = parse(text + f"平潭综合实验区管理委员会 2023年1月20日{after}", "pingtan.txt")
+    assert record["signed"] == "2023-01-20"
+    assert record["sections"]["other"] == parse(text, "pingtan.txt")["sections"]["other"]
+
+
+@pytest.mark.parametrize("sentence", ["本年度共受理申请（其中2022年1月7日（补正）",
+                                      "我局于2022年1月7日（星期五）召开会议", "会议于2022年1月7日 Normal 0 召开"])
+def test_a_date_with_an_aside_inside_a_sentence_is_no_signature(sentence):
+    assert split_signature([sentence]) == (None, None)
 
 
 @pytest.mark.parametrize("printed", ["印发", "印制", "印"])
