@@ -18,6 +18,7 @@ from .template import (
     CHROME_MARKERS,
     HEADING_MAX_CHARS,
     SECTION_ORDER,
+    SENTENCE_MARKS,
     TABLE_SIGNATURES,
     heading_start,
     heading_words_of,
@@ -101,6 +102,7 @@ class Outline:
                 if len(split) != len(blocks):
                     blocks, found = split, _second_look(split, _headings(split))
                 found = _by_content(blocks, found)
+        found = _overview_by_number(blocks, found)
         if not found:
             return cls(front=blocks, tail=split_tail(texts_of(blocks)))
         sections: dict[str, Section] = {}
@@ -148,8 +150,7 @@ MIN_CONTENTS_LINES = 3
 def _exact_headings(blocks: tuple[Block, ...]) -> list[_Found]:
     found: list[_Found] = []
     next_allowed = 0
-    lines = [(index, key) for index, block in enumerate(blocks) if isinstance(block, Paragraph)
-             and (key := section_of_heading(block.text)) is not None]
+    lines = _heading_lines(blocks)
     contents = _contents(lines)
     for index, key in lines:
         if index in contents:
@@ -160,6 +161,19 @@ def _exact_headings(blocks: tuple[Block, ...]) -> list[_Found]:
         found.append(_Found(index, index + 1, key, blocks[index].text))
         next_allowed = position + 1
     return found
+
+
+def _heading_lines(blocks: tuple[Block, ...]) -> list[tuple[int, str]]:
+    return [(index, key) for index, block in enumerate(blocks) if isinstance(block, Paragraph)
+            and (key := section_of_heading(block.text)) is not None]
+
+
+def _contents_lines(blocks: tuple[Block, ...]) -> set[int]:
+    """The lines of a table of contents (:func:`_contents`), and a numbered line right above one (its first
+    heading in words the exact look does not know: ``一、政府信息公开工作的基本情况``): never a section's heading."""
+    contents = _contents(_heading_lines(blocks))
+    return contents | {index - 1 for index in contents if index - 1 not in contents and index > 0
+                       and isinstance(blocks[index - 1], Paragraph) and heading_start(blocks[index - 1].text)}
 
 
 def _contents(lines: list[tuple[int, str]]) -> set[int]:
@@ -216,8 +230,9 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
     then any other, so a misnumbered heading is still found.
     """
     found = list(found)
+    contents = _contents_lines(blocks)
     for numbered in (True, False):
-        taken = {i for f in found for i in range(f.index, f.start)}
+        taken = {i for f in found for i in range(f.index, f.start)} | contents
         # _gap's answer for every block, kept current as sections are found: a binary search, not a loop
         starts = sorted(f.index for f in found)
         gaps = [_allowed(found, at) for at in range(len(found) + 1)]
@@ -240,6 +255,35 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
             insort(starts, index)
             gaps = [_allowed(found, at) for at in range(len(found) + 1)]
     return found
+
+
+def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
+    """Section 一 opened by a heading in words no look knows (``一、政府信息公开工作的基本情况``, ``（一）总体情况``):
+    the last short line numbered one (``一、``, ``1、``, ``（一）``) with no sentence in it above section 二, when 二
+    is the first section found and some text follows that line. The last, not the first: a table of contents
+    above the report prints the same line first. Nothing is taken where no such line is printed."""
+    if not found or found[0].key != SECTION_ORDER[1]:
+        return found
+    contents = _contents_lines(blocks)
+    candidates = [index for index, block in enumerate(blocks[: found[0].index]) if isinstance(block, Paragraph)
+                  and index not in contents and _numbered_one(block.text)]
+    if not candidates or candidates[-1] + 1 >= found[0].index:
+        return found
+    index = candidates[-1]
+    return [_Found(index, index + 1, SECTION_ORDER[0], blocks[index].text, "reworded"), *found]
+
+
+def _numbered_one(text: str) -> bool:
+    stripped = text.strip()
+    if len(stripped) > HEADING_MAX_CHARS or any(mark in stripped for mark in SENTENCE_MARKS):
+        return False
+    number = _SUB_NUMBER.match(stripped)
+    return (section_number(stripped) == 1 or (number is not None and number.group(1) in ("一", "1"))) \
+        and len(stripped) > (number.end() if number else 2)
+
+
+#: ``（一）`` opening a line: group 1 is the number.
+_SUB_NUMBER = re.compile(r"^[（(]\s*([一二三四五六七八九十\d]{1,2})\s*[)）]")
 
 
 def _wrapped(blocks: tuple[Block, ...], index: int) -> tuple[str | None, int, str]:

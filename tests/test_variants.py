@@ -137,6 +137,33 @@ def test_a_table_of_contents_is_not_taken_for_the_sections():
     assert [b.text for b in found.front][2:] == headings
 
 
+@pytest.mark.parametrize("heading", ["一、政府信息公开工作的基本情况", "（一）总体情况", "一、工作概述", "1、基本情况"])
+def test_an_overview_heading_in_words_no_look_knows_is_taken_by_its_number(heading):
+    """龙游县 2021 prints ``一、政府信息公开工作的基本情况``; others ``（一）总体情况``: the last line numbered one
+    above section 二, with no sentence in it, opens section 一; a sub-item of it (a sentence) does not."""
+    body = [line for key, pair in STANDARD.items() if key != "overview" for line in pair]
+    found = outline("某局2023年政府信息公开工作年度报告", heading, "概况。", "（一）主动公开方面，全年发布信息。",
+                    *body)
+    assert found.sections["overview"].found_by == "reworded"
+    assert found.sections["overview"].heading == heading
+    assert [b.text for b in found.sections["overview"].blocks] == ["概况。", "（一）主动公开方面，全年发布信息。"]
+
+
+def test_a_report_with_no_overview_heading_gets_no_overview():
+    body = [line for key, pair in STANDARD.items() if key != "overview" for line in pair]
+    found = outline("某局2023年政府信息公开工作年度报告", "概况。", "（一）主动公开方面，全年发布信息。", *body)
+    assert "overview" not in found.sections
+
+
+def test_a_table_of_contents_opening_with_a_reworded_heading_is_not_taken_for_section_one():
+    reworded = "一、政府信息公开工作的基本情况"
+    headings = [reworded, *(pair[0] for key, pair in STANDARD.items() if key != "overview")]
+    body = [reworded, "概况。", *(line for key, pair in STANDARD.items() if key != "overview" for line in pair)]
+    found = outline("某局2023年政府信息公开工作年度报告", "目录", *headings, *body)
+    assert [b.text for b in found.sections["overview"].blocks] == ["概况。"]
+    assert [b.text for b in found.front][2:] == headings
+
+
 def test_two_sections_with_empty_bodies_are_no_table_of_contents():
     found = outline("一、总体情况", "二、主动公开政府信息情况", "信息内容", "三、收到和处理政府信息公开申请情况",
                     "自然人")
