@@ -650,8 +650,12 @@ class HtmlReader(Reader):
         each ``style`` belongs to (0.3 ms against 0.4 for a page with 350 styles)."""
         if self._hidden_attribute(root):
             return True
-        styles = "\x00".join(self._styles(root)).lower()
-        return "display" in styles or "visibility" in styles
+        # Lowered as UTF-8 bytes: ASCII letters only, in one C pass (``str.lower`` looks every CJK character of
+        # a ``font-family`` up in the Unicode tables, 2.5 times the cost). The same answer: no other character's
+        # lower case holds an ASCII letter but K (KELVIN SIGN, "k") and İ ("i" and a combining dot), and neither
+        # can make these words.
+        styles = "\x00".join(self._styles(root)).encode("utf-8", "surrogatepass").lower()
+        return b"display" in styles or b"visibility" in styles
 
     @staticmethod
     def _walk(root: etree._Element) -> PageWalk:
