@@ -276,14 +276,15 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
             if values is not None and row != NO_ROW and (seen_in_row or row in value_rows):
                 values.append((text, parsed))
             continue
-        walker.in_header_row = seen_in_row and row in header_rows
-        seen_in_row = True
-        if note is not GARBAGE:
+        if note is not GARBAGE:  # a value (most tokens): nothing below reads ``walker.in_header_row`` for it
+            seen_in_row = True
             if values is None:
                 rows.append(RawRow(None, None, "", []))
                 values = rows[-1].values
             values.append((text, parsed))
             continue
+        walker.in_header_row = seen_in_row and row in header_rows
+        seen_in_row = True
         norm = normalise_label(text)
         if not norm:
             continue

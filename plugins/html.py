@@ -389,9 +389,9 @@ class PageWalk:
                                   else td.text or "")
                 if len(text) > MAX_CELL_CHARS:
                     raise _LayoutTable
-            elif len(td) == 1 and _plain_block(td[0], marked) and not (td.text or "").strip():
-                # one plain paragraph: the Word export case
-                text = clean_text(tostring(td[0], method="text", encoding=str, with_tail=False))
+            elif len(td) == 1 and _plain_block(first := td[0], marked) and not (td.text or "").strip():
+                # one plain paragraph: the Word export case (its proxy made once: lxml frees it after each use)
+                text = clean_text(tostring(first, method="text", encoding=str, with_tail=False))
                 if len(text) > MAX_CELL_CHARS:
                     raise _LayoutTable
             else:
