@@ -18,7 +18,7 @@ from lxml import etree
 
 from nianbao.budget import check_deadline
 from nianbao.decode import decode_text
-from nianbao.document import Block, Cell, Document, Page, Paragraph, Table
+from nianbao.document import Block, Cell, Document, Page, Table, paragraph
 from nianbao.errors import MarkupError
 from nianbao.hookspecs import hookimpl
 from nianbao.limits import check_element_count
@@ -312,7 +312,7 @@ class PageWalk:
             if len(self.cell) > MAX_CELL_LINES or self.cell_chars > MAX_CELL_CHARS:
                 raise _LayoutTable
             return
-        self.blocks.append(Paragraph(text=text))
+        self.blocks.append(paragraph(text))
         self.paths.append(tuple(self.path))
 
     # ---- what the page says about itself ------------------------------
