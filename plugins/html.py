@@ -18,7 +18,7 @@ from lxml import etree
 
 from nianbao.budget import check_deadline
 from nianbao.decode import decode_text
-from nianbao.document import Block, Cell, Document, Page, Table, paragraph
+from nianbao.document import Block, Cell, Document, Page, Table, new_cell, paragraph
 from nianbao.errors import MarkupError
 from nianbao.hookspecs import hookimpl
 from nianbao.limits import check_element_count
@@ -136,11 +136,6 @@ def span(value: str | None, limit: int) -> int:
     return min(int(digits[:end]), limit)
 
 
-#: ``Cell(text=…, row=…, col=…, rowspan=…, colspan=…)`` without the keyword call, for the hundreds of cells of a
-#: page: the slots stored directly, as :mod:`nianbao.document` does for the text readers (the same object).
-_CELL_SLOTS = tuple(vars(Cell)[name].__set__ for name in ("text", "row", "col", "rowspan", "colspan"))
-
-
 def expand_spans(rows: list[list[RawCell]]) -> tuple[tuple[Cell | None, ...], ...]:
     """Rows of ``(text, rowspan, colspan)`` as a grid, in one pass with a carry list of open row spans.
 
@@ -151,7 +146,6 @@ def expand_spans(rows: list[list[RawCell]]) -> tuple[tuple[Cell | None, ...], ..
     """
     grid: list[tuple[Cell | None, ...]] = []
     carry: dict[int, int] = {}
-    new, (set_text, set_row, set_col, set_rowspan, set_colspan) = object.__new__, _CELL_SLOTS
     total = len(rows)
     for r, cells in enumerate(rows):
         slots: list[Cell | None] = []
@@ -163,13 +157,7 @@ def expand_spans(rows: list[list[RawCell]]) -> tuple[tuple[Cell | None, ...], ..
                 col = _covered(carry, following, slots, col)
             if rowspan != 1:
                 rowspan = min(rowspan or left, left)
-            cell = new(Cell)
-            set_text(cell, text)
-            set_row(cell, r)
-            set_col(cell, col)
-            set_rowspan(cell, rowspan)
-            set_colspan(cell, colspan)
-            slots.append(cell)
+            slots.append(new_cell(text, r, col, rowspan, colspan))
             if colspan > 1:
                 slots.extend([None] * (colspan - 1))
             if rowspan > 1:
