@@ -278,14 +278,15 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
             if values is not None and row != NO_ROW and (seen_in_row or row in value_rows):
                 values.append((text, parsed))
             continue
-        walker.in_header_row = seen_in_row and row in header_rows
-        seen_in_row = True
-        if note is not GARBAGE:
+        if note is not GARBAGE:  # a value (most tokens): nothing below reads ``walker.in_header_row`` for it
+            seen_in_row = True
             if values is None:
                 rows.append(RawRow(None, None, "", []))
                 values = rows[-1].values
             values.append((text, parsed))
             continue
+        walker.in_header_row = seen_in_row and row in header_rows
+        seen_in_row = True
         norm = normalise_label(text)
         if not norm:
             continue
@@ -898,7 +899,7 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
     column = _APPLICATION_HEADER_ONLY.get(norm)
     if column is not None:  # 自然人, 商业企业, …: a header, also when repeated atop a split table
         return HEADER, column
-    if is_group_numbered(walker.printed) and APPLICATION_ROW_LOOKUP.get(norm) in _GROUP_ROWS:
+    if APPLICATION_ROW_LOOKUP.get(norm) in _GROUP_ROWS and is_group_numbered(walker.printed):  # the lookup first
         return GROUP, _GROUP_ROWS[APPLICATION_ROW_LOOKUP[norm]]  # ``（六）其他``: a group's number, a row's name
     if not walker.in_body and not is_numbered(walker.printed):  # in the header, 其他 and 总计 are columns
         row = APPLICATION_ROW_LOOKUP.get(norm)

@@ -18,7 +18,7 @@ the cell-per-line layout; a line of bars alone (``|||``) marks slots a spanned c
 from __future__ import annotations
 
 from nianbao.budget import check_deadline
-from nianbao.document import Block, Document, Paragraph, Table
+from nianbao.document import Block, Document, Table, paragraph
 from nianbao.hookspecs import hookimpl
 from nianbao.source import SourceInfo
 
@@ -99,7 +99,7 @@ class TextReader(TextReaderBase):
                     continue
                 if row or rows or bars:
                     end_table()
-                blocks.append(Paragraph(text=cells[0] if cells else text))
+                blocks.append(paragraph(cells[0] if cells else text))
                 previous = "paragraph"
         end_table()
         return self.document(blocks, notes)

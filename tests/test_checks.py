@@ -82,3 +82,21 @@ def test_null_makes_a_check_fail_with_actual_null(host):
     # section 四's 14 printed zeros are read by the agreement rule now: its checks hold
     review = [c for c in record["checks"] if c["rule"] == "review_litigation.total"]
     assert review and all(c["ok"] and c["expected"] == c["actual"] == 0 for c in review)
+
+
+def test_compare_results_are_the_keyword_built_ones():
+    # compare() stores the slots directly (nianbao.checks._result): the same value, equality, hash and frozenness
+    from dataclasses import FrozenInstanceError, replace
+
+    from nianbao.checks import compare
+    from nianbao.record import CheckResult
+
+    passed, failed, null = compare("total", [1, 2.5], 3.5), compare("total", [1, 2], 4), compare("x", [1, None], 3)
+    assert passed == CheckResult(where="total", ok=True, expected=3.5, actual=3.5)
+    assert failed == CheckResult(where="total", ok=False, expected=3, actual=4)
+    assert null == CheckResult(where="x", ok=False, expected=None, actual=None)
+    assert hash(failed) == hash(CheckResult(where="total", ok=False, expected=3, actual=4))
+    assert replace(passed, rule="r").to_dict() == {"rule": "r", "where": "total", "ok": True, "expected": 3.5,
+                                                   "actual": 3.5}
+    with pytest.raises(FrozenInstanceError):
+        passed.ok = False  # type: ignore[misc]

@@ -94,6 +94,14 @@ def test_a_report_that_exists_only_hidden_is_read_with_a_warning():
     assert "html.hidden_report" in codes(record)
 
 
+def test_styles_with_chinese_font_names_are_searched_in_any_case():
+    # ``_may_hide`` lowers the page's styles as UTF-8 bytes: a CJK font name beside a DISPLAY in capitals
+    texts = [b.text for b in read('<p style="font-family:宋体">前<span style="font-family:仿宋_GB2312;'
+                                  'DisPlay:NONE">隐</span>后</p><p style="font-family:黑体">一<b style="'
+                                  'font-family:楷体;VISIBILITY:Hidden">二</b>三</p>').blocks]
+    assert texts == ["前后", "一三"]
+
+
 def test_aria_hidden_and_until_found_content_is_read():
     body = report_body().replace(word_p(TITLE, "text-align:center"),
                                  f'<div aria-hidden="true">{word_p(TITLE, "text-align:center")}</div>')

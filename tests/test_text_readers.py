@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import copy
+import pickle
+from dataclasses import FrozenInstanceError, replace
 from itertools import pairwise
 
 import pytest
@@ -10,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nianbao
-from nianbao.document import Paragraph, Table
+from nianbao.document import Cell, Paragraph, Table, new_cell, paragraph
 from nianbao.errors import DecodeError
 from nianbao.plugins.tsv import inner_tab_lines
 from nianbao.source import SourceInfo
@@ -126,3 +129,18 @@ def test_inner_tab_lines_counts_the_lines_with_a_tab_after_text(text, most):
     # the sniff's definition, line by line: a tab right after a character that is not whitespace
     lines = [line for line in text.split("\n") if any(a.strip() and b == "\t" for a, b in pairwise(line))]
     assert inner_tab_lines(text, most) == min(len(lines), most)
+
+
+
+def test_cells_the_readers_make_are_ordinary_cells():
+    # new_cell fills a CellSlots, then makes it a Cell (nianbao.document): every use of a Cell must hold
+    made = new_cell("本年新收", 2, 3, 1, 4)
+    built = Cell(text="本年新收", row=2, col=3, colspan=4)
+    assert type(made) is Cell and made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert pickle.loads(pickle.dumps(made)) == built and copy.deepcopy(made) == built
+    assert replace(made, text="0") == Cell(text="0", row=2, col=3, colspan=4)
+    with pytest.raises(FrozenInstanceError):
+        made.text = "1"  # type: ignore[misc]
+    assert paragraph("一、总体情况") == Paragraph(text="一、总体情况")
+    table = Table.from_texts([["规章", "0"], ["行政许可"]])
+    assert table == Table(rows=((Cell(text="规章"), Cell(text="0", col=1)), (Cell(text="行政许可", row=1),)))
