@@ -24,11 +24,13 @@ The launcher does three things besides running the pipeline:
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import importlib
 import logging
 import os
 import re
+import resource
 import shlex
 import shutil
 import sys
@@ -100,6 +102,23 @@ _DIRECT_NAMES = {"direct", "directrunner", "switchingdirectrunner", "fnapirunner
 _RUNNER_ALIASES = {"dask": DASK_RUNNER, "daskrunner": DASK_RUNNER}
 #: ``progress(done, total)``: called from a background thread while the pipeline runs.
 ProgressFn = Callable[[int, int], None]
+#: The start of the INFO line :func:`phase` logs for each phase of a run (``benchmarks/scale.py`` reads them).
+PHASE = "nianbao phase"
+
+
+@contextlib.contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Log one INFO line when the phase ends: its wall seconds, the launcher's CPU seconds in it (all its
+    threads) and the CPU seconds of child processes that ended in it (local workers, the report's process)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        yield
+    finally:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        _LOG.info("%s %s: %.3f s wall, %.3f s CPU launcher, %.3f s CPU children", PHASE, name,
+                  time.perf_counter() - wall, time.process_time() - cpu,
+                  after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime)
 
 
 # --------------------------------------------------------------------------
@@ -539,7 +558,8 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     if not ours.output:
         raise RunError("no output directory (--output)")
     output = os.path.abspath(ours.output) if is_local(ours.output) else ours.output
-    listing = list_inputs(ours.input, output, ours.exclude or ())
+    with phase("listing"):
+        listing = list_inputs(ours.input, output, ours.exclude or ())
     try:
         return _run(argv, options, ours, output, listing, started, progress)
     finally:
@@ -604,16 +624,20 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
         if todo.count:  # a resumed run may find everything staged
             monitor = (_Progress(staging.path, todo.count, progress, prefix=shard_prefix(staging.generation))
                        if progress and is_local(staging.path) else None)
-            metrics = execute(pipelines(), monitor, hint)
+            with phase("pipeline"):
+                metrics = execute(pipelines(), monitor, hint)
         pipeline_done = time.perf_counter()
         warming.join()
         with plugin_outputs, tempfile.TemporaryDirectory(prefix="nianbao-facts-") as scratch:
             facts = FactSorter(scratch, aliases) if local else None  # fed by the merge
-            counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
-                           plugin_outputs=plugin_outputs, facts=facts)
+            with phase("merge"):
+                counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
+                               plugin_outputs=plugin_outputs, facts=facts)
             if not whole:
-                cross_year_after_merge(output, staging.path, aliases, options, hint, facts)
-        counts["cross_checks"] = merge_cross_checks(staging.path, output)
+                with phase("cross-year"):
+                    cross_year_after_merge(output, staging.path, aliases, options, hint, facts)
+        with phase("cross-checks"):
+            counts["cross_checks"] = merge_cross_checks(staging.path, output)
     except OSError as exc:  # the final outputs cannot be written (a full disk …): the staged work is kept
         raise RunError(f"cannot write the outputs in {output}: {exc}; {hint}") from exc
     finally:
@@ -649,7 +673,8 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     }
     try:
         write_summary(output, summary)
-        write_report_apart(output)  # report.html, read back from the files just written, in its own process
+        with phase("report"):
+            write_report_apart(output)  # report.html, read back from the files just written, in its own process
     except OSError as exc:
         raise RunError(f"cannot write {SUMMARY} or the report in {output}: {exc}; {hint}") from exc
     _remove(staging.path)  # only now: until the summary is written, a rerun resumes from it
