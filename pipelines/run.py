@@ -73,7 +73,7 @@ from .listing import (
     write_listing,
 )
 from .options import TRUTHS, NianbaoOptions, resolve_limits, resolve_plugins
-from .report import write_report_apart
+from .report import ReportFeed
 from .resume import Staging, file_sha256, open_staging, pending, run_key, shard_prefix
 from .run_files import RECORDS, SUMMARY, RunFilesWriter, clear_outputs, output_files, write_summary
 from .staged import Entry, newest_hashes, sorted_entries
@@ -392,7 +392,8 @@ def _local_shards(staging: str, scratch: str) -> list[tuple[str, list[str]]]:
 
 
 def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key",
-          plugin_outputs: Outputs | None = None, facts: FactSorter | None = None) -> dict[str, Any]:
+          plugin_outputs: Outputs | None = None, facts: FactSorter | None = None,
+          page: ReportFeed | None = None) -> dict[str, Any]:
     """Merge the staged shards into the final outputs: one outcome per input, in input order.
 
     An input staged more than once (a re-executed element, or again by a resumed
@@ -401,8 +402,8 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     that is not an input is counted in ``unexpected``. The Parquet table is
     taken by columns from the shards' Arrow fragments. ``plugin_outputs``, if
     given, receive each outcome as a dict, in the same order, and are closed
-    after the built-in files; ``facts``, if given, each record's cross-year facts. Returns the counting
-    part of the summary.
+    after the built-in files; ``facts``, if given, each record's cross-year facts; ``page``, if given, each
+    outcome's JSON (report.html, built beside the merge). Returns the counting part of the summary.
     """
     clear_outputs(output)
     joined = _Join()
@@ -432,6 +433,8 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
                         _feed(plugin_outputs, staged)
                     if facts is not None and staged.kind == RECORD:
                         facts.add(staged)
+                    if page is not None:
+                        page.add(staged.kind == RECORD, staged.body)
                 counts = writer.close()
         finally:
             for handle in handles.values():
@@ -619,6 +622,7 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     hint = resume_hint(staging)
     warming = threading.Thread(target=warm_up, name="nianbao-warm-up", daemon=True)
     metrics: dict[str, int] | None = None
+    page: ReportFeed | None = None
     try:
         warming.start()  # while the pipeline runs, the launcher is mostly idle
         if todo.count:  # a resumed run may find everything staged
@@ -627,19 +631,26 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
             with phase("pipeline"):
                 metrics = execute(pipelines(), monitor, hint)
         pipeline_done = time.perf_counter()
+        page = ReportFeed(output)  # report.html reads the outcomes as the merge writes them, beside it
         warming.join()
         with plugin_outputs, tempfile.TemporaryDirectory(prefix="nianbao-facts-") as scratch:
             facts = FactSorter(scratch, aliases) if local else None  # fed by the merge
             with phase("merge"):
                 counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
-                               plugin_outputs=plugin_outputs, facts=facts)
+                               plugin_outputs=plugin_outputs, facts=facts, page=page)
             if not whole:
                 with phase("cross-year"):
                     cross_year_after_merge(output, staging.path, aliases, options, hint, facts)
         with phase("cross-checks"):
             counts["cross_checks"] = merge_cross_checks(staging.path, output)
     except OSError as exc:  # the final outputs cannot be written (a full disk …): the staged work is kept
+        if page is not None:
+            page.abort()
         raise RunError(f"cannot write the outputs in {output}: {exc}; {hint}") from exc
+    except BaseException:
+        if page is not None:
+            page.abort()
+        raise
     finally:
         plugin_outputs.abort()  # a no-op once closed; removes partial files when the run failed
     finished = time.perf_counter()
@@ -674,9 +685,11 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     try:
         write_summary(output, summary)
         with phase("report"):
-            write_report_apart(output)  # report.html, read back from the files just written, in its own process
+            page.finish()  # the page's process reads summary.json and cross-checks.jsonl, then writes report.html
     except OSError as exc:
         raise RunError(f"cannot write {SUMMARY} or the report in {output}: {exc}; {hint}") from exc
+    finally:
+        page.abort()  # a no-op once it has finished
     _remove(staging.path)  # only now: until the summary is written, a rerun resumes from it
     return summary
 
