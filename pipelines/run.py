@@ -58,6 +58,7 @@ from nianbao.output import Outputs, select, selects_none
 
 from .crossyear import FactSorter, cross_year_local, merge_cross_checks
 from .errors import RunError, RunInterrupted
+from .heap import fewer_collections
 from .interrupt import Interrupts
 from .listing import (
     INPUTS,
@@ -635,11 +636,11 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
         warming.join()
         with plugin_outputs, tempfile.TemporaryDirectory(prefix="nianbao-facts-") as scratch:
             facts = FactSorter(scratch, aliases) if local else None  # fed by the merge
-            with phase("merge"):
+            with phase("merge"), fewer_collections():
                 counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
                                plugin_outputs=plugin_outputs, facts=facts, page=page)
             if not whole:
-                with phase("cross-year"):
+                with phase("cross-year"), fewer_collections():
                     cross_year_after_merge(output, staging.path, aliases, options, hint, facts)
         with phase("cross-checks"):
             counts["cross_checks"] = merge_cross_checks(staging.path, output)
