@@ -55,9 +55,9 @@ class Measured:
     wall: float
     summary: dict
     processes: dict[int, Peak] = field(default_factory=dict)
-    phases: list[tuple[str, float, float, float]] = field(default_factory=list)  # name, wall, CPU launcher, children
     load: tuple[float, float] = (0.0, 0.0)
     load_range: tuple[float, float] = (0.0, 0.0)  # lowest and highest load average seen during the run
+    phases: list[tuple[str, float, float, float]] = field(default_factory=list)  # name, wall, CPU launcher, children
 
 
 def _status(pid: int) -> tuple[int, int] | None:

@@ -1,17 +1,20 @@
 """Fewer garbage collections where ``nianbao run`` allocates a great deal and keeps a large heap alive.
 
 CPython's cyclic garbage collector runs a young collection every 700 net allocations of container objects,
-and from time to time an older one that walks every tracked object. A worker holds Beam's heap (about
-135,000 tracked objects) plus up to 10,000 flat-table rows waiting for their Arrow fragment; the page's
-process keeps a row for every report in its table; the launcher's merge keeps Beam's heap and its sorted
-runs. Parsing a report allocates tens of thousands of containers, so each walk is repeated many times over
-objects that never become garbage: measured on 300 generated reports, the collector took 0.27-0.31 s of
-CPU in the worker's parse-and-stage path (about 0.5 ms a document) against 0.05 s in a plain loop without
-Beam's heap, and 25-37 % of the page's reading of its records. The records, outcomes and rows built here
-hold no reference cycles (reference counting frees them), so collecting less often keeps the same memory.
+and from time to time older ones that walk every object that survived. The page's process keeps a row for
+every report of its table, the launcher's merge keeps Beam's heap (about 135,000 tracked objects) and its
+sorted runs, a worker Beam's heap and up to 10,000 flat-table rows waiting for their Arrow fragment, while
+each report read or parsed allocates thousands of containers: the walks are repeated over objects that
+never become garbage. Measured (garbage-collector callbacks, CPU time, 2026-12-03, load 8-11):
 
-:data:`THRESHOLDS` (young collections every 50,000 net allocations instead of 700) cut the collector's time
-in the worker's path to 0.08-0.09 s on the same reports.
+- the page's reading of 20,000 records: 45-80 µs of 140-220 µs a record (25-37 %), about none with
+  :data:`THRESHOLDS`;
+- the launcher's merge and cross-year checks of 20,000 outcomes: 0.24-0.26 s of 2.4-2.7 s CPU (10 %),
+  0.02 s with :data:`THRESHOLDS`;
+- a worker's parse and staging: 0.05 ms a document (1-2 %), none in 400 documents with :data:`THRESHOLDS`.
+
+The records, outcomes and rows these loops build hold no reference cycles (reference counting frees them as
+before), so collecting less often does not keep more memory.
 """
 
 from __future__ import annotations
