@@ -234,6 +234,7 @@ class Collector:
         self.chains: dict[str, _Chain] = defaultdict(_Chain)
         self.cross_checks: Counter[str] = Counter()
         self.cross_failed: Counter[str] = Counter()
+        self._drawn: list[dict[str, str]] | None = None  # the charts, once drawn (they read records only)
 
     def _see(self, source: dict[str, Any]) -> None:
         uri = str(source.get("uri") or "")
@@ -247,6 +248,8 @@ class Collector:
     # ---- records ---------------------------------------------------------
 
     def add_record(self, record: dict[str, Any]) -> None:
+        if self._drawn is not None:
+            raise ValueError("a record after the charts were drawn")
         self.records += 1
         source = record.get("source") or {}
         fmt = source.get("format") or "?"
@@ -332,6 +335,8 @@ class Collector:
     # ---- dead letters, cross-year lines ----------------------------------
 
     def add_dead_letter(self, letter: dict[str, Any]) -> None:
+        if self._drawn is not None:
+            raise ValueError("a dead letter after the charts were drawn")
         error = letter.get("error") or {}
         stage = str(error.get("stage") or "?")
         self.dead_counts[stage] += 1
@@ -348,6 +353,13 @@ class Collector:
         self.chains[str(line.get("agency") or "?")].add(line)
 
     # ---- the page --------------------------------------------------------
+
+    def charts(self) -> list[dict[str, str]]:
+        """The charts (:func:`_charts`), drawn once: they read the records and dead letters only, so
+        :func:`collect_stream` draws them as soon as the outcomes end, before the cross-year lines come."""
+        if self._drawn is None:
+            self._drawn = _charts(self)
+        return self._drawn
 
     def page(self) -> dict[str, Any]:
         """The data the page's script reads (inlined as JSON)."""
@@ -511,7 +523,7 @@ def pieces(collector: Collector, summary: dict[str, Any] | None, *, directory: s
         run=run, listed=len(c.rows), limit=c.limit,
         dead={stage: (c.dead_counts[stage], c.dead_letters[stage]) for stage in sorted(c.dead_counts)},
         dead_types=dict(sorted(c.dead_types.items())), max_dead=MAX_DEAD_LETTERS,
-        charts=[{"svg": markupsafe.Markup(ch["svg"]), "note": ch["note"]} for ch in _charts(c)],
+        charts=[{"svg": markupsafe.Markup(ch["svg"]), "note": ch["note"]} for ch in c.charts()],
         cross=cross, rule_names=RULE_NAMES, agencies=len(c.chains), columns={col.name: col.zh for col in COLUMNS},
         generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         data=markupsafe.Markup(_DATA_MARK),
@@ -570,15 +582,17 @@ def report_command(directory: str, limit: int) -> None:
     click.echo(path)
 
 
-#: What a line of :class:`ReportFeed`'s stream starts with: the kind of the outcome that follows.
-_FED_RECORD, _FED_DEAD_LETTER = b"r", b"d"
+#: What a line of :class:`ReportFeed`'s stream starts with: the kind of the outcome that follows, or the end of
+#: the outcomes (then the cross-year lines and the summary are still to come, from the files).
+_FED_RECORD, _FED_DEAD_LETTER, _FED_END = b"r", b"d", b"e"
 
 
 def collect_stream(directory: str, lines: Iterable[bytes], *,
                    limit: int = MAX_REPORTS) -> tuple[Collector, dict[str, Any] | None]:
     """What :func:`collect` gives, with the records and dead letters taken from ``lines`` (:class:`ReportFeed`'s
-    stream: a kind byte and one outcome's JSON a line, in input order) instead of the files; the cross-year
-    lines and the summary are read from ``directory`` once the stream has ended (they are written last).
+    stream: a kind byte and one outcome's JSON a line, in input order, then an end line) instead of the files;
+    the charts are drawn at the end line, and the cross-year lines and the summary are read from ``directory``
+    once the stream has ended (they are written last).
 
     The page is the same as :func:`collect`'s: records keep their order, dead letters theirs, and nothing
     the collector counts depends on how the two interleave.
@@ -591,6 +605,8 @@ def collect_stream(directory: str, lines: Iterable[bytes], *,
                 collector.add_record(orjson.loads(body))
             elif kind == _FED_DEAD_LETTER:
                 collector.add_dead_letter(orjson.loads(body))
+            elif kind == _FED_END:  # while the launcher checks across years and writes the summary
+                collector.charts()
             elif line.strip():
                 raise ValueError(f"unexpected line in the report's input: {line[:80]!r}")
     summary_path = join(directory, SUMMARY)
@@ -627,10 +643,19 @@ class ReportFeed:
 
     def add(self, record: bool, body: bytes) -> None:
         """One outcome's JSON (one line): a record, or a dead letter (``record`` false)."""
+        self._send((_FED_RECORD if record else _FED_DEAD_LETTER) + body + b"\n")
+
+    def outcomes_done(self) -> None:
+        """Every outcome has been added: the process draws the charts while the launcher goes on."""
+        self._send(_FED_END + b"\n")
+        with contextlib.suppress(BrokenPipeError):
+            self._process.stdin.flush()
+
+    def _send(self, line: bytes) -> None:
         if self._broken:
             return
         try:
-            self._process.stdin.write((_FED_RECORD if record else _FED_DEAD_LETTER) + body + b"\n")
+            self._process.stdin.write(line)
         except BrokenPipeError:  # the process ended early: finish() says why
             self._broken = True
 

@@ -119,7 +119,7 @@ def phase(name: str) -> Iterator[None]:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         _LOG.info("%s %s: %.3f s wall, %.3f s CPU launcher, %.3f s CPU children", PHASE, name,
                   time.perf_counter() - wall, time.process_time() - cpu,
-                  after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime)
+                  max(0.0, after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime))
 
 
 # --------------------------------------------------------------------------
@@ -639,6 +639,7 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
             with phase("merge"), fewer_collections():
                 counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
                                plugin_outputs=plugin_outputs, facts=facts, page=page)
+            page.outcomes_done()  # it draws the charts while the cross-year checks run here
             if not whole:
                 with phase("cross-year"), fewer_collections():
                     cross_year_after_merge(output, staging.path, aliases, options, hint, facts)
