@@ -174,6 +174,8 @@ def measure(size: int, inputs: Path, out: Path, extra: list[str], *, every: floa
             if status is None:
                 continue
             peak = processes.setdefault(pid, Peak(_command(pid)))
+            if peak.command == "launcher" and pid != launcher.pid:  # seen between fork and exec: look again
+                peak.command = _command(pid)
             peak.rss, peak.anon = max(peak.rss, status[0]), max(peak.anon, status[1])
             peak.cpu = max(peak.cpu, cpu or 0.0)
         elapsed = time.perf_counter() - started
@@ -200,7 +202,7 @@ def measure(size: int, inputs: Path, out: Path, extra: list[str], *, every: floa
                     phases=_phases(log))
 
 
-_PHASE = re.compile(r"nianbao phase (\S+): ([\d.]+) s wall, ([\d.]+) s CPU launcher, ([\d.]+) s CPU children")
+_PHASE = re.compile(r"nianbao phase (\S+): ([\d.]+) s wall, ([\d.]+) s CPU launcher, -?([\d.]+) s CPU children")
 
 
 def _phases(log: Path) -> list[tuple[str, float, float, float]]:
