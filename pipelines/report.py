@@ -582,17 +582,23 @@ def report_command(directory: str, limit: int) -> None:
     click.echo(path)
 
 
-#: What a line of :class:`ReportFeed`'s stream starts with: the kind of the outcome that follows, or the end of
-#: the outcomes (then the cross-year lines and the summary are still to come, from the files).
-_FED_RECORD, _FED_DEAD_LETTER, _FED_END = b"r", b"d", b"e"
+#: What a line of :class:`ReportFeed`'s stream starts with: the kind of the outcome that follows; the end of
+#: the outcomes (the cross-year lines and the summary are still to come, from the files); write the page
+#: (they are written). A stream that ends without the last (the launcher died) writes no page.
+_FED_RECORD, _FED_DEAD_LETTER, _FED_END, _FED_WRITE = b"r", b"d", b"e", b"w"
+
+
+class StreamCut(ValueError):
+    """The page's stream ended before the launcher said to write the page: the run did not finish."""
 
 
 def collect_stream(directory: str, lines: Iterable[bytes], *,
                    limit: int = MAX_REPORTS) -> tuple[Collector, dict[str, Any] | None]:
     """What :func:`collect` gives, with the records and dead letters taken from ``lines`` (:class:`ReportFeed`'s
-    stream: a kind byte and one outcome's JSON a line, in input order, then an end line) instead of the files;
-    the charts are drawn at the end line, and the cross-year lines and the summary are read from ``directory``
-    once the stream has ended (they are written last).
+    stream: a kind byte and one outcome's JSON a line, in input order, an end line, a write line) instead of
+    the files; the charts are drawn at the end line, and the cross-year lines and the summary are read from
+    ``directory`` at the write line (they are written last). A stream that ends before the write line (the
+    launcher was killed) raises :class:`StreamCut`, and no page is written.
 
     The page is the same as :func:`collect`'s: records keep their order, dead letters theirs, and nothing
     the collector counts depends on how the two interleave.
@@ -601,6 +607,8 @@ def collect_stream(directory: str, lines: Iterable[bytes], *,
     with fewer_collections():
         for line in lines:
             kind, body = line[:1], line[1:]
+            if kind == _FED_WRITE:
+                break
             if kind == _FED_RECORD:
                 collector.add_record(orjson.loads(body))
             elif kind == _FED_DEAD_LETTER:
@@ -609,6 +617,8 @@ def collect_stream(directory: str, lines: Iterable[bytes], *,
                 collector.charts()
             elif line.strip():
                 raise ValueError(f"unexpected line in the report's input: {line[:80]!r}")
+        else:
+            raise StreamCut("the run ended before its summary was written: no page")
     summary_path = join(directory, SUMMARY)
     summary = orjson.loads(read_bytes(summary_path)) if _exists(summary_path) else None
     cross = join(directory, CROSS_CHECKS)
@@ -660,7 +670,8 @@ class ReportFeed:
             self._broken = True
 
     def finish(self) -> str:
-        """End the stream, wait for the page; its path."""
+        """Write the page (``summary.json`` and ``cross-checks.jsonl`` are written), wait for it; its path."""
+        self._send(_FED_WRITE + b"\n")
         with contextlib.suppress(BrokenPipeError):
             self._process.stdin.close()
         output = self._process.stdout.read()

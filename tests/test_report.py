@@ -182,6 +182,18 @@ def test_a_page_process_that_fails_says_why(tmp_path):
     assert not (tmp_path / REPORT).exists()
 
 
+def test_a_page_process_whose_launcher_died_writes_no_page(tmp_path):
+    """The stream ends (the launcher was killed) before the launcher said the summary is written: no page,
+    a failure, so a killed run never leaves a page of half its outcomes."""
+    letter = orjson.dumps({"source": {"uri": "/in/a.bin"}, "error": {"stage": "detect", "type": "DetectError",
+                                                                      "message": "unknown"}})
+    done = subprocess.run([sys.executable, "-m", "nianbao.pipelines.report", "--stream", str(tmp_path)],
+                          input=b"d" + letter + b"\ne\n", capture_output=True, timeout=120, check=False)
+    assert done.returncode != 0
+    assert b"the run ended before its summary was written" in done.stderr
+    assert not (tmp_path / REPORT).exists()
+
+
 def test_report_on_a_folder_without_outputs_says_so(tmp_path):
     result = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert result.exit_code == 1
