@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -56,6 +57,7 @@ class Measured:
     processes: dict[int, Peak] = field(default_factory=dict)
     load: tuple[float, float] = (0.0, 0.0)
     load_range: tuple[float, float] = (0.0, 0.0)  # lowest and highest load average seen during the run
+    phases: list[tuple[str, float, float, float]] = field(default_factory=list)  # name, wall, CPU launcher, children
 
 
 def _status(pid: int) -> tuple[int, int] | None:
@@ -158,9 +160,11 @@ def measure(size: int, inputs: Path, out: Path, extra: list[str], *, every: floa
     _COUNTED.clear()
     load_before = os.getloadavg()[0]
     command = [sys.executable, "-c", "from nianbao.cli import main; main()", "run", str(inputs), "-o", str(out),
-               "--no-progress", "--plugins=none", *extra]
+               "--no-progress", "--plugins=none", "-v", *extra]
+    log = out.parent / f"{out.name}.log"  # the launcher's INFO lines (-v), with one line per phase
     started = time.perf_counter()
-    launcher = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
+    with open(log, "wb") as stderr:
+        launcher = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
     processes: dict[int, Peak] = {}
     loads: list[float] = [load_before]
     reported = stopped = sampled = 0.0
@@ -170,6 +174,8 @@ def measure(size: int, inputs: Path, out: Path, extra: list[str], *, every: floa
             if status is None:
                 continue
             peak = processes.setdefault(pid, Peak(_command(pid)))
+            if peak.command == "launcher" and pid != launcher.pid:  # seen between fork and exec: look again
+                peak.command = _command(pid)
             peak.rss, peak.anon = max(peak.rss, status[0]), max(peak.anon, status[1])
             peak.cpu = max(peak.cpu, cpu or 0.0)
         elapsed = time.perf_counter() - started
@@ -192,7 +198,17 @@ def measure(size: int, inputs: Path, out: Path, extra: list[str], *, every: floa
         raise SystemExit(f"nianbao run exited with {launcher.returncode} at {size} inputs")
     else:
         summary = orjson.loads((out / "summary.json").read_bytes())
-    return Measured(size, wall, summary, processes, (load_before, os.getloadavg()[0]), (min(loads), max(loads)))
+    return Measured(size, wall, summary, processes, (load_before, os.getloadavg()[0]), (min(loads), max(loads)),
+                    phases=_phases(log))
+
+
+_PHASE = re.compile(r"nianbao phase (\S+): ([\d.]+) s wall, ([\d.]+) s CPU launcher, -?([\d.]+) s CPU children")
+
+
+def _phases(log: Path) -> list[tuple[str, float, float, float]]:
+    """The launcher's phase lines (``nianbao.pipelines.run.phase``): name, wall s, CPU s launcher, CPU s children."""
+    found = _PHASE.findall(log.read_text(errors="replace"))
+    return [(name, float(wall), float(cpu), float(children)) for name, wall, cpu, children in found]
 
 
 def _peaks(processes: dict[int, Peak]) -> str:
@@ -253,6 +269,18 @@ def table(results: list[Measured], loop: tuple[int, float]) -> str:
         lines.append(f"- {m.size:,}: records {s['records']:,}, dead letters {s['dead_letters']}, missing "
                      f"{s['missing']}, restaged {s['restaged']}; pipeline {s['pipeline_time_s']:.0f} s, merge "
                      f"{s['merge_time_s']:.0f} s; {s['runner']}")
+    for m in results:
+        if m.phases:
+            lines += ["", f"Phases at {m.size:,} (launcher's own figures; children: processes that ended in the "
+                      "phase, i.e. the workers, the report's process):", "",
+                      "| phase | wall s | CPU s launcher | CPU s children | ms a document (wall) |",
+                      "|---|---:|---:|---:|---:|"]
+            named = sum(wall for _, wall, _, _ in m.phases)
+            launcher_cpu = sum(p.cpu for p in m.processes.values() if p.command == "launcher")
+            other = ("other (start-up, staging set-up, summary)", m.wall - named,
+                     launcher_cpu - sum(cpu for _, _, cpu, _ in m.phases), 0.0)
+            for name, wall, cpu, children in [*m.phases, other]:
+                lines.append(f"| {name} | {wall:.1f} | {cpu:.1f} | {children:.1f} | {1000 * wall / m.size:.3f} |")
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import PurePath
 from typing import Any
 
@@ -39,6 +40,7 @@ CHUNK, MIN_CHUNKS = 100, 64
 #: Paths sorted in memory at a time while listing (about 150 bytes each).
 RUN_PATHS = 100_000
 _GLOB_CHARS = frozenset("*?[")
+_POSIX = os.name == "posix"  # PurePath is PurePosixPath: names compare case-sensitively
 
 #: ``(listing URI, start byte, end byte)``: a pipeline element, a chunk of the listing.
 Chunk = tuple[str, int, int]
@@ -153,8 +155,21 @@ def is_excluded(path: str, globs: Sequence[str]) -> bool:
     ``*.bak`` matches a name anywhere, ``drafts`` a folder of that name anywhere (so everything
     under it), ``drafts/*.txt`` the text files right in such a folder.
     """
-    pure = PurePath(path)
-    return any(part.match(glob) for glob in globs for part in (pure, *pure.parents[:-1]))
+    names: list[str] | None = None
+    for glob in globs:
+        if _POSIX and "/" not in glob and glob != ".":
+            # one name: it matches a path when it matches one of the path's names (PurePosixPath.match of each
+            # part from the right compares its last name), about ten times faster than building the parents
+            if names is None:
+                names = [name for name in path.split("/") if name and name != "."]
+            if names:  # (a bare root is its own last part)
+                if any(fnmatchcase(name, glob) for name in names):
+                    return True
+                continue
+        pure = PurePath(path)
+        if any(part.match(glob) for part in (pure, *pure.parents[:-1])):
+            return True
+    return False
 
 
 def clean_globs(globs: Iterable[str]) -> list[str]:

@@ -24,12 +24,13 @@ paths), so ``nianbao report`` starts without a pipeline.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import glob
 import gzip
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,7 @@ from nianbao.template import (
 from nianbao.template import DEADLINES as TEMPLATE_DEADLINES
 
 from . import charts
+from .heap import fewer_collections
 from .run_files import CROSS_CHECKS, DEAD_LETTERS, RECORDS, REPORT, SUMMARY, output_files
 from .storage import PendingFile, is_local, join, read_bytes
 
@@ -153,13 +155,16 @@ def _outcome_group(row: str) -> str | None:
     return row if group in (None, "results") else group
 
 
+#: Each application row's bar (:func:`_outcome_group`), looked up once.
+_OUTCOME_BARS: dict[str, str] = {row: _outcome_group(row) or row for row in APPLICATION_ROWS}
+
+
 def _rows(table: Any, columns: dict[str, Any]) -> list[list[Any]]:
     """A table of the record as ``[row key, value, …]`` lists, values in template column order (a quarter
     smaller than the record's dicts once gzipped: 10 MB less at 100,000 reports)."""
     if not isinstance(table, dict):
         return []
-    return [[row, *(values.get(column) for column in columns)] for row, values in table.items()
-            if isinstance(values, dict)]
+    return [[row, *map(values.get, columns)] for row, values in table.items() if isinstance(values, dict)]
 
 
 def _number(value: Any) -> int | float | None:
@@ -229,6 +234,7 @@ class Collector:
         self.chains: dict[str, _Chain] = defaultdict(_Chain)
         self.cross_checks: Counter[str] = Counter()
         self.cross_failed: Counter[str] = Counter()
+        self._drawn: list[dict[str, str]] | None = None  # the charts, once drawn (they read records only)
 
     def _see(self, source: dict[str, Any]) -> None:
         uri = str(source.get("uri") or "")
@@ -242,6 +248,8 @@ class Collector:
     # ---- records ---------------------------------------------------------
 
     def add_record(self, record: dict[str, Any]) -> None:
+        if self._drawn is not None:
+            raise ValueError("a record after the charts were drawn")
         self.records += 1
         source = record.get("source") or {}
         fmt = source.get("format") or "?"
@@ -261,14 +269,15 @@ class Collector:
 
     def _count_applications(self, record: dict[str, Any]) -> None:
         applications = record.get("applications") or {}
+        outcomes, reports = self.outcomes, self.outcome_reports
         for row, values in applications.items():
-            if row not in APPLICATION_ROWS or not isinstance(values, dict):
+            bar = _OUTCOME_BARS.get(row)
+            if bar is None or not isinstance(values, dict):
                 continue
             total = _number(values.get("total"))
             if total is not None:
-                bar = _outcome_group(row)
-                self.outcomes[bar] += total
-                self.outcome_reports[bar] += 1
+                outcomes[bar] += total
+                reports[bar] += 1
         received = _number((applications.get("new_received") or {}).get("total"))
         if received is not None:
             self.received_reports += 1
@@ -326,6 +335,8 @@ class Collector:
     # ---- dead letters, cross-year lines ----------------------------------
 
     def add_dead_letter(self, letter: dict[str, Any]) -> None:
+        if self._drawn is not None:
+            raise ValueError("a dead letter after the charts were drawn")
         error = letter.get("error") or {}
         stage = str(error.get("stage") or "?")
         self.dead_counts[stage] += 1
@@ -342,6 +353,13 @@ class Collector:
         self.chains[str(line.get("agency") or "?")].add(line)
 
     # ---- the page --------------------------------------------------------
+
+    def charts(self) -> list[dict[str, str]]:
+        """The charts (:func:`_charts`), drawn once: they read the records and dead letters only, so
+        :func:`collect_stream` draws them as soon as the outcomes end, before the cross-year lines come."""
+        if self._drawn is None:
+            self._drawn = _charts(self)
+        return self._drawn
 
     def page(self) -> dict[str, Any]:
         """The data the page's script reads (inlined as JSON)."""
@@ -378,12 +396,13 @@ def collect(directory: str, *, limit: int = MAX_REPORTS) -> tuple[Collector, dic
         raise ReportError(f"{directory}: no nianbao outputs here (records-*.jsonl, dead-letters-*.jsonl, "
                           f"{SUMMARY})")
     collector = Collector(limit=limit)
-    for path in records:
-        for record in _lines(path):
-            collector.add_record(record)
-    for path in dead:
-        for letter in _lines(path):
-            collector.add_dead_letter(letter)
+    with fewer_collections():  # the collector keeps a row per report: fewer walks over them (nianbao.pipelines.heap)
+        for path in records:
+            for record in _lines(path):
+                collector.add_record(record)
+        for path in dead:
+            for letter in _lines(path):
+                collector.add_dead_letter(letter)
     cross = join(directory, CROSS_CHECKS)
     if _exists(cross):
         for line in _lines(cross):
@@ -504,7 +523,7 @@ def pieces(collector: Collector, summary: dict[str, Any] | None, *, directory: s
         run=run, listed=len(c.rows), limit=c.limit,
         dead={stage: (c.dead_counts[stage], c.dead_letters[stage]) for stage in sorted(c.dead_counts)},
         dead_types=dict(sorted(c.dead_types.items())), max_dead=MAX_DEAD_LETTERS,
-        charts=[{"svg": markupsafe.Markup(ch["svg"]), "note": ch["note"]} for ch in _charts(c)],
+        charts=[{"svg": markupsafe.Markup(ch["svg"]), "note": ch["note"]} for ch in c.charts()],
         cross=cross, rule_names=RULE_NAMES, agencies=len(c.chains), columns={col.name: col.zh for col in COLUMNS},
         generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         data=markupsafe.Markup(_DATA_MARK),
@@ -536,6 +555,10 @@ def write_report(directory: str, *, limit: int = MAX_REPORTS) -> str:
     The page is written piece by piece as it renders, never held whole in memory.
     """
     collector, summary = collect(directory, limit=limit)
+    return _write_page(directory, collector, summary)
+
+
+def _write_page(directory: str, collector: Collector, summary: dict[str, Any] | None) -> str:
     target = PendingFile(directory, REPORT)
     try:
         for piece in pieces(collector, summary, directory=directory):
@@ -559,6 +582,128 @@ def report_command(directory: str, limit: int) -> None:
     click.echo(path)
 
 
+#: What a line of :class:`ReportFeed`'s stream starts with: the kind of the outcome that follows; the end of
+#: the outcomes (the cross-year lines and the summary are still to come, from the files); write the page
+#: (they are written). A stream that ends without the last (the launcher died) writes no page.
+_FED_RECORD, _FED_DEAD_LETTER, _FED_END, _FED_WRITE = b"r", b"d", b"e", b"w"
+
+
+class StreamCut(ValueError):
+    """The page's stream ended before the launcher said to write the page: the run did not finish."""
+
+
+def collect_stream(directory: str, lines: Iterable[bytes], *,
+                   limit: int = MAX_REPORTS) -> tuple[Collector, dict[str, Any] | None]:
+    """What :func:`collect` gives, with the records and dead letters taken from ``lines`` (:class:`ReportFeed`'s
+    stream: a kind byte and one outcome's JSON a line, in input order, an end line, a write line) instead of
+    the files; the charts are drawn at the end line, and the cross-year lines and the summary are read from
+    ``directory`` at the write line (they are written last). A stream that ends before the write line (the
+    launcher was killed) raises :class:`StreamCut`, and no page is written.
+
+    The page is the same as :func:`collect`'s: records keep their order, dead letters theirs, and nothing
+    the collector counts depends on how the two interleave.
+    """
+    collector = Collector(limit=limit)
+    with fewer_collections():
+        for line in lines:
+            kind, body = line[:1], line[1:]
+            if kind == _FED_WRITE:
+                break
+            if kind == _FED_RECORD:
+                collector.add_record(orjson.loads(body))
+            elif kind == _FED_DEAD_LETTER:
+                collector.add_dead_letter(orjson.loads(body))
+            elif kind == _FED_END:  # while the launcher checks across years and writes the summary
+                collector.charts()
+            elif line.strip():
+                raise ValueError(f"unexpected line in the report's input: {line[:80]!r}")
+        else:
+            raise StreamCut("the run ended before its summary was written: no page")
+    summary_path = join(directory, SUMMARY)
+    summary = orjson.loads(read_bytes(summary_path)) if _exists(summary_path) else None
+    cross = join(directory, CROSS_CHECKS)
+    if _exists(cross):
+        for entry in _lines(cross):
+            collector.add_cross_check(entry)
+    return collector, summary
+
+
+class ReportFeed:
+    """``report.html`` built in a process of its own while the launcher merges: the page's reading of the
+    records then runs beside the merge, on another core, instead of after it, reading every record again.
+
+    The launcher hands each outcome's JSON, in input order, to :meth:`add` (written to the process's
+    standard input); :meth:`finish`, called once ``summary.json`` and ``cross-checks.jsonl`` are written,
+    ends the stream, and the process reads those two and writes the page (:func:`collect_stream`). The page
+    is byte for byte what :func:`write_report` builds from the same folder. The process ignores SIGINT: the
+    launcher ends it (:meth:`abort`) when the run stops. A failure is an ``OSError`` whose message is the
+    last line the process printed.
+    """
+
+    def __init__(self, directory: str) -> None:
+        import subprocess
+        import sys
+        import tempfile
+
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finish/abort)
+        self._process = subprocess.Popen([sys.executable, "-m", "nianbao.pipelines.report", "--stream", directory],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
+                                         bufsize=1 << 16)
+        self._broken = False
+
+    def add(self, record: bool, body: bytes) -> None:
+        """One outcome's JSON (one line): a record, or a dead letter (``record`` false)."""
+        self._send((_FED_RECORD if record else _FED_DEAD_LETTER) + body + b"\n")
+
+    def outcomes_done(self) -> None:
+        """Every outcome has been added: the process draws the charts while the launcher goes on."""
+        self._send(_FED_END + b"\n")
+        with contextlib.suppress(BrokenPipeError):
+            self._process.stdin.flush()
+
+    def _send(self, line: bytes) -> None:
+        if self._broken:
+            return
+        try:
+            self._process.stdin.write(line)
+        except BrokenPipeError:  # the process ended early: finish() says why
+            self._broken = True
+
+    def finish(self) -> str:
+        """Write the page (``summary.json`` and ``cross-checks.jsonl`` are written), wait for it; its path."""
+        self._send(_FED_WRITE + b"\n")
+        with contextlib.suppress(BrokenPipeError):
+            self._process.stdin.close()
+        output = self._process.stdout.read()
+        code = self._process.wait()
+        self._errors.seek(0)
+        errors = self._errors.read().decode(errors="replace").strip().splitlines()
+        self._errors.close()
+        if code != 0:
+            raise OSError(errors[-1] if errors else f"the report process exited with {code}")
+        return output.decode().strip()
+
+    def abort(self) -> None:
+        """Stop the process, if it still runs (the run failed or was interrupted)."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        self._errors.close()
+
+
+def _stream_main(directory: str) -> None:
+    """``python -m nianbao.pipelines.report --stream OUT``: the process behind :class:`ReportFeed`."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the launcher stops this process itself
+    collector, summary = collect_stream(directory, sys.stdin.buffer)
+    print(_write_page(directory, collector, summary))
+
+
 def write_report_apart(directory: str) -> str:
     """:func:`write_report` in a process of its own, as ``nianbao run`` builds the page after its merge.
 
@@ -577,5 +722,10 @@ def write_report_apart(directory: str) -> str:
     return done.stdout.decode().strip()
 
 
-if __name__ == "__main__":  # python -m nianbao.pipelines.report OUT (write_report_apart)
-    report_command()
+if __name__ == "__main__":  # python -m nianbao.pipelines.report OUT (write_report_apart), or --stream OUT
+    import sys
+
+    if sys.argv[1:2] == ["--stream"] and len(sys.argv) == 3:
+        _stream_main(sys.argv[2])
+    else:
+        report_command()

@@ -24,11 +24,13 @@ The launcher does three things besides running the pipeline:
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import importlib
 import logging
 import os
 import re
+import resource
 import shlex
 import shutil
 import sys
@@ -56,6 +58,7 @@ from nianbao.output import Outputs, select, selects_none
 
 from .crossyear import FactSorter, cross_year_local, merge_cross_checks
 from .errors import RunError, RunInterrupted
+from .heap import fewer_collections
 from .interrupt import Interrupts
 from .listing import (
     INPUTS,
@@ -71,7 +74,7 @@ from .listing import (
     write_listing,
 )
 from .options import TRUTHS, NianbaoOptions, resolve_limits, resolve_plugins
-from .report import write_report_apart
+from .report import ReportFeed
 from .resume import Staging, file_sha256, open_staging, pending, run_key, shard_prefix
 from .run_files import RECORDS, SUMMARY, RunFilesWriter, clear_outputs, output_files, write_summary
 from .staged import Entry, newest_hashes, sorted_entries
@@ -100,6 +103,23 @@ _DIRECT_NAMES = {"direct", "directrunner", "switchingdirectrunner", "fnapirunner
 _RUNNER_ALIASES = {"dask": DASK_RUNNER, "daskrunner": DASK_RUNNER}
 #: ``progress(done, total)``: called from a background thread while the pipeline runs.
 ProgressFn = Callable[[int, int], None]
+#: The start of the INFO line :func:`phase` logs for each phase of a run (``benchmarks/scale.py`` reads them).
+PHASE = "nianbao phase"
+
+
+@contextlib.contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Log one INFO line when the phase ends: its wall seconds, the launcher's CPU seconds in it (all its
+    threads) and the CPU seconds of child processes that ended in it (local workers, the report's process)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        yield
+    finally:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        _LOG.info("%s %s: %.3f s wall, %.3f s CPU launcher, %.3f s CPU children", PHASE, name,
+                  time.perf_counter() - wall, time.process_time() - cpu,
+                  max(0.0, after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime))
 
 
 # --------------------------------------------------------------------------
@@ -373,7 +393,8 @@ def _local_shards(staging: str, scratch: str) -> list[tuple[str, list[str]]]:
 
 
 def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key",
-          plugin_outputs: Outputs | None = None, facts: FactSorter | None = None) -> dict[str, Any]:
+          plugin_outputs: Outputs | None = None, facts: FactSorter | None = None,
+          page: ReportFeed | None = None) -> dict[str, Any]:
     """Merge the staged shards into the final outputs: one outcome per input, in input order.
 
     An input staged more than once (a re-executed element, or again by a resumed
@@ -382,8 +403,8 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     that is not an input is counted in ``unexpected``. The Parquet table is
     taken by columns from the shards' Arrow fragments. ``plugin_outputs``, if
     given, receive each outcome as a dict, in the same order, and are closed
-    after the built-in files; ``facts``, if given, each record's cross-year facts. Returns the counting
-    part of the summary.
+    after the built-in files; ``facts``, if given, each record's cross-year facts; ``page``, if given, each
+    outcome's JSON (report.html, built beside the merge). Returns the counting part of the summary.
     """
     clear_outputs(output)
     joined = _Join()
@@ -413,6 +434,8 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
                         _feed(plugin_outputs, staged)
                     if facts is not None and staged.kind == RECORD:
                         facts.add(staged)
+                    if page is not None:
+                        page.add(staged.kind == RECORD, staged.body)
                 counts = writer.close()
         finally:
             for handle in handles.values():
@@ -539,7 +562,8 @@ def run(argv: Sequence[str], *, progress: ProgressFn | None = None) -> dict[str,
     if not ours.output:
         raise RunError("no output directory (--output)")
     output = os.path.abspath(ours.output) if is_local(ours.output) else ours.output
-    listing = list_inputs(ours.input, output, ours.exclude or ())
+    with phase("listing"):
+        listing = list_inputs(ours.input, output, ours.exclude or ())
     try:
         return _run(argv, options, ours, output, listing, started, progress)
     finally:
@@ -599,23 +623,36 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     hint = resume_hint(staging)
     warming = threading.Thread(target=warm_up, name="nianbao-warm-up", daemon=True)
     metrics: dict[str, int] | None = None
+    page: ReportFeed | None = None
     try:
         warming.start()  # while the pipeline runs, the launcher is mostly idle
         if todo.count:  # a resumed run may find everything staged
             monitor = (_Progress(staging.path, todo.count, progress, prefix=shard_prefix(staging.generation))
                        if progress and is_local(staging.path) else None)
-            metrics = execute(pipelines(), monitor, hint)
+            with phase("pipeline"):
+                metrics = execute(pipelines(), monitor, hint)
         pipeline_done = time.perf_counter()
+        page = ReportFeed(output)  # report.html reads the outcomes as the merge writes them, beside it
         warming.join()
         with plugin_outputs, tempfile.TemporaryDirectory(prefix="nianbao-facts-") as scratch:
             facts = FactSorter(scratch, aliases) if local else None  # fed by the merge
-            counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
-                           plugin_outputs=plugin_outputs, facts=facts)
+            with phase("merge"), fewer_collections():
+                counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
+                               plugin_outputs=plugin_outputs, facts=facts, page=page)
+            page.outcomes_done()  # it draws the charts while the cross-year checks run here
             if not whole:
-                cross_year_after_merge(output, staging.path, aliases, options, hint, facts)
-        counts["cross_checks"] = merge_cross_checks(staging.path, output)
+                with phase("cross-year"), fewer_collections():
+                    cross_year_after_merge(output, staging.path, aliases, options, hint, facts)
+        with phase("cross-checks"):
+            counts["cross_checks"] = merge_cross_checks(staging.path, output)
     except OSError as exc:  # the final outputs cannot be written (a full disk …): the staged work is kept
+        if page is not None:
+            page.abort()
         raise RunError(f"cannot write the outputs in {output}: {exc}; {hint}") from exc
+    except BaseException:
+        if page is not None:
+            page.abort()
+        raise
     finally:
         plugin_outputs.abort()  # a no-op once closed; removes partial files when the run failed
     finished = time.perf_counter()
@@ -649,9 +686,12 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     }
     try:
         write_summary(output, summary)
-        write_report_apart(output)  # report.html, read back from the files just written, in its own process
+        with phase("report"):
+            page.finish()  # the page's process reads summary.json and cross-checks.jsonl, then writes report.html
     except OSError as exc:
         raise RunError(f"cannot write {SUMMARY} or the report in {output}: {exc}; {hint}") from exc
+    finally:
+        page.abort()  # a no-op once it has finished
     _remove(staging.path)  # only now: until the summary is written, a rerun resumes from it
     return summary
 

@@ -24,10 +24,6 @@ TABLE_CSV = "reports.csv"
 BATCH_ROWS = 10_000
 
 
-def _csv_cell(value: Any) -> Any:
-    return "" if value is None else value
-
-
 _CSV = threading.local()  # one buffer and writer per thread: DoFns may run on several threads
 
 
@@ -40,7 +36,7 @@ def csv_line(row: list[Any]) -> str:
     buffer, writer = state
     buffer.seek(0)
     buffer.truncate()
-    writer.writerow([_csv_cell(v) for v in row])
+    writer.writerow(row)  # the csv module writes None as an empty field
     return buffer.getvalue()
 
 

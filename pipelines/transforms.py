@@ -57,6 +57,7 @@ from nianbao.limits import DEFAULT_LIMITS, Limits
 from nianbao.parse import process_bytes
 from nianbao.record import dead_letter, source_of
 
+from .heap import tune_worker
 from .listing import Chunk, open_input, read_chunk
 from .staging import (
     DEAD_LETTER,
@@ -161,6 +162,7 @@ class ParseFn(beam.DoFn):
 
     def setup(self) -> None:
         self.host = worker_host(self.plugins)
+        tune_worker()  # the parse allocates a great deal beside Beam's large heap (nianbao.pipelines.heap)
 
     def process(self, readable: fileio.ReadableFile) -> Iterator[Parsed]:
         uri = readable.metadata.path

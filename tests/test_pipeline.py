@@ -458,6 +458,30 @@ def test_exclusions_match_names_folders_and_tails_of_paths():
         [p for p in paths if not p.endswith(".json")], ["/r/final/d.truth.json"])
 
 
+def test_exclusion_of_one_name_agrees_with_purepath_match():
+    """The listing's shortcut for a glob of one name (any name on the path matches) says what
+    ``PurePath.match`` of the path and each folder on it says, on paths with odd parts."""
+    import random
+    from pathlib import PurePath
+
+    from nianbao.pipelines.listing import is_excluded
+
+    def by_purepath(path, globs):
+        pure = PurePath(path)
+        return any(part.match(glob) for glob in globs for part in (pure, *pure.parents[:-1]))
+
+    names = ["a", "b.txt", "drafts", "x.truth.json", ".", "..", "", "gs:", "A.TXT", "c.bak", "[x]", "a b", "e.zip!"]
+    globs = ["*.bak", "drafts", "*.truth.json", "*.txt", "a", "*", "?", "[ab]*", "A.*", "drafts/*.txt", "*/b.txt",
+             "..", "gs:", "[!a]*", "*!"]
+    rng = random.Random(18)
+    for _ in range(5000):
+        tail = "/".join(rng.choice(names) for _ in range(rng.randint(0, 5)))
+        path = rng.choice(["/", "", "gs://", "./", "//"]) + tail
+        chosen = rng.sample(globs, rng.randint(1, 2))
+        if path:
+            assert is_excluded(path, chosen) == by_purepath(path, chosen), (path, chosen)
+
+
 def test_plugin_selection_is_resolved_in_the_launcher(monkeypatch):
     monkeypatch.delenv("NIANBAO_LOAD_PLUGINS", raising=False)
     assert resolve_plugins(None, installed=["b", "a"]) == ("a", "b")

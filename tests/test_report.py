@@ -10,6 +10,7 @@ batch checks (issue 15). Tests that need the browser skip, saying so, only where
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -150,6 +151,47 @@ def test_report_command_imports_no_beam(samples_out, tmp_path):
             "assert 'apache_beam' not in sys.modules, 'nianbao report imported Beam'")
     subprocess.run([sys.executable, "-c", code, str(out)], check=True, capture_output=True, timeout=120)
     assert (out / REPORT).read_text("utf-8").count("<figure") >= 4
+
+
+def test_the_page_a_run_builds_beside_its_merge_is_the_page_report_builds(tmp_path):
+    """``nianbao run`` feeds the page's process each outcome during the merge (records and dead letters
+    interleaved, in input order); the page is byte for byte what ``nianbao report`` builds from the files."""
+    inputs = tmp_path / "in"
+    shutil.copytree(SAMPLES, inputs)
+    (inputs / "a-unknown.bin").write_bytes(b"\x00\x01 not a report")  # dead letters among the records
+    (inputs / "m-empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(inputs), "--output", str(out), "--no-progress",
+                                       "--allow-dead-letters"])
+    assert result.exit_code == 0, result.output
+    summary = orjson.loads((out / "summary.json").read_bytes())
+    assert summary["dead_letters"] == 2 and summary["records"] >= 10
+    written, built = (out / REPORT).read_bytes(), build_report(str(out)).encode("utf-8")
+    built_at = re.compile(r"生成于 \d{4}-\d\d-\d\d \d\d:\d\d UTC".encode())  # the minute each was built
+    assert built_at.search(written) and built_at.sub(b"", written) == built_at.sub(b"", built)
+
+
+def test_a_page_process_that_fails_says_why(tmp_path):
+    from nianbao.pipelines.report import ReportFeed
+
+    feed = ReportFeed(str(tmp_path))
+    feed.add(True, b"{not json")
+    with pytest.raises(OSError, match=r"JSONDecodeError: unexpected character"):
+        feed.finish()
+    feed.abort()
+    assert not (tmp_path / REPORT).exists()
+
+
+def test_a_page_process_whose_launcher_died_writes_no_page(tmp_path):
+    """The stream ends (the launcher was killed) before the launcher said the summary is written: no page,
+    a failure, so a killed run never leaves a page of half its outcomes."""
+    letter = orjson.dumps({"source": {"uri": "/in/a.bin"}, "error": {"stage": "detect", "type": "DetectError",
+                                                                      "message": "unknown"}})
+    done = subprocess.run([sys.executable, "-m", "nianbao.pipelines.report", "--stream", str(tmp_path)],
+                          input=b"d" + letter + b"\ne\n", capture_output=True, timeout=120, check=False)
+    assert done.returncode != 0
+    assert b"the run ended before its summary was written" in done.stderr
+    assert not (tmp_path / REPORT).exists()
 
 
 def test_report_on_a_folder_without_outputs_says_so(tmp_path):
