@@ -38,7 +38,16 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def tune_worker() -> None:
-    """Set :data:`THRESHOLDS` for the rest of this (worker) process, unless something set its own already."""
-    if gc.get_threshold()[0] < THRESHOLDS[0]:
+def tune_worker() -> tuple[int, ...]:
+    """Set :data:`THRESHOLDS` for this (worker) process, unless something set its own already; returns the
+    thresholds before, for :func:`untune_worker` (a run in the caller's own process gives them back)."""
+    before = gc.get_threshold()
+    if before[0] < THRESHOLDS[0]:
         gc.set_threshold(*THRESHOLDS)
+    return before
+
+
+def untune_worker(before: tuple[int, ...]) -> None:
+    """Put back the thresholds :func:`tune_worker` found, if they are still the ones it set."""
+    if gc.get_threshold() == THRESHOLDS:
+        gc.set_threshold(*before)

@@ -57,7 +57,7 @@ from nianbao.limits import DEFAULT_LIMITS, Limits
 from nianbao.parse import process_bytes
 from nianbao.record import dead_letter, source_of
 
-from .heap import tune_worker
+from .heap import tune_worker, untune_worker
 from .listing import Chunk, open_input, read_chunk
 from .staging import (
     DEAD_LETTER,
@@ -155,6 +155,7 @@ class ParseFn(beam.DoFn):
         self.plugins = tuple(plugins)
         self.limits = limits or DEFAULT_LIMITS  # never the worker's environment: the launcher's, or the defaults
         self.host: PluginHost | None = None
+        self._gc_before: tuple[int, ...] = ()
         self.documents = Metrics.counter(NAMESPACE, "documents")
         self.records = Metrics.counter(NAMESPACE, "records")
         self.dead_letters = Metrics.counter(NAMESPACE, "dead_letters")
@@ -162,7 +163,11 @@ class ParseFn(beam.DoFn):
 
     def setup(self) -> None:
         self.host = worker_host(self.plugins)
-        tune_worker()  # the parse allocates a great deal beside Beam's large heap (nianbao.pipelines.heap)
+        self._gc_before = tune_worker()  # the parse allocates a great deal beside Beam's heap (pipelines.heap)
+
+    def teardown(self) -> None:
+        if self._gc_before:
+            untune_worker(self._gc_before)
 
     def process(self, readable: fileio.ReadableFile) -> Iterator[Parsed]:
         uri = readable.metadata.path

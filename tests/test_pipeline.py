@@ -302,6 +302,18 @@ def test_parse_gives_one_outcome_per_document(few):
                                      (DEAD_LETTER, "detect")]))
 
 
+def test_a_pipeline_in_this_process_gives_back_the_garbage_collector_settings(few):
+    """The workers collect less often (nianbao.pipelines.heap); a run in the caller's process puts its
+    thresholds back when the parse is torn down."""
+    import gc
+
+    before = gc.get_threshold()
+    with BeamTestPipeline(runner="FnApiRunner") as p:
+        count = p | MatchAndRead([str(f) for f in few], match=False) | Parse() | beam.combiners.Count.Globally()
+        assert_that(count, equal_to([len(few)]))
+    assert gc.get_threshold() == before
+
+
 def test_a_file_gone_before_it_is_read_is_a_read_dead_letter(tmp_path):
     gone = str(tmp_path / "gone.txt")
     with BeamTestPipeline(runner="FnApiRunner") as p:
