@@ -33,6 +33,7 @@ from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
+    GLUED_MINUS_WORDS,
     GLUED_NOTE_WORDS,
     GLUED_PROSE_STARTS,
     GLUED_PROSE_YEAR,
@@ -195,11 +196,23 @@ def _table_tokens(body: str) -> Iterator[str]:
 def _runs(text: str) -> Iterator[str]:
     """Value runs between labels, cut at spaces, before a sign (``2648-18538``, ``20+1737``), after a count's unit
     (``1个246900元``: one project, then an amount) and before a numbered heading glued to a number
-    (``0三、收到和处理政``, ``0（三）收到…``: an amount before a heading the section pattern does not know)."""
-    for run in text.split():
+    (``0三、收到和处理政``, ``0（三）收到…``: an amount before a heading the section pattern does not know). A minus
+    word between two digits of a run of numbers (``16减12``: template.GLUED_MINUS_WORDS) is the sign it stands for
+    (``16``, ``-12``); in any other run (prose glued on) it stays a word."""
+    for run in map(_signed, text.split()):
         for piece in re.split(r"(?<=\d)(?=[-+])|(?<=\d[个件条项])(?=\d)", run):
             glued = _NUMBER_THEN_WORDS.match(piece)
             yield from glued.groups() if glued else (piece,)
+
+
+_MINUS_WORD = re.compile(rf"(?<=\d)(?:{'|'.join(map(re.escape, GLUED_MINUS_WORDS))})(?=\d)")
+_SIGNED_RUN = re.compile(r"[\d.]+(?:-[\d.]+)+")
+
+
+def _signed(run: str) -> str:
+    """``run`` with its minus words as minus signs when that leaves numbers only (``16减12`` → ``16-12``)."""
+    signed = _MINUS_WORD.sub("-", run)
+    return signed if signed != run and _SIGNED_RUN.fullmatch(signed) else run
 
 
 #: A number with a numbered heading glued after it (``741.07三、收到…``, ``5949.09(二)主动公开…``), or a sentence of

@@ -455,6 +455,9 @@ GLUED_START_GAP = 10
 #: (``10000100000000000我局严格…``). Seen in tests/data/gathered/fujian-pingtan-market-2025.txt.
 GLUED_PROSE_YEAR = r"(?:19|20)\d{2}\s*年"
 GLUED_PROSE_STARTS = ("我",)
+#: Words crawler text prints for the minus sign of 本年增/减 between two glued numbers: ``行政事业性收费16减12`` is
+#: 上一年 16, 本年增/减 -12 (fujian-pingtan-agriculture-2019). Read as a minus only with a digit on each side.
+GLUED_MINUS_WORDS = ("减",)
 
 # ---- Section 二: 第二十条 items ------------------------------------------
 

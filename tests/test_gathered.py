@@ -55,10 +55,6 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {
 #: Session 5 (branch ``gather``): the department reports added from the 平潭 archive's columns 交通与建设局,
 #: 农业农村局, 旅游与文化体育局, 综合执法与应急管理局, 社会事业局, 自然资源与生态环境局 and 市场监督管理局.
 KNOWN_MISSES |= {
-    "fujian-pingtan-agriculture-2019.txt": (
-        frozenset({"proactive.fees.*"}),
-        "crawler text: 行政事业性收费 '16减12' writes the decrease with 减 for the minus sign (上一年 16, 本年增/减 "
-        "-12): the row comes out with no values (row.no_values)"),
     "fujian-pingtan-agriculture-2025.txt": (
         frozenset({"proactive.normative_documents.*", "applications.new_received.*", "applications.granted.*",
                    "applications.unavailable_not_held.*", "applications.total_handled.*", "failing_checks"}),

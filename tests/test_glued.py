@@ -173,6 +173,28 @@ def test_a_run_glued_to_other_words_is_not_cut(printed):
     assert blocks[at + 1] == printed.removeprefix("行政事业性收费")
 
 
+@pytest.mark.parametrize(("printed", "runs"), [
+    ("行政事业性收费16减12", ["16", "-12"]),  # 本年增/减 printed with 减 for its minus sign
+    ("行政事业性收费3减0.5", ["3", "-0.5"]),
+    ("行政事业性收费16减", ["16减"]),  # no number after it: no sign
+    ("行政事业性收费16减少12", ["16减少12"]),  # a word, not a sign between two numbers
+])
+def test_a_minus_word_between_two_glued_numbers_is_a_minus_sign(printed, runs):
+    blocks = _glued(printed)
+    at = blocks.index("行政事业性收费")
+    assert blocks[at + 1: at + 1 + len(runs)] == runs
+
+
+def test_a_glued_fee_row_with_a_minus_word_reads_as_a_decrease():
+    """fujian-pingtan-agriculture-2019's fee row under the 2019 header: 上一年 16, 本年增/减 -12."""
+    text = (f"一、总体情况{FILLER}二、主动公开政府信息情况第二十条第（八）项信息内容上一年项目数量本年增/减"
+            "行政事业性收费16减12第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购 1 5元"
+            "三、收到和处理政府信息公开申请情况申请人情况自然人四、政府信息公开行政复议、行政诉讼情况"
+            "五、存在的主要问题及改进情况无。六、其他需要报告的事项无。")
+    record = nianbao.parse_bytes(text.encode(), "minus-word.txt")
+    assert record["proactive"]["fees"] == {"prev_count": 16, "change": -12}
+
+
 def test_real_crawler_text_with_prose_glued_to_its_rows_reads_as_printed(host):
     """平潭 2024 with what 平潭 市场监管 2025 prints: prose glued after the fee, after 结转 and after section 四's
     digits (with 行政诉讼 inside it), and the row label 属于行政执法案件 (案件 for 案卷): every table as before."""
