@@ -981,16 +981,25 @@ PROSE_PATTERNS: dict[str, tuple[str, ...]] = {
 #: Only verbs that say the year made them (制发, 制定, …: ``公开规范性文件253件`` may be every one in force).
 #: Seen in the 平潭 crawler texts (tests/data/gathered): ``制定规范性文件15件``, ``废止规范性文件6件``,
 #: ``2021年发布规范性文件20份``, ``现行有效行政规范性文件共253件``, ``发布采购信息197批次涉及金额3601627.4元``.
+#: ``作出行政处罚决定305起`` (enforcement-2019) states 处理决定数量 itself: the decisions made.
 #: Not a witness: ``行政许可类信息69条`` counts the information published, not 处理决定数量 (平潭 2019 prints
 #: 69 beside the decisions of ``3960181``, tourism-2022 ``行政许可类信息6条`` beside 12 decisions).
 _DOCS = r"(\d+)\s*(?:件|份)"
+#: ``发布采购信息21条共5419886元`` (office-2019): the notices of a year's procurement and, in the same breath, their
+#: total (共/合计 right after the count); a count in 条 alone is not read as projects.
+_PROCURED = r"采购(?:信息|项目)(?:共计?|合计)?\s*"
+_TOTAL = r"(?:共计?|合计)\s*"
 PROSE_CELL_PATTERNS: dict[str, tuple[str, ...]] = {
     "normative_documents.issued": (rf"(?:制发|制定|印发|出台|发布)(?:了)?[^、]{{0,8}}?规范性文件\s*{_DOCS}",),
     "normative_documents.repealed": (rf"废止(?:了)?[^、]{{0,8}}?规范性文件\s*{_DOCS}",),
     "normative_documents.in_force": (rf"现行有效[^、]{{0,8}}?规范性文件(?:共计?|合计)?\s*{_DOCS}",),
-    "procurement.projects": (r"采购(?:信息|项目)?(?:共计?|合计)?\s*(\d+)\s*(?:批次|个项目|个|项)",),
-    "procurement.amount_yuan": (r"采购[^、]{0,16}?金额(?:共计?|合计)?\s*(\d+(?:\.\d+)?)\s*元",),
-    "procurement.amount_wan": (r"采购[^、]{0,16}?金额(?:共计?|合计)?\s*(\d+(?:\.\d+)?)\s*万元",),
+    "procurement.projects": (r"采购(?:信息|项目)?(?:共计?|合计)?\s*(\d+)\s*(?:批次|个项目|个|项)",
+                             rf"{_PROCURED}(\d+)\s*条\s*{_TOTAL}\d+(?:\.\d+)?\s*万?元"),
+    "procurement.amount_yuan": (r"采购[^、]{0,16}?金额(?:共计?|合计)?\s*(\d+(?:\.\d+)?)\s*元",
+                                rf"{_PROCURED}\d+\s*条\s*{_TOTAL}(\d+(?:\.\d+)?)\s*元"),
+    "procurement.amount_wan": (r"采购[^、]{0,16}?金额(?:共计?|合计)?\s*(\d+(?:\.\d+)?)\s*万元",
+                               rf"{_PROCURED}\d+\s*条\s*{_TOTAL}(\d+(?:\.\d+)?)\s*万元"),
+    "penalty.decisions": (r"作出(?:了)?行政处罚决定(?:书)?(?:共计?|合计)?\s*(\d+)\s*(?:起|件|份)",),
 }
 #: Rule of ``PROSE_CELL_PATTERNS`` → the section 二 item and the columns its number may be (any of them: a
 #: 2019 table's 本年新制作数量 or 本年新公开数量 for what the year made).
@@ -1001,6 +1010,7 @@ PROSE_CELLS: dict[str, tuple[str, tuple[str, ...]]] = {
     "procurement.projects": ("procurement", ("projects",)),
     "procurement.amount_yuan": ("procurement", ("amount_wan",)),
     "procurement.amount_wan": ("procurement", ("amount_wan",)),
+    "penalty.decisions": ("penalty", ("decisions",)),
 }
 #: Rules whose number the prose prints in 元 (the record's amounts are in 万元).
 PROSE_IN_YUAN: frozenset[str] = frozenset({"procurement.amount_yuan"})

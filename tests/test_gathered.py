@@ -61,15 +61,6 @@ KNOWN_MISSES |= {
         "crawler text: 行政规范性文件 '8028' splits several ways by digits alone, the prose (其中行政规范性文件8条) "
         "fixes 8/0/28; 新收 '1000000', 予以公开 '0000006', 不掌握 '1000000' and 总计 '1000000' are one digit a cell "
         "but fail their own totals and are left null (glued.no_split)"),
-    "fujian-pingtan-enforcement-2019.txt": (
-        frozenset({"proactive.penalty.decisions"}),
-        "crawler text: 行政处罚 '11910305' splits several ways by digits alone; the prose "
-        "(作出行政处罚决定305起) fixes "
-        "处理决定数量 305, the other two stay null"),
-    "fujian-pingtan-enforcement-2020.txt": (
-        frozenset({"proactive.penalty.decisions"}),
-        "crawler text: 行政处罚 '1121784784' splits several ways by digits alone; the prose (作出行政处罚决定784起) "
-        "fixes 处理决定数量 784, the other two stay null"),
     "fujian-pingtan-resources-2019.txt": (
         frozenset({"proactive.regulations.*"}),
         "crawler text: 第二十条第（一）项's header misspells 本年新公开数量 as 本公开数量 (年 left out); the 规章 row "
@@ -90,11 +81,6 @@ KNOWN_MISSES |= {
         "crawler text: 政府集中采购 '2笔 984361元' (the count with its unit 笔, a space, the amount in 元): "
         "'2笔' is taken "
         "into the row label and '984361元' splits several ways (glued.ambiguous); 2 projects, 98.4361 万元"),
-    "fujian-pingtan-office-2019.txt": (
-        frozenset({"proactive.licensing.*", "proactive.procurement.*"}),
-        "crawler text: 行政许可 '0+11' (上一年 0, 本年增/减 +1, 处理决定 1: the only split) comes out with no values "
-        "(row.no_values); 政府集中采购 '215419886元' splits several ways by digits alone, the prose (发布采购信息21条共"
-        "5419886元) fixes 21 projects, 541.9886 万元"),
 }
 
 #: report file -> (fields the record gets WRONG, why): bugs, each to be fixed; strict xfail in test_no_wrong_value.
