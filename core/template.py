@@ -476,7 +476,8 @@ PROACTIVE_ITEMS = _keyed(
 PROACTIVE_COLUMNS = _keyed(
     [
         Label("new_made", ("本年新制作数量", "本年制作数量", "新制作数量")),
-        Label("new_published", ("本年新公开数量", "新公开数量")),
+        # 本公开数量: 年新 left out (fujian-pingtan-resources-2019); it matches no other column's label
+        Label("new_published", ("本年新公开数量", "新公开数量", "本公开数量")),
         Label("total_published", ("对外公开总数量", "公开总数量")),
         Label("issued", ("本年制发件数", "本年发件", "本年制发件", "本年发件数", "本年制发数量")),
         Label("repealed", ("本年废止件数", "本年废止件", "本年废止数量")),

@@ -61,10 +61,6 @@ KNOWN_MISSES |= {
         "crawler text: 行政规范性文件 '8028' splits several ways by digits alone, the prose (其中行政规范性文件8条) "
         "fixes 8/0/28; 新收 '1000000', 予以公开 '0000006', 不掌握 '1000000' and 总计 '1000000' are one digit a cell "
         "but fail their own totals and are left null (glued.no_split)"),
-    "fujian-pingtan-resources-2019.txt": (
-        frozenset({"proactive.regulations.*"}),
-        "crawler text: 第二十条第（一）项's header misspells 本年新公开数量 as 本公开数量 (年 left out); the 规章 row "
-        "'000' comes out null (table.missing_columns, glued.no_split)"),
     "fujian-pingtan-resources-2023.txt": (
         frozenset({"applications.partially_granted.*", "applications.total_handled.*", "failing_checks"}),
         "crawler text: 部分公开 '8100008' (8/1/0/0/0/0/8) and 总计 '191000019' (19/1/0/0/0/0/19) are the only splits "

@@ -185,14 +185,27 @@ def test_a_minus_word_between_two_glued_numbers_is_a_minus_sign(printed, runs):
     assert blocks[at + 1: at + 1 + len(runs)] == runs
 
 
-def test_a_glued_fee_row_with_a_minus_word_reads_as_a_decrease():
-    """fujian-pingtan-agriculture-2019's fee row under the 2019 header: 上一年 16, 本年增/减 -12."""
-    text = (f"一、总体情况{FILLER}二、主动公开政府信息情况第二十条第（八）项信息内容上一年项目数量本年增/减"
-            "行政事业性收费16减12第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购 1 5元"
+def _glued_proactive(section_two: str) -> dict:
+    """Section 二 of the record of a one-line report whose section 二 is ``section_two``."""
+    text = (f"一、总体情况{FILLER}二、主动公开政府信息情况{section_two}"
             "三、收到和处理政府信息公开申请情况申请人情况自然人四、政府信息公开行政复议、行政诉讼情况"
             "五、存在的主要问题及改进情况无。六、其他需要报告的事项无。")
-    record = nianbao.parse_bytes(text.encode(), "minus-word.txt")
-    assert record["proactive"]["fees"] == {"prev_count": 16, "change": -12}
+    return nianbao.parse_bytes(text.encode(), "glued-section-two.txt")["proactive"]
+
+
+def test_a_glued_fee_row_with_a_minus_word_reads_as_a_decrease():
+    """fujian-pingtan-agriculture-2019's fee row under the 2019 header: 上一年 16, 本年增/减 -12."""
+    proactive = _glued_proactive("第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费16减12"
+                                 "第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购 1 5元")
+    assert proactive["fees"] == {"prev_count": 16, "change": -12}
+
+
+def test_a_header_misspelt_without_its_year_is_still_its_column():
+    """fujian-pingtan-resources-2019: 本年新公开数量 printed 本公开数量 (年新 left out); 规章 000 is 0 / 0 / 0."""
+    proactive = _glued_proactive("第二十条第（一）项信息内容本年新制作数量本公开数量对外公开总数量规章000规范性文件3"
+                                 " 2 5第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购 1 5元")
+    assert proactive["regulations"] == {"new_made": 0, "new_published": 0, "total_published": 0}
+    assert proactive["normative_documents"] == {"new_made": 3, "new_published": 2, "total_published": 5}
 
 
 def test_real_crawler_text_with_prose_glued_to_its_rows_reads_as_printed(host):

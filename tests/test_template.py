@@ -148,3 +148,13 @@ def test_combine_versions():
 ])
 def test_reworded_rows_of_section_three_match_their_own_row(label, key):
     assert t.match_label(normalise_label(label), t.APPLICATION_ROW_LOOKUP) == key
+
+
+def test_a_header_misspelt_without_its_year_is_only_new_published():
+    """``本公开数量`` (fujian-pingtan-resources-2019: 本年新公开数量 with 年新 left out) is 本年新公开数量 and no other
+    column: no other column's label starts, ends or holds it, nor it them."""
+    typo = normalise_label("本公开数量")
+    assert t.match_label(typo, t.PROACTIVE_COLUMN_LOOKUP) == "new_published"
+    others = [normalise_label(v) for key, label in t.PROACTIVE_COLUMNS.items() if key != "new_published"
+              for v in label.labels]
+    assert not [other for other in others if typo in other or other in typo]
