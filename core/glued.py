@@ -33,6 +33,7 @@ from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
+    GLUED_COUNT_UNITS,
     GLUED_MINUS_WORDS,
     GLUED_NOTE_WORDS,
     GLUED_PROSE_STARTS,
@@ -200,12 +201,14 @@ def _runs(text: str) -> Iterator[str]:
     word between two digits of a run of numbers (``16减12``: template.GLUED_MINUS_WORDS) is the sign it stands for
     (``16``, ``-12``); in any other run (prose glued on) it stays a word."""
     for run in map(_signed, text.split()):
-        for piece in re.split(r"(?<=\d)(?=[-+])|(?<=\d[个件条项])(?=\d)", run):
+        for piece in _RUN_CUT.split(run):
             glued = _NUMBER_THEN_WORDS.match(piece)
             yield from glued.groups() if glued else (piece,)
 
 
 _MINUS_WORD = re.compile(rf"(?<=\d)(?:{'|'.join(map(re.escape, GLUED_MINUS_WORDS))})(?=\d)")
+_RUN_CUT = re.compile(rf"(?<=\d)(?=[-+])|(?<=\d[{''.join(GLUED_COUNT_UNITS)}])(?=\d)")
+_UNIT_AT_END = re.compile(rf"(?:万元|元|[{''.join(GLUED_COUNT_UNITS)}])$")
 _SIGNED_RUN = re.compile(r"[\d.]+(?:-[\d.]+)+")
 
 
@@ -241,7 +244,7 @@ def _pieces(run: str) -> list[str]:
     run = unicodedata.normalize("NFKC", run).replace(",", "")
     if run in NONE_SPELLINGS:
         return ["0"]
-    run = re.sub(r"(万元|元|件|条|个|项)$", "", run)
+    run = _UNIT_AT_END.sub("", run)
     return [p for p in re.split(r"(?=[-+])", run) if p]
 
 

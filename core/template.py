@@ -180,7 +180,7 @@ SEVERAL = "several"
 
 #: Spellings of "none" or "zero" in a table cell.
 NONE_SPELLINGS = frozenset({"-", "--", "—", "——", "－", "–", "/", "\\", "无", "0.00", "空", "／"})
-_COUNT_UNITS = ("件", "条", "个", "次", "项", "人次", "人")
+_COUNT_UNITS = ("件", "条", "个", "次", "项", "人次", "人", "笔")
 #: The same words with their traditional spellings (無, 萬元, 個 …), as the cell parser matches them.
 _NONE_SPELLED = frozenset(spelled for word in NONE_SPELLINGS for spelled in spellings(word))
 _WAN_YUAN_SPELLED = spellings(WAN_YUAN)
@@ -453,6 +453,9 @@ GLUED_START_GAP = 10
 #: How a sentence of prose glued after a table's last digits starts, where crawler text runs the table into the
 #: text below it: a year (``02025年，我局…``: the fee 0, then the sentence) or the body speaking of itself
 #: (``10000100000000000我局严格…``). Seen in tests/data/gathered/fujian-pingtan-market-2025.txt.
+#: A count's units in a glued run: a run is cut after one (``1个246900元``: one project, then an amount; ``2笔``:
+#: two, fujian-pingtan-finance-2020's procurement) and a number's unit is dropped before it is split.
+GLUED_COUNT_UNITS = ("个", "件", "条", "项", "笔")
 GLUED_PROSE_YEAR = r"(?:19|20)\d{2}\s*年"
 GLUED_PROSE_STARTS = ("我",)
 #: Words crawler text prints for the minus sign of 本年增/减 between two glued numbers: ``行政事业性收费16减12`` is

@@ -72,11 +72,6 @@ KNOWN_MISSES |= {
         "('五、信息处理费收取情况通知收取件数…实际收取金额（元）000'): 四 comes out with no values "
         "(row.no_values), as in "
         "suping-2024"),
-    "fujian-pingtan-finance-2020.txt": (
-        frozenset({"proactive.procurement.*"}),
-        "crawler text: 政府集中采购 '2笔 984361元' (the count with its unit 笔, a space, the amount in 元): "
-        "'2笔' is taken "
-        "into the row label and '984361元' splits several ways (glued.ambiguous); 2 projects, 98.4361 万元"),
 }
 
 #: report file -> (fields the record gets WRONG, why): bugs, each to be fixed; strict xfail in test_no_wrong_value.

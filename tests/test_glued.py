@@ -208,6 +208,16 @@ def test_a_header_misspelt_without_its_year_is_still_its_column():
     assert proactive["normative_documents"] == {"new_made": 3, "new_published": 2, "total_published": 5}
 
 
+@pytest.mark.parametrize(("printed", "values"), [
+    ("政府集中采购 2笔 984361元", {"projects": 2, "amount_wan": 98.4361}),  # fujian-pingtan-finance-2020
+    ("政府集中采购2笔984361元", {"projects": 2, "amount_wan": 98.4361}),  # cut after the count's unit
+    ("政府集中采购 1个 246900元", {"projects": 1, "amount_wan": 24.69}),
+])
+def test_a_glued_procurement_count_with_its_unit_is_the_projects(printed, values):
+    proactive = _glued_proactive(f"第二十条第（九）项信息内容采购项目数量采购总金额{printed}")
+    assert proactive["procurement"] == values
+
+
 def test_real_crawler_text_with_prose_glued_to_its_rows_reads_as_printed(host):
     """平潭 2024 with what 平潭 市场监管 2025 prints: prose glued after the fee, after 结转 and after section 四's
     digits (with 行政诉讼 inside it), and the row label 属于行政执法案件 (案件 for 案卷): every table as before."""

@@ -19,6 +19,7 @@ from nianbao.template import normalise_label, parse_cell
         ("1,234", (1234, None)),
         ("１，２３４", (1234, None)),
         ("3件", (3, t.UNIT_COUNT)),
+        ("2笔", (2, t.UNIT_COUNT)),  # fujian-pingtan-finance-2020's procurement: 2 (笔, items of business)
         ("134.8万元", (134.8, t.UNIT_WAN)),
         ("1,348,000元", (1348000, t.UNIT_YUAN)),
         ("251000元", (251000, t.UNIT_YUAN)),
