@@ -66,12 +66,6 @@ KNOWN_MISSES |= {
         "crawler text: 部分公开 '8100008' (8/1/0/0/0/0/8) and 总计 '191000019' (19/1/0/0/0/0/19) are the only splits "
         "of their digits but fail their own totals (the 商业企业 application is missing from 总计's 19 and from 新收); "
         "both rows are left null (glued.no_split)"),
-    "fujian-pingtan-jinjing-2025.txt": (
-        frozenset({"review_litigation.*", "failing_checks"}),
-        "crawler text: section 四's 15 zeros are followed by a section the template does not have "
-        "('五、信息处理费收取情况通知收取件数…实际收取金额（元）000'): 四 comes out with no values "
-        "(row.no_values), as in "
-        "suping-2024"),
 }
 
 #: report file -> (fields the record gets WRONG, why): bugs, each to be fixed; strict xfail in test_no_wrong_value.

@@ -140,6 +140,25 @@ def test_glued_section_four_fourteen_zeros_read_by_the_agreement_rule():
     assert ("review_litigation", "glued.values_agree") in codes(fitted)
 
 
+#: fujian-pingtan-jinjing-2025: a section the template does not have glued after section 四's values, with its own
+#: header and three zeros.
+EXTRA_SECTION = ("五、信息处理费收取情况通知收取件数通知收取", "金额（元）", "实际收取", "金额（元）", "000")
+
+
+def test_glued_section_four_ends_at_a_numbered_heading_after_its_values():
+    fitted = fit_review(paragraphs(*REVIEW_HEADER, "21317" + "10001" + "00000", *EXTRA_SECTION), glued=True)
+    assert fitted.values["review"] == {"upheld": 2, "corrected": 1, "other": 3, "pending": 1, "total": 7}
+    assert fitted.values["litigation_direct"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1}
+    assert fitted.values["litigation_after_review"] == dict.fromkeys(fitted.values["review"], 0)
+    assert ("review_litigation", "table.ends_at_heading") in codes(fitted)
+
+
+def test_a_numbered_heading_before_section_fours_values_cuts_nothing():
+    # no values before it: the heading is no end of a table (and 四's values, after it, are still looked for)
+    fitted = fit_review(paragraphs(*REVIEW_HEADER, "五、信息处理费收取情况", "0" * 15), glued=True)
+    assert ("review_litigation", "table.ends_at_heading") not in codes(fitted)
+
+
 FILLER = "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，扎实推进政务公开工作。" * 20
 
 
