@@ -219,6 +219,14 @@ def test_a_glued_fee_row_with_a_minus_word_reads_as_a_decrease():
     assert proactive["fees"] == {"prev_count": 16, "change": -12}
 
 
+def test_a_glued_row_with_a_plus_sign_reads_as_its_only_split():
+    """fujian-pingtan-office-2019: 行政许可 '0+11' is 上一年 0, 本年增/减 +1, 处理决定 1, the only cut."""
+    proactive = _glued_proactive("第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可0+11"
+                                 "其他对外管理服务事项000")
+    assert proactive["licensing"] == {"prev_count": 0, "change": 1, "decisions": 1}
+    assert proactive["other_services"] == {"prev_count": 0, "change": 0, "decisions": 0}
+
+
 def test_a_header_misspelt_without_its_year_is_still_its_column():
     """fujian-pingtan-resources-2019: 本年新公开数量 printed 本公开数量 (年新 left out); 规章 000 is 0 / 0 / 0."""
     proactive = _glued_proactive("第二十条第（一）项信息内容本年新制作数量本公开数量对外公开总数量规章000规范性文件3"
