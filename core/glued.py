@@ -42,6 +42,7 @@ from .template import (
     GLUED_TABLE_STARTS,
     HEADING_JOINERS,
     NONE_SPELLINGS,
+    PROACTIVE_COLUMN_TYPOS,
     PROACTIVE_COLUMNS,
     PROACTIVE_ITEMS,
     REVIEW_FIELDS,
@@ -88,7 +89,7 @@ def _label_pattern() -> re.Pattern[str]:
     tables = (PROACTIVE_ITEMS, PROACTIVE_COLUMNS, APPLICATION_ROWS, APPLICATION_GROUPS, APPLICATION_COLUMNS,
               REVIEW_GROUPS, REVIEW_FIELDS)
     labels = {text for table in tables for label in table.values() for text in label.labels}
-    labels.update(_EXTRA_LABELS)
+    labels.update(_EXTRA_LABELS, PROACTIVE_COLUMN_TYPOS)
     alternation = "|".join(_spaced(t) for t in sorted(labels, key=len, reverse=True))
     # bracketed asides after a label (（区分处理的，…）, （单位：万元）) stay with it
     return re.compile(rf"{_TABLE_NOTE}|{_ROW_NUMBER}(?:{alternation})(?:\s*[（(][^（）()]{{0,40}}[）)])?")

@@ -479,8 +479,7 @@ PROACTIVE_ITEMS = _keyed(
 PROACTIVE_COLUMNS = _keyed(
     [
         Label("new_made", ("本年新制作数量", "本年制作数量", "新制作数量")),
-        # 本公开数量: 年新 left out (fujian-pingtan-resources-2019); it matches no other column's label
-        Label("new_published", ("本年新公开数量", "新公开数量", "本公开数量")),
+        Label("new_published", ("本年新公开数量", "新公开数量")),
         Label("total_published", ("对外公开总数量", "公开总数量")),
         Label("issued", ("本年制发件数", "本年发件", "本年制发件", "本年发件数", "本年制发数量")),
         Label("repealed", ("本年废止件数", "本年废止件", "本年废止数量")),
@@ -625,7 +624,12 @@ REVIEW_HEADER_WORDS = frozenset(
 # ---- Lookups derived from the tables above ----------------------------
 
 PROACTIVE_ITEM_LOOKUP = _lookup(PROACTIVE_ITEMS.values())
-PROACTIVE_COLUMN_LOOKUP = _lookup(PROACTIVE_COLUMNS.values())
+#: Header typos seen in real reports, read as the column they misspell (a label of no other column, nor holding
+#: one), kept out of ``PROACTIVE_COLUMNS`` so the synthesizer, which prints every spelling there, never prints
+#: them: 本公开数量 for 本年新公开数量 (年新 left out, fujian-pingtan-resources-2019).
+PROACTIVE_COLUMN_TYPOS: dict[str, str] = {"本公开数量": "new_published"}
+PROACTIVE_COLUMN_LOOKUP = _lookup(PROACTIVE_COLUMNS.values()) | {
+    normalise_label(typo): key for typo, key in PROACTIVE_COLUMN_TYPOS.items()}
 APPLICATION_COLUMN_LOOKUP = _lookup(APPLICATION_COLUMNS.values())
 APPLICATION_GROUP_LOOKUP = _lookup(APPLICATION_GROUPS.values())
 #: Row lookup; labels that also name a column (其他, 总计) resolve by context in the fitter.
