@@ -65,6 +65,7 @@ from .template import (
     normalise_label,
     numbered_tail,
     parse_cell,
+    section_number,
     simplified,
     within_label,
     yuan_in_wan,
@@ -1325,12 +1326,26 @@ def _after_table(body: Sequence[RawRow]) -> bool:
     return not last.values and len(body) > 1 and _prose(body[-2])
 
 
+def _before_next_section(rows: Sequence[RawRow], where: str, issues: list[Issue]) -> list[RawRow]:
+    """Section 四's rows up to a numbered heading after its values (``五、信息处理费收取情况…000``: a section the
+    template does not have, glued after 四's table in crawler text): that heading and what follows are no part of
+    四's table."""
+    seen_values = False
+    for index, row in enumerate(rows):
+        if row.kind is None and seen_values and section_number(row.label) is not None:
+            issues.append(warning("table.ends_at_heading", f"section 四's table ends at {row.label.strip()!r}, a "
+                                  "numbered heading after its values: what follows is not read", where))
+            return list(rows[:index])
+        seen_values = seen_values or bool(row.values)
+    return list(rows)
+
+
 def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
     """Fit section 四: the 15 values after the last header cell, in template order; each group stands alone."""
     fitted = Fitted()
     rows = walk(tokens, _resolve_review)
     headers = [r for r in rows if r.kind == HEADER]
-    body = list(rows)
+    body = _before_next_section(rows, where, fitted.issues)
     # prose after the table (the next heading missing): sentences, and what follows them (六's 无)
     while body and _after_table(body):
         body.pop()

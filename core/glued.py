@@ -33,6 +33,8 @@ from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
+    GLUED_COUNT_UNITS,
+    GLUED_MINUS_WORDS,
     GLUED_NOTE_WORDS,
     GLUED_PROSE_STARTS,
     GLUED_PROSE_YEAR,
@@ -40,6 +42,7 @@ from .template import (
     GLUED_TABLE_STARTS,
     HEADING_JOINERS,
     NONE_SPELLINGS,
+    PROACTIVE_COLUMN_TYPOS,
     PROACTIVE_COLUMNS,
     PROACTIVE_ITEMS,
     REVIEW_FIELDS,
@@ -86,7 +89,7 @@ def _label_pattern() -> re.Pattern[str]:
     tables = (PROACTIVE_ITEMS, PROACTIVE_COLUMNS, APPLICATION_ROWS, APPLICATION_GROUPS, APPLICATION_COLUMNS,
               REVIEW_GROUPS, REVIEW_FIELDS)
     labels = {text for table in tables for label in table.values() for text in label.labels}
-    labels.update(_EXTRA_LABELS)
+    labels.update(_EXTRA_LABELS, PROACTIVE_COLUMN_TYPOS)
     alternation = "|".join(_spaced(t) for t in sorted(labels, key=len, reverse=True))
     # bracketed asides after a label (（区分处理的，…）, （单位：万元）) stay with it
     return re.compile(rf"{_TABLE_NOTE}|{_ROW_NUMBER}(?:{alternation})(?:\s*[（(][^（）()]{{0,40}}[）)])?")
@@ -195,11 +198,25 @@ def _table_tokens(body: str) -> Iterator[str]:
 def _runs(text: str) -> Iterator[str]:
     """Value runs between labels, cut at spaces, before a sign (``2648-18538``, ``20+1737``), after a count's unit
     (``1个246900元``: one project, then an amount) and before a numbered heading glued to a number
-    (``0三、收到和处理政``, ``0（三）收到…``: an amount before a heading the section pattern does not know)."""
-    for run in text.split():
-        for piece in re.split(r"(?<=\d)(?=[-+])|(?<=\d[个件条项])(?=\d)", run):
+    (``0三、收到和处理政``, ``0（三）收到…``: an amount before a heading the section pattern does not know). A minus
+    word between two digits of a run of numbers (``16减12``: template.GLUED_MINUS_WORDS) is the sign it stands for
+    (``16``, ``-12``); in any other run (prose glued on) it stays a word."""
+    for run in map(_signed, text.split()):
+        for piece in _RUN_CUT.split(run):
             glued = _NUMBER_THEN_WORDS.match(piece)
             yield from glued.groups() if glued else (piece,)
+
+
+_MINUS_WORD = re.compile(rf"(?<=\d)(?:{'|'.join(map(re.escape, GLUED_MINUS_WORDS))})(?=\d)")
+_RUN_CUT = re.compile(rf"(?<=\d)(?=[-+])|(?<=\d[{''.join(GLUED_COUNT_UNITS)}])(?=\d)")
+_UNIT_AT_END = re.compile(rf"(?:万元|元|[{''.join(GLUED_COUNT_UNITS)}])$")
+_SIGNED_RUN = re.compile(r"[\d.]+(?:-[\d.]+)+")
+
+
+def _signed(run: str) -> str:
+    """``run`` with its minus words as minus signs when that leaves numbers only (``16减12`` → ``16-12``)."""
+    signed = _MINUS_WORD.sub("-", run)
+    return signed if signed != run and _SIGNED_RUN.fullmatch(signed) else run
 
 
 #: A number with a numbered heading glued after it (``741.07三、收到…``, ``5949.09(二)主动公开…``), or a sentence of
@@ -228,7 +245,7 @@ def _pieces(run: str) -> list[str]:
     run = unicodedata.normalize("NFKC", run).replace(",", "")
     if run in NONE_SPELLINGS:
         return ["0"]
-    run = re.sub(r"(万元|元|件|条|个|项)$", "", run)
+    run = _UNIT_AT_END.sub("", run)
     return [p for p in re.split(r"(?=[-+])", run) if p]
 
 

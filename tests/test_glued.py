@@ -140,6 +140,25 @@ def test_glued_section_four_fourteen_zeros_read_by_the_agreement_rule():
     assert ("review_litigation", "glued.values_agree") in codes(fitted)
 
 
+#: fujian-pingtan-jinjing-2025: a section the template does not have glued after section 四's values, with its own
+#: header and three zeros.
+EXTRA_SECTION = ("五、信息处理费收取情况通知收取件数通知收取", "金额（元）", "实际收取", "金额（元）", "000")
+
+
+def test_glued_section_four_ends_at_a_numbered_heading_after_its_values():
+    fitted = fit_review(paragraphs(*REVIEW_HEADER, "21317" + "10001" + "00000", *EXTRA_SECTION), glued=True)
+    assert fitted.values["review"] == {"upheld": 2, "corrected": 1, "other": 3, "pending": 1, "total": 7}
+    assert fitted.values["litigation_direct"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1}
+    assert fitted.values["litigation_after_review"] == dict.fromkeys(fitted.values["review"], 0)
+    assert ("review_litigation", "table.ends_at_heading") in codes(fitted)
+
+
+def test_a_numbered_heading_before_section_fours_values_cuts_nothing():
+    # no values before it: the heading is no end of a table (and 四's values, after it, are still looked for)
+    fitted = fit_review(paragraphs(*REVIEW_HEADER, "五、信息处理费收取情况", "0" * 15), glued=True)
+    assert ("review_litigation", "table.ends_at_heading") not in codes(fitted)
+
+
 FILLER = "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，扎实推进政务公开工作。" * 20
 
 
@@ -171,6 +190,59 @@ def test_a_run_glued_to_other_words_is_not_cut(printed):
     blocks = _glued(printed)
     at = blocks.index("行政事业性收费")
     assert blocks[at + 1] == printed.removeprefix("行政事业性收费")
+
+
+@pytest.mark.parametrize(("printed", "runs"), [
+    ("行政事业性收费16减12", ["16", "-12"]),  # 本年增/减 printed with 减 for its minus sign
+    ("行政事业性收费3减0.5", ["3", "-0.5"]),
+    ("行政事业性收费16减", ["16减"]),  # no number after it: no sign
+    ("行政事业性收费16减少12", ["16减少12"]),  # a word, not a sign between two numbers
+])
+def test_a_minus_word_between_two_glued_numbers_is_a_minus_sign(printed, runs):
+    blocks = _glued(printed)
+    at = blocks.index("行政事业性收费")
+    assert blocks[at + 1: at + 1 + len(runs)] == runs
+
+
+def _glued_proactive(section_two: str) -> dict:
+    """Section 二 of the record of a one-line report whose section 二 is ``section_two``."""
+    text = (f"一、总体情况{FILLER}二、主动公开政府信息情况{section_two}"
+            "三、收到和处理政府信息公开申请情况申请人情况自然人四、政府信息公开行政复议、行政诉讼情况"
+            "五、存在的主要问题及改进情况无。六、其他需要报告的事项无。")
+    return nianbao.parse_bytes(text.encode(), "glued-section-two.txt")["proactive"]
+
+
+def test_a_glued_fee_row_with_a_minus_word_reads_as_a_decrease():
+    """fujian-pingtan-agriculture-2019's fee row under the 2019 header: 上一年 16, 本年增/减 -12."""
+    proactive = _glued_proactive("第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费16减12"
+                                 "第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购 1 5元")
+    assert proactive["fees"] == {"prev_count": 16, "change": -12}
+
+
+def test_a_glued_row_with_a_plus_sign_reads_as_its_only_split():
+    """fujian-pingtan-office-2019: 行政许可 '0+11' is 上一年 0, 本年增/减 +1, 处理决定 1, the only cut."""
+    proactive = _glued_proactive("第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可0+11"
+                                 "其他对外管理服务事项000")
+    assert proactive["licensing"] == {"prev_count": 0, "change": 1, "decisions": 1}
+    assert proactive["other_services"] == {"prev_count": 0, "change": 0, "decisions": 0}
+
+
+def test_a_header_misspelt_without_its_year_is_still_its_column():
+    """fujian-pingtan-resources-2019: 本年新公开数量 printed 本公开数量 (年新 left out); 规章 000 is 0 / 0 / 0."""
+    proactive = _glued_proactive("第二十条第（一）项信息内容本年新制作数量本公开数量对外公开总数量规章000规范性文件3"
+                                 " 2 5第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购 1 5元")
+    assert proactive["regulations"] == {"new_made": 0, "new_published": 0, "total_published": 0}
+    assert proactive["normative_documents"] == {"new_made": 3, "new_published": 2, "total_published": 5}
+
+
+@pytest.mark.parametrize(("printed", "values"), [
+    ("政府集中采购 2笔 984361元", {"projects": 2, "amount_wan": 98.4361}),  # fujian-pingtan-finance-2020
+    ("政府集中采购2笔984361元", {"projects": 2, "amount_wan": 98.4361}),  # cut after the count's unit
+    ("政府集中采购 1个 246900元", {"projects": 1, "amount_wan": 24.69}),
+])
+def test_a_glued_procurement_count_with_its_unit_is_the_projects(printed, values):
+    proactive = _glued_proactive(f"第二十条第（九）项信息内容采购项目数量采购总金额{printed}")
+    assert proactive["procurement"] == values
 
 
 def test_real_crawler_text_with_prose_glued_to_its_rows_reads_as_printed(host):

@@ -19,6 +19,7 @@ from nianbao.template import normalise_label, parse_cell
         ("1,234", (1234, None)),
         ("１，２３４", (1234, None)),
         ("3件", (3, t.UNIT_COUNT)),
+        ("2笔", (2, t.UNIT_COUNT)),  # fujian-pingtan-finance-2020's procurement: 2 (笔, items of business)
         ("134.8万元", (134.8, t.UNIT_WAN)),
         ("1,348,000元", (1348000, t.UNIT_YUAN)),
         ("251000元", (251000, t.UNIT_YUAN)),
@@ -148,3 +149,12 @@ def test_combine_versions():
 ])
 def test_reworded_rows_of_section_three_match_their_own_row(label, key):
     assert t.match_label(normalise_label(label), t.APPLICATION_ROW_LOOKUP) == key
+
+
+def test_a_header_misspelt_without_its_year_is_only_new_published():
+    """``本公开数量`` (fujian-pingtan-resources-2019: 本年新公开数量 with 年新 left out) is 本年新公开数量 and no other
+    column: no other column's label starts, ends or holds it, nor it them."""
+    typo = normalise_label("本公开数量")
+    assert t.match_label(typo, t.PROACTIVE_COLUMN_LOOKUP) == "new_published"
+    others = [norm for norm, key in t.PROACTIVE_COLUMN_LOOKUP.items() if key != "new_published"]
+    assert not [other for other in others if typo in other or other in typo]

@@ -85,6 +85,21 @@ def test_procurement_and_what_is_no_witness():
         "procurement": {("procurement.projects", 5), ("procurement.amount_wan", 12.5)}}
 
 
+def test_procurement_notices_with_their_total_and_penalty_decisions():
+    # fujian-pingtan-office-2019: the count in 条 is read only with the total right after it (共…元)
+    assert facts("今年共发布采购信息21条共5419886元。") == {
+        "procurement": {("procurement.projects", 21), ("procurement.amount_yuan", 541.9886)}}
+    assert facts("发布采购信息21条合计541.9886万元。") == {
+        "procurement": {("procurement.projects", 21), ("procurement.amount_wan", 541.9886)}}
+    assert facts("今年共发布采购信息21条。") == {}  # notices alone: not the projects
+    assert facts("发布采购信息21条，节约资金5419886元。") == {}  # another amount, in another clause
+    # fujian-pingtan-enforcement-2019: the decisions made are 处理决定数量 themselves
+    assert facts("立案查处各类违法行为并作出行政处罚决定305起，全部予以公开。") == {
+        "penalty": {("penalty.decisions", 305)}}
+    assert facts("作出行政处罚决定305起较去年增长12%。") == {}  # a clause about the change: not read
+    assert facts("公开行政处罚类信息103条。") == {}  # information published (market-2019): no witness
+
+
 # ---- narrowing ---------------------------------------------------------------------------------------------
 
 ISSUED = Fact(rule="normative_documents.issued", columns=("issued", "new_made", "new_published"), value=15, quote="")
@@ -171,6 +186,24 @@ def test_an_amount_in_yuan_meets_the_record_in_wan():
     fitted = fit(*HEADER_2019_PROCUREMENT, "政府集中采购", "1973601627.4元",
                  overview="四是推进采购信息公开。全年共发布采购信息197批次涉及金额3601627.4元。")
     assert fitted.values["procurement"] == {"projects": 197, "amount_wan": 360.16274}
+    assert codes(fitted) == {"glued.split_by_prose"}
+
+
+def test_penalty_decisions_the_prose_states_fix_the_decisions_cell():
+    # fujian-pingtan-enforcement-2019: '11910305' cuts four ways with 305 decisions; the other cells stay null
+    overview = "立案查处各类违法行为并作出行政处罚决定305起，全部予以公开。"
+    fitted = fit(*HEADER_2019_LICENSING, "行政处罚", "11910305", overview=overview)
+    assert fitted.values["penalty"] == {"prev_count": None, "change": None, "decisions": 305}
+    assert {"glued.narrowed_by_prose", "glued.cells_agreed"} <= codes(fitted)
+    without = fit(*HEADER_2019_LICENSING, "行政处罚", "11910305", overview="本年度未发生行政复议。")
+    assert without.values["penalty"] == dict.fromkeys(("prev_count", "change", "decisions"))
+
+
+def test_procurement_notices_with_their_total_fix_the_split():
+    # fujian-pingtan-office-2019: '215419886元' cuts eight ways; the prose's 21条共5419886元 leaves one
+    fitted = fit(*HEADER_2019_PROCUREMENT, "政府集中采购", "215419886元",
+                 overview="四是推进采购信息公开。今年共发布采购信息21条共5419886元。")
+    assert fitted.values["procurement"] == {"projects": 21, "amount_wan": 541.9886}
     assert codes(fitted) == {"glued.split_by_prose"}
 
 
