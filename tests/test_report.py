@@ -24,7 +24,15 @@ from lxml import html as lxml_html
 
 from nianbao.checks import involved_cells
 from nianbao.cli import main
-from nianbao.pipelines.report import CROSS_CHECKS, LEVEL_NAMES, REPORT, STATUS_NAMES, build_report
+from nianbao.pipelines.report import (
+    CROSS_CHECKS,
+    LEVEL_NAMES,
+    MAX_DUPLICATE_URIS,
+    REPORT,
+    STATUS_NAMES,
+    Collector,
+    build_report,
+)
 from nianbao.pipelines.run_files import RECORDS, iter_jsonl, output_files
 from nianbao.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_GROUPS, SECTION_HEADINGS
 
@@ -461,3 +469,14 @@ def test_a_run_of_only_unreadable_files_still_gets_a_page(tmp_path, open_page):
     assert "没有可画的数据" in page.locator("#charts").inner_text()
     assert "共 0 份" in page.locator("#count").inner_text()
     assert page.locator("#dead details").count() >= 1
+
+
+def test_a_year_printed_under_many_names_keeps_its_count_not_every_name():
+    """One agency-year under 60 names (a corpus holding each file many times): the page lists the first
+    MAX_DUPLICATE_URIS and says 60, so the page's process does not keep every name."""
+    uris = [f"copy-{n:02d}/zibo-2021.txt" for n in range(60)]
+    collector = Collector()
+    collector.add_cross_check({"rule": "cross_year.duplicate", "agency": "淄博市工业和信息化局", "years": [2021, 2021],
+                               "where": "report", "ok": False, "expected": 1, "actual": 60, "uris": uris})
+    dups = collector.chains["淄博市工业和信息化局"].compact("淄博市工业和信息化局")[4]
+    assert dups == [[2021, uris[:MAX_DUPLICATE_URIS], 60]]

@@ -365,7 +365,7 @@
   }
 
   function chainRow(c) {
-    var present = new Set(c.years), dups = new Map(c.dups.map(function (d) { return [d[0], d[1]]; }));
+    var present = new Set(c.years), dups = new Map(c.dups.map(function (d) { return [d[0], d[2] || d[1].length]; }));
     var links = new Map(c.links.map(function (l) { return [l.from + "-" + l.to, l]; }));
     var chain = el("span", {cls: "chain"});
     var first = c.years[0], last = c.years[c.years.length - 1], previous = null;
@@ -383,8 +383,8 @@
         else chain.appendChild(el("span", {cls: "link nc", text: "≠", title: "不可比较"}));
       }
       var dup = dups.get(y);
-      chain.appendChild(el("span", {cls: "year" + (dup ? " dup" : ""), text: String(y) + (dup ? " ×" + dup.length : ""),
-                                    title: dup ? y + " 年有 " + dup.length + " 份报告" : y + " 年"}));
+      chain.appendChild(el("span", {cls: "year" + (dup ? " dup" : ""), text: String(y) + (dup ? " ×" + dup : ""),
+                                    title: dup ? y + " 年有 " + dup + " 份报告" : y + " 年"}));
       previous = y;
     }
     var row = el("div", {cls: "agency"}, el("span", {cls: "name", text: c.agency}), chain);
@@ -400,7 +400,7 @@
       details.push(["cross_year.gap", g[0] + "→" + g[1], "", "缺少 " + missing.join("、"), null, null, []]);
     });
     c.dups.forEach(function (d) {
-      details.push(["cross_year.duplicate", String(d[0]), "", d[1].length + " 份", null, null, d[1]]);
+      details.push(["cross_year.duplicate", String(d[0]), "", (d[2] || d[1].length) + " 份", null, null, d[1]]);
     });
     if (details.length) {
       var more = el("button", {type: "button", cls: "more", "aria-expanded": "false", text: "明细（" + details.length + "）"});
