@@ -70,10 +70,10 @@ MAX_ISSUES = 100
 MAX_DEAD_LETTERS = 200
 #: Failing cross-year checks kept per agency for its chain's details.
 MAX_CHAIN_DETAILS = 50
-#: The files of one agency-year's duplicate reports the page lists (the count is always whole): a corpus that
-#: holds each report under many names (the million-input benchmark: each file under 50) would otherwise keep
-#: every name in the page's process (623 MB at 1,000,000 inputs).
-MAX_DUPLICATE_URIS = 20
+#: The files the page lists for one agency-year's duplicate reports (the count is always whole) and for one
+#: cross-year comparison: a corpus that holds each report under many names (the million-input benchmark:
+#: each file under 50) would otherwise keep every name in the page's process (623 MB at 1,000,000 inputs).
+MAX_DUPLICATE_URIS = 10
 #: Agencies in the top-agencies chart.
 TOP_AGENCIES = 15
 #: Page names of the body levels nianbao.derive tells apart, and of the timeliness statuses.
@@ -207,7 +207,7 @@ class _Chain:
             link[0 if ok is True else 1 if ok is False else 2] += 1
             if ok is not True and len(link[3]) < MAX_CHAIN_DETAILS:
                 link[3].append([rule, line.get("where"), ok, line.get("expected"), line.get("actual"),
-                                [os.path.basename(str(u)) for u in line.get("uris") or ()]])
+                                [os.path.basename(str(u)) for u in (line.get("uris") or ())[:MAX_DUPLICATE_URIS]]])
 
     def compact(self, agency: str) -> list[Any]:
         links = [[y0, y1, *counts[:3], counts[3]] for (y0, y1), counts in sorted(self.links.items())]
