@@ -20,6 +20,7 @@ from .template import (
     SECTION_ORDER,
     SENTENCE_MARKS,
     TABLE_SIGNATURES,
+    heading_number,
     heading_start,
     heading_words_of,
     is_table_label,
@@ -264,9 +265,11 @@ def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found]) -> list[
     above the report prints the same line first. Nothing is taken where no such line is printed."""
     if not found or found[0].key != SECTION_ORDER[1]:
         return found
-    contents = _contents_lines(blocks)
     candidates = [index for index, block in enumerate(blocks[: found[0].index]) if isinstance(block, Paragraph)
-                  and index not in contents and _numbered_one(block.text)]
+                  and _numbered_one(block.text)]
+    if candidates:  # the table of contents is looked for only when some line could open section 一
+        contents = _contents_lines(blocks)
+        candidates = [index for index in candidates if index not in contents]
     if not candidates or candidates[-1] + 1 >= found[0].index:
         return found
     index = candidates[-1]
@@ -277,13 +280,8 @@ def _numbered_one(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) > HEADING_MAX_CHARS or any(mark in stripped for mark in SENTENCE_MARKS):
         return False
-    number = _SUB_NUMBER.match(stripped)
-    return (section_number(stripped) == 1 or (number is not None and number.group(1) in ("一", "1"))) \
-        and len(stripped) > (number.end() if number else 2)
-
-
-#: ``（一）`` opening a line: group 1 is the number.
-_SUB_NUMBER = re.compile(r"^[（(]\s*([一二三四五六七八九十\d]{1,2})\s*[)）]")
+    number, words = heading_number(stripped)
+    return number == 1 and bool(words)
 
 
 def _wrapped(blocks: tuple[Block, ...], index: int) -> tuple[str | None, int, str]:

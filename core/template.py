@@ -849,7 +849,17 @@ _NUMERALS = "一二三四五六七八九十"
 
 def section_number(text: str) -> int | None:
     """The number a heading line opens with (``三、`` and ``3、`` → 3), or ``None``."""
-    match = _SECTION_NUMBER.match(text)
+    return _number_of(_SECTION_NUMBER.match(text))
+
+
+def heading_number(text: str) -> tuple[int | None, str]:
+    """The number a line opens with, as a section's (``一、``, ``1、``) or a sub-item's (``（一）``), and the
+    words after it: ``（一）总体情况`` → ``(1, "总体情况")``; ``(None, text)`` for an unnumbered line."""
+    match = _SECTION_NUMBER.match(text) or _SUB_ITEM.match(text)
+    return (None, text) if match is None else (_number_of(match), text[match.end():].strip())
+
+
+def _number_of(match: re.Match[str] | None) -> int | None:
     if match is None:
         return None
     digits = "".join(ch for ch in match.group(0) if ch.isdigit() or ch in _NUMERALS)
