@@ -434,16 +434,23 @@ _PRINTED_AT_END = re.compile(rf"日\s*{_PRINTED}\s*$")
 
 
 #: A bracketed aside or a leaked Word style sheet at the end of a line (see ``SIGNATURE_ASIDE_MAX_CHARS``).
-_GLUED_ASIDE = re.compile(rf"\s*(?:[（(][^（）()]{{1,{SIGNATURE_ASIDE_MAX_CHARS}}}[)）]|{WORD_STYLE_LEAK}.*)\s*$")
+_BRACKET_AT_END = re.compile(rf"[（(][^（）()]{{1,{SIGNATURE_ASIDE_MAX_CHARS}}}[)）]$")
+_STYLE_LEAK = re.compile(WORD_STYLE_LEAK)
 
 
 def _without_aside(line: str) -> str:
     """``line`` without a bracketed note or a leaked style sheet glued after a date at its end
-    (``… 2020年1月2日 （联系人：…）``); else ``line`` as it is."""
-    aside = _GLUED_ASIDE.search(line)
-    if aside is None or not date_at_end(line[:aside.start()]):
+    (``… 2020年1月2日 （联系人：…）``); else ``line`` as it is. Only the line's end is searched: it is a
+    crawler's whole one-line report."""
+    end = line.rstrip()
+    if end.endswith((")", "）")):
+        aside = _BRACKET_AT_END.search(end, max(0, len(end) - SIGNATURE_ASIDE_MAX_CHARS - 2))
+    elif "false" in end:
+        aside = _STYLE_LEAK.search(end)
+    else:
         return line
-    return line[:aside.start()]
+    before = end[:aside.start()].rstrip() if aside else ""
+    return before if before and date_at_end(before) else line
 
 
 def _without_print_line(line: str) -> str:
