@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -50,6 +50,7 @@ from .template import (
     REVIEW_HEADER_WORDS,
     REVIEW_SLOTS,
     SEVERAL,
+    SIGNED_COLUMNS,
     UNIT_COUNT,
     UNIT_WAN,
     UNIT_YUAN,
@@ -616,6 +617,7 @@ def fit_glued_row(
     yuan_columns: frozenset[str] = frozenset(),
     *,
     sums: Sums | None = None,
+    signed: Collection[str] | None = None,
 ) -> tuple[dict[str, Any], list[Split]]:
     """Fit a row whose values a crawler glued together (``3960181``): every split the template allows.
 
@@ -626,7 +628,8 @@ def fit_glued_row(
     whatever sums they break, ``glued.split_by_count``), or, with ``sums``, fewer
     digits than cells and every reading of the lost cells giving the same numbers
     (:func:`nianbao.glued.agreed_split`, ``glued.values_agree``). Otherwise an
-    error (``glued.no_split``), values null.
+    error (``glued.no_split``), values null. ``signed`` names the columns a
+    printed sign may start a number in (``None``: any).
     """
     out: dict[str, Any] = dict.fromkeys(columns)
     texts = [text for text, (_, note) in raw.values if note != BLANK]
@@ -634,7 +637,8 @@ def fit_glued_row(
         issues.append(error("row.no_values", f"row {raw.label.strip()!r} has no values", where))
         return out, []
     try:
-        candidates = split_run(texts, len(columns), accept)
+        candidates = split_run(texts, len(columns), accept,
+                               None if signed is None else [n for n, c in enumerate(columns) if c in signed])
     except TooManySplits as exc:
         issues.append(error("glued.too_many_splits", f"row {raw.label.strip()!r}: {exc}, too many to try "
                             f"(nianbao.glued.MAX_SPLITS_TRIED); values left null", where))
@@ -787,7 +791,7 @@ def _proactive_accept(columns: Sequence[str]) -> Callable[[Split], bool]:
             if column in AMOUNT_COLUMNS:
                 if value < 0:
                     return False
-            elif not isinstance(value, int) or (value < 0 and column != "change"):
+            elif not isinstance(value, int) or (value < 0 and column not in SIGNED_COLUMNS):
                 return False
         return True
     return accept
@@ -872,7 +876,7 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
         printed = [c for c in shape if c in columns] if columns else list(shape)
         if glued:
             row, candidates = fit_glued_row(raw, printed, f"{where}.{item}", issues, _proactive_accept(printed),
-                                            frozenset(yuan))
+                                            frozenset(yuan), signed=SIGNED_COLUMNS)
             if len(candidates) > 1:
                 row = _ambiguous_proactive(raw, printed, candidates, f"{where}.{item}", issues, frozenset(yuan),
                                            (prose or {}).get(item, ()))

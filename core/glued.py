@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import lru_cache
 
 from .agree import Sums, readings
@@ -281,9 +281,12 @@ class TooManySplits(ValueError):
     """A row's runs can be cut in more than ``MAX_SPLITS_TRIED`` ways: too many to try them all."""
 
 
-def split_run(runs: Sequence[str], width: int, accept: Callable[[Split], bool] = lambda _: True) -> list[Split]:
+def split_run(runs: Sequence[str], width: int, accept: Callable[[Split], bool] = lambda _: True,
+              signed: Collection[int] | None = None) -> list[Split]:
     """Every split of ``runs`` (one row's glued value texts) into ``width`` numbers that ``accept`` allows.
 
+    ``signed``, when given, holds the columns (by index) a printed sign may start a number in: ``20+1737`` under
+    上一年项目数量, 本年增/减, 处理决定数量 puts ``+1737``'s first number under 本年增/减, never ``2 / 0 / +1737``.
     Returns at most ``MAX_CANDIDATES`` splits; an empty list when none fits.
     Raises :class:`TooManySplits` once more than ``MAX_SPLITS_TRIED`` splits
     have been tried: the answer would not be known, so none is given.
@@ -310,6 +313,8 @@ def split_run(runs: Sequence[str], width: int, accept: Callable[[Split], bool] =
             return
         remaining = len(pieces) - index - 1
         piece = pieces[index]
+        if signed is not None and piece.startswith(("-", "+")) and width - left not in signed:
+            return
         lowest = max(1, left - capacity[index + 1])
         for count in range(lowest, min(left - remaining, capacity[index] - capacity[index + 1]) + 1):
             for way in _ways(piece, count):

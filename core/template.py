@@ -493,6 +493,9 @@ PROACTIVE_COLUMNS = _keyed(
 )
 #: Columns whose values are amounts in 万元 (cells in 元 are converted).
 AMOUNT_COLUMNS = frozenset({"amount_wan"})
+#: The one column whose values may be negative and printed with a sign (本年增/减: ``+17``, ``-12``): a sign in glued
+#: text starts this column's number, never another's.
+SIGNED_COLUMNS = frozenset({"change"})
 #: The header cell that opens every item's column headers.
 PROACTIVE_HEADER_START = normalise_label("信息内容")
 

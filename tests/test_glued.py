@@ -227,6 +227,19 @@ def test_a_glued_row_with_a_plus_sign_reads_as_its_only_split():
     assert proactive["other_services"] == {"prev_count": 0, "change": 0, "decisions": 0}
 
 
+def test_a_sign_starts_the_change_column_only():
+    """fujian-pingtan-market-2019: 行政许可 '20+1737' cuts three ways (20 / +1 / 737, 20 / +17 / 37, 20 / +173 / 7);
+    ``+1737`` under 处理决定数量 (2 / 0 / +1737) is no reading, since a sign starts 本年增/减 only, so 上一年 20 is
+    what every reading gives and is taken; the other two cells stay null."""
+    text = (f"一、总体情况{FILLER}二、主动公开政府信息情况第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量"
+            "行政许可20+1737其他对外管理服务事项000三、收到和处理政府信息公开申请情况申请人情况自然人"
+            "四、政府信息公开行政复议、行政诉讼情况五、存在的主要问题及改进情况无。六、其他需要报告的事项无。")
+    record = nianbao.parse_bytes(text.encode(), "glued-section-two.txt")
+    assert record["proactive"]["licensing"] == {"prev_count": 20, "change": None, "decisions": None}
+    codes = {(i["code"], i["where"]) for i in record["issues"]}
+    assert {("glued.ambiguous", "proactive.licensing"), ("glued.cells_agreed", "proactive.licensing")} <= codes
+
+
 def test_a_header_misspelt_without_its_year_is_still_its_column():
     """fujian-pingtan-resources-2019: 本年新公开数量 printed 本公开数量 (年新 left out); 规章 000 is 0 / 0 / 0."""
     proactive = _glued_proactive("第二十条第（一）项信息内容本年新制作数量本公开数量对外公开总数量规章000规范性文件3"

@@ -174,10 +174,12 @@ def test_a_value_the_table_gave_is_never_overridden():
 
 def test_signed_runs_of_the_2019_columns():
     # fujian-pingtan-market-2019: '行政许可20+1737' is 20 / +17 / 37 (本年增/减 printed with its sign) or three other
-    # cuts; the overview's 行政许可类37条 counts information, not decisions: the row stays null, every cut listed
+    # cuts; the overview's 行政许可类37条 counts information, not decisions: 本年增/减 and 处理决定数量 stay null, every
+    # cut listed; 上一年 is 20 in every cut where the sign starts 本年增/减 (2 / 0 / +1737 is no reading)
     assert split_run(["20", "+1737"], 3) == [(20, 1, 737), (20, 17, 37), (20, 173, 7), (2, 0, 1737)]
+    assert split_run(["20", "+1737"], 3, signed=[1]) == [(20, 1, 737), (20, 17, 37), (20, 173, 7)]
     fitted = fit(*HEADER_2019_LICENSING, "行政许可", "20", "+1737", overview="其中行政许可类37条，行政处罚类103条。")
-    assert fitted.values["licensing"] == {"prev_count": None, "change": None, "decisions": None}
+    assert fitted.values["licensing"] == {"prev_count": 20, "change": None, "decisions": None}
     assert "20 / 17 / 37" in message(fitted, "glued.ambiguous")
 
 

@@ -56,6 +56,7 @@ class Tally:
     correct: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
     readable: list[int] = field(default_factory=lambda: [0, 0])  # numeric fields the truth has a value for: right, all
+    unsettled: int = 0  # cells printed but not settled by the document (null in the truth, named under "unsettled")
 
     def accuracy(self, category: str | None = None) -> float | None:
         """Share of fields right in ``category`` (all categories pooled if ``None``); ``None`` if nothing scored."""
@@ -204,6 +205,7 @@ def score_one(report: Report, truth: dict[str, Any], record: dict[str, Any] | No
                                               expected, actual))
     for tally in tallies:
         tally.documents += 1
+        tally.unsettled += len(truth.get("unsettled", ()))
         tally.dead_letters += record is None
         tally.perfect += wrong == 0
     for feature in truth.get("features", ()):
@@ -244,7 +246,11 @@ def _table(report: Report) -> list[str]:
         total.perfect += tally.perfect
         total.correct.update(tally.correct)
         total.total.update(tally.total)
+        total.unsettled += tally.unsettled
     lines.append(_row("all", total))
+    if total.unsettled:
+        lines.append(f"unsettled: {total.unsettled} cells the documents print but do not settle (null in the truths, "
+                     "each named under its truth's \"unsettled\")")
     return lines
 
 
@@ -279,16 +285,19 @@ def _per_report(report: Report) -> list[str]:
     """One line per report: its fields right / scored in each category (``-`` where none is scored).
 
     ``readable`` is the numeric fields the truth has a value for (a cell the source lost is null in the truth and
-    counts in ``numeric`` only).
+    counts in ``numeric`` only); ``unsettled`` the cells the document prints but does not settle (a glued run that
+    cuts several ways): null in the truth too, each named with its hand reading and why under the truth's
+    ``unsettled``.
     """
     def cell(tally: Tally, category: str) -> str:
         total = tally.total[category]
         return f"{tally.correct[category]}/{total}" if total else "-"
 
     width = max((len(name) for name in report.reports), default=6)
-    header = "  ".join([f"{'report':<{width}}", f"{'readable':>9}", *(f"{c:>9}" for c in CATEGORIES)])
+    header = "  ".join([f"{'report':<{width}}", f"{'readable':>9}", *(f"{c:>9}" for c in CATEGORIES),
+                        f"{'unsettled':>9}"])
     lines = ["per report (fields right / scored):", header, "-" * len(header)]
     lines.extend("  ".join([f"{name:<{width}}", f"{t.readable[0]}/{t.readable[1]}".rjust(9),
-                            *(f"{cell(t, c):>9}" for c in CATEGORIES)])
+                            *(f"{cell(t, c):>9}" for c in CATEGORIES), f"{t.unsettled or '-':>9}"])
                  for name, t in sorted(report.reports.items()))
     return lines
