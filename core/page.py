@@ -419,6 +419,17 @@ _GLUED_SIGNER = re.compile(rf"(?:^|[。；;！!\s])([^\s。；;，,：:！!“�
                            rf"(?:{'|'.join(sorted(SIGNER_ENDS, key=len, reverse=True))}))\s*$")
 
 
+#: How far before its end a signing body glued to a line can start: its separator, its name, its ending.
+_GLUED_SIGNER_REACH = 1 + SIGNER_MAX_CHARS + max(map(len, SIGNER_ENDS))
+
+
+def _glued_signer(line: str, end: int) -> re.Match[str] | None:
+    """:data:`_GLUED_SIGNER` in ``line[:end]``, searched from where a signer could start: its name is a run of
+    no spaces that ends the text before its trailing spaces, so it starts within ``_GLUED_SIGNER_REACH`` of that
+    end (a crawler's report is one line of thousands of characters; an end-anchored search tries every start)."""
+    return _GLUED_SIGNER.search(line, max(0, len(line[:end].rstrip()) - _GLUED_SIGNER_REACH), end)
+
+
 #: The words after a line's last sentence end.
 _AFTER_SENTENCE = re.compile(r"[。；;！!]\s*([^。；;！!]+)$")
 #: A trailer after a space, or right after a date's 日 (``…2022年1月7日抄送：…``).
@@ -460,7 +471,7 @@ def _without_print_line(line: str) -> str:
     if printed is None:
         return line
     start = date_at_end(line[:printed.start() + 1])
-    printer = _GLUED_SIGNER.search(line, 0, start) if start else None
+    printer = _glued_signer(line, start) if start else None
     if printer is None or not date_at_end(line[:printer.start(1)].rstrip()):
         return line
     return line[:printer.start(1)].rstrip()
@@ -498,7 +509,7 @@ def split_signature(body: list[str]) -> tuple[str | None, str | None]:
                     last = last[:trailer.start()].rstrip()
                     break
         if start:
-            glued = _GLUED_SIGNER.search(last, 0, start)
+            glued = _glued_signer(last, start)
             if glued is not None:
                 signer, cut = glued.group(1), glued.start(1)
             elif last[:start].rstrip().endswith(_SENTENCE_END):  # ``…情况。　2022年1月20日``: a date, no body
