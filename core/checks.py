@@ -161,8 +161,8 @@ def stated_numbers(text: str) -> dict[str, frozenset[Number]]:
 def stated(record: Mapping[str, Any], measure: str) -> int | None:
     """The one number the overview states for a measure; ``None`` when it states none, or two different ones."""
     text = (record.get("sections") or {}).get("overview")
-    numbers = stated_numbers(text) if text else {}
-    found = numbers.get(measure, frozenset())
+    # the measure's numbers only (five prose rules ask, each for one): not stated_numbers' set for every measure
+    found = {number for number, _ in statements(text).get(measure, ())} if text else set()
     return next(iter(found)) if len(found) == 1 else None
 
 
