@@ -99,9 +99,10 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
         if isinstance(block, Paragraph):
             out.append((block.text, NO_ROW))
             continue
-        for row in block.rows:
-            row_id += 1
-            out += [(cell.text, row_id) for cell in row if cell is not None]
+        # one comprehension a table, not one a row (a comprehension is a call; a row has about eight cells)
+        rows = block.rows
+        out += [(cell.text, number) for number, row in enumerate(rows, row_id + 1) for cell in row if cell is not None]
+        row_id += len(rows)
     return out
 
 
