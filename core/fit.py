@@ -722,7 +722,20 @@ def _none_spellings(rows: Iterable[RawRow], section: str, issues: list[Issue]) -
 # --------------------------------------------------------------------------
 
 
+#: Labels up to this long are kept in section 二's resolver cache; a longer text is no label of the template.
+_CACHED_LABEL_CHARS = 64
+
+
 def _resolve_proactive(norm: str, walker: Walker) -> Hit | None:
+    # The answer depends on the label alone, and the same few dozen labels recur in every report: cached (two
+    # label lookups a label otherwise, each trying the label's starts when it is no exact label of its table).
+    if len(norm) <= _CACHED_LABEL_CHARS:
+        return _proactive_hit(norm)
+    return _proactive_hit.__wrapped__(norm)
+
+
+@lru_cache(maxsize=4096)
+def _proactive_hit(norm: str) -> Hit | None:
     if norm == PROACTIVE_HEADER_START:
         return HEADER, ""
     item = match_label(norm, PROACTIVE_ITEM_LOOKUP)
