@@ -909,7 +909,19 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
 
 
 def _resolve_application(norm: str, walker: Walker) -> Hit | None:
-    if walker.in_header_row and norm not in _APPLICATION_HEADER_ONLY:
+    # The answer depends on the label, as normalised and as printed, and on where the walk is: cached, since the
+    # same labels come at the same places in every report (labels over _CACHED_LABEL_CHARS not kept).
+    context = (norm, walker.printed, walker.in_header_row, walker.in_body, walker.group == "other")
+    if len(walker.printed) <= _CACHED_LABEL_CHARS:
+        return _application_hit(*context)
+    return _application_hit.__wrapped__(*context)
+
+
+@lru_cache(maxsize=4096)
+def _application_hit(norm: str, printed: str, in_header_row: bool, in_body: bool, in_other: bool) -> Hit | None:
+    """:func:`_resolve_application`'s answer: ``printed`` the label as printed (numbering and all), the flags
+    the walker's (``in_other``: the last group label seen is （六）其他处理)."""
+    if in_header_row and norm not in _APPLICATION_HEADER_ONLY:
         return None  # 总计 closing OCR's ``类别 | 数据1 | … | 总计``, 予以公开 or 不予公开 in a garbled header
     group = APPLICATION_GROUP_LOOKUP.get(norm)
     if group is not None:
@@ -917,23 +929,19 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
     column = _APPLICATION_HEADER_ONLY.get(norm)
     if column is not None:  # 自然人, 商业企业, …: a header, also when repeated atop a split table
         return HEADER, column
-    if APPLICATION_ROW_LOOKUP.get(norm) in _GROUP_ROWS and is_group_numbered(walker.printed):  # the lookup first
+    if APPLICATION_ROW_LOOKUP.get(norm) in _GROUP_ROWS and is_group_numbered(printed):  # the lookup first
         return GROUP, _GROUP_ROWS[APPLICATION_ROW_LOOKUP[norm]]  # ``（六）其他``: a group's number, a row's name
-    if not walker.in_body and not is_numbered(walker.printed):  # in the header, 其他 and 总计 are columns
+    if not in_body and not is_numbered(printed):  # in the header, 其他 and 总计 are columns
         row = APPLICATION_ROW_LOOKUP.get(norm)
         if row in ("other_misc", "total_handled"):
             return None
     key = match_label(norm, APPLICATION_ROW_LOOKUP)
     if key is None:
-        tail = numbered_tail(walker.printed)  # ``（四）无 1.本机关不掌握相关政府信息``: the row's own numbered label
+        tail = numbered_tail(printed)  # ``（四）无 1.本机关不掌握相关政府信息``: the row's own numbered label
         if tail is None:
             return None
-        printed, walker.printed = walker.printed, tail
-        try:
-            return _resolve_application(normalise_label(tail), walker)
-        finally:
-            walker.printed = printed
-    if APPLICATION_ROWS[key].group == "other" and walker.group != "other":
+        return _application_hit.__wrapped__(normalise_label(tail), tail, in_header_row, in_body, in_other)
+    if APPLICATION_ROWS[key].group == "other" and not in_other:
         return None  # 其他 outside （六）其他处理 is not a row
     return ROW, key
 
