@@ -32,20 +32,24 @@ from .template import (
 Rule = Callable[[Mapping[str, Any]], Iterable[CheckResult]]
 
 
-_SET_RESULT = tuple(vars(CheckResult)[name].__set__ for name in ("where", "ok", "expected", "actual", "rule"))
+class _ResultSlots:
+    """A :class:`CheckResult` being filled: the same slots in the same order, written by plain attribute stores,
+    then made a CheckResult by assigning ``__class__`` (as :class:`nianbao.document.CellSlots` makes cells)."""
+
+    __slots__ = CheckResult.__slots__  # the same names in the same order: the same layout
 
 
 def _result(where: str, ok: bool, expected: float | int | None, actual: float | int | None) -> CheckResult:
-    """``CheckResult(where=…, ok=…, expected=…, actual=…)`` with its slots stored directly: half the cost of the
-    generated frozen ``__init__`` (``object.__setattr__`` a field), for :func:`compare`'s 40 results a report."""
-    result = object.__new__(CheckResult)
-    set_where, set_ok, set_expected, set_actual, set_rule = _SET_RESULT
-    set_where(result, where)
-    set_ok(result, ok)
-    set_expected(result, expected)
-    set_actual(result, actual)
-    set_rule(result, "")
-    return result
+    """``CheckResult(where=…, ok=…, expected=…, actual=…)`` without the generated frozen ``__init__``
+    (``object.__setattr__`` a field) or the slot descriptors' calls: for :func:`compare`'s 40 results a report."""
+    result = object.__new__(_ResultSlots)
+    result.where = where
+    result.ok = ok
+    result.expected = expected
+    result.actual = actual
+    result.rule = ""
+    result.__class__ = CheckResult  # type: ignore[assignment]
+    return result  # type: ignore[return-value]
 
 
 def compare(where: str, parts: Sequence[int | float | None], total: int | float | None) -> CheckResult:
@@ -161,8 +165,8 @@ def stated_numbers(text: str) -> dict[str, frozenset[Number]]:
 def stated(record: Mapping[str, Any], measure: str) -> int | None:
     """The one number the overview states for a measure; ``None`` when it states none, or two different ones."""
     text = (record.get("sections") or {}).get("overview")
-    numbers = stated_numbers(text) if text else {}
-    found = numbers.get(measure, frozenset())
+    # the measure's numbers only (five prose rules ask, each for one): not stated_numbers' set for every measure
+    found = {number for number, _ in statements(text).get(measure, ())} if text else set()
     return next(iter(found)) if len(found) == 1 else None
 
 

@@ -55,9 +55,24 @@ def is_date_line(text: str) -> bool:
     return bool(DATE_LINE.match(text))
 
 
+#: The most characters a whole date prints besides spaces (``二〇二二年十二月三十一日``: 4 + 1 + 3 + 1 + 3 + 1).
+WHOLE_DATE_MAX_CHARS = 13
+#: How far before a text's end :func:`date_at_end` starts looking.
+_DATE_WINDOW = 64
+
+
 def date_at_end(text: str) -> int | None:
-    """Where a whole date that ends ``text`` starts (``…管理委员会 2022年1月20日``), or ``None``."""
-    found = DATE_AT_END.search(text)
+    """Where a whole date that ends ``text`` starts (``…管理委员会 2022年1月20日``), or ``None``.
+
+    Searched from the last ``_DATE_WINDOW`` characters only (a crawler's report is one line of thousands, and a
+    search anchored at the end still tries every start): no date can start before them unless they hold at most
+    ``WHOLE_DATE_MAX_CHARS`` characters that are not spaces (a date spread over spaces), and then the whole text
+    is searched.
+    """
+    start = max(0, len(text.rstrip()) - _DATE_WINDOW)
+    if start and len("".join(text[start:].split())) <= WHOLE_DATE_MAX_CHARS:
+        start = 0
+    found = DATE_AT_END.search(text, start)
     return None if found is None else found.start()
 
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .agree import Sums, agree, contradicted
@@ -75,6 +76,8 @@ from .witness import Fact, narrow, quoted
 
 #: Row id of a token that came from a paragraph (no row structure).
 NO_ROW = -1
+#: A token's text.
+_TEXT = itemgetter(0)
 
 
 class Token(NamedTuple):
@@ -97,9 +100,10 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
         if isinstance(block, Paragraph):
             out.append((block.text, NO_ROW))
             continue
-        for row in block.rows:
-            row_id += 1
-            out += [(cell.text, row_id) for cell in row if cell is not None]
+        # one comprehension a table, not one a row (a comprehension is a call; a row has about eight cells)
+        rows = block.rows
+        out += [(cell.text, number) for number, row in enumerate(rows, row_id + 1) for cell in row if cell is not None]
+        row_id += len(rows)
     return out
 
 
@@ -235,7 +239,7 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
     # Each cell is parsed once (the cache makes a repeat cheap, not free); the pre-pass, the walk and the
     # look-ahead of a broken label all read this list. Notes are compared by identity: parse_cell returns the
     # template's constants. ``values`` is the last row's value list (``None`` before the first row).
-    parsed_all = [parse_cell(text) for text, _ in tokens]
+    parsed_all = list(map(parse_cell, map(_TEXT, tokens)))  # in C: no bytecode a token (a cache hit each)
     labelled: set[int] = set()
     printed: set[int] = set()
     text_cells: dict[int, list[str]] = {}  # the text cells of each table row, for ``header_row``
@@ -722,7 +726,20 @@ def _none_spellings(rows: Iterable[RawRow], section: str, issues: list[Issue]) -
 # --------------------------------------------------------------------------
 
 
+#: Labels up to this long are kept in section 二's resolver cache; a longer text is no label of the template.
+_CACHED_LABEL_CHARS = 64
+
+
 def _resolve_proactive(norm: str, walker: Walker) -> Hit | None:
+    # The answer depends on the label alone, and the same few dozen labels recur in every report: cached (two
+    # label lookups a label otherwise, each trying the label's starts when it is no exact label of its table).
+    if len(norm) <= _CACHED_LABEL_CHARS:
+        return _proactive_hit(norm)
+    return _proactive_hit.__wrapped__(norm)
+
+
+@lru_cache(maxsize=4096)
+def _proactive_hit(norm: str) -> Hit | None:
     if norm == PROACTIVE_HEADER_START:
         return HEADER, ""
     item = match_label(norm, PROACTIVE_ITEM_LOOKUP)
@@ -896,7 +913,19 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
 
 
 def _resolve_application(norm: str, walker: Walker) -> Hit | None:
-    if walker.in_header_row and norm not in _APPLICATION_HEADER_ONLY:
+    # The answer depends on the label, as normalised and as printed, and on where the walk is: cached, since the
+    # same labels come at the same places in every report (labels over _CACHED_LABEL_CHARS not kept).
+    context = (norm, walker.printed, walker.in_header_row, walker.in_body, walker.group == "other")
+    if len(walker.printed) <= _CACHED_LABEL_CHARS:
+        return _application_hit(*context)
+    return _application_hit.__wrapped__(*context)
+
+
+@lru_cache(maxsize=4096)
+def _application_hit(norm: str, printed: str, in_header_row: bool, in_body: bool, in_other: bool) -> Hit | None:
+    """:func:`_resolve_application`'s answer: ``printed`` the label as printed (numbering and all), the flags
+    the walker's (``in_other``: the last group label seen is （六）其他处理)."""
+    if in_header_row and norm not in _APPLICATION_HEADER_ONLY:
         return None  # 总计 closing OCR's ``类别 | 数据1 | … | 总计``, 予以公开 or 不予公开 in a garbled header
     group = APPLICATION_GROUP_LOOKUP.get(norm)
     if group is not None:
@@ -904,23 +933,19 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
     column = _APPLICATION_HEADER_ONLY.get(norm)
     if column is not None:  # 自然人, 商业企业, …: a header, also when repeated atop a split table
         return HEADER, column
-    if APPLICATION_ROW_LOOKUP.get(norm) in _GROUP_ROWS and is_group_numbered(walker.printed):  # the lookup first
+    if APPLICATION_ROW_LOOKUP.get(norm) in _GROUP_ROWS and is_group_numbered(printed):  # the lookup first
         return GROUP, _GROUP_ROWS[APPLICATION_ROW_LOOKUP[norm]]  # ``（六）其他``: a group's number, a row's name
-    if not walker.in_body and not is_numbered(walker.printed):  # in the header, 其他 and 总计 are columns
+    if not in_body and not is_numbered(printed):  # in the header, 其他 and 总计 are columns
         row = APPLICATION_ROW_LOOKUP.get(norm)
         if row in ("other_misc", "total_handled"):
             return None
     key = match_label(norm, APPLICATION_ROW_LOOKUP)
     if key is None:
-        tail = numbered_tail(walker.printed)  # ``（四）无 1.本机关不掌握相关政府信息``: the row's own numbered label
+        tail = numbered_tail(printed)  # ``（四）无 1.本机关不掌握相关政府信息``: the row's own numbered label
         if tail is None:
             return None
-        printed, walker.printed = walker.printed, tail
-        try:
-            return _resolve_application(normalise_label(tail), walker)
-        finally:
-            walker.printed = printed
-    if APPLICATION_ROWS[key].group == "other" and walker.group != "other":
+        return _application_hit.__wrapped__(normalise_label(tail), tail, in_header_row, in_body, in_other)
+    if APPLICATION_ROWS[key].group == "other" and not in_other:
         return None  # 其他 outside （六）其他处理 is not a row
     return ROW, key
 

@@ -95,15 +95,17 @@ class Outline:
         first block that holds what only that table prints (:func:`_by_content`).
         """
         blocks = document.blocks
-        found = _headings(blocks)
+        lines = _heading_lines(blocks)  # every look below reads them: found once (a call a paragraph)
+        found = _headings(blocks, lines)
         if len(found) < len(SECTION_ORDER):
-            found = _second_look(blocks, found)
+            found = _second_look(blocks, found, lines)
             if any(key not in {f.key for f in found} for key in TABLE_SIGNATURES):
                 split = _split_tables(blocks)
                 if len(split) != len(blocks):
-                    blocks, found = split, _second_look(split, _headings(split))
+                    lines = _heading_lines(split)
+                    blocks, found = split, _second_look(split, _headings(split, lines), lines)
                 found = _by_content(blocks, found)
-        found = _overview_by_number(blocks, found)
+        found = _overview_by_number(blocks, found, lines)
         if not found:
             return cls(front=blocks, tail=split_tail(texts_of(blocks)))
         sections: dict[str, Section] = {}
@@ -122,9 +124,10 @@ class Outline:
         return cls(front=blocks[: found[0].index], sections=sections, tail=tail, last=last)
 
 
-def _headings(blocks: tuple[Block, ...]) -> list[_Found]:
-    """The paragraphs printing a section's heading words, each after the last one found in template order."""
-    return [_first_half(blocks, f) for f in _exact_headings(blocks)]
+def _headings(blocks: tuple[Block, ...], lines: list[tuple[int, str]]) -> list[_Found]:
+    """The paragraphs printing a section's heading words (``lines``: :func:`_heading_lines`), each after the last
+    one found in template order."""
+    return [_first_half(blocks, f) for f in _exact_headings(blocks, lines)]
 
 
 def _first_half(blocks: tuple[Block, ...], found: _Found) -> _Found:
@@ -148,10 +151,9 @@ def _first_half(blocks: tuple[Block, ...], found: _Found) -> _Found:
 MIN_CONTENTS_LINES = 3
 
 
-def _exact_headings(blocks: tuple[Block, ...]) -> list[_Found]:
+def _exact_headings(blocks: tuple[Block, ...], lines: list[tuple[int, str]]) -> list[_Found]:
     found: list[_Found] = []
     next_allowed = 0
-    lines = _heading_lines(blocks)
     contents = _contents(lines)
     for index, key in lines:
         if index in contents:
@@ -165,14 +167,15 @@ def _exact_headings(blocks: tuple[Block, ...]) -> list[_Found]:
 
 
 def _heading_lines(blocks: tuple[Block, ...]) -> list[tuple[int, str]]:
+    """``(index, section)`` of every paragraph that prints a section's heading words."""
     return [(index, key) for index, block in enumerate(blocks) if isinstance(block, Paragraph)
             and (key := section_of_heading(block.text)) is not None]
 
 
-def _contents_lines(blocks: tuple[Block, ...]) -> set[int]:
+def _contents_lines(blocks: tuple[Block, ...], lines: list[tuple[int, str]]) -> set[int]:
     """The lines of a table of contents (:func:`_contents`), and a numbered line right above one (its first
     heading in words the exact look does not know: ``一、政府信息公开工作的基本情况``): never a section's heading."""
-    contents = _contents(_heading_lines(blocks))
+    contents = _contents(lines)
     return contents | {index - 1 for index in contents if index - 1 not in contents and index > 0
                        and isinstance(blocks[index - 1], Paragraph) and heading_start(blocks[index - 1].text)}
 
@@ -221,7 +224,7 @@ def _allowed(found: list[_Found], at: int) -> range:
 _PAGE_NUMBER = re.compile(r"^[\s\-—–·第页共/\d]*$")
 
 
-def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
+def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tuple[int, str]]) -> list[_Found]:
     """Missing sections opened by a heading in other words (与/和 for 、, a typo) or wrapped over two lines.
 
     Only lines between the headings already found are looked at, and only for
@@ -231,7 +234,7 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
     then any other, so a misnumbered heading is still found.
     """
     found = list(found)
-    contents = _contents_lines(blocks)
+    contents = _contents_lines(blocks, lines)
     for numbered in (True, False):
         taken = {i for f in found for i in range(f.index, f.start)} | contents
         # _gap's answer for every block, kept current as sections are found: a binary search, not a loop
@@ -258,7 +261,8 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
     return found
 
 
-def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
+def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found], lines: list[tuple[int, str]]
+                        ) -> list[_Found]:
     """Section 一 opened by a heading in words no look knows (``一、政府信息公开工作的基本情况``, ``（一）总体情况``):
     the last short line numbered one (``一、``, ``1、``, ``（一）``) with no sentence in it above section 二, when 二
     is the first section found and some text follows that line. The last, not the first: a table of contents
@@ -268,7 +272,7 @@ def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found]) -> list[
     candidates = [index for index, block in enumerate(blocks[: found[0].index]) if isinstance(block, Paragraph)
                   and _numbered_one(block.text)]
     if candidates:  # the table of contents is looked for only when some line could open section 一
-        contents = _contents_lines(blocks)
+        contents = _contents_lines(blocks, lines)
         candidates = [index for index in candidates if index not in contents]
     if not candidates or candidates[-1] + 1 >= found[0].index:
         return found

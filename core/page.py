@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from operator import attrgetter
 
 from .dates import CN_YEAR, cn_year, date_at_end, find_date, is_date_line
 from .document import Block, Document, Page, Paragraph, Path, ReaderNote, Table
@@ -128,6 +129,9 @@ PUBLISH_LINE_MAX_CHARS = 200
 _DATE_THEN_SOURCE = re.compile(rf"^\s*(?:[^\d\s:：。]{{2,30}}?\s*)?"
                                rf"(\d{{4}}\s*[年/.\-]\s*\d{{1,2}}\s*[月/.\-]\s*\d{{1,2}}\s*日?)[\s\d:]*"
                                rf"(?:{'|'.join(PUBLISH_FOLLOWERS)})\s*[:：]")
+#: Any of the source field's words, which that match needs: literal alternatives, searched in C, rule out most
+#: lines before the match tries a body's name of every length at the line's start (8 k instructions a line).
+_FOLLOWER = re.compile("|".join(PUBLISH_FOLLOWERS))
 
 
 def publish_date_after_label(text: str) -> tuple[bool, str | None]:
@@ -138,7 +142,7 @@ def publish_date_after_label(text: str) -> tuple[bool, str | None]:
     plain = simplified(text)  # 發佈日期 as 发布日期; positions hold in ``text``
     match = _publish_label(plain)
     if match is None:
-        before = _DATE_THEN_SOURCE.match(plain)
+        before = _DATE_THEN_SOURCE.match(plain) if _FOLLOWER.search(plain) else None
         return (True, find_date(before.group(1))) if before else (False, None)
     return True, find_date(text[match.end():match.end() + PUBLISH_DATE_CHARS])
 
@@ -153,6 +157,11 @@ def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[i
     pending = False
     for index, block in enumerate(blocks):
         if isinstance(block, Table):
+            # A row is looked at only if its joined text holds a bare label, so a table whose whole text holds
+            # none has no labelled row: one C search over its cells (a report's statistics tables, most of a
+            # page's rows) instead of a list, a join and a search a row.
+            if _BARE_LABEL.search("".join(map(_TEXT, block.cells()))) is None:
+                continue
             for row in block.rows:
                 _publish_cells([cell.text for cell in row if cell is not None], index, found)
             continue
@@ -172,6 +181,9 @@ def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[i
             elif labelled:
                 pending = True
     return found
+
+
+_TEXT = attrgetter("text")
 
 
 def _publish_cells(texts: list[str], index: int, found: list[tuple[int, str]]) -> None:
@@ -419,6 +431,17 @@ _GLUED_SIGNER = re.compile(rf"(?:^|[。；;！!\s])([^\s。；;，,：:！!“�
                            rf"(?:{'|'.join(sorted(SIGNER_ENDS, key=len, reverse=True))}))\s*$")
 
 
+#: How far before its end a signing body glued to a line can start: its separator, its name, its ending.
+_GLUED_SIGNER_REACH = 1 + SIGNER_MAX_CHARS + max(map(len, SIGNER_ENDS))
+
+
+def _glued_signer(line: str, end: int) -> re.Match[str] | None:
+    """:data:`_GLUED_SIGNER` in ``line[:end]``, searched from where a signer could start: its name is a run of
+    no spaces that ends the text before its trailing spaces, so it starts within ``_GLUED_SIGNER_REACH`` of that
+    end (a crawler's report is one line of thousands of characters; an end-anchored search tries every start)."""
+    return _GLUED_SIGNER.search(line, max(0, len(line[:end].rstrip()) - _GLUED_SIGNER_REACH), end)
+
+
 #: The words after a line's last sentence end.
 _AFTER_SENTENCE = re.compile(r"[。；;！!]\s*([^。；;！!]+)$")
 #: A trailer after a space, or right after a date's 日 (``…2022年1月7日抄送：…``).
@@ -460,7 +483,7 @@ def _without_print_line(line: str) -> str:
     if printed is None:
         return line
     start = date_at_end(line[:printed.start() + 1])
-    printer = _GLUED_SIGNER.search(line, 0, start) if start else None
+    printer = _glued_signer(line, start) if start else None
     if printer is None or not date_at_end(line[:printer.start(1)].rstrip()):
         return line
     return line[:printer.start(1)].rstrip()
@@ -498,7 +521,7 @@ def split_signature(body: list[str]) -> tuple[str | None, str | None]:
                     last = last[:trailer.start()].rstrip()
                     break
         if start:
-            glued = _GLUED_SIGNER.search(last, 0, start)
+            glued = _glued_signer(last, start)
             if glued is not None:
                 signer, cut = glued.group(1), glued.start(1)
             elif last[:start].rstrip().endswith(_SENTENCE_END):  # ``…情况。　2022年1月20日``: a date, no body

@@ -813,6 +813,13 @@ def loose_section_of_heading(text: str) -> str | None:
     opening with a section number (``三、``) that holds one of the section's
     keyword sets and is no table label.
     """
+    if len(text) > HEADING_MAX_CHARS and len(text.strip()) > HEADING_MAX_CHARS:
+        return None  # prose: answered without keeping it in the cache
+    return _loose_section_of_short_line(text)
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)  # the second look asks for every paragraph, twice: cells and labels recur
+def _loose_section_of_short_line(text: str) -> str | None:
     stripped = text.strip()
     if len(stripped) > HEADING_MAX_CHARS or _SUB_ITEM.match(text):
         return None
@@ -954,7 +961,7 @@ def forget_long_texts() -> None:
     otherwise stay cached, document after document, and grow the worker's
     memory without bound. Called after each document that had such a text.
     """
-    for cached in (parse_cell, normalise_label, _section_of_short_line):
+    for cached in (parse_cell, normalise_label, _section_of_short_line, _loose_section_of_short_line):
         clear = getattr(cached, "cache_clear", None)
         if clear is not None:
             clear()

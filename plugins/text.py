@@ -88,7 +88,7 @@ class TextReader(TextReaderBase):
             elif previous == "cell" and not line[0].isspace():
                 row[-1] = f"{row[-1]}\n{text}"
             else:
-                cells = bar_cells(text)
+                cells = bar_cells(text) if text.endswith("|") else None  # a paragraph (most lines): no call
                 if cells == []:
                     continue
                 if cells is not None and len(cells) > 1:

@@ -85,7 +85,9 @@ def test_null_makes_a_check_fail_with_actual_null(host):
 
 
 def test_compare_results_are_the_keyword_built_ones():
-    # compare() stores the slots directly (nianbao.checks._result): the same value, equality, hash and frozenness
+    # compare() fills a twin of the slots and sets the class (nianbao.checks._result): the same type, value,
+    # equality, hash, pickling and frozenness
+    import pickle
     from dataclasses import FrozenInstanceError, replace
 
     from nianbao.checks import compare
@@ -96,6 +98,7 @@ def test_compare_results_are_the_keyword_built_ones():
     assert failed == CheckResult(where="total", ok=False, expected=3, actual=4)
     assert null == CheckResult(where="x", ok=False, expected=None, actual=None)
     assert hash(failed) == hash(CheckResult(where="total", ok=False, expected=3, actual=4))
+    assert type(passed) is CheckResult and pickle.loads(pickle.dumps(passed)) == passed
     assert replace(passed, rule="r").to_dict() == {"rule": "r", "where": "total", "ok": True, "expected": 3.5,
                                                    "actual": 3.5}
     with pytest.raises(FrozenInstanceError):

@@ -429,6 +429,18 @@ def test_check_deadline_outside_a_document_does_nothing():
     check_deadline()  # the budget ended with its block
 
 
+def test_check_deadline_trips_once_the_cpu_budget_is_spent():
+    # the checks read the thread's CPU clock only once the budget has passed on the wall clock (a thread spends
+    # no more CPU time than the wall time that passes): a budget spent in CPU time still trips
+    with document_budget(Limits(time_budget=0.02)):
+        check_deadline()
+        deadline = time.thread_time() + 0.03
+        while time.thread_time() < deadline:
+            pass
+        with pytest.raises(TimeBudgetError, match=r"time budget of 0\.02 s"):
+            check_deadline()
+
+
 def test_pathological_glued_rows_finish_in_time_with_an_issue(validators):
     """40-digit glued runs: millions of ways to split each; the splitter gives up and says so."""
     text = (REAL / "pingtan-2021.txt").read_text("utf-8")

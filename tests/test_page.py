@@ -29,7 +29,8 @@ import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from nianbao.page import split_signature
+from nianbao.dates import DATE_AT_END, date_at_end
+from nianbao.page import _GLUED_SIGNER, SIGNER_MAX_CHARS, _glued_signer, split_signature
 from nianbao.parse import parse_bytes
 from nianbao.plugins.html import HtmlReader
 from nianbao.source import SourceInfo
@@ -196,6 +197,31 @@ def test_a_signature_glued_to_a_one_line_crawler_body(glue, date):
     assert record["signed"] == "2023-01-20"
     assert record["sections"]["other"] == parse(text, "pingtan.txt")["sections"]["other"]
     assert record["sections"]["other"].endswith(end)
+
+
+#: Dates spread over spaces, the longest wider than ``date_at_end``'s window of the line's end.
+SPREAD_DATES = ["2023年1月20日", "2023 年 1 月 20 日", "2023\u3000年" + " " * 40 + "1月" + "\u3000" * 30 + "20日",
+                "二〇二三 年" + " " * 70 + "一月二十日", "2023-01-20", "2023 -  01 " + " " * 60 + "- 20"]
+
+
+@pytest.mark.parametrize("date", SPREAD_DATES)
+@pytest.mark.parametrize("signer", ["平潭综合实验区管理委员会", "此函 平潭综合实验区管理委员会",
+                                    "福" * (SIGNER_MAX_CHARS - 3) + "管理委员会"])  # the longest name a signer has
+def test_the_end_of_a_long_line_is_searched_as_the_whole_line(signer, date):
+    """``date_at_end`` and the glued signer's search look at the end of a line only: the same answers as the
+    patterns searched over the whole line, for a crawler's whole report on one line."""
+    text = (REAL / "pingtan-2022.txt").read_text(encoding="utf-8").rstrip()
+    for line in (text + signer + date, text + signer + " " + date + "  ", signer + date, date, text + date):
+        whole = DATE_AT_END.search(line)
+        assert date_at_end(line) == (whole.start() if whole else None)
+        if whole:
+            glued = _GLUED_SIGNER.search(line, 0, whole.start())
+            found = _glued_signer(line, whole.start())
+            assert (found.span(1) if found else None) == (glued.span(1) if glued else None)
+    if date.startswith("2023"):
+        record = parse(text + signer + " " + date, "pingtan.txt")
+        assert record["signed"] == "2023-01-20"
+        assert record["sections"]["other"].endswith(("2022年，无收取信息处理费情况。", "此函"))  # the body cut off
 
 
 @pytest.mark.parametrize("after", [
