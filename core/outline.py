@@ -22,10 +22,12 @@ from .template import (
     TABLE_SIGNATURES,
     heading_number,
     heading_start,
+    glued_heading,
     heading_words_of,
     is_table_label,
     loose_section_of_heading,
     normalise_label,
+    own_numbered_heading,
     section_number,
     section_of_heading,
     words_pattern,
@@ -44,7 +46,8 @@ class Section:
     #: Text printed on the heading line after the heading words, e.g. ``无`` of ``其他需要报告的事项（无）``.
     aside: str | None = None
     #: How the section was found: ``heading`` (its heading words), ``reworded`` (other words: 与 for 、, a
-    #: typo), ``wrapped`` (a heading over two lines) or ``content`` (a table known by what it holds).
+    #: typo), ``wrapped`` (a heading over two lines), ``glued`` (its first paragraph on the heading's line) or
+    #: ``content`` (a table known by what it holds).
     found_by: str = "heading"
 
 
@@ -67,7 +70,8 @@ class Outline:
                 out.append(warning("section.found_by_content", f"no heading for section {key}: its table was "
                                    "recognised by the row labels and column headers only it prints", key))
             elif section.found_by != "heading":
-                how = "wrapped over two lines" if section.found_by == "wrapped" else "in other words"
+                how = {"wrapped": "wrapped over two lines", "glued": "with its first paragraph glued onto its line"
+                       }.get(section.found_by, "in other words")
                 out.append(warning(f"section.heading_{section.found_by}", f"section {key}'s heading printed "
                                    f"{how}: {section.heading!r}", key))
         return out
@@ -114,7 +118,7 @@ class Outline:
                 key=item.key,
                 heading=item.heading.strip(),
                 blocks=blocks[item.start : end],
-                aside=aside.group(1).strip() or None if aside else None,
+                aside=item.glued or (aside.group(1).strip() or None if aside else None),
                 found_by=item.found_by,
             )
         last = found[-1].key
@@ -202,6 +206,8 @@ class _Found(NamedTuple):
     key: str
     heading: str
     found_by: str = "heading"
+    #: The text glued onto the heading's line after its words (:func:`nianbao.template.glued_heading`).
+    glued: str | None = None
 
 
 def _gap(found: list[_Found], index: int) -> tuple[int, range]:
@@ -244,14 +250,19 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
             allowed = gaps[at]
             if not allowed:
                 continue
-            key, start, heading = loose_section_of_heading(block.text), index + 1, block.text
+            key, start, heading, glued = loose_section_of_heading(block.text), index + 1, block.text, None
+            if key is None:
+                key = own_numbered_heading(block.text)  # （五）存在的主要问题及改进情况: 五 numbered as a sub-item
             if key is None and heading_start(block.text):
                 key, start, heading = _wrapped(blocks, index)
+            if key is None and (cut := glued_heading(block.text)) is not None:
+                key, heading, glued = cut  # 一、总体情况2022年，…: the number is the section's own (glued_heading)
             if key is None or SECTION_ORDER.index(key) not in allowed:
                 continue
-            if numbered and section_number(heading) != SECTION_ORDER.index(key) + 1:
+            if numbered and heading_number(heading)[0] != SECTION_ORDER.index(key) + 1:
                 continue
-            found.insert(at, _Found(index, start, key, heading, "wrapped" if start > index + 1 else "reworded"))
+            how = "glued" if glued else "wrapped" if start > index + 1 else "reworded"
+            found.insert(at, _Found(index, start, key, heading, how, glued))
             taken.update(range(index, start))
             insort(starts, index)
             gaps = [_allowed(found, at) for at in range(len(found) + 1)]

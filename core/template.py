@@ -779,13 +779,15 @@ assert not any(norm.isdecimal() for norm in SECTION_LOOKUP), "section_of_heading
 HEADING_JOINERS = "与和及"
 _JOINERS = str.maketrans("", "", HEADING_JOINERS)
 _LOOSE_SECTION_LOOKUP = {norm.translate(_JOINERS): key for norm, key in SECTION_LOOKUP.items()}
-#: A top-level section number opening a line: ``三、``, ``三.``, ``第三部分``, ``3、`` (not ``（三）``).
+#: A top-level section number opening a line: ``三、``, ``三.``, ``第三部分``, ``3、``, ``3.`` before words, and
+#: ``三`` and a space before words (``五 存在的主要问题及改进情况``; not ``（三）``, not ``3.5``).
 _SECTION_NUMBER = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]+部分|[1-9]\s*[、．])")
+    r"^\s*(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]+部分|[1-9]\s*[、．]|[1-9]\.(?!\d)"
+    r"|[一二三四五六七八九十]{1,2}[ \u3000]+(?=[^\s\d]))")
 #: Section key → sets of words: a numbered heading line holding every word of one set opens that section
 #: (typos and rewordings of the heading: ``主动公开政府信息况``, ``收到和处理政府信息公开申请的情况``).
 SECTION_KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "overview": (("总体", "情况"), ("总体", "概况")),
+    "overview": (("总体", "情况"), ("总体", "概况"), ("概述",)),  # 一、概述: the word of the reports before 2019
     "proactive": (("主动公开",),),
     "applications": (("收到", "申请"), ("受理", "申请"), ("处理", "公开申请")),
     "review_litigation": (("复议", "诉讼"),),
@@ -797,7 +799,7 @@ SECTION_KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
 #: An unnumbered line is taken for a heading in other words only if it is this short, ends like a heading
 #: (``政府信息公开工作总体情况``, KIROGOVCOMPARE) and has no sentence punctuation.
 UNNUMBERED_HEADING_CHARS = 24
-HEADING_ENDINGS: tuple[str, ...] = ("情况", "事项", "措施", "方向", "思路", "统计表", "概况")
+HEADING_ENDINGS: tuple[str, ...] = ("情况", "事项", "措施", "方向", "思路", "统计表", "概况", "概述")
 SENTENCE_MARKS = "，。；：,;:！？!?"
 UNNUMBERED_SECTIONS: tuple[str, ...] = ("overview",)
 
@@ -867,6 +869,43 @@ def _number_of(match: re.Match[str] | None) -> int | None:
         return int(digits)
     if len(digits) == 1:
         return _NUMERALS.index(digits) + 1
+    return None
+
+
+def own_numbered_heading(text: str) -> str | None:
+    """The section a line numbered as a sub-item opens when the number is that section's own place and the words
+    are its heading's (``（五）存在的主要问题及改进情况`` for 五: reports that number their six sections （一）…（六）),
+    or ``None``. The outline asks only between the sections found, where no sub-item of 总体情况 can be."""
+    if not _SUB_ITEM.match(text):
+        return None
+    number, _ = heading_number(text)
+    key = heading_words_of(text)
+    return key if key is not None and number == SECTION_ORDER.index(key) + 1 else None
+
+
+#: What may stand between a heading and the paragraph glued onto it (``一、总体情况。2022年，…``).
+GLUED_HEADING_STOPS = "。.．:：,， \u3000"
+
+
+def glued_heading(text: str) -> tuple[str, str, str] | None:
+    """A numbered heading with its section's first paragraph glued onto the same line, ``(key, heading, body)``:
+    ``一、总体情况2022年，我局…`` (a CMS's ``<p><strong>一、总体情况</strong>2022年…</p>``, Word's bold run then the
+    text). Only when the number is the section's own (一 for 总体情况, as ``一、``, ``（一）``, ``第一部分`` or ``1.``),
+    the words right after it are exactly one of the section's headings (the longest that fits) and some text
+    follows; else ``None``."""
+    stripped = text.strip()
+    number, words = heading_number(stripped)
+    if number is None or not 1 <= number <= len(SECTION_ORDER):
+        return None
+    key = SECTION_ORDER[number - 1]
+    spellings = SECTION_HEADINGS[key]
+    if not any(words.startswith(w[:2]) for w in spellings):  # the cheap test first: most numbered lines are rows
+        return None
+    offset = len(stripped) - len(words)
+    for end in range(min(len(words), HEADING_MAX_CHARS), 1, -1):
+        if heading_words_of(words[:end]) == key:
+            body = words[end:].lstrip(GLUED_HEADING_STOPS)
+            return (key, stripped[:offset + end], body) if body else None
     return None
 
 
