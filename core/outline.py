@@ -24,6 +24,7 @@ from .template import (
     heading_start,
     glued_heading,
     heading_words_of,
+    is_group_numbered,
     is_table_label,
     loose_section_of_heading,
     normalise_label,
@@ -250,13 +251,13 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
             allowed = gaps[at]
             if not allowed:
                 continue
-            key, start, heading, glued = loose_section_of_heading(block.text), index + 1, block.text, None
+            key, start, heading, glued = None, index + 1, block.text, None
+            if (cut := glued_heading(block.text)) is not None:  # before the keyword look, which would take the
+                key, heading, glued = cut  # whole of 六、其他需要报告的事项无。 for a heading
             if key is None:
-                key = own_numbered_heading(block.text)  # （五）存在的主要问题及改进情况: 五 numbered as a sub-item
+                key = loose_section_of_heading(block.text) or own_numbered_heading(block.text)  # （五）…: 五
             if key is None and heading_start(block.text):
                 key, start, heading = _wrapped(blocks, index)
-            if key is None and (cut := glued_heading(block.text)) is not None:
-                key, heading, glued = cut  # 一、总体情况2022年，…: the number is the section's own (glued_heading)
             if key is None or SECTION_ORDER.index(key) not in allowed:
                 continue
             if numbered and heading_number(heading)[0] != SECTION_ORDER.index(key) + 1:
@@ -272,12 +273,16 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
 def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
     """Section 一 opened by a heading in words no look knows (``一、政府信息公开工作的基本情况``, ``（一）总体情况``):
     the last short line numbered one (``一、``, ``1、``, ``（一）``) with no sentence in it above section 二, when 二
-    is the first section found and some text follows that line. The last, not the first: a table of contents
+    is the first section found and some text follows that line. A line numbered （一） counts only when 二 is
+    numbered （二） or its words are 总体情况: under ``二、`` it is the first item of 总体情况 (``（一）主动公开情况``),
+    whose own heading (``一、概述2022年，…``) was not recognised. The last, not the first: a table of contents
     above the report prints the same line first. Nothing is taken where no such line is printed."""
     if not found or found[0].key != SECTION_ORDER[1]:
         return found
+    sub_items = is_group_numbered(found[0].heading)  # 二 numbered （二）: 一 may be （一） too, else （一） is 一's item
     candidates = [index for index, block in enumerate(blocks[: found[0].index]) if isinstance(block, Paragraph)
-                  and _numbered_one(block.text)]
+                  and _numbered_one(block.text) and (sub_items or not is_group_numbered(block.text)
+                                                     or heading_words_of(block.text) == SECTION_ORDER[0])]
     if candidates:  # the table of contents is looked for only when some line could open section 一
         contents = _contents_lines(blocks)
         candidates = [index for index in candidates if index not in contents]
