@@ -251,11 +251,13 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
             allowed = gaps[at]
             if not allowed:
                 continue
-            key, start, heading, glued = None, index + 1, block.text, None
-            if (cut := glued_heading(block.text)) is not None:  # before the keyword look, which would take the
-                key, heading, glued = cut  # whole of 六、其他需要报告的事项无。 for a heading
+            key, start, heading, glued = loose_section_of_heading(block.text), index + 1, block.text, None
+            cut = glued_heading(block.text)
+            if cut is not None and (key is None or any(mark in cut[2] for mark in SENTENCE_MARKS)):
+                key, heading, glued = cut  # 六、其他需要报告的事项本机关未收取信息处理费。: a sentence glued on, not
+                # the heading's last words (三、收到和处理政府信息公开申请情况统计表 stays a heading in other words)
             if key is None:
-                key = loose_section_of_heading(block.text) or own_numbered_heading(block.text)  # （五）…: 五
+                key = own_numbered_heading(block.text)  # （五）存在的主要问题及改进情况: 五 numbered as a sub-item
             if key is None and heading_start(block.text):
                 key, start, heading = _wrapped(blocks, index)
             if key is None or SECTION_ORDER.index(key) not in allowed:
