@@ -15,6 +15,7 @@ from .document import Block, Document, Paragraph, Table
 from .page import split_signature
 from .record import Issue, warning
 from .template import (
+    ATTACHMENT_MARKERS,
     CHROME_MARKERS,
     HEADING_MAX_CHARS,
     SECTION_ORDER,
@@ -490,5 +491,17 @@ def split_tail(texts: list[str]) -> Tail:
             break
     while body and not body[-1].strip():
         body.pop()
+    _cut_attachments(body)
     signer, date_line = split_signature(body)
     return Tail(body=tuple(body), signer=signer, date_line=date_line)
+
+
+def _cut_attachments(body: list[str]) -> None:
+    """Cut ``body`` at a line listing the report's attachments (``附件：1.…``) when a signature ends the lines above
+    it: the list and whatever follows are no text of the last section."""
+    for index, text in enumerate(body):
+        if index and text.lstrip().startswith(ATTACHMENT_MARKERS):
+            above = body[:index]
+            if split_signature(above)[1] is not None:  # split_signature edits its list: a copy
+                del body[index:]
+            return

@@ -379,6 +379,9 @@ SIGNATURE_NOTES: tuple[str, ...] = ("此件公开发布", "此件主动公开", 
 #: What crawler text prints after a signature on the same line (a 公文's distribution list, the page's source
 #: field): ``…管理局 2023年1月9日 抄送：驻君山片区管理局纪检监察组。…`` (seen: pingtan crawler texts).
 SIGNATURE_TRAILERS: tuple[str, ...] = ("抄送", "抄报", "来源")
+#: Lines after a signature that list the report's attachments (``附件：1.政府信息公开工作情况统计表``), no text of
+#: section 六's.
+ATTACHMENT_MARKERS: tuple[str, ...] = ("附件", "附表")
 #: How a 公文's print line ends (``XX办公室 2020年1月13日印发``): a line under the signature, or after it at the
 #: end of a crawler's one-line text (``…经济发展局 2021年1月26日 …办公室 2020年1月26日印发``), never the signature.
 PRINT_LINE_ENDS: tuple[str, ...] = ("印发", "印制", "印")
