@@ -48,8 +48,10 @@ KEYS = ("overview", "proactive", "applications", "review_litigation", "problems"
 WORDS = {"overview": ("总体情况", "概述", "总体情况"),
          "proactive": ("主动公开政府信息情况",),
          "applications": ("收到和处理政府信息公开申请情况",),
-         "review_litigation": ("政府信息公开行政复议、行政诉讼情况", "因政府信息公开工作被申请行政复议、提起行政诉讼情况",
-                               "政府信息公开行政复议及行政诉讼情况", "因政府信息公开工作被申请行政复议和提起行政诉讼情况"),
+         "review_litigation": ("政府信息公开行政复议、行政诉讼情况",
+                               "因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+                               "政府信息公开行政复议及行政诉讼情况",
+                               "因政府信息公开工作被申请行政复议和提起行政诉讼情况"),
          "problems": ("存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况"),
          "other": ("其他需要报告的事项",)}
 CN = "一二三四五六"
@@ -174,7 +176,7 @@ def positioned(grid):
 
 def regrid(cells, rows):
     grid = [[] for _ in range(rows)]
-    for r, col, c in sorted(cells, key=lambda x: (x[0], x[1])):
+    for r, _col, c in sorted(cells, key=lambda x: (x[0], x[1])):
         grid[r].append(c)
     return grid
 
@@ -206,8 +208,8 @@ def split_applications(rng, blocks):
 
 
 def subtotals(blocks, truth):
-    """（三）不予公开, （四）无法提供, （五）不予处理 printed as rows of their own with their sums, the leaves under them
-    (a table made in Excel)."""
+    """（三）不予公开, （四）无法提供, （五）不予处理 printed as rows of their own with their sums, the leaves
+    under them (a table made in Excel)."""
     i = next(n for n, (k, b) in enumerate(blocks) if k == "table" and len(b) > 20)
     grid = blocks[i][1]
     out = []
@@ -329,7 +331,7 @@ def render_cms(rng, blocks, title, agency, published, nested):
     site = agency[:3] + rng.choice(SITES)
     out = ['<!DOCTYPE html><html><head><meta charset="utf-8">',
            f"<title>{title}-{site}</title></head><body>",
-           f'<div class="nav">首页 &gt; 政务公开 &gt; 政府信息公开年报</div>',
+           '<div class="nav">首页 &gt; 政务公开 &gt; 政府信息公开年报</div>',
            '<table class="xxgk_table"><tr><td>名称</td><td colspan="3">' + title + "</td></tr>",
            f"<tr><td>索引号</td><td>{rng.randint(10**8, 10**9)}/{published[:4]}-0000{rng.randint(1, 9)}</td>"
            f"<td>分类</td><td>政府信息公开年报</td></tr>",

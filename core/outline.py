@@ -21,9 +21,9 @@ from .template import (
     SECTION_ORDER,
     SENTENCE_MARKS,
     TABLE_SIGNATURES,
+    glued_heading,
     heading_number,
     heading_start,
-    glued_heading,
     heading_words_of,
     is_group_numbered,
     is_table_label,
@@ -282,7 +282,7 @@ def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found]) -> list[
     above the report prints the same line first. Nothing is taken where no such line is printed."""
     if not found or found[0].key != SECTION_ORDER[1]:
         return found
-    sub_items = is_group_numbered(found[0].heading)  # 二 numbered （二）: 一 may be （一） too, else （一） is 一's item
+    sub_items = is_group_numbered(found[0].heading)  # 二 numbered （二）: 一 may be （一）, else （一） is 一's item
     candidates = [index for index, block in enumerate(blocks[: found[0].index]) if isinstance(block, Paragraph)
                   and _numbered_one(block.text) and (sub_items or not is_group_numbered(block.text)
                                                      or heading_words_of(block.text) == SECTION_ORDER[0])]

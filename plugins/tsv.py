@@ -117,7 +117,7 @@ def index_column(rows: list[list[str]]) -> bool:
         if not headed and not labelled:
             return False
         expected, count = int(first), count + 1
-    return count >= 1 and headed or count >= MIN_INDEX_ROWS and labelled
+    return (count >= 1 and headed) or (count >= MIN_INDEX_ROWS and labelled)
 
 
 def quoted_lines(lines: list[str]) -> list[str]:
