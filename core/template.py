@@ -279,7 +279,7 @@ def _separated(spaced: str, note: str | None) -> Parsed:
 #: Section key → heading words (normalised). Headings are found by these words,
 #: never by their numbering, which real reports get wrong.
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
-    "overview": ("总体情况", "总体情况概述",
+    "overview": ("总体情况", "总体情况概述", "概述",  # 一、概述: the reports before 2019 and many since
                  "政府信息公开工作的基本情况", "政府信息公开工作基本情况"),  # seen: 龙游县 2021
     "proactive": ("主动公开政府信息情况", "主动公开政府信息"),
     "applications": ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请"),
