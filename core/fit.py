@@ -907,18 +907,33 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
         if row in ("other_misc", "total_handled"):
             return None
     key = match_label(norm, APPLICATION_ROW_LOOKUP)
-    if key is None:
+    if key is None or APPLICATION_ROW_LOOKUP.get(norm) is None:  # none, or a label the text only starts with
         tail = numbered_tail(walker.printed)  # ``（四）无 1.本机关不掌握相关政府信息``: the row's own numbered label
-        if tail is None:
+        if tail is not None:  # (``（六）其他处理 1.申请人无正当理由…`` starts with 2019's row 其他处理)
+            hit = _resolve_tail(tail, walker)
+            if hit is not None or key is None:
+                return hit
+        elif key is None:
             return None
-        printed, walker.printed = walker.printed, tail
-        try:
-            return _resolve_application(normalise_label(tail), walker)
-        finally:
-            walker.printed = printed
     if APPLICATION_ROWS[key].group == "other" and walker.group != "other":
         return None  # 其他 outside （六）其他处理 is not a row
     return ROW, key
+
+
+def _resolve_tail(tail: str, walker: Walker) -> Hit | None:
+    """A row's own numbered label printed after its group's in one cell: the row, its group then the walker's (as
+    if the group's cell had been printed alone)."""
+    head = normalise_label(walker.printed[: len(walker.printed) - len(tail)])
+    group = APPLICATION_GROUP_LOOKUP.get(head)
+    printed, walker.printed = walker.printed, tail
+    before, walker.group = walker.group, group or walker.group
+    try:
+        hit = _resolve_application(normalise_label(tail), walker)
+    finally:
+        walker.printed = printed
+        if hit is None:
+            walker.group = before
+    return hit
 
 
 #: Leaf rows whose label, numbered as a group (``（六）其他``), is that group's heading cut short: 其他 → 其他处理.
@@ -1343,7 +1358,8 @@ def _before_next_section(rows: Sequence[RawRow], where: str, issues: list[Issue]
 def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
     """Fit section 四: the 15 values after the last header cell, in template order; each group stands alone."""
     fitted = Fitted()
-    rows = walk(tokens, _resolve_review)
+    # text a row a line (``pdftotext -layout``): header words and the 15 values spaced apart on their lines
+    rows = walk(tokens if glued else loose_lines(tokens, len(REVIEW_SLOTS)), _resolve_review)
     headers = [r for r in rows if r.kind == HEADER]
     body = _before_next_section(rows, where, fitted.issues)
     # prose after the table (the next heading missing): sentences, and what follows them (六's 无)
