@@ -124,7 +124,8 @@ def glue_leads(rng, blocks, prose, chance):
     """Some prose headings (texts in ``prose``) glued to their first paragraph
     (``<p><strong>一、总体情况</strong>2022年，…</p>``)."""
     for i in reversed(heading_indexes(blocks)):
-        if blocks[i][1] in prose and blocks[i + 1][0] == "para" and rng.random() < chance:
+        follows = blocks[i + 1][1] if blocks[i + 1][0] == "para" else ""
+        if blocks[i][1] in prose and follows and follows[0] not in "（1" and rng.random() < chance:  # not an item
             blocks[i:i + 2] = [("lead", (blocks[i][1], blocks[i + 1][1]))]
 
 
@@ -266,6 +267,41 @@ def attachments(blocks):
     blocks += [("para", "附件：1.政府信息公开工作情况统计表"), ("para", "2.政府信息公开申请办理情况统计表")]
 
 
+def prose_items(rng, blocks, truth, style):
+    """Sections 五 and 六 with items of their own, as reports on 2021 and later write them: （一）存在的主要问题 /
+    （二）改进情况; （一）收取信息处理费情况 / （二）人大代表建议和政协委员提案办理情况 / （三）年度工作要点落实情况."""
+    mark = (lambda n: f"{n + 1}.") if style == "（一）" else (lambda n: f"（{CN[n]}）")
+    items = {4: (("存在的主要问题", build.PROBLEMS[0]), ("改进情况", build.PROBLEMS[1])),
+             5: (("收取信息处理费情况", "本机关未收取信息处理费。"),
+                 ("人大代表建议和政协委员提案办理情况", "全年办理人大代表建议3件、政协委员提案2件，均按时办结并公开。"),
+                 ("年度工作要点落实情况", "已按要求落实年度政务公开工作要点各项任务。"))}
+    for place, key in ((5, "other"), (4, "problems")):
+        at = heading_indexes(blocks)[place]
+        end = next((n for n in range(at + 1, len(blocks)) if blocks[n][0] == "heading"), len(blocks) - 2)
+        texts = [t for n, (head, body) in enumerate(items[place]) for t in (mark(n) + head, body)]
+        blocks[at + 1:end] = [("para", t) for t in texts]
+        truth["sections"][key] = "\n".join(texts)
+
+
+def transposed_review(blocks):
+    """Section 四 as a table of three rows (行政复议, 行政诉讼 未经复议直接起诉, 复议后起诉) and five columns
+    (结果维持 … 总计), as a table drawn in a spreadsheet prints it."""
+    i = next(n for n, (k, b) in enumerate(blocks) if k == "table" and len(b[-1]) == 15)
+    values = [c[0] for c in blocks[i][1][-1]]
+    grid = [[build.cell("", 2), *[build.cell(f) for f in build.FIELDS]],
+            [build.cell("行政复议", 2), *[build.cell(v) for v in values[0:5]]],
+            [build.cell("行政诉讼", 1, 2), build.cell("未经复议直接起诉"), *[build.cell(v) for v in values[5:10]]],
+            [build.cell("复议后起诉"), *[build.cell(v) for v in values[10:15]]]]
+    blocks[i] = ("table", grid)
+
+
+def spaced_date(rng, blocks):
+    """The signature's date with spaces in it, as Word pads it (``2023年 1月 20日``, ``2023 年 1 月 20 日``)."""
+    y, rest = blocks[-1][1].split("年")
+    m, d = rest.rstrip("日").split("月")
+    blocks[-1] = ("para", rng.choice((f"{y}年 {m}月 {d}日", f"{y} 年 {m} 月 {d} 日", f"{y}年{m:>2}月{d:>2}日")))
+
+
 # ---- Renderers -----------------------------------------------------------------------------------------------
 
 def flat_leads(blocks, glue=""):
@@ -325,7 +361,7 @@ def render_word_html(rng, blocks, title_property):
     return "\n".join(out).encode("gb18030")
 
 
-def render_cms(rng, blocks, title, agency, published, nested):
+def render_cms(rng, blocks, title, agency, published, nested, br=False):
     """A portal page: site chrome, a 名称/索引号/发布机构/公开日期 table, the title in ``<h1>`` (``<title>`` adds the
     site's name), ``<strong>`` headings, the tables inside ``<td><p>``, all of it in a layout table or not."""
     site = agency[:3] + rng.choice(SITES)
@@ -336,12 +372,17 @@ def render_cms(rng, blocks, title, agency, published, nested):
            f"<tr><td>索引号</td><td>{rng.randint(10**8, 10**9)}/{published[:4]}-0000{rng.randint(1, 9)}</td>"
            f"<td>分类</td><td>政府信息公开年报</td></tr>",
            f"<tr><td>发布机构</td><td>{agency}</td><td>{rng.choice(('公开日期', '发布日期'))}</td>"
-           f"<td>{published}</td></tr></table>",
+           f"<td>{cn_date(published) if rng.random() < 0.3 else published}</td></tr></table>",
            f'<h1 class="article-title">{title}</h1>', '<div class="article-content" id="zoomcon">']
     if nested:
         out.append('<table width="100%"><tr><td class="bt_content">')
+    if br:  # the whole body one block, its lines cut by <br>, as a CMS editor's paste makes it
+        blocks = flat_leads(blocks)
     for kind, body in blocks:
         if kind == "title":
+            continue
+        if br and kind != "table":
+            out.append(f"{'<strong>' + body + '</strong>' if kind == 'heading' else body}<br>")
             continue
         if kind == "table":
             out.append('<table border="1" cellspacing="0" style="border-collapse:collapse"><tbody>')
@@ -362,7 +403,12 @@ def render_cms(rng, blocks, title, agency, published, nested):
     return "\n".join(out)
 
 
-def render_docx(rng, blocks, numbered):
+def cn_date(iso):
+    y, m, d = iso.split("-")
+    return f"{y}年{m}月{d}日"
+
+
+def render_docx(rng, blocks, numbered, signature_table=False):
     """A Word file: bold headings, ``numbered``: by Word's list numbering (the numeral is not in the text); runs
     that split a heading or a number; merged label cells; the signature right-aligned; each table's first rows
     marked as header rows repeated on every page."""
@@ -381,7 +427,8 @@ def render_docx(rng, blocks, numbered):
                 paragraph.add_run(part).bold = bold
 
     headings = 0
-    for kind, body in blocks:
+    signature = blocks[-2:] if signature_table else []
+    for kind, body in blocks[:len(blocks) - len(signature)]:
         if kind == "table":
             table_of(document, body, runs, parse_xml, nsdecls)
             continue
@@ -398,6 +445,10 @@ def render_docx(rng, blocks, numbered):
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if (kind, body) in blocks[-2:]:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if signature:  # the signing body and date in the right cell of a borderless two-column table
+        table = document.add_table(rows=2, cols=2)
+        for row, (_, text) in zip(table.rows, signature, strict=True):
+            row.cells[1].paragraphs[0].add_run(text)
     data = io.BytesIO()
     document.save(data)
     return build._fixed_zip(data.getvalue())
@@ -449,7 +500,8 @@ def render_aligned(rng, blocks):
             words = [t for t in texts if not _is_value(t)]
             rest = [w[18:] for w in words if len(w) > 18]
             head = "  ".join(w[:18] for w in words)
-            lines.append(head + " " * max(2, 40 - 2 * len(head)) + "".join(v.rjust(rng.choice((6, 8))) for v in values))
+            cells = "".join("  " + v.rjust(rng.choice((4, 6))) for v in values)
+            lines.append(head + " " * max(2, 40 - 2 * len(head)) + cells)
             lines += ["    " + r for r in rest]
     return "\n".join(lines) + "\n"
 
@@ -521,6 +573,12 @@ def one(rng, number):
     prose = renumber(blocks, style, words)
     if maybe(0.35, "preface"):
         preface(rng, blocks, year, words)
+    if maybe(0.25, "sections:items"):
+        prose_items(rng, blocks, truth, style)
+    if layout != "oneline" and maybe(0.1, "review:transposed"):
+        transposed_review(blocks)
+    if maybe(0.2, "signature:spaced-date"):
+        spaced_date(rng, blocks)
     if maybe(0.4 if layout != "oneline" else 0, "values:commas"):
         commas(blocks)
     if maybe(0.3, "amount:wan-in-cell") and layout != "oneline":
@@ -560,10 +618,12 @@ def one(rng, number):
     elif layout == "word-html":
         data = render_word_html(rng, blocks, rng.choice((title, f"{year}年度报告（定稿）", "Microsoft Word - 附件1")))
     elif layout == "cms":
-        data = render_cms(rng, blocks, title, agency, published, maybe(0.4, "html:nested-layout-table"))
+        data = render_cms(rng, blocks, title, agency, published, maybe(0.4, "html:nested-layout-table"),
+                          maybe(0.3, "html:br-lines"))
         truth["published"] = published
     else:
-        data = render_docx(rng, blocks, style if layout == "word-numbered" else None)
+        data = render_docx(rng, blocks, style if layout == "word-numbered" else None,
+                           "attachments" not in features and maybe(0.1, "docx:signature-table"))
     truth["failing_checks"] = build.failing_checks(truth)
     suffix = {"html": ".html", "docx": ".docx"}.get(fmt, ".txt")
     name = f"r{number:04d}_{layout}{suffix}"

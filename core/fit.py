@@ -103,16 +103,17 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
 
 
 #: A line of PDF text or OCR printing a row's label and then its values with spaces between
-#: (``行政许可 97``, ``1.属于国家秘密 0 0 0 0 0 0 0``), or only the values (``0 0 0 0 0 0 0``).
-_LOOSE_LINE = re.compile(r"^(?:(?P<label>.*?[^\s\d.,，．+])\s+)?(?P<values>[-+—–\d][\d.,]*(?:\s+[-+—–\d][\d.,]*)+|"
-                         r"(?<=\s)[-+—–\d][\d.,]*)\s*$")
+#: (``行政许可 97``, ``1.属于国家秘密 0 0 0 0 0 0 0``, ``规章 / / /``), or only the values (``0 0 0 0 0 0 0``).
+_LOOSE_VALUE = rf"[-+—–/\d][\d.,]*(?:{WAN_YUAN}|{YUAN})?"  # ``134.8万元``: an amount with its unit
+_LOOSE_LINE = re.compile(rf"^(?:(?P<label>.*?[^\s\d.,，．+/])\s+)?(?P<values>{_LOOSE_VALUE}(?:\s+{_LOOSE_VALUE})+|"
+                         rf"(?<=\s){_LOOSE_VALUE})\s*$")
 
 
 #: Whitespace between two printed characters: a paragraph without any is one cell.
 _INNER_SPACE = re.compile(r"\S\s+\S")
 
 #: What each trailing piece of a loose line must read as: a number (an amount may have decimals) or a printed 0.
-_LOOSE_NOTES = (None, NONE_SPELLING, DECIMAL)
+_LOOSE_NOTES = (None, NONE_SPELLING, DECIMAL, UNIT_WAN, UNIT_YUAN)
 
 
 def loose_lines(tokens: Sequence[tuple[str, int]], width: int | None = None) -> list[tuple[str, int]]:
@@ -143,7 +144,7 @@ def loose_lines(tokens: Sequence[tuple[str, int]], width: int | None = None) -> 
             out += [(piece, line_row) for piece in pieces]
             continue
         last = stripped[-1]
-        if last.isdigit() or last in "-—–":
+        if last.isdigit() or last in "-—–/" or last == YUAN:  # ``规章 / / /``, ``行政事业性收费 0万元``
             match = _LOOSE_LINE.match(stripped)
             if match is not None:
                 label, pieces = match["label"], match["values"].split()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .document import Block, Document, Paragraph, Table
-from .page import split_signature
+from .page import is_date_line, split_signature
 from .record import Issue, warning
 from .template import (
     ATTACHMENT_MARKERS,
@@ -124,7 +124,7 @@ class Outline:
                 found_by=item.found_by,
             )
         last = found[-1].key
-        tail = split_tail(texts_of(sections[last].blocks))
+        tail = split_tail([*texts_of(sections[last].blocks), *_signature_cells(sections[last].blocks)])
         return cls(front=blocks[: found[0].index], sections=sections, tail=tail, last=last)
 
 
@@ -441,6 +441,21 @@ def _by_content(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
             if not missing:
                 break
     return found
+
+
+#: Text cells a table at the very end may have to be taken for a signature laid out in a borderless table.
+SIGNATURE_TABLE_CELLS = 4
+
+
+def _signature_cells(blocks: tuple[Block, ...]) -> list[str]:
+    """The texts of a small table that ends the last section when its last text is a date (a Word file that sets
+    the signing body and date in the right cell of a borderless table); else nothing."""
+    if not blocks or not isinstance(blocks[-1], Table):
+        return []
+    texts = [c.text.strip() for row in blocks[-1].rows for c in row if c is not None and c.text.strip()]
+    if not texts or len(texts) > SIGNATURE_TABLE_CELLS or not is_date_line(texts[-1]):
+        return []
+    return texts
 
 
 def texts_of(blocks: tuple[Block, ...]) -> list[str]:
