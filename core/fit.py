@@ -148,10 +148,14 @@ def loose_lines(tokens: Sequence[tuple[str, int]], width: int | None = None) -> 
             match = _LOOSE_LINE.match(stripped)
             if match is not None:
                 label, pieces = match["label"], match["values"].split()
-                if ((is_table_label(label) if label else False) or len(pieces) == width) and all(
+                whole = is_table_label(label) if label else False
+                labels = label.split() if label and not whole else []  # ``行政诉讼  未经复议直接起诉  0 0 1 1 2``
+                split = len(labels) > 1 and all(map(is_table_label, labels))  # two label cells spaced apart
+                if (whole or split or len(pieces) == width) and all(
                         parse_cell(piece)[1] in _LOOSE_NOTES for piece in pieces):
                     line_row -= 1
-                    out += [*([(label, line_row)] if label else []), *((piece, line_row) for piece in pieces)]
+                    out += [*((cell, line_row) for cell in (labels if split else [label] if label else [])),
+                            *((piece, line_row) for piece in pieces)]
                     continue
         out.append((text, row))
     return out
