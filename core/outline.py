@@ -29,6 +29,7 @@ from .template import (
     is_table_label,
     loose_section_of_heading,
     normalise_label,
+    number_style,
     own_numbered_heading,
     section_number,
     section_of_heading,
@@ -265,12 +266,21 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]
                 continue
             if numbered and heading_number(heading)[0] != SECTION_ORDER.index(key) + 1:
                 continue
+            if not numbered and _other_style(heading, found):
+                continue  # misnumbered, and numbered as no heading found is: an item (1.主动公开情况 under （一）概述)
             how = "glued" if glued else "wrapped" if start > index + 1 else "reworded"
             found.insert(at, _Found(index, start, key, heading, how, glued))
             taken.update(range(index, start))
             insort(starts, index)
             gaps = [_allowed(found, at) for at in range(len(found) + 1)]
     return found
+
+
+def _other_style(heading: str, found: list[_Found]) -> bool:
+    """Whether ``heading`` is numbered in a style none of the headings found so far is (and some of them are)."""
+    styles = {number_style(f.heading) for f in found} - {None}
+    style = number_style(heading)
+    return bool(styles) and style is not None and style not in styles
 
 
 def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:

@@ -876,6 +876,22 @@ def _number_of(match: re.Match[str] | None) -> int | None:
     return None
 
 
+#: How a heading line is numbered, each style by the pattern of its number: ``一、`` / ``一.`` / ``一 `` (Chinese
+#: numerals), ``第一部分``, ``1、`` / ``1.`` (Arabic), ``（一）`` (bracketed).
+_NUMBER_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(r"^\s*第[一二三四五六七八九十]+部分")),
+    ("bracketed", _SUB_ITEM),
+    ("chinese", re.compile(r"^\s*[一二三四五六七八九十]{1,2}(?:\s*[、.．,，]|[ \u3000]+(?=[^\s\d]))")),
+    ("arabic", re.compile(r"^\s*[1-9](?:\s*[、．]|\.(?!\d))")),
+)
+
+
+def number_style(text: str) -> str | None:
+    """How a heading line is numbered (``chinese``, ``part``, ``arabic``, ``bracketed``), or ``None``: a report
+    numbers its six sections one way, and its items under 总体情况 another (``一、概述`` / ``1.主动公开情况``)."""
+    return next((style for style, pattern in _NUMBER_STYLES if pattern.match(text)), None)
+
+
 def own_numbered_heading(text: str) -> str | None:
     """The section a line numbered as a sub-item opens when the number is that section's own place and the words
     are its heading's (``（五）存在的主要问题及改进情况`` for 五: reports that number their six sections （一）…（六）),

@@ -198,3 +198,15 @@ def test_the_red_team_generator_imports_nothing_of_nianbao():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not {name for name in imported if name.startswith("nianbao")}
+
+
+def test_an_item_of_the_overview_numbered_otherwise_is_no_misnumbered_heading():
+    """Sections numbered （一）…, 二–四's headings in their tables' first rows: the overview's item ``1.主动公开情况``
+    holds 主动公开 but is numbered as no heading found is (（一）, （五）, （六）), so it does not open 二 (its table
+    does, by what it holds)."""
+    blocks, truth, prose = report(style="（一）")
+    RT.sub_items(random.Random(9), blocks, truth, "（一）")
+    RT.caption_rows(blocks)
+    RT.glue_leads(random.Random(1), blocks, prose, 1.0)  # （一）总体情况2022年，…: 一 found before 二 is looked for
+    record = parse(RT.render_docx(random.Random(1), blocks, None), "captions.docx")
+    assert_read_right(record, truth)
