@@ -205,7 +205,9 @@ def split_applications(rng, blocks):
     grid = blocks[i][1]
     at = rng.randint(8, len(grid) - 3)
     one, two = split_grid(grid, at, 3, rng.random() < 0.5)
-    blocks[i:i + 1] = [("table", one), ("para", f"— {rng.randint(3, 6)} —"), ("table", two)]
+    page = rng.randint(3, 6)
+    footer = rng.choice((f"— {page} —", f"- {page} -", f"第{page}页 共{page + 3}页", f"第 {page} 页", str(page)))
+    blocks[i:i + 1] = [("table", one), ("para", footer), ("table", two)]
 
 
 def subtotals(blocks, truth):
@@ -361,10 +363,18 @@ def render_word_html(rng, blocks, title_property):
     return "\n".join(out).encode("gb18030")
 
 
-def render_cms(rng, blocks, title, agency, published, nested, br=False):
+def render_cms(rng, blocks, title, agency, published, nested, br=False, meta_only=False):
     """A portal page: site chrome, a 名称/索引号/发布机构/公开日期 table, the title in ``<h1>`` (``<title>`` adds the
-    site's name), ``<strong>`` headings, the tables inside ``<td><p>``, all of it in a layout table or not."""
+    site's name), ``<strong>`` headings, the tables inside ``<td><p>``, all of it in a layout table or not.
+    ``meta_only``: as the 政府网站 guidelines' pages print it, the title and date only in ``<meta name=ArticleTitle>``
+    and ``<meta name=PubDate>``, ``<title>`` the site's name, no metadata table and no ``<h1>``."""
     site = agency[:3] + rng.choice(SITES)
+    if meta_only:
+        blocks = [b for b in blocks if b[0] != "title"]
+        head = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{site}</title>'
+                f'<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="{published} 09:30">'
+                f'<meta name="ContentSource" content="{agency}"></head><body><div class="article-content">')
+        return head + render_cms(rng, blocks, title, agency, published, nested, br).split('id="zoomcon">', 1)[1]
     out = ['<!DOCTYPE html><html><head><meta charset="utf-8">',
            f"<title>{title}-{site}</title></head><body>",
            '<div class="nav">首页 &gt; 政务公开 &gt; 政府信息公开年报</div>',
@@ -592,7 +602,7 @@ def one(rng, number):
     captions = fmt in ("html", "docx") and layout != "word-numbered" and maybe(0.15, "heading:caption-row")
     if not captions and maybe(0.2, "unit-lines"):  # a unit line above a table whose heading is in it: not here
         unit_lines(rng, blocks)
-    if fmt in ("html", "docx", "tsv") and maybe(0.2, "table:split-repeated-header"):
+    if layout != "oneline" and maybe(0.2, "table:split-repeated-header"):
         split_applications(rng, blocks)
     if captions:
         caption_rows(blocks)
@@ -619,7 +629,7 @@ def one(rng, number):
         data = render_word_html(rng, blocks, rng.choice((title, f"{year}年度报告（定稿）", "Microsoft Word - 附件1")))
     elif layout == "cms":
         data = render_cms(rng, blocks, title, agency, published, maybe(0.4, "html:nested-layout-table"),
-                          maybe(0.3, "html:br-lines"))
+                          maybe(0.3, "html:br-lines"), maybe(0.2, "html:meta-only"))
         truth["published"] = published
     else:
         data = render_docx(rng, blocks, style if layout == "word-numbered" else None,
