@@ -26,13 +26,10 @@ Run::
 
 from __future__ import annotations
 
-import argparse
 import copy
 import html
 import importlib.util
 import io
-import json
-import random
 import sys
 from pathlib import Path
 
@@ -319,6 +316,12 @@ def span_split(rng, text, spans):
     return spans(text[:at]) + spans(text[at:])
 
 
+def td(cell, inner, attributes=""):
+    """A table cell with its spans: ``<td colspan=2 …>inner</td>``."""
+    _, cs, rs = cell
+    return f"<td{attributes}{f' colspan={cs}' if cs > 1 else ''}{f' rowspan={rs}' if rs > 1 else ''}>{inner}</td>"
+
+
 def render_word_html(rng, blocks, title_property):
     """Word's "save as web page" (filtered): GBK, MsoNormal paragraphs, spans with fonts, ``<o:p>``, ``&nbsp;``."""
     def spans(t):
@@ -345,10 +348,9 @@ def render_word_html(rng, blocks, title_property):
                 for text, cs, rs in cells:
                     pad = rng.choice(("", "", "&nbsp;", "&nbsp;&nbsp;")) if text.isdigit() else ""
                     inner = span_split(rng, text, spans) if text else "<span lang=EN-US>&nbsp;</span>"
-                    tds.append(f"<td width=47{f' colspan={cs}' if cs > 1 else ''}{f' rowspan={rs}' if rs > 1 else ''}"
-                               f" valign=top style='border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt'>"
-                               f"<p class=MsoNormal align=center style='text-align:center'>{pad}{inner}"
-                               f"<span lang=EN-US><o:p></o:p></span></p></td>")
+                    tds.append(td([text, cs, rs], f"<p class=MsoNormal align=center style='text-align:center'>{pad}"
+                                  f"{inner}<span lang=EN-US><o:p></o:p></span></p>", " width=47 valign=top style="
+                                  "'border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt'"))
                 out.append(f"<tr style='height:20.0pt'>{''.join(tds)}</tr>")
             out.append("<![if !supportMisalignedColumns]><tr height=0>" + "<td width=47 style='border:none'></td>" * 4
                        + "</tr><![endif]></table>")
@@ -397,9 +399,8 @@ def render_cms(rng, blocks, title, agency, published, nested, br=False, meta_onl
         if kind == "table":
             out.append('<table border="1" cellspacing="0" style="border-collapse:collapse"><tbody>')
             for cells in body:
-                tds = "".join(f"<td{f' colspan={cs}' if cs > 1 else ''}{f' rowspan={rs}' if rs > 1 else ''}>"
-                              f"<p style=\"text-align:center\">{text or '&nbsp;'}</p></td>" for text, cs, rs in cells)
-                out.append(f"<tr>{tds}</tr>")
+                out.append("<tr>" + "".join(td(cell, f"<p style=\"text-align:center\">{cell[0] or '&nbsp;'}</p>")
+                                            for cell in cells) + "</tr>")
             out.append("</tbody></table>")
         elif kind == "heading":
             out.append(f'<p style="text-indent:2em"><strong>{body}</strong></p>')
@@ -643,25 +644,11 @@ def one(rng, number):
 
 def generate(directory, count, seed):
     """Write ``count`` reports and their truths into ``directory``; the same seed writes the same corpus."""
-    rng = random.Random(seed)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    for number in range(count):
-        name, data, truth = one(rng, number)
-        (directory / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-        (directory / f"{Path(name).stem}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1),
-                                                                 encoding="utf-8")
-    return directory
+    return independent.generate(directory, count, seed, make=one)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("directory")
-    parser.add_argument("--count", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=6)
-    args = parser.parse_args(argv)
-    generate(args.directory, args.count, args.seed)
-    print(f"{args.count} reports in {args.directory} (seed {args.seed})")
+    return independent.main(argv, make=one, seed=6, doc=__doc__)
 
 
 if __name__ == "__main__":

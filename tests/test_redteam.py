@@ -11,8 +11,9 @@ Then a slice of the corpus itself: every field right, and never a wrong value.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import random
+import runpy
+from types import SimpleNamespace
 
 import pytest
 
@@ -25,14 +26,7 @@ from .conftest import REPO
 SLICE, SEED = 20, 6
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("redteam", REPO / "benchmarks" / "redteam.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-RT = _load()
+RT = SimpleNamespace(**runpy.run_path(str(REPO / "benchmarks" / "redteam.py")))
 BUILD = RT.build
 AGENCY, YEAR, SIGNED = "宁远县交通运输局", 2022, "2023年1月20日"
 
@@ -113,8 +107,8 @@ def test_sections_numbered_in_other_ways_are_all_found(style, fmt):
 
 @pytest.mark.parametrize("style", ["一、", "（一）", "1."])
 def test_an_overview_headed_gaishu_with_items_starts_at_its_heading_not_its_first_item(style):
-    """``一、概述`` then （一）主动公开情况 … （五）监督保障情况: the overview starts under 概述; its first item (numbered
-    as 一 is, under a 二 numbered otherwise) is no heading."""
+    """``一、概述`` then （一）主动公开情况 … （五）监督保障情况: the overview starts under 概述; its first item
+    (numbered as 一 is, under a 二 numbered otherwise) is no heading."""
     blocks, truth, _ = report()
     RT.sub_items(random.Random(4), blocks, truth, style)
     RT.renumber(blocks, style, {key: "概述" if key == "overview" else spellings[0]
