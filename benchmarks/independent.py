@@ -670,26 +670,27 @@ def one(rng, number):
                         "features": sorted(set(features)) or ["plain"], **truth}
 
 
-def generate(directory, count, seed):
-    """Write ``count`` reports and their truths into ``directory``; the same seed writes the same corpus."""
+def generate(directory, count, seed, make=None):
+    """Write ``count`` reports and their truths into ``directory``; the same seed writes the same corpus.
+    ``make(rng, number)`` writes one report (this module's :func:`one` unless told)."""
     rng = random.Random(seed)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     for number in range(count):
-        name, data, truth = one(rng, number)
+        name, data, truth = (make or one)(rng, number)
         (directory / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
         (directory / f"{Path(name).stem}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1),
                                                                  encoding="utf-8")
     return directory
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(argv=None, make=None, seed=13, doc=__doc__):
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("directory")
     parser.add_argument("--count", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--seed", type=int, default=seed)
     args = parser.parse_args(argv)
-    generate(args.directory, args.count, args.seed)
+    generate(args.directory, args.count, args.seed, make)
     print(f"{args.count} reports in {args.directory} (seed {args.seed})")
 
 

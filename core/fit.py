@@ -108,16 +108,17 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
 
 
 #: A line of PDF text or OCR printing a row's label and then its values with spaces between
-#: (``行政许可 97``, ``1.属于国家秘密 0 0 0 0 0 0 0``), or only the values (``0 0 0 0 0 0 0``).
-_LOOSE_LINE = re.compile(r"^(?:(?P<label>.*?[^\s\d.,，．+])\s+)?(?P<values>[-+—–\d][\d.,]*(?:\s+[-+—–\d][\d.,]*)+|"
-                         r"(?<=\s)[-+—–\d][\d.,]*)\s*$")
+#: (``行政许可 97``, ``1.属于国家秘密 0 0 0 0 0 0 0``, ``规章 / / /``), or only the values (``0 0 0 0 0 0 0``).
+_LOOSE_VALUE = rf"[-+—–/\d][\d.,]*(?:{WAN_YUAN}|{YUAN})?"  # ``134.8万元``: an amount with its unit
+_LOOSE_LINE = re.compile(rf"^(?:(?P<label>.*?[^\s\d.,，．+/])\s+)?(?P<values>{_LOOSE_VALUE}(?:\s+{_LOOSE_VALUE})+|"
+                         rf"(?<=\s){_LOOSE_VALUE})\s*$")
 
 
 #: Whitespace between two printed characters: a paragraph without any is one cell.
 _INNER_SPACE = re.compile(r"\S\s+\S")
 
 #: What each trailing piece of a loose line must read as: a number (an amount may have decimals) or a printed 0.
-_LOOSE_NOTES = (None, NONE_SPELLING, DECIMAL)
+_LOOSE_NOTES = (None, NONE_SPELLING, DECIMAL, UNIT_WAN, UNIT_YUAN)
 
 
 def loose_lines(tokens: Sequence[tuple[str, int]], width: int | None = None) -> list[tuple[str, int]]:
@@ -148,14 +149,18 @@ def loose_lines(tokens: Sequence[tuple[str, int]], width: int | None = None) -> 
             out += [(piece, line_row) for piece in pieces]
             continue
         last = stripped[-1]
-        if last.isdigit() or last in "-—–":
+        if last.isdigit() or last in "-—–/" or last == YUAN:  # ``规章 / / /``, ``行政事业性收费 0万元``
             match = _LOOSE_LINE.match(stripped)
             if match is not None:
                 label, pieces = match["label"], match["values"].split()
-                if ((is_table_label(label) if label else False) or len(pieces) == width) and all(
+                whole = is_table_label(label) if label else False
+                labels = label.split() if label and not whole else []  # ``行政诉讼  未经复议直接起诉  0 0 1 1 2``
+                split = len(labels) > 1 and all(map(is_table_label, labels))  # two label cells spaced apart
+                if (whole or split or len(pieces) == width) and all(
                         parse_cell(piece)[1] in _LOOSE_NOTES for piece in pieces):
                     line_row -= 1
-                    out += [*([(label, line_row)] if label else []), *((piece, line_row) for piece in pieces)]
+                    out += [*((cell, line_row) for cell in (labels if split else [label] if label else [])),
+                            *((piece, line_row) for piece in pieces)]
                     continue
         out.append((text, row))
     return out
@@ -917,37 +922,58 @@ def _resolve_application(norm: str, walker: Walker) -> Hit | None:
     # same labels come at the same places in every report (labels over _CACHED_LABEL_CHARS not kept).
     context = (norm, walker.printed, walker.in_header_row, walker.in_body, walker.group == "other")
     if len(walker.printed) <= _CACHED_LABEL_CHARS:
-        return _application_hit(*context)
-    return _application_hit.__wrapped__(*context)
+        hit, group = _application_hit(*context)
+    else:
+        hit, group = _application_hit.__wrapped__(*context)
+    if group is not None:
+        walker.group = group
+    return hit
 
 
 @lru_cache(maxsize=4096)
-def _application_hit(norm: str, printed: str, in_header_row: bool, in_body: bool, in_other: bool) -> Hit | None:
+def _application_hit(norm: str, printed: str, in_header_row: bool, in_body: bool, in_other: bool
+                     ) -> tuple[Hit | None, str | None]:
     """:func:`_resolve_application`'s answer: ``printed`` the label as printed (numbering and all), the flags
-    the walker's (``in_other``: the last group label seen is （六）其他处理)."""
+    the walker's (``in_other``: the last group label seen is （六）其他处理). With it the group the walk is in
+    from this label on when the cell printed a group's label and then a row's own (``（六）其他处理 1.申请人…``:
+    the row, its group then 其他处理, as if the group's cell had been printed alone); ``None`` when unchanged."""
     if in_header_row and norm not in _APPLICATION_HEADER_ONLY:
-        return None  # 总计 closing OCR's ``类别 | 数据1 | … | 总计``, 予以公开 or 不予公开 in a garbled header
+        return None, None  # 总计 closing OCR's ``类别 | 数据1 | … | 总计``, 予以公开 or 不予公开 in a garbled header
     group = APPLICATION_GROUP_LOOKUP.get(norm)
     if group is not None:
-        return GROUP, group
+        return (GROUP, group), None
     column = _APPLICATION_HEADER_ONLY.get(norm)
     if column is not None:  # 自然人, 商业企业, …: a header, also when repeated atop a split table
-        return HEADER, column
+        return (HEADER, column), None
     if APPLICATION_ROW_LOOKUP.get(norm) in _GROUP_ROWS and is_group_numbered(printed):  # the lookup first
-        return GROUP, _GROUP_ROWS[APPLICATION_ROW_LOOKUP[norm]]  # ``（六）其他``: a group's number, a row's name
+        # ``（六）其他``: a group's number, a row's name
+        return (GROUP, _GROUP_ROWS[APPLICATION_ROW_LOOKUP[norm]]), None
     if not in_body and not is_numbered(printed):  # in the header, 其他 and 总计 are columns
         row = APPLICATION_ROW_LOOKUP.get(norm)
         if row in ("other_misc", "total_handled"):
-            return None
+            return None, None
     key = match_label(norm, APPLICATION_ROW_LOOKUP)
-    if key is None:
+    if key is None or APPLICATION_ROW_LOOKUP.get(norm) is None:  # none, or a label the text only starts with
         tail = numbered_tail(printed)  # ``（四）无 1.本机关不掌握相关政府信息``: the row's own numbered label
-        if tail is None:
-            return None
-        return _application_hit.__wrapped__(normalise_label(tail), tail, in_header_row, in_body, in_other)
+        if tail is not None:  # (``（六）其他处理 1.申请人无正当理由…`` starts with 2019's row 其他处理)
+            answer = _tail_hit(printed, tail, in_header_row, in_body, in_other)
+            if answer[0] is not None or key is None:
+                return answer
+        elif key is None:
+            return None, None
     if APPLICATION_ROWS[key].group == "other" and not in_other:
-        return None  # 其他 outside （六）其他处理 is not a row
-    return ROW, key
+        return None, None  # 其他 outside （六）其他处理 is not a row
+    return (ROW, key), None
+
+
+def _tail_hit(printed: str, tail: str, in_header_row: bool, in_body: bool, in_other: bool
+              ) -> tuple[Hit | None, str | None]:
+    """A row's own numbered label ``tail`` printed after its group's in one cell: the row, and its group (when the
+    head is a group's label) for the walk to be in from here on."""
+    group = APPLICATION_GROUP_LOOKUP.get(normalise_label(printed[: len(printed) - len(tail)]))
+    hit, inner = _application_hit.__wrapped__(normalise_label(tail), tail, in_header_row, in_body,
+                                              in_other if group is None else group == "other")
+    return (None, None) if hit is None else (hit, inner or group)
 
 
 #: Leaf rows whose label, numbered as a group (``（六）其他``), is that group's heading cut short: 其他 → 其他处理.
@@ -1372,7 +1398,8 @@ def _before_next_section(rows: Sequence[RawRow], where: str, issues: list[Issue]
 def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigation", *, glued: bool = False) -> Fitted:
     """Fit section 四: the 15 values after the last header cell, in template order; each group stands alone."""
     fitted = Fitted()
-    rows = walk(tokens, _resolve_review)
+    # text a row a line (``pdftotext -layout``): header words and the 15 values spaced apart on their lines
+    rows = walk(tokens if glued else loose_lines(tokens, len(REVIEW_SLOTS)), _resolve_review)
     headers = [r for r in rows if r.kind == HEADER]
     body = _before_next_section(rows, where, fitted.issues)
     # prose after the table (the next heading missing): sentences, and what follows them (六's 无)

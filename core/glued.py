@@ -48,6 +48,7 @@ from .template import (
     REVIEW_FIELDS,
     REVIEW_GROUPS,
     SECTION_HEADINGS,
+    SECTION_ORDER,
     simplified,
     word_pattern,
 )
@@ -76,12 +77,22 @@ def _spaced(text: str, between: str = r"[\s、，,]*") -> str:
     return between.join(word_pattern(ch) for ch in text if not ch.isspace())
 
 
+#: The numerals of the six sections' places, for a heading numbered ``（一）`` or ``第一部分``.
+_PLACES = "一二三四五六"
+
+
 @lru_cache(maxsize=1)
 def _heading_pattern() -> re.Pattern[str]:
-    """A numbered heading; between its characters spaces, list punctuation, and 与/和/及 where 、 stands."""
+    """A numbered heading; between its characters spaces, list punctuation, and 与/和/及 where 、 stands. A heading
+    numbered ``（一）`` or ``第一部分`` counts only under its own section's number (``…年度报告（一）总体情况 2020年…``,
+    a report numbering its six sections so): 总体情况's items (``（一）主动公开政府信息情况``) are no headings."""
     words = sorted({w for ws in SECTION_HEADINGS.values() for w in ws}, key=len, reverse=True)
     between = rf"[\s、，,{HEADING_JOINERS}]*"
-    return re.compile(rf"{_SECTION_NUMBER}(?:{'|'.join(_spaced(w, between) for w in words)})")
+    own = "|".join(
+        rf"(?:[（(]\s*{_PLACES[place]}\s*[)）]|第{_PLACES[place]}部分)\s*"
+        rf"(?:{'|'.join(_spaced(w, between) for w in sorted(SECTION_HEADINGS[key], key=len, reverse=True))})"
+        for place, key in enumerate(SECTION_ORDER))
+    return re.compile(rf"{_SECTION_NUMBER}(?:{'|'.join(_spaced(w, between) for w in words)})|{own}")
 
 
 @lru_cache(maxsize=1)

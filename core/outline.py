@@ -12,20 +12,25 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .document import Block, Document, Paragraph, Table
-from .page import split_signature
+from .page import is_date_line, split_signature
 from .record import Issue, warning
 from .template import (
+    ATTACHMENT_MARKERS,
     CHROME_MARKERS,
     HEADING_MAX_CHARS,
     SECTION_ORDER,
     SENTENCE_MARKS,
     TABLE_SIGNATURES,
+    glued_heading,
     heading_number,
     heading_start,
     heading_words_of,
+    is_group_numbered,
     is_table_label,
     loose_section_of_heading,
     normalise_label,
+    number_style,
+    own_numbered_heading,
     section_number,
     section_of_heading,
     words_pattern,
@@ -44,7 +49,8 @@ class Section:
     #: Text printed on the heading line after the heading words, e.g. ``无`` of ``其他需要报告的事项（无）``.
     aside: str | None = None
     #: How the section was found: ``heading`` (its heading words), ``reworded`` (other words: 与 for 、, a
-    #: typo), ``wrapped`` (a heading over two lines) or ``content`` (a table known by what it holds).
+    #: typo), ``wrapped`` (a heading over two lines), ``glued`` (its first paragraph on the heading's line) or
+    #: ``content`` (a table known by what it holds).
     found_by: str = "heading"
 
 
@@ -67,7 +73,8 @@ class Outline:
                 out.append(warning("section.found_by_content", f"no heading for section {key}: its table was "
                                    "recognised by the row labels and column headers only it prints", key))
             elif section.found_by != "heading":
-                how = "wrapped over two lines" if section.found_by == "wrapped" else "in other words"
+                how = {"wrapped": "wrapped over two lines", "glued": "with its first paragraph glued onto its line"
+                       }.get(section.found_by, "in other words")
                 out.append(warning(f"section.heading_{section.found_by}", f"section {key}'s heading printed "
                                    f"{how}: {section.heading!r}", key))
         return out
@@ -116,11 +123,11 @@ class Outline:
                 key=item.key,
                 heading=item.heading.strip(),
                 blocks=blocks[item.start : end],
-                aside=aside.group(1).strip() or None if aside else None,
+                aside=item.glued or (aside.group(1).strip() or None if aside else None),
                 found_by=item.found_by,
             )
         last = found[-1].key
-        tail = split_tail(texts_of(sections[last].blocks))
+        tail = split_tail([*texts_of(sections[last].blocks), *_signature_cells(sections[last].blocks)])
         return cls(front=blocks[: found[0].index], sections=sections, tail=tail, last=last)
 
 
@@ -205,6 +212,8 @@ class _Found(NamedTuple):
     key: str
     heading: str
     found_by: str = "heading"
+    #: The text glued onto the heading's line after its words (:func:`nianbao.template.glued_heading`).
+    glued: str | None = None
 
 
 def _gap(found: list[_Found], index: int) -> tuple[int, range]:
@@ -247,30 +256,50 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
             allowed = gaps[at]
             if not allowed:
                 continue
-            key, start, heading = loose_section_of_heading(block.text), index + 1, block.text
+            key, start, heading, glued = loose_section_of_heading(block.text), index + 1, block.text, None
+            cut = glued_heading(block.text)
+            if cut is not None and (key is None or any(mark in cut[2] for mark in SENTENCE_MARKS)):
+                key, heading, glued = cut  # 六、其他需要报告的事项本机关未收取信息处理费。: a sentence glued on, not
+                # the heading's last words (三、收到和处理政府信息公开申请情况统计表 stays a heading in other words)
+            if key is None:
+                key = own_numbered_heading(block.text)  # （五）存在的主要问题及改进情况: 五 numbered as a sub-item
             if key is None and heading_start(block.text):
                 key, start, heading = _wrapped(blocks, index)
             if key is None or SECTION_ORDER.index(key) not in allowed:
                 continue
-            if numbered and section_number(heading) != SECTION_ORDER.index(key) + 1:
+            if numbered and heading_number(heading)[0] != SECTION_ORDER.index(key) + 1:
                 continue
-            found.insert(at, _Found(index, start, key, heading, "wrapped" if start > index + 1 else "reworded"))
+            if not numbered and _other_style(heading, found):
+                continue  # misnumbered, and numbered as no heading found is: an item (1.主动公开情况 under （一）概述)
+            how = "glued" if glued else "wrapped" if start > index + 1 else "reworded"
+            found.insert(at, _Found(index, start, key, heading, how, glued))
             taken.update(range(index, start))
             insort(starts, index)
             gaps = [_allowed(found, at) for at in range(len(found) + 1)]
     return found
 
 
+def _other_style(heading: str, found: list[_Found]) -> bool:
+    """Whether ``heading`` is numbered in a style none of the headings found so far is (and some of them are)."""
+    styles = {number_style(f.heading) for f in found} - {None}
+    style = number_style(heading)
+    return bool(styles) and style is not None and style not in styles
+
+
 def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found], lines: list[tuple[int, str]]
                         ) -> list[_Found]:
     """Section 一 opened by a heading in words no look knows (``一、政府信息公开工作的基本情况``, ``（一）总体情况``):
     the last short line numbered one (``一、``, ``1、``, ``（一）``) with no sentence in it above section 二, when 二
-    is the first section found and some text follows that line. The last, not the first: a table of contents
+    is the first section found and some text follows that line. A line numbered （一） counts only when 二 is
+    numbered （二） or its words are 总体情况: under ``二、`` it is the first item of 总体情况 (``（一）主动公开情况``),
+    whose own heading (``一、概述2022年，…``) was not recognised. The last, not the first: a table of contents
     above the report prints the same line first. Nothing is taken where no such line is printed."""
     if not found or found[0].key != SECTION_ORDER[1]:
         return found
+    sub_items = is_group_numbered(found[0].heading)  # 二 numbered （二）: 一 may be （一）, else （一） is 一's item
     candidates = [index for index, block in enumerate(blocks[: found[0].index]) if isinstance(block, Paragraph)
-                  and _numbered_one(block.text)]
+                  and _numbered_one(block.text) and (sub_items or not is_group_numbered(block.text)
+                                                     or heading_words_of(block.text) == SECTION_ORDER[0])]
     if candidates:  # the table of contents is looked for only when some line could open section 一
         contents = _contents_lines(blocks, lines)
         candidates = [index for index in candidates if index not in contents]
@@ -428,6 +457,21 @@ def _by_content(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
     return found
 
 
+#: Text cells a table at the very end may have to be taken for a signature laid out in a borderless table.
+SIGNATURE_TABLE_CELLS = 4
+
+
+def _signature_cells(blocks: tuple[Block, ...]) -> list[str]:
+    """The texts of a small table that ends the last section when its last text is a date (a Word file that sets
+    the signing body and date in the right cell of a borderless table); else nothing."""
+    if not blocks or not isinstance(blocks[-1], Table):
+        return []
+    texts = [c.text.strip() for row in blocks[-1].rows for c in row if c is not None and c.text.strip()]
+    if not texts or len(texts) > SIGNATURE_TABLE_CELLS or not is_date_line(texts[-1]):
+        return []
+    return texts
+
+
 def texts_of(blocks: tuple[Block, ...]) -> list[str]:
     """The lines of the paragraphs among ``blocks``, in order.
 
@@ -476,5 +520,17 @@ def split_tail(texts: list[str]) -> Tail:
             break
     while body and not body[-1].strip():
         body.pop()
+    _cut_attachments(body)
     signer, date_line = split_signature(body)
     return Tail(body=tuple(body), signer=signer, date_line=date_line)
+
+
+def _cut_attachments(body: list[str]) -> None:
+    """Cut ``body`` at a line listing the report's attachments (``附件：1.…``) when a signature ends the lines above
+    it: the list and whatever follows are no text of the last section."""
+    for index, text in enumerate(body):
+        if index and text.lstrip().startswith(ATTACHMENT_MARKERS):
+            above = body[:index]
+            if split_signature(above)[1] is not None:  # split_signature edits its list: a copy
+                del body[index:]
+            return

@@ -279,7 +279,8 @@ def _separated(spaced: str, note: str | None) -> Parsed:
 #: Section key → heading words (normalised). Headings are found by these words,
 #: never by their numbering, which real reports get wrong.
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
-    "overview": ("总体情况",),
+    "overview": ("总体情况", "总体情况概述", "概述",  # 一、概述: the reports before 2019 and many since
+                 "政府信息公开工作的基本情况", "政府信息公开工作基本情况"),  # seen: 龙游县 2021
     "proactive": ("主动公开政府信息情况", "主动公开政府信息"),
     "applications": ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请"),
     "review_litigation": (
@@ -379,6 +380,9 @@ SIGNATURE_NOTES: tuple[str, ...] = ("此件公开发布", "此件主动公开", 
 #: What crawler text prints after a signature on the same line (a 公文's distribution list, the page's source
 #: field): ``…管理局 2023年1月9日 抄送：驻君山片区管理局纪检监察组。…`` (seen: pingtan crawler texts).
 SIGNATURE_TRAILERS: tuple[str, ...] = ("抄送", "抄报", "来源")
+#: Lines after a signature that list the report's attachments (``附件：1.政府信息公开工作情况统计表``), no text of
+#: section 六's.
+ATTACHMENT_MARKERS: tuple[str, ...] = ("附件", "附表")
 #: How a 公文's print line ends (``XX办公室 2020年1月13日印发``): a line under the signature, or after it at the
 #: end of a crawler's one-line text (``…经济发展局 2021年1月26日 …办公室 2020年1月26日印发``), never the signature.
 PRINT_LINE_ENDS: tuple[str, ...] = ("印发", "印制", "印")
@@ -782,13 +786,15 @@ assert not any(norm.isdecimal() for norm in SECTION_LOOKUP), "section_of_heading
 HEADING_JOINERS = "与和及"
 _JOINERS = str.maketrans("", "", HEADING_JOINERS)
 _LOOSE_SECTION_LOOKUP = {norm.translate(_JOINERS): key for norm, key in SECTION_LOOKUP.items()}
-#: A top-level section number opening a line: ``三、``, ``三.``, ``第三部分``, ``3、`` (not ``（三）``).
+#: A top-level section number opening a line: ``三、``, ``三.``, ``第三部分``, ``3、``, ``3.`` before words, and
+#: ``三`` and a space before words (``五 存在的主要问题及改进情况``; not ``（三）``, not ``3.5``).
 _SECTION_NUMBER = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]+部分|[1-9]\s*[、．])")
+    r"^\s*(?:[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]+部分|[1-9]\s*[、．]|[1-9]\.(?!\d)"
+    r"|[一二三四五六七八九十]{1,2}[ \u3000]+(?=[^\s\d]))")
 #: Section key → sets of words: a numbered heading line holding every word of one set opens that section
 #: (typos and rewordings of the heading: ``主动公开政府信息况``, ``收到和处理政府信息公开申请的情况``).
 SECTION_KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "overview": (("总体", "情况"), ("总体", "概况")),
+    "overview": (("总体", "情况"), ("总体", "概况"), ("概述",)),  # 一、概述: the word of the reports before 2019
     "proactive": (("主动公开",),),
     "applications": (("收到", "申请"), ("受理", "申请"), ("处理", "公开申请")),
     "review_litigation": (("复议", "诉讼"),),
@@ -800,7 +806,7 @@ SECTION_KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
 #: An unnumbered line is taken for a heading in other words only if it is this short, ends like a heading
 #: (``政府信息公开工作总体情况``, KIROGOVCOMPARE) and has no sentence punctuation.
 UNNUMBERED_HEADING_CHARS = 24
-HEADING_ENDINGS: tuple[str, ...] = ("情况", "事项", "措施", "方向", "思路", "统计表", "概况")
+HEADING_ENDINGS: tuple[str, ...] = ("情况", "事项", "措施", "方向", "思路", "统计表", "概况", "概述")
 SENTENCE_MARKS = "，。；：,;:！？!?"
 UNNUMBERED_SECTIONS: tuple[str, ...] = ("overview",)
 
@@ -877,6 +883,59 @@ def _number_of(match: re.Match[str] | None) -> int | None:
         return int(digits)
     if len(digits) == 1:
         return _NUMERALS.index(digits) + 1
+    return None
+
+
+#: How a heading line is numbered, each style by the pattern of its number: ``一、`` / ``一.`` / ``一 `` (Chinese
+#: numerals), ``第一部分``, ``1、`` / ``1.`` (Arabic), ``（一）`` (bracketed).
+_NUMBER_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(r"^\s*第[一二三四五六七八九十]+部分")),
+    ("bracketed", _SUB_ITEM),
+    ("chinese", re.compile(r"^\s*[一二三四五六七八九十]{1,2}(?:\s*[、.．,，]|[ \u3000]+(?=[^\s\d]))")),
+    ("arabic", re.compile(r"^\s*[1-9](?:\s*[、．]|\.(?!\d))")),
+)
+
+
+def number_style(text: str) -> str | None:
+    """How a heading line is numbered (``chinese``, ``part``, ``arabic``, ``bracketed``), or ``None``: a report
+    numbers its six sections one way, and its items under 总体情况 another (``一、概述`` / ``1.主动公开情况``)."""
+    return next((style for style, pattern in _NUMBER_STYLES if pattern.match(text)), None)
+
+
+def own_numbered_heading(text: str) -> str | None:
+    """The section a line numbered as a sub-item opens when the number is that section's own place and the words
+    are its heading's (``（五）存在的主要问题及改进情况`` for 五: reports that number their six sections （一）…（六）),
+    or ``None``. The outline asks only between the sections found, where no sub-item of 总体情况 can be."""
+    if not _SUB_ITEM.match(text):
+        return None
+    number, _ = heading_number(text)
+    key = heading_words_of(text)
+    return key if key is not None and number == SECTION_ORDER.index(key) + 1 else None
+
+
+#: What may stand between a heading and the paragraph glued onto it (``一、总体情况。2022年，…``).
+GLUED_HEADING_STOPS = "。.．:：,， \u3000"
+
+
+def glued_heading(text: str) -> tuple[str, str, str] | None:
+    """A numbered heading with its section's first paragraph glued onto the same line, ``(key, heading, body)``:
+    ``一、总体情况2022年，我局…`` (a CMS's ``<p><strong>一、总体情况</strong>2022年…</p>``, Word's bold run then the
+    text). Only when the number is the section's own (一 for 总体情况, as ``一、``, ``（一）``, ``第一部分`` or ``1.``),
+    the words right after it are exactly one of the section's headings (the longest that fits) and some text
+    follows; else ``None``."""
+    stripped = text.strip()
+    number, words = heading_number(stripped)
+    if number is None or not 1 <= number <= len(SECTION_ORDER):
+        return None
+    key = SECTION_ORDER[number - 1]
+    spellings = SECTION_HEADINGS[key]
+    if not any(words.startswith(w[:2]) for w in spellings):  # the cheap test first: most numbered lines are rows
+        return None
+    offset = len(stripped) - len(words)
+    for end in range(min(len(words), HEADING_MAX_CHARS), 1, -1):
+        if heading_words_of(words[:end]) == key:
+            body = words[end:].lstrip(GLUED_HEADING_STOPS)
+            return (key, stripped[:offset + end], body) if body else None
     return None
 
 

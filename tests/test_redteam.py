@@ -1,0 +1,206 @@
+"""The red team's corpus (benchmarks/redteam.py): layouts of published reports the parser's authors had not made.
+
+Each failure class the red team found has a test here on a whole report laid out as real ones are (written by
+the red team's functions on tests/data/variants/build.py's report, the words typed from the template's
+description): a heading glued to its first paragraph, sections numbered （一）…（六）, ``五 `` or ``1.``, 概述, a
+one-line crawler body whose headings are numbered （一）, an attachment list under the signature, a signature in
+a table, a spreadsheet's 序号 column and quoted cells, tables printed as text with columns aligned by spaces.
+Then a slice of the corpus itself: every field right, and never a wrong value.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+import runpy
+from types import SimpleNamespace
+
+import pytest
+
+import nianbao
+from nianbao.plugins.tsv import index_column, quoted_lines, unquoted
+from nianbao.synth.score import score
+
+from .conftest import REPO
+
+SLICE, SEED = 20, 6
+
+
+RT = SimpleNamespace(**runpy.run_path(str(REPO / "benchmarks" / "redteam.py")))
+BUILD = RT.build
+AGENCY, YEAR, SIGNED = "宁远县交通运输局", 2022, "2023年1月20日"
+
+
+def report(version="2021", style="一、", words=None):
+    """A whole report's blocks and truth, its six headings numbered in ``style``."""
+    blocks, truth = BUILD.report(AGENCY, YEAR, version, SIGNED)
+    words = words or {key: spellings[0] for key, spellings in RT.WORDS.items()}
+    if style == "（一）":  # the overview's own items then numbered 1.
+        at = RT.heading_indexes(blocks)[0] + 2
+        blocks[at] = ("para", blocks[at][1].replace("（一）", "1."))
+        truth["sections"]["overview"] = truth["sections"]["overview"].replace("（一）", "1.")
+    prose = RT.renumber(blocks, style, words)
+    return blocks, truth, prose
+
+
+def parse(data, name):
+    return nianbao.parse_bytes(data if isinstance(data, bytes) else data.encode("utf-8"), uri=name)
+
+
+def numbers(record):
+    return {key: record[key] for key in ("proactive", "applications", "review_litigation")}
+
+
+def assert_read_right(record, truth):
+    assert numbers(record) == {key: truth[key] for key in ("proactive", "applications", "review_litigation")}
+    squeeze = {k: "".join((v or "").split()) for k, v in record["sections"].items()}
+    assert squeeze == {k: "".join(v.split()) for k, v in truth["sections"].items()}
+    assert (record["agency"], record["year"], record["signed"]) == (AGENCY, YEAR, "2023-01-20")
+
+
+def codes(record):
+    return {issue["code"] for issue in record["issues"]}
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "docx"])
+def test_a_heading_glued_to_its_first_paragraph_starts_its_section(fmt):
+    """``<p><strong>一、总体情况</strong>2022年，…</p>``: 一, 五 and 六 with their first sentence on the heading's
+    line are found, the sentence their text's first."""
+    blocks, truth, prose = report()
+    RT.glue_leads(random.Random(1), blocks, prose, 1.0)
+    assert sum(kind == "lead" for kind, _ in blocks) == 3
+    if fmt == "text":
+        data = BUILD.render_text_cells(RT.flat_leads(blocks))
+    elif fmt == "html":
+        data = RT.render_cms(random.Random(1), blocks, truth["title"], AGENCY, "2023-01-21", nested=False)
+    else:
+        data = RT.render_docx(random.Random(1), blocks, None)
+    record = parse(data, f"glued.{'txt' if fmt == 'text' else fmt}")
+    assert_read_right(record, truth)
+    assert "section.heading_glued" in codes(record)
+
+
+def test_a_one_line_body_whose_headings_are_numbered_like_sub_items_is_cut_at_them():
+    """A crawler's one line: ``…2022年政府信息公开工作年度报告（一）总体情况 2022年，…（二）主动公开政府信息情况…``:
+    each heading numbered as its own section opens it (the overview's items numbered 1. are no headings)."""
+    blocks, truth, _ = report(style="（一）")
+    RT.independent.flat_rows(random.Random(2), "spaced")(blocks, truth)
+    data = RT.independent.render_oneline(random.Random(3), truth["title"], "2023-01-21")(blocks)
+    assert "年度报告（一）总体情况" in data.replace(" ", "")
+    record = parse(data, "oneline.txt")
+    assert_read_right(record, truth)
+
+
+@pytest.mark.parametrize("style", ["（一）", "一 ", "1.", "第一部分", "一."])
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_sections_numbered_in_other_ways_are_all_found(style, fmt):
+    """Reports number their six sections （一）…（六）, ``五 存在…``, ``1.``, ``第一部分`` or ``一.``: every section,
+    prose ones too (a line numbered （五） opens 五 only with 五's words and in 五's place)."""
+    words = dict(RT.WORDS, **{"problems": ("政府信息公开工作存在的主要问题及改进情况",),
+                             "review_litigation": ("因政府信息公开工作被申请行政复议、提起行政诉讼情况",)})
+    blocks, truth, _ = report(style=style, words={key: spellings[0] for key, spellings in words.items()})
+    data = BUILD.render_text_cells(blocks) if fmt == "text" else BUILD.render_html(blocks)
+    record = parse(data, f"numbered.{'txt' if fmt == 'text' else 'html'}")
+    assert_read_right(record, truth)
+    assert "section.missing" not in codes(record)
+
+
+@pytest.mark.parametrize("style", ["一、", "（一）", "1."])
+def test_an_overview_headed_gaishu_with_items_starts_at_its_heading_not_its_first_item(style):
+    """``一、概述`` then （一）主动公开情况 … （五）监督保障情况: the overview starts under 概述; its first item
+    (numbered as 一 is, under a 二 numbered otherwise) is no heading."""
+    blocks, truth, _ = report()
+    RT.sub_items(random.Random(4), blocks, truth, style)
+    RT.renumber(blocks, style, {key: "概述" if key == "overview" else spellings[0]
+                                for key, spellings in RT.WORDS.items()})
+    record = parse(BUILD.render_text_cells(blocks), "gaishu.txt")
+    assert_read_right(record, truth)
+
+
+def test_an_attachment_list_under_the_signature_is_no_text_of_section_six():
+    blocks, truth, _ = report()
+    RT.attachments(blocks)
+    record = parse(BUILD.render_text_cells(blocks), "attachments.txt")
+    assert_read_right(record, truth)
+
+
+def test_a_signature_set_in_a_borderless_table_is_read():
+    blocks, truth, _ = report()
+    record = parse(RT.render_docx(random.Random(5), blocks, None, signature_table=True), "signature.docx")
+    assert_read_right(record, truth)
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_a_spreadsheets_row_number_column_and_quoted_cells_are_read(version):
+    """Excel's tab text: a 序号 column numbering the rows (left out, with a warning), header cells broken with
+    Alt+Enter written quoted over two lines."""
+    blocks, truth, _ = report(version)
+    RT.break_headers(blocks)
+    data = RT.render_excel_tsv(random.Random(6), blocks, indexed=True)
+    assert '"本年\n' in data or '"社会\n' in data
+    record = parse(data, "excel.tsv")
+    assert_read_right(record, truth)
+    assert "tsv.index_column" in codes(record)
+
+
+def test_a_first_column_of_numbers_is_left_only_when_it_counts_rows():
+    assert index_column([["序号", "行政复议"], ["", "结果维持"], ["1", "0", "0"]])  # headed 序号
+    assert index_column([["1", "规章", "0"], ["2", "规范性文件", "3"], ["3", "行政许可", "5"]])
+    assert not index_column([["1", "规章", "0"], ["3", "规范性文件", "3"], ["4", "行政许可", "5"]])  # no count
+    assert not index_column([["5", "0", "0"], ["6", "1", "1"], ["7", "2", "2"]])  # values, no label, no 序号
+    assert not index_column([["1", "规章"], ["2", "规范性文件"]])  # too few to tell
+    assert quoted_lines(["a\t\"本年", "新制作数量\"\tb", "c"]) == ["a\t\"本年\n新制作数量\"\tb", "c"]
+    assert quoted_lines(["a\t\"x", "y", "z"]) == ["a\t\"x", "y", "z"]  # never closed: the lines as they are
+    assert unquoted('"本年\n新制作数量"') == "本年\n新制作数量"
+    assert unquoted('"三安全一稳定"') == '"三安全一稳定"'  # quotes a label prints stay
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_tables_printed_as_text_with_columns_aligned_by_spaces_are_read(version):
+    """``pdftotext -layout``: a row a line, long labels wrapped (``（六）其他处理  1．申请人无正当理由逾期不补正、行政``
+    with its values, the rest below), section 四's header words and 15 values spaced apart, ``/`` and ``0万元``."""
+    blocks, truth, _ = report(version)
+    RT.slash_regulations(blocks, truth)
+    RT.wan_in_cell(blocks)
+    record = parse(RT.render_aligned(random.Random(7), blocks), "aligned.txt")
+    assert_read_right(record, truth)
+
+
+def test_section_four_transposed_into_three_rows_is_read_as_text_too():
+    blocks, truth, _ = report()
+    RT.transposed_review(blocks)
+    for data, name in ((RT.render_aligned(random.Random(8), blocks), "transposed.txt"),
+                       (BUILD.render_html(blocks), "transposed.html")):
+        record = parse(data, name)
+        assert record["review_litigation"] == truth["review_litigation"], name
+
+
+def test_a_red_team_slice_has_every_field_right_and_no_wrong_value(tmp_path, host):
+    corpus = RT.generate(tmp_path / "corpus", SLICE, SEED)
+    result = score(corpus, host=host)
+    assert result.documents == SLICE
+    assert set(result.formats) == {"text", "tsv", "html", "docx"}
+    wrong = [(m.file, m.path, m.expected, m.actual) for m in result.mismatches
+             if m.category in ("numeric", "metadata", "template") and m.actual not in (None, "<absent>")]
+    assert not wrong, f"values that differ from the document: {wrong}"
+    for category in ("numeric", "metadata", "template", "checks", "sections"):
+        assert result.accuracy(category=category) == 1.0, (category, result.mismatches[:5])
+
+
+def test_the_red_team_generator_imports_nothing_of_nianbao():
+    tree = ast.parse((REPO / "benchmarks" / "redteam.py").read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name.startswith("nianbao")}
+
+
+def test_an_item_of_the_overview_numbered_otherwise_is_no_misnumbered_heading():
+    """Sections numbered （一）…, 二–四's headings in their tables' first rows: the overview's item ``1.主动公开情况``
+    holds 主动公开 but is numbered as no heading found is (（一）, （五）, （六）), so it does not open 二 (its table
+    does, by what it holds)."""
+    blocks, truth, prose = report(style="（一）")
+    RT.sub_items(random.Random(9), blocks, truth, "（一）")
+    RT.caption_rows(blocks)
+    RT.glue_leads(random.Random(1), blocks, prose, 1.0)  # （一）总体情况2022年，…: 一 found before 二 is looked for
+    record = parse(RT.render_docx(random.Random(1), blocks, None), "captions.docx")
+    assert_read_right(record, truth)
