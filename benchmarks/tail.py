@@ -92,7 +92,7 @@ def stage(args: argparse.Namespace) -> None:
         old, new = folder.encode(), target.encode()
         for shard in shards:
             name = re.sub(r"-[0-9a-f]{32}\.shard$", f"-{uuid.uuid4().hex}.shard", shard.name)
-            (staging / name).write_bytes(shard.read_bytes().replace(old, new))
+            (staging / name).write_bytes(_moved(shard.read_bytes(), old, new))
             for fragment in sorted(source.glob(shard.name + ".*.arrow")):
                 table = pa.ipc.open_file(pa.memory_map(str(fragment))).read_all()
                 column = table.schema.get_field_index("uri")
@@ -105,7 +105,26 @@ def stage(args: argparse.Namespace) -> None:
                 (staging / (name + fragment.name[len(shard.name):])).write_bytes(sink.getvalue().to_pybytes())
         print(f"copy {copy + 1}/{copies}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     (staging / "run.json").write_bytes((source / "run.json").read_bytes())
+    with open(staging / "inputs.list", "wb") as handle:  # for a merge alone (a run lists the inputs itself)
+        for copy in range(copies):
+            for path in listing:
+                handle.write(orjson.dumps(f"{inputs}/c{copy:04d}/{os.path.basename(path)}") + b"\n")
     print(f"{copies * len(listing)} inputs in {inputs}, staged in {staging}")
+
+
+def _moved(data: bytes, old: bytes, new: bytes) -> bytes:
+    """A shard's outcomes with ``old`` (the base run's input folder) replaced by ``new`` in every line, each
+    first line's length of the rest (``staging.encode_staged``) made right."""
+    lines = data.split(b"\n")
+    out = []
+    for start in range(0, len(lines) - 1, 3):
+        key = orjson.loads(lines[start])
+        head, body = lines[start + 1].replace(old, new), lines[start + 2].replace(old, new)
+        key[0] = key[0].replace(old.decode(), new.decode())
+        if len(key) > 3:
+            key[3] = len(head) + len(body) + 2
+        out += [orjson.dumps(key), head, body]
+    return b"\n".join(out) + b"\n"
 
 
 class Sampler(threading.Thread):
