@@ -87,7 +87,6 @@ from .staging import (
     StagedOutcome,
     decode_staged,
     fragment_starts,
-    read_fragments,
 )
 from .storage import is_local, join
 from .table_files import warm_up
@@ -412,7 +411,6 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
         shards = _local_shards(staging, scratch)
         entries = sorted_entries([shard for shard, _ in shards], scratch)
-        tables: OrderedDict[tuple[int, int], Any] = OrderedDict()  # the last _TABLES fragments (memory-mapped)
         starts: OrderedDict[int, list[int]] = OrderedDict()  # each shard's fragments' first ordinals
         handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
         try:
@@ -424,14 +422,13 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
                     handle = _cached(handles, entry.shard, lambda n: open(shards[n][0], "rb"), close=True)  # noqa: SIM115
                     handle.seek(entry.offset)
                     staged = decode_staged(handle.read(entry.length))
-                    table, ordinal = None, entry.ordinal
+                    fragment, ordinal = None, entry.ordinal
                     if ordinal >= 0:  # a record: its flat-table row is row `ordinal` of its shard's fragments
                         begins = _cached(starts, entry.shard, lambda n: fragment_starts(shards[n][1]))
                         number = bisect.bisect_right(begins, ordinal) - 1
                         ordinal -= begins[number]
-                        table = _cached(tables, (entry.shard, number),
-                                        lambda key: read_fragments([shards[key[0]][1][key[1]]]), limit=_TABLES)
-                    writer.add(staged, table=table, ordinal=ordinal)
+                        fragment = shards[entry.shard][1][number]
+                    writer.add(staged, fragment=fragment, ordinal=ordinal)
                     if plugin_outputs is not None and plugin_outputs.active:
                         _feed(plugin_outputs, staged)
                     if facts is not None and staged.kind == RECORD:
@@ -442,7 +439,6 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
         finally:
             for handle in handles.values():
                 handle.close()
-            tables.clear()
     counts["outputs"] = plugin_outputs.close() if plugin_outputs is not None else {}
     counts["missing"] = joined.missing
     counts["missing_uris"] = joined.missing_uris
@@ -451,10 +447,9 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     return counts
 
 
-#: Shard files the merge keeps open at a time, and Arrow fragments (``FRAGMENT_ROWS`` rows each) it keeps
-#: memory-mapped: the pages of a mapped fragment that the merge touched count in its resident memory until the
-#: fragment is unmapped, so the merge maps fragments, not whole shards (a shard is a bundle: up to all the run).
-_OPEN, _TABLES = 256, 4
+#: Shard files the merge keeps open at a time (the Parquet process maps the fragments, not the launcher:
+#: :class:`~.table_files.ParquetProcess`).
+_OPEN = 256
 
 
 def _cached(cache: OrderedDict[Any, Any], key: Hashable, opener: Callable[[Any], Any], *, close: bool = False,

@@ -113,8 +113,9 @@ class RunFilesWriter:
         self.workers: Counter[str] = Counter()
         self.n_records = self.n_dead_letters = self.records_failing_checks = 0
 
-    def add(self, staged: StagedOutcome, *, table: Any = None, ordinal: int = -1) -> None:
-        """Write one outcome; its table row is ``staged.row``, or row ``ordinal`` of the Arrow ``table``."""
+    def add(self, staged: StagedOutcome, *, fragment: str | None = None, ordinal: int = -1) -> None:
+        """Write one outcome; its table row is ``staged.row``, or row ``ordinal`` of the Arrow IPC file
+        ``fragment`` (a staged fragment, local)."""
         self.workers[staged.worker or "?"] += 1
         if staged.kind == DEAD_LETTER:
             self.dead_letters.write(staged.body)
@@ -127,10 +128,10 @@ class RunFilesWriter:
         self.formats[staged.format or "?"] += 1
         self.failed_checks.update(staged.failed_checks)
         self.records_failing_checks += bool(staged.failed_checks)
-        if table is not None and ordinal >= 0:
+        if fragment is not None and ordinal >= 0:
             if staged.csv is None:
                 raise ValueError(f"staged record {staged.uri} has a table row but no CSV line")
-            self.table.add_fragment_row(table, ordinal, staged.csv)
+            self.table.add_fragment_row(fragment, ordinal, staged.csv)
         else:
             row = staged.row if staged.row is not None else flat_row(orjson.loads(staged.body))
             self.table.add_row(row, staged.csv)
