@@ -127,20 +127,31 @@ def _moved(data: bytes, old: bytes, new: bytes) -> bytes:
     return b"\n".join(out) + b"\n"
 
 
+def _role(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            command = handle.read()
+    except OSError:
+        return ""
+    return "page" if b"pipelines.report" in command else "parquet" if b"table_files" in command else ""
+
+
 class Sampler(threading.Thread):
-    """Peaks of the launcher (this process) and its children, and per phase (from the phase log lines)."""
+    """Peak RSS / anonymous MB of the launcher (this process), the page's and the Parquet process."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self.samples: list[tuple[float, int, int, int, int]] = []
+        self.samples: list[tuple[float, int, int, int, int, int, int]] = []
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.wait(0.1):
-            rss, anon = _status("self")
-            child = [_status(p) for p in _children()]
-            self.samples.append((time.perf_counter(), rss, anon, max((c[0] for c in child), default=0),
-                                 max((c[1] for c in child), default=0)))
+            peaks = {"page": (0, 0), "parquet": (0, 0)}
+            for pid in _children():
+                role = _role(pid)
+                if role:
+                    peaks[role] = _status(pid)
+            self.samples.append((time.perf_counter(), *_status("self"), *peaks["page"], *peaks["parquet"]))
 
 
 class Phases(logging.Handler):
@@ -189,16 +200,14 @@ def tail(args: argparse.Namespace) -> None:
     sampler.join()
     print(f"{args.size:,} inputs: {summary['records']:,} records, {summary['dead_letters']} dead letters, "
           f"{summary['missing']} missing, {summary['restaged']} restaged; {wall:.1f} s wall, {cpu:.1f} s CPU launcher")
-    print("| phase | wall, CPU | launcher peak RSS / anon MB | page process peak RSS / anon MB |")
-    print("|---|---|---:|---:|")
+    print("| phase | wall, CPU | launcher peak RSS / anon MB | page process | Parquet process |")
+    print("|---|---|---:|---:|---:|")
     begin = started
-    for name, end, text in handler.phases:
-        window = [s for s in sampler.samples if begin <= s[0] <= end]
-        peaks = [max((s[i] for s in window), default=0) for i in range(1, 5)]
-        print(f"| {name} | {text} | {peaks[0]} / {peaks[1]} | {peaks[2]} / {peaks[3]} |")
+    for name, end, text in [*handler.phases, ("all", time.perf_counter(), f"{wall:.1f} s")]:
+        window = [s for s in sampler.samples if (begin <= s[0] <= end or name == "all")]
+        p = [max((s[i] for s in window), default=0) for i in range(1, 7)]
+        print(f"| {name} | {text} | {p[0]} / {p[1]} | {p[2]} / {p[3]} | {p[4]} / {p[5]} |")
         begin = end
-    overall = [max((s[i] for s in sampler.samples), default=0) for i in range(1, 5)]
-    print(f"| all | {wall:.1f} s | {overall[0]} / {overall[1]} | {overall[2]} / {overall[3]} |")
     if args.tracemalloc and peak["snapshot"] is not None:
         print(f"traced peak {peak['size'] / 1e6:.1f} MB; top lines:")
         for stat in peak["snapshot"].statistics("traceback" if args.frames > 1 else "lineno")[:args.top]:
