@@ -163,3 +163,31 @@ def test_the_staged_outcomes_name_their_length(corpus, tmp_path, monkeypatch):
             assert key[3] == len(lines[start + 1]) + len(lines[start + 2]) + 2
             seen += 1
     assert seen == 301
+
+
+@pytest.mark.parametrize("batch_rows", [40, 10_000])
+def test_the_flat_table_of_many_batches_goes_through_the_process_and_of_one_is_written_here(
+        rows, tmp_path, monkeypatch, batch_rows):
+    """Rows taken from fragment files by the table's writer: many batches go to the Parquet process (the
+    footer grows with them), a table of one batch is written in the launcher (no process to start); the file
+    is the one pyarrow writes from the same rows in batches of that size, and the CSV has every row."""
+    from nianbao.pipelines import table_files
+
+    monkeypatch.setattr(table_files, "BATCH_ROWS", batch_rows)
+    fragments = []
+    for number in range(0, len(rows), 30):
+        fragments.append(str(tmp_path / f"f{number:03d}.arrow"))
+        write_fragment(fragments[-1], rows[number:number + 30])
+    out = tmp_path / "out"
+    out.mkdir()
+    files = table_files.TableFiles(str(out))
+    for index, row in enumerate(rows):
+        files.add_fragment_row(fragments[index // 30], index % 30, table_files.csv_line(row))
+    assert (files._parquet is not None) == (batch_rows < len(rows))
+    written = files.close()
+    with pq.ParquetWriter(tmp_path / "here.parquet", arrow_schema(), compression="zstd") as writer:
+        for start in range(0, len(rows), batch_rows):
+            writer.write_batch(rows_to_batch(rows[start:start + batch_rows]))
+    assert (out / "reports.parquet").read_bytes() == (tmp_path / "here.parquet").read_bytes()
+    assert written["parquet"].endswith("reports.parquet")
+    assert (out / "reports.csv").read_bytes().count(b"\r\n") == len(rows) + 1
