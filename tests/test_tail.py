@@ -149,7 +149,7 @@ def test_reading_a_sorted_spill_holds_one_item_per_run(tmp_path):
 
 def test_the_staged_outcomes_name_their_length(corpus, tmp_path, monkeypatch):
     """A real run's staged shards: each outcome's first line gives the length of the rest, which is what the
-    merge's index skips (the staging folder is kept here to look at it)."""
+    merge's index skips (the staging folder is kept here to look at it, then resumed from)."""
     monkeypatch.setattr(run_module, "_remove", lambda directory: None)
     out = tmp_path / "out"
     run_module.run([f"--input={corpus}", f"--output={out}", "--plugins=none", "--direct_num_workers=1"])
@@ -163,6 +163,16 @@ def test_the_staged_outcomes_name_their_length(corpus, tmp_path, monkeypatch):
             assert key[3] == len(lines[start + 1]) + len(lines[start + 2]) + 2
             seen += 1
     assert seen == 301
+    # a launcher killed in its merge leaves the links its page's process read through: a rerun resumes
+    # (parses nothing), drops them, and writes the same records
+    leftover = out / ".nianbao-staging" / ".nianbao-page-killed"
+    leftover.mkdir()
+    os.link(next(out.glob("records-*.jsonl")), leftover / "00001.jsonl")
+    before = read_outputs(out)
+    monkeypatch.undo()
+    summary = run_module.run([f"--input={corpus}", f"--output={out}", "--plugins=none", "--direct_num_workers=1"])
+    assert summary["resumed"] == 301 and summary["records"] == 300 and summary["missing"] == 0
+    assert read_outputs(out) == before and not (out / ".nianbao-staging").exists()
 
 
 @pytest.mark.parametrize("batch_rows", [40, 10_000])
