@@ -5,7 +5,7 @@
 the records' cross-year facts by agency (:mod:`.crossyear`). Each goes through
 :func:`external_sort`: up to ``run_items`` items are sorted in memory, each full run is written to a
 scratch file as JSON Lines, and the runs are merged with :func:`heapq.merge`, so at most one run
-and one item per spilled run are in memory at a time.
+is in memory while items are added, and one item per spilled run while the sorted items are read.
 """
 
 from __future__ import annotations
@@ -63,12 +63,20 @@ class Runs:
             self.buffer = []
 
     def sorted(self) -> Iterator[Any]:
-        """Every item added, in order (once: the buffer is handed over)."""
+        """Every item added, in order (once: the buffer is handed over).
+
+        When runs were spilled, the last, partial run is spilled too, so that what the merge of the runs
+        holds is one item per run, not a run's worth of items for as long as the merge is read (the
+        launcher's merge reads the staged index this way from start to end of its writing).
+        """
         buffer, self.buffer = self.buffer, []
         buffer.sort(key=self.key)
         if not self.runs:
             return iter(buffer)
-        return heapq.merge(*(read_run(path, self.decode) for path in self.runs), buffer, key=self.key)
+        if buffer:
+            self.runs.append(self.write(buffer, self.scratch, len(self.runs), prefix=self.prefix))
+            buffer.clear()
+        return heapq.merge(*(read_run(path, self.decode) for path in self.runs), key=self.key)
 
 
 def external_sort(items: Iterable[T], scratch: str, *, run_items: int = RUN_ITEMS,

@@ -30,7 +30,7 @@ import glob
 import gzip
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -593,28 +593,97 @@ def report_command(directory: str, limit: int) -> None:
     click.echo(path)
 
 
-#: What a line of :class:`ReportFeed`'s stream starts with: the kind of the outcome that follows; the end of
-#: the outcomes (the cross-year lines and the summary are still to come, from the files); write the page
-#: (they are written). A stream that ends without the last (the launcher died) writes no page.
-_FED_RECORD, _FED_DEAD_LETTER, _FED_END, _FED_WRITE = b"r", b"d", b"e", b"w"
+#: What a line of :class:`ReportFeed`'s stream starts with: the kind of the outcome that follows; a file to
+#: follow (the merge's records or dead letters, read as it writes them); the end of the outcomes (the
+#: cross-year lines and the summary are still to come, from the files); write the page (they are written). A
+#: stream that ends without the last (the launcher died) writes no page.
+_FED_RECORD, _FED_DEAD_LETTER, _FED_FOLLOW, _FED_END, _FED_WRITE = b"r", b"d", b"f", b"e", b"w"
+#: How long the page's process waits for its launcher's next line when the files it follows have nothing new.
+_IDLE = 0.05
 
 
 class StreamCut(ValueError):
     """The page's stream ended before the launcher said to write the page: the run did not finish."""
 
 
-def collect_stream(directory: str, lines: Iterable[bytes], *,
+class _Follower:
+    """One output file the page reads while the merge writes it (a JSON Lines shard under its temporary name):
+    complete lines only, each handed to ``take`` once; a file followed after it goes on from there."""
+
+    def __init__(self, take: Callable[[dict[str, Any]], None]) -> None:
+        self.take = take
+        self.handle: Any = None
+        self.rest = b""
+
+    def switch(self, path: str) -> None:
+        """Read the current file to its end (the launcher wrote it whole before naming the next), then ``path``."""
+        self.drain()
+        self.handle = open(path, "rb", buffering=0)  # noqa: SIM115 (closed at the next switch or the end)
+
+    def read(self) -> bool:
+        """Take the lines written since the last read; whether there were new bytes."""
+        if self.handle is None:
+            return False
+        data = self.handle.read(1 << 20)
+        if not data:
+            return False
+        *lines, self.rest = (self.rest + data).split(b"\n")
+        for line in lines:
+            if line.strip():
+                self.take(orjson.loads(line))
+        return True
+
+    def drain(self) -> None:
+        """Read to the end of the file, which is written whole."""
+        if self.handle is None:
+            return
+        while self.read():
+            pass
+        self.handle.close()
+        self.handle = None
+        if self.rest.strip():
+            raise ValueError(f"a followed output ends in a cut line: {self.rest[:80]!r}")
+        self.rest = b""
+
+
+def _control_lines(fd: int, poll: Callable[[], bool]) -> Iterator[bytes]:
+    """The lines the launcher writes to ``fd`` (the process's standard input), reading the followed files
+    (``poll``) whenever nothing else is to be done: the page keeps up with the merge without ever holding
+    it up, since the launcher writes only a few short lines to the pipe."""
+    import select
+
+    buffer = b""
+    while True:
+        busy = poll()
+        ready, _, _ = select.select([fd], [], [], 0 if busy else _IDLE)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            if buffer:
+                yield buffer
+            return
+        *lines, buffer = (buffer + chunk).split(b"\n")
+        yield from lines
+
+
+def collect_stream(directory: str, lines: Iterable[bytes] | int, *,
                    limit: int = MAX_REPORTS) -> tuple[Collector, dict[str, Any] | None]:
-    """What :func:`collect` gives, with the records and dead letters taken from ``lines`` (:class:`ReportFeed`'s
-    stream: a kind byte and one outcome's JSON a line, in input order, an end line, a write line) instead of
-    the files; the charts are drawn at the end line, and the cross-year lines and the summary are read from
-    ``directory`` at the write line (they are written last). A stream that ends before the write line (the
-    launcher was killed) raises :class:`StreamCut`, and no page is written.
+    """What :func:`collect` gives, with the records and dead letters taken as the launcher's merge writes them
+    (:class:`ReportFeed`'s stream: ``lines``, or the lines read from the file descriptor ``lines``): a line is
+    one outcome (a kind byte and its JSON), or names a file to follow (the merge's records or dead letters
+    under their temporary names, read as they grow, in the order named), or ends the outcomes (the charts
+    are drawn then) or says to write the page: the cross-year lines and the summary are read from
+    ``directory`` then (they are written last). A stream that ends before the write line (the launcher was
+    killed) raises :class:`StreamCut`, and no page is written.
 
     The page is the same as :func:`collect`'s: records keep their order, dead letters theirs, and nothing
     the collector counts depends on how the two interleave.
     """
     collector = Collector(limit=limit)
+    followers = {_FED_RECORD: _Follower(collector.add_record), _FED_DEAD_LETTER: _Follower(collector.add_dead_letter)}
+    if isinstance(lines, int):
+        lines = _control_lines(lines, lambda: any([follower.read() for follower in followers.values()]))
     with fewer_collections():
         for line in lines:
             kind, body = line[:1], line[1:]
@@ -624,7 +693,12 @@ def collect_stream(directory: str, lines: Iterable[bytes], *,
                 collector.add_record(orjson.loads(body))
             elif kind == _FED_DEAD_LETTER:
                 collector.add_dead_letter(orjson.loads(body))
-            elif kind == _FED_END:  # while the launcher checks across years and writes the summary
+            elif kind == _FED_FOLLOW:
+                which, path = orjson.loads(body)
+                followers[which.encode()].switch(path)
+            elif kind == _FED_END:  # every file is written: read them to their end, then the charts
+                for follower in followers.values():
+                    follower.drain()
                 collector.charts()
             elif line.strip():
                 raise ValueError(f"unexpected line in the report's input: {line[:80]!r}")
@@ -643,15 +717,19 @@ class ReportFeed:
     """``report.html`` built in a process of its own while the launcher merges: the page's reading of the
     records then runs beside the merge, on another core, instead of after it, reading every record again.
 
-    The launcher hands each outcome's JSON, in input order, to :meth:`add` (written to the process's
-    standard input); :meth:`finish`, called once ``summary.json`` and ``cross-checks.jsonl`` are written,
-    ends the stream, and the process reads those two and writes the page (:func:`collect_stream`). The page
+    The launcher names each local file it writes outcomes to, records or dead letters, as it starts it
+    (:meth:`follow`): the process reads the file as it grows, behind the merge, so the merge never waits for
+    the page (the page's reading of a record costs more than the merge's writing of it). Outcomes written
+    elsewhere (an object store) go through the pipe instead (:meth:`add`, in input order), where the merge
+    waits when the process lags. :meth:`outcomes_done` says every outcome is written; :meth:`finish`, called
+    once ``summary.json`` and ``cross-checks.jsonl`` are written, ends the stream, and the process reads
+    those two and writes the page (:func:`collect_stream`). The page
     is byte for byte what :func:`write_report` builds from the same folder. The process ignores SIGINT: the
     launcher ends it (:meth:`abort`) when the run stops. A failure is an ``OSError`` whose message is the
     last line the process printed.
     """
 
-    def __init__(self, directory: str) -> None:
+    def __init__(self, directory: str, *, spool: str | None = None) -> None:
         import subprocess
         import sys
         import tempfile
@@ -661,10 +739,31 @@ class ReportFeed:
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
                                          bufsize=1 << 16)
         self._broken = False
+        self._links = _link_folder(directory, spool or directory) if is_local(directory) else None
+        self._followed = 0
+
+    @property
+    def follows(self) -> bool:
+        """Whether the process can read the merge's files as they are written (:meth:`follow`): the output is
+        local and a file there can be hard-linked (a file the merge commits is renamed, maybe before the
+        process opens it; the process opens a link of it that no rename moves)."""
+        return self._links is not None
 
     def add(self, record: bool, body: bytes) -> None:
         """One outcome's JSON (one line): a record, or a dead letter (``record`` false)."""
         self._send((_FED_RECORD if record else _FED_DEAD_LETTER) + body + b"\n")
+
+    def follow(self, record: bool, path: str) -> None:
+        """The merge's records (``record``) or dead letters go on in the local file ``path`` from now on, one per
+        line; the file they went to before is written whole (flushed). Only when :attr:`follows`."""
+        if self._links is None:
+            raise ValueError("this page's process cannot follow files: feed it with add()")
+        self._followed += 1
+        link = os.path.join(self._links, f"{self._followed:05d}.jsonl")
+        os.link(path, link)
+        self._send(_FED_FOLLOW + orjson.dumps(["r" if record else "d", link]) + b"\n")
+        with contextlib.suppress(BrokenPipeError):
+            self._process.stdin.flush()
 
     def outcomes_done(self) -> None:
         """Every outcome has been added: the process draws the charts while the launcher goes on."""
@@ -687,6 +786,7 @@ class ReportFeed:
             self._process.stdin.close()
         output = self._process.stdout.read()
         code = self._process.wait()
+        self._unlink()
         self._errors.seek(0)
         errors = self._errors.read().decode(errors="replace").strip().splitlines()
         self._errors.close()
@@ -703,6 +803,37 @@ class ReportFeed:
             with contextlib.suppress(OSError):
                 stream.close()
         self._errors.close()
+        self._unlink()
+
+    def _unlink(self) -> None:
+        if self._links is not None:
+            import shutil
+
+            shutil.rmtree(self._links, ignore_errors=True)
+
+
+def _link_folder(directory: str, spool: str) -> str | None:
+    """A new folder in ``spool`` where links to files of ``directory`` can be made, or ``None`` (no hard links)."""
+    import tempfile
+    import uuid
+
+    try:
+        folder = tempfile.mkdtemp(prefix=".nianbao-page-", dir=spool)
+    except OSError:
+        return None
+    probe = os.path.join(directory, f".nianbao-link-{uuid.uuid4().hex}.tmp")
+    try:
+        with open(probe, "wb"):
+            pass
+        os.link(probe, os.path.join(folder, "probe"))
+        os.remove(os.path.join(folder, "probe"))
+        return folder
+    except OSError:
+        os.rmdir(folder)
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(probe)
 
 
 def _stream_main(directory: str) -> None:
@@ -711,7 +842,7 @@ def _stream_main(directory: str) -> None:
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the launcher stops this process itself
-    collector, summary = collect_stream(directory, sys.stdin.buffer)
+    collector, summary = collect_stream(directory, sys.stdin.fileno())
     print(_write_page(directory, collector, summary))
 
 

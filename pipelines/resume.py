@@ -109,11 +109,15 @@ def open_staging(output: str, key: dict[str, object], *, fresh: bool = False) ->
 
 
 def _tidy(path: str) -> int:
-    """Remove what no committed shard owns: ``.part`` files, temporary files, orphan fragments."""
+    """Remove what no committed shard owns: ``.part`` files, temporary files, orphan fragments, and the
+    links a killed run's page process read through (``.nianbao-page-*``, :class:`~.report.ReportFeed`)."""
     names = os.listdir(path)
     shards = {name for name in names if name.endswith(SHARD)}
     dropped = 0
     for name in names:
+        if name.startswith(".nianbao-page-"):
+            shutil.rmtree(os.path.join(path, name), ignore_errors=True)
+            continue
         orphan = name.endswith((PART, ".tmp")) or (
             name.endswith(FRAGMENT) and name.rsplit(".", 2)[0] not in shards)
         if orphan:

@@ -87,7 +87,6 @@ from .staging import (
     StagedOutcome,
     decode_staged,
     fragment_starts,
-    read_fragments,
 )
 from .storage import is_local, join
 from .table_files import warm_up
@@ -403,44 +402,43 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     that is not an input is counted in ``unexpected``. The Parquet table is
     taken by columns from the shards' Arrow fragments. ``plugin_outputs``, if
     given, receive each outcome as a dict, in the same order, and are closed
-    after the built-in files; ``facts``, if given, each record's cross-year facts; ``page``, if given, each
-    outcome's JSON (report.html, built beside the merge). Returns the counting part of the summary.
+    after the built-in files; ``facts``, if given, each record's cross-year facts; ``page``, if given, the
+    records and dead-letters files to read as they are written (report.html, built beside the merge), or,
+    for an output that is not local, each outcome's JSON. Returns the counting part of the summary.
     """
     clear_outputs(output)
     joined = _Join()
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
         shards = _local_shards(staging, scratch)
         entries = sorted_entries([shard for shard, _ in shards], scratch)
-        tables: OrderedDict[tuple[int, int], Any] = OrderedDict()  # the last _TABLES fragments (memory-mapped)
         starts: OrderedDict[int, list[int]] = OrderedDict()  # each shard's fragments' first ordinals
         handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
         try:
-            with RunFilesWriter(output, labels=labels) as writer:
+            follow = page.follow if page is not None and page.follows else None  # it reads the files themselves
+            with RunFilesWriter(output, labels=labels, follow=follow) as writer:
                 for _path, entry in joined(paths, entries):
                     if entry is None:
                         continue
                     handle = _cached(handles, entry.shard, lambda n: open(shards[n][0], "rb"), close=True)  # noqa: SIM115
                     handle.seek(entry.offset)
                     staged = decode_staged(handle.read(entry.length))
-                    table, ordinal = None, entry.ordinal
+                    fragment, ordinal = None, entry.ordinal
                     if ordinal >= 0:  # a record: its flat-table row is row `ordinal` of its shard's fragments
                         begins = _cached(starts, entry.shard, lambda n: fragment_starts(shards[n][1]))
                         number = bisect.bisect_right(begins, ordinal) - 1
                         ordinal -= begins[number]
-                        table = _cached(tables, (entry.shard, number),
-                                        lambda key: read_fragments([shards[key[0]][1][key[1]]]), limit=_TABLES)
-                    writer.add(staged, table=table, ordinal=ordinal)
+                        fragment = shards[entry.shard][1][number]
+                    writer.add(staged, fragment=fragment, ordinal=ordinal)
                     if plugin_outputs is not None and plugin_outputs.active:
                         _feed(plugin_outputs, staged)
                     if facts is not None and staged.kind == RECORD:
                         facts.add(staged)
-                    if page is not None:
+                    if page is not None and follow is None:
                         page.add(staged.kind == RECORD, staged.body)
                 counts = writer.close()
         finally:
             for handle in handles.values():
                 handle.close()
-            tables.clear()
     counts["outputs"] = plugin_outputs.close() if plugin_outputs is not None else {}
     counts["missing"] = joined.missing
     counts["missing_uris"] = joined.missing_uris
@@ -449,10 +447,9 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     return counts
 
 
-#: Shard files the merge keeps open at a time, and Arrow fragments (``FRAGMENT_ROWS`` rows each) it keeps
-#: memory-mapped: the pages of a mapped fragment that the merge touched count in its resident memory until the
-#: fragment is unmapped, so the merge maps fragments, not whole shards (a shard is a bundle: up to all the run).
-_OPEN, _TABLES = 256, 4
+#: Shard files the merge keeps open at a time (the Parquet process maps the fragments, not the launcher:
+#: :class:`~.table_files.ParquetProcess`).
+_OPEN = 256
 
 
 def _cached(cache: OrderedDict[Any, Any], key: Hashable, opener: Callable[[Any], Any], *, close: bool = False,
@@ -632,7 +629,8 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
             with phase("pipeline"):
                 metrics = execute(pipelines(), monitor, hint)
         pipeline_done = time.perf_counter()
-        page = ReportFeed(output)  # report.html reads the outcomes as the merge writes them, beside it
+        # report.html reads the outcomes as the merge writes them, behind it (links in the staging folder)
+        page = ReportFeed(output, spool=staging.path if is_local(staging.path) else None)
         warming.join()
         with plugin_outputs, tempfile.TemporaryDirectory(prefix="nianbao-facts-") as scratch:
             facts = FactSorter(scratch, aliases) if local else None  # fed by the merge

@@ -41,7 +41,7 @@ def shard_entries(shards: Sequence[str]) -> Iterator[Entry]:
     """Every staged outcome of the shards, shard by shard."""
     for number, shard in enumerate(shards):
         newest = -generation_of(shard)
-        with open(shard, "rb") as handle:
+        with open(shard, "rb", buffering=0) as handle:  # one small read per outcome: no buffer to refill
             for uri, ordinal, offset, length, sha in index_shard(handle):
                 yield Entry(uri, newest, number, offset, length, ordinal, sha)
 

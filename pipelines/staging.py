@@ -1,6 +1,6 @@
 """Staged outcomes: what the pipeline's sink writes per bundle, and the launcher's merge reads back.
 
-A staged shard holds three lines per document: its ``[uri, ordinal]``, a header
+A staged shard holds three lines per document: its ``[uri, ordinal, sha256, rest]``, a header
 (kind, worker, format, dead-letter stage and type, failing checks per rule, the
 flat-table row as a CSV line, the record's cross-year facts) and the record or dead letter exactly as
 :func:`nianbao.record.dumps` writes it. Beside a shard, its records' flat-table
@@ -11,6 +11,7 @@ summary's ``checks_failed`` adds up these counts (:class:`~.run_files.RunFilesWr
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -74,16 +75,19 @@ def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutc
 
 
 def encode_staged(staged: StagedOutcome, *, ordinal: int = -1, with_row: bool = True) -> bytes:
-    """Three lines: ``[uri, ordinal, sha256]``, a header, the body. JSON never holds a raw newline.
+    """Three lines: ``[uri, ordinal, sha256, rest]``, a header, the body. JSON never holds a raw newline.
 
-    ``ordinal`` is the record's row in its shard's Arrow fragments (-1: none);
-    a sink that writes fragments leaves the row out of the header (``with_row=False``).
+    ``ordinal`` is the record's row in its shard's Arrow fragments (-1: none); ``rest`` is the length in
+    bytes of the two lines after the first, so that the merge's index (:func:`index_shard`) reads the
+    first line of each outcome and skips the rest without reading it.
+    A sink that writes fragments leaves the row out of the header (``with_row=False``).
     """
     head = {"kind": staged.kind, "worker": staged.worker, "format": staged.format, "stage": staged.stage,
             "error_type": staged.error_type, "row": staged.row if with_row else None,
             "failed_checks": staged.failed_checks, "csv": staged.csv, "facts": staged.facts}
-    key = orjson.dumps([staged.uri, ordinal, staged.sha256])
-    return b"".join((key, b"\n", orjson.dumps(head), b"\n", staged.body, b"\n"))
+    head_line = orjson.dumps(head)
+    key = orjson.dumps([staged.uri, ordinal, staged.sha256, len(head_line) + len(staged.body) + 2])
+    return b"".join((key, b"\n", head_line, b"\n", staged.body, b"\n"))
 
 
 def decode_staged(data: bytes) -> StagedOutcome:
@@ -97,20 +101,51 @@ def decode_staged(data: bytes) -> StagedOutcome:
                          csv=head.get("csv"), sha256=key[2] if len(key) > 2 else None, facts=head.get("facts"))
 
 
-def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int, int, str | None]]:
-    """``(uri, ordinal, offset, length, sha256)`` of every staged outcome in a shard, parsing only the first lines.
+#: Bytes read at a time for the first line of a staged outcome (a path and a hash: about 200 bytes).
+_KEY_BLOCK = 1024
 
-    A last outcome cut short (a shard that was not committed whole) is left out.
+
+def _line_end(handle: IO[bytes], start: int, end: int) -> int:
+    """The offset just past the newline that ends the line starting at ``start``, or -1 (the file ends first)."""
+    handle.seek(start)
+    position = start
+    while position < end:
+        block = handle.read(min(1 << 16, end - position) if position > start else min(_KEY_BLOCK, end - position))
+        if not block:
+            return -1
+        cut = block.find(b"\n")
+        if cut >= 0:
+            return position + cut + 1
+        position += len(block)
+    return -1
+
+
+def index_shard(handle: IO[bytes]) -> Iterator[tuple[str, int, int, int, str | None]]:
+    """``(uri, ordinal, offset, length, sha256)`` of every staged outcome in a shard, reading only the first
+    line of each (its ``rest`` says where the next begins: the bodies are not read).
+
+    A shard staged by an older nianbao (a first line without ``rest``) is read line by line. A last outcome
+    cut short (a shard that was not committed whole) is left out. Open the file unbuffered: each first line
+    is one small read.
     """
+    end = handle.seek(0, os.SEEK_END)
     offset = 0
-    while True:
-        key_line = handle.readline()
-        head_line = handle.readline()
-        body_line = handle.readline()
-        if not body_line.endswith(b"\n"):
+    while offset < end:
+        key_end = _line_end(handle, offset, end)
+        if key_end < 0:
             return
-        length = len(key_line) + len(head_line) + len(body_line)
-        key = orjson.loads(key_line)
+        handle.seek(offset)
+        key = orjson.loads(handle.read(key_end - offset))
+        if len(key) > 3:
+            length = key_end - offset + key[3]
+            if offset + length > end:
+                return
+        else:  # no rest: find the ends of the header and the body
+            head_end = _line_end(handle, key_end, end)
+            body_end = _line_end(handle, head_end, end) if head_end >= 0 else -1
+            if body_end < 0:
+                return
+            length = body_end - offset
         yield key[0], key[1], offset, length, key[2] if len(key) > 2 else None
         offset += length
 

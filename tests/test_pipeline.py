@@ -367,6 +367,32 @@ def test_a_shard_cut_short_keeps_its_whole_outcomes(few, tmp_path):
     assert [uri for uri, *_ in staging.index_shard(io.BytesIO(data[:-10]))] == [str(few[0])]
 
 
+def test_the_index_skips_bodies_and_still_reads_shards_staged_without_their_length(few, tmp_path):
+    """The first line of a staged outcome says how long the rest is, so the merge's index reads only first
+    lines; a shard staged by an older nianbao (no length) is indexed line by line, to the same entries."""
+    outcomes = [process_bytes(f.read_bytes(), str(f)) for f in few[:3]]  # two records, a dead letter
+    staged = [staging.stage_record(o.record) if o.ok else staging.stage_dead_letter(o.dead_letter) for o in outcomes]
+    new = [staging.encode_staged(s, ordinal=i) for i, s in enumerate(staged)]
+    old = []
+    for outcome in new:
+        key, rest = outcome.split(b"\n", 1)
+        assert len(orjson.loads(key)) == 4 and orjson.loads(key)[3] == len(rest)
+        old.append(orjson.dumps(orjson.loads(key)[:3]) + b"\n" + rest)
+    for lines in (new, old):
+        path = tmp_path / "shard"
+        path.write_bytes(b"".join(lines))
+        with open(path, "rb", buffering=0) as handle:
+            index = list(staging.index_shard(handle))
+        offsets = [sum(map(len, lines[:i])) for i in range(len(lines))]
+        assert index == [(str(f), i, offsets[i], len(lines[i]), s.sha256)
+                         for i, (f, s) in enumerate(zip(few[:3], staged, strict=True))]
+        data = path.read_bytes()
+        assert [staging.decode_staged(data[o:o + n]) for _, _, o, n, _ in index] == staged
+        with open(path, "rb", buffering=0) as handle:  # cut inside the last body: the whole ones are kept
+            path.write_bytes(data[:-5])
+            assert [uri for uri, *_ in staging.index_shard(handle)] == [str(f) for f in few[:2]]
+
+
 def test_merge_reports_a_document_without_outcome_as_missing(tmp_path):
     (tmp_path / "staging").mkdir()
     counts = run_module.merge(["/nowhere/a.txt"], str(tmp_path / "staging"), str(tmp_path / "out"))
