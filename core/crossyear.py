@@ -91,30 +91,38 @@ def _compare(pairs: set[tuple[Any, Any]]) -> tuple[bool | None, Any, Any]:
     return abs(expected - actual) < 1e-6, expected, actual
 
 
-def _carried_over(prev: Facts, cur: Facts, column: str) -> tuple[Any, Any]:
-    forward, over = prev["carried_forward"], cur["carried_over"]
-    return (forward or {}).get(column), (over or {}).get(column)
+#: A year's report without a row or item (where ``None`` would be a cell left null).
+_ABSENT = object()
 
 
-def _in_force(prev: Facts, cur: Facts, item: str) -> tuple[Any, Any] | None:
-    """``(expected, actual)`` of the in-force chain, or ``None`` when a year lacks the 2021 columns."""
-    before, now = prev["in_force"].get(item), cur["in_force"].get(item)
-    if before is None or now is None:
+def _in_force_pair(before: Any, now: Any) -> tuple[Any, Any] | None:
+    """``(expected, actual)`` of the in-force chain from last year's 现行有效件数 (``before``) and this year's three
+    cells (``now``), or ``None`` when a year lacks the 2021 columns."""
+    if before is _ABSENT or now is _ABSENT:
         return None
-    parts = (before["in_force"], now["issued"], now["repealed"])
-    expected = None if None in parts else parts[0] + parts[1] - parts[2]
-    return expected, now["in_force"]
+    issued, repealed, in_force = now
+    expected = None if None in (before, issued, repealed) else before + issued - repealed
+    return expected, in_force
 
 
 def _pair_lines(agency: str, y0: int, y1: int, prevs: list[Facts], curs: list[Facts]) -> list[dict[str, Any]]:
+    """The chain lines of two consecutive years, over every pairing of a report of each.
+
+    A rule's value pairs over the pairings are the pairs of the two years' distinct values, so those are what is
+    paired (an agency-year printed under fifty names pairs its one value, not 2,500 reports).
+    """
     uris = [f["uri"] for f in (*prevs, *curs)]
-    pairs = list(product(prevs, curs))
     lines = []
     for column in _COLUMNS:
-        ok, expected, actual = _compare({_carried_over(p, c, column) for p, c in pairs})
+        forwards = {(p["carried_forward"] or {}).get(column) for p in prevs}
+        overs = {(c["carried_over"] or {}).get(column) for c in curs}
+        ok, expected, actual = _compare(set(product(forwards, overs)))
         lines.append(_line(CARRIED_OVER, agency, (y0, y1), column, ok, expected, actual, uris))
     for item in IN_FORCE_ITEMS:
-        found = {_in_force(p, c, item) for p, c in pairs}
+        befores = {_ABSENT if p["in_force"].get(item) is None else p["in_force"][item]["in_force"] for p in prevs}
+        nows = {_ABSENT if c["in_force"].get(item) is None else tuple(c["in_force"][item][k] for k in _IN_FORCE_COLUMNS)
+                for c in curs}
+        found = {_in_force_pair(before, now) for before, now in product(befores, nows)}
         if None in found:  # the 2020 → 2021 change, or a mixed report without the 2021 columns
             actuals = {(c["in_force"].get(item) or {}).get("in_force") for c in curs}
             lines.append(_line(IN_FORCE, agency, (y0, y1), item, None, None,

@@ -316,6 +316,62 @@ def test_duplicates_agreeing_are_compared_once_and_disagreeing_are_not_comparabl
     assert carried(differ) == {(None, None, None)}
 
 
+def _every_pairing(prevs: list[dict], curs: list[dict]) -> dict[tuple[str, str], tuple]:
+    """The chain rules read straight from their definition: over every pairing of a report of each year."""
+    from nianbao.crossyear import _compare
+
+    pairs = [(p, c) for p in prevs for c in curs]
+    out = {}
+    for column in COLUMNS:
+        out["cross_year.carried_over", column] = _compare(
+            {((p["carried_forward"] or {}).get(column), (c["carried_over"] or {}).get(column)) for p, c in pairs})
+    for item in ITEMS:
+        found = set()
+        for p, c in pairs:
+            before, now = p["in_force"][item], c["in_force"][item]
+            if before is None or now is None:
+                found.add(None)
+                continue
+            parts = (before["in_force"], now["issued"], now["repealed"])
+            found.add((None if None in parts else parts[0] + parts[1] - parts[2], now["in_force"]))
+        if None in found:
+            actuals = {(c["in_force"][item] or {}).get("in_force") for c in curs}
+            out["cross_year.in_force", item] = (None, None, actuals.pop() if len(actuals) == 1 else None)
+        else:
+            out["cross_year.in_force", item] = _compare(found)
+    return out
+
+
+def test_many_copies_of_an_agency_year_give_the_lines_of_every_pairing():
+    """The chain lines pair the two years' distinct values, not their reports (fifty copies of each year would
+    be 2,500 pairings): the same lines as every pairing of reports, on random years with copies that agree,
+    disagree, leave cells null or lack a row or the 2021 columns."""
+    rng = random.Random(6)
+
+    def cell():
+        return rng.choice((None, 0, 1, 2))
+
+    def fact(uri, year):
+        def row():
+            return None if rng.random() < 0.1 else {c: cell() for c in COLUMNS}
+        return {"uri": uri, "year": year, "name": "X局", "canonical": None, "template": "2021",
+                "carried_over": row(), "carried_forward": row(),
+                "in_force": {item: None if rng.random() < 0.15 else
+                             {"issued": cell(), "repealed": cell(), "in_force": cell()} for item in ITEMS}}
+
+    compared = 0
+    for case in range(300):
+        copies = (rng.randint(1, 4), rng.randint(1, 4))
+        prevs = [fact(f"{case}-a{n}", 2021) for n in range(copies[0])]
+        curs = [fact(f"{case}-b{n}", 2022) for n in range(copies[1])]
+        expected = _every_pairing(prevs, curs)
+        lines = {(ln["rule"], ln["where"]): (ln["ok"], ln["expected"], ln["actual"])
+                 for ln in cross_year_checks([*prevs, *curs]) if ln["rule"] != "cross_year.duplicate"}
+        assert lines == expected, case
+        compared += sum(ok is not None for ok, _, _ in lines.values())
+    assert compared > 300  # the cases compare values, not only mark them not comparable
+
+
 def test_cli_run_takes_the_alias_and_population_files(series, tmp_path):
     from click.testing import CliRunner
 
