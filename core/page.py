@@ -302,15 +302,29 @@ def _title_part(text: str, title: str) -> bool:
     return bool(TITLE_YEAR.search(title) or CN_TITLE_YEAR.search(title) or TITLE_YEAR.search(joined)
                 or CN_TITLE_YEAR.search(joined)
                 or (TITLE_WORDS in simplified(joined) and TITLE_WORDS not in simplified(title))
-                or (not _names_report(title) and text.strip().endswith(SIGNER_ENDS)))
+                or (not _names_report(title) and text.strip().endswith(SIGNER_ENDS))
+                or (_broken_body(title) and _names_report(joined)))
+
+
+def _body_of(title: str) -> str | None:
+    """The words before 政府信息公开 in a title without a year, as a body's name (``XX局`` in
+    ``XX局政府信息公开工作年度报告``), or ``None``."""
+    words = simplified(title).find(TITLE_WORDS)
+    return tidy_agency(_YEAR_WORD_END.sub("", title[:words])) if words > 0 else None
+
+
+def _broken_body(title: str) -> bool:
+    """Whether a title without a year starts with the end of a body's name the line broke (``局政府…``)."""
+    body = _body_of(title)
+    return body is not None and len(body) <= FRAGMENT_CHARS
 
 
 def _names_report(title: str) -> bool:
-    """Whether a title names a report: a year, or a body before 政府信息公开 (not a category ``政府信息公开年报``)."""
+    """Whether a title names a report: a year, or a body before 政府信息公开 (not a category ``政府信息公开年报``,
+    nor the end of a body's name the line broke, ``局`` of ``…社会保障`` / ``局政府信息公开工作年度报告``)."""
     if TITLE_YEAR.search(title) or CN_TITLE_YEAR.search(title):
         return True
-    words = simplified(title).find(TITLE_WORDS)
-    return words > 0 and tidy_agency(_YEAR_WORD_END.sub("", title[:words])) is not None
+    return _body_of(title) is not None and not _broken_body(title)
 
 
 #: Words before a title's year this short that name no body (no body's or place's ending) are a fragment of a

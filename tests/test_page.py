@@ -112,6 +112,25 @@ def test_html_title_over_two_paragraphs():
         "淄博市工业和信息化局2020年度政府信息公开工作年度报告", "淄博市工业和信息化局", 2020)
 
 
+def test_html_title_without_a_year_broken_inside_the_body_s_name():
+    """Independent corpus seed 31, i0110: a centred title wrapped inside the body's name with no year in it
+    (``哈尔滨市香坊区人力资源和社会保障`` / ``局政府信息公开工作年度报告``): ``局`` alone names no body, so the line above
+    is the title's start (read before: title ``局政府…``, agency ``局``, wrong values)."""
+    article = ("<p>               哈尔滨市香坊区人力资源和社会保障               </p>"
+               "<p>               局政府信息公开工作年度报告</p><p>(2023年3月)</p>") + seed_004_body()
+    record = parse(html_page("", article), "x.html")
+    assert (record["title"], record["agency"]) == (
+        "哈尔滨市香坊区人力资源和社会保障局政府信息公开工作年度报告", "哈尔滨市香坊区人力资源和社会保障局")
+
+
+def test_a_title_naming_its_body_takes_no_line_above_it():
+    """A year-less title that names its body whole (``淄博市工业和信息化局政府信息公开…``) is not joined to the line
+    above it (a site's name), even one a body's name could start with."""
+    article = "<p>淄博市人民政府</p><p>淄博市工业和信息化局政府信息公开工作年度报告</p>" + seed_004_body()
+    record = parse(html_page("", article), "x.html")
+    assert record["title"] == "淄博市工业和信息化局政府信息公开工作年度报告"
+
+
 def test_html_title_only_in_a_metadata_table():
     head = ("<table><tr><td>标题：</td><td>淄博市工业和信息化局2020年度政府信息公开工作年度报告</td></tr>"
             "<tr><td>发布日期：</td><td>2021-01-29</td></tr></table>")
