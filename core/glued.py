@@ -257,7 +257,20 @@ def _pieces(run: str) -> list[str]:
     if run in NONE_SPELLINGS:
         return ["0"]
     run = _UNIT_AT_END.sub("", run)
-    return [p for p in re.split(r"(?=[-+])", run) if p]
+    return [p for p in _SIGN_CUT.split(run) if p]
+
+
+_SIGN_CUT = re.compile(r"(?=[-+])")
+
+
+def _row_pieces(runs: Sequence[str]) -> list[str]:
+    """The pieces of every run of a row (:func:`_pieces`), in order."""
+    return [p for run in runs for p in _pieces(run.strip())]
+
+
+def _digit_count(piece: str) -> int:
+    """How many digits a piece holds (its sign and decimal point are none): the most numbers it can be cut into."""
+    return len(piece.lstrip("-+").replace(".", ""))
 
 
 def _ways(piece: str, count: int) -> Iterator[tuple[str, ...]]:
@@ -302,14 +315,14 @@ def split_run(runs: Sequence[str], width: int, accept: Callable[[Split], bool] =
     Raises :class:`TooManySplits` once more than ``MAX_SPLITS_TRIED`` splits
     have been tried: the answer would not be known, so none is given.
     """
-    pieces = [p for run in runs for p in _pieces(run.strip())]
+    pieces = _row_pieces(runs)
     if not pieces or sum(len(p) for p in pieces) > MAX_RUN_DIGITS or len(pieces) > width:
         return []
     out: list[Split] = []
     # the most numbers the pieces from index i on can be cut into (one per digit): prunes dead branches
     capacity = [0] * (len(pieces) + 1)
     for index in range(len(pieces) - 1, -1, -1):
-        capacity[index] = capacity[index + 1] + len(pieces[index].lstrip("-+").replace(".", ""))
+        capacity[index] = capacity[index + 1] + _digit_count(pieces[index])
     tried = 0
 
     def extend(index: int, left: int, prefix: tuple[str, ...]) -> None:
@@ -350,8 +363,7 @@ def split_by_count(runs: Sequence[str], width: int) -> Split | None:
     checks to report). ``None`` when a run holds a sign, a decimal point or a
     unit other than a count's, or the digits are not exactly ``width``.
     """
-    pieces = [p for run in runs for p in _pieces(run.strip())]
-    digits = "".join(pieces)
+    digits = "".join(_row_pieces(runs))
     if len(digits) != width or not digits.isdecimal() or not digits.isascii():
         return None
     return tuple(int(d) for d in digits)
@@ -371,8 +383,8 @@ def agreed_split(runs: Sequence[str], width: int, sums: Sums) -> tuple[Split, in
     fewer digits than cells: with as many or more, a reading without a lost cell
     exists too, and nothing says a cell was lost.
     """
-    pieces = [p for run in runs for p in _pieces(run.strip())]
-    if not pieces or sum(len(p.lstrip("-+").replace(".", "")) for p in pieces) >= width:
+    pieces = _row_pieces(runs)
+    if not pieces or sum(map(_digit_count, pieces)) >= width:
         return None
     pooled: list[tuple[Number, ...]] = []
     for count in range(len(pieces), width):
