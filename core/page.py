@@ -324,7 +324,8 @@ def _names_report(title: str) -> bool:
     nor the end of a body's name the line broke, ``局`` of ``…社会保障`` / ``局政府信息公开工作年度报告``)."""
     if TITLE_YEAR.search(title) or CN_TITLE_YEAR.search(title):
         return True
-    return _body_of(title) is not None and not _broken_body(title)
+    body = _body_of(title)
+    return body is not None and len(body) > FRAGMENT_CHARS
 
 
 #: Words before a title's year this short that name no body (no body's or place's ending) are a fragment of a
