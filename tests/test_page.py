@@ -114,8 +114,8 @@ def test_html_title_over_two_paragraphs():
 
 def test_html_title_without_a_year_broken_inside_the_body_s_name():
     """Independent corpus seed 31, i0110: a centred title wrapped inside the body's name with no year in it
-    (``哈尔滨市香坊区人力资源和社会保障`` / ``局政府信息公开工作年度报告``): ``局`` alone names no body, so the line above
-    is the title's start (read before: title ``局政府…``, agency ``局``, wrong values)."""
+    (``哈尔滨市香坊区人力资源和社会保障`` / ``局政府信息公开工作年度报告``): ``局`` alone names no body, so the line
+    above is the title's start (read before: title ``局政府…``, agency ``局``, wrong values)."""
     article = ("<p>               哈尔滨市香坊区人力资源和社会保障               </p>"
                "<p>               局政府信息公开工作年度报告</p><p>(2023年3月)</p>") + seed_004_body()
     record = parse(html_page("", article), "x.html")
