@@ -489,9 +489,10 @@ def fit_row(
             return out
     out = dict.fromkeys(columns)
     if any(note is SEVERAL for _, (_, note) in values):
-        values = _split_several(raw, columns, where, issues, sums)
-        if values is None:
+        split = _split_several(raw, columns, where, issues, sums)
+        if split is None:
             return out
+        values = split
     values = _slots(values, len(columns))
     if len(values) > len(columns) and (cut := _cut_by_sums(values, len(columns), sums)) is not None:
         issues.append(warning("row.cut_by_sums", f"row {raw.label.strip()!r}: of the blank cells at its two edges, "
@@ -530,7 +531,7 @@ def fit_row(
             blanks.append(column)
             continue
         if note == UNIT_YUAN:
-            if amount:
+            if amount and value is not None:
                 out[column] = round(value / 10000, 6)
                 issues.append(warning("cell.converted_yuan", f"{text.strip()!r} in 元 read as 万元",
                                       f"{where}.{column}"))
@@ -575,7 +576,7 @@ def _split_several(raw: RawRow, columns: Sequence[str], where: str, issues: list
         if parsed[1] in _AGREEABLE_NOTES and parsed[0] is not None:
             joined.append(parsed[0])
     split = _slots(split, len(columns))
-    numbers = [value for _, (value, note) in split if note in _AGREEABLE_NOTES]
+    numbers = [value for _, (value, note) in split if note in _AGREEABLE_NOTES and value is not None]
     joined_holds = sums is not None and (sums.holds(joined) if len(joined) == len(columns)
                                          else agree(joined, len(columns), sums) is not None)
     crowded = " / ".join(repr(text.strip()) for text, (_, note) in raw.values if note is SEVERAL)
@@ -603,7 +604,7 @@ def _agreed(raw: RawRow, values: list[tuple[str, Parsed]], columns: Sequence[str
         values = values[printed[0]:printed[-1] + 1] if printed else []
     if any(note not in _AGREEABLE_NOTES and (integer or note != DECIMAL) for _, (_, note) in values):
         return False
-    agreement = agree([value for _, (value, _) in values], len(columns), sums)
+    agreement = agree([value for _, (value, _) in values if value is not None], len(columns), sums)
     if agreement is None:
         return False
     out.update(zip(columns, agreement.values, strict=True))
@@ -1276,11 +1277,12 @@ def _group_runs(rows: Sequence[RawRow], width: int) -> list[list[tuple[str, Pars
             seen = ""
     if len(runs) != len(REVIEW_GROUPS):
         return None
-    if None in named:
+    keys = [key for key in named if key is not None]
+    if len(keys) != len(runs):  # a run names no group: template order
         return runs
-    if len(set(named)) != len(runs):
+    if len(set(keys)) != len(runs):
         return None
-    return [run for _, run in sorted(zip(named, runs, strict=True), key=lambda pair: _GROUP_ORDER[pair[0]])]
+    return [run for _, run in sorted(zip(keys, runs, strict=True), key=lambda pair: _GROUP_ORDER[pair[0]])]
 
 
 def _drop_issue(issues: list[Issue], code: str, where: str) -> None:

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from .agree import Sums, readings
 from .budget import check_deadline
-from .document import Document, Paragraph
+from .document import Block, Document, Paragraph
 from .template import (
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
@@ -121,7 +121,7 @@ def is_glued(document: Document) -> bool:
 
 def unglue(document: Document) -> Document:
     """Re-segment glued paragraphs at headings and table labels; ``properties["layout"]`` becomes ``"glued"``."""
-    blocks = []
+    blocks: list[Block] = []
     for block in document.blocks:
         check_deadline()
         if isinstance(block, Paragraph) and len(block.text) >= GLUED_MIN_CHARS:
