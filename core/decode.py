@@ -64,7 +64,8 @@ def _control_share(text: str) -> float:
 
 
 def decode_text(data: bytes, declared: str | None = None) -> Decoded:
-    """Decode ``data``: BOM first, then the declared charset, then UTF-8, then a detected Chinese encoding.
+    """Decode ``data``: BOM first, then the declared charset, then UTF-16 without a BOM (its zero bytes tell it),
+    then UTF-8, then a detected Chinese encoding.
 
     A declared charset that fails is reported and detection takes over (pages
     lie about their encoding). Raises :class:`DecodeError` when nothing decodes
@@ -84,6 +85,12 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
             return _checked(text, codec, notes, data)
         notes.append(ReaderNote(level="warning", code="encoding.declared_wrong",
                                 message=f"declared charset {declared!r} does not decode the text; detected instead"))
+    wide = _utf16_without_bom(data)
+    if wide is not None:
+        notes.append(ReaderNote(level="warning", code="encoding.guessed",
+                                message=f"no byte-order mark; decoded as {wide[1]} (the bytes' zero bytes all fall "
+                                        "where UTF-16 puts the high byte of a Latin character)"))
+        return _checked(wide[0], wide[1], notes, data)
     text = _decoded(data, "utf-8")
     if text is not None:
         return _checked(text, "utf-8", notes, data)
@@ -97,6 +104,37 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
             return _checked(text, guess, notes, data)
     raise DecodeError(f"bytes decode as none of utf-8, {', '.join(_FALLBACKS)} (first bad byte at offset "
                       f"{_first_bad(data)}); the file is not text in a supported encoding")
+
+
+#: Share of zero bytes that must fall on one side (odd offsets: UTF-16LE; even: BE) for bytes without a BOM to be
+#: taken for UTF-16 (the other side has the low zero bytes of characters such as 一 U+4E00: 5-7 % in a report),
+#: and share of the decoded characters that must be printable or spaces.
+_UTF16_ZERO_SIDE = 0.8
+_UTF16_PLAIN_SHARE = 0.98
+#: Zero bytes a UTF-16 text must have at least (its digits, spaces and line ends): a few stray ones prove nothing.
+_UTF16_MIN_ZEROS = 16
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """``(text, codec)`` when ``data`` is UTF-16 written without a byte-order mark, else ``None``.
+
+    UTF-8 and the GB and Big5 encodings never hold a zero byte in text; UTF-16 holds one in every Latin
+    character, digit, space and line end, on the same side of the pair (the high byte: odd offsets in
+    little-endian). Only bytes whose zeros are mostly on one side, that decode strictly, and whose
+    characters are the ones a report prints are taken; a binary file with zeros anywhere is left to fail.
+    """
+    zeros = data.count(0)
+    if zeros < _UTF16_MIN_ZEROS or len(data) % 2:
+        return None
+    odd = data[1::2].count(0)
+    codec = "utf-16-le" if odd >= zeros * _UTF16_ZERO_SIDE else "utf-16-be" if zeros - odd >= zeros * _UTF16_ZERO_SIDE \
+        else None
+    text = _decoded(data, codec) if codec else None
+    if text is None:
+        return None
+    sample = text[:20000]
+    plain = sum(ch.isprintable() or ch.isspace() for ch in sample)
+    return (text, codec) if plain >= len(sample) * _UTF16_PLAIN_SHARE else None
 
 
 def _detect(data: bytes) -> str | None:
