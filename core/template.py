@@ -222,10 +222,15 @@ def parse_cell(text: str) -> Parsed:
     return _parse_cell_slow(t)
 
 
+#: Signs NFKC leaves alone that a fall (本年增/减 ``−2``) is typed with: the minus sign, and the en dash Word's
+#: AutoCorrect makes of a hyphen. An em dash before a digit (``—2``) stays text: a dash for "none" or a minus.
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+
+
 def _parse_cell_slow(t: str) -> Parsed:
     if not t:
         return None, BLANK
-    spaced = " ".join(_nfkc(t).split())
+    spaced = " ".join(_nfkc(t).translate(_MINUS_SIGNS).split())
     t = spaced.replace(" ", "")
     if not t:
         return None, BLANK

@@ -89,6 +89,16 @@ def test_proactive_versions_units_and_header_mismatch():
     assert ("proactive", "cell.none_spelling") in codes(fitted)
 
 
+def test_a_fall_typed_with_a_minus_sign_or_an_en_dash_is_read():
+    # red team 2 class 7: Word's AutoCorrect makes ``-2`` an en dash; a typist's ``−`` is U+2212. The row was null.
+    for sign in ("\u2212", "\u2013", "-"):
+        fitted = fit_proactive(paragraphs(
+            "第二十条第（五）项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量",
+            "行政许可", "25", f"{sign}2", "140",
+        ))
+        assert fitted.values["licensing"] == {"prev_count": 25, "change": -2, "decisions": 140}, sign
+
+
 def test_proactive_amount_header_in_yuan():
     fitted = fit_proactive(paragraphs(
         "第二十条第（九）项", "信息内容", "采购项目数量", "采购总金额（元）", "政府集中采购", "3", "251000",

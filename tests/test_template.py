@@ -26,6 +26,15 @@ from nianbao.template import normalise_label, parse_cell
         ("134.8", (134.8, t.DECIMAL)),
         ("2.0", (2, None)),
         ("-3", (-3, None)),
+        # a fall as typed: minus sign, Word's en dash, full-width and small hyphen-minus; a rise with ＋
+        ("−2", (-2, None)),
+        ("–2", (-2, None)),
+        ("－2", (-2, None)),
+        ("﹣2", (-2, None)),
+        ("＋3", (3, None)),
+        ("—2", (None, t.GARBAGE)),  # an em dash: "none" or a minus, not told apart
+        ("–", (0, t.NONE_SPELLING)),
+        ("– 6 –", (None, t.GARBAGE)),  # a page number
         ("—", (0, t.NONE_SPELLING)),
         ("-", (0, t.NONE_SPELLING)),
         ("/", (0, t.NONE_SPELLING)),
