@@ -565,7 +565,8 @@ def _split_several(raw: RawRow, columns: Sequence[str], where: str, issues: list
     cells after the crowded one may be shifted too), with an error.
     """
     split: list[tuple[str, Parsed]] = []
-    joined: list[Number] = []  # the other reading: each crowded cell one number, its digits run together
+    whole: list[tuple[str, Parsed]] = []  # the other reading: each crowded cell one number, its digits run together
+    joined: list[Number] = []  # its numbers
     for text, parsed in raw.values:
         if parsed[1] is SEVERAL:
             pieces = [piece for piece in CELL_NUMBER_SEPARATORS.split(text.strip()) if piece]
@@ -573,6 +574,7 @@ def _split_several(raw: RawRow, columns: Sequence[str], where: str, issues: list
             parsed = parse_cell("".join(pieces))
         else:
             split.append((text, parsed))
+        whole.append((text, parsed))
         if parsed[1] in _AGREEABLE_NOTES and parsed[0] is not None:
             joined.append(parsed[0])
     split = _slots(split, len(columns))
@@ -580,16 +582,31 @@ def _split_several(raw: RawRow, columns: Sequence[str], where: str, issues: list
     joined_holds = sums is not None and (sums.holds(joined) if len(joined) == len(columns)
                                          else agree(joined, len(columns), sums) is not None)
     crowded = " / ".join(repr(text.strip()) for text, (_, note) in raw.values if note is SEVERAL)
-    if (sums is not None and sums.equations and len(split) == len(numbers) == len(columns) and sums.holds(numbers)
-            and not joined_holds):
+    split_holds = (sums is not None and sums.equations and len(split) == len(numbers) == len(columns)
+                   and sums.holds(numbers))
+    if split_holds and not joined_holds:
         issues.append(warning("cell.several_split", f"row {raw.label.strip()!r}: {crowded} holds several numbers; "
                               "split, the row has one per column and keeps its sums (read as one number it "
                               "would not)", where))
         return split
+    if (joined_holds and not split_holds and sums is not None and sums.equations
+            and len(joined) == len(whole) == len(columns)
+            and all(_wrapped(text) for text, (_, note) in raw.values if note is SEVERAL)):
+        issues.append(warning("cell.wrapped_number", f"row {raw.label.strip()!r}: {crowded} is one number wrapped "
+                              "over lines inside its cell; read whole, the row has one value per column and keeps "
+                              "its sums (split it would not)", where))
+        return whole
     issues.append(error("cell.several_values", f"row {raw.label.strip()!r}: {crowded} holds several numbers "
                         f"(a lost column rule?) and the row's arithmetic does not tell them apart: "
                         f"{_printed(raw.values)}; the row is left null", where))
     return None
+
+
+def _wrapped(text: str) -> bool:
+    """Whether a cell's numbers are one a line (``１９`` / ``６``: a number too wide for a narrow column, wrapped
+    by the PDF's layout), not spaced or comma-separated on one line."""
+    lines = text.strip().splitlines()
+    return len(lines) > 1 and all(len(line.split()) == 1 for line in lines)
 
 
 #: Cell notes a row read by the agreement rule may hold: plain numbers and printed zeros (``—``, ``无``).

@@ -147,6 +147,26 @@ def test_cell_with_several_numbers_is_never_one_number():
     assert fit_applications(paragraphs(*HEADER_3) + tokens_of([grouped])).values["granted"]["total"] == 1234
 
 
+def test_a_number_wrapped_inside_its_cell_is_one_number_when_only_that_keeps_the_sums():
+    """Red team 2 class 8: ``１９`` / ``６`` in a narrow PDF column is 196 (40+33+53+42+18+10); the same digits
+    spaced on one line, or a wrap whose split also adds up, stay null."""
+    def total_row(cell):
+        table = Table.from_texts([["（七）总计", "４０", "３３", "53", "42", "１８", "１０", cell]])
+        return fit_applications(paragraphs(*HEADER_3) + tokens_of([table]))
+
+    wrapped = total_row("１９\n６")
+    assert wrapped.values["total_handled"]["total"] == 196
+    assert ("applications.total_handled", "cell.wrapped_number") in codes(wrapped)
+    spaced = total_row("19 6")  # one line: a lost column rule as likely as a spaced number
+    assert set(spaced.values["total_handled"].values()) == {None}
+    assert ("applications.total_handled", "cell.several_values") in codes(spaced)
+    # read whole, 1 + 0 + 0 + 0 + 0 + 11 is no 2; split, eight values for seven columns: no reading, null
+    table = Table.from_texts([["（七）总计", "1", "0", "0", "0", "0", "1\n1", "2"]])
+    neither = fit_applications(paragraphs(*HEADER_3) + tokens_of([table]))
+    assert set(neither.values["total_handled"].values()) == {None}
+    assert ("applications.total_handled", "cell.several_values") in codes(neither)
+
+
 def test_row_with_blank_cells_at_both_edges_is_cut_where_the_sums_allow():
     """A padding blank after the label and a blank 总计 at the end: only one reading keeps the sums."""
     table = Table.from_texts([["（一）予以公开", "", "0", "2", "—", "—", "0", "0", ""]])
