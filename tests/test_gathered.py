@@ -27,7 +27,7 @@ import pytest
 
 import nianbao
 from nianbao.checks import run_checks_to_dicts
-from nianbao.synth.score import compare
+from nianbao.synth.score import compare, is_wrong
 
 from .conftest import DATA
 
@@ -44,10 +44,6 @@ KNOWN_MISSES: dict[str, tuple[frozenset[str], str]] = {}
 #: report file -> (fields the record gets WRONG, why): bugs, each to be fixed; strict xfail in test_no_wrong_value.
 KNOWN_WRONG: dict[str, tuple[frozenset[str], str]] = {}
 
-#: How ``compare`` shows a field the record does not have (a row it dropped): a miss, not a wrong value.
-ABSENT = "<absent>"
-#: Categories whose values the record states itself (the failing checks follow from them).
-VALUE_CATEGORIES = ("numeric", "metadata", "template")
 
 
 def _truth(path: Path) -> dict[str, Any]:
@@ -93,7 +89,7 @@ def _wrong(truth: dict[str, Any], record: dict[str, Any] | None) -> dict[str, tu
     if record is None:
         return {}  # a dead letter states no value (test_every_field reports it)
     return {path: (expected, actual) for category, path, expected, actual, ok in compare(truth, record)
-            if category in VALUE_CATEGORIES and not ok and actual not in (None, ABSENT)}
+            if not ok and is_wrong(category, actual)}
 
 
 @pytest.mark.parametrize("truth_path", [_param(p, KNOWN_WRONG) for p in TRUTHS])

@@ -24,7 +24,7 @@ from nianbao.synth import FORMATS, generate, render_one, score
 from nianbao.synth.cli import score_command, synth_command
 from nianbao.synth.corpus import LAYOUTS, SAMPLE_PREFIX, sample_set, truth_path
 from nianbao.synth.model import TEMPLATE_RULES, failing_checks, make_spec
-from nianbao.synth.score import CATEGORIES, compare, truths
+from nianbao.synth.score import ABSENT, CATEGORIES, DEAD, compare, is_wrong, truths
 from nianbao.template import APPLICATION_COLUMNS
 
 from .conftest import SAMPLES
@@ -194,11 +194,22 @@ def test_scorer_catches_a_wrong_value(tmp_path, host):
     assert report.accuracy("text", "numeric") < 1.0 and report.worst() < 1.0
     assert report.formats["text"].perfect == 3
     assert "applications.granted.total" in report.render()
+    # the record states a value the (edited) truth does not: both are wrong values, counted in the table
+    assert {(m.file, m.path) for m in report.wrong()} == wrong
+    assert report.formats["text"].wrong == 2
+    header, _, text_row = report.render().splitlines()[:3]
+    assert text_row.split()[header.split().index("wrong")] == "2"
 
     result = CliRunner().invoke(score_command, [str(tmp_path), "--min-accuracy", "0.999"])
     assert result.exit_code == 1
     assert "applications.granted.total" in result.output and "FAIL" in result.output
     assert CliRunner().invoke(score_command, [str(tmp_path), "--min-accuracy", "0.5"]).exit_code == 0
+
+
+def test_a_miss_is_not_a_wrong_value():
+    assert is_wrong("numeric", 7) and is_wrong("metadata", "某某局") and is_wrong("template", "2019")
+    assert not any(is_wrong("numeric", actual) for actual in (None, ABSENT, DEAD))  # null, absent row, dead letter
+    assert not is_wrong("checks", [["applications.balance", "total"]]) and not is_wrong("sections", "其他")
 
 
 def test_compare_scores_an_invented_row_and_a_dead_letter():

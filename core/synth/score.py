@@ -7,6 +7,10 @@ of failing cross-checks (``checks``), and the prose sections compared without
 whitespace (``sections``). A numeric field counts when the truth or the
 record has it, so a row the record invents is a mismatch too. A report that
 ends as a dead letter gets every field of its truth wrong.
+
+A mismatch is *wrong* (counted apart, in the table's ``wrong`` column) when the record holds a value where the
+truth holds another: a number, a metadata field or the template read differently, not left null or absent. The
+project's promise is that there are none: a null with an issue is honest, a wrong value is not.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ METADATA_FIELDS: tuple[str, ...] = ("title", "agency", "year", "published", "sig
 SECTION_FIELDS: tuple[str, ...] = ("overview", "problems", "other")
 NUMERIC_PATHS: tuple[str, ...] = tuple(path for path, *_ in numeric_fields())
 DEAD = "<dead letter>"
+ABSENT = "<absent>"
+#: The categories whose mismatches can be wrong values (checks and prose differ without stating a wrong fact).
+WRONG_CATEGORIES: tuple[str, ...] = ("numeric", "metadata", "template")
 _MISSING = object()
 
 
@@ -45,6 +52,18 @@ class Mismatch:
     expected: Any
     actual: Any
 
+    @property
+    def wrong(self) -> bool:
+        """Whether this is a wrong value (:func:`is_wrong`), not a miss."""
+        return is_wrong(self.category, self.actual)
+
+
+def is_wrong(category: str, actual: Any) -> bool:
+    """Whether a mismatching field of ``category`` whose record holds ``actual`` is a wrong value: the record
+    states a value the document does not mean (not a null, an absent row or a dead letter), in a category where
+    that is a wrong answer rather than a missed one."""
+    return category in WRONG_CATEGORIES and actual not in (None, ABSENT, DEAD)
+
 
 @dataclass(slots=True)
 class Tally:
@@ -53,6 +72,7 @@ class Tally:
     documents: int = 0
     dead_letters: int = 0
     perfect: int = 0
+    wrong: int = 0  # values stated that differ from the truth (``Mismatch.wrong``)
     correct: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
     readable: list[int] = field(default_factory=lambda: [0, 0])  # numeric fields the truth has a value for: right, all
@@ -89,6 +109,10 @@ class Report:
             pooled.correct.update(tally.correct)
             pooled.total.update(tally.total)
         return pooled.accuracy(category)
+
+    def wrong(self) -> list[Mismatch]:
+        """The mismatches that are wrong values (``Mismatch.wrong``): none, if nianbao keeps its promise."""
+        return [m for m in self.mismatches if m.wrong]
 
     def worst(self) -> float:
         """The lowest accuracy of any format in any category (1.0 for an empty corpus)."""
@@ -147,7 +171,7 @@ def compare(truth: dict[str, Any], record: dict[str, Any] | None) -> Iterator[tu
             continue
         expected = None if expected is _MISSING else expected
         ok = actual is not _MISSING and actual != DEAD and _same_number(expected, actual)
-        yield "numeric", path, expected, ("<absent>" if actual is _MISSING else actual), ok
+        yield "numeric", path, expected, (ABSENT if actual is _MISSING else actual), ok
     for name in METADATA_FIELDS:
         actual = DEAD if record is None else record.get(name)
         yield "metadata", name, truth[name], actual, actual == truth[name]
@@ -201,8 +225,10 @@ def score_one(report: Report, truth: dict[str, Any], record: dict[str, Any] | No
                 tally.readable[1] += 1
         if not ok:
             wrong += 1
-            report.mismatches.append(Mismatch(truth["file"], truth["format"], truth["layout"], category, path,
-                                              expected, actual))
+            mismatch = Mismatch(truth["file"], truth["format"], truth["layout"], category, path, expected, actual)
+            report.mismatches.append(mismatch)
+            for tally in tallies:
+                tally.wrong += mismatch.wrong
     for tally in tallies:
         tally.documents += 1
         tally.unsettled += len(truth.get("unsettled", ()))
@@ -223,13 +249,14 @@ def _pct(value: float | None) -> str:
 
 def _row(name: str, tally: Tally) -> str:
     cells = [f"{name:<17}", f"{tally.documents:>6}", f"{tally.dead_letters:>5}", f"{tally.perfect:>8}",
-             f"{sum(tally.total.values()):>8}"]
+             f"{tally.wrong:>6}", f"{sum(tally.total.values()):>8}"]
     cells += [f"{_pct(tally.accuracy(c)):>9}" for c in CATEGORIES]
     return "  ".join(cells)
 
 
 def _table(report: Report) -> list[str]:
-    header = "  ".join([f"{'format':<17}", f"{'docs':>6}", f"{'dead':>5}", f"{'perfect':>8}", f"{'fields':>8}",
+    header = "  ".join([f"{'format':<17}", f"{'docs':>6}", f"{'dead':>5}", f"{'perfect':>8}", f"{'wrong':>6}",
+                        f"{'fields':>8}",
                         *(f"{c:>9}" for c in CATEGORIES)])
     lines = [header, "-" * len(header)]
     by_format: dict[str, list[str]] = defaultdict(list)
@@ -244,6 +271,7 @@ def _table(report: Report) -> list[str]:
     for tally in report.formats.values():
         total.dead_letters += tally.dead_letters
         total.perfect += tally.perfect
+        total.wrong += tally.wrong
         total.correct.update(tally.correct)
         total.total.update(tally.total)
         total.unsettled += tally.unsettled
