@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from nianbao.budget import check_deadline
-from nianbao.decode import decode_text
+from nianbao.decode import Decoded, decode_text
 from nianbao.document import Block, Cell, Document, Page, Table, new_cell, paragraph
 from nianbao.errors import MarkupError
 from nianbao.hookspecs import hookimpl
@@ -61,6 +61,27 @@ def declared_charset(head: bytes) -> str | None:
     sample = head[:DECLARATION_BYTES]
     match = _XML_CHARSET.match(sample) or _META_CHARSET.search(sample)
     return match.group(1).decode("ascii") if match else None
+
+
+#: Control characters as bytes: a page holding one is parsed from its text (see :func:`parser_input`).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+def parser_input(data: bytes, decoded: Decoded) -> bytes | str:
+    """What libxml2 parses: the page's own bytes when it is UTF-8, else its decoded text, cleaned.
+
+    lxml hands libxml2 a ``str`` as UTF-16 (or UCS-4), which libxml2 converts to UTF-8 before parsing: for a
+    UTF-8 page that is a conversion back to the bytes it came from, 7 % of the parse. The decoded text is still
+    made (it is the check that the bytes are UTF-8, and the notes). The bytes are used only where they give the
+    same tree: no XML declaration or DOCTYPE subset to remove (:func:`_strip_doctype_subset`) and no control
+    character (lxml may refuse those in a ``str``; :meth:`HtmlReader._parse` then drops them).
+    """
+    text = decoded.text
+    cleaned = _strip_doctype_subset(_XML_DECLARATION.sub("", text, count=1))
+    if (decoded.encoding in ("utf-8", "utf-8-sig") and len(cleaned) == len(text) and not text.startswith("<?")
+            and len(data.translate(None, _CONTROL_BYTES)) == len(data)):
+        return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    return cleaned
 
 
 def _strip_doctype_subset(text: str) -> str:
@@ -603,8 +624,11 @@ class HtmlReader(Reader):
     mimetypes = HTML_MIMETYPES
 
     def __init__(self) -> None:
-        self._parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                                        huge_tree=False, recover=True)
+        options = {"remove_comments": True, "remove_pis": True, "no_network": True, "huge_tree": False,
+                   "recover": True}
+        self._parser = etree.HTMLParser(**options)
+        #: For a UTF-8 page's own bytes (:func:`parser_input`): the encoding given, so no ``<meta charset>`` counts.
+        self._utf8_parser = etree.HTMLParser(encoding="utf-8", **options)
         self._hidden = etree.XPath(HIDDEN_XPATH)
         self._hidden_attribute = etree.XPath("boolean(//@hidden)")
         #: Every ``style`` as a plain string: no proxy that knows its element (a "smart string"), three times faster.
@@ -619,13 +643,14 @@ class HtmlReader(Reader):
 
     def read(self, data: bytes, source: SourceInfo) -> Document:
         decoded = decode_text(data, source.charset or declared_charset(data))
-        root = self._parse(decoded.text, source)
+        markup = parser_input(data, decoded)
+        root = self._parse(markup, source)
         removed = drop_hidden(root, self._hidden) if self._may_hide(root) else []
         walk = self._walk(root)
         unhidden = None
         if removed:  # nianbao.page decides whether the page must be read with what it hides
             def unhidden() -> Document:
-                again = self._walk(self._parse(decoded.text, source))
+                again = self._walk(self._parse(markup, source))
                 return Document(blocks=tuple(again.blocks), format=self.format, paths=tuple(again.paths))
         page = Page(title=walk.title, metas=tuple(walk.metas), stamps=tuple(walk.stamps), hidden=tuple(removed),
                     unhidden=unhidden)
@@ -656,22 +681,28 @@ class HtmlReader(Reader):
         page.flush()
         return page
 
-    def _parse(self, text: str, source: SourceInfo) -> etree._Element:
-        """The decoded page as an lxml tree: XML declaration, DOCTYPE subset and control characters removed."""
-        text = _strip_doctype_subset(_XML_DECLARATION.sub("", text, count=1))
-        check_element_count(text.count("<"), "the page")
+    def _parse(self, markup: bytes | str, source: SourceInfo) -> etree._Element:
+        """The page (:func:`parser_input`) as an lxml tree; control characters lxml refuses in a ``str`` removed."""
+        if isinstance(markup, bytes):  # UTF-8: a "<" is that byte and no other character has it
+            check_element_count(markup.count(b"<"), "the page")
+            parser = self._utf8_parser
+        else:
+            check_element_count(markup.count("<"), "the page")
+            parser = self._parser
         try:
             try:
-                root = etree.fromstring(text, self._parser)
+                root = etree.fromstring(markup, parser)
             except ValueError:  # control characters lxml refuses in a str: drop them and try once more
-                root = etree.fromstring(_CONTROL.sub("", text), self._parser)
+                if isinstance(markup, bytes):
+                    raise
+                root = etree.fromstring(_CONTROL.sub("", markup), parser)
         except (etree.XMLSyntaxError, etree.ParserError, ValueError) as exc:
             raise MarkupError(f"lxml cannot parse the page as HTML ({type(exc).__name__}: {exc}); "
                               "check that the file is a web page and not truncated", uri=source.uri) from exc
         if root is None:
             raise MarkupError("the page has no HTML elements (only comments, whitespace or a doctype)",
                               uri=source.uri)
-        for entry in self._parser.error_log:
+        for entry in parser.error_log:
             if entry.level_name == "FATAL":  # libxml2 gave up: what follows is lost
                 raise MarkupError(f"lxml stopped reading the page at line {entry.line}: {entry.message.strip()}; "
                                   "this is a safety limit (nesting over 255 levels or a text node over 10 MB, "
