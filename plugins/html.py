@@ -546,6 +546,23 @@ HIDDEN_XPATH = "//@hidden | //@style"
 _NEVER_HIDDEN = frozenset({"html", "head", "body"})
 
 
+#: Words without which no element can be hidden (``hidden``, ``display``, ``visibility``), and ``&#``, the one way
+#: to write their letters otherwise (no named character reference makes one: the only ASCII letters any makes are
+#: ``&fjlig;``'s f and j).
+_HIDING_WORDS = (b"hidden", b"display", b"visibility", b"&#")
+
+
+def may_hide(markup: bytes) -> bool:
+    """Whether a UTF-8 page's own bytes (:func:`parser_input`) hold a word that can hide an element, in any case.
+
+    Five C passes over the bytes, half the cost of :meth:`HtmlReader._may_hide`'s look at the tree, which they
+    spare most pages (0.9 M instructions of 1.9). Lowered in ASCII only, as ``_may_hide`` lowers. A ``str`` (a
+    page in another encoding) is not searched: as ASCII it costs as much as the look at the tree.
+    """
+    source = markup.lower()
+    return any(word in source for word in _HIDING_WORDS)
+
+
 def hidden_how(el: etree._Element) -> str | None:
     """How a browser hides ``el`` by its own attributes: ``"none"`` (``hidden``, ``display: none``: no box),
     ``"empty"`` (``visibility: hidden``/``collapse``: a box with nothing shown), else ``None``.
@@ -645,7 +662,8 @@ class HtmlReader(Reader):
         decoded = decode_text(data, source.charset or declared_charset(data))
         markup = parser_input(data, decoded)
         root = self._parse(markup, source)
-        removed = drop_hidden(root, self._hidden) if self._may_hide(root) else []
+        hiding = may_hide(markup) if isinstance(markup, bytes) else True
+        removed = drop_hidden(root, self._hidden) if hiding and self._may_hide(root) else []
         walk = self._walk(root)
         unhidden = None
         if removed:  # nianbao.page decides whether the page must be read with what it hides
