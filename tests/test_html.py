@@ -615,6 +615,12 @@ def test_site_chrome_stays_out_of_every_section():
     assert document.properties == {"published": "2023-01-17"}
 
 
+def test_a_form_inside_an_inline_element_stays_chrome_after_the_inline_elements_are_stripped():
+    # the inline elements are stripped before the walk: the form's parent was a <span>, not <body>
+    html = "<body><span><form><p>站内搜索</p></form></span><p>正文段落</p></body>"
+    assert [b.text for b in read(html).blocks] == ["正文段落"]
+
+
 def test_a_form_wrapping_the_whole_page_is_not_chrome():
     body = (f'<form method="post" action="./show.aspx" id="form1"><div class="nav"><a>首页</a></div>'
             f'<div class="content">{report_body()}</div><div class="search"><form><input name="q"></form></div>'
