@@ -1,8 +1,9 @@
 """HTML page reader: a report as government sites publish it, site chrome and all.
 
-The page is decoded (:func:`nianbao.decode.decode_text`), parsed by one hardened lxml parser (no
-network, no entities, no huge trees), stripped of what a browser hides by the elements' own
-attributes, and walked once into paragraphs and tables (spans expanded into a grid). It interprets
+The page is decoded (:func:`nianbao.decode.decode_text`), parsed by a hardened lxml parser (no
+network, no entities, no huge trees; from the page's own bytes when it is UTF-8), stripped of what a
+browser hides by the elements' own attributes and of its inline elements (their text kept), and
+walked once into paragraphs and tables (spans expanded into a grid). It interprets
 nothing of the report: the element paths, ``<title>``, ``<meta>`` values and hidden texts it keeps
 are for :mod:`nianbao.page`. In full: docs/architecture.md, "Readers: what becomes what"; speed:
 docs/benchmarks.md, "How the readers walk their markup".
