@@ -1,8 +1,9 @@
 """HTML page reader: a report as government sites publish it, site chrome and all.
 
-The page is decoded (:func:`nianbao.decode.decode_text`), parsed by one hardened lxml parser (no
-network, no entities, no huge trees), stripped of what a browser hides by the elements' own
-attributes, and walked once into paragraphs and tables (spans expanded into a grid). It interprets
+The page is decoded (:func:`nianbao.decode.decode_text`), parsed by a hardened lxml parser (no
+network, no entities, no huge trees; from the page's own bytes when it is UTF-8), stripped of what a
+browser hides by the elements' own attributes and of its inline elements (their text kept), and
+walked once into paragraphs and tables (spans expanded into a grid). It interprets
 nothing of the report: the element paths, ``<title>``, ``<meta>`` values and hidden texts it keeps
 are for :mod:`nianbao.page`. In full: docs/architecture.md, "Readers: what becomes what"; speed:
 docs/benchmarks.md, "How the readers walk their markup".
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from nianbao.budget import check_deadline
-from nianbao.decode import decode_text
+from nianbao.decode import Decoded, decode_text
 from nianbao.document import Block, Cell, Document, Page, Table, new_cell, paragraph
 from nianbao.errors import MarkupError
 from nianbao.hookspecs import hookimpl
@@ -61,6 +62,28 @@ def declared_charset(head: bytes) -> str | None:
     sample = head[:DECLARATION_BYTES]
     match = _XML_CHARSET.match(sample) or _META_CHARSET.search(sample)
     return match.group(1).decode("ascii") if match else None
+
+
+#: Control characters as bytes: a page holding one is parsed from its text (see :func:`parser_input`). Looked
+#: for one at a time (``int in bytes`` is a ``memchr``): a third of the cost of a ``bytes.translate`` deleting them.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+def parser_input(data: bytes, decoded: Decoded) -> bytes | str:
+    """What libxml2 parses: the page's own bytes when it is UTF-8, else its decoded text, cleaned.
+
+    lxml hands libxml2 a ``str`` as UTF-16 (or UCS-4), which libxml2 converts to UTF-8 before parsing: for a
+    UTF-8 page that is a conversion back to the bytes it came from, 7 % of the parse. The decoded text is still
+    made (it is the check that the bytes are UTF-8, and the notes). The bytes are used only where they give the
+    same tree: no XML declaration or DOCTYPE subset to remove (:func:`_strip_doctype_subset`) and no control
+    character (lxml may refuse those in a ``str``; :meth:`HtmlReader._parse` then drops them).
+    """
+    text = decoded.text
+    cleaned = _strip_doctype_subset(_XML_DECLARATION.sub("", text, count=1))
+    if (decoded.encoding in ("utf-8", "utf-8-sig") and len(cleaned) == len(text) and not text.startswith("<?")
+            and not any(code in data for code in _CONTROL_BYTES)):
+        return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    return cleaned
 
 
 def _strip_doctype_subset(text: str) -> str:
@@ -223,6 +246,8 @@ class PageWalk:
         self.stamps: list[str] = []
         #: Elements with something special inside (see :func:`marked_elements`); the rest are read in one go.
         self.marked: set[etree._Element] = set()
+        #: The forms that wrap the page (:func:`page_forms`), found before the inline elements are stripped.
+        self.page_forms: set[etree._Element] = set()
 
     # ---- the recursive part -------------------------------------------
 
@@ -329,9 +354,8 @@ class PageWalk:
     # ---- containers that are not plain blocks --------------------------
 
     def form(self, el: etree._Element) -> None:
-        """A form is chrome (a search box), unless it wraps the page as ASP.NET pages do."""
-        parent = el.getparent()
-        if parent is not None and parent.tag in ("body", "html"):
+        """A form is chrome (a search box), unless it wraps the page as ASP.NET pages do (see :func:`page_forms`)."""
+        if el in self.page_forms:
             self.block(el)
 
     def pre(self, el: etree._Element) -> None:
@@ -379,7 +403,8 @@ class PageWalk:
                     raise _LayoutTable
             elif len(td) == 1 and _plain_block(first := td[0], marked) and not (td.text or "").strip():
                 # one plain paragraph: the Word export case (its proxy made once: lxml frees it after each use)
-                text = clean_text(tostring(first, method="text", encoding=str, with_tail=False))
+                text = clean_text(tostring(first, method="text", encoding=str, with_tail=False) if len(first)
+                                  else first.text or "")
                 if len(text) > MAX_CELL_CHARS:
                     raise _LayoutTable
             else:
@@ -443,6 +468,12 @@ def _plain_block(el: etree._Element, marked: set[etree._Element]) -> bool:
     return not tail or tail.isspace()
 
 
+def page_forms(root: etree._Element) -> set[etree._Element]:
+    """The forms right under ``<body>`` or ``<html>``: they wrap the page (ASP.NET); any other form is chrome."""
+    return {form for form in root.iter("form") if (parent := form.getparent()) is not None
+            and parent.tag in ("body", "html")}
+
+
 def marked_elements(root: etree._Element) -> set[etree._Element]:
     """The elements that hold a block, ``<br>``, table, script or other handled element.
 
@@ -486,6 +517,11 @@ BLOCK_TAGS = ("html", "head", "body", "p", "div", "h1", "h2", "h3", "h4", "h5", 
 SKIP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "frame", "frameset", "template",
              "svg", "math", "object", "embed", "applet", "canvas", "audio", "video", "map", "select", "option",
              "button", "textarea", "input", "link", "base", "head-script")
+#: Inline elements the walk would read as their text: stripped first (:func:`etree.strip_tags`, their text and
+#: children kept in order, in C), so a Word paragraph of ``<span><font>`` runs is one text node, read without a
+#: serialisation, and the walk meets a third of the elements. Any inline tag not listed is read as before.
+INLINE_TAGS = ("span", "font", "o:p", "a", "b", "strong", "em", "i", "u", "sup", "sub", "small", "big", "label", "ins",
+               "del", "s", "strike", "img", "abbr", "cite", "code", "kbd", "q", "samp", "var", "tt", "nobr", "wbr")
 PUBLISH_TAGS = ("publishtime", "pubtime", "pubdate", "publishdate")
 
 HANDLERS: dict[object, Callable[[PageWalk, etree._Element], None]] = {
@@ -523,6 +559,23 @@ _DECLARATION = re.compile(r"(?:^|;)\s*(display|visibility)\s*:\s*([^;!]*)", re.I
 HIDDEN_XPATH = "//@hidden | //@style"
 #: Never dropped though hidden: a page hidden whole is revealed by its scripts (an anti-flicker trick).
 _NEVER_HIDDEN = frozenset({"html", "head", "body"})
+
+
+#: Words without which no element can be hidden (``hidden``, ``display``, ``visibility``), and ``&#``, the one way
+#: to write their letters otherwise (no named character reference makes one: the only ASCII letters any makes are
+#: ``&fjlig;``'s f and j).
+_HIDING_WORDS = (b"hidden", b"display", b"visibility", b"&#")
+
+
+def may_hide(markup: bytes) -> bool:
+    """Whether a UTF-8 page's own bytes (:func:`parser_input`) hold a word that can hide an element, in any case.
+
+    Five C passes over the bytes, half the cost of :meth:`HtmlReader._may_hide`'s look at the tree, which they
+    spare most pages (0.9 M instructions of 1.9). Lowered in ASCII only, as ``_may_hide`` lowers. A ``str`` (a
+    page in another encoding) is not searched: as ASCII it costs as much as the look at the tree.
+    """
+    source = markup.lower()
+    return any(word in source for word in _HIDING_WORDS)
 
 
 def hidden_how(el: etree._Element) -> str | None:
@@ -603,8 +656,11 @@ class HtmlReader(Reader):
     mimetypes = HTML_MIMETYPES
 
     def __init__(self) -> None:
-        self._parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                                        huge_tree=False, recover=True)
+        options = {"remove_comments": True, "remove_pis": True, "no_network": True, "huge_tree": False,
+                   "recover": True}
+        self._parser = etree.HTMLParser(**options)
+        #: For a UTF-8 page's own bytes (:func:`parser_input`): the encoding given, so no ``<meta charset>`` counts.
+        self._utf8_parser = etree.HTMLParser(encoding="utf-8", **options)
         self._hidden = etree.XPath(HIDDEN_XPATH)
         self._hidden_attribute = etree.XPath("boolean(//@hidden)")
         #: Every ``style`` as a plain string: no proxy that knows its element (a "smart string"), three times faster.
@@ -619,13 +675,15 @@ class HtmlReader(Reader):
 
     def read(self, data: bytes, source: SourceInfo) -> Document:
         decoded = decode_text(data, source.charset or declared_charset(data))
-        root = self._parse(decoded.text, source)
-        removed = drop_hidden(root, self._hidden) if self._may_hide(root) else []
+        markup = parser_input(data, decoded)
+        root = self._parse(markup, source)
+        hiding = may_hide(markup) if isinstance(markup, bytes) else True
+        removed = drop_hidden(root, self._hidden) if hiding and self._may_hide(root) else []
         walk = self._walk(root)
         unhidden = None
         if removed:  # nianbao.page decides whether the page must be read with what it hides
             def unhidden() -> Document:
-                again = self._walk(self._parse(decoded.text, source))
+                again = self._walk(self._parse(markup, source))
                 return Document(blocks=tuple(again.blocks), format=self.format, paths=tuple(again.paths))
         page = Page(title=walk.title, metas=tuple(walk.metas), stamps=tuple(walk.stamps), hidden=tuple(removed),
                     unhidden=unhidden)
@@ -649,6 +707,8 @@ class HtmlReader(Reader):
     def _walk(root: etree._Element) -> PageWalk:
         """One walk over the parsed page."""
         page = PageWalk()
+        page.page_forms = page_forms(root)
+        etree.strip_tags(root, *INLINE_TAGS)  # their text and children stay, in order, in C
         page.marked = marked_elements(root)
         page.path.append(page.next_id)
         page.next_id += 1
@@ -656,22 +716,28 @@ class HtmlReader(Reader):
         page.flush()
         return page
 
-    def _parse(self, text: str, source: SourceInfo) -> etree._Element:
-        """The decoded page as an lxml tree: XML declaration, DOCTYPE subset and control characters removed."""
-        text = _strip_doctype_subset(_XML_DECLARATION.sub("", text, count=1))
-        check_element_count(text.count("<"), "the page")
+    def _parse(self, markup: bytes | str, source: SourceInfo) -> etree._Element:
+        """The page (:func:`parser_input`) as an lxml tree; control characters lxml refuses in a ``str`` removed."""
+        if isinstance(markup, bytes):  # UTF-8: a "<" is that byte and no other character has it
+            check_element_count(markup.count(b"<"), "the page")
+            parser = self._utf8_parser
+        else:
+            check_element_count(markup.count("<"), "the page")
+            parser = self._parser
         try:
             try:
-                root = etree.fromstring(text, self._parser)
+                root = etree.fromstring(markup, parser)
             except ValueError:  # control characters lxml refuses in a str: drop them and try once more
-                root = etree.fromstring(_CONTROL.sub("", text), self._parser)
+                if isinstance(markup, bytes):
+                    raise
+                root = etree.fromstring(_CONTROL.sub("", markup), parser)
         except (etree.XMLSyntaxError, etree.ParserError, ValueError) as exc:
             raise MarkupError(f"lxml cannot parse the page as HTML ({type(exc).__name__}: {exc}); "
                               "check that the file is a web page and not truncated", uri=source.uri) from exc
         if root is None:
             raise MarkupError("the page has no HTML elements (only comments, whitespace or a doctype)",
                               uri=source.uri)
-        for entry in self._parser.error_log:
+        for entry in parser.error_log:
             if entry.level_name == "FATAL":  # libxml2 gave up: what follows is lost
                 raise MarkupError(f"lxml stopped reading the page at line {entry.line}: {entry.message.strip()}; "
                                   "this is a safety limit (nesting over 255 levels or a text node over 10 MB, "

@@ -615,6 +615,12 @@ def test_site_chrome_stays_out_of_every_section():
     assert document.properties == {"published": "2023-01-17"}
 
 
+def test_a_form_inside_an_inline_element_stays_chrome_after_the_inline_elements_are_stripped():
+    # the inline elements are stripped before the walk: the form's parent was a <span>, not <body>
+    html = "<body><span><form><p>站内搜索</p></form></span><p>正文段落</p></body>"
+    assert [b.text for b in read(html).blocks] == ["正文段落"]
+
+
 def test_a_form_wrapping_the_whole_page_is_not_chrome():
     body = (f'<form method="post" action="./show.aspx" id="form1"><div class="nav"><a>首页</a></div>'
             f'<div class="content">{report_body()}</div><div class="search"><form><input name="q"></form></div>'
@@ -820,3 +826,21 @@ def test_one_heading_alone_does_not_narrow_the_page():
     body = '<div class="a"><p>一、总体情况</p></div><div class="b"><p>我局全年主动公开信息50条。</p></div>'
     texts = [b.text for b in read(page(body, page_title_text="青山县人民政府")).blocks]
     assert texts == ["青山县人民政府", "一、总体情况", "我局全年主动公开信息50条。"]
+
+
+@pytest.mark.parametrize("html", [
+    '<!DOCTYPE html>\r\n<html><head><title>年报</title><meta name="PubDate" content="2023-01-17"></head><body>\r\n'
+    '<p>一、总体\r\n情况</p><table><tr><td rowspan="2"><p>甲&nbsp;</p></td><td>1</td></tr><tr><td>2<br>3</td></tr>'
+    '</table><publishtime>2023-01-17</publishtime></body></html>',
+    '\ufeff<html><body><p>带字节顺序标记的页面</p></body></html>',
+    '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE html [<!ENTITY x "实体">]><html><body><p>&x;声明</p>',
+    '<html><body><p>控制\x01字符</p><p>空\x00字符</p>' + "<p>正文</p>" * 50 + "</body></html>",
+])
+def test_a_utf8_page_read_from_its_bytes_reads_as_its_text(html):
+    # a UTF-8 page goes to libxml2 as its own bytes, any other as its decoded text (here UTF-16, a BOM first):
+    # the same page either way, whatever cleaning the text needs (a BOM, a declaration, control characters)
+    reader, source = HtmlReader(), SourceInfo.from_uri("x.html")
+    as_bytes = reader.read(html.encode("utf-8"), source)
+    as_text = reader.read(html.lstrip("\ufeff").encode("utf-16"), source)
+    assert as_bytes.blocks and (as_bytes.blocks, as_bytes.paths, as_bytes.pages) == (
+        as_text.blocks, as_text.paths, as_text.pages)

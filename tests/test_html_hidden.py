@@ -102,6 +102,20 @@ def test_styles_with_chinese_font_names_are_searched_in_any_case():
     assert texts == ["前后", "一三"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+@pytest.mark.parametrize(("paragraph", "shown"), [
+    ('<p>前<span style="&#100;isplay:none">隐</span>后</p>', "前后"),
+    ('<p>一<b style="&#x56;ISIBILITY:&#104;idden">二</b>三</p>', "一三"),
+    ('<p>子<u style="DisPlay:NONE">丑</u>寅</p>', "子寅"),
+    ('<p>甲<i &#104;idden>乙</i>丙</p>', "甲乙丙"),  # an attribute's name is no reference: shown
+])
+def test_hiding_words_in_any_case_or_as_character_references_still_hide(encoding, paragraph, shown):
+    # a UTF-8 page's bytes are searched for the hiding words before its tree (``may_hide``); a reference spells
+    # them without their letters; a GB18030 page is read from its text, so both paths are here
+    html = f'<meta charset="{encoding}">{paragraph}'.encode(encoding)
+    assert [b.text for b in read(html).blocks] == [shown]
+
+
 def test_aria_hidden_and_until_found_content_is_read():
     body = report_body().replace(word_p(TITLE, "text-align:center"),
                                  f'<div aria-hidden="true">{word_p(TITLE, "text-align:center")}</div>')
