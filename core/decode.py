@@ -88,7 +88,7 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
     wide = _utf16_without_bom(data)
     if wide is not None:
         notes.append(ReaderNote(level="warning", code="encoding.guessed",
-                                message=f"no byte-order mark; decoded as {wide[1]} (the bytes' zero bytes all fall "
+                                message=f"no byte-order mark; decoded as {wide[1]} (the bytes' zero bytes mostly fall "
                                         "where UTF-16 puts the high byte of a Latin character)"))
         return _checked(wide[0], wide[1], notes, data)
     text = _decoded(data, "utf-8")
