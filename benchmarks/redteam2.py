@@ -493,6 +493,80 @@ def nested_table(rng, doc, truth):
     return True
 
 
+def footnotes(rng, doc, truth):
+    """Footnotes on value cells (a superscript reference after the number, its text in ``footnotes.xml``), as a
+    report notes what a count includes."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    picked = doc.free(rng.sample(doc.values, min(2, len(doc.values))))
+    notes = []
+    for n, (tc, text) in enumerate(picked, start=1):
+        set_content(cell_paragraph(tc), r_xml(text) + '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/>'
+                    f'<w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="{n}"/></w:r>')
+        notes.append(f'<w:footnote w:id="{n}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                     f'<w:footnoteRef/></w:r>{r_xml(f" 含上年度转来{rng.randint(2, 9)}件。")}</w:p></w:footnote>')
+    if not notes:
+        return False
+    blob = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W_NS}">'
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+            f'</w:footnote>{"".join(notes)}</w:footnotes>').encode()
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, blob, doc.document.part.package)
+    doc.document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    return True
+
+
+def hmerge(rng, doc, truth):
+    """Horizontally merged label cells written as Word 97 files converted to DOCX write them: ``w:hMerge`` restart
+    and continue cells instead of one ``w:gridSpan`` cell."""
+    done = False
+    for tc, _ in doc.labels:
+        span = tc.find(f"{q('w:tcPr')}/{q('w:gridSpan')}")
+        if span is None or tc.find(f"{q('w:tcPr')}/{q('w:vMerge')}") is not None or tc.getparent().tag != q("w:tr"):
+            continue
+        width = int(span.get(q("w:val")))
+        tcpr = span.getparent()
+        tcpr.replace(span, xml('<w:hMerge w:val="restart"/>'))
+        for _ in range(width - 1):
+            tc.addnext(xml('<w:tc><w:tcPr><w:hMerge/></w:tcPr><w:p/></w:tc>'))
+        done = True
+    return done
+
+
+def cell_paragraphs(rng, doc, truth):
+    """Value cells holding an empty paragraph before or after the number (left by pasting)."""
+    for tc, _ in doc.free(rng.sample(doc.values, min(8, len(doc.values)))):
+        p = cell_paragraph(tc)
+        (p.addprevious if rng.random() < 0.5 else p.addnext)(xml("<w:p/>"))
+    return True
+
+
+def column_widths(rng, doc, truth):
+    """The column widths a real report's tables have (label columns wide, value columns narrow), so LibreOffice
+    prints them as Word does, not evenly."""
+    for tbl in doc.tables:
+        cols = tbl.findall(f"{q('w:tblGrid')}/{q('w:gridCol')}")
+        widths = {10: [700, 1100, 2200] + [700] * 7, 4: [2600, 2000, 2000, 2000]}.get(len(cols))
+        widths = widths or [9000 // len(cols)] * len(cols)
+        for col, width in zip(cols, widths, strict=True):
+            col.set(q("w:w"), str(width))
+        tblpr = tbl.find(q("w:tblPr"))
+        tblpr.append(xml('<w:tblLayout w:type="fixed"/>'))
+        for tr in tbl.findall(q("w:tr")):
+            at = 0
+            for tc in tr.findall(q("w:tc")):
+                span = tc.find(f"{q('w:tcPr')}/{q('w:gridSpan')}")
+                n = int(span.get(q("w:val"))) if span is not None else 1
+                width = tc.find(f"{q('w:tcPr')}/{q('w:tcW')}")
+                if width is not None:
+                    width.set(q("w:w"), str(sum(widths[at:at + n])))
+                    width.set(q("w:type"), "dxa")
+                at += n
+    return True
+
+
 def label_breaks(rng, doc, truth):
     """Line breaks (``w:br``) and tabs (``w:tab``) inside label and header cells, as typed to fit a column."""
     picked = doc.free([(tc, t) for tc, t in [*doc.labels, *doc.headers] if len(t) > 3 and (
@@ -533,6 +607,9 @@ DOCX_FEATURES = (
     ("docx:nested-table", 0.12, nested_table, ("pdf", "doc", "pandoc")),
     ("docx:label-breaks", 0.3, label_breaks, ("pdf", "doc", "pandoc")),
     ("docx:digit-runs", 0.3, digit_runs, ("pdf", "doc", "pandoc")),
+    ("docx:footnotes", 0.15, footnotes, ("pdf", "doc", "pandoc")), ("docx:hmerge", 0.12, hmerge, ("pdf", "doc")),
+    ("docx:cell-empty-paragraphs", 0.15, cell_paragraphs, ("pdf", "doc", "pandoc")),
+    ("docx:column-widths", 0.6, column_widths, ("pdf", "doc", "pandoc")),
 )
 
 
