@@ -66,7 +66,7 @@ DECL = (f'xmlns:w="{W_NS}" xmlns:mc="http://schemas.openxmlformats.org/markup-co
 AUTHOR = 'w:author="办公室" w:date="2023-01-16T10:20:00Z"'
 #: What each format is made by, and how often (LibreOffice's formats few: seconds a file on shared cores).
 KINDS = (("docx", 30), ("html", 22), ("text", 10), ("markdown-pandoc", 10), ("markdown-markitdown", 7),
-         ("markdown-ocr", 7), ("pdf", 7), ("doc", 7))
+         ("markdown-ocr", 7), ("markdown-docling", 7), ("pdf", 7), ("doc", 7))
 #: Sub-item labels of section 三 a label break may cut (the ones that are not merged over the table's width).
 LABEL_BREAKS = ("三、本年度办理结果", "（一）予以公开", "（二）部分公开", "一、本年新收政府信息公开申请数量",
                 "二、上年结转政府信息公开申请数量", "四、结转下年度继续办理", "行政规范性文件", "其他对外管理服务事项")
@@ -645,8 +645,21 @@ def html_cell(rng, text, options):
         inner = esc(text[:at]) + rng.choice(("<br>", "<br/>", "<BR>")) + esc(text[at:])
     if "font" in options:
         inner = f'<font face="仿宋_GB2312" size="3">{inner}</font>'
-    if "pad" in options and redteam._is_value(text.translate(independent.ASCII)):
+    value = redteam._is_value(text.translate(independent.ASCII)) and text != "/"
+    if "pad" in options and value:
         inner = rng.choice(("&#12288;", "&nbsp;", "&ensp;")) + inner + rng.choice(("", "&#12288;"))
+    if "hidden" in options and value and rng.random() < 0.15:  # Word's hidden text, as its HTML writes it
+        inner += rng.choice(('<span style="display:none;mso-hide:all">{}</span>', '<span style="display: none">{}</span>',
+                             '<font style="display:none">{}</font>')).format(rng.randint(0, 9))
+    if "del-ins" in options and value and text.isdigit() and rng.random() < 0.1:  # Word's HTML of tracked changes
+        inner = (f'<del cite="mailto:办公室" datetime="2023-01-16T10:20">{int(text) + rng.randint(1, 9)}</del>'
+                 f'<ins cite="mailto:办公室" datetime="2023-01-16T10:20">{inner}</ins>')
+    if "footnote" in options and value and rng.random() < 0.04:  # Word's HTML of a footnote on the number
+        options["notes"] = options.get("notes", 0) + 1
+        n = options["notes"]
+        inner += rng.choice((f'<a style="mso-footnote-id:ftn{n}" href="#_ftn{n}" name="_ftnref{n}" title="">'
+                             f'<span class="MsoFootnoteReference"><sup>[{n}]</sup></span></a>',
+                             f'<sup><a href="#_ftn{n}" name="_ftnref{n}">{n}</a></sup>'))
     return inner or "&nbsp;"
 
 
@@ -671,6 +684,9 @@ def html_table(rng, grid, options):
         inner = thead + (foot + body if rng.random() < 0.5 else body + foot)
     else:
         inner = "<tbody>" + "\n".join(rows) + "</tbody>"
+    if "colgroup" in options:
+        width = max(map(len, build.expand(grid)))
+        inner = "<colgroup>" + "<col width=\"60\">" * width + "</colgroup>" + inner
     table = f'<table border="1" cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse">{inner}' \
             "</table>"
     return f'<div style="overflow-x:auto"><div class="table-wrap">{table}</div></div>' if "divs" in options else table
@@ -678,10 +694,10 @@ def html_table(rng, grid, options):
 
 def render_portal(rng, blocks, truth, agency, published, features):
     """A CMS article page with its tables and paragraphs as the options pick, and site furniture after."""
-    options = {name for name, chance in (("br", 0.3), ("font", 0.3), ("pad", 0.3), ("th-labels", 0.2),
-                                         ("th-rows", 0.15), ("sections", 0.3), ("divs", 0.4), ("trs-style", 0.25),
-                                         ("comment", 0.15), ("related", 0.5)) if rng.random() < chance}
-    features += [f"html:{o}" for o in sorted(options)]
+    options = {name: True for name, chance in (
+        ("br", 0.3), ("font", 0.3), ("pad", 0.3), ("th-labels", 0.2), ("th-rows", 0.15), ("sections", 0.3),
+        ("divs", 0.4), ("trs-style", 0.25), ("comment", 0.15), ("related", 0.5), ("hidden", 0.15), ("del-ins", 0.15),
+        ("footnote", 0.2), ("colgroup", 0.2)) if rng.random() < chance}
     title, year = truth["title"], truth["year"]
     out = [f"<title>{esc(title)}_{agency[:3]}人民政府门户网站</title></head><body>",
            '<div class="header"><a href="/">首页</a> | <a href="/zwgk/">政务公开</a></div>',
@@ -703,6 +719,12 @@ def render_portal(rng, blocks, truth, agency, published, features):
         text = esc(f"{body[0]}{body[1]}" if kind == "lead" else body)
         text = f'<font face="仿宋_GB2312" size="4">{text}</font>' if "font" in options else text
         out.append(f"<p>{'<strong>' + text + '</strong>' if kind == 'heading' else pad + text}</p>")
+    if options.get("notes"):  # the footnotes under the article, as Word's HTML ends it
+        out.append('<div style="mso-element:footnote-list"><hr align="left" size="1" width="33%">' + "".join(
+            f'<div style="mso-element:footnote" id="ftn{n}"><p class="MsoFootnoteText"><a href="#_ftnref{n}" '
+            f'name="_ftn{n}">[{n}]</a> 含上年度转来{n + 2}件。</p></div>' for n in range(1, options["notes"] + 1))
+            + "</div>")
+    features += [f"html:{o}" for o in sorted(options) if o != "notes" and (o != "footnote" or options.get("notes"))]
     out.append("</div></div>")
     if "related" in options:  # the body's other reports, each a link and a date, in a table of its own
         links = "".join(f'<tr><td><a href="/art/{y + 1}/{y}nb.html">{esc(agency)}{y}年政府信息公开工作年度报告</a></td>'
@@ -732,24 +754,29 @@ def encode_html(rng, lines, features):
 
 TEXT_ENCODINGS = (("enc:utf-8", "utf-8", b""), ("enc:utf-8-bom", "utf-8", b"\xef\xbb\xbf"),
                   ("enc:gbk", "gbk", b""), ("enc:gb18030", "gb18030", b""),
-                  ("enc:utf-16-bom", "utf-16-le", b"\xff\xfe"), ("enc:utf-16-be-bom", "utf-16-be", b"\xfe\xff"))
+                  ("enc:utf-16-bom", "utf-16-le", b"\xff\xfe"), ("enc:utf-16-be-bom", "utf-16-be", b"\xfe\xff"),
+                  ("enc:utf-16-no-bom", "utf-16-le", b""))
 
 
 def render_text(rng, blocks, features):
     """Text as Notepad saves it: ANSI (GBK), "Unicode" (UTF-16 with a BOM) or UTF-8 with a BOM, CRLF."""
-    layout = rng.choice(("cells", "tabbed", "aligned"))
+    layout = rng.choice(("cells", "tabbed", "aligned", "pages"))
     features.append(f"text:{layout}")
-    if layout == "aligned":
+    if layout == "pages":  # pdftotext -layout: a form feed between pages, each page ending in its number
+        lines = redteam.render_aligned(rng, blocks).split("\n")
+        size = rng.randint(30, 45)
+        pages = [lines[i:i + size] for i in range(0, len(lines), size)]
+        text = "\f".join("\n".join([*page, "", " " * 30 + f"- {n} -", ""]) for n, page in enumerate(pages, 1))
+    elif layout == "aligned":
         text = redteam.render_aligned(rng, blocks)
     else:
         render = build.render_text_cells if layout == "cells" else build.render_text_tabbed
         text = render(redteam.flat_leads(blocks))
     name, codec, bom = rng.choice(TEXT_ENCODINGS)
     features.append(name)
-    if rng.random() < 0.6:
-        features.append("enc:crlf")
-        text = text.replace("\n", "\r\n")
-    return bom + text.encode(codec)
+    ends = rng.choice(("\n", "\r\n", "\r\n", "\r"))
+    features += [{"\r\n": "enc:crlf", "\r": "enc:cr"}[ends]] if ends != "\n" else []
+    return bom + text.replace("\n", ends).encode(codec)
 
 
 # ---- Markdown as converters print it -----------------------------------------------------------------------------
@@ -777,6 +804,28 @@ def render_markitdown(rng, blocks):
         lines += ["| " + " | ".join([""] * width) + " |", "| " + " | ".join(["---"] * width) + " |"]
         lines += ["| " + " | ".join(" | ".join([text.replace("\n", " "), *[""] * (cs - 1)]) for text, cs, _ in cells)
                   + " |" for cells in body]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_docling(rng, blocks):
+    """Docling's Markdown: every table a ``|`` table whose first row is its header, a merged cell's text repeated in
+    every slot it covers (a label over three columns printed three times, a value spread over three columns
+    too), headings ``##``."""
+    lines = []
+    for kind, body in redteam.flat_leads(blocks):
+        if kind != "table":
+            lines += [f"## {body}" if kind in ("title", "heading") else body, ""]
+            continue
+        slots = [[None] * max(map(len, build.expand(body))) for _ in body]
+        for r, col, (text, cs, rs) in redteam.positioned(body):
+            for i in range(rs):
+                for j in range(cs):
+                    slots[r + i][col + j] = text.replace("\n", " ")
+        for n, row in enumerate(slots):
+            lines.append("| " + " | ".join(t or "" for t in row) + " |")
+            if n == 0:
+                lines.append("|" + "|".join("-" * max(3, len(t or "") * 2) for t in row) + "|")
         lines.append("")
     return "\n".join(lines)
 
@@ -868,6 +917,8 @@ def one(rng, number, kinds=None):
         data = render_text(rng, blocks, features)
     elif kind == "markdown-markitdown":
         data = render_markitdown(rng, blocks)
+    elif kind == "markdown-docling":
+        data = render_docling(rng, blocks)
     else:
         data = render_ocr(rng, blocks)
     truth["failing_checks"] = build.failing_checks(truth)
