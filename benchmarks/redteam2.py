@@ -649,12 +649,14 @@ def html_cell(rng, text, options):
     if "pad" in options and value:
         inner = rng.choice(("&#12288;", "&nbsp;", "&ensp;")) + inner + rng.choice(("", "&#12288;"))
     if "hidden" in options and value and rng.random() < 0.15:  # Word's hidden text, as its HTML writes it
-        inner += rng.choice(('<span style="display:none;mso-hide:all">{}</span>', '<span style="display: none">{}</span>',
-                             '<font style="display:none">{}</font>')).format(rng.randint(0, 9))
+        hidden = ('<span style="display:none;mso-hide:all">{}</span>', '<span style="display: none">{}</span>',
+                  '<font style="display:none">{}</font>')
+        inner += rng.choice(hidden).format(rng.randint(0, 9))
     if "del-ins" in options and value and text.isdigit() and rng.random() < 0.1:  # Word's HTML of tracked changes
         inner = (f'<del cite="mailto:办公室" datetime="2023-01-16T10:20">{int(text) + rng.randint(1, 9)}</del>'
                  f'<ins cite="mailto:办公室" datetime="2023-01-16T10:20">{inner}</ins>')
-    if "footnote" in options and value and rng.random() < 0.04:  # Word's HTML of a footnote on the number
+    if "footnote" in options and value and options.get("notes", 0) < 2 and rng.random() < 0.03:  # Word's HTML
+        # of a footnote on the number
         options["notes"] = options.get("notes", 0) + 1
         n = options["notes"]
         inner += rng.choice((f'<a style="mso-footnote-id:ftn{n}" href="#_ftn{n}" name="_ftnref{n}" title="">'
@@ -692,9 +694,10 @@ def html_table(rng, grid, options):
     return f'<div style="overflow-x:auto"><div class="table-wrap">{table}</div></div>' if "divs" in options else table
 
 
-def render_portal(rng, blocks, truth, agency, published, features):
-    """A CMS article page with its tables and paragraphs as the options pick, and site furniture after."""
-    options = {name: True for name, chance in (
+def render_portal(rng, blocks, truth, agency, published, features, options=None):
+    """A CMS article page with its tables and paragraphs as the ``options`` say (drawn at random unless given), and
+    site furniture after."""
+    options = dict.fromkeys(options, True) if options is not None else {name: True for name, chance in (
         ("br", 0.3), ("font", 0.3), ("pad", 0.3), ("th-labels", 0.2), ("th-rows", 0.15), ("sections", 0.3),
         ("divs", 0.4), ("trs-style", 0.25), ("comment", 0.15), ("related", 0.5), ("hidden", 0.15), ("del-ins", 0.15),
         ("footnote", 0.2), ("colgroup", 0.2)) if rng.random() < chance}
