@@ -880,6 +880,41 @@ def convert_all(directory, pending):
                 (directory / name).write_bytes((Path(tmp) / name).read_bytes())
 
 
+# ---- Value spellings typed with a Chinese input method ------------------------------------------------------------
+
+CHANGE_ROWS = ("行政许可", "其他对外管理服务事项", "行政处罚", "行政强制", "行政事业性收费")
+
+
+def signs(rng, blocks):
+    """本年增/减 with its sign as typed: ``+3`` or ``＋3`` for a rise, a fall with a full-width minus ``－2``, the
+    minus sign ``−2`` or the en dash Word's AutoCorrect makes of a hyphen (``–2``)."""
+    done = False
+    for kind, body in blocks:
+        for cells in body if kind == "table" else ():
+            if cells and cells[0][0] in CHANGE_ROWS and len(cells) >= 3:
+                value = int(cells[2][0].translate(independent.ASCII))
+                if value > 0:
+                    cells[2][0] = rng.choice(("+", "＋")) + cells[2][0]
+                    done = True
+                elif value < 0:
+                    cells[2][0] = rng.choice(("－", "−", "–")) + cells[2][0][1:]
+                    done = True
+    return done
+
+
+def wide_punctuation(rng, blocks):
+    """Amounts and thousands typed with full-width punctuation: ``524．55``, ``1，234``."""
+    done = False
+    for c in independent._value_cells(blocks):
+        if "." in c[0]:
+            c[0] = c[0].replace(".", "．")
+            done = True
+        elif c[0].lstrip("-").isdigit() and abs(int(c[0])) >= 1000 and rng.random() < 0.5:
+            c[0] = f"{int(c[0]):,}".replace(",", "，")
+            done = True
+    return done
+
+
 # ---- One report -----------------------------------------------------------------------------------------------------
 
 def pick(rng, kinds):
@@ -903,6 +938,10 @@ def one(rng, number, kinds=None):
     title = rng.choice((f"{agency}{year}年政府信息公开工作年度报告", f"{agency}{year}年度政府信息公开工作年度报告"))
     blocks, truth = build.report(agency, year, version, f"{sy}年{sm}月{sd}日", numbers=numbers, title=title)
     features = [f"kind:{kind}"]
+    if rng.random() < 0.25 and signs(rng, blocks):
+        features.append("values:signs")
+    if rng.random() < 0.15 and wide_punctuation(rng, blocks):
+        features.append("values:wide-punctuation")
     if rng.random() < 0.2:
         features.append("values:full-width")
         independent.full_width(rng)(blocks, truth)
