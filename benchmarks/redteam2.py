@@ -543,6 +543,93 @@ def cell_paragraphs(rng, doc, truth):
     return True
 
 
+def three_line_tables(rng, doc, truth):
+    """Tables ruled as a 三线表: a rule above, one under the header and one below, no vertical rules (no
+    ``Table Grid`` borders, the header's last row ruled below)."""
+    for tbl in doc.tables:
+        tblpr = tbl.find(q("w:tblPr"))
+        style = tblpr.find(q("w:tblStyle"))
+        if style is not None:
+            tblpr.remove(style)
+        tblpr.append(xml('<w:tblBorders><w:top w:val="single" w:sz="12" w:space="0" w:color="000000"/>'
+                         '<w:left w:val="nil"/><w:bottom w:val="single" w:sz="12" w:space="0" w:color="000000"/>'
+                         '<w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders>'))
+        rows = tbl.findall(q("w:tr"))
+        head = 3 if len(rows) > 20 else 1
+        for tc in rows[head - 1].findall(q("w:tc")):
+            tcpr = tc.find(q("w:tcPr"))
+            tcpr.append(xml('<w:tcBorders><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/>'
+                            '</w:tcBorders>'))
+    return True
+
+
+def alt_chunk(rng, doc, truth):
+    """The whole body an ``w:altChunk`` of HTML, as web systems' "export to Word" (html-docx-js and the like) write a
+    DOCX: Word renders the HTML; the document part holds no paragraph of it."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    body = doc.document.element.body
+    chunks = []
+    for child in list(body):
+        if child.tag == q("w:sectPr"):
+            continue
+        chunks.append(child)
+        body.remove(child)
+    page = "<html><head><meta charset='utf-8'></head><body>" + "".join(html_of(c) for c in chunks) + "</body></html>"
+    part = Part(PackURI("/word/afchunk.htm"), "text/html", page.encode("utf-8"), doc.document.part.package)
+    rid = doc.document.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk")
+    body.insert(0, xml(f'<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+                       f'r:id="{rid}"/>'))
+    doc.touched.update([*doc.title, *doc.headings, *doc.paras, *doc.signature])
+    return True
+
+
+def html_of(element):
+    """A paragraph or a table of the document as HTML (its text as shown: no deleted text; spans kept)."""
+    if element.tag == q("w:p"):
+        return f"<p>{esc(paragraph_text(element))}</p>"
+    if element.tag != q("w:tbl"):
+        return "".join(html_of(child) for child in element.iter(q("w:p"), q("w:tbl")) if child.getparent() is element)
+    rows = []
+    trs = element.findall(q("w:tr"))
+    for r, tr in enumerate(trs):
+        cells = []
+        for tc in tr.findall(q("w:tc")):
+            vmerge = tc.find(f"{q('w:tcPr')}/{q('w:vMerge')}")
+            if vmerge is not None and vmerge.get(q("w:val")) != "restart":
+                continue
+            span = tc.find(f"{q('w:tcPr')}/{q('w:gridSpan')}")
+            cs = int(span.get(q("w:val"))) if span is not None else 1
+            rs = 1
+            if vmerge is not None:  # count the continue cells below in the same grid column
+                col = grid_column(tr, tc)
+                for below in trs[r + 1:]:
+                    other = cell_at(below, col)
+                    mark = other.find(f"{q('w:tcPr')}/{q('w:vMerge')}") if other is not None else None
+                    if mark is None or mark.get(q("w:val")) == "restart":
+                        break
+                    rs += 1
+            text = "<br>".join(esc(paragraph_text(p)) for p in tc.findall(q("w:p")) if paragraph_text(p))
+            cells.append(redteam.td([text, cs, rs], text))
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return '<table border="1">' + "".join(rows) + "</table>"
+
+
+def grid_column(tr, tc):
+    col = 0
+    for other in tr.findall(q("w:tc")):
+        if other is tc:
+            return col
+        span = other.find(f"{q('w:tcPr')}/{q('w:gridSpan')}")
+        col += int(span.get(q("w:val"))) if span is not None else 1
+    return col
+
+
+def cell_at(tr, col):
+    return next((tc for tc in tr.findall(q("w:tc")) if grid_column(tr, tc) == col), None)
+
+
 def column_widths(rng, doc, truth):
     """The column widths a real report's tables have (label columns wide, value columns narrow), so LibreOffice
     prints them as Word does, not evenly."""
@@ -610,6 +697,7 @@ DOCX_FEATURES = (
     ("docx:footnotes", 0.15, footnotes, ("pdf", "doc", "pandoc")), ("docx:hmerge", 0.12, hmerge, ("pdf", "doc")),
     ("docx:cell-empty-paragraphs", 0.15, cell_paragraphs, ("pdf", "doc", "pandoc")),
     ("docx:column-widths", 0.6, column_widths, ("pdf", "doc", "pandoc")),
+    ("docx:three-line-tables", 0.15, three_line_tables, ("pdf", "doc", "pandoc")),
 )
 
 
@@ -619,6 +707,10 @@ def make_docx(rng, blocks, truth, features, made_for="docx"):
     landscape = made_for in ("pdf", "doc") and rng.random() < 0.5
     doc = Doc(rng, blocks, landscape)
     features += ["docx:landscape-section"] if landscape else []
+    if made_for == "docx" and rng.random() < 0.05:  # a web system's export: the report an HTML chunk, nothing else
+        features.append("docx:altchunk-html")
+        alt_chunk(rng, doc, truth)
+        return doc.bytes()
     for name, chance, feature, kinds in DOCX_FEATURES:
         if (made_for == "docx" or made_for in kinds) and rng.random() < chance and feature(rng, doc, truth):
             features.append(name)

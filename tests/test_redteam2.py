@@ -111,6 +111,15 @@ def test_a_portal_page_in_any_encoding_with_its_furniture_is_read_right(name):
     assert record["published"] == "2021-01-22"
 
 
+def test_a_docx_whose_body_is_an_html_alt_chunk_is_read_right():
+    """A web system's "export to Word": the body one ``w:altChunk`` of HTML (``/word/afchunk.htm``)."""
+    rng, blocks, truth = report("2019", seed=1)
+    doc = RT2.Doc(rng, blocks)
+    assert RT2.alt_chunk(rng, doc, truth)
+    assert not doc.document.element.body.findall(RT2.q("w:p"))
+    assert differences(parse(doc.bytes(), "export.docx"), truth) == []
+
+
 def test_markitdown_markdown_is_read_right():
     """MarkItDown's tables: an empty header row, a column span its text then empty cells, row spans left out."""
     rng, blocks, truth = report("2021", seed=3)
