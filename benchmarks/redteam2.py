@@ -1007,6 +1007,16 @@ def wide_punctuation(rng, blocks):
     return done
 
 
+def zero_width(rng, blocks):
+    """An invisible character inside a few numbers (a zero-width space, a word joiner, a soft hyphen), as text pasted
+    from web editors carries them."""
+    cells = [c for c in independent._value_cells(blocks) if len(c[0]) > 1]
+    for c in rng.sample(cells, min(len(cells), rng.randint(1, 3))):
+        at = rng.randint(1, len(c[0]))
+        c[0] = c[0][:at] + rng.choice(("\u200b", "\u2060", "\u00ad")) + c[0][at:]
+    return bool(cells)
+
+
 # ---- One report -----------------------------------------------------------------------------------------------------
 
 def pick(rng, kinds):
@@ -1034,6 +1044,8 @@ def one(rng, number, kinds=None):
         features.append("values:signs")
     if rng.random() < 0.15 and wide_punctuation(rng, blocks):
         features.append("values:wide-punctuation")
+    if rng.random() < 0.08 and zero_width(rng, blocks):
+        features.append("values:zero-width")
     if rng.random() < 0.2:
         features.append("values:full-width")
         independent.full_width(rng)(blocks, truth)
