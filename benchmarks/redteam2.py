@@ -840,11 +840,7 @@ def encode_html(rng, lines, features):
     if rng.random() < 0.4:
         features.append("enc:crlf")
         text = text.replace("\n", "\r\n")
-    try:
-        return bom + text.encode(codec)
-    except UnicodeEncodeError:  # a character GB2312 lacks: the page is saved as GBK under the same meta
-        features[features.index(name)] = name.replace("gb2312", "gbk")
-        return bom + text.encode("gbk")
+    return bom + text.encode(codec, errors="xmlcharrefreplace")  # what the encoding lacks, as a CMS saves it: &#8722;
 
 
 TEXT_ENCODINGS = (("enc:utf-8", "utf-8", b""), ("enc:utf-8-bom", "utf-8", b"\xef\xbb\xbf"),
@@ -871,7 +867,11 @@ def render_text(rng, blocks, features):
     features.append(name)
     ends = rng.choice(("\n", "\r\n", "\r\n", "\r"))
     features += [{"\r\n": "enc:crlf", "\r": "enc:cr"}[ends]] if ends != "\n" else []
-    return bom + text.replace("\n", ends).encode(codec)
+    try:
+        return bom + text.replace("\n", ends).encode(codec)
+    except UnicodeEncodeError:  # a character GBK lacks (−, a zero-width space): such a file is saved as UTF-8
+        features[features.index(name)] = "enc:utf-8"
+        return text.replace("\n", ends).encode("utf-8")
 
 
 # ---- Markdown as converters print it -----------------------------------------------------------------------------
