@@ -29,7 +29,7 @@ needs_soffice = pytest.mark.skipif(RT2.soffice() is None, reason="LibreOffice is
                                    "libreoffice-writer-nogui)")
 #: Features of the classes FAILURES.md reports as wrong (their own tests below are strict xfails).
 KNOWN_WRONG = {"html:footnote", "html:del-ins", "kind:markdown-docling", "values:zero-width"}
-KNOWN_WRONG_MADE = {"docx:footnotes", "docx:nested-table"}  # in a PDF, or Markdown by pandoc
+KNOWN_WRONG_MADE = {"docx:footnotes", "docx:nested-table", "pandoc:markdown"}  # in a PDF, or Markdown by pandoc
 
 
 def report(version="2021", seed=5):
