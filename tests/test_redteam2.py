@@ -2,7 +2,8 @@
 of them hold (Word's tracked changes, hidden text, content controls, fields, text boxes, footnotes; PDF and .doc made
 by LibreOffice; Markdown from pandoc, MarkItDown, Docling and OCR engines; HTML and text in every encoding).
 
-A slice of the corpus must hold no wrong value (nulls allowed) outside the classes FAILURES.md names as wrong, each
+A slice of the corpus must hold no wrong value (nulls allowed) outside the classes FAILURES (the red team's findings,
+docs/redteam2-failures.md) names as wrong, each
 of which has a strict xfail test here on a whole report: when the parser is fixed, the xfail passes, and its mark
 must go. Formats LibreOffice makes are skipped without LibreOffice, pandoc's without pandoc.
 """
@@ -28,7 +29,7 @@ BUILD, INDEPENDENT = RT2.build, RT2.independent
 AGENCY = "宁远县交通运输局"
 needs_soffice = pytest.mark.skipif(RT2.soffice() is None, reason="LibreOffice is not installed (apt-get install "
                                    "libreoffice-writer-nogui)")
-#: Features of the classes FAILURES.md reports as wrong (their own tests below are strict xfails).
+#: Features of the classes FAILURES reports as wrong (their own tests below are strict xfails).
 def known_wrong(reason):
     """A strict xfail that only a wrong value (an AssertionError) satisfies: a crash is no expected failure."""
     return pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
@@ -158,7 +159,7 @@ def test_the_generator_imports_nothing_of_nianbao():
     assert not {name for name in imported if name.startswith("nianbao")}
 
 
-# ---- The wrong values found (FAILURES.md 0a-0e): strict xfails, each on a whole report ------------------------------
+# ---- The wrong values found (FAILURES 0a-0e): strict xfails, each on a whole report ------------------------------
 
 def with_cells(blocks, edit, rows=("一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量")):
     """``edit(text)`` applied to the first value cell of ``rows`` (in the grids, before rendering)."""
@@ -168,7 +169,7 @@ def with_cells(blocks, edit, rows=("一、本年新收政府信息公开申请�
                 cells[1][0] = edit(cells[1][0])
 
 
-@known_wrong("FAILURES.md 0c: <sup>n</sup> after a number is read into it (24 -> 242)")
+@known_wrong("FAILURES 0c: <sup>n</sup> after a number is read into it (24 -> 242)")
 def test_an_html_footnote_mark_after_a_number_is_no_digit_of_it():
     _, blocks, truth = report("2021")
     with_cells(blocks, lambda text: f'{text}<sup><a href="#_ftn1" name="_ftnref1">1</a></sup>')
@@ -178,7 +179,7 @@ def test_an_html_footnote_mark_after_a_number_is_no_digit_of_it():
 @pytest.mark.parametrize("spelling", ['<del cite="mailto:x" datetime="2023-01-16T10:20">{old}</del>'
                                       '<ins cite="mailto:x" datetime="2023-01-16T10:20">{new}</ins>',
                                       "<s>{old}</s>{new}"], ids=["del-ins", "struck"])
-@known_wrong("FAILURES.md 0d: <del>68</del><ins>66</ins> is read as 6866, <s>8</s>1 as 81")
+@known_wrong("FAILURES 0d: <del>68</del><ins>66</ins> is read as 6866, <s>8</s>1 as 81")
 def test_html_deleted_or_struck_text_is_not_read(spelling):
     _, blocks, truth = report("2021")
     with_cells(blocks, lambda text: spelling.format(old=int(text) + 2, new=text))
@@ -188,7 +189,7 @@ def test_html_deleted_or_struck_text_is_not_read(spelling):
 @pytest.mark.parametrize(("mark", "rpr"), [("8", "<w:strike/>"), ("8", "<w:dstrike/>"),
                                            ("2", '<w:vertAlign w:val="superscript"/>')],
                          ids=["struck", "double-struck", "superscript"])
-@known_wrong("FAILURES.md 0j: a struck-through or raised digit in a DOCX value cell is read into the number")
+@known_wrong("FAILURES 0j: a struck-through or raised digit in a DOCX value cell is read into the number")
 def test_a_docx_numbers_struck_or_raised_digits_are_not_read(mark, rpr):
     """A struck old number before the value (``8`` struck, then ``0``), or a superscript mark after it (``0²``)."""
     rng, blocks, truth = report("2021", seed=4)
@@ -199,7 +200,7 @@ def test_a_docx_numbers_struck_or_raised_digits_are_not_read(mark, rpr):
     assert wrong(parse(doc.bytes(), "marks.docx"), truth) == []
 
 
-@known_wrong("FAILURES.md 0i: a <title> naming last year's report wins over the visible <h1>")
+@known_wrong("FAILURES 0i: a <title> naming last year's report wins over the visible <h1>")
 def test_a_pages_visible_title_wins_over_a_stale_title_element():
     rng, blocks, truth = report("2021", seed=3)
     lines = RT2.render_portal(rng, blocks, truth, AGENCY, "2023-01-22", [], ("related",))
@@ -209,7 +210,7 @@ def test_a_pages_visible_title_wins_over_a_stale_title_element():
 
 
 @pytest.mark.parametrize("spelling", ["1\u200b6", "16（注）", "16[^1]"])
-@known_wrong("FAILURES.md 0g: a row's last cell not a bare number slides the row a column")
+@known_wrong("FAILURES 0g: a row's last cell not a bare number slides the row a column")
 def test_a_markdown_rows_unreadable_last_cell_does_not_shift_its_values(spelling):
     _, blocks, truth = report("2019", seed=2)
     for kind, body in blocks:
@@ -219,14 +220,14 @@ def test_a_markdown_rows_unreadable_last_cell_does_not_shift_its_values(spelling
     assert wrong(parse(BUILD.render_markdown(blocks), "shift.md"), truth) == []
 
 
-@known_wrong("FAILURES.md 0e: Docling's repeated span text makes a 2021 report 'mixed'")
+@known_wrong("FAILURES 0e: Docling's repeated span text makes a 2021 report 'mixed'")
 def test_docling_markdown_whose_merged_cells_repeat_their_text_keeps_its_template():
     rng, blocks, truth = report("2021")
     assert wrong(parse(RT2.render_docling(rng, blocks), "docling.md"), truth) == []
 
 
 @pytest.mark.parametrize("name", ["pandoc-multiline-label-break", "pandoc-multiline-mixed"])
-@known_wrong("FAILURES.md 0h: a pandoc multiline table's broken label takes the next row")
+@known_wrong("FAILURES 0h: a pandoc multiline table's broken label takes the next row")
 def test_a_pandoc_multiline_tables_broken_label_keeps_its_own_values(name):
     folder = REPO / "tests" / "data" / "redteam2"
     truth = json.loads((folder / f"{name}.truth.json").read_text(encoding="utf-8"))
@@ -235,18 +236,18 @@ def test_a_pandoc_multiline_tables_broken_label_keeps_its_own_values(name):
 
 
 def footnoted(rng, doc, truth):
-    """Two value cells with a footnote, the real column widths (FAILURES.md 0a: 17¹ read as 171)."""
+    """Two value cells with a footnote, the real column widths (FAILURES 0a: 17¹ read as 171)."""
     return RT2.footnotes(rng, doc, truth) and RT2.column_widths(rng, doc, truth)
 
 
 def overflowing(rng, doc, truth):
-    """Section 三 in a layout table, a little wider than its cell (FAILURES.md 0b: 17 past the right rule read 1)."""
+    """Section 三 in a layout table, a little wider than its cell (FAILURES 0b: 17 past the right rule read 1)."""
     return RT2.column_widths(rng, doc, truth) and RT2.nested_table(rng, SimpleNamespace(tables=doc.tables[1:2]), truth)
 
 
 @needs_soffice
 @pytest.mark.parametrize(("edit", "seed"), [(footnoted, 7), (overflowing, 0)], ids=["footnote-mark", "past-the-rule"])
-@known_wrong("FAILURES.md 0a, 0b: a PDF number read with a footnote mark or without a digit")
+@known_wrong("FAILURES 0a, 0b: a PDF number read with a footnote mark or without a digit")
 def test_a_pdf_number_is_read_with_its_digits_only(tmp_path, edit, seed):
     rng, blocks, truth = report("2021", seed=seed)
     doc = RT2.Doc(rng, blocks)
