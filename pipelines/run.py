@@ -402,9 +402,9 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     that is not an input is counted in ``unexpected``. The Parquet table is
     taken by columns from the shards' Arrow fragments. ``plugin_outputs``, if
     given, receive each outcome as a dict, in the same order, and are closed
-    after the built-in files; ``facts``, if given, each record's cross-year facts; ``page``, if given, the
-    records and dead-letters files to read as they are written (report.html, built beside the merge), or,
-    for an output that is not local, each outcome's JSON. Returns the counting part of the summary.
+    after the built-in files; ``facts``, if given, each record's cross-year facts; ``page``, if given, each
+    record's entry in report.html (staged with it; the record when it was staged without one) and each dead
+    letter, for the page built beside the merge. Returns the counting part of the summary.
     """
     clear_outputs(output)
     joined = _Join()
@@ -414,8 +414,7 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
         starts: OrderedDict[int, list[int]] = OrderedDict()  # each shard's fragments' first ordinals
         handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
         try:
-            follow = page.follow if page is not None and page.follows else None  # it reads the files themselves
-            with RunFilesWriter(output, labels=labels, follow=follow) as writer:
+            with RunFilesWriter(output, labels=labels) as writer:
                 for _path, entry in joined(paths, entries):
                     if entry is None:
                         continue
@@ -433,8 +432,8 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
                         _feed(plugin_outputs, staged)
                     if facts is not None and staged.kind == RECORD:
                         facts.add(staged)
-                    if page is not None and follow is None:
-                        page.add(staged.kind == RECORD, staged.body)
+                    if page is not None:
+                        page.add(staged.kind == RECORD, staged.body if staged.page is None else staged.page)
                 counts = writer.close()
         finally:
             for handle in handles.values():
@@ -629,7 +628,7 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
             with phase("pipeline"):
                 metrics = execute(pipelines(), monitor, hint)
         pipeline_done = time.perf_counter()
-        # report.html reads the outcomes as the merge writes them, behind it (links in the staging folder)
+        # report.html reads the outcomes as the merge hands them on, behind it (a spool in the staging folder)
         page = ReportFeed(output, spool=staging.path if is_local(staging.path) else None)
         warming.join()
         with plugin_outputs, tempfile.TemporaryDirectory(prefix="nianbao-facts-") as scratch:

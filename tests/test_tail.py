@@ -44,15 +44,15 @@ def corpus(tmp_path_factory):
 
 def test_the_merge_finishes_while_the_page_process_is_stopped(corpus, tmp_path, monkeypatch):
     """The page's process is stopped (SIGSTOP) from its start to the end of the merge: the merge still
-    writes every outcome (it hands the page file names, not outcomes), and the page, built afterwards
-    from the files it follows, is byte for byte the page ``nianbao report`` builds."""
+    writes every outcome (it hands the page's entries to a spool file, not to the process), and the page,
+    built afterwards from the spool it follows, is byte for byte the page ``nianbao report`` builds."""
     stopped: list[int] = []
     rescued = threading.Event()
 
     class StoppedFeed(ReportFeed):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            assert self.follows
+            assert self.spooled
             os.kill(self._process.pid, signal.SIGSTOP)
             stopped.append(self._process.pid)
             # had the merge waited for the page, the run would hang: wake the process, and fail below
@@ -79,17 +79,18 @@ def test_the_merge_finishes_while_the_page_process_is_stopped(corpus, tmp_path, 
     assert built_at.sub(b"", written) == built_at.sub(b"", built)
 
 
-def test_a_page_process_that_is_told_to_follow_a_file_that_is_not_json_says_why(tmp_path):
+def test_a_page_process_whose_spool_holds_a_line_that_is_not_json_says_why(tmp_path):
+    (tmp_path / "kept.txt").write_bytes(b"")
     feed = ReportFeed(str(tmp_path), spool=str(tmp_path))
-    records = tmp_path / "records.tmp"
-    records.write_bytes(b'{"source": {"uri": "/a.txt"}}\n{not json\n')
-    feed.follow(True, str(records))
+    assert feed.spooled
+    feed.add(True, b'{"source": {"uri": "/a.txt"}}')
+    feed.add(True, b"{not json")
     feed.outcomes_done()
     with pytest.raises(OSError, match=r"JSONDecodeError"):
         feed.finish()
     feed.abort()
     assert not (tmp_path / REPORT).exists()
-    assert sorted(os.listdir(tmp_path)) == ["records.tmp"]  # the process's links are removed
+    assert sorted(os.listdir(tmp_path)) == ["kept.txt"]  # the spool is removed
 
 
 @pytest.fixture(scope="module")
