@@ -679,8 +679,8 @@ class ReportFeed:
     without one), or a dead letter. They go to a spool file (in ``spool``, the staging folder, else the
     system's temporary folder) that the process reads as it grows, behind the merge, so the merge never
     waits for the page; only where no spool file can be made do they go through the pipe, where the merge
-    waits when the process lags. Past the first :data:`MAX_REPORTS` records an entry goes without its
-    tables, which the page does not list. :meth:`outcomes_done` says every outcome is written;
+    waits when the process lags. Past the first ``limit`` records (:data:`MAX_REPORTS`) an entry goes
+    without its tables, which the page does not list. :meth:`outcomes_done` says every outcome is written;
     :meth:`finish`, called once ``summary.json`` and ``cross-checks.jsonl`` are written, ends the stream, and
     the process reads those two and writes the page (:func:`collect_stream`). The page is byte for byte what
     :func:`write_report` builds from the same folder. The process ignores SIGINT: the launcher ends it
@@ -688,17 +688,17 @@ class ReportFeed:
     process printed.
     """
 
-    def __init__(self, directory: str, *, spool: str | None = None) -> None:
+    def __init__(self, directory: str, *, spool: str | None = None, limit: int = MAX_REPORTS) -> None:
         import subprocess
         import sys
         import tempfile
 
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finish/abort)
-        self._process = subprocess.Popen([sys.executable, "-m", "nianbao.pipelines.report", "--stream", directory],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
-                                         bufsize=1 << 16)
+        self._process = subprocess.Popen([sys.executable, "-m", "nianbao.pipelines.report", "--stream", directory,
+                                          str(limit)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self._errors, bufsize=1 << 16)
         self._broken = False
-        self._records = 0
+        self._records, self._limit = 0, limit
         self._folder, self._spool = _spool_file(spool or tempfile.gettempdir())
         if self._spool is not None:
             self._send(_FED_FOLLOW + orjson.dumps(self._spool.name) + b"\n")
@@ -714,7 +714,7 @@ class ReportFeed:
         letter's JSON."""
         if record:
             self._records += 1
-            if self._records > MAX_REPORTS and page_entry.is_entry(body):
+            if self._records > self._limit and page_entry.is_entry(body):
                 body = body.partition(page_entry.SEPARATOR)[0]  # the page does not list it: its counts only
         line = (_FED_RECORD if record else _FED_DEAD_LETTER) + body + b"\n"
         if self._spool is not None:
@@ -793,13 +793,13 @@ def _spool_file(folder: str) -> tuple[str | None, Any]:
         return None, None
 
 
-def _stream_main(directory: str) -> None:
-    """``python -m nianbao.pipelines.report --stream OUT``: the process behind :class:`ReportFeed`."""
+def _stream_main(directory: str, limit: int) -> None:
+    """``python -m nianbao.pipelines.report --stream OUT LIMIT``: the process behind :class:`ReportFeed`."""
     import signal
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the launcher stops this process itself
-    collector, summary = collect_stream(directory, sys.stdin.fileno())
+    collector, summary = collect_stream(directory, sys.stdin.fileno(), limit=limit)
     print(_write_page(directory, collector, summary))
 
 
@@ -821,10 +821,10 @@ def write_report_apart(directory: str) -> str:
     return done.stdout.decode().strip()
 
 
-if __name__ == "__main__":  # python -m nianbao.pipelines.report OUT (write_report_apart), or --stream OUT
+if __name__ == "__main__":  # python -m nianbao.pipelines.report OUT (write_report_apart), or --stream OUT LIMIT
     import sys
 
-    if sys.argv[1:2] == ["--stream"] and len(sys.argv) == 3:
-        _stream_main(sys.argv[2])
+    if sys.argv[1:2] == ["--stream"] and len(sys.argv) == 4:
+        _stream_main(sys.argv[2], int(sys.argv[3]))
     else:
         report_command()
