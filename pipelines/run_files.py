@@ -51,6 +51,7 @@ class _Shards:
     def write(self, line: bytes) -> None:
         if self.current is None or self.lines >= self.per_shard:
             if self.current is not None:
+                self.current.handle.close()  # whole, and its buffer freed; renamed at commit
                 self.done.append(self.current)
             self.current = PendingFile(self.directory, f"{self.prefix}-{len(self.done):05d}.jsonl")
             self.lines = 0
