@@ -547,11 +547,15 @@ def report_command(directory: str, limit: int) -> None:
 
 
 #: What a line of :class:`ReportFeed`'s stream starts with: the kind of the outcome that follows (a record's
-#: entry in the page, or the record itself, or a dead letter); a file to follow (the launcher's spool of such
-#: lines, read as it grows); the end of the outcomes (the cross-year lines and the summary are still to come,
-#: from the files); write the page (they are written). A stream that ends without the last (the launcher
-#: died) writes no page.
-_FED_RECORD, _FED_DEAD_LETTER, _FED_FOLLOW, _FED_END, _FED_WRITE = b"r", b"d", b"f", b"e", b"w"
+#: entry in the page, or the record itself, or a dead letter), its bytes on the line or where they are (a
+#: staged shard, the bytes at an offset); a staged shard where outcomes are (numbered in the order named); a
+#: file to follow (the launcher's spool of such lines, read as it grows); the end of the outcomes (the
+#: cross-year lines and the summary are still to come, from the files); write the page (they are written).
+#: A stream that ends without the last (the launcher died) writes no page.
+_FED_RECORD, _FED_DEAD_LETTER, _AT_RECORD, _AT_DEAD_LETTER = b"r", b"d", b"R", b"D"
+_FED_SHARD, _FED_FOLLOW, _FED_END, _FED_WRITE = b"s", b"f", b"e", b"w"
+#: Staged shards the page's process keeps open.
+_OPEN_SHARDS = 64
 #: How long the page's process waits for its launcher's next line when the file it follows has nothing new.
 _IDLE = 0.05
 
@@ -560,12 +564,44 @@ class StreamCut(ValueError):
     """The page's stream ended before the launcher said to write the page: the run did not finish."""
 
 
-def _take(collector: Collector, line: bytes) -> None:
-    """One outcome line of the stream (a kind byte, then a record's entry or JSON, or a dead letter's JSON)."""
-    kind, body = line[:1], line[1:]
-    if kind not in (_FED_RECORD, _FED_DEAD_LETTER):
-        raise ValueError(f"unexpected line in the report's input: {line[:80]!r}")
-    collector.add_outcome(kind == _FED_RECORD, body)
+class _Outcomes:
+    """Takes the stream's outcome lines: a kind byte, then a record's entry or JSON, or a dead letter's JSON, on
+    the line or in a staged shard (``shard number, offset, size``); a line naming a shard numbers it."""
+
+    def __init__(self, collector: Collector) -> None:
+        self.collector = collector
+        self.shards: list[str] = []
+        self.open: dict[int, int] = {}  # shard number → file descriptor, least recently used first
+
+    def take(self, line: bytes) -> None:
+        kind, body = line[:1], line[1:]
+        if kind in (_AT_RECORD, _AT_DEAD_LETTER):
+            number, offset, size = map(int, body.split(b" "))
+            body = self._read(number, offset, size)
+            kind = _FED_RECORD if kind == _AT_RECORD else _FED_DEAD_LETTER
+        elif kind == _FED_SHARD:
+            self.shards.append(orjson.loads(body))
+            return
+        if kind not in (_FED_RECORD, _FED_DEAD_LETTER):
+            raise ValueError(f"unexpected line in the report's input: {line[:80]!r}")
+        self.collector.add_outcome(kind == _FED_RECORD, body)
+
+    def _read(self, number: int, offset: int, size: int) -> bytes:
+        fd = self.open.pop(number, None)
+        if fd is None:
+            if len(self.open) >= _OPEN_SHARDS:
+                os.close(self.open.pop(next(iter(self.open))))
+            fd = os.open(self.shards[number], os.O_RDONLY)
+        self.open[number] = fd
+        data = os.pread(fd, size, offset)
+        if len(data) != size:
+            raise ValueError(f"{self.shards[number]}: {size} bytes at {offset} asked, {len(data)} there")
+        return data
+
+    def close(self) -> None:
+        for fd in self.open.values():
+            os.close(fd)
+        self.open.clear()
 
 
 class _Follower:
@@ -643,7 +679,8 @@ def collect_stream(directory: str, lines: Iterable[bytes] | int, *,
     the collector counts depends on how the two interleave.
     """
     collector = Collector(limit=limit)
-    follower = _Follower(lambda line: _take(collector, line))
+    outcomes = _Outcomes(collector)
+    follower = _Follower(outcomes.take)
     if isinstance(lines, int):
         lines = _control_lines(lines, follower.read)
     with fewer_collections():
@@ -658,9 +695,10 @@ def collect_stream(directory: str, lines: Iterable[bytes] | int, *,
                 follower.drain()
                 collector.charts()
             elif line.strip():
-                _take(collector, line)
+                outcomes.take(line)
         else:
             raise StreamCut("the run ended before its summary was written: no page")
+    outcomes.close()
     summary_path = join(directory, SUMMARY)
     summary = orjson.loads(read_bytes(summary_path)) if _exists(summary_path) else None
     cross = join(directory, CROSS_CHECKS)
@@ -699,6 +737,7 @@ class ReportFeed:
                                          stderr=self._errors, bufsize=1 << 16)
         self._broken = False
         self._records, self._limit = 0, limit
+        self._shards: dict[str, int] = {}  # staged shards named to the process, and their numbers
         self._folder, self._spool = _spool_file(spool or tempfile.gettempdir())
         if self._spool is not None:
             self._send(_FED_FOLLOW + orjson.dumps(self._spool.name) + b"\n")
@@ -716,7 +755,19 @@ class ReportFeed:
             self._records += 1
             if self._records > self._limit and page_entry.is_entry(body):
                 body = body.partition(page_entry.SEPARATOR)[0]  # the page does not list it: its counts only
-        line = (_FED_RECORD if record else _FED_DEAD_LETTER) + body + b"\n"
+        self._line((_FED_RECORD if record else _FED_DEAD_LETTER) + body + b"\n")
+
+    def add_at(self, record: bool, shard: str, offset: int, size: int) -> None:
+        """One outcome as :meth:`add` takes it, read by the process from the local file ``shard`` (``size`` bytes
+        at ``offset``), which stays until :meth:`finish`: the spool then carries a few bytes an outcome, not its
+        entry (at 100,000 records, 360 MB less for the merge to write)."""
+        number = self._shards.get(shard)
+        if number is None:
+            number = self._shards[shard] = len(self._shards)
+            self._line(_FED_SHARD + orjson.dumps(shard) + b"\n")
+        self._line(b"%s%d %d %d\n" % (_AT_RECORD if record else _AT_DEAD_LETTER, number, offset, size))
+
+    def _line(self, line: bytes) -> None:
         if self._spool is not None:
             self._spool.write(line)
         else:

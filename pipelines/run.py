@@ -410,6 +410,7 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     joined = _Join()
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
         shards = _local_shards(staging, scratch)
+        local = is_local(staging)  # the shards stay where they are until the run ends
         entries = sorted_entries([shard for shard, _ in shards], scratch)
         starts: OrderedDict[int, list[int]] = OrderedDict()  # each shard's fragments' first ordinals
         handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
@@ -420,7 +421,8 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
                         continue
                     handle = _cached(handles, entry.shard, lambda n: open(shards[n][0], "rb"), close=True)  # noqa: SIM115
                     handle.seek(entry.offset)
-                    staged = decode_staged(handle.read(entry.length))
+                    data = handle.read(entry.length)
+                    staged = decode_staged(data)
                     fragment, ordinal = None, entry.ordinal
                     if ordinal >= 0:  # a record: its flat-table row is row `ordinal` of its shard's fragments
                         begins = _cached(starts, entry.shard, lambda n: fragment_starts(shards[n][1]))
@@ -432,8 +434,13 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
                         _feed(plugin_outputs, staged)
                     if facts is not None and staged.kind == RECORD:
                         facts.add(staged)
-                    if page is not None:
-                        page.add(staged.kind == RECORD, staged.body if staged.page is None else staged.page)
+                    if page is not None:  # a record's entry in the page (the record, if staged without one)
+                        what = staged.body if staged.page is None else staged.page
+                        if local:  # the page's process reads it from the shard: the outcome's line ends with it
+                            page.add_at(staged.kind == RECORD, shards[entry.shard][0],
+                                        entry.offset + len(data) - 1 - len(what), len(what))
+                        else:  # a copy in the scratch folder, gone when the merge ends
+                            page.add(staged.kind == RECORD, what)
                 counts = writer.close()
         finally:
             for handle in handles.values():
