@@ -712,13 +712,14 @@ class ReportFeed:
     """``report.html`` built in a process of its own while the launcher merges: the page's reading of the
     outcomes then runs beside the merge, on another core, instead of after it.
 
-    The merge hands it each outcome in input order (:meth:`add`): a record's entry in the page, which the
-    worker that parsed the record staged with it (:mod:`.page_entry`; the record itself when it was staged
-    without one), or a dead letter. They go to a spool file (in ``spool``, the staging folder, else the
-    system's temporary folder) that the process reads as it grows, behind the merge, so the merge never
-    waits for the page; only where no spool file can be made do they go through the pipe, where the merge
-    waits when the process lags. Past the first ``limit`` records (:data:`MAX_REPORTS`) an entry goes
-    without its tables, which the page does not list. :meth:`outcomes_done` says every outcome is written;
+    The merge hands it each outcome in input order: a record's entry in the page, which the worker that parsed
+    the record staged with it (:mod:`.page_entry`; the record itself when it was staged without one), or a dead
+    letter; where it lies in a local staged shard (:meth:`add_at`), or its bytes (:meth:`add`). These lines go
+    to a spool file (in ``spool``, the staging folder, else the system's temporary folder) that the process
+    reads as it grows, behind the merge, so the merge never waits for the page; only where no spool file can
+    be made do they go through the pipe, where the merge waits when the process lags. Past the first ``limit``
+    records (:data:`MAX_REPORTS`) an entry given as bytes goes without its tables, which the page does not
+    list. :meth:`outcomes_done` says every outcome is written;
     :meth:`finish`, called once ``summary.json`` and ``cross-checks.jsonl`` are written, ends the stream, and
     the process reads those two and writes the page (:func:`collect_stream`). The page is byte for byte what
     :func:`write_report` builds from the same folder. The process ignores SIGINT: the launcher ends it
