@@ -25,9 +25,11 @@ from nianbao.flat_table import arrow_schema, flat_row, rows_to_batch
 from nianbao.parse import process_bytes
 from nianbao.pipelines import table_files
 from nianbao.pipelines.run_files import RunFilesWriter
-from nianbao.pipelines.staging import stage_record, write_fragment
+from nianbao.pipelines.staging import stage_record
 from nianbao.pipelines.storage import is_local
 from nianbao.synth.corpus import generate
+
+from .test_tail import write_fragments
 
 SCHEME = "nbremote"
 
@@ -138,10 +140,7 @@ def test_the_flat_table_of_a_remote_output_is_the_local_ones(records, remote, tm
     byte for byte the file a local output gets, with no temporary file left on either side."""
     monkeypatch.setattr(table_files, "BATCH_ROWS", batch_rows)
     rows = [flat_row(record) for record in records]
-    fragments = []
-    for number in range(0, len(rows), 30):
-        fragments.append(str(tmp_path / f"f{number:03d}.arrow"))
-        write_fragment(fragments[-1], rows[number:number + 30])
+    fragments = write_fragments(rows, tmp_path)
     local = tmp_path / "local"
     local.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # the local copy's folder, to look at

@@ -96,6 +96,15 @@ def test_a_page_process_whose_spool_holds_a_line_that_is_not_json_says_why(tmp_p
     assert sorted(os.listdir(tmp_path)) == ["kept.txt"]  # the spool is removed
 
 
+def write_fragments(rows: list[list], folder) -> list[str]:
+    """The rows as staged Arrow fragments of 30 rows each in ``folder``; their paths."""
+    fragments = []
+    for number in range(0, len(rows), 30):
+        fragments.append(str(folder / f"f{number:03d}.arrow"))
+        write_fragment(fragments[-1], rows[number:number + 30])
+    return fragments
+
+
 @pytest.fixture(scope="module")
 def rows(corpus):
     return [flat_row(process_bytes(path.read_bytes(), str(path)).record) for path in sorted(corpus.glob("*.txt"))]
@@ -105,10 +114,7 @@ def test_the_parquet_process_writes_the_file_one_process_writes(rows, tmp_path):
     """Batches taken from fragment files (runs of rows, rows out of order, rows of several fragments) and
     batches of rows as lists: the Parquet process's file is byte for byte the one pyarrow writes in this
     process from the same rows, batch by batch."""
-    fragments = []
-    for number in range(0, len(rows), 30):
-        fragments.append(str(tmp_path / f"f{number:03d}.arrow"))
-        write_fragment(fragments[-1], rows[number:number + 30])
+    fragments = write_fragments(rows, tmp_path)
     refs = [(fragments[i // 30], i % 30) for i in range(len(rows))]
     shuffled = refs[:40]
     random.Random(18).shuffle(shuffled)
@@ -188,10 +194,7 @@ def test_the_flat_table_of_many_batches_goes_through_the_process_and_of_one_is_w
     from nianbao.pipelines import table_files
 
     monkeypatch.setattr(table_files, "BATCH_ROWS", batch_rows)
-    fragments = []
-    for number in range(0, len(rows), 30):
-        fragments.append(str(tmp_path / f"f{number:03d}.arrow"))
-        write_fragment(fragments[-1], rows[number:number + 30])
+    fragments = write_fragments(rows, tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     files = table_files.TableFiles(str(out))
