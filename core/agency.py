@@ -39,7 +39,12 @@ def _t2s():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=65536)
+#: Agency names :func:`agency_key` keeps: a worker meets about one new name a report, so the cache grows with
+#: the reports it has read up to its size (65,536 names were about 10 MB of a worker or of the page's process).
+AGENCY_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=AGENCY_CACHE_SIZE)
 def agency_key(name: str | None) -> str | None:
     """The comparable key of an agency name, or ``None`` for no name.
 

@@ -118,7 +118,14 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-@lru_cache(maxsize=65536)
+#: Labels :func:`normalise_label` keeps. The recurring ones are a few hundred; the rest are lines a report
+#: prints once (every short paragraph is looked up as a possible heading), about two new ones a report, so a
+#: larger cache only grows with the reports a worker has read: 65,536 entries were about 20 MB of a worker
+#: (docs/benchmarks.md, "the workers' creep").
+LABEL_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def normalise_label(text: str) -> str:
     """The comparable core of a label: ``"（三）1．属于国家秘密"`` → ``"属于国家秘密"``.
 
@@ -126,8 +133,8 @@ def normalise_label(text: str) -> str:
     dropped (numbering like ``(一)`` and notes like ``(单位:万元)`` alike),
     whitespace and line breaks removed, leading numbering (``一、``, ``1.``,
     ``1、``) stripped, then only letters, digits and CJK characters kept, so
-    quotes, slashes and list commas no longer matter. Cached: the same few
-    hundred labels recur in every report. Traditional characters become the
+    quotes, slashes and list commas no longer matter. Cached (the last
+    :data:`LABEL_CACHE_SIZE`): the same few hundred labels recur in every report. Traditional characters become the
     simplified ones of the template's words (:data:`TRADITIONAL`), so
     ``總體情況`` is ``总体情况``. Idempotent: the steps are repeated
     on the result until it no longer changes (numbering behind a quote,

@@ -37,11 +37,8 @@ from typing import Any
 import click
 import orjson
 
-from nianbao.agency import agency_key
-from nianbao.checks import involved_cells
 from nianbao.flat_table import COLUMNS
 from nianbao.template import (
-    AMBIGUOUS_GROUP_ROWS,
     APPLICATION_COLUMNS,
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
@@ -54,8 +51,9 @@ from nianbao.template import (
 )
 from nianbao.template import DEADLINES as TEMPLATE_DEADLINES
 
-from . import charts
+from . import charts, page_entry
 from .heap import fewer_collections
+from .page_entry import Head, outcome_group
 from .run_files import CROSS_CHECKS, DEAD_LETTERS, RECORDS, REPORT, SUMMARY, output_files
 from .storage import PendingFile, is_local, join, read_bytes
 
@@ -64,8 +62,6 @@ from .storage import PendingFile, is_local, join, read_bytes
 MAX_REPORTS = 100_000
 #: Reports per compressed chunk of tables: opening a row unpacks one chunk (about 150 KB, 1.5 MB of JSON).
 CHUNK = 500
-#: Issues kept per report in its tables' view (the record has all of them).
-MAX_ISSUES = 100
 #: Dead letters listed per stage (all are counted; dead-letters-*.jsonl has every one).
 MAX_DEAD_LETTERS = 200
 #: Failing cross-year checks kept per agency for its chain's details.
@@ -153,28 +149,6 @@ def _labels() -> dict[str, Any]:
     }
 
 
-def _outcome_group(row: str) -> str | None:
-    """The bar an application row adds to: its own (予以公开, 总计, …) or its group's (不予公开, …)."""
-    group = AMBIGUOUS_GROUP_ROWS.get(row) or APPLICATION_ROWS[row].group
-    return row if group in (None, "results") else group
-
-
-#: Each application row's bar (:func:`_outcome_group`), looked up once.
-_OUTCOME_BARS: dict[str, str] = {row: _outcome_group(row) or row for row in APPLICATION_ROWS}
-
-
-def _rows(table: Any, columns: dict[str, Any]) -> list[list[Any]]:
-    """A table of the record as ``[row key, value, …]`` lists, values in template column order (a quarter
-    smaller than the record's dicts once gzipped: 10 MB less at 100,000 reports)."""
-    if not isinstance(table, dict):
-        return []
-    return [[row, *map(values.get, columns)] for row, values in table.items() if isinstance(values, dict)]
-
-
-def _number(value: Any) -> int | float | None:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 @dataclass
 class _Chain:
     """One agency's cross-year lines: years seen, links between years, gaps, duplicates."""
@@ -224,7 +198,7 @@ class Collector:
         self.records = 0
         self.rows: list[list[Any]] = []
         self.chunks: list[str] = []
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[bytes] = []  # the tables' views (JSON) of the chunk being filled
         self._strings: dict[str, int] = {}
         self.formats: Counter[str] = Counter()
         self.failing_by_format: Counter[str] = Counter()
@@ -247,8 +221,7 @@ class Collector:
         self.cross_failed: Counter[str] = Counter()
         self._drawn: list[dict[str, str]] | None = None  # the charts, once drawn (they read records only)
 
-    def _see(self, source: dict[str, Any]) -> None:
-        uri = str(source.get("uri") or "")
+    def _see(self, uri: str) -> None:
         self.prefix = uri if self.prefix is None else _common(self.prefix, uri)
 
     def _string(self, value: Any) -> int | None:
@@ -259,87 +232,67 @@ class Collector:
     # ---- records ---------------------------------------------------------
 
     def add_record(self, record: dict[str, Any]) -> None:
+        """One record, read whole (``nianbao report``, or an outcome staged without its entry)."""
+        listed = len(self.rows) < self.limit
+        self._add(page_entry.head(record), orjson.dumps(page_entry.tables(record)) if listed else b"")
+
+    def add_entry(self, line: bytes) -> None:
+        """One record's entry in the page, as a worker staged it (:func:`.page_entry.encode`): the same as
+        :meth:`add_record` of the record, without reading the record."""
+        head, tables = page_entry.decode(line)
+        self._add(head, tables)
+
+    def add_outcome(self, record: bool, body: bytes) -> None:
+        """One outcome as the page's process is fed it: a record's entry or the record itself (``record``),
+        or a dead letter."""
+        if not record:
+            self.add_dead_letter(orjson.loads(body))
+        elif page_entry.is_entry(body):
+            self.add_entry(body)
+        else:
+            self.add_record(orjson.loads(body))
+
+    def _add(self, head: Head, tables: bytes) -> None:
         if self._drawn is not None:
             raise ValueError("a record after the charts were drawn")
         self.records += 1
-        source = record.get("source") or {}
-        fmt = source.get("format") or "?"
+        fmt = head.format or "?"
         self.formats[fmt] += 1
-        checks = record.get("checks") or []
-        failing = [c for c in checks if c.get("ok") is False]
-        self.failing_by_format[fmt] += bool(failing)
-        for rule in {c.get("rule") for c in checks}:
+        self.failing_by_format[fmt] += head.failing > 0
+        for rule in head.rules:
             self.rule_seen[rule] += 1
-        for rule in {c.get("rule") for c in failing}:
+        for rule in head.failed:
             self.rule_failed[rule] += 1
-        self._count_applications(record)
-        self._count_published(record)
-        self._see(source)
-        if len(self.rows) < self.limit:
-            self._index(record, source, failing)
-
-    def _count_applications(self, record: dict[str, Any]) -> None:
-        applications = record.get("applications") or {}
         outcomes, reports = self.outcomes, self.outcome_reports
-        for row, values in applications.items():
-            bar = _OUTCOME_BARS.get(row)
-            if bar is None or not isinstance(values, dict):
-                continue
-            total = _number(values.get("total"))
-            if total is not None:
-                outcomes[bar] += total
-                reports[bar] += 1
-        received = _number((applications.get("new_received") or {}).get("total"))
-        if received is not None:
+        for bar, total in head.bars:
+            outcomes[bar] += total
+            reports[bar] += 1
+        if head.received is not None:
             self.received_reports += 1
-            key = agency_key(record.get("agency"))
-            if key:  # one body under its several printed names (人民政府/政府, widths, spaces)
-                self.agency_received[key] += received
-                self.agency_names[key][record["agency"]] += 1
-
-    def _count_published(self, record: dict[str, Any]) -> None:
-        timeliness = record.get("timeliness") or {}
-        self.timeliness[(timeliness.get("level") or "unknown", timeliness.get("status") or "unknown")] += 1
-        year, published = record.get("year"), record.get("published")
-        if not isinstance(year, int) or not isinstance(published, str):
-            return
-        try:
-            day = dt.date.fromisoformat(published)
-        except ValueError:
-            return
-        months = (day.year - year - 1) * 12 + day.month  # 1 = January of the next year
-        self.published[max(0, min(months, 13))] += 1
-        self.dated += 1
-
-    def _index(self, record: dict[str, Any], source: dict[str, Any], failing: list[dict[str, Any]]) -> None:
-        rules = sorted({str(c.get("rule")) for c in failing})
-        issues = record.get("issues") or []
-        uri = str(source.get("uri") or "")
-        self.rows.append([
-            self._string(record.get("agency")), record.get("year"), self._string(record.get("template")),
-            self._string(source.get("format")), len(failing), len(issues),
-            sum(1 for i in issues if i.get("level") == "error"), [self._string(r) for r in rules],
-            uri.replace("\\", "/").rsplit("/", 1)[-1],
-        ])
-        self._pending.append({
-            "uri": uri, "title": record.get("title"), "agency": record.get("agency"), "year": record.get("year"),
-            "published": record.get("published"), "signed": record.get("signed"),
-            "template": record.get("template"), "format": source.get("format"), "reader": source.get("reader"),
-            "bytes": source.get("bytes"),
-            "proactive": record.get("proactive") or {},
-            "applications": _rows(record.get("applications"), APPLICATION_COLUMNS),
-            "review_litigation": _rows(record.get("review_litigation"), REVIEW_FIELDS),
-            "checks": len(record.get("checks") or []),
-            "failing": [[c.get("rule"), c.get("where"), c.get("expected"), c.get("actual"),
-                         involved_cells(str(c.get("rule")), str(c.get("where")), record)] for c in failing],
-            "issues": [[i.get("level"), i.get("code"), i.get("message"), i.get("where")] for i in issues[:MAX_ISSUES]],
-        })
-        if len(self._pending) >= self.chunk:
-            self._flush()
+            if head.agency_key:  # one body under its several printed names (人民政府/政府, widths, spaces)
+                self.agency_received[head.agency_key] += head.received
+                self.agency_names[head.agency_key][head.agency] += 1
+        self.timeliness[(head.level, head.status)] += 1
+        if head.month is not None:
+            self.published[head.month] += 1
+            self.dated += 1
+        uri = head.uri
+        self._see(uri)
+        if len(self.rows) < self.limit:
+            if not tables:
+                raise ValueError(f"the page's entry of {uri} has no tables")
+            self.rows.append([
+                self._string(head.agency), head.year, self._string(head.template), self._string(head.format),
+                head.failing, head.issues, head.errors, [self._string(r) for r in head.listed_rules],
+                uri.replace("\\", "/").rsplit("/", 1)[-1],
+            ])
+            self._pending.append(tables)
+            if len(self._pending) >= self.chunk:
+                self._flush()
 
     def _flush(self) -> None:
-        if self._pending:
-            packed = gzip.compress(orjson.dumps(self._pending), compresslevel=6, mtime=0)
+        if self._pending:  # the views' JSON joined as orjson writes a list of them
+            packed = gzip.compress(b"[" + b",".join(self._pending) + b"]", compresslevel=6, mtime=0)
             self.chunks.append(base64.b64encode(packed).decode("ascii"))
             self._pending = []
 
@@ -352,9 +305,9 @@ class Collector:
         stage = str(error.get("stage") or "?")
         self.dead_counts[stage] += 1
         self.dead_types[str(error.get("type") or "?")] += 1
-        self._see(letter.get("source") or {})
+        uri = str((letter.get("source") or {}).get("uri") or "")
+        self._see(uri)
         if len(self.dead_letters[stage]) < MAX_DEAD_LETTERS:
-            uri = str((letter.get("source") or {}).get("uri") or "")
             self.dead_letters[stage].append([uri, str(error.get("type") or ""), str(error.get("message") or "")])
 
     def add_cross_check(self, line: dict[str, Any]) -> None:
@@ -434,7 +387,7 @@ def _charts(c: Collector) -> list[dict[str, str]]:
         if svg:
             out.append({"svg": svg, "note": note})
 
-    bars = [key for key in dict.fromkeys(_outcome_group(row) for row in APPLICATION_ROWS) if c.outcome_reports[key]]
+    bars = [key for key in dict.fromkeys(outcome_group(row) for row in APPLICATION_ROWS) if c.outcome_reports[key]]
     names = {**{k: v.zh for k, v in APPLICATION_ROWS.items()}, **{k: v.zh for k, v in APPLICATION_GROUPS.items()}}
     names["total_handled"] = f"{APPLICATION_GROUPS['results'].zh}·{names['total_handled']}"  # not 总计 alone
     received = ("new_received", "carried_over")
@@ -593,12 +546,17 @@ def report_command(directory: str, limit: int) -> None:
     click.echo(path)
 
 
-#: What a line of :class:`ReportFeed`'s stream starts with: the kind of the outcome that follows; a file to
-#: follow (the merge's records or dead letters, read as it writes them); the end of the outcomes (the
-#: cross-year lines and the summary are still to come, from the files); write the page (they are written). A
-#: stream that ends without the last (the launcher died) writes no page.
-_FED_RECORD, _FED_DEAD_LETTER, _FED_FOLLOW, _FED_END, _FED_WRITE = b"r", b"d", b"f", b"e", b"w"
-#: How long the page's process waits for its launcher's next line when the files it follows have nothing new.
+#: What a line of :class:`ReportFeed`'s stream starts with: the kind of the outcome that follows (a record's
+#: entry in the page, or the record itself, or a dead letter), its bytes on the line or where they are (a
+#: staged shard, the bytes at an offset); a staged shard where outcomes are (numbered in the order named); a
+#: file to follow (the launcher's spool of such lines, read as it grows); the end of the outcomes (the
+#: cross-year lines and the summary are still to come, from the files); write the page (they are written).
+#: A stream that ends without the last (the launcher died) writes no page.
+_FED_RECORD, _FED_DEAD_LETTER, _AT_RECORD, _AT_DEAD_LETTER = b"r", b"d", b"R", b"D"
+_FED_SHARD, _FED_FOLLOW, _FED_END, _FED_WRITE = b"s", b"f", b"e", b"w"
+#: Staged shards the page's process keeps open.
+_OPEN_SHARDS = 64
+#: How long the page's process waits for its launcher's next line when the file it follows has nothing new.
 _IDLE = 0.05
 
 
@@ -606,11 +564,51 @@ class StreamCut(ValueError):
     """The page's stream ended before the launcher said to write the page: the run did not finish."""
 
 
-class _Follower:
-    """One output file the page reads while the merge writes it (a JSON Lines shard under its temporary name):
-    complete lines only, each handed to ``take`` once; a file followed after it goes on from there."""
+class _Outcomes:
+    """Takes the stream's outcome lines: a kind byte, then a record's entry or JSON, or a dead letter's JSON, on
+    the line or in a staged shard (``shard number, offset, size``); a line naming a shard numbers it."""
 
-    def __init__(self, take: Callable[[dict[str, Any]], None]) -> None:
+    def __init__(self, collector: Collector) -> None:
+        self.collector = collector
+        self.shards: list[str] = []
+        self.open: dict[int, int] = {}  # shard number → file descriptor, least recently used first
+
+    def take(self, line: bytes) -> None:
+        kind, body = line[:1], line[1:]
+        if kind in (_AT_RECORD, _AT_DEAD_LETTER):
+            number, offset, size = map(int, body.split(b" "))
+            body = self._read(number, offset, size)
+            kind = _FED_RECORD if kind == _AT_RECORD else _FED_DEAD_LETTER
+        elif kind == _FED_SHARD:
+            self.shards.append(orjson.loads(body))
+            return
+        if kind not in (_FED_RECORD, _FED_DEAD_LETTER):
+            raise ValueError(f"unexpected line in the report's input: {line[:80]!r}")
+        self.collector.add_outcome(kind == _FED_RECORD, body)
+
+    def _read(self, number: int, offset: int, size: int) -> bytes:
+        fd = self.open.pop(number, None)
+        if fd is None:
+            if len(self.open) >= _OPEN_SHARDS:
+                os.close(self.open.pop(next(iter(self.open))))
+            fd = os.open(self.shards[number], os.O_RDONLY)
+        self.open[number] = fd
+        data = os.pread(fd, size, offset)
+        if len(data) != size:
+            raise ValueError(f"{self.shards[number]}: {size} bytes at {offset} asked, {len(data)} there")
+        return data
+
+    def close(self) -> None:
+        for fd in self.open.values():
+            os.close(fd)
+        self.open.clear()
+
+
+class _Follower:
+    """The launcher's spool of outcome lines, read while the launcher writes it: complete lines only, each
+    handed to ``take`` once."""
+
+    def __init__(self, take: Callable[[bytes], None]) -> None:
         self.take = take
         self.handle: Any = None
         self.rest = b""
@@ -630,7 +628,7 @@ class _Follower:
         *lines, self.rest = (self.rest + data).split(b"\n")
         for line in lines:
             if line.strip():
-                self.take(orjson.loads(line))
+                self.take(line)
         return True
 
     def drain(self) -> None:
@@ -647,7 +645,7 @@ class _Follower:
 
 
 def _control_lines(fd: int, poll: Callable[[], bool]) -> Iterator[bytes]:
-    """The lines the launcher writes to ``fd`` (the process's standard input), reading the followed files
+    """The lines the launcher writes to ``fd`` (the process's standard input), reading the followed file
     (``poll``) whenever nothing else is to be done: the page keeps up with the merge without ever holding
     it up, since the launcher writes only a few short lines to the pipe."""
     import select
@@ -671,8 +669,8 @@ def collect_stream(directory: str, lines: Iterable[bytes] | int, *,
                    limit: int = MAX_REPORTS) -> tuple[Collector, dict[str, Any] | None]:
     """What :func:`collect` gives, with the records and dead letters taken as the launcher's merge writes them
     (:class:`ReportFeed`'s stream: ``lines``, or the lines read from the file descriptor ``lines``): a line is
-    one outcome (a kind byte and its JSON), or names a file to follow (the merge's records or dead letters
-    under their temporary names, read as they grow, in the order named), or ends the outcomes (the charts
+    one outcome (a kind byte, then a record's entry in the page or the record, or a dead letter), or names a
+    file of such lines to follow (the launcher's spool, read as it grows), or ends the outcomes (the charts
     are drawn then) or says to write the page: the cross-year lines and the summary are read from
     ``directory`` then (they are written last). A stream that ends before the write line (the launcher was
     killed) raises :class:`StreamCut`, and no page is written.
@@ -681,29 +679,26 @@ def collect_stream(directory: str, lines: Iterable[bytes] | int, *,
     the collector counts depends on how the two interleave.
     """
     collector = Collector(limit=limit)
-    followers = {_FED_RECORD: _Follower(collector.add_record), _FED_DEAD_LETTER: _Follower(collector.add_dead_letter)}
+    outcomes = _Outcomes(collector)
+    follower = _Follower(outcomes.take)
     if isinstance(lines, int):
-        lines = _control_lines(lines, lambda: any([follower.read() for follower in followers.values()]))
+        lines = _control_lines(lines, follower.read)
     with fewer_collections():
         for line in lines:
-            kind, body = line[:1], line[1:]
+            kind = line[:1]
             if kind == _FED_WRITE:
+                follower.drain()
                 break
-            if kind == _FED_RECORD:
-                collector.add_record(orjson.loads(body))
-            elif kind == _FED_DEAD_LETTER:
-                collector.add_dead_letter(orjson.loads(body))
-            elif kind == _FED_FOLLOW:
-                which, path = orjson.loads(body)
-                followers[which.encode()].switch(path)
-            elif kind == _FED_END:  # every file is written: read them to their end, then the charts
-                for follower in followers.values():
-                    follower.drain()
+            if kind == _FED_FOLLOW:
+                follower.switch(orjson.loads(line[1:]))
+            elif kind == _FED_END:  # every outcome is written: read the spool to its end, then the charts
+                follower.drain()
                 collector.charts()
             elif line.strip():
-                raise ValueError(f"unexpected line in the report's input: {line[:80]!r}")
+                outcomes.take(line)
         else:
             raise StreamCut("the run ended before its summary was written: no page")
+    outcomes.close()
     summary_path = join(directory, SUMMARY)
     summary = orjson.loads(read_bytes(summary_path)) if _exists(summary_path) else None
     cross = join(directory, CROSS_CHECKS)
@@ -715,61 +710,76 @@ def collect_stream(directory: str, lines: Iterable[bytes] | int, *,
 
 class ReportFeed:
     """``report.html`` built in a process of its own while the launcher merges: the page's reading of the
-    records then runs beside the merge, on another core, instead of after it, reading every record again.
+    outcomes then runs beside the merge, on another core, instead of after it.
 
-    The launcher names each local file it writes outcomes to, records or dead letters, as it starts it
-    (:meth:`follow`): the process reads the file as it grows, behind the merge, so the merge never waits for
-    the page (the page's reading of a record costs more than the merge's writing of it). Outcomes written
-    elsewhere (an object store) go through the pipe instead (:meth:`add`, in input order), where the merge
-    waits when the process lags. :meth:`outcomes_done` says every outcome is written; :meth:`finish`, called
-    once ``summary.json`` and ``cross-checks.jsonl`` are written, ends the stream, and the process reads
-    those two and writes the page (:func:`collect_stream`). The page
-    is byte for byte what :func:`write_report` builds from the same folder. The process ignores SIGINT: the
-    launcher ends it (:meth:`abort`) when the run stops. A failure is an ``OSError`` whose message is the
-    last line the process printed.
+    The merge hands it each outcome in input order: a record's entry in the page, which the worker that parsed
+    the record staged with it (:mod:`.page_entry`; the record itself when it was staged without one), or a dead
+    letter; where it lies in a local staged shard (:meth:`add_at`), or its bytes (:meth:`add`). These lines go
+    to a spool file (in ``spool``, the staging folder, else the system's temporary folder) that the process
+    reads as it grows, behind the merge, so the merge never waits for the page; only where no spool file can
+    be made do they go through the pipe, where the merge waits when the process lags. Past the first ``limit``
+    records (:data:`MAX_REPORTS`) an entry given as bytes goes without its tables, which the page does not
+    list. :meth:`outcomes_done` says every outcome is written;
+    :meth:`finish`, called once ``summary.json`` and ``cross-checks.jsonl`` are written, ends the stream, and
+    the process reads those two and writes the page (:func:`collect_stream`). The page is byte for byte what
+    :func:`write_report` builds from the same folder. The process ignores SIGINT: the launcher ends it
+    (:meth:`abort`) when the run stops. A failure is an ``OSError`` whose message is the last line the
+    process printed.
     """
 
-    def __init__(self, directory: str, *, spool: str | None = None) -> None:
+    def __init__(self, directory: str, *, spool: str | None = None, limit: int = MAX_REPORTS) -> None:
         import subprocess
         import sys
         import tempfile
 
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finish/abort)
-        self._process = subprocess.Popen([sys.executable, "-m", "nianbao.pipelines.report", "--stream", directory],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
-                                         bufsize=1 << 16)
+        self._process = subprocess.Popen([sys.executable, "-m", "nianbao.pipelines.report", "--stream", directory,
+                                          str(limit)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self._errors, bufsize=1 << 16)
         self._broken = False
-        self._links = _link_folder(directory, spool or directory) if is_local(directory) else None
-        self._followed = 0
+        self._records, self._limit = 0, limit
+        self._shards: dict[str, int] = {}  # staged shards named to the process, and their numbers
+        self._folder, self._spool = _spool_file(spool or tempfile.gettempdir())
+        if self._spool is not None:
+            self._send(_FED_FOLLOW + orjson.dumps(self._spool.name) + b"\n")
+            self._flush()
 
     @property
-    def follows(self) -> bool:
-        """Whether the process can read the merge's files as they are written (:meth:`follow`): the output is
-        local and a file there can be hard-linked (a file the merge commits is renamed, maybe before the
-        process opens it; the process opens a link of it that no rename moves)."""
-        return self._links is not None
+    def spooled(self) -> bool:
+        """Whether the outcomes go to a spool file the process reads behind the merge (else through the pipe)."""
+        return self._spool is not None
 
     def add(self, record: bool, body: bytes) -> None:
-        """One outcome's JSON (one line): a record, or a dead letter (``record`` false)."""
-        self._send((_FED_RECORD if record else _FED_DEAD_LETTER) + body + b"\n")
+        """One outcome, on one line: a record's entry in the page or the record's JSON (``record``), or a dead
+        letter's JSON."""
+        if record:
+            self._records += 1
+            if self._records > self._limit and page_entry.is_entry(body):
+                body = body.partition(page_entry.SEPARATOR)[0]  # the page does not list it: its counts only
+        self._line((_FED_RECORD if record else _FED_DEAD_LETTER) + body + b"\n")
 
-    def follow(self, record: bool, path: str) -> None:
-        """The merge's records (``record``) or dead letters go on in the local file ``path`` from now on, one per
-        line; the file they went to before is written whole (flushed). Only when :attr:`follows`."""
-        if self._links is None:
-            raise ValueError("this page's process cannot follow files: feed it with add()")
-        self._followed += 1
-        link = os.path.join(self._links, f"{self._followed:05d}.jsonl")
-        os.link(path, link)
-        self._send(_FED_FOLLOW + orjson.dumps(["r" if record else "d", link]) + b"\n")
-        with contextlib.suppress(BrokenPipeError):
-            self._process.stdin.flush()
+    def add_at(self, record: bool, shard: str, offset: int, size: int) -> None:
+        """One outcome as :meth:`add` takes it, read by the process from the local file ``shard`` (``size`` bytes
+        at ``offset``), which stays until :meth:`finish`: the spool then carries a few bytes an outcome, not its
+        entry (at 100,000 records, 360 MB less for the merge to write)."""
+        number = self._shards.get(shard)
+        if number is None:
+            number = self._shards[shard] = len(self._shards)
+            self._line(_FED_SHARD + orjson.dumps(shard) + b"\n")
+        self._line(b"%s%d %d %d\n" % (_AT_RECORD if record else _AT_DEAD_LETTER, number, offset, size))
+
+    def _line(self, line: bytes) -> None:
+        if self._spool is not None:
+            self._spool.write(line)
+        else:
+            self._send(line)
 
     def outcomes_done(self) -> None:
         """Every outcome has been added: the process draws the charts while the launcher goes on."""
+        if self._spool is not None:
+            self._spool.close()  # written whole before the process is told to read it to its end
         self._send(_FED_END + b"\n")
-        with contextlib.suppress(BrokenPipeError):
-            self._process.stdin.flush()
+        self._flush()
 
     def _send(self, line: bytes) -> None:
         if self._broken:
@@ -779,8 +789,14 @@ class ReportFeed:
         except BrokenPipeError:  # the process ended early: finish() says why
             self._broken = True
 
+    def _flush(self) -> None:
+        with contextlib.suppress(BrokenPipeError):
+            self._process.stdin.flush()
+
     def finish(self) -> str:
         """Write the page (``summary.json`` and ``cross-checks.jsonl`` are written), wait for it; its path."""
+        if self._spool is not None:
+            self._spool.close()  # written whole (closed already unless outcomes_done was skipped)
         self._send(_FED_WRITE + b"\n")
         with contextlib.suppress(BrokenPipeError):
             self._process.stdin.close()
@@ -806,43 +822,36 @@ class ReportFeed:
         self._unlink()
 
     def _unlink(self) -> None:
-        if self._links is not None:
+        if self._spool is not None:
+            self._spool.close()
+        if self._folder is not None:
             import shutil
 
-            shutil.rmtree(self._links, ignore_errors=True)
+            shutil.rmtree(self._folder, ignore_errors=True)
 
 
-def _link_folder(directory: str, spool: str) -> str | None:
-    """A new folder in ``spool`` where links to files of ``directory`` can be made, or ``None`` (no hard links)."""
+def _spool_file(folder: str) -> tuple[str | None, Any]:
+    """A new folder in ``folder`` and a file open for writing in it (the page's spool), or ``(None, None)``."""
     import tempfile
-    import uuid
 
     try:
-        folder = tempfile.mkdtemp(prefix=".nianbao-page-", dir=spool)
+        made = tempfile.mkdtemp(prefix=".nianbao-page-", dir=folder)
     except OSError:
-        return None
-    probe = os.path.join(directory, f".nianbao-link-{uuid.uuid4().hex}.tmp")
+        return None, None
     try:
-        with open(probe, "wb"):
-            pass
-        os.link(probe, os.path.join(folder, "probe"))
-        os.remove(os.path.join(folder, "probe"))
-        return folder
+        return made, open(os.path.join(made, "outcomes"), "wb", buffering=1 << 20)
     except OSError:
-        os.rmdir(folder)
-        return None
-    finally:
-        with contextlib.suppress(OSError):
-            os.remove(probe)
+        os.rmdir(made)
+        return None, None
 
 
-def _stream_main(directory: str) -> None:
-    """``python -m nianbao.pipelines.report --stream OUT``: the process behind :class:`ReportFeed`."""
+def _stream_main(directory: str, limit: int) -> None:
+    """``python -m nianbao.pipelines.report --stream OUT LIMIT``: the process behind :class:`ReportFeed`."""
     import signal
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the launcher stops this process itself
-    collector, summary = collect_stream(directory, sys.stdin.fileno())
+    collector, summary = collect_stream(directory, sys.stdin.fileno(), limit=limit)
     print(_write_page(directory, collector, summary))
 
 
@@ -864,10 +873,10 @@ def write_report_apart(directory: str) -> str:
     return done.stdout.decode().strip()
 
 
-if __name__ == "__main__":  # python -m nianbao.pipelines.report OUT (write_report_apart), or --stream OUT
+if __name__ == "__main__":  # python -m nianbao.pipelines.report OUT (write_report_apart), or --stream OUT LIMIT
     import sys
 
-    if sys.argv[1:2] == ["--stream"] and len(sys.argv) == 3:
-        _stream_main(sys.argv[2])
+    if sys.argv[1:2] == ["--stream"] and len(sys.argv) == 4:
+        _stream_main(sys.argv[2], int(sys.argv[3]))
     else:
         report_command()

@@ -110,7 +110,7 @@ def open_staging(output: str, key: dict[str, object], *, fresh: bool = False) ->
 
 def _tidy(path: str) -> int:
     """Remove what no committed shard owns: ``.part`` files, temporary files, orphan fragments, and the
-    links a killed run's page process read through (``.nianbao-page-*``, :class:`~.report.ReportFeed`)."""
+    spool a killed run's page process read (``.nianbao-page-*``, :class:`~.report.ReportFeed`)."""
     names = os.listdir(path)
     shards = {name for name in names if name.endswith(SHARD)}
     dropped = 0

@@ -402,26 +402,27 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
     that is not an input is counted in ``unexpected``. The Parquet table is
     taken by columns from the shards' Arrow fragments. ``plugin_outputs``, if
     given, receive each outcome as a dict, in the same order, and are closed
-    after the built-in files; ``facts``, if given, each record's cross-year facts; ``page``, if given, the
-    records and dead-letters files to read as they are written (report.html, built beside the merge), or,
-    for an output that is not local, each outcome's JSON. Returns the counting part of the summary.
+    after the built-in files; ``facts``, if given, each record's cross-year facts; ``page``, if given, each
+    record's entry in report.html (staged with it; the record when it was staged without one) and each dead
+    letter, for the page built beside the merge. Returns the counting part of the summary.
     """
     clear_outputs(output)
     joined = _Join()
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
         shards = _local_shards(staging, scratch)
+        local = is_local(staging)  # the shards stay where they are until the run ends
         entries = sorted_entries([shard for shard, _ in shards], scratch)
         starts: OrderedDict[int, list[int]] = OrderedDict()  # each shard's fragments' first ordinals
         handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
         try:
-            follow = page.follow if page is not None and page.follows else None  # it reads the files themselves
-            with RunFilesWriter(output, labels=labels, follow=follow) as writer:
+            with RunFilesWriter(output, labels=labels) as writer:
                 for _path, entry in joined(paths, entries):
                     if entry is None:
                         continue
                     handle = _cached(handles, entry.shard, lambda n: open(shards[n][0], "rb"), close=True)  # noqa: SIM115
                     handle.seek(entry.offset)
-                    staged = decode_staged(handle.read(entry.length))
+                    data = handle.read(entry.length)
+                    staged = decode_staged(data)
                     fragment, ordinal = None, entry.ordinal
                     if ordinal >= 0:  # a record: its flat-table row is row `ordinal` of its shard's fragments
                         begins = _cached(starts, entry.shard, lambda n: fragment_starts(shards[n][1]))
@@ -433,8 +434,13 @@ def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key
                         _feed(plugin_outputs, staged)
                     if facts is not None and staged.kind == RECORD:
                         facts.add(staged)
-                    if page is not None and follow is None:
-                        page.add(staged.kind == RECORD, staged.body)
+                    if page is not None:  # a record's entry in the page (the record, if staged without one)
+                        what = staged.body if staged.page is None else staged.page
+                        if local:  # the page's process reads it from the shard: the outcome's line ends with it
+                            page.add_at(staged.kind == RECORD, shards[entry.shard][0],
+                                        entry.offset + len(data) - 1 - len(what), len(what))
+                        else:  # a copy in the scratch folder, gone when the merge ends
+                            page.add(staged.kind == RECORD, what)
                 counts = writer.close()
         finally:
             for handle in handles.values():
@@ -629,7 +635,7 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
             with phase("pipeline"):
                 metrics = execute(pipelines(), monitor, hint)
         pipeline_done = time.perf_counter()
-        # report.html reads the outcomes as the merge writes them, behind it (links in the staging folder)
+        # report.html reads the outcomes as the merge hands them on, behind it (a spool in the staging folder)
         page = ReportFeed(output, spool=staging.path if is_local(staging.path) else None)
         warming.join()
         with plugin_outputs, tempfile.TemporaryDirectory(prefix="nianbao-facts-") as scratch:

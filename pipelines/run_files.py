@@ -16,10 +16,9 @@ which write more files beside these.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -43,10 +42,8 @@ SHARD_LINES = 50_000
 class _Shards:
     """JSON Lines written in shards of at most ``per_shard`` lines, named ``prefix-00000-of-0000N.jsonl``."""
 
-    def __init__(self, directory: str, prefix: str, per_shard: int,
-                 started: Callable[[str], None] | None = None) -> None:
+    def __init__(self, directory: str, prefix: str, per_shard: int) -> None:
         self.directory, self.prefix, self.per_shard = directory, prefix, per_shard
-        self.started = started if is_local(directory) else None  # told each local file as it starts
         self.done: list[PendingFile] = []
         self.current: PendingFile | None = None
         self.lines = 0
@@ -54,12 +51,10 @@ class _Shards:
     def write(self, line: bytes) -> None:
         if self.current is None or self.lines >= self.per_shard:
             if self.current is not None:
-                self.current.handle.flush()  # whole before the next is named
+                self.current.handle.close()  # whole, and its buffer freed; renamed at commit
                 self.done.append(self.current)
             self.current = PendingFile(self.directory, f"{self.prefix}-{len(self.done):05d}.jsonl")
             self.lines = 0
-            if self.started is not None:
-                self.started(self.current.tmp)
         self.current.handle.write(line + b"\n")
         self.lines += 1
 
@@ -92,19 +87,16 @@ class RunFilesWriter:
 
     ``add`` takes :class:`~.staging.StagedOutcome` objects in the order they
     should appear; ``close`` commits every file (JSON Lines shards, Parquet,
-    CSV) and returns the counting part of the summary. ``follow(record, path)``, if given, is told each
-    local records (``record`` true) or dead-letters file as it starts, under its temporary name (the page's
-    process reads them as they are written, :class:`~.report.ReportFeed`). Use as a context
+    CSV) and returns the counting part of the summary. Use as a context
     manager: an exception aborts and removes the partial files.
     """
 
-    def __init__(self, directory: str, *, labels: str = "key", shard_lines: int = SHARD_LINES,
-                 follow: Callable[[bool, str], None] | None = None) -> None:
+    def __init__(self, directory: str, *, labels: str = "key", shard_lines: int = SHARD_LINES) -> None:
         self.directory = directory
         if is_local(directory):
             os.makedirs(directory, exist_ok=True)
-        self.records = _Shards(directory, RECORDS, shard_lines, follow and functools.partial(follow, True))
-        self.dead_letters = _Shards(directory, DEAD_LETTERS, shard_lines, follow and functools.partial(follow, False))
+        self.records = _Shards(directory, RECORDS, shard_lines)
+        self.dead_letters = _Shards(directory, DEAD_LETTERS, shard_lines)
         self.table = TableFiles(directory, labels=labels)
         self.formats: Counter[str] = Counter()
         self.stages: Counter[str] = Counter()

@@ -3,8 +3,9 @@
 A staged shard holds three lines per document: its ``[uri, ordinal, sha256, rest]``, a header
 (kind, worker, format, dead-letter stage and type, failing checks per rule, the
 flat-table row as a CSV line, the record's cross-year facts) and the record or dead letter exactly as
-:func:`nianbao.record.dumps` writes it. Beside a shard, its records' flat-table
-rows as Arrow IPC fragments, so the merge assembles the Parquet table by columns.
+:func:`nianbao.record.dumps` writes it, followed on a record's line by a tab and its entry in
+``report.html`` (:mod:`.page_entry`; a shard staged by an older nianbao has none). Beside a shard, its
+records' flat-table rows as Arrow IPC fragments, so the merge assembles the Parquet table by columns.
 The failing checks of a record are counted here, once, where it is staged; the
 summary's ``checks_failed`` adds up these counts (:class:`~.run_files.RunFilesWriter`).
 """
@@ -24,6 +25,7 @@ from nianbao.crossyear import keyed_facts
 from nianbao.flat_table import arrow_schema, flat_row, rows_to_batch
 from nianbao.record import dumps
 
+from . import page_entry
 from .storage import write_atomic
 from .table_files import csv_line
 
@@ -52,18 +54,19 @@ class StagedOutcome:
     csv: str | None = None  # records: the row as a CSV line, rendered where the record was made
     sha256: str | None = None  # the input bytes' SHA-256 (source.sha256; None: the file could not be read)
     facts: list[Any] | None = None  # records: [agency key, cross-year facts]; [] no agency or year; None not staged
+    page: bytes | None = None  # records: the entry in report.html (page_entry.encode); None: not staged
 
 
 def stage_record(record: dict[str, Any], *, worker: str = "", aliases: Aliases | None = None) -> StagedOutcome:
     """A record ready to stage or write: JSON body, flat row, failing checks per rule, cross-year facts
-    (:func:`nianbao.crossyear.keyed_facts`, agency names resolved through ``aliases``)."""
+    (:func:`nianbao.crossyear.keyed_facts`, agency names resolved through ``aliases``), its entry in the page."""
     failed = Counter(check["rule"] for check in record.get("checks", ()) if not check.get("ok"))
     row = flat_row(record)
     keyed = keyed_facts(record, aliases)
     return StagedOutcome(uri=record["source"]["uri"], kind=RECORD, body=dumps(record), worker=worker,
                          format=record["source"].get("format"), row=row, failed_checks=dict(failed),
                          csv=csv_line(row), sha256=record["source"].get("sha256"),
-                         facts=list(keyed) if keyed is not None else [])
+                         facts=list(keyed) if keyed is not None else [], page=page_entry.encode(record))
 
 
 def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutcome:
@@ -74,8 +77,13 @@ def stage_dead_letter(letter: dict[str, Any], *, worker: str = "") -> StagedOutc
                          error_type=error.get("type"), sha256=letter["source"].get("sha256"))
 
 
+#: What follows a staged record's body on its line, before its entry in the page (JSON never holds a raw tab).
+_PAGE = b"\t"
+
+
 def encode_staged(staged: StagedOutcome, *, ordinal: int = -1, with_row: bool = True) -> bytes:
-    """Three lines: ``[uri, ordinal, sha256, rest]``, a header, the body. JSON never holds a raw newline.
+    """Three lines: ``[uri, ordinal, sha256, rest]``, a header, the body, and after the body, when the outcome
+    has one, a tab and its entry in the page. JSON never holds a raw newline or tab (nor the entry's head).
 
     ``ordinal`` is the record's row in its shard's Arrow fragments (-1: none); ``rest`` is the length in
     bytes of the two lines after the first, so that the merge's index (:func:`index_shard`) reads the
@@ -86,16 +94,18 @@ def encode_staged(staged: StagedOutcome, *, ordinal: int = -1, with_row: bool = 
             "error_type": staged.error_type, "row": staged.row if with_row else None,
             "failed_checks": staged.failed_checks, "csv": staged.csv, "facts": staged.facts}
     head_line = orjson.dumps(head)
-    key = orjson.dumps([staged.uri, ordinal, staged.sha256, len(head_line) + len(staged.body) + 2])
-    return b"".join((key, b"\n", head_line, b"\n", staged.body, b"\n"))
+    body = staged.body if staged.page is None else staged.body + _PAGE + staged.page
+    key = orjson.dumps([staged.uri, ordinal, staged.sha256, len(head_line) + len(body) + 2])
+    return b"".join((key, b"\n", head_line, b"\n", body, b"\n"))
 
 
 def decode_staged(data: bytes) -> StagedOutcome:
     """Read back what :func:`encode_staged` wrote."""
-    key_line, head_line, body = data.split(b"\n", 2)
+    key_line, head_line, rest = data.split(b"\n", 2)
+    body, cut, page = rest.rstrip(b"\n").partition(_PAGE)
     head = orjson.loads(head_line)
     key = orjson.loads(key_line)
-    return StagedOutcome(uri=key[0], kind=head["kind"], body=body.rstrip(b"\n"),
+    return StagedOutcome(uri=key[0], kind=head["kind"], body=body, page=page if cut else None,
                          worker=head["worker"], format=head["format"], stage=head["stage"],
                          error_type=head["error_type"], row=head["row"], failed_checks=head["failed_checks"] or {},
                          csv=head.get("csv"), sha256=key[2] if len(key) > 2 else None, facts=head.get("facts"))

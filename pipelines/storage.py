@@ -54,6 +54,10 @@ def read_bytes(path: str) -> bytes:
         return handle.read()
 
 
+#: The write buffer of a local :class:`PendingFile`.
+_BUFFER = 1 << 20
+
+
 class PendingFile:
     """A file being written under a temporary name, renamed into place by :meth:`commit`."""
 
@@ -62,7 +66,9 @@ class PendingFile:
         self.name = name
         self.tmp = join(directory, f".{name}.{uuid.uuid4().hex}.tmp")
         if is_local(directory):
-            self.handle: IO[bytes] = open(self.tmp, "wb")  # noqa: SIM115 (closed in commit/abort)
+            # a large buffer: the merge writes a GB of records at 100,000 inputs, about 10 KB at a time, and each
+            # write past the default 8 KB buffer is a system call (half the kernel's time on this machine)
+            self.handle: IO[bytes] = open(self.tmp, "wb", buffering=_BUFFER)  # noqa: SIM115 (closed in commit/abort)
         else:
             from apache_beam.io.filesystems import CompressionTypes, FileSystems
 

@@ -195,7 +195,7 @@ def test_a_page_process_whose_launcher_died_writes_no_page(tmp_path):
     a failure, so a killed run never leaves a page of half its outcomes."""
     letter = orjson.dumps({"source": {"uri": "/in/a.bin"}, "error": {"stage": "detect", "type": "DetectError",
                                                                       "message": "unknown"}})
-    done = subprocess.run([sys.executable, "-m", "nianbao.pipelines.report", "--stream", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "nianbao.pipelines.report", "--stream", str(tmp_path), "100"],
                           input=b"d" + letter + b"\ne\n", capture_output=True, timeout=120, check=False)
     assert done.returncode != 0
     assert b"the run ended before its summary was written" in done.stderr

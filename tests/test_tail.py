@@ -9,7 +9,9 @@ one process.
 
 from __future__ import annotations
 
+import functools
 import os
+import pathlib
 import random
 import re
 import signal
@@ -28,6 +30,7 @@ from nianbao.pipelines.report import ReportFeed, build_report
 from nianbao.pipelines.run_files import REPORT
 from nianbao.pipelines.staging import write_fragment
 from nianbao.pipelines.table_files import ParquetProcess
+from nianbao.record import dumps
 from nianbao.synth.corpus import generate
 
 from .test_pipeline import read_outputs
@@ -44,15 +47,15 @@ def corpus(tmp_path_factory):
 
 def test_the_merge_finishes_while_the_page_process_is_stopped(corpus, tmp_path, monkeypatch):
     """The page's process is stopped (SIGSTOP) from its start to the end of the merge: the merge still
-    writes every outcome (it hands the page file names, not outcomes), and the page, built afterwards
-    from the files it follows, is byte for byte the page ``nianbao report`` builds."""
+    writes every outcome (it hands the page's entries to a spool file, not to the process), and the page,
+    built afterwards from the spool it follows, is byte for byte the page ``nianbao report`` builds."""
     stopped: list[int] = []
     rescued = threading.Event()
 
     class StoppedFeed(ReportFeed):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            assert self.follows
+            assert self.spooled
             os.kill(self._process.pid, signal.SIGSTOP)
             stopped.append(self._process.pid)
             # had the merge waited for the page, the run would hang: wake the process, and fail below
@@ -79,17 +82,27 @@ def test_the_merge_finishes_while_the_page_process_is_stopped(corpus, tmp_path, 
     assert built_at.sub(b"", written) == built_at.sub(b"", built)
 
 
-def test_a_page_process_that_is_told_to_follow_a_file_that_is_not_json_says_why(tmp_path):
+def test_a_page_process_whose_spool_holds_a_line_that_is_not_json_says_why(tmp_path):
+    (tmp_path / "kept.txt").write_bytes(b"")
     feed = ReportFeed(str(tmp_path), spool=str(tmp_path))
-    records = tmp_path / "records.tmp"
-    records.write_bytes(b'{"source": {"uri": "/a.txt"}}\n{not json\n')
-    feed.follow(True, str(records))
+    assert feed.spooled
+    feed.add(True, b'{"source": {"uri": "/a.txt"}}')
+    feed.add(True, b"{not json")
     feed.outcomes_done()
     with pytest.raises(OSError, match=r"JSONDecodeError"):
         feed.finish()
     feed.abort()
     assert not (tmp_path / REPORT).exists()
-    assert sorted(os.listdir(tmp_path)) == ["records.tmp"]  # the process's links are removed
+    assert sorted(os.listdir(tmp_path)) == ["kept.txt"]  # the spool is removed
+
+
+def write_fragments(rows: list[list], folder) -> list[str]:
+    """The rows as staged Arrow fragments of 30 rows each in ``folder``; their paths."""
+    fragments = []
+    for number in range(0, len(rows), 30):
+        fragments.append(str(folder / f"f{number:03d}.arrow"))
+        write_fragment(fragments[-1], rows[number:number + 30])
+    return fragments
 
 
 @pytest.fixture(scope="module")
@@ -101,10 +114,7 @@ def test_the_parquet_process_writes_the_file_one_process_writes(rows, tmp_path):
     """Batches taken from fragment files (runs of rows, rows out of order, rows of several fragments) and
     batches of rows as lists: the Parquet process's file is byte for byte the one pyarrow writes in this
     process from the same rows, batch by batch."""
-    fragments = []
-    for number in range(0, len(rows), 30):
-        fragments.append(str(tmp_path / f"f{number:03d}.arrow"))
-        write_fragment(fragments[-1], rows[number:number + 30])
+    fragments = write_fragments(rows, tmp_path)
     refs = [(fragments[i // 30], i % 30) for i in range(len(rows))]
     shuffled = refs[:40]
     random.Random(18).shuffle(shuffled)
@@ -184,10 +194,7 @@ def test_the_flat_table_of_many_batches_goes_through_the_process_and_of_one_is_w
     from nianbao.pipelines import table_files
 
     monkeypatch.setattr(table_files, "BATCH_ROWS", batch_rows)
-    fragments = []
-    for number in range(0, len(rows), 30):
-        fragments.append(str(tmp_path / f"f{number:03d}.arrow"))
-        write_fragment(fragments[-1], rows[number:number + 30])
+    fragments = write_fragments(rows, tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     files = table_files.TableFiles(str(out))
@@ -201,3 +208,74 @@ def test_the_flat_table_of_many_batches_goes_through_the_process_and_of_one_is_w
     assert (out / "reports.parquet").read_bytes() == (tmp_path / "here.parquet").read_bytes()
     assert written["parquet"].endswith("reports.parquet")
     assert (out / "reports.csv").read_bytes().count(b"\r\n") == len(rows) + 1
+
+
+def test_a_records_entry_is_what_the_page_reads_of_the_record(corpus):
+    """The entry a worker stages (:mod:`~nianbao.pipelines.page_entry`) is the same from the record in memory as
+    from its JSON, and a page fed entries (their tables cut off past the limit, as the launcher sends them) holds
+    what a page fed the records holds: the same rows, chunks of tables, counts and chart data."""
+    from nianbao.pipelines import page_entry
+    from nianbao.pipelines.report import Collector
+
+    outcomes = [process_bytes(path.read_bytes(), str(path)) for path in sorted(corpus.iterdir())]
+    records = [outcome.record for outcome in outcomes if outcome.record is not None]
+    assert len(records) == 300
+    entries = [page_entry.encode(record) for record in records]
+    assert entries == [page_entry.encode(orjson.loads(dumps(record))) for record in records]
+    from_records, from_entries = Collector(limit=120, chunk=50), Collector(limit=120, chunk=50)
+    for number, (record, entry) in enumerate(zip(records, entries, strict=True)):
+        from_records.add_record(orjson.loads(dumps(record)))
+        from_entries.add_outcome(True, entry if number < 120 else entry.partition(page_entry.SEPARATOR)[0])
+    assert from_entries.page() == from_records.page()
+    assert len(from_entries.rows) == 120 and len(from_entries.chunks) == 3
+    assert vars(from_entries) == vars(from_records)
+    with pytest.raises(ValueError, match="has no tables"):
+        Collector().add_entry(entries[0].partition(page_entry.SEPARATOR)[0])
+
+
+def _untimed(page: bytes) -> bytes:
+    """A page without what differs between two runs of the same outcomes: the minute it was built, the wall time."""
+    page = re.sub(r"生成于 \d{4}-\d\d-\d\d \d\d:\d\d UTC".encode(), b"", page)
+    return re.sub(r'<span class="num">[0-9.,]+ 秒</span><span>用时[^<]*</span>'.encode(), b"", page, count=1)
+
+
+def _strip_entries(shard: pathlib.Path, first: int) -> int:
+    """Rewrite every other outcome of a staged shard (from the ``first``-th, 0 or 1) as a nianbao without page
+    entries staged it; how many entries it dropped."""
+    lines, out, dropped = shard.read_bytes().split(b"\n")[:-1], [], 0
+    for start in range(0, len(lines), 3):
+        key, head, body = orjson.loads(lines[start]), lines[start + 1], lines[start + 2]
+        if start // 3 % 2 == first:
+            body, cut, _ = body.partition(b"\t")
+            dropped += bool(cut)
+        key[3] = len(head) + len(body) + 2
+        out += [orjson.dumps(key), head, body]
+    shard.write_bytes(b"\n".join(out) + b"\n")
+    return dropped
+
+
+def test_a_run_resumed_from_shards_staged_without_page_entries_builds_the_same_page(corpus, tmp_path, monkeypatch):
+    """Outcomes staged by a nianbao that staged no page entries (every other one here) are still merged: their
+    records go to the page whole. The resumed run parses nothing and writes the records and the page of the first run; a
+    page that lists fewer reports than the run has (the launcher cuts the entries' tables past it) is the one
+    ``nianbao report --limit`` builds."""
+    monkeypatch.setattr(run_module, "_remove", lambda directory: None)
+    out = tmp_path / "out"
+    argv = [f"--input={corpus}", f"--output={out}", "--plugins=none", "--direct_num_workers=1"]
+    run_module.run(argv)
+    before, page = read_outputs(out), (out / REPORT).read_bytes()
+    shards = sorted((out / ".nianbao-staging").glob("*.shard"))
+    assert sum(_strip_entries(shard, 0) for shard in shards) >= 100
+    monkeypatch.undo()
+    summary = run_module.run(argv)
+    assert summary["resumed"] == 301 and summary["records"] == 300 and summary["missing"] == 0
+    assert read_outputs(out) == before
+    assert _untimed((out / REPORT).read_bytes()) == _untimed(page)
+    # again, each time from shards without entries, listing 120 of the 300 reports
+    monkeypatch.setattr(run_module, "_remove", lambda directory: None)
+    run_module.run([*argv, "--fresh"])
+    for shard in sorted((out / ".nianbao-staging").glob("*.shard")):
+        _strip_entries(shard, 1)
+    monkeypatch.setattr(run_module, "ReportFeed", functools.partial(ReportFeed, limit=120))
+    run_module.run(argv)
+    assert _untimed((out / REPORT).read_bytes()) == _untimed(build_report(str(out), limit=120).encode())
