@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from .agree import Sums, agree, contradicted
 from .budget import check_deadline
 from .checks import applications_balance, applications_handled_total
-from .document import Block, Paragraph
+from .document import Block, Paragraph, Table
 from .glued import MAX_CANDIDATES, Number, Split, TooManySplits, agreed_split, describe, split_by_count, split_run
 from .record import Issue, error, warning
 from .template import (
@@ -41,6 +41,7 @@ from .template import (
     DECIMAL,
     GARBAGE,
     NONE_SPELLING,
+    PAGE_NUMBER,
     PROACTIVE_COLUMN_LOOKUP,
     PROACTIVE_COLUMNS,
     PROACTIVE_HEADER_START,
@@ -93,12 +94,18 @@ class Token(NamedTuple):
 
 
 def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
-    """The cells of a section in reading order as ``(text, row)`` pairs, row ids where the format had rows."""
+    """The cells of a section in reading order as ``(text, row)`` pairs, row ids where the format had rows.
+
+    A paragraph that prints only a page number (``6``, ``— 6 —``, ``第6页 共7页``) between two tables is the foot of
+    the page that broke a table in two, not a value of the row above it (``template.PAGE_NUMBER``)."""
     out: list[tuple[str, int]] = []
     row_id = 0
-    for block in blocks:
+    blocks = tuple(blocks)
+    for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
-            out.append((block.text, NO_ROW))
+            if not (0 < index < len(blocks) - 1 and isinstance(blocks[index - 1], Table)
+                    and isinstance(blocks[index + 1], Table) and PAGE_NUMBER.fullmatch(block.text)):
+                out.append((block.text, NO_ROW))  # not a page number between the two parts of a split table
             continue
         # one comprehension a table, not one a row (a comprehension is a call; a row has about eight cells)
         rows = block.rows
@@ -1021,12 +1028,21 @@ def _application_row_fits(split: Split) -> bool:
     return all(isinstance(v, int) and v >= 0 for v in split) and sum(split[:-1]) == split[-1]
 
 
+#: Combinations of section 三's ambiguous glued rows tried against the column cross-checks; more and each row is
+#: settled by its own splits alone.
+MAX_COMBINATIONS = 100_000
+
+
 def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow, list[Split]]],
                               where: str) -> None:
-    """Pick the one combination of glued-row splits under which the column cross-checks hold, if one exists.
+    """Narrow the glued rows that split several ways to the combinations under which the column cross-checks
+    hold: a row one split in every such combination gives is taken (``glued.split_by_checks``); of a row still
+    ambiguous, the cells every such combination gives alike are taken (``glued.narrowed_by_checks``, then
+    ``glued.cells_agreed``), the others null. With no such combination, a row's cells every split of its own
+    gives alike (its sum holds in each) are taken, as in section 二.
 
     Not when a row taken breaks its own sum (printed so, read by digit count): a table known to be wrong
-    somewhere is no witness to which split is right.
+    somewhere is no witness to which split is right. Nor when a row's splits were too many to list.
     """
     columns = tuple(APPLICATION_COLUMNS)
     keys = list(ambiguous)
@@ -1040,7 +1056,7 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
         fitted.issues.append(warning("glued.checks_not_used", f"rows {', '.join(broken)} break their own sums as "
                                      "printed: the column cross-checks are not used to choose between the splits "
                                      f"of {', '.join(keys)}", where))
-    elif combos <= 100_000:
+    elif combos <= MAX_COMBINATIONS and all(len(c) < MAX_CANDIDATES for _, c in ambiguous.values()):
         for number, combo in enumerate(itertools.product(*(ambiguous[k][1] for k in keys))):
             if not number & 255:
                 check_deadline()
@@ -1050,18 +1066,21 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
                        *applications_handled_total({"applications": table})]
             if results and all(r.ok for r in results):
                 fitting.append(combo)
-                if len(fitting) > 1:
-                    break
-    if len(fitting) == 1:
-        for key, split in zip(keys, fitting[0], strict=True):
-            fitted.values[key] = dict(zip(columns, split, strict=True))
-            raw, candidates = ambiguous[key]
-            message = (f"row {raw.label.strip()!r}: of {describe(candidates)}, only {describe([split])} keeps the "
+    for n, key in enumerate(keys):
+        raw, candidates = ambiguous[key]
+        kept = list(dict.fromkeys(combo[n] for combo in fitting)) if fitting else candidates
+        if len(kept) == 1:
+            fitted.values[key] = dict(zip(columns, kept[0], strict=True))
+            message = (f"row {raw.label.strip()!r}: of {describe(candidates)}, only {describe(kept)} keeps the "
                        "column cross-checks")
             fitted.issues.append(warning("glued.split_by_checks", message, f"{where}.{key}"))
-        return
-    for key, (raw, candidates) in ambiguous.items():
-        _report_ambiguous(raw, candidates, f"{where}.{key}", fitted.issues)
+            continue
+        if len(kept) < len(candidates):
+            fitted.issues.append(warning("glued.narrowed_by_checks", f"row {raw.label.strip()!r}: of "
+                                         f"{describe(candidates)}, the column cross-checks leave {describe(kept)}",
+                                         f"{where}.{key}"))
+        _report_ambiguous(raw, kept, f"{where}.{key}", fitted.issues)
+        fitted.values[key] = _cells_every_split_gives(raw, columns, kept, f"{where}.{key}", fitted.issues)
 
 
 #: Section 三's rows in template order, each with its place and its normalised labels.

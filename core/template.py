@@ -324,6 +324,11 @@ CHROME_MARKERS: tuple[str, ...] = (
     "附件下载",
 )
 
+#: A page's number printed on a line of its own (``6``, ``- 6 -``, ``— 6 —``, ``第6页``, ``第6页 共7页``, ``6/7``):
+#: between the two parts of a table a page break split, no cell of either (nianbao.fit.tokens_of).
+PAGE_NUMBER = re.compile(r"\s*(?:[-—–·]\s*\d{1,4}\s*[-—–·]|\d{1,4}(?:\s*/\s*\d{1,4})?|"
+                         r"第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?)\s*")
+
 # ---- The page around the sections: title, publish line, statistics period, signature (nianbao.page) ----
 
 #: Publish lines on web pages and crawler headers: ``发布时间:2023-01-17 10:04``, ``发布日期:2022-01-26``.

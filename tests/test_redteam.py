@@ -175,6 +175,27 @@ def test_section_four_transposed_into_three_rows_is_read_as_text_too():
         assert record["review_litigation"] == truth["review_litigation"], name
 
 
+@pytest.mark.parametrize("fmt", ["html", "docx", "tsv"])
+def test_a_page_number_between_the_two_parts_of_a_split_table_is_no_value(fmt):
+    """Section 三 cut by a page break after ``3．危及“三安全一稳定” 0 0 0 9 0 0 9``, the page's number ``18`` on a line
+    of its own, the header repeated (red team seeds 44, 45: three rows null). ``0 0 0 9 0 0 9 18`` read as one
+    row splits two ways that keep its sum (drop ``18``, or drop the first 0 and read 18 as 总计): the line
+    between two tables is the page's foot, no value."""
+    rng = random.Random(0)
+    numbers = (RT.independent.proactive(rng, "2021"), RT.busy_applications(rng, "2021"), RT.independent.review(rng))
+    blocks, truth = BUILD.report(AGENCY, YEAR, "2021", SIGNED, numbers=numbers)
+    at = next(n for n, (kind, body) in enumerate(blocks) if kind == "table" and len(body) > 20)
+    grid = blocks[at][1]
+    assert [c[0] for c in grid[9]][-7:] == ["0", "0", "0", "9", "0", "0", "9"]
+    one, two = RT.split_grid(grid, 10, 3, False)
+    blocks[at:at + 1] = [("table", one), ("para", "18"), ("table", two)]
+    data = {"html": lambda: BUILD.render_html(blocks), "docx": lambda: RT.render_docx(rng, blocks, None),
+            "tsv": lambda: RT.render_excel_tsv(rng, blocks, indexed=False)}[fmt]()
+    record = parse(data, f"split.{fmt}")
+    assert record["applications"] == truth["applications"]
+    assert not {"row.too_many_values", "row.values_agree"} & codes(record)
+
+
 def test_a_red_team_slice_has_every_field_right_and_no_wrong_value(tmp_path, host):
     corpus = RT.generate(tmp_path / "corpus", SLICE, SEED)
     result = score(corpus, host=host)
