@@ -1196,6 +1196,7 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
     """Fit section 三: 26 possible rows × 7 columns, version told by （六）."""
     fitted = Fitted()
     ambiguous: dict[str, tuple[RawRow, list[Split]]] = {}
+    subtotals: list[RawRow] = []
     issues = fitted.issues
     if glued:
         rows = walk(tokens, _resolve_application)
@@ -1219,7 +1220,9 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
                     raw = RawRow(ROW, next(k for k, g in AMBIGUOUS_GROUP_ROWS.items() if g == raw.key),
                                  raw.label, raw.values)
             if raw.kind == GROUP:
-                if raw.values:
+                if raw.values and not glued and raw.key in _GROUP_LEAVES:
+                    subtotals.append(raw)  # checked against its rows once they are all fitted
+                elif raw.values:
                     issues.append(error("row.unknown", f"values after group label {raw.label.strip()!r}: "
                                         f"{_printed(raw.values)}", where))
                 continue
@@ -1261,6 +1264,8 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
             versions.add(APPLICATION_VERSION_ROWS[key])
     if ambiguous:
         _resolve_by_column_checks(fitted, ambiguous, where)
+    for raw in subtotals:
+        _check_subtotal(raw, fitted, where)
     missing = [k for k in APPLICATION_ROWS if k not in fitted.values and k not in APPLICATION_VERSION_ROWS
                and k != "other_misc"]
     if fitted.values and missing:
@@ -1268,6 +1273,37 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
     _none_spellings(rows, where, issues)
     fitted.version = combine_versions(versions)
     return fitted
+
+
+#: Section 三's groups whose rows a sub-total printed on the group's own row sums (（三）不予公开 … （六）其他处理).
+_GROUP_LEAVES = {group: tuple(key for key, row in APPLICATION_ROWS.items() if row.group == group)
+                 for group in APPLICATION_GROUPS if group != "results"}
+
+
+def _check_subtotal(raw: RawRow, fitted: Fitted, where: str) -> None:
+    """A group's row printed with values (``（三）不予公开 | 0 | 3 | … | 49``, a table made in Excel): its sub-total,
+    no row of the record. Checked against the sum of the group's rows: a warning when they agree, an error when
+    they do not (one of them is misprinted) or when the sub-total cannot be read one value a column."""
+    label, columns = raw.label.strip(), tuple(APPLICATION_COLUMNS)
+    printed = fit_row(raw, columns, where, [], integer=True, sums=_APPLICATION_SUMS)
+    if None in printed.values():
+        fitted.issues.append(error("row.unknown", f"values after group label {label!r}: {_printed(raw.values)}",
+                                   where))
+        return
+    leaves = [key for key in _GROUP_LEAVES[raw.key or ""] if key in fitted.values]
+    shown = " / ".join(str(printed[c]) for c in columns)
+    if not leaves or any(None in fitted.values[key].values() for key in leaves):
+        fitted.issues.append(warning("row.subtotal_unchecked", f"group {label!r} prints a sub-total ({shown}); "
+                                     "its rows are not all read, so it is not checked; no row of the record", where))
+        return
+    sums = {c: sum(fitted.values[key][c] for key in leaves) for c in columns}
+    if sums == printed:
+        fitted.issues.append(warning("row.subtotal", f"group {label!r} prints a sub-total ({shown}), the sum of its "
+                                     f"{len(leaves)} rows: checked, no row of the record", where))
+        return
+    fitted.issues.append(error("row.subtotal_disagrees", f"group {label!r} prints a sub-total ({shown}) that is "
+                               f"not the sum of its {len(leaves)} rows ({' / '.join(str(sums[c]) for c in columns)})"
+                               ": a row or the sub-total is misprinted", where))
 
 
 #: Section 四's group names, longest first (``未经复议直接起诉`` before a shorter name it might contain).

@@ -196,6 +196,30 @@ def test_a_page_number_between_the_two_parts_of_a_split_table_is_no_value(fmt):
     assert not {"row.too_many_values", "row.values_agree"} & codes(record)
 
 
+@pytest.mark.parametrize("fmt", ["text", "html", "tsv"])
+def test_sub_total_rows_are_checked_against_their_rows_and_never_recorded(fmt):
+    """（三）不予公开, （四）无法提供, （五）不予处理 printed as rows of their own with their sums (a table made in
+    Excel): each sub-total is checked against the sum of its group's rows, a warning when they agree and an error when
+    one is misprinted, and is no row of the record (before: ``row.unknown`` errors, the sums never checked)."""
+    rng = random.Random(0)
+    numbers = (RT.independent.proactive(rng, "2021"), RT.busy_applications(rng, "2021"), RT.independent.review(rng))
+    blocks, truth = BUILD.report(AGENCY, YEAR, "2021", SIGNED, numbers=numbers)
+    RT.subtotals(blocks, truth)
+    render = {"text": lambda: BUILD.render_text_cells(blocks), "html": lambda: BUILD.render_html(blocks),
+              "tsv": lambda: RT.render_excel_tsv(rng, blocks, indexed=False)}[fmt]
+    record = parse(render(), f"subtotals.{'txt' if fmt == 'text' else fmt}")
+    assert record["applications"] == truth["applications"]
+    subtotal = [i for i in record["issues"] if i["code"].startswith("row.")]
+    assert [(i["code"], i["level"]) for i in subtotal] == [("row.subtotal", "warning")] * 3
+    grid = next(body for kind, body in blocks if kind == "table" and len(body) > 20)
+    row = next(cells for cells in grid if cells[0][0] == "（四）无法提供")
+    row[-1][0] = str(int(row[-1][0]) + 1)  # the sub-total's 总计 misprinted one too high
+    record = parse(render(), f"subtotals.{'txt' if fmt == 'text' else fmt}")
+    assert record["applications"] == truth["applications"]
+    assert {(i["code"], i["level"]) for i in record["issues"] if i["code"].startswith("row.")} == {
+        ("row.subtotal", "warning"), ("row.subtotal_disagrees", "error")}
+
+
 def test_a_red_team_slice_has_every_field_right_and_no_wrong_value(tmp_path, host):
     corpus = RT.generate(tmp_path / "corpus", SLICE, SEED)
     result = score(corpus, host=host)
