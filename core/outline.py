@@ -22,6 +22,7 @@ from .template import (
     SENTENCE_MARKS,
     TABLE_SIGNATURES,
     glued_heading,
+    heading_glued_to_sentence,
     heading_number,
     heading_start,
     heading_words_of,
@@ -304,9 +305,27 @@ def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found], lines: l
         contents = _contents_lines(blocks, lines)
         candidates = [index for index in candidates if index not in contents]
     if not candidates or candidates[-1] + 1 >= found[0].index:
-        return found
+        return _overview_glued(blocks, found, sub_items)
     index = candidates[-1]
     return [_Found(index, index + 1, SECTION_ORDER[0], blocks[index].text, "reworded"), *found]
+
+
+def _overview_glued(blocks: tuple[Block, ...], found: list[_Found], sub_items: bool) -> list[_Found]:
+    """Section 一 under a heading in words no look knows with its first sentence glued on
+    (``一、本年度工作开展情况2022年，本机关…``, :func:`nianbao.template.heading_glued_to_sentence`), where no line
+    numbered one stands alone above 二: the first such line numbered one in the style 二 is numbered in (a later
+    one is an item of 一: ``1.主动公开情况2022年，…`` under ``一、``), under the same rule for （一） as above."""
+    style = number_style(found[0].heading)
+    for index, block in enumerate(blocks[: found[0].index]):
+        if not isinstance(block, Paragraph) or len(block.text) <= HEADING_MAX_CHARS:
+            continue
+        cut = heading_glued_to_sentence(block.text)
+        if cut is None or cut[0] != 1 or (style is not None and number_style(cut[1]) != style):
+            continue
+        if is_group_numbered(cut[1]) and not sub_items:
+            continue
+        return [_Found(index, index + 1, SECTION_ORDER[0], cut[1], "glued", cut[2]), *found]
+    return found
 
 
 def _numbered_one(text: str) -> bool:

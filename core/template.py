@@ -946,6 +946,30 @@ def glued_heading(text: str) -> tuple[str, str, str] | None:
     return None
 
 
+#: Where a section's first sentence glued onto a heading in words no look knows starts: a year (``2022年，…``).
+_SENTENCE_YEAR = re.compile(GLUED_PROSE_YEAR)
+
+
+def heading_glued_to_sentence(text: str) -> tuple[int, str, str] | None:
+    """A numbered heading in words no look knows with its section's first sentence glued onto its line,
+    ``(number, heading, sentence)``: ``一、本年度工作开展情况2022年，本机关…`` → ``(1, "一、本年度工作开展情况",
+    "2022年，本机关…")``. Cut where the first year starts, only when the words before it are short, hold no
+    digit and no sentence mark, and the rest holds a sentence mark; else ``None``."""
+    stripped = text.strip()
+    number, words = heading_number(stripped)
+    if number is None or not words:
+        return None
+    year = _SENTENCE_YEAR.search(words)
+    if year is None or not year.start():
+        return None
+    head, body = words[:year.start()], words[year.start():]
+    if len(head) > HEADING_MAX_CHARS or any(ch.isdigit() or ch in SENTENCE_MARKS for ch in head) \
+            or not any(mark in body for mark in SENTENCE_MARKS):
+        return None
+    cut = len(stripped) - len(words) + year.start()
+    return number, stripped[:cut].strip(), stripped[cut:].strip()
+
+
 def is_table_label(text: str) -> bool:
     """Whether a printed line is a table label (``四、结转下年度继续办理``), whole or cut short."""
     norm = normalise_label(text)

@@ -80,6 +80,26 @@ def test_a_heading_glued_to_its_first_paragraph_starts_its_section(fmt):
     assert "section.heading_glued" in codes(record)
 
 
+@pytest.mark.parametrize("fmt", ["text", "html", "docx"])
+@pytest.mark.parametrize("style", ["一、", "（一）"])
+def test_an_overview_heading_in_unknown_words_glued_to_its_first_sentence_opens_section_one(fmt, style):
+    """``一、本年度工作开展情况2022年，…``: words no look knows for 总体情况, its first sentence on the heading's line;
+    cut where the sentence's year starts, so the overview is the sentence on (before: no section 一)."""
+    words = {key: spellings[0] for key, spellings in RT.WORDS.items()} | {"overview": "本年度工作开展情况"}
+    blocks, truth, prose = report(style=style, words=words)
+    RT.glue_leads(random.Random(1), blocks, prose, 1.0)
+    assert any(kind == "lead" and body[0].endswith("本年度工作开展情况") for kind, body in blocks)
+    if fmt == "text":
+        data = BUILD.render_text_cells(RT.flat_leads(blocks))
+    elif fmt == "html":
+        data = RT.render_cms(random.Random(1), blocks, truth["title"], AGENCY, "2023-01-21", nested=False)
+    else:
+        data = RT.render_docx(random.Random(1), blocks, None)
+    record = parse(data, f"glued.{'txt' if fmt == 'text' else fmt}")
+    assert_read_right(record, truth)
+    assert "section.heading_glued" in codes(record)
+
+
 def test_a_one_line_body_whose_headings_are_numbered_like_sub_items_is_cut_at_them():
     """A crawler's one line: ``…2022年政府信息公开工作年度报告（一）总体情况 2022年，…（二）主动公开政府信息情况…``:
     each heading numbered as its own section opens it (the overview's items numbered 1. are no headings)."""
