@@ -1290,11 +1290,12 @@ def _check_subtotal(raw: RawRow, fitted: Fitted, where: str) -> None:
         fitted.issues.append(error("row.unknown", f"values after group label {label!r}: {_printed(raw.values)}",
                                    where))
         return
-    leaves = [key for key in _GROUP_LEAVES[raw.key or ""] if key in fitted.values]
+    leaves = _GROUP_LEAVES[raw.key or ""]
     shown = " / ".join(str(printed[c]) for c in columns)
-    if not leaves or any(None in fitted.values[key].values() for key in leaves):
+    if any(key not in fitted.values or None in fitted.values[key].values() for key in leaves):
         fitted.issues.append(warning("row.subtotal_unchecked", f"group {label!r} prints a sub-total ({shown}); "
-                                     "its rows are not all read, so it is not checked; no row of the record", where))
+                                     "its rows are not all printed and read, so it is not checked; no row of the "
+                                     "record", where))
         return
     sums = {c: sum(fitted.values[key][c] for key in leaves) for c in columns}
     if sums == printed:

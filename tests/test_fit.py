@@ -161,3 +161,23 @@ def test_several_numbers_in_a_cell_of_section_two_leave_the_row_null():
     assert set(fitted.values["regulations"].values()) == {None}
     assert fitted.values["normative_documents"] == {"issued": 4, "repealed": 0, "in_force": 9}
     assert ("proactive.regulations", "cell.several_values") in codes(fitted)
+
+
+def test_a_sub_total_is_checked_only_against_all_its_group_s_rows():
+    """（四）无法提供 printed with its sum: checked when its three rows are read, unchecked when one is not printed
+    (the sum of the rest is no witness), never a row of the record either way."""
+    rows = [("1．本机关不掌握相关政府信息", "1 1 0 0 0 0 2"), ("2．没有现成信息需要另行制作", "0 0 0 0 0 0 0"),
+            ("3．补正后申请内容仍不明确", "0 1 0 0 0 0 1")]
+
+    def fitted(*leaves):
+        texts = [*HEADER_3, "（四）无法提供", "1", "2", "0", "0", "0", "0", "3"]
+        for label, values in leaves:
+            texts += [label, *values.split()]
+        return fit_applications(paragraphs(*texts))
+
+    whole = fitted(*rows)
+    assert ("applications", "row.subtotal") in codes(whole)
+    assert set(whole.values) == {"unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"}
+    short = fitted(rows[0], rows[2])  # the sum of the two rows printed is the sub-total, but a row is missing
+    assert ("applications", "row.subtotal_unchecked") in codes(short)
+    assert not {code for _, code in codes(short)} & {"row.subtotal", "row.unknown"}
