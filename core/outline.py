@@ -18,6 +18,7 @@ from .template import (
     ATTACHMENT_MARKERS,
     CHROME_MARKERS,
     HEADING_MAX_CHARS,
+    PAGE_NUMBER,
     SECTION_ORDER,
     SENTENCE_MARKS,
     TABLE_SIGNATURES,
@@ -86,7 +87,8 @@ class Outline:
         section = self.sections.get(key)
         if section is None:
             return ""
-        texts = list(self.tail.body) if key == self.last else [t for t in texts_of(section.blocks) if not is_chrome(t)]
+        texts = list(self.tail.body) if key == self.last else [t for t in texts_of(section.blocks)
+                                                               if not is_chrome(t) and not PAGE_NUMBER.fullmatch(t)]
         if section.aside:
             texts.insert(0, section.aside)
         return "\n".join(t.strip() for t in texts if t.strip())
@@ -526,10 +528,10 @@ class Tail:
 
 
 def split_tail(texts: list[str]) -> Tail:
-    """Cut ``texts`` (the last section's paragraphs) at the first chrome line and peel off the signature
-    (:func:`nianbao.page.split_signature`: a date line at the end, with the signing body above it, or both
-    glued to the end of the last line)."""
-    body = list(texts)
+    """Cut ``texts`` (the last section's paragraphs, page numbers left out) at the first chrome line and peel off
+    the signature (:func:`nianbao.page.split_signature`: a date line at the end, with the signing body above it, or
+    both glued to the end of the last line)."""
+    body = [text for text in texts if not PAGE_NUMBER.fullmatch(text)]  # a page's foot (``- 4 -``, ``第4页共4页``)
     for index, text in enumerate(body):
         cut = chrome_position(text)
         if cut is not None:

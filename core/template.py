@@ -325,11 +325,11 @@ CHROME_MARKERS: tuple[str, ...] = (
 )
 
 #: A page's number as a page's foot prints it inside running text (``- 6 -``, ``— 6 —``, ``第6页``, ``第6页 共7页``).
-_PAGE_MARK = r"(?:[-—–·]\s*\d{1,4}\s*[-—–·]|第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?)"
+_PAGE_MARK = r"(?:[-—–·]\s*\d{1,3}\s*[-—–·]|第\s*\d{1,3}\s*页(?:\s*[，,]?\s*共\s*\d{1,3}\s*页)?)"
 PAGE_MARK = re.compile(rf"\s*{_PAGE_MARK}\s*")
 #: A page's number printed on a line of its own (those, and ``6``, ``6/7``): between the two parts of a table a
 #: page break split, no cell of either (nianbao.fit.tokens_of).
-PAGE_NUMBER = re.compile(rf"\s*(?:{_PAGE_MARK}|\d{{1,4}}(?:\s*/\s*\d{{1,4}})?)\s*")
+PAGE_NUMBER = re.compile(rf"\s*(?:{_PAGE_MARK}|\d{{1,3}}(?:\s*/\s*\d{{1,3}})?)\s*")
 
 # ---- The page around the sections: title, publish line, statistics period, signature (nianbao.page) ----
 

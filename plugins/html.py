@@ -32,7 +32,10 @@ from nianbao.source import SourceInfo
 HTML_EXTENSIONS = frozenset({".html", ".htm", ".shtml", ".xhtml"})
 HTML_MIMETYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: Extensions of other formats: never sniffed for markup.
-_OTHER_FORMATS = frozenset({".docx", ".doc", ".wps", ".pdf", ".xlsx", ".xls", ".zip", ".tsv", ".tab"})
+#: Extensions of other formats: never read as a page, whatever markup they hold (a Markdown file's HTML tables, as
+#: MinerU writes them, are the Markdown reader's to embed).
+_OTHER_FORMATS = frozenset({".docx", ".doc", ".wps", ".pdf", ".xlsx", ".xls", ".zip", ".tsv", ".tab",
+                            ".md", ".markdown", ".mdown", ".mkd"})
 #: How much of the head a sniff and the charset declaration search look at.
 SNIFF_BYTES = 1024
 DECLARATION_BYTES = 4096
