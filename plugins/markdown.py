@@ -53,14 +53,23 @@ _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
+#: Inline HTML that converters leave in a paragraph or cell (pandoc's bookmark anchors, MarkItDown's ``<sup>``):
+#: the tags go, their text stays.
+_INLINE_TAG = re.compile(r"</?(?:span|a|font|sup|sub|u|b|i|em|strong|mark|small|ins)\b[^<>]*>", re.I)
 _PIPE = re.compile(r"(?<!\\)\|")
 _HTML_OPEN = re.compile(r"^<(table|div|html|body)\b", re.I)
 
 
 def _inline(text: str) -> str:
-    """A paragraph's or cell's text without Markdown's inline marks."""
+    """A paragraph's or cell's text without Markdown's inline marks, links within links (pandoc's table of contents:
+    ``[一、总体情况 [1](#_Toc0)](#_Toc0)``) and inline HTML tags (``<span id="_Toc0" class="anchor"></span>``)."""
+    if "<" in text:
+        text = _INLINE_TAG.sub("", text)
     if "!" in text or "[" in text:
-        text = _LINK.sub(r"\1", _IMAGE.sub("", text))
+        text = _IMAGE.sub("", text)
+        linked = _LINK.sub(r"\1", text)
+        while linked != text:
+            text, linked = linked, _LINK.sub(r"\1", linked)
     if "*" in text or "_" in text:
         text = _EMPHASIS.sub("", text)
     return text.strip()

@@ -106,6 +106,16 @@ def test_pipe_tables_headings_and_inline_marks():
     ]
 
 
+def test_pandoc_s_table_of_contents_and_bookmark_anchors_leave_their_text():
+    """pandoc's Word table of contents (a link in a link) and a heading's bookmark anchor (inline HTML): the text
+    only (red team 2: the sections opened at ``#_Toc0`` and every table was lost)."""
+    document = read(
+        "[一、总体情况 [1](#_Toc0)](#_Toc0)\n\n"
+        '<span id="_Toc0" class="anchor"></span>**一、总体情况**\n\n'
+        "本年<sup>1</sup>共发布信息。\n")
+    assert [b.text for b in document.blocks] == ["一、总体情况 1", "一、总体情况", "本年1共发布信息。"]
+
+
 SECTION_FOUR_HTML = (
     "## 四、政府信息公开行政复议、行政诉讼情况\n"
     '<table><tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>\n'
