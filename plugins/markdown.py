@@ -11,12 +11,15 @@ is found; read here:
   (``|---|:--:|``) and grid borders (``+----+``) are skipped; consecutive rows
   are one table, and a row of another width starts a new one (OCR tools cut a
   table into pieces wherever a page or a merged cell confuses them; the fitter
-  reads the pieces in order). A GitHub table without outer pipes is
-  recognised by its delimiter row;
+  reads the pieces in order). A grid table's row (pandoc's ``+---+`` tables)
+  runs from border to border, each column's lines one cell, ``\\`` at a
+  line's end a line break. A GitHub table without outer pipes is recognised
+  by its delimiter row;
 - an HTML block (``<table>…</table>``, how MinerU writes tables with merged
   cells) goes through the HTML reader, so spans come out as on a web page;
 - headings lose their ``#`` marks, block quotes their ``>``; emphasis marks,
-  images and link targets are dropped; any other non-blank line is a
+  images, link targets and inline HTML tags (``<span>``, ``<sup>``) are
+  dropped, a link within a link too; any other non-blank line is a
   paragraph, as in the plain-text reader.
 
 The reader keeps the structure and invents none: which rows belong to which
@@ -46,6 +49,7 @@ _DELIMITER = re.compile(_DELIMITER_ROW + "$")  # on a stripped line
 _DELIMITER_BYTES = re.compile(rf"^[ \t]*{_DELIMITER_ROW}[ \t]*\r?$".encode(), re.M)  # anywhere in a head
 #: A grid-table border or a thematic break: ``+----+----+``, ``***``, ``___``, ``===`` (setext underline).
 _RULE = re.compile(r"^(?:\+[-=:+]+\+|[-*_=]{3,})$")
+_GRID_BORDER = re.compile(r"^\+[-=:+]+\+$")
 _HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
 _CLOSING_HASHES = re.compile(r"\s+#+$")
 _QUOTE = re.compile(r"^(?:>\s?)+")
@@ -85,6 +89,28 @@ def split_row(line: str) -> list[str]:
     return [_inline(_BREAK.sub("\n", cell).replace("\\|", "|")) for cell in _PIPE.split(line)]
 
 
+def grid_row(lines: list[list[str]]) -> list[list[str]]:
+    """One row of a grid table from the cells of its lines (pandoc's ``+---+`` tables, a cell over several lines):
+    each column's pieces joined, a piece ending in ``\\`` (a hard line break) with a line break, others as wrapped
+    text (nothing between CJK characters). Lines of different widths (spanned cells) stay rows of their own."""
+    if len(lines) < 2 or any(len(cells) != len(lines[0]) for cells in lines):
+        return lines
+    row = []
+    for pieces in zip(*lines, strict=True):
+        text = ""
+        for piece in pieces:
+            if not piece:
+                continue
+            if text.endswith("\\"):
+                text = text[:-1] + "\n" + piece
+            elif text and text[-1].isascii() and text[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+                text += " " + piece
+            else:
+                text += piece
+        row.append(text.removesuffix("\\"))
+    return [row]
+
+
 class MarkdownReader(TextReaderBase):
     """Markdown files, and text files that hold Markdown pipe tables (OCR output saved as .txt)."""
 
@@ -114,27 +140,48 @@ class MarkdownReader(TextReaderBase):
                 blocks.append(Table.from_texts(rows))
                 rows.clear()
 
+        def add_row(cells: list[str]) -> None:
+            if rows and len(cells) != len(rows[-1]):
+                end_table()  # another width: the next piece of a table cut by the converter
+            rows.append(cells)
+
+        def end_grid_row() -> None:
+            for cells in grid_row(grid):
+                add_row(cells)
+            grid.clear()
+
         index = 0
         count = len(lines)
         loose = False  # inside a table whose rows have no outer pipes (GitHub's ``a | b``)
+        grid: list[list[str]] = []  # the lines of a grid table's row so far (between two ``+---+`` borders)
+        in_grid = False
         while index < count:
             if not index & 4095:
                 check_deadline()
             text = lines[index].strip()
             index += 1
+            if in_grid and _GRID_BORDER.match(text):
+                end_grid_row()
+                continue
+            piped = text.startswith("|") and text.endswith("|") and len(text) > 1
+            if in_grid and piped:
+                grid.append(split_row(text))
+                continue
+            if in_grid:
+                end_grid_row()
+                in_grid = False
+            if _GRID_BORDER.match(text):
+                in_grid = True
+                continue
             if not text:
                 end_table()
                 continue
             if _DELIMITER.match(text):
                 continue  # between a header row and the body, or a leftover of a cut table
-            piped = text.startswith("|") and text.endswith("|") and len(text) > 1
             if not piped and "|" in text and not (loose and rows):
                 loose = index < count and _DELIMITER.match(lines[index].strip()) is not None
             if piped or (loose and "|" in text):
-                cells = split_row(text)
-                if rows and len(cells) != len(rows[-1]):
-                    end_table()  # another width: the next piece of a table cut by the converter
-                rows.append(cells)
+                add_row(split_row(text))
                 continue
             loose = False
             end_table()
@@ -151,6 +198,7 @@ class MarkdownReader(TextReaderBase):
             text = _inline(text)
             if text:
                 blocks.append(Paragraph(text=text))
+        end_grid_row()
         end_table()
         if not embedded.pages:
             return self.document(blocks, notes)

@@ -116,6 +116,29 @@ def test_pandoc_s_table_of_contents_and_bookmark_anchors_leave_their_text():
     assert [b.text for b in document.blocks] == ["一、总体情况 1", "一、总体情况", "本年1共发布信息。"]
 
 
+def test_a_grid_table_s_cell_over_several_lines_is_one_cell():
+    """pandoc's grid table (``-t markdown`` for cells with line breaks): a row runs from border to border, each
+    column's lines one cell, ``\\`` at a line's end a hard break (red team 2: ``本年新制作\\`` was no header and
+    ``其他对\\`` no row)."""
+    document = read(
+        "+--------------------+-----------------+\n"
+        "| 信息内容           | 本年新制作\\     |\n"
+        "|                    | 数量            |\n"
+        "+====================+=================+\n"
+        "| 其他对\\            | 11              |\n"
+        "| 外管理服务事项     |                 |\n"
+        "+--------------------+-----------------+\n"
+        "| 行政许可 licensing | 5               |\n"
+        "| items              |                 |\n"
+        "+--------------------+-----------------+\n"
+        "\n"
+        "正文。\n")
+    tables = [[[c.text for c in row] for row in b.rows] for b in document.blocks if isinstance(b, Table)]
+    assert tables == [[["信息内容", "本年新制作\n数量"], ["其他对\n外管理服务事项", "11"],
+                       ["行政许可 licensing items", "5"]]]
+    assert [b.text for b in document.blocks if isinstance(b, Paragraph)] == ["正文。"]
+
+
 SECTION_FOUR_HTML = (
     "## 四、政府信息公开行政复议、行政诉讼情况\n"
     '<table><tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>\n'
