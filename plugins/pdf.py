@@ -16,6 +16,8 @@ Per page, in one pass:
    not a table, and is read as text;
 3. each table becomes a :class:`~nianbao.document.Table` with row and column
    spans measured from the grid: the slots a merged cell covers are ``None``;
+   a character other than a digit or Latin letter drawn across a cell's rule is
+   the cell's it starts in (a label's last character pushed over by a tab);
 4. the characters outside every table become lines, and
    :func:`nianbao.plugins._pdflayout.assemble` turns lines and tables into blocks in
    reading order.
@@ -202,7 +204,7 @@ def table_of(table: PlumberTable) -> Table:
     """
     xs = _grid(c[0] for c in table.cells)
     ys = _grid(c[1] for c in table.cells)
-    texts = table.extract()  # row by row, on pdfplumber's grid of the same cells
+    texts = _overflow_kept(table).extract()  # row by row, on pdfplumber's grid of the same cells
     grid: list[list[Cell | None]] = [[None] * len(xs) for _ in ys]
     for row, row_texts in zip(table.rows, texts, strict=True):
         for bbox, text in zip(row.cells, row_texts, strict=True):
@@ -217,6 +219,34 @@ def table_of(table: PlumberTable) -> Table:
                 text=drop_autospace((text or "").strip()), row=row_index, col=col, rowspan=rowspan, colspan=colspan
             )
     return Table(rows=tuple(tuple(row) for row in grid))
+
+
+class _Chars:
+    """What ``pdfplumber.table.Table.extract`` reads of a page: its characters."""
+
+    def __init__(self, chars: list[dict[str, Any]]) -> None:
+        self.chars = chars
+
+
+def _overflow_kept(table: PlumberTable) -> PlumberTable:
+    """``table`` with a character drawn across a cell's rule kept in the cell it starts in, when it is no digit or
+    Latin letter: text runs left to right, so a label's character pushed over the rule (a tab typed after ``2．``,
+    ``其`` printed half in the value cell beside it) is the label's, where pdfplumber's centre rule puts it in the
+    value cell (``其0``: no label, no number). A digit is left where its centre is: a number aligned right may
+    overflow leftwards, and moving its first digit would change the number."""
+    edges = sorted({x for cell in table.cells for x in (cell[0], cell[2])})
+    chars, moved = [], False
+    for char in table.page.chars:
+        x0, x1, text = char["x0"], char["x1"], char["text"]
+        if not text.isascii() and not text.isdigit():
+            middle = (x0 + x1) / 2
+            edge = next((e for e in edges if x0 + GRID_TOLERANCE < e <= middle), None)
+            if edge is not None:
+                char, moved = {**char, "x1": 2 * edge - x0 - 2 * GRID_TOLERANCE}, True  # its centre left of the rule
+        chars.append(char)
+    if not moved:
+        return table
+    return type(table)(_Chars(chars), table.cells)  # type: ignore[arg-type]
 
 
 def _index(grid: list[float], value: float) -> int:
