@@ -14,11 +14,13 @@ is found; read here:
   reads the pieces in order). A grid table's row (pandoc's ``+---+`` tables)
   runs from border to border, each column's lines one cell, ``\\`` at a
   line's end a line break. A GitHub table without outer pipes is recognised
-  by its delimiter row;
+  by its delimiter row; pandoc's simple and multiline tables (columns aligned
+  by spaces under a line of dash runs) are cut by column;
 - an HTML block (``<table>…</table>``, how MinerU writes tables with merged
   cells) goes through the HTML reader, so spans come out as on a web page;
 - headings lose their ``#`` marks, block quotes their ``>``; emphasis marks,
-  images, link targets and inline HTML tags (``<span>``, ``<sup>``) are
+  images, link targets, pandoc's attributes (``[]{#_Toc1 .anchor}``) and
+  inline HTML tags (``<span>``, ``<sup>``) are
   dropped, a link within a link too; any other non-blank line is a
   paragraph, as in the plain-text reader.
 
@@ -29,6 +31,8 @@ template table is the fitter's business, as for every format.
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_right
 from functools import cached_property
 
 from nianbao.budget import check_deadline
@@ -50,11 +54,16 @@ _DELIMITER_BYTES = re.compile(rf"^[ \t]*{_DELIMITER_ROW}[ \t]*\r?$".encode(), re
 #: A grid-table border or a thematic break: ``+----+----+``, ``***``, ``___``, ``===`` (setext underline).
 _RULE = re.compile(r"^(?:\+[-=:+]+\+|[-*_=]{3,})$")
 _GRID_BORDER = re.compile(r"^\+[-=:+]+\+$")
+#: The column line of pandoc's simple and multiline tables: two or more runs of dashes, spaced (``---- -----``).
+_SEGMENTS = re.compile(r"[ \t]*-{2,}(?:[ \t]+-{2,})+[ \t]*")
+#: A multiline table's opening or closing line: one run of dashes.
+_DASHES = re.compile(r"[ \t]*-{3,}[ \t]*")
 _HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
 _CLOSING_HASHES = re.compile(r"\s+#+$")
 _QUOTE = re.compile(r"^(?:>\s?)+")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+#: A link, or pandoc's bracketed span with attributes (``[]{#_Toc0 .anchor}``, ``[文字]{.underline}``): its text.
+_LINK = re.compile(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\{[^}\n]*\})")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 #: Inline HTML that converters leave in a paragraph or cell (pandoc's bookmark anchors, MarkItDown's ``<sup>``):
@@ -111,6 +120,58 @@ def grid_row(lines: list[list[str]]) -> list[list[str]]:
     return [row]
 
 
+def aligned_tables(lines: list[str]) -> dict[int, tuple[int, list[list[str]]]]:
+    """pandoc's simple and multiline tables (``-t markdown``: columns aligned by spaces under a line of dash runs),
+    as ``{first line: (line after the table, rows)}``. A column holds what is printed from its dash run's start to
+    the next one's (characters counted by display width: a CJK character is two columns). A multiline table opens
+    and closes with a line of dashes and its rows are separated by blank lines, each row's lines joined per column
+    as a grid table's are (:func:`grid_row`); a simple table is a row a line, up to a blank line."""
+    out: dict[int, tuple[int, list[list[str]]]] = {}
+    index = 0
+    while index < len(lines):
+        if not _SEGMENTS.fullmatch(lines[index]):
+            index += 1
+            continue
+        starts = [m.start() for m in re.finditer(r"-+", lines[index])]
+        head = index
+        while head and lines[head - 1].strip() and not _DASHES.fullmatch(lines[head - 1]):
+            head -= 1
+        multiline = head > 0 and _DASHES.fullmatch(lines[head - 1]) is not None
+        groups = [lines[head:index]]  # the header (none: an empty group)
+        end, closed = index + 1, not multiline
+        current: list[str] = []
+        while end < len(lines):
+            line = lines[end]
+            if multiline and (_DASHES.fullmatch(line) or _SEGMENTS.fullmatch(line)):
+                end, closed = end + 1, True
+                break
+            if not line.strip() and not multiline:
+                break
+            if not line.strip() or not multiline:  # a multiline table's rows end at a blank line
+                groups.append(current)
+                current = []
+            if line.strip():
+                current.append(line)
+            end += 1
+        groups.append(current)
+        rows = [row for group in groups if group for row in grid_row([_aligned_cells(line, starts) for line in group])]
+        if closed and rows:
+            out[head - 1 if multiline else head] = (end, rows)
+        index = end
+    return out
+
+
+def _aligned_cells(line: str, starts: list[int]) -> list[str]:
+    """The cells of a line of an aligned table: its characters by the display column they start at."""
+    cells = [""] * len(starts)
+    position = 0
+    for char in line:
+        column = max(bisect_right(starts, position) - 1, 0)
+        cells[column] += char
+        position += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return [_inline(cell) for cell in cells]
+
+
 class MarkdownReader(TextReaderBase):
     """Markdown files, and text files that hold Markdown pipe tables (OCR output saved as .txt)."""
 
@@ -150,6 +211,7 @@ class MarkdownReader(TextReaderBase):
                 add_row(cells)
             grid.clear()
 
+        aligned = aligned_tables(lines)
         index = 0
         count = len(lines)
         loose = False  # inside a table whose rows have no outer pipes (GitHub's ``a | b``)
@@ -158,6 +220,15 @@ class MarkdownReader(TextReaderBase):
         while index < count:
             if not index & 4095:
                 check_deadline()
+            if index in aligned:
+                end_grid_row()
+                in_grid = False
+                end_table()
+                index, table = aligned[index]
+                for cells in table:
+                    add_row(cells)
+                end_table()
+                continue
             text = lines[index].strip()
             index += 1
             if in_grid and _GRID_BORDER.match(text):
