@@ -17,6 +17,7 @@ from .record import Issue, warning
 from .template import (
     ATTACHMENT_MARKERS,
     CHROME_MARKERS,
+    FOOTNOTE_LINE,
     HEADING_MAX_CHARS,
     PAGE_NUMBER,
     SECTION_ORDER,
@@ -547,11 +548,12 @@ def split_tail(texts: list[str]) -> Tail:
 
 
 def _cut_attachments(body: list[str]) -> None:
-    """Cut ``body`` at a line listing the report's attachments (``附件：1.…``) when a signature ends the lines above
-    it: the list and whatever follows are no text of the last section."""
+    """Cut ``body`` at a line listing the report's attachments (``附件：1.…``) or starting its footnotes (``[1] 含上年度
+    转来3件。``) when a signature ends the lines above it: those and whatever follows are no text of the last
+    section."""
     for index, text in enumerate(body):
-        if index and text.lstrip().startswith(ATTACHMENT_MARKERS):
+        if index and (text.lstrip().startswith(ATTACHMENT_MARKERS) or FOOTNOTE_LINE.match(text)):
             above = body[:index]
             if split_signature(above)[1] is not None:  # split_signature edits its list: a copy
                 del body[index:]
-            return
+                return

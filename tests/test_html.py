@@ -820,3 +820,15 @@ def test_one_heading_alone_does_not_narrow_the_page():
     body = '<div class="a"><p>一、总体情况</p></div><div class="b"><p>我局全年主动公开信息50条。</p></div>'
     texts = [b.text for b in read(page(body, page_title_text="青山县人民政府")).blocks]
     assert texts == ["青山县人民政府", "一、总体情况", "我局全年主动公开信息50条。"]
+
+
+def test_deleted_text_and_footnote_references_are_no_part_of_a_value():
+    """Word's HTML of tracked changes (``<del>68</del><ins>66</ins>``), struck text and footnote references
+    (``24<sup><a href="#_ftn2">2</a></sup>``) were read into the numbers (6866, 242: wrong values, red team 2):
+    the deleted text and the references go; an exponent in prose stays."""
+    document = read("<p>面积100m<sup>2</sup>，见注<sup><a href='#_ftn1'>[1]</a></sup>。</p>"
+                    "<table><tr><td>行政许可</td><td><del>68</del><ins>66</ins></td><td><s>5</s>4</td>"
+                    "<td>24<sup><a href='#_ftn2' name='_ftnref2'>2</a></sup></td><td>7<SUP>3</SUP></td></tr></table>")
+    assert [b.text for b in document.blocks if isinstance(b, Paragraph)] == ["面积100m2，见注。"]
+    table = next(b for b in document.blocks if isinstance(b, Table))
+    assert [c.text for c in table.rows[0]] == ["行政许可", "66", "4", "24", "7"]
