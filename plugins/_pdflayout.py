@@ -9,14 +9,16 @@ rebuilds them with the rules a reader's eye uses:
   type size or that follows a wide vertical gap starts a new paragraph;
 - any other line continues the paragraph above it, across a page break too,
   unless a table came in between;
-- page numbers (``- 3 -``, ``第3页``) in the top or bottom margin are dropped;
+- page numbers (``- 3 -``, ``第3页``, ``第3页共4页``) in the top or bottom margin are dropped, and so are
+  running headers and footers (a line printed at the same height on another page, digits aside);
 - the spaces a text extractor infers from the gap a typesetter leaves between
   Chinese characters and digits (``2024 年``) are dropped (:func:`drop_autospace`),
   so a PDF reads like the same report's Word or web version (``2024年``).
 
 Tables sit in the stream at their top edge, so a table lands between the
 paragraphs printed above and below it; a table continued on the next page is
-simply the next Table block.
+simply the next Table block, except that a row the page break cut in two is
+mended (:func:`continue_row`).
 """
 
 from __future__ import annotations
