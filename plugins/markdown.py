@@ -15,7 +15,9 @@ is found; read here:
   runs from border to border, each column's lines one cell, ``\\`` at a
   line's end a line break. A GitHub table without outer pipes is recognised
   by its delimiter row; pandoc's simple and multiline tables (columns aligned
-  by spaces under a line of dash runs) are cut by column;
+  by spaces under a line of dash runs) are cut by column; a run of equal
+  texts in a row (Docling prints a merged cell's text in every slot it
+  covers) is one cell spanning the run (:func:`spanned`);
 - an HTML block (``<table>…</table>``, how MinerU writes tables with merged
   cells) goes through the HTML reader, so spans come out as on a web page;
 - headings lose their ``#`` marks, block quotes their ``>``; emphasis marks,
@@ -36,7 +38,7 @@ from bisect import bisect_right
 from functools import cached_property
 
 from nianbao.budget import check_deadline
-from nianbao.document import Block, Document, Embedded, Paragraph, Table
+from nianbao.document import Block, Cell, Document, Embedded, Paragraph, Table, new_cell
 from nianbao.hookspecs import hookimpl
 from nianbao.source import SourceInfo
 
@@ -172,6 +174,44 @@ def _aligned_cells(line: str, starts: list[int]) -> list[str]:
     return [_inline(cell) for cell in cells]
 
 
+#: A cell that prints a value: a number (half or full width, a sign, separators) or a zero's spelling.
+_VALUE_CELL = re.compile(r"[-+−－]?[0-9０-９][0-9０-９,，.．]*|[—–\-/／无]")
+
+
+def spanned(rows: list[list[str]]) -> Table:
+    """A pipe table, with the spans of a converter that prints a merged cell's text in every slot it covers (Docling:
+    ``| 第二十条第（五）项 | 第二十条第（五）项 | … |``, ``| 行政许可 | 3183 | 3183 | 3183 |``) read back: a run of
+    identical texts in a row is one cell spanning the run; a run of identical values only where the last row of
+    texts above prints a run over the same columns (``本年处理决定数量`` three times), since ``| 0 | 0 | 0 |`` under
+    three headers is three zeros."""
+    out: list[tuple[Cell | None, ...]] = []
+    header_runs: set[tuple[int, int]] = set()
+    for r, row in enumerate(rows):
+        runs = [(start, end) for start, end in _runs(row) if end - start > 1]
+        values = any(_VALUE_CELL.fullmatch(text) for text in row)
+        cells: list[Cell | None] = [new_cell(text, r, c) for c, text in enumerate(row)]
+        for start, end in runs:
+            if values and _VALUE_CELL.fullmatch(row[start]) and (start, end) not in header_runs:
+                continue
+            cells[start] = new_cell(row[start], r, start, colspan=end - start)
+            cells[start + 1:end] = [None] * (end - start - 1)
+        if not values:
+            header_runs = set(runs)
+        out.append(tuple(cells))
+    return Table(rows=tuple(out))
+
+
+def _runs(row: list[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of equal, non-blank texts in ``row``."""
+    out, start = [], 0
+    for index in range(1, len(row) + 1):
+        if index == len(row) or row[index] != row[start]:
+            if row[start]:
+                out.append((start, index))
+            start = index
+    return out
+
+
 class MarkdownReader(TextReaderBase):
     """Markdown files, and text files that hold Markdown pipe tables (OCR output saved as .txt)."""
 
@@ -198,7 +238,7 @@ class MarkdownReader(TextReaderBase):
 
         def end_table() -> None:
             if rows:
-                blocks.append(Table.from_texts(rows))
+                blocks.append(spanned(rows))
                 rows.clear()
 
         def add_row(cells: list[str]) -> None:
