@@ -186,6 +186,9 @@ _NONE_SPELLED = frozenset(spelled for word in NONE_SPELLINGS for spelled in spel
 _WAN_YUAN_SPELLED = spellings(WAN_YUAN)
 _COUNT_UNITS_SPELLED = tuple(spelled for unit in _COUNT_UNITS for spelled in spellings(unit))
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+#: Minus signs NFKC leaves as they are, read as ``-`` before a digit (本年增/减 typed ``−2``, or ``–2`` as Word's
+#: AutoCorrect makes of ``-2``); an em dash before a digit (``—2``) stays no number: a dash for zero, then 2?
+MINUS_SIGNS = "−–"
 #: A number grouped in thousands by spaces or commas, one separator throughout: ``1 234``, ``12,345,678.5``.
 #: Anything else with a space or comma between digits (``1 2``, ``12 34``, ``0 000``) is several numbers.
 _GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:(?: \d{3})+|(?:,\d{3})+)(?:\.\d+)?")
@@ -231,6 +234,8 @@ def _parse_cell_slow(t: str) -> Parsed:
         return None, BLANK
     if t in _NONE_SPELLED:
         return 0, NONE_SPELLING
+    if t[0] in MINUS_SIGNS and t[1:2].isdigit():
+        t = "-" + t[1:]
     note = None
     if t.endswith(_WAN_YUAN_SPELLED):
         t, note = t[:-len(WAN_YUAN)], UNIT_WAN

@@ -237,6 +237,22 @@ def test_sub_total_rows_are_checked_against_their_rows_and_never_recorded(fmt):
         ("row.subtotal", "warning"), ("row.subtotal_disagrees", "error")}
 
 
+@pytest.mark.parametrize("sign", ["−", "–", "－", "-"])
+@pytest.mark.parametrize("fmt", ["text", "html", "docx"])
+def test_a_fall_typed_with_a_minus_sign_or_an_en_dash_is_negative(sign, fmt):
+    """本年增/减 printed ``−2`` (U+2212) or ``–2`` (U+2013, Word's AutoCorrect of ``-2``; red team 2): -2, the row
+    read (before: the row null, one value for three columns)."""
+    blocks, truth = BUILD.report(AGENCY, 2020, "2019", "2021年1月20日")
+    row = next(row for kind, body in blocks if kind == "table" for row in body if row[0][0] == "行政许可")
+    assert row[2][0] == "-2"
+    row[2][0] = f"{sign}2"
+    data = {"text": BUILD.render_text_cells, "html": BUILD.render_html,
+            "docx": lambda b: RT.render_docx(random.Random(1), b, None)}[fmt](blocks)
+    record = parse(data, f"signs.{'txt' if fmt == 'text' else fmt}")
+    assert record["proactive"]["licensing"] == truth["proactive"]["licensing"] == {
+        "prev_count": 25, "change": -2, "decisions": 140}
+
+
 def test_a_red_team_slice_has_every_field_right_and_no_wrong_value(tmp_path, host):
     corpus = RT.generate(tmp_path / "corpus", SLICE, SEED)
     result = score(corpus, host=host)
