@@ -1,6 +1,7 @@
 """Bytes to text for the text-based formats: declared charset, BOM, then detection.
 
-One decoding path for every reader. GB2312 and GBK are widened to GB18030 (a
+One decoding path for every reader (UTF-16 without a byte-order mark is told by
+its NUL bytes). GB2312 and GBK are widened to GB18030 (a
 superset: pages that declare gb2312 routinely use GBK-only characters). When
 neither a BOM nor a declaration says, UTF-8 is tried (it almost never decodes
 other text by accident); then charset-normalizer chooses among the Chinese
@@ -74,6 +75,14 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _checked(_decoded(data, codec), codec, notes, data)
+    wide = utf16_without_bom(data)
+    if wide is not None:
+        text = _decoded(data, wide)
+        if text is not None and _control_share(text) <= _MAX_CONTROL_SHARE:
+            notes.append(ReaderNote(level="warning", code="encoding.guessed",
+                                    message=f"no byte-order mark; decoded as {wide} (every other byte of its ASCII "
+                                            "characters is NUL)"))
+            return Decoded(text=text, encoding=wide, notes=tuple(notes))
     codec = normalise_charset(declared)
     if declared and codec is None:
         notes.append(ReaderNote(level="warning", code="encoding.unknown_declared",
@@ -97,6 +106,27 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
             return _checked(text, guess, notes, data)
     raise DecodeError(f"bytes decode as none of utf-8, {', '.join(_FALLBACKS)} (first bad byte at offset "
                       f"{_first_bad(data)}); the file is not text in a supported encoding")
+
+
+#: Bytes looked at for UTF-16 without a byte-order mark, and how many NULs on one side (and this many times those on
+#: the other) tell it: text in UTF-8 or a Chinese encoding has no NUL byte at all.
+_UTF16_SAMPLE = 4096
+_UTF16_MIN_NULS = 8
+_UTF16_RATIO = 4
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` looks like UTF-16 written without a byte-order mark (its ASCII
+    characters, digits and line breaks each a byte and a NUL: NULs at odd offsets, or at even ones), else ``None``."""
+    sample = data[:_UTF16_SAMPLE]
+    if b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= _UTF16_MIN_NULS and odd > _UTF16_RATIO * even:
+        return "utf-16-le"
+    if even >= _UTF16_MIN_NULS and even > _UTF16_RATIO * odd:
+        return "utf-16-be"
+    return None
 
 
 def _detect(data: bytes) -> str | None:
