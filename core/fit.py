@@ -572,26 +572,39 @@ def _split_several(raw: RawRow, columns: Sequence[str], where: str, issues: list
     """
     split: list[tuple[str, Parsed]] = []
     joined: list[Number] = []  # the other reading: each crowded cell one number, its digits run together
+    joined_cells: list[tuple[str, Parsed]] = []
+    wrapped = True  # every crowded cell's numbers on lines of their own: one number wrapped in a narrow cell?
     for text, parsed in raw.values:
         if parsed[1] is SEVERAL:
+            lines = text.strip().split("\n")
+            wrapped = wrapped and len(lines) > 1 and all(line.strip().isdecimal() for line in lines)
             pieces = [piece for piece in CELL_NUMBER_SEPARATORS.split(text.strip()) if piece]
             split += [(piece, parse_cell(piece)) for piece in pieces]
             parsed = parse_cell("".join(pieces))
+            joined_cells.append(("".join(pieces), parsed))
         else:
             split.append((text, parsed))
+            joined_cells.append((text, parsed))
         if parsed[1] in _AGREEABLE_NOTES and parsed[0] is not None:
             joined.append(parsed[0])
     split = _slots(split, len(columns))
     numbers = [value for _, (value, note) in split if note in _AGREEABLE_NOTES]
     joined_holds = sums is not None and (sums.holds(joined) if len(joined) == len(columns)
                                          else agree(joined, len(columns), sums) is not None)
+    split_holds = (sums is not None and sums.equations and len(split) == len(numbers) == len(columns)
+                   and sums.holds(numbers))
     crowded = " / ".join(repr(text.strip()) for text, (_, note) in raw.values if note is SEVERAL)
-    if (sums is not None and sums.equations and len(split) == len(numbers) == len(columns) and sums.holds(numbers)
-            and not joined_holds):
+    if split_holds and not joined_holds:
         issues.append(warning("cell.several_split", f"row {raw.label.strip()!r}: {crowded} holds several numbers; "
                               "split, the row has one per column and keeps its sums (read as one number it "
                               "would not)", where))
         return split
+    if (wrapped and sums is not None and sums.equations and len(joined) == len(joined_cells) == len(columns)
+            and sums.holds(joined) and not split_holds):
+        issues.append(warning("cell.several_joined", f"row {raw.label.strip()!r}: {crowded} is one number wrapped "
+                              "over lines in a narrow cell: read whole, the row has one value per column and keeps "
+                              "its sums (split it would not)", where))
+        return joined_cells
     issues.append(error("cell.several_values", f"row {raw.label.strip()!r}: {crowded} holds several numbers "
                         f"(a lost column rule?) and the row's arithmetic does not tell them apart: "
                         f"{_printed(raw.values)}; the row is left null", where))

@@ -181,3 +181,15 @@ def test_a_sub_total_is_checked_only_against_all_its_group_s_rows():
     short = fitted(rows[0], rows[2])  # the sum of the two rows printed is the sub-total, but a row is missing
     assert ("applications", "row.subtotal_unchecked") in codes(short)
     assert not {code for _, code in codes(short)} & {"row.subtotal", "row.unknown"}
+
+
+def test_a_number_wrapped_over_lines_in_a_narrow_cell_is_read_whole_when_the_sums_say_so():
+    """``（七）总计 ４０ ３３ 53 42 １８ １０ １９\\n６`` (a PDF cell too narrow for three full-width digits): 196, the
+    row's sum; ``19\\n7`` where the sum wants neither reading, or two numbers on one line, stay null."""
+    row = ["（七）总计", "４０", "３３", "53", "42", "１８", "１０", "１９\n６"]
+    fitted = fit_applications(paragraphs(*HEADER_3, *row))
+    assert fitted.values["total_handled"]["total"] == 196
+    assert ("applications.total_handled", "cell.several_joined") in codes(fitted)
+    for crowded in ("19\n7", "19 6"):
+        fitted = fit_applications(paragraphs(*HEADER_3, "（七）总计", "40", "33", "53", "42", "18", "10", crowded))
+        assert set(fitted.values["total_handled"].values()) == {None}, crowded
