@@ -40,6 +40,7 @@ from .template import (
     CELL_NUMBER_SEPARATORS,
     DECIMAL,
     GARBAGE,
+    MARKED,
     NONE_SPELLING,
     PAGE_NUMBER,
     PROACTIVE_COLUMN_LOOKUP,
@@ -272,6 +273,7 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
     skip = False
     values: list[tuple[str, Parsed]] | None = None
     last_value_row = None  # the table row the last value cell came from
+    valued_row = None  # the table row the last value appended came from
     for index, (text, row) in enumerate(tokens):
         if not index & 255:
             check_deadline()
@@ -302,6 +304,7 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
                 rows.append(RawRow(None, None, "", []))
                 values = rows[-1].values
             values.append((text, parsed))
+            valued_row = row
             continue
         walker.in_header_row = seen_in_row and row in header_rows
         seen_in_row = True
@@ -326,6 +329,9 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
             if hit is None and current.kind in (ROW, HEADER):
                 current.label += text
                 continue
+        if hit is None and row != NO_ROW and row == valued_row and values:
+            values.append((text, parsed))  # no label after the row's values in its table row: a cell that is no
+            continue  # number (``1\u200b6``, ``约16``) keeps its slot, so the values after the label do not shift
         if hit is None:
             values = []
             rows.append(RawRow(None, None, text, values))
@@ -499,6 +505,11 @@ def fit_row(
         values = _split_several(raw, columns, where, issues, sums)
         if values is None:
             return out
+    if any(note is GARBAGE for _, (_, note) in values) and len(values) != len(columns):
+        issues.append(error("cell.unreadable", f"row {raw.label.strip()!r}: {_printed(values)} holds a cell that is no "
+                            f"number and has {len(values)} cells for {len(columns)} columns: which cell is which "
+                            "cannot be told, the row is left null", where))
+        return out
     values = _slots(values, len(columns))
     if len(values) > len(columns) and (cut := _cut_by_sums(values, len(columns), sums)) is not None:
         issues.append(warning("row.cut_by_sums", f"row {raw.label.strip()!r}: of the blank cells at its two edges, "
@@ -554,6 +565,12 @@ def fit_row(
             continue
         if note == UNIT_COUNT:
             issues.append(warning("cell.unit_dropped", f"{text.strip()!r} read as {value}", f"{where}.{column}"))
+        elif note == MARKED:
+            issues.append(warning("cell.mark_dropped", f"{text.strip()!r} read as {value}: the mark after it is a "
+                                  "footnote's", f"{where}.{column}"))
+        elif note == GARBAGE:
+            issues.append(error("cell.unreadable", f"{text.strip()!r} is no number", f"{where}.{column}"))
+            continue
         out[column] = value
     if blanks:
         issues.append(warning("cell.blank", f"blank cells read as null: {', '.join(blanks)}", where))

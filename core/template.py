@@ -174,6 +174,7 @@ def yuan_in_wan(value: float) -> float:
     return round(value / YUAN_PER_WAN, 6)
 UNIT_COUNT = "count_unit"  # a count with a unit word (3件, 5条)
 DECIMAL = "decimal"  # a number with a fraction (134.8)
+MARKED = "marked"  # a number with a footnote's mark after it (16[^1], 16*, 16（注）, 16①): the number
 #: Numbers apart in one cell (``1 2``, ``3，0``): a table that lost a column rule, or one number spaced out.
 #: Value ``None``; the fitter splits the cell only where the row's arithmetic leaves one reading.
 SEVERAL = "several"
@@ -186,6 +187,12 @@ _NONE_SPELLED = frozenset(spelled for word in NONE_SPELLINGS for spelled in spel
 _WAN_YUAN_SPELLED = spellings(WAN_YUAN)
 _COUNT_UNITS_SPELLED = tuple(spelled for unit in _COUNT_UNITS for spelled in spellings(unit))
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+#: Characters that print nothing, which text pasted from web editors carries inside numbers (``1\u200b6``): a
+#: zero-width space, non-joiner and joiner, a word joiner, a soft hyphen, a byte-order mark.
+_INVISIBLE_CHARS = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff]")
+#: A footnote's mark printed after a number in a cell: pandoc's ``[^1]``, ``[1]``, ``*``, ``※``, ``（注）``, ``(注1)``,
+#: a circled number (``①``).
+_FOOTNOTE_MARK = re.compile(r"(?:\[\^?\d{1,2}\]|［\d{1,2}］|[*＊※]|[（(]注\d{0,2}[）)]|[\u2460-\u2473])$")
 #: Minus signs NFKC leaves as they are, read as ``-`` before a digit (本年增/减 typed ``−2``, or ``–2`` as Word's
 #: AutoCorrect makes of ``-2``); an em dash before a digit (``—2``) stays no number: a dash for zero, then 2?
 MINUS_SIGNS = "−–"
@@ -228,6 +235,12 @@ def parse_cell(text: str) -> Parsed:
 def _parse_cell_slow(t: str) -> Parsed:
     if not t:
         return None, BLANK
+    if _INVISIBLE_CHARS.search(t):
+        t = _INVISIBLE_CHARS.sub("", t)
+    mark = _FOOTNOTE_MARK.search(t)  # before NFKC, which makes ① a 1
+    if mark is not None and mark.start() and t[mark.start() - 1].isdecimal():
+        value, note = _parse_cell_slow(t[:mark.start()])
+        return (value, MARKED) if note is None else (None, GARBAGE)
     spaced = " ".join(_nfkc(t).split())
     t = spaced.replace(" ", "")
     if not t:

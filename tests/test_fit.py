@@ -193,3 +193,18 @@ def test_a_number_wrapped_over_lines_in_a_narrow_cell_is_read_whole_when_the_sum
     for crowded in ("19\n7", "19 6"):
         fitted = fit_applications(paragraphs(*HEADER_3, "（七）总计", "40", "33", "53", "42", "18", "10", crowded))
         assert set(fitted.values["total_handled"].values()) == {None}, crowded
+
+
+def test_a_cell_that_is_no_number_after_a_row_s_values_keeps_its_slot():
+    """``| 二、上年结转… | | | 0 | 6 | 2 | 6 | 0 | 2 | 约16 |`` (Markdown or tab text: the label's merged slots blank):
+    the last cell, no number, was read as the next row's label, and the row's six values slid right onto a padding
+    slot (commercial 0 for 6 …: wrong values, red team 2). It keeps its slot: where the cells then match the columns
+    only it is null; where blank padding would have to be cut, the whole row is."""
+    label = "二、上年结转政府信息公开申请数量"
+    header = Table.from_texts([["", "", "", *HEADER_3[1:2], *HEADER_3[4:9], "总计"]])
+    for row, expected in (([label, "0", "6", "2", "6", "0", "2", "约16"], [0, 6, 2, 6, 0, 2, None]),
+                          ([label, "", "", "0", "6", "2", "6", "0", "2", "约16"], [None] * 7)):
+        fitted = fit_applications(tokens_of([header, Table.from_texts([row])]))
+        assert list(fitted.values["carried_over"].values()) == expected
+        assert ("applications.carried_over", "cell.unreadable") in codes(fitted) or (
+            "applications.carried_over.total", "cell.unreadable") in codes(fitted)
