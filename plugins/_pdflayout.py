@@ -10,7 +10,7 @@ rebuilds them with the rules a reader's eye uses:
 - any other line continues the paragraph above it, across a page break too,
   unless a table came in between;
 - page numbers (``- 3 -``, ``第3页``, ``第3页共4页``) in the top or bottom margin are dropped, and so are
-  running headers and footers (a line printed at the same height on another page, digits aside);
+  running headers and footers (a line printed at the same height on three pages or more, digits aside);
 - the spaces a text extractor infers from the gap a typesetter leaves between
   Chinese characters and digits (``2024 年``) are dropped (:func:`drop_autospace`),
   so a PDF reads like the same report's Word or web version (``2024年``).
@@ -49,6 +49,9 @@ PAGE_NUMBER = re.compile(
 #: A running header or footer: a line in the top or bottom band printed at the same height (within this many points)
 #: on another page, its digits aside (``宜昌市统计局2024年度…年度报告`` atop every page, ``第2页共3页``).
 RUNNING_TOLERANCE = 2.0
+#: On this many pages at least: a title's first line (the body's name) and the signature at the top of the last
+#: page print the same words at the same height on two pages.
+RUNNING_PAGES = 3
 #: List numbering that opens a heading or an item: 一、  （二）  (3)  4.  第五部分
 NUMBERING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+部分)"
@@ -171,8 +174,8 @@ def assemble(items: Iterable[Line | PlacedTable], page_heights: Sequence[float])
 
 def running_lines(lines: Sequence[Line], page_heights: Sequence[float]) -> set[int]:
     """The ``id`` of every running header or footer line: in the top or bottom band of its page, and printed at the
-    same height on another page, digits aside. A report's title under a running header of the same words stands
-    lower, so it stays."""
+    same height on ``RUNNING_PAGES`` pages or more, digits aside. A report's title under a running header of the
+    same words stands lower, so it stays."""
     seen: dict[str, list[Line]] = {}
     for line in lines:
         height = page_heights[line.page]
@@ -181,7 +184,8 @@ def running_lines(lines: Sequence[Line], page_heights: Sequence[float]) -> set[i
     out: set[int] = set()
     for same in seen.values():
         for line in same:
-            if any(other.page != line.page and abs(other.top - line.top) <= RUNNING_TOLERANCE for other in same):
+            pages = {other.page for other in same if abs(other.top - line.top) <= RUNNING_TOLERANCE}
+            if len(pages) >= RUNNING_PAGES:
                 out.add(id(line))
     return out
 

@@ -95,14 +95,20 @@ def test_drop_autospace():
 
 def test_running_headers_and_footers_are_dropped_and_the_title_under_them_stays():
     """A header printed atop every page at one height (the report's title, as Word's page header) and a footer
-    ``第N页共M页``: neither is text; the title printed lower on page 1, in the same words, is."""
+    ``第N页共M页``: neither is text; the title printed lower on page 1, in the same words, is. Two pages are not
+    enough: a title's first line (the body's name) and the signature atop the last page match so."""
     title = "梁平区司法局2024年度政府信息公开工作年度报告"
     assert body(
         line(title, 40, x1=400), line(title, 80, x1=400), line("一、总体情况", 120, x1=200),
-        line("第1页共2页", 800, x0=250, x1=330),
-        line(title, 40, x1=400, page=1), line("六、其他需要报告的事项", 120, x1=300, page=1),
-        line("第2页共2页", 800, x0=250, x1=330, page=1),
-    ) == [title, "一、总体情况", "六、其他需要报告的事项"]
+        line("第1页共3页", 800, x0=250, x1=330),
+        line(title, 40, x1=400, page=1), line("四、政府信息公开行政复议、行政诉讼情况", 120, x1=400, page=1),
+        line("第2页共3页", 800, x0=250, x1=330, page=1),
+        line(title, 40, x1=400, page=2), line("六、其他需要报告的事项", 120, x1=300, page=2),
+        line("第3页共3页", 800, x0=250, x1=330, page=2),
+    ) == [title, "一、总体情况", "四、政府信息公开行政复议、行政诉讼情况", "六、其他需要报告的事项"]
+    assert body(line("梁平区司法局", 40, x0=400), line("2024年度政府信息公开工作年度报告", 60, x1=400),
+                line("正文。", 100, x1=200), line("梁平区司法局", 40, x0=400, page=1),
+                line("2025年1月20日", 60, x0=400, page=1))[0] == "梁平区司法局2024年度政府信息公开工作年度报告"
 
 
 def cells(*rows):
