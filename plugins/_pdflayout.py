@@ -215,7 +215,9 @@ def continue_row(upper: Table, lower: Table) -> tuple[Table, Table] | None:
         if above is None or not above.text.strip() or _ANY_DIGIT.fullmatch(above.text.strip()[-1]):
             return None
         key = (above.row, above.col)
-        joined[key] = joined.get(key, above.text.rstrip()) + "\n" + cell.text.strip()
+        # joined with nothing between: a label of its own glued on (``行政处罚`` + ``行政强制``, a row printed blank at
+        # the page's top) makes one unknown label, never two rows the values could go to the second of
+        joined[key] = joined.get(key, above.text.rstrip()) + cell.text.strip()
     if not joined:
         return None
     rows = tuple(tuple(c if c is None or (c.row, c.col) not in joined else

@@ -133,7 +133,7 @@ def test_a_row_broken_by_a_page_break_is_mended():
     lower = cells([("）不予公开", 2), "于国家秘密", "", ""], [None, "2．其他法律行政法规禁止公开", "0", "0"])
     blocks = assemble([PlacedTable(upper, 600, 0), PlacedTable(lower, 60, 1)], [H, H])
     assert [texts(b) for b in blocks] == [
-        [["（二）部分公开", "", "0", "1"], ["（三\n）不予公开", "1．属\n于国家秘密", "0", "1"]],
+        [["（二）部分公开", "", "0", "1"], ["（三）不予公开", "1．属于国家秘密", "0", "1"]],
         [[None, "2．其他法律行政法规禁止公开", "0", "0"]]]
 
 
