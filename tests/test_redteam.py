@@ -253,6 +253,19 @@ def test_a_fall_typed_with_a_minus_sign_or_an_en_dash_is_negative(sign, fmt):
         "prev_count": 25, "change": -2, "decisions": 140}
 
 
+def test_word_s_html_of_tracked_changes_reads_the_inserted_text_only():
+    """A page saved by Word with changes not accepted: ``<del>7</del><ins>8</ins>`` and a struck-through old value
+    (red team 2 class 0d: read 78 and 45, wrong values); the deleted text is no part of the page."""
+    blocks, truth, _ = report()
+    row = "<td colspan=3>一、本年新收政府信息公开申请数量</td><td>5</td><td>2</td><td>0</td><td>0</td><td>1</td><td>0</td>"
+    data = BUILD.render_html(blocks)
+    assert row + "<td>8</td>" in data
+    data = data.replace(row + "<td>8</td>", row.replace("<td>5</td>", "<td><s>4</s>5</td>")
+                        + "<td><del cite='mailto:x' datetime='2023-01-19T10:00'>7</del><ins>8</ins></td>")
+    record = parse(data, "tracked.html")
+    assert_read_right(record, truth)
+
+
 def test_a_red_team_slice_has_every_field_right_and_no_wrong_value(tmp_path, host):
     corpus = RT.generate(tmp_path / "corpus", SLICE, SEED)
     result = score(corpus, host=host)
