@@ -245,7 +245,8 @@ def _cell_chars(table: PlumberTable) -> PlumberTable:
       leftwards, and moving its first digit would change the number;
     - any character drawn across the table's right border is the last cell's: there is no cell beyond it (a number
       wider than its column, ``17`` with its ``7`` past the border, read ``1``);
-    - a superscript digit (a footnote's mark after a number, ``17¹``) is left out: read, it joins the number (171).
+    - a superscript digit (a footnote's mark after a number, ``17¹``) is left out: read, it joins the number (171),
+      or, alone in a cell, is taken for its value.
     """
     edges = sorted({x for cell in table.cells for x in (cell[0], cell[2])})
     right = edges[-1]
@@ -270,10 +271,12 @@ def _cell_chars(table: PlumberTable) -> PlumberTable:
 
 
 def _superscript(char: dict[str, Any], base: dict[str, Any]) -> bool:
-    """Whether ``char`` is printed as a superscript right after ``base``: smaller, raised, adjacent."""
+    """Whether ``char`` is printed as a superscript after ``base``: smaller, raised, on its line, to its right (a
+    centred number's mark may stand apart from it, even in the next cell: a mark alone in a cell is no value
+    either)."""
     size = float(base["size"])
     return (float(char["size"]) < SUPERSCRIPT_SIZE * size and base["bottom"] - char["bottom"] > SUPERSCRIPT_RAISE * size
-            and abs(char["x0"] - base["x1"]) < size / 2)
+            and char["top"] < base["bottom"] and base["x1"] - GRID_TOLERANCE <= char["x0"])
 
 
 def _index(grid: list[float], value: float) -> int:
