@@ -409,8 +409,8 @@ SIGNATURE_TRAILERS: tuple[str, ...] = ("抄送", "抄报", "来源")
 #: section 六's.
 ATTACHMENT_MARKERS: tuple[str, ...] = ("附件", "附表")
 #: A footnote's line after a signature (Word's footnotes at the end of a page saved as HTML, ``[1] 含上年度转来3件。``;
-#: ``［1］``, ``①``, ``注：``), no text of section 六's either.
-FOOTNOTE_LINE = re.compile(r"\s*(?:[\[［]\d{1,2}[\]］]|[①-⑳]|注\s*[：:])")
+#: pandoc's ``[^1]: …``, ``［1］``, ``①``, ``注：``), no text of section 六's either.
+FOOTNOTE_LINE = re.compile(r"\s*(?:[\[［]\^?\d{1,2}[\]］]|[①-⑳]|注\s*[：:])")
 #: How a 公文's print line ends (``XX办公室 2020年1月13日印发``): a line under the signature, or after it at the
 #: end of a crawler's one-line text (``…经济发展局 2021年1月26日 …办公室 2020年1月26日印发``), never the signature.
 PRINT_LINE_ENDS: tuple[str, ...] = ("印发", "印制", "印")
