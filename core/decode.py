@@ -1,6 +1,7 @@
 """Bytes to text for the text-based formats: declared charset, BOM, then detection.
 
-One decoding path for every reader. GB2312 and GBK are widened to GB18030 (a
+One decoding path for every reader (UTF-16 without a byte-order mark is told by
+its NUL bytes). GB2312 and GBK are widened to GB18030 (a
 superset: pages that declare gb2312 routinely use GBK-only characters). When
 neither a BOM nor a declaration says, UTF-8 is tried (it almost never decodes
 other text by accident); then charset-normalizer chooses among the Chinese
@@ -64,7 +65,7 @@ def _control_share(text: str) -> float:
 
 
 def decode_text(data: bytes, declared: str | None = None) -> Decoded:
-    """Decode ``data``: BOM first, then the declared charset, then UTF-16 without a BOM (its zero bytes tell it),
+    """Decode ``data``: BOM first, then UTF-16 without a BOM (its NUL bytes tell it), then the declared charset,
     then UTF-8, then a detected Chinese encoding.
 
     A declared charset that fails is reported and detection takes over (pages
@@ -75,6 +76,14 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _checked(_decoded(data, codec), codec, notes, data)
+    wide = utf16_without_bom(data)
+    if wide is not None:
+        text = _decoded(data, wide)
+        if text is not None and _control_share(text) <= _MAX_CONTROL_SHARE:
+            notes.append(ReaderNote(level="warning", code="encoding.guessed",
+                                    message=f"no byte-order mark; decoded as {wide} (every other byte of its ASCII "
+                                            "characters is NUL)"))
+            return Decoded(text=text, encoding=wide, notes=tuple(notes))
     codec = normalise_charset(declared)
     if declared and codec is None:
         notes.append(ReaderNote(level="warning", code="encoding.unknown_declared",
@@ -85,12 +94,6 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
             return _checked(text, codec, notes, data)
         notes.append(ReaderNote(level="warning", code="encoding.declared_wrong",
                                 message=f"declared charset {declared!r} does not decode the text; detected instead"))
-    wide = _utf16_without_bom(data)
-    if wide is not None:
-        notes.append(ReaderNote(level="warning", code="encoding.guessed",
-                                message=f"no byte-order mark; decoded as {wide[1]} (the bytes' zero bytes mostly fall "
-                                        "where UTF-16 puts the high byte of a Latin character)"))
-        return _checked(wide[0], wide[1], notes, data)
     text = _decoded(data, "utf-8")
     if text is not None:
         return _checked(text, "utf-8", notes, data)
@@ -106,35 +109,25 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
                       f"{_first_bad(data)}); the file is not text in a supported encoding")
 
 
-#: Share of zero bytes that must fall on one side (odd offsets: UTF-16LE; even: BE) for bytes without a BOM to be
-#: taken for UTF-16 (the other side has the low zero bytes of characters such as 一 U+4E00: 5-7 % in a report),
-#: and share of the decoded characters that must be printable or spaces.
-_UTF16_ZERO_SIDE = 0.8
-_UTF16_PLAIN_SHARE = 0.98
-#: Zero bytes a UTF-16 text must have at least (its digits, spaces and line ends): a few stray ones prove nothing.
-_UTF16_MIN_ZEROS = 16
+#: Bytes looked at for UTF-16 without a byte-order mark, and how many NULs on one side (and this many times those on
+#: the other) tell it: text in UTF-8 or a Chinese encoding has no NUL byte at all.
+_UTF16_SAMPLE = 4096
+_UTF16_MIN_NULS = 8
+_UTF16_RATIO = 4
 
 
-def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """``(text, codec)`` when ``data`` is UTF-16 written without a byte-order mark, else ``None``.
-
-    UTF-8 and the GB and Big5 encodings never hold a zero byte in text; UTF-16 holds one in every Latin
-    character, digit, space and line end, on the same side of the pair (the high byte: odd offsets in
-    little-endian). Only bytes whose zeros are mostly on one side, that decode strictly, and whose
-    characters are the ones a report prints are taken; a binary file with zeros anywhere is left to fail.
-    """
-    zeros = data.count(0)
-    if zeros < _UTF16_MIN_ZEROS or len(data) % 2:
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` looks like UTF-16 written without a byte-order mark (its ASCII
+    characters, digits and line breaks each a byte and a NUL: NULs at odd offsets, or at even ones), else ``None``."""
+    sample = data[:_UTF16_SAMPLE]
+    if b"\x00" not in sample:
         return None
-    odd = data[1::2].count(0)
-    codec = "utf-16-le" if odd >= zeros * _UTF16_ZERO_SIDE else "utf-16-be" if zeros - odd >= zeros * _UTF16_ZERO_SIDE \
-        else None
-    text = _decoded(data, codec) if codec else None
-    if text is None:
-        return None
-    sample = text[:20000]
-    plain = sum(ch.isprintable() or ch.isspace() for ch in sample)
-    return (text, codec) if plain >= len(sample) * _UTF16_PLAIN_SHARE else None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= _UTF16_MIN_NULS and odd > _UTF16_RATIO * even:
+        return "utf-16-le"
+    if even >= _UTF16_MIN_NULS and even > _UTF16_RATIO * odd:
+        return "utf-16-be"
+    return None
 
 
 def _detect(data: bytes) -> str | None:

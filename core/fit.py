@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from .agree import Sums, agree, contradicted
 from .budget import check_deadline
 from .checks import applications_balance, applications_handled_total
-from .document import Block, Paragraph
+from .document import Block, Paragraph, Table
 from .glued import MAX_CANDIDATES, Number, Split, TooManySplits, agreed_split, describe, split_by_count, split_run
 from .record import Issue, error, warning
 from .template import (
@@ -40,7 +40,9 @@ from .template import (
     CELL_NUMBER_SEPARATORS,
     DECIMAL,
     GARBAGE,
+    MARKED,
     NONE_SPELLING,
+    PAGE_NUMBER,
     PROACTIVE_COLUMN_LOOKUP,
     PROACTIVE_COLUMNS,
     PROACTIVE_HEADER_START,
@@ -93,12 +95,18 @@ class Token(NamedTuple):
 
 
 def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
-    """The cells of a section in reading order as ``(text, row)`` pairs, row ids where the format had rows."""
+    """The cells of a section in reading order as ``(text, row)`` pairs, row ids where the format had rows.
+
+    A paragraph that prints only a page number (``6``, ``— 6 —``, ``第6页 共7页``) between two tables is the foot of
+    the page that broke a table in two, not a value of the row above it (``template.PAGE_NUMBER``)."""
     out: list[tuple[str, int]] = []
     row_id = 0
-    for block in blocks:
+    blocks = tuple(blocks)
+    for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
-            out.append((block.text, NO_ROW))
+            if not (0 < index < len(blocks) - 1 and isinstance(blocks[index - 1], Table)
+                    and isinstance(blocks[index + 1], Table) and PAGE_NUMBER.fullmatch(block.text)):
+                out.append((block.text, NO_ROW))  # not a page number between the two parts of a split table
             continue
         # one comprehension a table, not one a row (a comprehension is a call; a row has about eight cells)
         rows = block.rows
@@ -265,6 +273,7 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
     skip = False
     values: list[tuple[str, Parsed]] | None = None
     last_value_row = None  # the table row the last value cell came from
+    valued_row = None  # the table row the last value appended came from
     for index, (text, row) in enumerate(tokens):
         if not index & 255:
             check_deadline()
@@ -295,6 +304,7 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
                 rows.append(RawRow(None, None, "", []))
                 values = rows[-1].values
             values.append((text, parsed))
+            valued_row = row
             continue
         walker.in_header_row = seen_in_row and row in header_rows
         seen_in_row = True
@@ -319,6 +329,9 @@ def walk(tokens: Sequence[tuple[str, int]], resolve: Resolver, *, width: int | N
             if hit is None and current.kind in (ROW, HEADER):
                 current.label += text
                 continue
+        if hit is None and row != NO_ROW and row == valued_row and values:
+            values.append((text, parsed))  # no label after the row's values in its table row: a cell that is no
+            continue  # number (``1\u200b6``, ``约16``) keeps its slot, so the values after the label do not shift
         if hit is None:
             values = []
             rows.append(RawRow(None, None, text, values))
@@ -493,6 +506,11 @@ def fit_row(
         if split is None:
             return out
         values = split
+    if any(note is GARBAGE for _, (_, note) in values) and len(values) != len(columns):
+        issues.append(error("cell.unreadable", f"row {raw.label.strip()!r}: {_printed(values)} holds a cell that is no "
+                            f"number and has {len(values)} cells for {len(columns)} columns: which cell is which "
+                            "cannot be told, the row is left null", where))
+        return out
     values = _slots(values, len(columns))
     if len(values) > len(columns) and (cut := _cut_by_sums(values, len(columns), sums)) is not None:
         issues.append(warning("row.cut_by_sums", f"row {raw.label.strip()!r}: of the blank cells at its two edges, "
@@ -548,6 +566,12 @@ def fit_row(
             continue
         if note == UNIT_COUNT:
             issues.append(warning("cell.unit_dropped", f"{text.strip()!r} read as {value}", f"{where}.{column}"))
+        elif note == MARKED:
+            issues.append(warning("cell.mark_dropped", f"{text.strip()!r} read as {value}: the mark after it is a "
+                                  "footnote's", f"{where}.{column}"))
+        elif note == GARBAGE:
+            issues.append(error("cell.unreadable", f"{text.strip()!r} is no number", f"{where}.{column}"))
+            continue
         out[column] = value
     if blanks:
         issues.append(warning("cell.blank", f"blank cells read as null: {', '.join(blanks)}", where))
@@ -565,48 +589,44 @@ def _split_several(raw: RawRow, columns: Sequence[str], where: str, issues: list
     cells after the crowded one may be shifted too), with an error.
     """
     split: list[tuple[str, Parsed]] = []
-    whole: list[tuple[str, Parsed]] = []  # the other reading: each crowded cell one number, its digits run together
-    joined: list[Number] = []  # its numbers
+    joined: list[Number] = []  # the other reading: each crowded cell one number, its digits run together
+    joined_cells: list[tuple[str, Parsed]] = []
+    wrapped = True  # every crowded cell's numbers on lines of their own: one number wrapped in a narrow cell?
     for text, parsed in raw.values:
         if parsed[1] is SEVERAL:
+            lines = text.strip().split("\n")
+            wrapped = wrapped and len(lines) > 1 and all(line.strip().isdecimal() for line in lines)
             pieces = [piece for piece in CELL_NUMBER_SEPARATORS.split(text.strip()) if piece]
             split += [(piece, parse_cell(piece)) for piece in pieces]
             parsed = parse_cell("".join(pieces))
+            joined_cells.append(("".join(pieces), parsed))
         else:
             split.append((text, parsed))
-        whole.append((text, parsed))
+            joined_cells.append((text, parsed))
         if parsed[1] in _AGREEABLE_NOTES and parsed[0] is not None:
             joined.append(parsed[0])
     split = _slots(split, len(columns))
     numbers = [value for _, (value, note) in split if note in _AGREEABLE_NOTES and value is not None]
     joined_holds = sums is not None and (sums.holds(joined) if len(joined) == len(columns)
                                          else agree(joined, len(columns), sums) is not None)
-    crowded = " / ".join(repr(text.strip()) for text, (_, note) in raw.values if note is SEVERAL)
     split_holds = (sums is not None and sums.equations and len(split) == len(numbers) == len(columns)
                    and sums.holds(numbers))
+    crowded = " / ".join(repr(text.strip()) for text, (_, note) in raw.values if note is SEVERAL)
     if split_holds and not joined_holds:
         issues.append(warning("cell.several_split", f"row {raw.label.strip()!r}: {crowded} holds several numbers; "
                               "split, the row has one per column and keeps its sums (read as one number it "
                               "would not)", where))
         return split
-    if (joined_holds and not split_holds and sums is not None and sums.equations
-            and len(joined) == len(whole) == len(columns)
-            and all(_wrapped(text) for text, (_, note) in raw.values if note is SEVERAL)):
-        issues.append(warning("cell.wrapped_number", f"row {raw.label.strip()!r}: {crowded} is one number wrapped "
-                              "over lines inside its cell; read whole, the row has one value per column and keeps "
+    if (wrapped and sums is not None and sums.equations and len(joined) == len(joined_cells) == len(columns)
+            and sums.holds(joined) and not split_holds):
+        issues.append(warning("cell.several_joined", f"row {raw.label.strip()!r}: {crowded} is one number wrapped "
+                              "over lines in a narrow cell: read whole, the row has one value per column and keeps "
                               "its sums (split it would not)", where))
-        return whole
+        return joined_cells
     issues.append(error("cell.several_values", f"row {raw.label.strip()!r}: {crowded} holds several numbers "
                         f"(a lost column rule?) and the row's arithmetic does not tell them apart: "
                         f"{_printed(raw.values)}; the row is left null", where))
     return None
-
-
-def _wrapped(text: str) -> bool:
-    """Whether a cell's numbers are one a line (``１９`` / ``６``: a number too wide for a narrow column, wrapped
-    by the PDF's layout), not spaced or comma-separated on one line."""
-    lines = text.strip().splitlines()
-    return len(lines) > 1 and all(len(line.split()) == 1 for line in lines)
 
 
 #: Cell notes a row read by the agreement rule may hold: plain numbers and printed zeros (``—``, ``无``).
@@ -1039,12 +1059,21 @@ def _application_row_fits(split: Split) -> bool:
     return all(isinstance(v, int) and v >= 0 for v in split) and sum(split[:-1]) == split[-1]
 
 
+#: Combinations of section 三's ambiguous glued rows tried against the column cross-checks; more and each row is
+#: settled by its own splits alone.
+MAX_COMBINATIONS = 100_000
+
+
 def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow, list[Split]]],
                               where: str) -> None:
-    """Pick the one combination of glued-row splits under which the column cross-checks hold, if one exists.
+    """Narrow the glued rows that split several ways to the combinations under which the column cross-checks
+    hold: a row one split in every such combination gives is taken (``glued.split_by_checks``); of a row still
+    ambiguous, the cells every such combination gives alike are taken (``glued.narrowed_by_checks``, then
+    ``glued.cells_agreed``), the others null. With no such combination, a row's cells every split of its own
+    gives alike (its sum holds in each) are taken, as in section 二.
 
     Not when a row taken breaks its own sum (printed so, read by digit count): a table known to be wrong
-    somewhere is no witness to which split is right.
+    somewhere is no witness to which split is right. Nor when a row's splits were too many to list.
     """
     columns = tuple(APPLICATION_COLUMNS)
     keys = list(ambiguous)
@@ -1058,7 +1087,7 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
         fitted.issues.append(warning("glued.checks_not_used", f"rows {', '.join(broken)} break their own sums as "
                                      "printed: the column cross-checks are not used to choose between the splits "
                                      f"of {', '.join(keys)}", where))
-    elif combos <= 100_000:
+    elif combos <= MAX_COMBINATIONS and all(len(c) < MAX_CANDIDATES for _, c in ambiguous.values()):
         for number, combo in enumerate(itertools.product(*(ambiguous[k][1] for k in keys))):
             if not number & 255:
                 check_deadline()
@@ -1068,18 +1097,21 @@ def _resolve_by_column_checks(fitted: Fitted, ambiguous: dict[str, tuple[RawRow,
                        *applications_handled_total({"applications": table})]
             if results and all(r.ok for r in results):
                 fitting.append(combo)
-                if len(fitting) > 1:
-                    break
-    if len(fitting) == 1:
-        for key, split in zip(keys, fitting[0], strict=True):
-            fitted.values[key] = dict(zip(columns, split, strict=True))
-            raw, candidates = ambiguous[key]
-            message = (f"row {raw.label.strip()!r}: of {describe(candidates)}, only {describe([split])} keeps the "
+    for n, key in enumerate(keys):
+        raw, candidates = ambiguous[key]
+        kept = list(dict.fromkeys(combo[n] for combo in fitting)) if fitting else candidates
+        if len(kept) == 1:
+            fitted.values[key] = dict(zip(columns, kept[0], strict=True))
+            message = (f"row {raw.label.strip()!r}: of {describe(candidates)}, only {describe(kept)} keeps the "
                        "column cross-checks")
             fitted.issues.append(warning("glued.split_by_checks", message, f"{where}.{key}"))
-        return
-    for key, (raw, candidates) in ambiguous.items():
-        _report_ambiguous(raw, candidates, f"{where}.{key}", fitted.issues)
+            continue
+        if len(kept) < len(candidates):
+            fitted.issues.append(warning("glued.narrowed_by_checks", f"row {raw.label.strip()!r}: of "
+                                         f"{describe(candidates)}, the column cross-checks leave {describe(kept)}",
+                                         f"{where}.{key}"))
+        _report_ambiguous(raw, kept, f"{where}.{key}", fitted.issues)
+        fitted.values[key] = _cells_every_split_gives(raw, columns, kept, f"{where}.{key}", fitted.issues)
 
 
 #: Section 三's rows in template order, each with its place and its normalised labels.
@@ -1195,6 +1227,7 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
     """Fit section 三: 26 possible rows × 7 columns, version told by （六）."""
     fitted = Fitted()
     ambiguous: dict[str, tuple[RawRow, list[Split]]] = {}
+    subtotals: list[RawRow] = []
     issues = fitted.issues
     if glued:
         rows = walk(tokens, _resolve_application)
@@ -1218,7 +1251,9 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
                     raw = RawRow(ROW, next(k for k, g in AMBIGUOUS_GROUP_ROWS.items() if g == raw.key),
                                  raw.label, raw.values)
             if raw.kind == GROUP:
-                if raw.values:
+                if raw.values and not glued and raw.key in _GROUP_LEAVES:
+                    subtotals.append(raw)  # checked against its rows once they are all fitted
+                elif raw.values:
                     issues.append(error("row.unknown", f"values after group label {raw.label.strip()!r}: "
                                         f"{_printed(raw.values)}", where))
                 continue
@@ -1260,6 +1295,8 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
             versions.add(APPLICATION_VERSION_ROWS[key])
     if ambiguous:
         _resolve_by_column_checks(fitted, ambiguous, where)
+    for raw in subtotals:
+        _check_subtotal(raw, fitted, where)
     missing = [k for k in APPLICATION_ROWS if k not in fitted.values and k not in APPLICATION_VERSION_ROWS
                and k != "other_misc"]
     if fitted.values and missing:
@@ -1267,6 +1304,38 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
     _none_spellings(rows, where, issues)
     fitted.version = combine_versions(versions)
     return fitted
+
+
+#: Section 三's groups whose rows a sub-total printed on the group's own row sums (（三）不予公开 … （六）其他处理).
+_GROUP_LEAVES = {group: tuple(key for key, row in APPLICATION_ROWS.items() if row.group == group)
+                 for group in APPLICATION_GROUPS if group != "results"}
+
+
+def _check_subtotal(raw: RawRow, fitted: Fitted, where: str) -> None:
+    """A group's row printed with values (``（三）不予公开 | 0 | 3 | … | 49``, a table made in Excel): its sub-total,
+    no row of the record. Checked against the sum of the group's rows: a warning when they agree, an error when
+    they do not (one of them is misprinted) or when the sub-total cannot be read one value a column."""
+    label, columns = raw.label.strip(), tuple(APPLICATION_COLUMNS)
+    printed = fit_row(raw, columns, where, [], integer=True, sums=_APPLICATION_SUMS)
+    if None in printed.values():
+        fitted.issues.append(error("row.unknown", f"values after group label {label!r}: {_printed(raw.values)}",
+                                   where))
+        return
+    leaves = _GROUP_LEAVES[raw.key or ""]
+    shown = " / ".join(str(printed[c]) for c in columns)
+    if any(key not in fitted.values or None in fitted.values[key].values() for key in leaves):
+        fitted.issues.append(warning("row.subtotal_unchecked", f"group {label!r} prints a sub-total ({shown}); "
+                                     "its rows are not all printed and read, so it is not checked; no row of the "
+                                     "record", where))
+        return
+    sums = {c: sum(fitted.values[key][c] for key in leaves) for c in columns}
+    if sums == printed:
+        fitted.issues.append(warning("row.subtotal", f"group {label!r} prints a sub-total ({shown}), the sum of its "
+                                     f"{len(leaves)} rows: checked, no row of the record", where))
+        return
+    fitted.issues.append(error("row.subtotal_disagrees", f"group {label!r} prints a sub-total ({shown}) that is "
+                               f"not the sum of its {len(leaves)} rows ({' / '.join(str(sums[c]) for c in columns)})"
+                               ": a row or the sub-total is misprinted", where))
 
 
 #: Section 四's group names, longest first (``未经复议直接起诉`` before a shorter name it might contain).

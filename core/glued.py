@@ -42,6 +42,7 @@ from .template import (
     GLUED_TABLE_STARTS,
     HEADING_JOINERS,
     NONE_SPELLINGS,
+    PAGE_MARK,
     PROACTIVE_COLUMN_TYPOS,
     PROACTIVE_COLUMNS,
     PROACTIVE_ITEMS,
@@ -125,12 +126,34 @@ def unglue(document: Document) -> Document:
     for block in document.blocks:
         check_deadline()
         if isinstance(block, Paragraph) and len(block.text) >= GLUED_MIN_CHARS:
-            blocks.extend(Paragraph(text=t) for t in _segments(block.text) if t.strip())  # a heading's empty body
+            text = _mend_headings(block.text)
+            blocks.extend(Paragraph(text=t) for t in _segments(text) if t.strip())  # a heading's empty body
             # is nothing: a table of contents' headings stay back to back
         else:
             blocks.append(block)
     properties = {**document.properties, "layout": "glued"}
     return Document(blocks=tuple(blocks), format=document.format, properties=properties, notes=document.notes)
+
+
+#: Characters either side of a page number looked at for a heading it breaks (a heading is under 40).
+_MEND_WINDOW = 40
+
+
+def _mend_headings(text: str) -> str:
+    """``text`` without the page numbers that break a section heading (``二、主动公开政府 - 3 -信息情况``: the page's
+    foot printed where the heading crossed the page break). A page number is cut only where the text without it
+    prints a numbered heading across the cut; elsewhere (a table's ``- 3 -``: none, 3, none) it stays."""
+    pattern = _heading_pattern()
+    out, position = [], 0
+    for mark in PAGE_MARK.finditer(text):
+        start, end = mark.start(), mark.end()
+        before, after = text[max(position, start - _MEND_WINDOW): start], text[end: end + _MEND_WINDOW]
+        if not before or not after:
+            continue
+        if any(m.start() < len(before) < m.end() for m in pattern.finditer(before + after)):
+            out.append(text[position:start])
+            position = end
+    return "".join(out) + text[position:] if out else text
 
 
 #: What a glued heading's words are compared without: spaces, list punctuation and the joiners 与/和/及.

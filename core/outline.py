@@ -17,11 +17,14 @@ from .record import Issue, warning
 from .template import (
     ATTACHMENT_MARKERS,
     CHROME_MARKERS,
+    FOOTNOTE_LINE,
     HEADING_MAX_CHARS,
+    PAGE_NUMBER,
     SECTION_ORDER,
     SENTENCE_MARKS,
     TABLE_SIGNATURES,
     glued_heading,
+    heading_glued_to_sentence,
     heading_number,
     heading_start,
     heading_words_of,
@@ -85,7 +88,8 @@ class Outline:
         section = self.sections.get(key)
         if section is None:
             return ""
-        texts = list(self.tail.body) if key == self.last else [t for t in texts_of(section.blocks) if not is_chrome(t)]
+        texts = list(self.tail.body) if key == self.last else [t for t in texts_of(section.blocks)
+                                                               if not is_chrome(t) and not PAGE_NUMBER.fullmatch(t)]
         if section.aside:
             texts.insert(0, section.aside)
         return "\n".join(t.strip() for t in texts if t.strip())
@@ -304,9 +308,27 @@ def _overview_by_number(blocks: tuple[Block, ...], found: list[_Found], lines: l
         contents = _contents_lines(blocks, lines)
         candidates = [index for index in candidates if index not in contents]
     if not candidates or candidates[-1] + 1 >= found[0].index:
-        return found
+        return _overview_glued(blocks, found, sub_items)
     index = candidates[-1]
     return [_Found(index, index + 1, SECTION_ORDER[0], blocks[index].text, "reworded"), *found]
+
+
+def _overview_glued(blocks: tuple[Block, ...], found: list[_Found], sub_items: bool) -> list[_Found]:
+    """Section 一 under a heading in words no look knows with its first sentence glued on
+    (``一、本年度工作开展情况2022年，本机关…``, :func:`nianbao.template.heading_glued_to_sentence`), where no line
+    numbered one stands alone above 二: the first such line numbered one in the style 二 is numbered in (a later
+    one is an item of 一: ``1.主动公开情况2022年，…`` under ``一、``), under the same rule for （一） as above."""
+    style = number_style(found[0].heading)
+    for index, block in enumerate(blocks[: found[0].index]):
+        if not isinstance(block, Paragraph) or len(block.text) <= HEADING_MAX_CHARS:
+            continue
+        cut = heading_glued_to_sentence(block.text)
+        if cut is None or cut[0] != 1 or (style is not None and number_style(cut[1]) != style):
+            continue
+        if is_group_numbered(cut[1]) and not sub_items:
+            continue
+        return [_Found(index, index + 1, SECTION_ORDER[0], cut[1], "glued", cut[2]), *found]
+    return found
 
 
 def _numbered_one(text: str) -> bool:
@@ -507,10 +529,10 @@ class Tail:
 
 
 def split_tail(texts: list[str]) -> Tail:
-    """Cut ``texts`` (the last section's paragraphs) at the first chrome line and peel off the signature
-    (:func:`nianbao.page.split_signature`: a date line at the end, with the signing body above it, or both
-    glued to the end of the last line)."""
-    body = list(texts)
+    """Cut ``texts`` (the last section's paragraphs, page numbers left out) at the first chrome line and peel off
+    the signature (:func:`nianbao.page.split_signature`: a date line at the end, with the signing body above it, or
+    both glued to the end of the last line)."""
+    body = [text for text in texts if not PAGE_NUMBER.fullmatch(text)]  # a page's foot (``- 4 -``, ``第4页共4页``)
     for index, text in enumerate(body):
         cut = chrome_position(text)
         if cut is not None:
@@ -526,11 +548,12 @@ def split_tail(texts: list[str]) -> Tail:
 
 
 def _cut_attachments(body: list[str]) -> None:
-    """Cut ``body`` at a line listing the report's attachments (``附件：1.…``) when a signature ends the lines above
-    it: the list and whatever follows are no text of the last section."""
+    """Cut ``body`` at a line listing the report's attachments (``附件：1.…``) or starting its footnotes (``[1] 含上年度
+    转来3件。``) when a signature ends the lines above it: those and whatever follows are no text of the last
+    section."""
     for index, text in enumerate(body):
-        if index and text.lstrip().startswith(ATTACHMENT_MARKERS):
+        if index and (text.lstrip().startswith(ATTACHMENT_MARKERS) or FOOTNOTE_LINE.match(text)):
             above = body[:index]
             if split_signature(above)[1] is not None:  # split_signature edits its list: a copy
                 del body[index:]
-            return
+                return

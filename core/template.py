@@ -43,12 +43,12 @@ _NUMBERING = re.compile(
 TRADITIONAL = str.maketrans(
     "佈來侷係個們備傢內動務區員問噹嚮國圖團埰執報寀審將對屬廢廳強彔後復捲掃採擊據數於旂時曏書會枱査條業構"
     "標機檯權決沒況減瀏無獲現當發確碼祕稱穩穫筆箇範糰糾納組結統經維網縣總織繫繳繼續纍罰聯聲聽臺與舉舘萬處"
-    "號衕補製複覆規覽計訟訪許訴詢認請識議護費購踰較載轉辦迴進過鄉錄録錶鎭鎮長閉開間閤關隊頁項順題額類颱館"
-    "體髮麪麫麵點齣",
+    "號衕補製複覆規覽計訟訪許訴註詢認請識議護費購踰較載轉辦迴進過鄉錄録錶鎭鎮長閉開間閤關隊頁項順題額類颱"
+    "館體髮麪麫麵點齣",
     "布来局系个们备家内动务区员问当向国图团采执报采审将对属废厅强录后复卷扫采击据数于旗时向书会台查条业构"
     "标机台权决没况减浏无获现当发确码秘称稳获笔个范团纠纳组结统经维网县总织系缴继续累罚联声听台与举馆万处"
-    "号同补制复复规览计讼访许诉询认请识议护费购逾较载转办回进过乡录录表镇镇长闭开间合关队页项顺题额类台馆"
-    "体发面面面点出",
+    "号同补制复复规览计讼访许诉注询认请识议护费购逾较载转办回进过乡录录表镇镇长闭开间合关队页项顺题额类台"
+    "馆体发面面面点出",
 )
 
 
@@ -181,6 +181,7 @@ def yuan_in_wan(value: float) -> float:
     return round(value / YUAN_PER_WAN, 6)
 UNIT_COUNT = "count_unit"  # a count with a unit word (3件, 5条)
 DECIMAL = "decimal"  # a number with a fraction (134.8)
+MARKED = "marked"  # a number with a footnote's mark after it (16[^1], 16*, 16（注）, 16①): the number
 #: Numbers apart in one cell (``1 2``, ``3，0``): a table that lost a column rule, or one number spaced out.
 #: Value ``None``; the fitter splits the cell only where the row's arithmetic leaves one reading.
 SEVERAL = "several"
@@ -193,6 +194,15 @@ _NONE_SPELLED = frozenset(spelled for word in NONE_SPELLINGS for spelled in spel
 _WAN_YUAN_SPELLED = spellings(WAN_YUAN)
 _COUNT_UNITS_SPELLED = tuple(spelled for unit in _COUNT_UNITS for spelled in spellings(unit))
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+#: Characters that print nothing, which text pasted from web editors carries inside numbers (``1\u200b6``): a
+#: zero-width space, non-joiner and joiner, a word joiner, a soft hyphen, a byte-order mark.
+_INVISIBLE_CHARS = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff]")
+#: A footnote's mark printed after a number in a cell: pandoc's ``[^1]``, ``[1]``, ``*``, ``※``, ``（注）``, ``(注1)``,
+#: a circled number (``①``).
+_FOOTNOTE_MARK = re.compile(r"(?:\[\^?\d{1,2}\]|［\d{1,2}］|[*＊※]|[（(]注\d{0,2}[）)]|[\u2460-\u2473])$")
+#: Minus signs NFKC leaves as they are, read as ``-`` before a digit (本年增/减 typed ``−2``, or ``–2`` as Word's
+#: AutoCorrect makes of ``-2``); an em dash before a digit (``—2``) stays no number: a dash for zero, then 2?
+MINUS_SIGNS = "−–"
 #: A number grouped in thousands by spaces or commas, one separator throughout: ``1 234``, ``12,345,678.5``.
 #: Anything else with a space or comma between digits (``1 2``, ``12 34``, ``0 000``) is several numbers.
 _GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:(?: \d{3})+|(?:,\d{3})+)(?:\.\d+)?")
@@ -229,20 +239,23 @@ def parse_cell(text: str) -> Parsed:
     return _parse_cell_slow(t)
 
 
-#: Signs NFKC leaves alone that a fall (本年增/减 ``−2``) is typed with: the minus sign, and the en dash Word's
-#: AutoCorrect makes of a hyphen. An em dash before a digit (``—2``) stays text: a dash for "none" or a minus.
-_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
-
-
 def _parse_cell_slow(t: str) -> Parsed:
     if not t:
         return None, BLANK
-    spaced = " ".join(_nfkc(t).translate(_MINUS_SIGNS).split())
+    if _INVISIBLE_CHARS.search(t):
+        t = _INVISIBLE_CHARS.sub("", t)
+    mark = _FOOTNOTE_MARK.search(t)  # before NFKC, which makes ① a 1
+    if mark is not None and mark.start() and t[mark.start() - 1].isdecimal():
+        value, note = _parse_cell_slow(t[:mark.start()])
+        return (value, MARKED) if note is None else (None, GARBAGE)
+    spaced = " ".join(_nfkc(t).split())
     t = spaced.replace(" ", "")
     if not t:
         return None, BLANK
     if t in _NONE_SPELLED:
         return 0, NONE_SPELLING
+    if t[0] in MINUS_SIGNS and t[1:2].isdigit():
+        t = "-" + t[1:]
     note = None
     if t.endswith(_WAN_YUAN_SPELLED):
         t, note = t[:-len(WAN_YUAN)], UNIT_WAN
@@ -336,6 +349,13 @@ CHROME_MARKERS: tuple[str, ...] = (
     "附件下载",
 )
 
+#: A page's number as a page's foot prints it inside running text (``- 6 -``, ``— 6 —``, ``第6页``, ``第6页 共7页``).
+_PAGE_MARK = r"(?:[-—–·]\s*\d{1,3}\s*[-—–·]|第\s*\d{1,3}\s*页(?:\s*[，,]?\s*共\s*\d{1,3}\s*页)?)"
+PAGE_MARK = re.compile(rf"\s*{_PAGE_MARK}\s*")
+#: A page's number printed on a line of its own (those, and ``6``, ``6/7``): between the two parts of a table a
+#: page break split, no cell of either (nianbao.fit.tokens_of).
+PAGE_NUMBER = re.compile(rf"\s*(?:{_PAGE_MARK}|\d{{1,3}}(?:\s*/\s*\d{{1,3}})?)\s*")
+
 # ---- The page around the sections: title, publish line, statistics period, signature (nianbao.page) ----
 
 #: Publish lines on web pages and crawler headers: ``发布时间:2023-01-17 10:04``, ``发布日期:2022-01-26``.
@@ -395,6 +415,9 @@ SIGNATURE_TRAILERS: tuple[str, ...] = ("抄送", "抄报", "来源")
 #: Lines after a signature that list the report's attachments (``附件：1.政府信息公开工作情况统计表``), no text of
 #: section 六's.
 ATTACHMENT_MARKERS: tuple[str, ...] = ("附件", "附表")
+#: A footnote's line after a signature (Word's footnotes at the end of a page saved as HTML, ``[1] 含上年度转来3件。``;
+#: pandoc's ``[^1]: …``, ``［1］``, ``①``, ``注：``), no text of section 六's either.
+FOOTNOTE_LINE = re.compile(r"\s*(?:[\[［]\^?\d{1,2}[\]］]|[①-⑳]|注\s*[：:])")
 #: How a 公文's print line ends (``XX办公室 2020年1月13日印发``): a line under the signature, or after it at the
 #: end of a crawler's one-line text (``…经济发展局 2021年1月26日 …办公室 2020年1月26日印发``), never the signature.
 PRINT_LINE_ENDS: tuple[str, ...] = ("印发", "印制", "印")
@@ -949,6 +972,30 @@ def glued_heading(text: str) -> tuple[str, str, str] | None:
             body = words[end:].lstrip(GLUED_HEADING_STOPS)
             return (key, stripped[:offset + end], body) if body else None
     return None
+
+
+#: Where a section's first sentence glued onto a heading in words no look knows starts: a year (``2022年，…``).
+_SENTENCE_YEAR = re.compile(GLUED_PROSE_YEAR)
+
+
+def heading_glued_to_sentence(text: str) -> tuple[int, str, str] | None:
+    """A numbered heading in words no look knows with its section's first sentence glued onto its line,
+    ``(number, heading, sentence)``: ``一、本年度工作开展情况2022年，本机关…`` → ``(1, "一、本年度工作开展情况",
+    "2022年，本机关…")``. Cut where the first year starts, only when the words before it are short, hold no
+    digit and no sentence mark, and the rest holds a sentence mark; else ``None``."""
+    stripped = text.strip()
+    number, words = heading_number(stripped)
+    if number is None or not words:
+        return None
+    year = _SENTENCE_YEAR.search(words)
+    if year is None or not year.start():
+        return None
+    head, body = words[:year.start()], words[year.start():]
+    if len(head) > HEADING_MAX_CHARS or any(ch.isdigit() or ch in SENTENCE_MARKS for ch in head) \
+            or not any(mark in body for mark in SENTENCE_MARKS):
+        return None
+    cut = len(stripped) - len(words) + year.start()
+    return number, stripped[:cut].strip(), stripped[cut:].strip()
 
 
 def is_table_label(text: str) -> bool:

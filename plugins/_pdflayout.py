@@ -9,14 +9,16 @@ rebuilds them with the rules a reader's eye uses:
   type size or that follows a wide vertical gap starts a new paragraph;
 - any other line continues the paragraph above it, across a page break too,
   unless a table came in between;
-- page numbers (``- 3 -``, ``第3页``) in the top or bottom margin are dropped;
+- page numbers (``- 3 -``, ``第3页``, ``第3页共4页``) in the top or bottom margin are dropped, and so are
+  running headers and footers (a line printed at the same height on three pages or more, digits aside);
 - the spaces a text extractor infers from the gap a typesetter leaves between
   Chinese characters and digits (``2024 年``) are dropped (:func:`drop_autospace`),
   so a PDF reads like the same report's Word or web version (``2024年``).
 
 Tables sit in the stream at their top edge, so a table lands between the
 paragraphs printed above and below it; a table continued on the next page is
-simply the next Table block.
+simply the next Table block, except that a row the page break cut in two is
+mended (:func:`continue_row`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from nianbao.document import Block, Paragraph, Table
+from nianbao.document import Block, Cell, Paragraph, Table
 
 #: A line indented by more than this many character widths starts a paragraph (or is centred).
 INDENT_CHARS = 1.0
@@ -42,7 +44,14 @@ MARGIN_BAND = 0.12
 #: How many lines must share a left (or right) edge for it to count as the margin.
 MARGIN_VOTES = 3
 
-PAGE_NUMBER = re.compile(r"^[-–—−\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-–—−\s]*$")
+PAGE_NUMBER = re.compile(
+    r"^[-–—−\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/，,]?\s*(?:共\s*)?\d{1,4}\s*页?)?[-–—−\s]*$")
+#: A running header or footer: a line in the top or bottom band printed at the same height (within this many points)
+#: on another page, its digits aside (``宜昌市统计局2024年度…年度报告`` atop every page, ``第2页共3页``).
+RUNNING_TOLERANCE = 2.0
+#: On this many pages at least: a title's first line (the body's name) and the signature at the top of the last
+#: page print the same words at the same height on two pages.
+RUNNING_PAGES = 3
 #: List numbering that opens a heading or an item: 一、  （二）  (3)  4.  第五部分
 NUMBERING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+部分)"
@@ -126,6 +135,8 @@ def assemble(items: Iterable[Line | PlacedTable], page_heights: Sequence[float])
     """
     ordered = sorted(items, key=lambda i: (i.page, i.top, i.x0 if isinstance(i, Line) else 0.0))
     lines = [i for i in ordered if isinstance(i, Line) and not is_page_number(i, page_heights[i.page])]
+    running = running_lines(lines, page_heights)
+    lines = [line for line in lines if id(line) not in running]
     edges = margins(lines)
     keep = set(map(id, lines))
     blocks: list[Block] = []
@@ -137,10 +148,17 @@ def assemble(items: Iterable[Line | PlacedTable], page_heights: Sequence[float])
             blocks.append(Paragraph(text=join_lines(parts)))
             parts.clear()
 
+    last_table: PlacedTable | None = None  # the table last placed, while nothing has been placed after it
     for item in ordered:
         if isinstance(item, PlacedTable):
             flush()
-            blocks.append(item.table)
+            table = item.table
+            if last_table is not None and item.page > last_table.page and blocks and blocks[-1] is last_table.table:
+                continued = continue_row(last_table.table, table)
+                if continued is not None:
+                    blocks[-1], table = continued
+            blocks.append(table)
+            last_table = PlacedTable(table, item.top, item.page)
             previous = None
             continue
         if id(item) not in keep:
@@ -149,8 +167,74 @@ def assemble(items: Iterable[Line | PlacedTable], page_heights: Sequence[float])
             flush()
         parts.append(item.text)
         previous = item
+        last_table = None
     flush()
     return blocks
+
+
+def running_lines(lines: Sequence[Line], page_heights: Sequence[float]) -> set[int]:
+    """The ``id`` of every running header or footer line: in the top or bottom band of its page, and printed at the
+    same height on ``RUNNING_PAGES`` pages or more, digits aside. A report's title under a running header of the
+    same words stands lower, so it stays."""
+    seen: dict[str, list[Line]] = {}
+    for line in lines:
+        height = page_heights[line.page]
+        if line.bottom > height * (1 - MARGIN_BAND) or line.top < height * MARGIN_BAND:
+            seen.setdefault(_DIGITS.sub("#", line.text.strip()), []).append(line)
+    out: set[int] = set()
+    for same in seen.values():
+        for line in same:
+            pages = {other.page for other in same if abs(other.top - line.top) <= RUNNING_TOLERANCE}
+            if len(pages) >= RUNNING_PAGES:
+                out.add(id(line))
+    return out
+
+
+_DIGITS = re.compile(r"\d+")
+#: A digit, half or full width: a cell holding one is a value, not the rest of a label.
+_ANY_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def continue_row(upper: Table, lower: Table) -> tuple[Table, Table] | None:
+    """A table row broken by a page break, mended: ``upper`` ends one page, ``lower`` starts the next, and
+    ``lower``'s first row holds only the rest of texts the last row of ``upper`` began (``2．其`` / ``他法律行政法规禁止
+    公开``, ``结果维`` / ``持``): each joined to the cell it continues, the row dropped from ``lower``. Not when that
+    row holds a number, a numbered label (a row of its own) or text under a cell of ``upper`` that is blank or a
+    number (a header repeated over values); ``None`` then. A cell of that row spanning rows below it (the rest of a
+    group's name, ``）不予公开``) gives its text all the same: the slots it covers stay covered."""
+    if not upper.rows or not lower.rows or len(upper.rows[-1]) != len(lower.rows[0]):
+        return None
+    last = len(upper.rows) - 1
+    joined: dict[tuple[int, int], str] = {}
+    for col, cell in enumerate(lower.rows[0]):
+        if cell is None or not cell.text.strip():
+            continue
+        if _ANY_DIGIT.search(cell.text) or NUMBERING.match(cell.text):
+            return None
+        above = _covering(upper, last, col)
+        if above is None or not above.text.strip() or _ANY_DIGIT.fullmatch(above.text.strip()[-1]):
+            return None
+        key = (above.row, above.col)
+        # joined with nothing between: a label of its own glued on (``行政处罚`` + ``行政强制``, a row printed blank at
+        # the page's top) makes one unknown label, never two rows the values could go to the second of
+        joined[key] = joined.get(key, above.text.rstrip()) + cell.text.strip()
+    if not joined:
+        return None
+    rows = tuple(tuple(c if c is None or (c.row, c.col) not in joined else
+                       Cell(text=joined[c.row, c.col], row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan)
+                       for c in row) for row in upper.rows)
+    rest = tuple(tuple(None if c is None else Cell(text=c.text, row=c.row - 1, col=c.col, rowspan=c.rowspan,
+                                                   colspan=c.colspan) for c in row) for row in lower.rows[1:])
+    return Table(rows=rows), Table(rows=rest)
+
+
+def _covering(table: Table, row: int, col: int) -> Cell | None:
+    """The cell of ``table`` whose span covers slot (``row``, ``col``)."""
+    for r in range(row, -1, -1):
+        for cell in table.rows[r]:
+            if cell is not None and cell.row + cell.rowspan > row and cell.col <= col < cell.col + cell.colspan:
+                return cell
+    return None
 
 
 def starts_paragraph(line: Line, previous: Line, edges: Margins) -> bool:

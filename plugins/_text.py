@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from nianbao.decode import decode_text
+from nianbao.decode import decode_text, utf16_without_bom
 from nianbao.document import Document
 from nianbao.limits import check_line_count
 from nianbao.readers import Reader
@@ -17,11 +17,15 @@ TEXT_EXTENSIONS = frozenset({".txt", ".text", ".tsv", ".tab"})
 
 
 def sniff_text(head: bytes) -> str | None:
-    """The head decoded as text if it looks like text (no NUL, valid UTF-8 or GB18030), else ``None``."""
+    """The head decoded as text if it looks like text (no NUL, valid UTF-8 or GB18030; or UTF-16, with a byte-order
+    mark or told by its NULs), else ``None``."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         codecs_to_try: tuple[str, ...] = ("utf-16",)
     elif b"\x00" in head:
-        return None
+        wide = utf16_without_bom(head)
+        if wide is None:
+            return None
+        codecs_to_try = (wide,)
     else:
         codecs_to_try = ("utf-8-sig", "gb18030")
     for codec in codecs_to_try:

@@ -78,6 +78,7 @@ class Names:
 
     LOCAL = (
         "document", "body", "p", "r", "t", "tab", "ptab", "br", "cr", "noBreakHyphen", "rPr", "vanish",
+        "strike", "dstrike", "vertAlign",
         "ins", "moveTo", "moveFrom", "hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo",
         "sdt", "sdtContent", "tbl", "tblGrid", "gridCol", "tr", "trPr", "gridBefore", "tc", "tcPr",
         "gridSpan", "vMerge", "val", "altChunk", "drawing", "pict", "object", "txbxContent",
@@ -196,10 +197,16 @@ def _text_of_t(t: etree._Element, parts: list[str]) -> None:
 
 
 def run_hidden(r_pr: etree._Element, w: Names) -> bool:
-    """Whether a run is hidden text: ``./w:rPr/w:vanish`` of the ``w:r`` with ``@w:val`` absent or true,
-    else False."""
-    vanish = _child(r_pr, w.vanish)
-    return vanish is not None and vanish.get(w.val, "true").lower() not in _FALSE
+    """Whether a run is no text of the document's: hidden (``./w:rPr/w:vanish``), struck through (``w:strike``,
+    ``w:dstrike``: a correction shown by hand, ``8`` struck before ``0`` read 80) or raised or lowered
+    (``w:vertAlign`` superscript or subscript: a note's mark typed after a number, ``0²`` read 2), each with
+    ``@w:val`` absent or true; else False."""
+    for name in (w.vanish, w.strike, w.dstrike):
+        flag = _child(r_pr, name)
+        if flag is not None and flag.get(w.val, "true").lower() not in _FALSE:
+            return True
+    align = _child(r_pr, w.vertAlign)
+    return align is not None and align.get(w.val, "") in ("superscript", "subscript")
 
 
 def sdt_content(sdt: etree._Element, w: Names) -> etree._Element | None:
@@ -783,7 +790,7 @@ class DocxReader(Reader):
             raise MarkupError(f"{part} is not a WordprocessingML document: its root element is "
                               f"{root.tag!r}, not w:document")
         chunks = _Chunks(self, package, part, source, depth)
-        walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish), None) is not None,
+        walk = _BodyWalk(w, hidden_text=next(root.iter(w.vanish, w.strike, w.dstrike, w.vertAlign), None) is not None,
                          text_boxes=b"txbxContent" in xml, chunks=chunks)
         body = _child(root, w.body)
         if body is not None:

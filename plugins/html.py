@@ -33,7 +33,10 @@ from nianbao.source import SourceInfo
 HTML_EXTENSIONS = frozenset({".html", ".htm", ".shtml", ".xhtml"})
 HTML_MIMETYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: Extensions of other formats: never sniffed for markup.
-_OTHER_FORMATS = frozenset({".docx", ".doc", ".wps", ".pdf", ".xlsx", ".xls", ".zip", ".tsv", ".tab"})
+#: Extensions of other formats: never read as a page, whatever markup they hold (a Markdown file's HTML tables, as
+#: MinerU writes them, are the Markdown reader's to embed).
+_OTHER_FORMATS = frozenset({".docx", ".doc", ".wps", ".pdf", ".xlsx", ".xls", ".zip", ".tsv", ".tab",
+                            ".md", ".markdown", ".mdown", ".mkd"})
 #: How much of the head a sniff and the charset declaration search look at.
 SNIFF_BYTES = 1024
 DECLARATION_BYTES = 4096
@@ -635,15 +638,48 @@ def drop_hidden(root: etree._Element, attributes: etree.XPath) -> list[str]:
             for child in list(el):
                 el.remove(child)  # its tail goes with it: inside the hidden box
             continue
-        tail = el.tail
-        if tail:
-            previous = el.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + tail
-            else:
-                parent.text = (parent.text or "") + tail
-        parent.remove(el)
+        _unlink(el)
     return removed
+
+
+def _unlink(el: etree._Element) -> None:
+    """Remove ``el`` and its subtree, its tail text kept (it is its parent's)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+#: Text a page prints that is not the document's: deleted text (Word's HTML of tracked changes, ``<del>``; struck
+#: through, ``<s>``, ``<strike>``) and footnote references (``<sup>``). Found in the page's text first (one C scan).
+_MARK_TAGS = ("del", "s", "strike", "sup")
+_MARKS = re.compile(r"<(?:del|s|strike|sup)[\s>]", re.I)
+#: Where a link to a footnote or an endnote points (Word's HTML: ``#_ftn1``, ``#_edn1``; Markdown converters: ``#fn1``).
+_FOOTNOTE_TARGETS = ("#_ftn", "#_edn", "#fn")
+
+
+def drop_marks(root: etree._Element) -> None:
+    """Remove deleted and struck-through text and footnote references: ``<del>68</del><ins>66</ins>`` reads 66, and
+    ``24<sup><a href="#_ftn2">2</a></sup>`` 24 (read as printed they were 6866 and 242). A ``<sup>`` is a footnote
+    reference in a table cell (where a number never has an exponent) or when it links to a footnote; elsewhere it
+    stays (``m<sup>2</sup>``)."""
+    for el in list(root.iter(*_MARK_TAGS)):
+        if el.tag == "sup" and not _footnote_reference(el):
+            continue
+        _unlink(el)
+
+
+def _footnote_reference(sup: etree._Element) -> bool:
+    if any(a.get("href", "").startswith(_FOOTNOTE_TARGETS) for a in sup.iter("a")):
+        return True
+    return any(ancestor.tag in CELL_TAGS for ancestor in sup.iterancestors())
 
 
 class HtmlReader(Reader):
@@ -676,14 +712,20 @@ class HtmlReader(Reader):
     def read(self, data: bytes, source: SourceInfo) -> Document:
         decoded = decode_text(data, source.charset or declared_charset(data))
         markup = parser_input(data, decoded)
+        marked = _MARKS.search(decoded.text) is not None  # deleted text or footnote marks to drop (drop_marks)
         root = self._parse(markup, source)
+        if marked:
+            drop_marks(root)
         hiding = may_hide(markup) if isinstance(markup, bytes) else True
         removed = drop_hidden(root, self._hidden) if hiding and self._may_hide(root) else []
         walk = self._walk(root)
         unhidden = None
         if removed:  # nianbao.page decides whether the page must be read with what it hides
             def unhidden() -> Document:
-                again = self._walk(self._parse(markup, source))
+                page = self._parse(markup, source)
+                if marked:
+                    drop_marks(page)
+                again = self._walk(page)
                 return Document(blocks=tuple(again.blocks), format=self.format, paths=tuple(again.paths))
         page = Page(title=walk.title, metas=tuple(walk.metas), stamps=tuple(walk.stamps), hidden=tuple(removed),
                     unhidden=unhidden)

@@ -16,6 +16,9 @@ Per page, in one pass:
    not a table, and is read as text;
 3. each table becomes a :class:`~nianbao.document.Table` with row and column
    spans measured from the grid: the slots a merged cell covers are ``None``;
+   a character drawn across a rule is the cell's it starts in where no number
+   can change by it, and superscript digits (footnote marks) are left out
+   (:func:`_cell_chars`);
 4. the characters outside every table become lines, and
    :func:`nianbao.plugins._pdflayout.assemble` turns lines and tables into blocks in
    reading order.
@@ -202,7 +205,7 @@ def table_of(table: PlumberTable) -> Table:
     """
     xs = _grid(c[0] for c in table.cells)
     ys = _grid(c[1] for c in table.cells)
-    texts = table.extract()  # row by row, on pdfplumber's grid of the same cells
+    texts = _cell_chars(table).extract()  # row by row, on pdfplumber's grid of the same cells
     grid: list[list[Cell | None]] = [[None] * len(xs) for _ in ys]
     for row, row_texts in zip(table.rows, texts, strict=True):
         for bbox, text in zip(row.cells, row_texts, strict=True):
@@ -217,6 +220,63 @@ def table_of(table: PlumberTable) -> Table:
                 text=drop_autospace((text or "").strip()), row=row_index, col=col, rowspan=rowspan, colspan=colspan
             )
     return Table(rows=tuple(tuple(row) for row in grid))
+
+
+class _Chars:
+    """What ``pdfplumber.table.Table.extract`` reads of a page: its characters."""
+
+    def __init__(self, chars: list[dict[str, Any]]) -> None:
+        self.chars = chars
+
+
+#: A digit this much smaller than the character before it, and raised above its baseline by this share of that
+#: character's size, is a superscript: a footnote's reference mark (``17¹``), no digit of the number.
+SUPERSCRIPT_SIZE = 0.75
+SUPERSCRIPT_RAISE = 0.15
+
+
+def _cell_chars(table: PlumberTable) -> PlumberTable:
+    """``table`` with its page's characters as a reader sees the cells, where pdfplumber's centre rule would not:
+
+    - a character other than a digit or Latin letter drawn across a cell's rule is kept in the cell it starts in:
+      text runs left to right, so a label's character pushed over the rule (a tab typed after ``2．``, ``其``
+      printed half in the value cell beside it) is the label's, not the value cell's (``其0``: no label, no
+      number). A digit across an inner rule is left where its centre is: a number aligned right may overflow
+      leftwards, and moving its first digit would change the number;
+    - any character drawn across the table's right border is the last cell's: there is no cell beyond it (a number
+      wider than its column, ``17`` with its ``7`` past the border, read ``1``);
+    - a superscript digit (a footnote's mark after a number, ``17¹``) is left out: read, it joins the number (171),
+      or, alone in a cell, is taken for its value.
+    """
+    edges = sorted({x for cell in table.cells for x in (cell[0], cell[2])})
+    right = edges[-1]
+    chars, changed, base = [], False, None
+    for char in table.page.chars:
+        x0, x1, text = char["x0"], char["x1"], char["text"]
+        if base is not None and text.isdigit() and _superscript(char, base):
+            changed = True
+            continue  # the base stays: a mark of two digits (``17¹⁰``) goes whole
+        middle = (x0 + x1) / 2
+        if not text.isascii() and not text.isdigit():
+            edge = next((e for e in edges if x0 + GRID_TOLERANCE < e <= middle), None)
+        else:
+            edge = right if x0 + GRID_TOLERANCE < right <= middle else None
+        if edge is not None:
+            char, changed = {**char, "x1": 2 * edge - x0 - 2 * GRID_TOLERANCE}, True  # its centre left of the rule
+        chars.append(char)
+        base = char
+    if not changed:
+        return table
+    return type(table)(_Chars(chars), table.cells)  # type: ignore[arg-type]
+
+
+def _superscript(char: dict[str, Any], base: dict[str, Any]) -> bool:
+    """Whether ``char`` is printed as a superscript after ``base``: smaller, raised, on its line, to its right (a
+    centred number's mark may stand apart from it, even in the next cell: a mark alone in a cell is no value
+    either)."""
+    size = float(base["size"])
+    return (float(char["size"]) < SUPERSCRIPT_SIZE * size and base["bottom"] - char["bottom"] > SUPERSCRIPT_RAISE * size
+            and char["top"] < base["bottom"] and base["x1"] - GRID_TOLERANCE <= char["x0"])
 
 
 def _index(grid: list[float], value: float) -> int:

@@ -844,3 +844,15 @@ def test_a_utf8_page_read_from_its_bytes_reads_as_its_text(html):
     as_text = reader.read(html.lstrip("\ufeff").encode("utf-16"), source)
     assert as_bytes.blocks and (as_bytes.blocks, as_bytes.paths, as_bytes.pages) == (
         as_text.blocks, as_text.paths, as_text.pages)
+
+
+def test_deleted_text_and_footnote_references_are_no_part_of_a_value():
+    """Word's HTML of tracked changes (``<del>68</del><ins>66</ins>``), struck text and footnote references
+    (``24<sup><a href="#_ftn2">2</a></sup>``) were read into the numbers (6866, 242: wrong values, red team 2):
+    the deleted text and the references go; an exponent in prose stays."""
+    document = read("<p>面积100m<sup>2</sup>，见注<sup><a href='#_ftn1'>[1]</a></sup>。</p>"
+                    "<table><tr><td>行政许可</td><td><del>68</del><ins>66</ins></td><td><s>5</s>4</td>"
+                    "<td>24<sup><a href='#_ftn2' name='_ftnref2'>2</a></sup></td><td>7<SUP>3</SUP></td></tr></table>")
+    assert [b.text for b in document.blocks if isinstance(b, Paragraph)] == ["面积100m2，见注。"]
+    table = next(b for b in document.blocks if isinstance(b, Table))
+    assert [c.text for c in table.rows[0]] == ["行政许可", "66", "4", "24", "7"]

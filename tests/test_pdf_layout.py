@@ -91,3 +91,55 @@ def test_drop_autospace():
     assert drop_autospace("（国令第 711 号）") == "（国令第711号）"
     assert drop_autospace("Open Government Information 2024") == "Open Government Information 2024"
     assert drop_autospace("hazwgkc@163.com） 。") == "hazwgkc@163.com）。"
+
+
+def test_running_headers_and_footers_are_dropped_and_the_title_under_them_stays():
+    """A header printed atop every page at one height (the report's title, as Word's page header) and a footer
+    ``第N页共M页``: neither is text; the title printed lower on page 1, in the same words, is. Two pages are not
+    enough: a title's first line (the body's name) and the signature atop the last page match so."""
+    title = "梁平区司法局2024年度政府信息公开工作年度报告"
+    assert body(
+        line(title, 40, x1=400), line(title, 80, x1=400), line("一、总体情况", 120, x1=200),
+        line("第1页共3页", 800, x0=250, x1=330),
+        line(title, 40, x1=400, page=1), line("四、政府信息公开行政复议、行政诉讼情况", 120, x1=400, page=1),
+        line("第2页共3页", 800, x0=250, x1=330, page=1),
+        line(title, 40, x1=400, page=2), line("六、其他需要报告的事项", 120, x1=300, page=2),
+        line("第3页共3页", 800, x0=250, x1=330, page=2),
+    ) == [title, "一、总体情况", "四、政府信息公开行政复议、行政诉讼情况", "六、其他需要报告的事项"]
+    assert body(line("梁平区司法局", 40, x0=400), line("2024年度政府信息公开工作年度报告", 60, x1=400),
+                line("正文。", 100, x1=200), line("梁平区司法局", 40, x0=400, page=1),
+                line("2025年1月20日", 60, x0=400, page=1))[0] == "梁平区司法局2024年度政府信息公开工作年度报告"
+
+
+def cells(*rows):
+    """A Table from rows of texts, ``None`` for a covered slot, ``(text, rowspan)`` for a cell spanning rows."""
+    from nianbao.document import Cell
+    out = []
+    for r, row in enumerate(rows):
+        out.append(tuple(None if t is None else Cell(text=t[0] if isinstance(t, tuple) else t, row=r, col=c,
+                                                     rowspan=t[1] if isinstance(t, tuple) else 1)
+                         for c, t in enumerate(row)))
+    return Table(rows=tuple(out))
+
+
+def texts(table):
+    return [[None if c is None else c.text for c in row] for row in table.rows]
+
+
+def test_a_row_broken_by_a_page_break_is_mended():
+    """``（三`` / ``1．属`` with the row's values end page 1, ``）不予公开`` (spanning the group's rows) /
+    ``于国家秘密`` start page 2: the texts are joined to the cells they continue and the broken row is gone."""
+    upper = cells(["（二）部分公开", "", "0", "1"], [("（三", 1), "1．属", "0", "1"])
+    lower = cells([("）不予公开", 2), "于国家秘密", "", ""], [None, "2．其他法律行政法规禁止公开", "0", "0"])
+    blocks = assemble([PlacedTable(upper, 600, 0), PlacedTable(lower, 60, 1)], [H, H])
+    assert [texts(b) for b in blocks] == [
+        [["（二）部分公开", "", "0", "1"], ["（三）不予公开", "1．属于国家秘密", "0", "1"]],
+        [[None, "2．其他法律行政法规禁止公开", "0", "0"]]]
+
+
+def test_a_new_row_or_a_repeated_header_at_a_page_s_top_is_no_continuation():
+    upper = cells(["行政许可", "3"], ["行政处罚", "4"])
+    for first in (["行政强制", "5"], ["4．保护第三方合法权益", ""], ["信息内容", "本年处理决定数量"]):
+        lower = cells(first, ["行政收费", "1"])
+        blocks = assemble([PlacedTable(upper, 600, 0), PlacedTable(lower, 60, 1)], [H, H])
+        assert [texts(b) for b in blocks] == [texts(upper), texts(lower)], first

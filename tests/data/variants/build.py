@@ -670,6 +670,9 @@ DOCS = [
      [drop_heading("proactive"), published_at("2023-02-20")]),
     ("oneline-numbered2", "oneline", "2019", "平潭综合实验区国有资产管理局", 2020, "2021年1月7日",
      [reword("proactive", "（二）主动公开政府信息情况"), published_at("2023-02-20")]),
+    # independent corpus seeds 41 and 42 (session 7): a heading broken by a page number in a one-line body
+    ("oneline-pagebreak2", "oneline", "2021", "洛阳市生态环境局", 2021, "2022年1月20日",
+     [page_break("proactive", 8), published_at("2023-02-20")]),
 ]
 ONCE = {"spans-once-tsv", "spans-once-wrap-tsv", "dup4-tsv"}
 
