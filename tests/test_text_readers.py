@@ -51,16 +51,6 @@ def test_encodings_are_detected_not_assumed(seed, codec, host):
     assert bool(guessed) == codec.startswith(("gb", "utf-16-"))
 
 
-@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
-def test_utf16_without_a_byte_order_mark_is_told_by_its_zero_bytes(codec, host):
-    text = SEED_TAB_CELLS.read_text("utf-8")
-    record = nianbao.parse_bytes(text.encode(codec), "r.txt", host=host)  # no BOM: a tool that writes none
-    utf8 = nianbao.parse_bytes(text.encode("utf-8"), "r.txt", host=host)
-    assert numbers(record) == numbers(utf8)
-    assert record["title"] == utf8["title"]
-    assert any(i["code"] == "encoding.guessed" and codec in i["message"] for i in record["issues"])
-
-
 def test_zero_bytes_on_one_side_do_not_make_binary_text():
     # every byte value beside a zero, as UTF-16LE would pair them: control characters, not a report
     with pytest.raises(DecodeError, match="decode as none of"):
