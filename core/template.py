@@ -197,9 +197,11 @@ _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 #: Characters that print nothing, which text pasted from web editors carries inside numbers (``1\u200b6``): a
 #: zero-width space, non-joiner and joiner, a word joiner, a soft hyphen, a byte-order mark.
 _INVISIBLE_CHARS = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff]")
+#: The circled numbers ① to ⑳ a footnote is marked with (a cell's ``16①``, a footnote line's ``① 含…``).
+CIRCLED_NUMBERS = "\u2460-\u2473"
 #: A footnote's mark printed after a number in a cell: pandoc's ``[^1]``, ``[1]``, ``*``, ``※``, ``（注）``, ``(注1)``,
 #: a circled number (``①``).
-_FOOTNOTE_MARK = re.compile(r"(?:\[\^?\d{1,2}\]|［\d{1,2}］|[*＊※]|[（(]注\d{0,2}[）)]|[\u2460-\u2473])$")
+_FOOTNOTE_MARK = re.compile(rf"(?:\[\^?\d{{1,2}}\]|［\d{{1,2}}］|[*＊※]|[（(]注\d{{0,2}}[）)]|[{CIRCLED_NUMBERS}])$")
 #: Minus signs NFKC leaves as they are, read as ``-`` before a digit (本年增/减 typed ``−2``, or ``–2`` as Word's
 #: AutoCorrect makes of ``-2``); an em dash before a digit (``—2``) stays no number: a dash for zero, then 2?
 MINUS_SIGNS = "−–"
@@ -417,7 +419,7 @@ SIGNATURE_TRAILERS: tuple[str, ...] = ("抄送", "抄报", "来源")
 ATTACHMENT_MARKERS: tuple[str, ...] = ("附件", "附表")
 #: A footnote's line after a signature (Word's footnotes at the end of a page saved as HTML, ``[1] 含上年度转来3件。``;
 #: pandoc's ``[^1]: …``, ``［1］``, ``①``, ``注：``), no text of section 六's either.
-FOOTNOTE_LINE = re.compile(r"\s*(?:[\[［]\^?\d{1,2}[\]］]|[①-⑳]|注\s*[：:])")
+FOOTNOTE_LINE = re.compile(rf"\s*(?:[\[［]\^?\d{{1,2}}[\]］]|[{CIRCLED_NUMBERS}]|注\s*[：:])")
 #: How a 公文's print line ends (``XX办公室 2020年1月13日印发``): a line under the signature, or after it at the
 #: end of a crawler's one-line text (``…经济发展局 2021年1月26日 …办公室 2020年1月26日印发``), never the signature.
 PRINT_LINE_ENDS: tuple[str, ...] = ("印发", "印制", "印")
