@@ -22,7 +22,7 @@ import orjson
 
 from nianbao.agency import Aliases
 from nianbao.crossyear import keyed_facts
-from nianbao.flat_table import arrow_schema, flat_row, rows_to_batch
+from nianbao.flat_table import flat_row, rows_to_batch
 from nianbao.record import dumps
 
 from . import page_entry
@@ -187,13 +187,3 @@ def fragment_starts(paths: list[str]) -> list[int]:
             reader = pa.ipc.open_file(source)
             total += sum(reader.get_batch(i).num_rows for i in range(reader.num_record_batches))
     return starts
-
-
-def read_fragments(paths: list[str]) -> Any:
-    """A shard's fragments, in order, as one Arrow table (memory-mapped, nothing copied)."""
-    import pyarrow as pa
-
-    tables = [pa.ipc.open_file(pa.memory_map(path)).read_all() for path in paths]
-    if not tables:
-        return pa.Table.from_batches([], schema=arrow_schema())
-    return pa.concat_tables(tables)
