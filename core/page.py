@@ -567,6 +567,9 @@ HIDDEN_REPORT = ReaderNote(level="warning", code="html.hidden_report", message=(
 
 #: The property that holds a page's publish dates when its meta tags, date elements and publish line disagree.
 PUBLISHED_CONFLICT = "published_conflict"
+#: A second title a web page shows (its ``<title>`` and its visible heading naming different years): the report's
+#: own statistics period, opening sentence or signature decide between them (:func:`metadata`).
+TITLE_RIVAL = "title_rival"
 
 
 def settle(document: Document) -> Document:
@@ -578,6 +581,7 @@ def settle(document: Document) -> Document:
     notes = list(document.notes)
     properties = dict(document.properties)
     seen = set()
+    rivals: list[str] = []
     index = 0
     while index < len(blocks):
         path = paths[index]
@@ -589,7 +593,8 @@ def settle(document: Document) -> Document:
         while end < len(blocks) and paths[end] and paths[end][0] == root:
             end += 1
         seen.add(root)
-        article, published, note = _page(list(blocks[index:end]), list(paths[index:end]), document.pages[root], root)
+        article, published, note = _page(list(blocks[index:end]), list(paths[index:end]), document.pages[root], root,
+                                         rivals)
         out.extend(article)
         if note:
             notes.append(note)
@@ -598,16 +603,19 @@ def settle(document: Document) -> Document:
         index = end
     for root, page in enumerate(document.pages):  # a page with no block: its title and date may still say something
         if root not in seen:
-            article, published, _ = _page([], [], page, root)
+            article, published, _ = _page([], [], page, root, rivals)
             out.extend(article)
             if published:
                 properties.setdefault(PUBLISHED_CONFLICT if "," in published else "published", published)
+    if rivals:
+        properties.setdefault(TITLE_RIVAL, rivals[0])
     return Document(blocks=tuple(out), format=document.format, properties=properties, notes=tuple(notes))
 
 
-def _page(blocks: list[Block], paths: list[Path], page: Page, root: int
+def _page(blocks: list[Block], paths: list[Path], page: Page, root: int, rivals: list[str]
           ) -> tuple[list[Block], str | None, ReaderNote | None]:
-    """One page's article blocks, publish date and note."""
+    """One page's article blocks, publish date and note; a title the page shows beside the one taken, naming
+    another year, is added to ``rivals``."""
     note = None
     blocks, paths = _headings_out_of_tables(blocks, paths)
     cues = [section_cue(b.text) if isinstance(b, Paragraph) else None for b in blocks]
@@ -631,7 +639,10 @@ def _page(blocks: list[Block], paths: list[Path], page: Page, root: int
         article = blocks[first:last + 1]
         first_cue = next((i for i, cue in enumerate(cues[first:last + 1]) if cue is not None), last + 1 - first)
         if not any(titles[first:first + first_cue]):
-            article[:0] = [Paragraph(text=line) for line in title_above(blocks, paths, titles, first, path, shown)]
+            lines, rival = title_above(blocks, paths, titles, first, path, shown)
+            article[:0] = [Paragraph(text=line) for line in lines]
+            if rival:
+                rivals.append(rival)
     stated = {_first_date(value for name, value in page.metas if name in PUBLISH_META), _first_date(page.stamps),
               find_published(blocks, first)} - {None}
     published = stated.pop() if len(stated) == 1 else (", ".join(sorted(stated)) if stated else None)
@@ -718,8 +729,8 @@ def _common(a: Path, b: Path) -> int:
 
 
 def title_above(blocks: list[Block], paths: list[Path], titles: list[bool], first: int, path: Path,
-                page: str | None) -> list[str]:
-    """The report title (one line or more) for an article that does not print one.
+                page: str | None) -> tuple[list[str], str | None]:
+    """The report title (one line or more) for an article that does not print one, and its rival.
 
     Title lines before the article and at most ``TITLE_MAX_HOPS`` levels above
     it are candidates, the nearest first; one that ``<title>`` repeats wins (a
@@ -728,6 +739,11 @@ def title_above(blocks: list[Block], paths: list[Path], titles: list[bool], firs
     it is (``page`` is ``<title>`` without its site name). A title line that
     starts with its year comes with the lines above it in the same element
     (``<h1>某某局<br>2019年…报告</h1>``): :func:`find_title` joins a title broken so.
+
+    When ``<title>`` wins over the nearest candidate and the two name different
+    years (a page whose ``<title>`` a CMS copied from last year's report), the
+    candidate is returned as the rival: neither is trusted over the report's
+    own evidence of its year.
     """
     candidates: list[tuple[int, int, str]] = []
     for index in range(first):
@@ -739,15 +755,25 @@ def title_above(blocks: list[Block], paths: list[Path], titles: list[bool], firs
     if page:
         for _, index, text in candidates:
             if text in page or page in text:
-                return _title_lines(blocks, paths, index)
+                return _title_lines(blocks, paths, index), None
         if is_title_line(page):
-            return [page]
+            rival = "".join(_title_lines(blocks, paths, candidates[0][1])) if candidates else None
+            return [page], rival if rival and title_year(rival) not in (None, title_year(page)) else None
     if candidates:
-        return _title_lines(blocks, paths, candidates[0][1])
+        return _title_lines(blocks, paths, candidates[0][1]), None
     if page:
-        return [page]
+        return [page], None
     in_table = title_in_tables(blocks[:first])  # a metadata table above the article (``标题 | …报告``)
-    return [in_table] if in_table else []
+    return ([in_table] if in_table else []), None
+
+
+def title_year(title: str) -> int | None:
+    """The year a title names (``2022年``, ``二〇二二年度``), or ``None``."""
+    match = TITLE_YEAR.search(title)
+    if match:
+        return int(match.group(1))
+    match = CN_TITLE_YEAR.search(title)
+    return cn_year(match.group(1)) if match else None
 
 
 #: A title that opens with its year lacks the body's name, printed on the line(s) above.
@@ -814,6 +840,26 @@ def abbreviates(short: str, full: str) -> bool:
     return all(ch in rest for ch in short)  # in order: each found after the one before
 
 
+def _between_titles(title: str, rival: str, texts: list[str], signed: str | None) -> tuple[str | None, Issue]:
+    """Of two titles a page shows naming different years, the one the report's own evidence names.
+
+    The evidence, strongest first: the statistics period, the opening
+    sentence's year, the signature's date (a report is signed in the year
+    after the one it reports on). When it names the year of one title and not
+    the other's, that title is taken; otherwise no title (and so no year).
+    """
+    years = title_year(title), title_year(rival)
+    evidence = period_years(texts) or {prose_year(texts)} - {None} or ({int(signed[:4]) - 1} if signed else set())
+    witnessed = [year in evidence for year in years]
+    named = f"the page's titles name {years[0]} ({title!r}) and {years[1]} ({rival!r})"
+    if witnessed == [True, False]:
+        return title, warning("metadata.title_conflict", f"{named}: the report's own dates name {years[0]}", "title")
+    if witnessed == [False, True]:
+        return rival, warning("metadata.title_conflict", f"{named}: the report's own dates name {years[1]}", "title")
+    return None, warning("metadata.year_conflict", f"{named}, and the report's own dates decide neither: title "
+                         "and year left null", "year")
+
+
 def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict[str, str] | object,
              signer: str | None, date_line: str | None, texts: Iterable[str],
              is_chrome=lambda text: False) -> tuple[dict[str, object], list[Issue]]:
@@ -827,11 +873,20 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
     names the agency only when the title names none.
     """
     issues: list[Issue] = []
+    texts = list(texts)
     title = find_title(front, is_chrome) or title_in_tables(front_blocks)
+    signed = find_date(date_line) if date_line else None
+    rival = properties.get(TITLE_RIVAL)
+    undecided = False
+    if title is not None and rival:
+        title, issue = _between_titles(title, rival, texts, signed)
+        issues.append(issue)
+        undecided = title is None
     agency = year = None
     title_year = None
     if title is None:
-        issues.append(warning("metadata.no_title", "no title found before section 一", "title"))
+        if not undecided:
+            issues.append(warning("metadata.no_title", "no title found before section 一", "title"))
     else:
         match = TITLE_YEAR.search(title)
         cn_match = None if match else CN_TITLE_YEAR.search(title)
@@ -853,6 +908,8 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
         year = prose_year(texts)
         if year is None and title is not None:
             issues.append(warning("metadata.no_year", f"no year in the title {title!r}", "year"))
+    if undecided:
+        year = None  # two titles, two years, and nothing in the report says which
     if signer and signer.endswith(SIGNER_ENDS) and not any(ch.isdigit() for ch in signer) and (
             agency is None or abbreviates(agency, tidy_agency(signer) or "")):
         agency = tidy_agency(signer)
@@ -864,7 +921,6 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
     else:
         published = (properties.get("published") or find_published(front[:TITLE_SEARCH_LINES])
                      or find_published([b for b in front_blocks if isinstance(b, Table)]))
-    signed = find_date(date_line) if date_line else None
     if year is not None:
         for key, value in (("published", published), ("signed", signed)):
             if value is not None and int(value[:4]) < year:

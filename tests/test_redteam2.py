@@ -185,13 +185,36 @@ def test_a_docx_numbers_struck_or_raised_digits_are_not_read(mark, rpr):
     assert wrong(parse(doc.bytes(), "marks.docx"), truth) == []
 
 
-@known_wrong("FAILURES 0i: a <title> naming last year's report wins over the visible <h1>")
-def test_a_pages_visible_title_wins_over_a_stale_title_element():
+def stale_title_page(stale: str, signed: str | None = "2023年1月20日"):
+    """A portal page (FAILURES 0i) whose ``<title>`` (``stale="title"``) or ``<h1>`` (``"h1"``) names last year's
+    report; ``signed`` replaces the signature's date line (``None`` drops it)."""
     rng, blocks, truth = report("2021", seed=3)
     lines = RT2.render_portal(rng, blocks, truth, AGENCY, "2023-01-22", [], ("related",))
-    lines[0] = lines[0].replace(f"{truth['year']}年", f"{truth['year'] - 1}年")  # the <title> line
+    line = 0 if stale == "title" else next(i for i, text in enumerate(lines) if "<h1" in text)
+    lines[line] = lines[line].replace(f"{truth['year']}年", f"{truth['year'] - 1}年")
+    dated = next(i for i, text in reversed(list(enumerate(lines))) if "2023年1月20日" in text)
+    if signed is None:
+        del lines[dated]
+    else:
+        lines[dated] = lines[dated].replace("2023年1月20日", signed)
     truth["published"] = "2023-01-22"
-    assert wrong(parse("<html><head><meta charset='utf-8'>" + "\n".join(lines), "page.html"), truth) == []
+    return parse("<html><head><meta charset='utf-8'>" + "\n".join(lines), "page.html"), truth
+
+
+@pytest.mark.parametrize("stale", ["title", "h1"])
+def test_of_two_page_titles_naming_different_years_the_one_the_signature_dates_wins(stale):
+    record, truth = stale_title_page(stale)
+    assert wrong(record, truth) == []
+    assert record["year"] == truth["year"] and record["title"] == truth["title"]
+    assert "metadata.title_conflict" in {issue["code"] for issue in record["issues"]}
+
+
+def test_two_page_titles_and_no_date_to_decide_leave_title_and_year_null():
+    record, truth = stale_title_page("title", signed=None)
+    truth["signed"] = None
+    assert wrong(record, truth) == []
+    assert record["title"] is None and record["year"] is None
+    assert "metadata.year_conflict" in {issue["code"] for issue in record["issues"]}
 
 
 @pytest.mark.parametrize("spelling", ["1\u200b6", "16（注）", "16[^1]"])
