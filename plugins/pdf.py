@@ -238,36 +238,53 @@ SUPERSCRIPT_RAISE = 0.15
 def _cell_chars(table: PlumberTable) -> PlumberTable:
     """``table`` with its page's characters as a reader sees the cells, where pdfplumber's centre rule would not:
 
-    - a character other than a digit or Latin letter drawn across a cell's rule is kept in the cell it starts in:
+    - a character other than a digit or Latin letter drawn across an inner rule is kept in the cell it starts in:
       text runs left to right, so a label's character pushed over the rule (a tab typed after ``2．``, ``其``
       printed half in the value cell beside it) is the label's, not the value cell's (``其0``: no label, no
       number). A digit across an inner rule is left where its centre is: a number aligned right may overflow
       leftwards, and moving its first digit would change the number;
-    - any character drawn across the table's right border is the last cell's: there is no cell beyond it (a number
-      wider than its column, ``17`` with its ``7`` past the border, read ``1``);
+    - the last column reaches as far right as its text runs: a character drawn across the table's right border,
+      or wholly past it but continuing with no gap a run of characters from the last column, is the last cell's
+      (a number wider than its column: ``17`` with its ``7`` across the border read ``1``, ``119`` with its ``9``
+      beyond it read ``11``); there is no cell beyond the border, and a character past it after a gap is in none;
     - a superscript digit (a footnote's mark after a number, ``17¹``) is left out: read, it joins the number (171),
       or, alone in a cell, is taken for its value.
     """
     edges = sorted({x for cell in table.cells for x in (cell[0], cell[2])})
-    right = edges[-1]
-    chars, changed, base = [], False, None
+    right, last_column = edges[-1], edges[-2] if len(edges) > 1 else edges[-1]
+    chars, changed, base, reach = [], False, None, right
+    in_last = False  # whether the character before is in the last column (or carried on past the border)
     for char in table.page.chars:
         x0, x1, text = char["x0"], char["x1"], char["text"]
         if base is not None and text.isdigit() and _superscript(char, base):
             changed = True
             continue  # the base stays: a mark of two digits (``17¹⁰``) goes whole
         middle = (x0 + x1) / 2
+        if middle >= right:
+            in_last = x0 + GRID_TOLERANCE < right or (in_last and _continues(char, base))
+            if in_last:
+                reach = max(reach, x1 + GRID_TOLERANCE)
+                chars.append(char)
+            base, changed = char, True  # a character past the border in no run of the last cell is in no cell
+            continue
+        in_last = last_column <= middle
         if not text.isascii() and not text.isdigit():
             edge = next((e for e in edges if x0 + GRID_TOLERANCE < e <= middle), None)
-        else:
-            edge = right if x0 + GRID_TOLERANCE < right <= middle else None
-        if edge is not None:
-            char, changed = {**char, "x1": 2 * edge - x0 - 2 * GRID_TOLERANCE}, True  # its centre left of the rule
+            if edge is not None:
+                char, changed = {**char, "x1": 2 * edge - x0 - 2 * GRID_TOLERANCE}, True  # its centre left of it
         chars.append(char)
         base = char
     if not changed:
         return table
-    return type(table)(_Chars(chars), table.cells)  # type: ignore[arg-type]
+    cells = [(x0, top, reach, bottom) if x1 >= right - GRID_TOLERANCE else (x0, top, x1, bottom)
+             for x0, top, x1, bottom in table.cells]
+    return type(table)(_Chars(chars), cells)  # type: ignore[arg-type]
+
+
+def _continues(char: dict[str, Any], base: dict[str, Any] | None) -> bool:
+    """Whether ``char`` is drawn right after ``base`` on its line, with no gap: the next character of one run."""
+    return (base is not None and abs(char["top"] - base["top"]) <= GRID_TOLERANCE
+            and abs(char["x0"] - base["x1"]) <= GRID_TOLERANCE)
 
 
 def _superscript(char: dict[str, Any], base: dict[str, Any]) -> bool:

@@ -101,6 +101,19 @@ def test_chinese_text_and_cells_read_without_inferred_spaces():
                                                                  ["行政许可", "447228"]]
 
 
+def test_digits_drawn_past_the_right_border_are_the_last_cells_when_they_continue_its_run():
+    digit = 0.556 * 10  # Helvetica's digit width at 10 pt
+    b = PdfBuilder()
+    page = b.page().table(72, 100, [120, 60], [24, 24, 24], {
+        (0, 0): "Received", (0, 1): "", (1, 0): "Handled", (1, 1): "", (2, 0): "Total", (2, 1): ""})
+    right = 72 + 120 + 60
+    page.text(right - 2 * digit, 103, "11", 10).text(right, 103, "9", 10)  # 119, its 9 wholly past the border
+    page.text(right - 2 * digit, 127, "11", 10).text(right, 127, "9", 10).text(right + digit, 127, "0", 10)
+    page.text(right - digit, 151, "5", 10).text(right + 12, 151, "8", 10)  # a gap: the 8 is no digit of the 5
+    table = next(block for block in blocks_of(bytes(b)) if isinstance(block, Table))
+    assert [row[1].text for row in table.rows] == ["119", "1190", "5"]
+
+
 def test_page_numbers_are_dropped():
     b = PdfBuilder()
     b.page().text(100, 100, "Body text", 12).text(280, 800, "- 1 -", 10)
