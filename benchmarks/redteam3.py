@@ -13,9 +13,9 @@ the numbers and titles real pages and reports print that are NOT this report's s
 - **inside the report**: a comparison table with last year's figures beside this year's (同比), a per-department
   breakdown of applications (部门 / 新收申请 / 予以公开 / …) before or after section 三's table, section 一 with small
   tables of its own (主动公开 by channel: 政府网站, 政务微博, 政务微信, 发布信息 N 条; 依申请公开 本年 / 上年), prose
-  quoting numbers of other categories (信息 1,234 条, 政策解读 12 篇, 政务咨询 56 件), an appendix (附件 / 附表) after the
-  signature repeating a table with other numbers (last year's) or the same, a 解读 / 一图读懂 part after the report
-  repeating figures, a report covering a body and its subordinate bodies (section 三 printed per body and as
+  quoting numbers of other categories (信息 1,234 条, 政策解读 12 篇, 政务咨询 56 件), an appendix (附件 / 附表)
+  after the signature repeating a table with other numbers (last year's) or the same, a 解读 / 一图读懂 part after the
+  report repeating figures, a report covering a body and its subordinate bodies (section 三 printed per body and as
   合计), headings numbered （一） / 1. / 第一部分, sections in another order, a section missing entirely;
 - **the year**: the title, the statistics period, the signature's date (next year), the publishing date and a
   上年 column or 上一年 list entries each naming a different year; reports on 2019 and 2020 on both templates.
@@ -37,14 +37,13 @@ Run::
 from __future__ import annotations
 
 import copy
-import importlib.util
+import runpy
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("redteam2", ROOT / "benchmarks" / "redteam2.py")
-redteam2 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(redteam2)
+redteam2 = SimpleNamespace(**runpy.run_path(str(ROOT / "benchmarks" / "redteam2.py")))
 redteam = redteam2.redteam
 independent = redteam2.independent
 build = redteam2.build
@@ -202,7 +201,8 @@ def prose_numbers(rng, blocks, truth, year):
              f"政策解读{rng.randint(1, 40)}篇，受理政务咨询{rng.randint(1, 300)}件，较{year - 1}年增长"
              f"{rng.randint(1, 40)}%。",
              f"全年共收到政府信息公开申请{truth['applications']['new_received']['total']}件，"
-             f"{year - 1}年为{rng.randint(0, 40)}件；办理人大代表建议{rng.randint(0, 9)}件、政协提案{rng.randint(0, 9)}件。"]
+             f"{year - 1}年为{rng.randint(0, 40)}件；办理人大代表建议{rng.randint(0, 9)}件、"
+             f"政协提案{rng.randint(0, 9)}件。"]
     at = _index(blocks, "overview") + 1
     blocks[at:at] = [("para", t) for t in texts]
     truth["sections"]["overview"] = "\n".join([*texts, truth["sections"]["overview"]])
@@ -372,7 +372,8 @@ def render_page(rng, blocks, truth, agency, year, published, features, second=No
     if feature("related-after", 0.35):
         items = "".join(f'<li><a href="/nb/{y}.html">{esc(t)}</a>（{y + 1}-01-{rng.randint(10, 28)}）</li>'
                         for y, t in zip(years, other_titles(agency, year, years), strict=False))
-        out.append(f"<div class=\"related\"><h3>{rng.choice(('相关阅读', '相关链接', '相关文章'))}</h3><ul>{items}</ul></div>")
+        heading = rng.choice(("相关阅读", "相关链接", "相关文章"))
+        out.append(f'<div class="related"><h3>{heading}</h3><ul>{items}</ul></div>')
     out.append(f'<div class="footer">主办：{esc(agency)} 网站标识码：3301000012 ICP备05001234号 '
                f"浏览次数：{rng.randint(100, 99999)}</div></body></html>")
     return out
@@ -466,7 +467,8 @@ def one(rng, number, fmt=None, only=None):
         reorder(blocks, choose("inside:reorder", ("applications-review_litigation", "problems-other")))
     after = []  # what follows the signature: an appendix, an interpretation
     if maybe(0.15, "inside:appendix"):
-        appendix(rng, after, truth, version, year, choose("inside:appendix", ("same", "last-year", "last-year")) == "same")
+        same = choose("inside:appendix", ("same", "last-year", "last-year")) == "same"
+        appendix(rng, after, truth, version, year, same)
     if maybe(0.12, "inside:interpretation"):
         interpretation(rng, after, truth, agency, year)
     if maybe(0.08, "inside:section-missing"):  # after the edits that quote the section's numbers
