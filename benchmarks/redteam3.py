@@ -271,6 +271,23 @@ def _halves(rng, total, version):
     return {k: first[k] for k in keys}, second
 
 
+def two_years(rng, blocks, truth, version, year, key, order):
+    """A statistics section printed for two years (两年对比): its template table this year's and again with last
+    year's numbers (a table of the same edition), each under a caption naming its year, last year's first
+    (``order`` "last-first", the years in order) or second. The report's figures are this year's table."""
+    i = _table_index(blocks, key)
+    if key == "proactive":
+        other = build.proactive_grid(version, independent.proactive(rng, version))
+    elif key == "applications":
+        other = build.applications_grid(version, _other_numbers(rng, version, truth["applications"]))
+    else:
+        other = build.review_grid(independent.review(rng))
+    caption = rng.choice(("{}年度情况：", "（{}年）", "{}年"))
+    mine = [("para", caption.format(year)), blocks[i]]
+    last = [("para", caption.format(year - 1)), ("table", other)]
+    blocks[i:i + 1] = [*last, *mine] if order == "last-first" else [*mine, *last]
+
+
 def contents_dotted(rng, blocks):
     """A table of contents after the title: 目录, each heading with dotted leaders and its page."""
     at = 1
@@ -461,6 +478,9 @@ def one(rng, number, fmt=None, only=None):
         prose_numbers(rng, blocks, truth, year)
     if maybe(0.12, "inside:subordinate"):
         subordinate(rng, blocks, truth, version, choose("inside:subordinate", ("total-first", "total-last")))
+    if maybe(0.12, "inside:two-years"):
+        key = choose("inside:two-years", ("proactive", "applications", "review_litigation"))
+        two_years(rng, blocks, truth, version, year, key, choose("inside:two-years", ("last-first", "this-first")))
     if maybe(0.1, "inside:contents-dotted"):
         contents_dotted(rng, blocks)
     if maybe(0.1, "inside:reorder"):
@@ -518,6 +538,12 @@ EXAMPLES = (
                                                "inside:section-missing", "inside:missing-proactive"}),
     ("w2-subordinate-total-last", "markdown", 2, {"inside:subordinate", "inside:subordinate-total-last"}),
     ("w3-two-reports", "html", 4, {"page:two-reports", "page:title-h1"}),
+    ("w4-two-years-review-this-first", "text", 0, {"inside:two-years", "inside:two-years-review_litigation",
+                                                     "inside:two-years-this-first"}),
+    ("w4-two-years-applications-last-first", "html", 0, {"inside:two-years", "inside:two-years-applications",
+                                                          "inside:two-years-last-first", "page:title-h1"}),
+    ("w4-two-years-proactive-last-first", "docx", 0, {"inside:two-years", "inside:two-years-proactive",
+                                                       "inside:two-years-last-first"}),
     ("n1-yoy-before-applications", "text", 1, {"inside:yoy-applications"}),
     ("n2-department-before-applications", "docx", 1, {"inside:department-table", "inside:department-table-before"}),
     ("n3-review-years-after-review", "docx", 1, {"inside:review-years-table"}),
