@@ -331,7 +331,23 @@ def other_titles(agency, year, years):
     return [f"{agency}{y}年政府信息公开工作年度报告" for y in years if y != year]
 
 
-def render_page(rng, blocks, truth, agency, year, published, features, second=None, only=None):
+#: A page's line or metadata table stating when the report was written (成文, = the signature's date) and when it was
+#: published, as gov.cn-style 信息公开 pages print both.
+WRITTEN = ("成文日期：{w}　发布日期：{p}", "发文日期：{w} 公开日期：{p} 来源：{agency}",
+           "成文日期：{w} 发布日期：{p} 浏览次数：{n}", "<table>")
+
+
+def written_line(rng, agency, written, published, table=True):
+    """The 成文日期 / 发布日期 line of a page, or (``table``) sometimes its metadata table."""
+    form = rng.choice(WRITTEN if table else WRITTEN[:-1])
+    if form != "<table>":
+        return form.format(w=written, p=published, agency=agency, n=rng.randint(10, 999))
+    return (f'<table class="xxgk"><tr><td>索引号</td><td>11350525003/{published[:4]}-00012</td><td>主题分类</td>'
+            f'<td>政府信息公开年报</td></tr><tr><td>发文机关</td><td>{esc(agency)}</td><td>成文日期</td><td>{written}</td>'
+            f'</tr><tr><td>发文字号</td><td></td><td>发布日期</td><td>{published}</td></tr></table>')
+
+
+def render_page(rng, blocks, truth, agency, year, published, features, second=None, only=None, written=None):
     """A portal article page: ``<title>`` (the report's, last year's copied, or the site's), header, breadcrumbs, a
     sidebar of the body's other reports (before the article), ``<h1>``, the 发布时间/来源/浏览次数 line, the article,
     上一篇/下一篇, a 相关阅读 list, the footer. ``second``: a list page's second report ``(title, blocks)`` under the
@@ -378,6 +394,8 @@ def render_page(rng, blocks, truth, agency, year, published, features, second=No
     line = rng.choice((f"发布时间：{published} 来源：{esc(agency)} 浏览次数：{views}",
                        f"来源：{esc(agency)}　发布日期：{published}　【字体：大 中 小】　访问量：{views}",
                        f"信息来源：{esc(agency)} 发布时间：{published} 09:{rng.randint(10, 59)} 阅读：{views}次"))
+    if written:  # the date written (成文) beside the date published
+        line = written_line(rng, agency, written, published)
     out.append(f'<div class="info">{line}</div>')
     out += _article(rng, blocks)
     if second:
@@ -507,8 +525,12 @@ def one(rng, number, fmt=None, only=None):
         second = (other["title"], other_blocks)
         truth |= two_reports_truth(truth, other)
     truth["failing_checks"] = build.failing_checks(truth)
+    written = f"{sy}-{sm:02d}-{sd:02d}" if fmt in ("html", "text") and maybe(0.15, "page:written-date") else None
+    if written and fmt == "text":  # a page's text as copied: the dates line under the title
+        blocks.insert(1, ("para", written_line(rng, agency, written, published, table=False)))
+        truth["published"] = published
     if fmt == "html":
-        lines = render_page(rng, blocks, truth, agency, year, published, features, second, only)
+        lines = render_page(rng, blocks, truth, agency, year, published, features, second, only, written)
         if not second:
             truth["published"] = published
         data = redteam2.encode_html(rng, lines, features)
@@ -544,6 +566,8 @@ EXAMPLES = (
                                                           "inside:two-years-last-first", "page:title-h1"}),
     ("w4-two-years-proactive-last-first", "docx", 0, {"inside:two-years", "inside:two-years-proactive",
                                                        "inside:two-years-last-first"}),
+    ("w5-written-date-html", "html", 0, {"page:written-date", "page:title-h1"}),
+    ("w5-written-date-text", "text", 0, {"page:written-date"}),
     ("n1-yoy-before-applications", "text", 1, {"inside:yoy-applications"}),
     ("n2-department-before-applications", "docx", 1, {"inside:department-table", "inside:department-table-before"}),
     ("n3-review-years-after-review", "docx", 1, {"inside:review-years-table"}),
