@@ -756,6 +756,21 @@ def _report_ambiguous(raw: RawRow, candidates: Sequence[Split], where: str, issu
                         f"the template allows, left null: {describe(candidates)}", where))
 
 
+def _agreeing(kept: dict[str, Any], again: Mapping[str, Any], label: str, where: str, issues: list[Issue]) -> None:
+    """A row printed twice (a table repeated for last year, for each body a report covers, or a table of other
+    counts naming the same items): each value both printings agree on stays, each they disagree on is null with an
+    error naming both. Which printing is the report's own the fitter cannot tell; taking the first (or the last)
+    would give a wrong value whenever it is the other one."""
+    differ = [column for column, value in kept.items() if value != again.get(column)]
+    if not differ:
+        issues.append(warning("row.duplicate", f"row {label!r} printed twice, the same values", where))
+        return
+    for column in differ:
+        issues.append(error("row.duplicate_disagrees", f"row {label!r} printed twice with different values "
+                            f"({kept[column]} and {again.get(column)}): left null", f"{where}.{column}"))
+        kept[column] = None
+
+
 def _none_spellings(rows: Iterable[RawRow], section: str, issues: list[Issue]) -> None:
     """One warning per section for the cells that spelled zero as a dash, slash or 无."""
     spelled = sorted({text.strip() for raw in rows if raw.kind is not None
@@ -895,6 +910,7 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
     yuan: set[str] = set()
     header_open = False
     versions: list[str | None] = []
+    headed: dict[str, bool] = {}  # whether an item's printing kept stood under the template's column headers
     for raw in rows:
         if raw.kind == HEADER:
             if not header_open:
@@ -929,21 +945,32 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
             missing = [c for c in shape if c not in columns]
             issues.append(error("table.missing_columns", f"item {raw.label.strip()!r}: no column "
                                 f"{', '.join(missing)} in the header", f"{where}.{item}"))
-        if item in fitted.values:
-            issues.append(warning("row.duplicate", f"item {raw.label.strip()!r} printed twice; first kept",
-                                  f"{where}.{item}"))
+        under_header = tuple(columns) == shape
+        again = item in fitted.values
+        if again and headed[item] and not under_header:
+            issues.append(warning("row.duplicate", f"item {raw.label.strip()!r} printed twice; the one under the "
+                                  "template's column headers kept", f"{where}.{item}"))
             continue
         printed = [c for c in shape if c in columns] if columns else list(shape)
+        row_issues = [] if again and headed[item] == under_header else issues  # a second printing's own issues
         if glued:
-            row, candidates = fit_glued_row(raw, printed, f"{where}.{item}", issues, _proactive_accept(printed),
+            row, candidates = fit_glued_row(raw, printed, f"{where}.{item}", row_issues, _proactive_accept(printed),
                                             frozenset(yuan), signed=SIGNED_COLUMNS)
             if len(candidates) > 1:
-                row = _ambiguous_proactive(raw, printed, candidates, f"{where}.{item}", issues, frozenset(yuan),
+                row = _ambiguous_proactive(raw, printed, candidates, f"{where}.{item}", row_issues, frozenset(yuan),
                                            (prose or {}).get(item, ()))
         else:
-            row = fit_row(raw, printed, f"{where}.{item}", issues, integer=False, yuan_columns=frozenset(yuan),
+            row = fit_row(raw, printed, f"{where}.{item}", row_issues, integer=False, yuan_columns=frozenset(yuan),
                           sums=_proactive_sums(tuple(printed)))
-        fitted.values[item] = {c: row.get(c) for c in shape}
+        values = {c: row.get(c) for c in shape}
+        if again and row_issues is not issues:
+            _agreeing(fitted.values[item], values, raw.label.strip(), f"{where}.{item}", issues)
+            continue
+        if again:  # the first printing stood under no header of the template's (a table of other counts)
+            issues.append(warning("row.duplicate", f"item {raw.label.strip()!r} printed twice; the one under the "
+                                  "template's column headers kept", f"{where}.{item}"))
+        fitted.values[item] = values
+        headed[item] = under_header
         versions.append(version)
     _none_spellings(rows, where, issues)
     fitted.version = combine_versions(versions)
@@ -1278,8 +1305,12 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
                                       f"values (a heading), then with them; those are used", f"{where}.{key}"))
                 valueless.discard(key)
             else:
-                issues.append(warning("row.duplicate", f"row {raw.label.strip()!r} printed twice; first kept",
-                                      f"{where}.{key}"))
+                if not glued and raw.values:
+                    again = fit_row(raw, columns, f"{where}.{key}", [], integer=True, sums=_APPLICATION_SUMS)
+                    _agreeing(fitted.values[key], again, raw.label.strip(), f"{where}.{key}", issues)
+                else:
+                    issues.append(warning("row.duplicate", f"row {raw.label.strip()!r} printed twice; first kept",
+                                          f"{where}.{key}"))
                 continue
         elif not raw.values:
             valueless.add(key)
@@ -1518,6 +1549,9 @@ def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigatio
             flat = _glued_groups(raw, candidates, where, fitted.issues)
     else:
         flat = fit_row(raw, slots, where, fitted.issues, integer=True, sums=_REVIEW_SUMS)
+        for other in (r for r in body if r.kind == HEADER and _printed_count(r.values) and r is not values_row):
+            again = fit_row(other, slots, where, [], integer=True, sums=_REVIEW_SUMS)  # the table printed again
+            _agreeing(flat, again, "行政复议、行政诉讼", where, fitted.issues)
     for (group, field_), slot in zip(REVIEW_SLOTS, slots, strict=True):
         fitted.values.setdefault(group, {})[field_] = flat.get(slot)
     _none_spellings([raw], where, fitted.issues)

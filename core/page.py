@@ -51,6 +51,7 @@ from .template import (
     TITLE_META,
     TITLE_WORDS,
     WORD_STYLE_LEAK,
+    WRITTEN_LABELS,
     simplified,
 )
 
@@ -101,12 +102,12 @@ def page_title(title: str) -> str:
     return parts[0] if parts else ""
 
 
-_PUBLISH_LABEL = re.compile(rf"(?:{'|'.join(PUBLISH_LABELS)})\s*[:：]?\s*|^\s*(?:{'|'.join(PUBLISH_BARE_LABELS)})"
-                            r"\s*[:：]\s*")
+_PUBLISH_LABEL = re.compile(rf"(?P<written>{'|'.join(WRITTEN_LABELS)})\s*[:：]?\s*|(?:{'|'.join(PUBLISH_LABELS)})"
+                            rf"\s*[:：]?\s*|^\s*(?:{'|'.join(PUBLISH_BARE_LABELS)})\s*[:：]\s*")
 #: Any bare label (日期, 时间), which every label holds: literal alternatives, so ``re`` skips in C the characters
 #: none starts with.
 _BARE_LABEL = re.compile("|".join(PUBLISH_BARE_LABELS))
-assert all(_BARE_LABEL.search(label) for label in PUBLISH_LABELS), "see _publish_label"
+assert all(_BARE_LABEL.search(label) for label in PUBLISH_LABELS + WRITTEN_LABELS), "see _publish_label"
 
 
 def _publish_label(text: str) -> re.Match[str] | None:
@@ -134,27 +135,35 @@ _DATE_THEN_SOURCE = re.compile(rf"^\s*(?:[^\d\s:：。]{{2,30}}?\s*)?"
 _FOLLOWER = re.compile("|".join(PUBLISH_FOLLOWERS))
 
 
-def publish_date_after_label(text: str) -> tuple[bool, str | None]:
-    """``(labelled, date)`` for a line such as ``发布日期：2022-01-26 来源：…``; a bare label gives no date.
+def publish_date_after_label(text: str) -> tuple[bool, str | None, bool]:
+    """``(labelled, date, written)`` for a line such as ``发布日期：2022-01-26 来源：…``; a bare label gives no date.
 
     A date that opens a line and is followed by the page's source field (``2022年01月18日来源:1``) is labelled
-    by that field."""
+    by that field. ``written``: the date is labelled as the one the document was written (``成文日期``; a publish
+    label later on the line wins over it)."""
     plain = simplified(text)  # 發佈日期 as 发布日期; positions hold in ``text``
     match = _publish_label(plain)
     if match is None:
         before = _DATE_THEN_SOURCE.match(plain) if _FOLLOWER.search(plain) else None
-        return (True, find_date(before.group(1))) if before else (False, None)
-    return True, find_date(text[match.end():match.end() + PUBLISH_DATE_CHARS])
+        return (True, find_date(before.group(1)), False) if before else (False, None, False)
+    if match.group("written"):
+        later = _PUBLISH_LABEL.search(plain, match.end())
+        while later is not None and later.group("written"):
+            later = _PUBLISH_LABEL.search(plain, later.end())
+        if later is not None and find_date(text[later.end():later.end() + PUBLISH_DATE_CHARS]):
+            match = later
+    return True, find_date(text[match.end():match.end() + PUBLISH_DATE_CHARS]), bool(match.group("written"))
 
 
-def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[int, str]]:
-    """``(index of the block, date)`` of every labelled publish date among ``blocks`` (blocks or lines).
+def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[int, str, bool]]:
+    """``(index of the block, date, written)`` of every labelled publish date among ``blocks`` (blocks or lines).
 
     A paragraph ``发布日期：2022-01-26``, a label whose date is the next
-    paragraph, or a metadata-table row ``公开日期 | 2024-01-17``.
+    paragraph, or a metadata-table row ``公开日期 | 2024-01-17``; ``written``
+    for a date labelled ``成文日期`` (a stand-in for the publish date only).
     """
-    found: list[tuple[int, str]] = []
-    pending = False
+    found: list[tuple[int, str, bool]] = []
+    pending = written = False
     for index, block in enumerate(blocks):
         if isinstance(block, Table):
             # A row is looked at only if its joined text holds a bare label, so a table whose whole text holds
@@ -171,13 +180,13 @@ def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[i
                 pending = False
                 date = find_date(text[:PUBLISH_DATE_CHARS])
                 if date:
-                    found.append((index, date))
+                    found.append((index, date, written))
                     continue
             if len(text) > PUBLISH_LINE_MAX_CHARS:
                 continue
-            labelled, date = publish_date_after_label(text)
+            labelled, date, written = publish_date_after_label(text)
             if date:
-                found.append((index, date))
+                found.append((index, date, written))
             elif labelled:
                 pending = True
     return found
@@ -186,23 +195,25 @@ def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[i
 _TEXT = attrgetter("text")
 
 
-def _publish_cells(texts: list[str], index: int, found: list[tuple[int, str]]) -> None:
+def _publish_cells(texts: list[str], index: int, found: list[tuple[int, str, bool]]) -> None:
     if not _publish_label("".join(texts)):
         return
     for n, text in enumerate(texts):
-        labelled, date = publish_date_after_label(text)
+        labelled, date, written = publish_date_after_label(text)
         if not date and labelled and n + 1 < len(texts):
             date = find_date(texts[n + 1][:PUBLISH_DATE_CHARS])
         if date:
-            found.append((index, date))
+            found.append((index, date, written))
 
 
 def find_published(blocks: tuple[Block, ...] | list[Block | str], near: int = 0) -> str | None:
-    """The publish date labelled nearest block ``near`` (before it on a tie): the one publish finder."""
+    """The publish date labelled nearest block ``near`` (before it on a tie): the one publish finder. A date
+    labelled as written (``成文日期``) is taken only when no publish date is labelled."""
     found = publish_lines(blocks)
     if not found:
         return None
-    return min(found, key=lambda item: (abs(item[0] - near), item[0] > near))[1]
+    published = [item for item in found if not item[2]] or found
+    return min(published, key=lambda item: (abs(item[0] - near), item[0] > near))[1]
 
 
 # --------------------------------------------------------------------------

@@ -361,10 +361,11 @@ PAGE_NUMBER = re.compile(rf"\s*(?:{_PAGE_MARK}|\d{{1,3}}(?:\s*/\s*\d{{1,3}})?)\s
 # ---- The page around the sections: title, publish line, statistics period, signature (nianbao.page) ----
 
 #: Publish lines on web pages and crawler headers: ``发布时间:2023-01-17 10:04``, ``发布日期:2022-01-26``.
-#: 采集时间 and 页面生成时间 (when a crawler or a CMS ran) are deliberately not among them, nor are the dates a
-#: document was written or issued (成文日期, 发文日期, 印发日期: gov.cn-style pages print them beside the 发布日期;
-#: they are the signature's date, not the page's).
+#: 采集时间 and 页面生成时间 (when a crawler or a CMS ran) are deliberately not among them.
 PUBLISH_LABELS: tuple[str, ...] = ("发布时间", "发布日期", "公开日期", "公开时间", "发表时间", "发表日期")
+#: The date a document was written or issued, which gov.cn-style pages print beside the 发布日期 (the signature's
+#: date, not the page's): the publish date only when the page labels none of ``PUBLISH_LABELS``.
+WRITTEN_LABELS: tuple[str, ...] = ("成文日期", "发文日期")
 #: Bare labels that are a publish line only at the start of a line and with a colon (``日期：2022-01-26``).
 PUBLISH_BARE_LABELS: tuple[str, ...] = ("日期", "时间")
 #: ``<meta>`` names (lower case) that carry a web page's publish date.

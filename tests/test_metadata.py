@@ -59,6 +59,17 @@ def test_find_title(lines, title):
     assert find_title(lines) == title
 
 
+@pytest.mark.parametrize(("lines", "published"), [
+    (["成文日期：2022-03-16　发布日期：2022-03-19"], "2022-03-19"),
+    (["发文日期：2022-03-16 公开日期：2022-03-20 来源：市政府办公室"], "2022-03-20"),
+    (["成文日期：2022-03-16", "发布日期：2022-03-19"], "2022-03-19"),
+    (["发布日期：2022-03-19", "成文日期：2022-03-16"], "2022-03-19"),
+    (["成文日期：2022-03-16"], "2022-03-16"),  # the page labels no publish date: the written one stands for it
+])
+def test_a_written_date_is_the_publish_date_only_when_none_is_labelled(lines, published):
+    assert find_published(lines) == published
+
+
 def test_published_and_signed_dates():
     assert find_published(["发布时间:2023-01-17 10:04      来源:天津市东丽区工业和信息化局"]) == "2023-01-17"
     assert find_published(["发布日期:2022-01-26 来源: 访问量:1"]) == "2022-01-26"

@@ -31,15 +31,9 @@ EXAMPLES = DATA / "redteam3"
 KNOWN = {"inside:category-table": "W1", "inside:subordinate-total-last": "W2", "page:two-reports": "W3",
          "inside:two-years": "W4"}
 XFAIL = {
-    "w1-category-table-before": "W1: a 信息类别 / 公开数量 table before 二's, naming 行政许可 …: its rows read as "
-                                "the items (first kept)",
     "w1-category-table-after": "W1: the same table after 二's: 政府集中采购 748 read as an amount, template mixed",
     "w1-category-table-overview": "W1: the same table in 一, no section 二: its rows read as 二's items",
-    "w2-subordinate-total-last": "W2: section 三 per body then 合计: the first body's table read as the report's",
     "w3-two-reports": "W3: a list page with two reports read as the first, with no issue (a judgement: see the doc)",
-    "w4-two-years-review-this-first": "W4: section 四 printed for this year then last year: the last table read",
-    "w4-two-years-applications-last-first": "W4: section 三 printed for last year then this year: the first read",
-    "w4-two-years-proactive-last-first": "W4: section 二 printed for last year then this year: the first read",
 }
 
 
