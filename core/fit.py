@@ -42,6 +42,7 @@ from .template import (
     GARBAGE,
     MARKED,
     NONE_SPELLING,
+    OTHER_COUNT_HEADERS,
     PAGE_NUMBER,
     PROACTIVE_COLUMN_LOOKUP,
     PROACTIVE_COLUMNS,
@@ -813,6 +814,15 @@ def _proactive_hit(norm: str) -> Hit | None:
     return None
 
 
+#: A header cell is short: a longer line naming 公开数量 is a sentence.
+_HEADER_MAX_CHARS = 16
+
+
+def _other_counts_header(label: str) -> bool:
+    norm = normalise_label(label)
+    return len(norm) <= _HEADER_MAX_CHARS and any(word in norm for word in OTHER_COUNT_HEADERS)
+
+
 def _proactive_shape(item: str, columns: Sequence[str], width: int) -> tuple[str | None, tuple[str, ...] | None]:
     """The version and columns an item's header (or, lacking one, its value count) fits."""
     if columns:
@@ -911,8 +921,10 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
     header_open = False
     versions: list[str | None] = []
     headed: dict[str, bool] = {}  # whether an item's printing kept stood under the template's column headers
+    other_counts = False  # under the header of a table of other counts (``信息类别 | 公开数量（条）``)
     for raw in rows:
         if raw.kind == HEADER:
+            other_counts = False
             if not header_open:
                 columns, yuan, header_open = [], set(), True
             if raw.key:
@@ -929,7 +941,14 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
             continue
         header_open = False
         if raw.kind is None:
+            if not raw.values and _other_counts_header(raw.label):
+                other_counts = True
+                issues.append(warning("table.other_counts", f"a table of other counts (header {raw.label.strip()!r}):"
+                                      " its rows are no items of the template's", where))
+                continue
             _report_unknown(raw, where, issues)
+            continue
+        if other_counts:
             continue
         item = raw.key
         assert item is not None

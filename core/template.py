@@ -541,6 +541,11 @@ AMOUNT_COLUMNS = frozenset({"amount_wan"})
 SIGNED_COLUMNS = frozenset({"change"})
 #: The header cell that opens every item's column headers.
 PROACTIVE_HEADER_START = normalise_label("信息内容")
+#: Header words of a table of other counts that reports print in or near section 二 (``信息类别 | 公开数量（条）``:
+#: items published by kind, whose kinds may be the template's item names, 行政许可 815 notices): rows under it are no
+#: items of the template's, up to the template's next column header.
+OTHER_COUNT_HEADERS: tuple[str, ...] = tuple(normalise_label(word) for word in (
+    "信息类别", "公开数量", "发布数量", "信息数量", "信息条数", "数量（条）"))
 
 #: Template version → item → columns, in printed order.
 PROACTIVE_SHAPES: dict[str, dict[str, tuple[str, ...]]] = {

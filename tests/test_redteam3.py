@@ -28,11 +28,8 @@ RT3 = SimpleNamespace(**runpy.run_path(str(REPO / "benchmarks" / "redteam3.py"))
 EXAMPLES = DATA / "redteam3"
 #: The features of the wrong classes not fixed yet (docs/redteam3-failures.md W1-W3): a report of the slice with one
 #: of them may hold wrong values (the class's xfail below says which); every other wrong value fails the slice.
-KNOWN = {"inside:category-table": "W1", "inside:subordinate-total-last": "W2", "page:two-reports": "W3",
-         "inside:two-years": "W4"}
+KNOWN = {"page:two-reports": "W3"}
 XFAIL = {
-    "w1-category-table-after": "W1: the same table after 二's: 政府集中采购 748 read as an amount, template mixed",
-    "w1-category-table-overview": "W1: the same table in 一, no section 二: its rows read as 二's items",
     "w3-two-reports": "W3: a list page with two reports read as the first, with no issue (a judgement: see the doc)",
 }
 
