@@ -604,11 +604,10 @@ def settle(document: Document) -> Document:
         while end < len(blocks) and paths[end] and paths[end][0] == root:
             end += 1
         seen.add(root)
-        article, published, note = _page(list(blocks[index:end]), list(paths[index:end]), document.pages[root], root,
-                                         rivals)
+        article, published, page_notes = _page(list(blocks[index:end]), list(paths[index:end]), document.pages[root],
+                                               root, rivals)
         out.extend(article)
-        if note:
-            notes.append(note)
+        notes.extend(page_notes)
         if published:
             properties.setdefault(PUBLISHED_CONFLICT if "," in published else "published", published)
         index = end
@@ -624,10 +623,10 @@ def settle(document: Document) -> Document:
 
 
 def _page(blocks: list[Block], paths: list[Path], page: Page, root: int, rivals: list[str]
-          ) -> tuple[list[Block], str | None, ReaderNote | None]:
-    """One page's article blocks, publish date and note; a title the page shows beside the one taken, naming
+          ) -> tuple[list[Block], str | None, list[ReaderNote]]:
+    """One page's article blocks, publish date and notes; a title the page shows beside the one taken, naming
     another year, is added to ``rivals``."""
-    note = None
+    notes = []
     blocks, paths = _headings_out_of_tables(blocks, paths)
     cues = [section_cue(b.text) if isinstance(b, Paragraph) else None for b in blocks]
     if page.hidden and page.unhidden is not None and sections_named(page.hidden) >= MIN_ARTICLE_SECTIONS and (
@@ -636,7 +635,7 @@ def _page(blocks: list[Block], paths: list[Path], page: Page, root: int, rivals:
         again = page.unhidden()
         blocks, paths = _headings_out_of_tables(list(again.blocks), [(root, *p[1:]) for p in again.paths])
         cues = [section_cue(b.text) if isinstance(b, Paragraph) else None for b in blocks]
-        note = HIDDEN_REPORT
+        notes.append(HIDDEN_REPORT)
     titles = [isinstance(b, Paragraph) and is_title_line(b.text) for b in blocks]
     shown = _shown_title(page)
     found = article_of(cues, paths)
@@ -654,10 +653,31 @@ def _page(blocks: list[Block], paths: list[Path], page: Page, root: int, rivals:
             article[:0] = [Paragraph(text=line) for line in lines]
             if rival:
                 rivals.append(rival)
+        other = _other_report(blocks, cues, titles, first, last)
+        if other is not None:
+            notes.append(ReaderNote(level="warning", code="page.several_reports", message=(
+                f"the page holds another report, {other!r} (its title, section headings and tables outside the "
+                "article): only the article is read")))
     stated = {_first_date(value for name, value in page.metas if name in PUBLISH_META), _first_date(page.stamps),
               find_published(blocks, first)} - {None}
     published = stated.pop() if len(stated) == 1 else (", ".join(sorted(stated)) if stated else None)
-    return article, published, note
+    return article, published, notes
+
+
+def _other_report(blocks: list[Block], cues: list[str | None], titles: list[bool], first: int, last: int
+                  ) -> str | None:
+    """The title of a second report on the page, outside the article (a list page printing a column's last
+    articles in full): a title line followed, outside the article, by headings of several sections and a table.
+    A table of contents repeats the headings but holds no table."""
+    for start, end in ((0, first), (last + 1, len(blocks))):
+        for index in range(start, end):
+            if not titles[index]:
+                continue
+            after = range(index + 1, end)
+            if (len({cues[i] for i in after} - {None}) >= MIN_ARTICLE_SECTIONS
+                    and any(isinstance(blocks[i], Table) for i in after)):
+                return blocks[index].text
+    return None
 
 
 def _shown_title(page: Page) -> str | None:

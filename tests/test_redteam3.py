@@ -28,10 +28,8 @@ RT3 = SimpleNamespace(**runpy.run_path(str(REPO / "benchmarks" / "redteam3.py"))
 EXAMPLES = DATA / "redteam3"
 #: The features of the wrong classes not fixed yet (docs/redteam3-failures.md W1-W3): a report of the slice with one
 #: of them may hold wrong values (the class's xfail below says which); every other wrong value fails the slice.
-KNOWN = {"page:two-reports": "W3"}
-XFAIL = {
-    "w3-two-reports": "W3: a list page with two reports read as the first, with no issue (a judgement: see the doc)",
-}
+KNOWN = {"page:two-reports": "W3"}  # the first report read, with page.several_reports: the lead's judgement
+XFAIL: dict[str, str] = {}
 
 
 def known_wrong(reason):
@@ -83,10 +81,21 @@ def test_the_examples_are_what_the_generator_writes(tmp_path):
 
 # ---- Each class's example: no wrong value (the wrong classes not fixed yet are strict xfails) -----------------------
 
-@pytest.mark.parametrize("stem", examples())
+@pytest.mark.parametrize("stem", [stem for stem in examples() if stem.values[0] != "w3-two-reports"])
 def test_a_failure_class_example_has_no_wrong_value(stem):
     record, truth = example(stem)
     assert wrong(record, truth) == []
+
+
+def test_a_list_page_with_two_reports_is_read_as_its_article_and_says_it_held_another():
+    """W3, judged: the article (the report the ``<title>`` and the first ``<h1>`` name) is read whole; the second
+    report, outside it, is named in ``page.several_reports``. The truth (null where the two reports differ) agrees
+    wherever it is not null."""
+    record, truth = example("w3-two-reports")
+    assert [d for d in differences(record, truth) if d[1] is not None] == []
+    assert record["year"] == 2023 and record["title"] == "永春县教育局2023年政府信息公开工作年度报告"
+    several = [issue for issue in record["issues"] if issue["code"] == "page.several_reports"]
+    assert len(several) == 1 and "2022年" in several[0]["message"]
 
 
 # ---- What the parser reads right: pinned -----------------------------------------------------------------------------
