@@ -1324,8 +1324,15 @@ def fit_applications(tokens: Sequence[tuple[str, int]], where: str = "applicatio
                                       f"values (a heading), then with them; those are used", f"{where}.{key}"))
                 valueless.discard(key)
             else:
-                if not glued and raw.values:
+                if raw.values and not glued:
                     again = fit_row(raw, columns, f"{where}.{key}", [], integer=True, sums=_APPLICATION_SUMS)
+                    _agreeing(fitted.values[key], again, raw.label.strip(), f"{where}.{key}", issues)
+                elif raw.values:  # glued text: a second printing that splits one way only is compared
+                    again, candidates = fit_glued_row(raw, columns, f"{where}.{key}", [], _application_row_fits,
+                                                      sums=_APPLICATION_SUMS)
+                    if len(candidates) > 1 or key in ambiguous:
+                        again = dict.fromkeys(columns)
+                    ambiguous.pop(key, None)
                     _agreeing(fitted.values[key], again, raw.label.strip(), f"{where}.{key}", issues)
                 else:
                     issues.append(warning("row.duplicate", f"row {raw.label.strip()!r} printed twice; first kept",

@@ -208,3 +208,42 @@ def test_a_cell_that_is_no_number_after_a_row_s_values_keeps_its_slot():
         assert list(fitted.values["carried_over"].values()) == expected
         assert ("applications.carried_over", "cell.unreadable") in codes(fitted) or (
             "applications.carried_over.total", "cell.unreadable") in codes(fitted)
+
+
+def test_a_row_printed_twice_keeps_what_both_printings_agree_on_and_nothing_else():
+    """A section 三 table printed for last year and this year (or per body): no printing wins by its position."""
+    row = "一、本年新收政府信息公开申请数量"
+    carried = "二、上年结转政府信息公开申请数量"
+    fitted = fit_applications(paragraphs(*HEADER_3, row, *"1000001", "2021年", *HEADER_3, row, *"2000002",
+                                         carried, *"0000000", carried, *"0000000"))
+    assert fitted.values["new_received"] == {"natural_person": None, "commercial": 0, "research": 0,
+                                             "social_welfare": 0, "legal_service": 0, "other_org": 0, "total": None}
+    assert fitted.values["carried_over"]["total"] == 0
+    assert {("applications.new_received.natural_person", "row.duplicate_disagrees"),
+            ("applications.new_received.total", "row.duplicate_disagrees"),
+            ("applications.carried_over", "row.duplicate")} <= codes(fitted)
+
+
+def test_section_four_printed_twice_keeps_only_the_values_both_tables_agree_on():
+    header = ["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉",
+              "复议后起诉", *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2]
+    this_year, last_year = ["0"] * 15, ["0"] * 15
+    last_year[3] = last_year[4] = "2"
+    fitted = fit_review(paragraphs("2021年", *header, *this_year, "2020年", *header, *last_year))
+    assert fitted.values["review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": None, "total": None}
+    assert fitted.values["litigation_direct"]["total"] == 0
+
+
+def test_section_two_s_items_under_a_table_of_other_counts_are_no_items():
+    template = ["第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", "4572"]
+    for order in ((*template, "信息类别", "公开数量（条）", "行政许可", "815", "政府集中采购", "748"),
+                  ("信息类别", "公开数量（条）", "行政许可", "815", *template)):
+        fitted = fit_proactive(paragraphs(*order))
+        assert fitted.values == {"licensing": {"decisions": 4572}}
+        assert ("proactive", "table.other_counts") in codes(fitted)
+
+
+def test_section_two_s_item_under_the_template_headers_wins_over_one_under_none():
+    fitted = fit_proactive(paragraphs("行政许可", "815", "第二十条第（五）项", "信息内容", "本年处理决定数量",
+                                      "行政许可", "4572"))
+    assert fitted.values["licensing"] == {"decisions": 4572}
