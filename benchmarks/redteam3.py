@@ -239,17 +239,29 @@ def interpretation(rng, blocks, truth, agency, year):
                            cell(rng.randint(0, 5))]])]
 
 
-def subordinate(rng, blocks, truth, version, where):
-    """A report covering a body and its subordinate bodies: section 三 printed per body (局机关, 所属单位) and as
-    合计 (before or after them). The report's figures are the 合计 table (the truth's)."""
-    total = truth["applications"]
-    parts = _halves(rng, total, version)
-    i = _table_index(blocks, "applications")
-    tables = [("（一）局机关", build.applications_grid(version, parts[0])),
-              ("（二）所属单位", build.applications_grid(version, parts[1]))]
-    whole = ("合计", build.applications_grid(version, total))
+def subordinate(rng, blocks, truth, version, where, key="applications"):
+    """A report covering a body and its subordinate bodies: section 三 (or 四, ``key``) printed per body (局机关,
+    所属单位) and as 合计 (before or after them). The report's figures are the 合计 table (the truth's)."""
+    total = truth[key]
+    if key == "applications":
+        parts, grid = _halves(rng, total, version), lambda numbers: build.applications_grid(version, numbers)
+    else:
+        parts, grid = _review_halves(rng, total), build.review_grid
+    i = _table_index(blocks, key)
+    tables = [("（一）局机关", grid(parts[0])), ("（二）所属单位", grid(parts[1]))]
+    whole = ("合计", grid(total))
     order = [whole, *tables] if where == "total-first" else [*tables, ("（三）合计", whole[1])]
     blocks[i:i + 1] = [b for caption, grid in order for b in (("para", caption), ("table", grid))]
+
+
+def _review_halves(rng, total):
+    """Two section 四 tables adding up to ``total``, each group's 总计 the sum of its four."""
+    first = {}
+    for group, values in total.items():
+        parts = {f: rng.randint(0, values[f]) for f in ("upheld", "corrected", "other", "pending")}
+        first[group] = parts | {"total": sum(parts.values())}
+    second = {g: {f: total[g][f] - first[g][f] for f in total[g]} for g in total}
+    return first, second
 
 
 def _halves(rng, total, version):
@@ -495,7 +507,9 @@ def one(rng, number, fmt=None, only=None):
     if maybe(0.3, "inside:prose-numbers"):
         prose_numbers(rng, blocks, truth, year)
     if maybe(0.12, "inside:subordinate"):
-        subordinate(rng, blocks, truth, version, choose("inside:subordinate", ("total-first", "total-last")))
+        where = choose("inside:subordinate", ("total-first", "total-last"))
+        key = "review_litigation" if maybe(0.3, "inside:subordinate-review") else "applications"
+        subordinate(rng, blocks, truth, version, where, key)
     if maybe(0.12, "inside:two-years"):
         key = choose("inside:two-years", ("proactive", "applications", "review_litigation"))
         two_years(rng, blocks, truth, version, year, key, choose("inside:two-years", ("last-first", "this-first")))
@@ -559,6 +573,8 @@ EXAMPLES = (
     ("w1-category-table-overview", "docx", 5, {"inside:category-table", "inside:category-table-overview",
                                                "inside:section-missing", "inside:missing-proactive"}),
     ("w2-subordinate-total-last", "markdown", 2, {"inside:subordinate", "inside:subordinate-total-last"}),
+    ("w2-subordinate-review-total-first", "text", 0, {"inside:subordinate", "inside:subordinate-total-first",
+                                                      "inside:subordinate-review"}),
     ("w3-two-reports", "html", 4, {"page:two-reports", "page:title-h1"}),
     ("w4-two-years-review-this-first", "text", 0, {"inside:two-years", "inside:two-years-review_litigation",
                                                      "inside:two-years-this-first"}),

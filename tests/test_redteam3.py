@@ -28,7 +28,7 @@ RT3 = SimpleNamespace(**runpy.run_path(str(REPO / "benchmarks" / "redteam3.py"))
 EXAMPLES = DATA / "redteam3"
 #: The features of the wrong classes not fixed yet (docs/redteam3-failures.md W1-W3): a report of the slice with one
 #: of them may hold wrong values (the class's xfail below says which); every other wrong value fails the slice.
-KNOWN = {"inside:category-table": "W1", "inside:subordinate-total-last": "W2", "page:two-reports": "W3",
+KNOWN = {"inside:category-table": "W1", "inside:subordinate": "W2", "page:two-reports": "W3",
          "inside:two-years": "W4", "page:written-date": "W5"}
 XFAIL = {
     "w1-category-table-before": "W1: a 信息类别 / 公开数量 table before 二's, naming 行政许可 …: its rows read as "
@@ -36,6 +36,7 @@ XFAIL = {
     "w1-category-table-after": "W1: the same table after 二's: 政府集中采购 748 read as an amount, template mixed",
     "w1-category-table-overview": "W1: the same table in 一, no section 二: its rows read as 二's items",
     "w2-subordinate-total-last": "W2: section 三 per body then 合计: the first body's table read as the report's",
+    "w2-subordinate-review-total-first": "W2: section 四 as 合计 then per body: the last body's table read",
     "w3-two-reports": "W3: a list page with two reports read as the first, with no issue (a judgement: see the doc)",
     "w4-two-years-review-this-first": "W4: section 四 printed for this year then last year: the last table read",
     "w4-two-years-applications-last-first": "W4: section 三 printed for last year then this year: the first read",
