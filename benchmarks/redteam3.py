@@ -373,7 +373,8 @@ def render_page(rng, blocks, truth, agency, year, published, features, second=No
         features.extend([f"page:{name}"] if hit else [])
         return hit
 
-    page_title = (f"{agency}{year - 1}年政府信息公开工作年度报告_{site}" if feature("title-last-year", 0.2)
+    stale = f"{agency}{year - 1}年政府信息公开工作年度报告"  # the page copied from last year's
+    page_title = (f"{stale}_{site}" if feature("title-last-year", 0.2)
                   else site if feature("title-site-only", 0.15) else f"{title}_{site}")
     years = [year - 2, year - 1, year + 1]
     out = [f"<title>{esc(page_title)}</title></head><body>",
@@ -395,13 +396,20 @@ def render_page(rng, blocks, truth, agency, year, published, features, second=No
                         for y, t in zip(years, other_titles(agency, year, years), strict=False))
         out.append(f'<div class="sidebar"><h3>{rng.choice(("年报列表", "政府信息公开年报", "热点信息"))}</h3>'
                    f"<ul>{items}</ul></div>")
-    shape = rng.choice(("h1", "h1", "div", "p-strong", "td"))
-    shape = next((n for n in ("h1", "div", "p-strong", "td") if f"page:title-{n}" in (only or ())), shape)
+    shape = rng.choice(("h1", "h1", "div", "p-strong", "td", "none"))
+    shape = next((n for n in ("h1", "div", "p-strong", "td", "none") if f"page:title-{n}" in (only or ())), shape)
+    if shape == "none" and (page_title == site or second):  # a page printing no title anywhere is not this corpus's
+        shape = "h1"
     features.append(f"page:title-{shape}")
+    if shape == "none":  # the title only in <title>: last year's copied one is what the page prints as its title;
+        page_title = page_title.rsplit("_", 1)[0]  # the year is still the report's (its prose, its period)
+        truth["title"] = page_title
+        out[0] = f"<title>{esc(page_title)}</title></head><body>"
     out.append('<div class="article">' + {
         "h1": f"<h1>{esc(title)}</h1>", "div": f'<div class="article-title">{esc(title)}</div>',
         "p-strong": f'<p align="center"><strong><font size="5">{esc(title)}</font></strong></p>',
-        "td": f'<table width="100%"><tr><td class="title" align="center">{esc(title)}</td></tr></table>'}[shape])
+        "td": f'<table width="100%"><tr><td class="title" align="center">{esc(title)}</td></tr></table>',
+        "none": ""}[shape])
     views = rng.randint(10, 9999)
     line = rng.choice((f"发布时间：{published} 来源：{esc(agency)} 浏览次数：{views}",
                        f"来源：{esc(agency)}　发布日期：{published}　【字体：大 中 小】　访问量：{views}",
@@ -584,6 +592,7 @@ EXAMPLES = (
                                                        "inside:two-years-last-first"}),
     ("w5-written-date-html", "html", 0, {"page:written-date", "page:title-h1"}),
     ("w5-written-date-text", "text", 0, {"page:written-date"}),
+    ("w6-stale-title-only", "html", 0, {"page:title-none", "page:title-last-year"}),
     ("n1-yoy-before-applications", "text", 1, {"inside:yoy-applications"}),
     ("n2-department-before-applications", "docx", 1, {"inside:department-table", "inside:department-table-before"}),
     ("n3-review-years-after-review", "docx", 1, {"inside:review-years-table"}),
