@@ -300,6 +300,35 @@ def two_years(rng, blocks, truth, version, year, key, order):
     blocks[i:i + 1] = [*last, *mine] if order == "last-first" else [*mine, *last]
 
 
+def last_year_column(rng, blocks, first):
+    """Section 二 of the 2021 form with a 上年处理决定数量 column beside 本年处理决定数量 (before it, ``first``, or
+    after), last year's counts in it: the report's values are this year's column."""
+    i = _table_index(blocks, "proactive")
+    out, under = [], False
+    for cells in blocks[i][1]:
+        texts = [c[0] for c in cells]
+        if len(cells) == 2 and texts[1] == "本年处理决定数量":  # 信息内容 | 本年处理决定数量 (over three columns)
+            pair, under = [cell("上年处理决定数量"), cell(texts[1], 2)], True
+        elif under and len(cells) == 2 and cells[1][1] == 3:  # an item's row: its one value over three columns
+            pair = [cell(int(texts[1]) + rng.randint(-min(int(texts[1]), 30), 60)), cell(texts[1], 2)]
+        else:
+            out.append(cells)
+            under = under and len(cells) == 2
+            continue
+        out.append([cells[0], *(pair if first else [cell(pair[1][0]), cell(pair[0][0], 2)])])
+    blocks[i] = ("table", out)
+
+
+def year_headers(blocks, year):
+    """Section 二 of the 2019 form with the years in its headers (``2019年项目数量``, ``2020年处理决定数量``)."""
+    words = {"上一年项目数量": f"{year - 1}年项目数量", "本年增/减": f"{year}年增/减",
+             "处理决定数量": f"{year}年处理决定数量", "本年新制作数量": f"{year}年新制作数量",
+             "本年新公开数量": f"{year}年新公开数量"}
+    for cells in blocks[_table_index(blocks, "proactive")][1]:
+        for c in cells:
+            c[0] = words.get(c[0], c[0])
+
+
 def contents_dotted(rng, blocks):
     """A table of contents after the title: 目录, each heading with dotted leaders and its page."""
     at = 1
@@ -518,6 +547,10 @@ def one(rng, number, fmt=None, only=None):
         where = choose("inside:subordinate", ("total-first", "total-last"))
         key = "review_litigation" if maybe(0.3, "inside:subordinate-review") else "applications"
         subordinate(rng, blocks, truth, version, where, key)
+    if truth["template"] == "2021" and maybe(0.12, "inside:last-year-column"):
+        last_year_column(rng, blocks, choose("inside:last-year-column", ("before", "after")) == "before")
+    if truth["template"] == "2019" and maybe(0.12, "inside:year-headers"):
+        year_headers(blocks, year)
     if maybe(0.12, "inside:two-years"):
         key = choose("inside:two-years", ("proactive", "applications", "review_litigation"))
         two_years(rng, blocks, truth, version, year, key, choose("inside:two-years", ("last-first", "this-first")))
@@ -593,6 +626,8 @@ EXAMPLES = (
     ("w5-written-date-html", "html", 0, {"page:written-date", "page:title-h1"}),
     ("w5-written-date-text", "text", 0, {"page:written-date"}),
     ("w6-stale-title-only", "html", 0, {"page:title-none", "page:title-last-year"}),
+    ("w7-last-year-column", "html", 0, {"inside:last-year-column", "inside:last-year-column-before",
+                                        "page:title-h1"}),
     ("n1-yoy-before-applications", "text", 1, {"inside:yoy-applications"}),
     ("n2-department-before-applications", "docx", 1, {"inside:department-table", "inside:department-table-before"}),
     ("n3-review-years-after-review", "docx", 1, {"inside:review-years-table"}),
@@ -600,6 +635,7 @@ EXAMPLES = (
     ("n5-contents-numbered", "text", 1, {"inside:contents-dotted", "numbering", "numbering-（一）"}),
     ("n6-reorder-applications-review", "text", 1, {"inside:reorder", "inside:reorder-applications-review_litigation"}),
     ("n7-title-without-year", "text", 1, {"year:title-without-year"}),
+    ("n8-year-headers", "text", 1, {"inside:year-headers"}),
 )
 
 
