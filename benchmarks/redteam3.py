@@ -239,6 +239,22 @@ def interpretation(rng, blocks, truth, agency, year):
                            cell(rng.randint(0, 5))]])]
 
 
+def signed_later(rng, blocks, agency, signed):
+    """What follows the report ends with a signature of its own (the 解读's office, a later date)."""
+    y, m, d = signed
+    blocks += [("para", rng.choice((f"{agency}办公室", agency, "政务公开办公室"))),
+               ("para", f"{y}年{m}月{min(d + rng.randint(1, 9), 28)}日")]
+
+
+def appended_report(rng, blocks, agency, year):
+    """Last year's whole report appended after this year's (``附：``), for comparison, with its own signature."""
+    version = "2019" if year - 1 <= 2020 else "2021"
+    numbers = (independent.proactive(rng, version), independent.applications(rng, version), independent.review(rng))
+    other, _ = build.report(agency, year - 1, version, f"{year}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日",
+                            numbers=numbers)
+    blocks += [("para", "附：上年度报告"), ("para", other[0][1]), *other[1:]]
+
+
 def subordinate(rng, blocks, truth, version, where, key="applications"):
     """A report covering a body and its subordinate bodies: section 三 (or 四, ``key``) printed per body (局机关,
     所属单位) and as 合计 (before or after them). The report's figures are the 合计 table (the truth's)."""
@@ -564,6 +580,10 @@ def one(rng, number, fmt=None, only=None):
         appendix(rng, after, truth, version, year, same)
     if maybe(0.12, "inside:interpretation"):
         interpretation(rng, after, truth, agency, year)
+        if maybe(0.5, "inside:interpretation-signed"):
+            signed_later(rng, after, agency, (sy, sm, sd))
+    if maybe(0.05, "inside:appended-last-year"):
+        appended_report(rng, after, agency, year)
     if maybe(0.08, "inside:section-missing"):  # after the edits that quote the section's numbers
         drop_section(blocks, truth, choose("inside:missing", ("proactive", "review_litigation", "problems", "other")))
     if maybe(0.25, "numbering"):  # last: the edits above find the headings in build's words
@@ -628,6 +648,8 @@ EXAMPLES = (
     ("w6-stale-title-only", "html", 0, {"page:title-none", "page:title-last-year"}),
     ("w7-last-year-column", "html", 0, {"inside:last-year-column", "inside:last-year-column-before",
                                         "page:title-h1"}),
+    ("w8-interpretation-signed", "docx", 0, {"inside:interpretation", "inside:interpretation-signed"}),
+    ("w8-appended-last-year", "text", 0, {"inside:appended-last-year"}),
     ("n1-yoy-before-applications", "text", 1, {"inside:yoy-applications"}),
     ("n2-department-before-applications", "docx", 1, {"inside:department-table", "inside:department-table-before"}),
     ("n3-review-years-after-review", "docx", 1, {"inside:review-years-table"}),

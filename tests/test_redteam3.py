@@ -30,7 +30,8 @@ EXAMPLES = DATA / "redteam3"
 #: of them may hold wrong values (the class's xfail below says which); every other wrong value fails the slice.
 KNOWN = {"inside:category-table": "W1", "inside:subordinate": "W2", "page:two-reports": "W3",
          "inside:two-years": "W4", "page:written-date": "W5",
-         "page:title-none": "W6", "inside:last-year-column": "W7"}
+         "page:title-none": "W6", "inside:last-year-column": "W7",
+         "inside:interpretation-signed": "W8", "inside:appended-last-year": "W8"}
 XFAIL = {
     "w1-category-table-before": "W1: a 信息类别 / 公开数量 table before 二's, naming 行政许可 …: its rows read as "
                                 "the items (first kept)",
@@ -45,6 +46,8 @@ XFAIL = {
     "w5-written-date-html": "W5: a page's 成文日期 read as the published date beside its 发布日期",
     "w5-written-date-text": "W5: the same line in a page's text",
     "w7-last-year-column": "W7: a 上年处理决定数量 column in 二 of the 2021 form: template read mixed",
+    "w8-interpretation-signed": "W8: a signed 解读 after the report: its date read as the report's signature",
+    "w8-appended-last-year": "W8: last year's report appended: its signature's date read as this one's",
     "w6-stale-title-only": "W6: a page whose only title, its <title>, is last year's copied one: year read from it",
 }
 
