@@ -239,17 +239,45 @@ def interpretation(rng, blocks, truth, agency, year):
                            cell(rng.randint(0, 5))]])]
 
 
-def subordinate(rng, blocks, truth, version, where):
-    """A report covering a body and its subordinate bodies: section 三 printed per body (局机关, 所属单位) and as
-    合计 (before or after them). The report's figures are the 合计 table (the truth's)."""
-    total = truth["applications"]
-    parts = _halves(rng, total, version)
-    i = _table_index(blocks, "applications")
-    tables = [("（一）局机关", build.applications_grid(version, parts[0])),
-              ("（二）所属单位", build.applications_grid(version, parts[1]))]
-    whole = ("合计", build.applications_grid(version, total))
+def signed_later(rng, blocks, agency, signed):
+    """What follows the report ends with a signature of its own (the 解读's office, a later date)."""
+    y, m, d = signed
+    blocks += [("para", rng.choice((f"{agency}办公室", agency, "政务公开办公室"))),
+               ("para", f"{y}年{m}月{min(d + rng.randint(1, 9), 28)}日")]
+
+
+def appended_report(rng, blocks, agency, year):
+    """Last year's whole report appended after this year's (``附：``), for comparison, with its own signature."""
+    version = "2019" if year - 1 <= 2020 else "2021"
+    numbers = (independent.proactive(rng, version), independent.applications(rng, version), independent.review(rng))
+    other, _ = build.report(agency, year - 1, version, f"{year}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日",
+                            numbers=numbers)
+    blocks += [("para", "附：上年度报告"), ("para", other[0][1]), *other[1:]]
+
+
+def subordinate(rng, blocks, truth, version, where, key="applications"):
+    """A report covering a body and its subordinate bodies: section 三 (or 四, ``key``) printed per body (局机关,
+    所属单位) and as 合计 (before or after them). The report's figures are the 合计 table (the truth's)."""
+    total = truth[key]
+    if key == "applications":
+        parts, grid = _halves(rng, total, version), lambda numbers: build.applications_grid(version, numbers)
+    else:
+        parts, grid = _review_halves(rng, total), build.review_grid
+    i = _table_index(blocks, key)
+    tables = [("（一）局机关", grid(parts[0])), ("（二）所属单位", grid(parts[1]))]
+    whole = ("合计", grid(total))
     order = [whole, *tables] if where == "total-first" else [*tables, ("（三）合计", whole[1])]
     blocks[i:i + 1] = [b for caption, grid in order for b in (("para", caption), ("table", grid))]
+
+
+def _review_halves(rng, total):
+    """Two section 四 tables adding up to ``total``, each group's 总计 the sum of its four."""
+    first = {}
+    for group, values in total.items():
+        parts = {f: rng.randint(0, values[f]) for f in ("upheld", "corrected", "other", "pending")}
+        first[group] = parts | {"total": sum(parts.values())}
+    second = {g: {f: total[g][f] - first[g][f] for f in total[g]} for g in total}
+    return first, second
 
 
 def _halves(rng, total, version):
@@ -286,6 +314,35 @@ def two_years(rng, blocks, truth, version, year, key, order):
     mine = [("para", caption.format(year)), blocks[i]]
     last = [("para", caption.format(year - 1)), ("table", other)]
     blocks[i:i + 1] = [*last, *mine] if order == "last-first" else [*mine, *last]
+
+
+def last_year_column(rng, blocks, first):
+    """Section 二 of the 2021 form with a 上年处理决定数量 column beside 本年处理决定数量 (before it, ``first``, or
+    after), last year's counts in it: the report's values are this year's column."""
+    i = _table_index(blocks, "proactive")
+    out, under = [], False
+    for cells in blocks[i][1]:
+        texts = [c[0] for c in cells]
+        if len(cells) == 2 and texts[1] == "本年处理决定数量":  # 信息内容 | 本年处理决定数量 (over three columns)
+            pair, under = [cell("上年处理决定数量"), cell(texts[1], 2)], True
+        elif under and len(cells) == 2 and cells[1][1] == 3:  # an item's row: its one value over three columns
+            pair = [cell(int(texts[1]) + rng.randint(-min(int(texts[1]), 30), 60)), cell(texts[1], 2)]
+        else:
+            out.append(cells)
+            under = under and len(cells) == 2
+            continue
+        out.append([cells[0], *(pair if first else [cell(pair[1][0]), cell(pair[0][0], 2)])])
+    blocks[i] = ("table", out)
+
+
+def year_headers(blocks, year):
+    """Section 二 of the 2019 form with the years in its headers (``2019年项目数量``, ``2020年处理决定数量``)."""
+    words = {"上一年项目数量": f"{year - 1}年项目数量", "本年增/减": f"{year}年增/减",
+             "处理决定数量": f"{year}年处理决定数量", "本年新制作数量": f"{year}年新制作数量",
+             "本年新公开数量": f"{year}年新公开数量"}
+    for cells in blocks[_table_index(blocks, "proactive")][1]:
+        for c in cells:
+            c[0] = words.get(c[0], c[0])
 
 
 def contents_dotted(rng, blocks):
@@ -361,7 +418,8 @@ def render_page(rng, blocks, truth, agency, year, published, features, second=No
         features.extend([f"page:{name}"] if hit else [])
         return hit
 
-    page_title = (f"{agency}{year - 1}年政府信息公开工作年度报告_{site}" if feature("title-last-year", 0.2)
+    stale = f"{agency}{year - 1}年政府信息公开工作年度报告"  # the page copied from last year's
+    page_title = (f"{stale}_{site}" if feature("title-last-year", 0.2)
                   else site if feature("title-site-only", 0.15) else f"{title}_{site}")
     years = [year - 2, year - 1, year + 1]
     out = [f"<title>{esc(page_title)}</title></head><body>",
@@ -383,13 +441,20 @@ def render_page(rng, blocks, truth, agency, year, published, features, second=No
                         for y, t in zip(years, other_titles(agency, year, years), strict=False))
         out.append(f'<div class="sidebar"><h3>{rng.choice(("年报列表", "政府信息公开年报", "热点信息"))}</h3>'
                    f"<ul>{items}</ul></div>")
-    shape = rng.choice(("h1", "h1", "div", "p-strong", "td"))
-    shape = next((n for n in ("h1", "div", "p-strong", "td") if f"page:title-{n}" in (only or ())), shape)
+    shape = rng.choice(("h1", "h1", "div", "p-strong", "td", "none"))
+    shape = next((n for n in ("h1", "div", "p-strong", "td", "none") if f"page:title-{n}" in (only or ())), shape)
+    if shape == "none" and (page_title == site or second):  # a page printing no title anywhere is not this corpus's
+        shape = "h1"
     features.append(f"page:title-{shape}")
+    if shape == "none":  # the title only in <title>: last year's copied one is what the page prints as its title;
+        page_title = page_title.rsplit("_", 1)[0]  # the year is still the report's (its prose, its period)
+        truth["title"] = page_title
+        out[0] = f"<title>{esc(page_title)}</title></head><body>"
     out.append('<div class="article">' + {
         "h1": f"<h1>{esc(title)}</h1>", "div": f'<div class="article-title">{esc(title)}</div>',
         "p-strong": f'<p align="center"><strong><font size="5">{esc(title)}</font></strong></p>',
-        "td": f'<table width="100%"><tr><td class="title" align="center">{esc(title)}</td></tr></table>'}[shape])
+        "td": f'<table width="100%"><tr><td class="title" align="center">{esc(title)}</td></tr></table>',
+        "none": ""}[shape])
     views = rng.randint(10, 9999)
     line = rng.choice((f"发布时间：{published} 来源：{esc(agency)} 浏览次数：{views}",
                        f"来源：{esc(agency)}　发布日期：{published}　【字体：大 中 小】　访问量：{views}",
@@ -495,7 +560,13 @@ def one(rng, number, fmt=None, only=None):
     if maybe(0.3, "inside:prose-numbers"):
         prose_numbers(rng, blocks, truth, year)
     if maybe(0.12, "inside:subordinate"):
-        subordinate(rng, blocks, truth, version, choose("inside:subordinate", ("total-first", "total-last")))
+        where = choose("inside:subordinate", ("total-first", "total-last"))
+        key = "review_litigation" if maybe(0.3, "inside:subordinate-review") else "applications"
+        subordinate(rng, blocks, truth, version, where, key)
+    if truth["template"] == "2021" and maybe(0.12, "inside:last-year-column"):
+        last_year_column(rng, blocks, choose("inside:last-year-column", ("before", "after")) == "before")
+    if truth["template"] == "2019" and maybe(0.12, "inside:year-headers"):
+        year_headers(blocks, year)
     if maybe(0.12, "inside:two-years"):
         key = choose("inside:two-years", ("proactive", "applications", "review_litigation"))
         two_years(rng, blocks, truth, version, year, key, choose("inside:two-years", ("last-first", "this-first")))
@@ -509,6 +580,10 @@ def one(rng, number, fmt=None, only=None):
         appendix(rng, after, truth, version, year, same)
     if maybe(0.12, "inside:interpretation"):
         interpretation(rng, after, truth, agency, year)
+        if maybe(0.5, "inside:interpretation-signed"):
+            signed_later(rng, after, agency, (sy, sm, sd))
+    if maybe(0.05, "inside:appended-last-year"):
+        appended_report(rng, after, agency, year)
     if maybe(0.08, "inside:section-missing"):  # after the edits that quote the section's numbers
         drop_section(blocks, truth, choose("inside:missing", ("proactive", "review_litigation", "problems", "other")))
     if maybe(0.25, "numbering"):  # last: the edits above find the headings in build's words
@@ -559,6 +634,8 @@ EXAMPLES = (
     ("w1-category-table-overview", "docx", 5, {"inside:category-table", "inside:category-table-overview",
                                                "inside:section-missing", "inside:missing-proactive"}),
     ("w2-subordinate-total-last", "markdown", 2, {"inside:subordinate", "inside:subordinate-total-last"}),
+    ("w2-subordinate-review-total-first", "text", 0, {"inside:subordinate", "inside:subordinate-total-first",
+                                                      "inside:subordinate-review"}),
     ("w3-two-reports", "html", 4, {"page:two-reports", "page:title-h1"}),
     ("w4-two-years-review-this-first", "text", 0, {"inside:two-years", "inside:two-years-review_litigation",
                                                      "inside:two-years-this-first"}),
@@ -568,6 +645,11 @@ EXAMPLES = (
                                                        "inside:two-years-last-first"}),
     ("w5-written-date-html", "html", 0, {"page:written-date", "page:title-h1"}),
     ("w5-written-date-text", "text", 0, {"page:written-date"}),
+    ("w6-stale-title-only", "html", 0, {"page:title-none", "page:title-last-year"}),
+    ("w7-last-year-column", "html", 0, {"inside:last-year-column", "inside:last-year-column-before",
+                                        "page:title-h1"}),
+    ("w8-interpretation-signed", "docx", 0, {"inside:interpretation", "inside:interpretation-signed"}),
+    ("w8-appended-last-year", "text", 0, {"inside:appended-last-year"}),
     ("n1-yoy-before-applications", "text", 1, {"inside:yoy-applications"}),
     ("n2-department-before-applications", "docx", 1, {"inside:department-table", "inside:department-table-before"}),
     ("n3-review-years-after-review", "docx", 1, {"inside:review-years-table"}),
@@ -575,6 +657,7 @@ EXAMPLES = (
     ("n5-contents-numbered", "text", 1, {"inside:contents-dotted", "numbering", "numbering-（一）"}),
     ("n6-reorder-applications-review", "text", 1, {"inside:reorder", "inside:reorder-applications-review_litigation"}),
     ("n7-title-without-year", "text", 1, {"year:title-without-year"}),
+    ("n8-year-headers", "text", 1, {"inside:year-headers"}),
 )
 
 
