@@ -581,6 +581,9 @@ PUBLISHED_CONFLICT = "published_conflict"
 #: A second title a web page shows (its ``<title>`` and its visible heading naming different years): the report's
 #: own statistics period, opening sentence or signature decide between them (:func:`metadata`).
 TITLE_RIVAL = "title_rival"
+#: ``properties[TITLE_RIVAL]`` when the title is a web page's ``<title>`` with no visible title to vouch for it: its
+#: year must agree with the report's own evidence where there is some.
+TITLE_ALONE = "<title> alone"
 
 
 def settle(document: Document) -> Document:
@@ -618,7 +621,7 @@ def settle(document: Document) -> Document:
             if published:
                 properties.setdefault(PUBLISHED_CONFLICT if "," in published else "published", published)
     if rivals:
-        properties.setdefault(TITLE_RIVAL, rivals[0])
+        properties.setdefault(TITLE_RIVAL, rivals[0] or TITLE_ALONE)
     return Document(blocks=tuple(out), format=document.format, properties=properties, notes=tuple(notes))
 
 
@@ -653,6 +656,8 @@ def _page(blocks: list[Block], paths: list[Path], page: Page, root: int, rivals:
             article[:0] = [Paragraph(text=line) for line in lines]
             if rival:
                 rivals.append(rival)
+            elif lines == [shown] and not any(titles[:first]):
+                rivals.append("")  # the title is the ``<title>``'s alone: a copied one is the CMS's, not the report's
         other = _other_report(blocks, cues, titles, first, last)
         if other is not None:
             notes.append(ReaderNote(level="warning", code="page.several_reports", message=(
@@ -871,16 +876,29 @@ def abbreviates(short: str, full: str) -> bool:
     return all(ch in rest for ch in short)  # in order: each found after the one before
 
 
-def _between_titles(title: str, rival: str, texts: list[str], signed: str | None) -> tuple[str | None, Issue]:
-    """Of two titles a page shows naming different years, the one the report's own evidence names.
+def _evidence(texts: list[str], signed: str | None) -> set[int]:
+    """The years the report's own text gives for itself, strongest first: the statistics period, the opening
+    sentence's year, the signature's date (a report is signed in the year after the one it reports on)."""
+    return period_years(texts) or {prose_year(texts)} - {None} or ({int(signed[:4]) - 1} if signed else set())
 
-    The evidence, strongest first: the statistics period, the opening
-    sentence's year, the signature's date (a report is signed in the year
-    after the one it reports on). When it names the year of one title and not
-    the other's, that title is taken; otherwise no title (and so no year).
+
+def _unwitnessed(title: str, texts: list[str], signed: str | None) -> Issue | None:
+    """``metadata.year_conflict`` when a title that is only a page's ``<title>`` names a year the report's own
+    evidence does not (a CMS page copied from last year's keeps last year's ``<title>``)."""
+    year, evidence = title_year(title), _evidence(texts, signed)
+    if year is None or not evidence or year in evidence or period_years(texts):
+        return None  # a statistics period is weighed against every title (``metadata``)
+    return warning("metadata.year_conflict", f"the page's <title> {title!r} is its only title and names {year}; the "
+                   f"report's own dates name {', '.join(map(str, sorted(evidence)))}: year left null", "year")
+
+
+def _between_titles(title: str, rival: str, texts: list[str], signed: str | None) -> tuple[str | None, Issue]:
+    """Of two titles a page shows naming different years, the one the report's own evidence names
+    (:func:`_evidence`). When it names the year of one title and not the other's, that title is taken; otherwise
+    no title (and so no year).
     """
     years = title_year(title), title_year(rival)
-    evidence = period_years(texts) or {prose_year(texts)} - {None} or ({int(signed[:4]) - 1} if signed else set())
+    evidence = _evidence(texts, signed)
     witnessed = [year in evidence for year in years]
     named = f"the page's titles name {years[0]} ({title!r}) and {years[1]} ({rival!r})"
     if witnessed == [True, False]:
@@ -909,7 +927,12 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
     signed = find_date(date_line) if date_line else None
     rival = properties.get(TITLE_RIVAL)
     undecided = False
-    if title is not None and rival:
+    if title is not None and rival == TITLE_ALONE:
+        issue = _unwitnessed(title, texts, signed)
+        if issue is not None:
+            issues.append(issue)
+            undecided = True
+    elif title is not None and rival:
         title, issue = _between_titles(title, rival, texts, signed)
         issues.append(issue)
         undecided = title is None
