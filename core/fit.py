@@ -40,6 +40,7 @@ from .template import (
     CELL_NUMBER_SEPARATORS,
     DECIMAL,
     GARBAGE,
+    LAST_YEAR_WORDS,
     MARKED,
     NONE_SPELLING,
     OTHER_COUNT_HEADERS,
@@ -818,6 +819,18 @@ def _proactive_hit(norm: str) -> Hit | None:
 _HEADER_MAX_CHARS = 16
 
 
+#: The column a header of last year's counts stands for in section 二's columns (a place, no template key).
+LAST_YEAR_COLUMN = "<last year>"
+
+
+def _without_column(raw: RawRow, columns: list[str], column: str) -> RawRow | None:
+    """``raw`` without the values under ``column``, when its values stand one a column (else ``None``)."""
+    if len(raw.values) != len(columns):
+        return None
+    values = [value for value, name in zip(raw.values, columns, strict=True) if name != column]
+    return RawRow(raw.kind, raw.key, raw.label, values)
+
+
 def _other_counts_header(label: str) -> bool:
     norm = normalise_label(label)
     return len(norm) <= _HEADER_MAX_CHARS and any(word in norm for word in OTHER_COUNT_HEADERS)
@@ -858,6 +871,8 @@ def _misspelt_header(raw: RawRow) -> tuple[str, str] | None:
     rest = norm[len(head):]
     if match_label(rest, PROACTIVE_COLUMN_LOOKUP) is not None:
         return None  # a header broken over cells that the walk read whole: not a misspelling
+    if any(word in rest for word in LAST_YEAR_WORDS):
+        return (LAST_YEAR_COLUMN, rest)  # last year's column: one of its own, no misspelling of this year's
     key = closest_label(rest, PROACTIVE_COLUMN_LOOKUP)
     return (key, rest) if key is not None else None
 
@@ -933,7 +948,11 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
                 if raw.key in AMOUNT_COLUMNS and YUAN in text and WAN_YUAN not in text:
                     yuan.add(raw.key)
             misspelt = _misspelt_header(raw)
-            if misspelt is not None:
+            if misspelt is not None and misspelt[0] == LAST_YEAR_COLUMN:
+                columns.append(LAST_YEAR_COLUMN)
+                issues.append(warning("table.extra_column", f"column {misspelt[1]!r} is last year's, none of the "
+                                      "template's: its values are left out", where))
+            elif misspelt is not None:
                 columns.append(misspelt[0])
                 issues.append(warning("table.header_misspelt", f"header {misspelt[1]!r} read as "
                                       f"{PROACTIVE_COLUMNS[misspelt[0]].zh!r}, the one known header it is close to",
@@ -952,25 +971,33 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
             continue
         item = raw.key
         assert item is not None
-        version, shape = _proactive_shape(item, columns, len(_slots(raw.values, 99)))
+        known = columns
+        if LAST_YEAR_COLUMN in columns:
+            known = [column for column in columns if column != LAST_YEAR_COLUMN]
+            raw = _without_column(raw, columns, LAST_YEAR_COLUMN)
+            if raw is None:
+                issues.append(error("row.unplaced", f"item {item!r}: its values do not stand one a column, so "
+                                    "last year's cannot be told from this year's: left null", f"{where}.{item}"))
+                continue
+        version, shape = _proactive_shape(item, known, len(_slots(raw.values, 99)))
         if shape is None:
-            issues.append(error("table.unknown_columns", f"item {raw.label.strip()!r}: columns {columns or 'missing'}"
+            issues.append(error("table.unknown_columns", f"item {raw.label.strip()!r}: columns {known or 'missing'}"
                                 f" fit neither template", f"{where}.{item}"))
             continue
-        if not columns:
+        if not known:
             issues.append(warning("table.no_header", f"item {raw.label.strip()!r} has no column header; "
                                   f"columns inferred from its {len(shape)} values", f"{where}.{item}"))
-        elif tuple(columns) != shape:
-            missing = [c for c in shape if c not in columns]
+        elif tuple(known) != shape:
+            missing = [c for c in shape if c not in known]
             issues.append(error("table.missing_columns", f"item {raw.label.strip()!r}: no column "
                                 f"{', '.join(missing)} in the header", f"{where}.{item}"))
-        under_header = tuple(columns) == shape
+        under_header = tuple(known) == shape
         again = item in fitted.values
         if again and headed[item] and not under_header:
             issues.append(warning("row.duplicate", f"item {raw.label.strip()!r} printed twice; the one under the "
                                   "template's column headers kept", f"{where}.{item}"))
             continue
-        printed = [c for c in shape if c in columns] if columns else list(shape)
+        printed = [c for c in shape if c in known] if known else list(shape)
         row_issues = [] if again and headed[item] == under_header else issues  # a second printing's own issues
         if glued:
             row, candidates = fit_glued_row(raw, printed, f"{where}.{item}", row_issues, _proactive_accept(printed),

@@ -541,6 +541,9 @@ AMOUNT_COLUMNS = frozenset({"amount_wan"})
 SIGNED_COLUMNS = frozenset({"change"})
 #: The header cell that opens every item's column headers.
 PROACTIVE_HEADER_START = normalise_label("信息内容")
+#: Words that make a column header last year's (``上年处理决定数量`` beside ``本年处理决定数量``): such a header is a
+#: column of its own, never a misspelling of the template's header without the word.
+LAST_YEAR_WORDS: tuple[str, ...] = ("上年", "上一年", "去年")
 #: Header words of a table of other counts that reports print in or near section 二 (``信息类别 | 公开数量（条）``:
 #: items published by kind, whose kinds may be the template's item names, 行政许可 815 notices): rows under it are no
 #: items of the template's, up to the template's next column header.

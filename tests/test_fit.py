@@ -247,3 +247,15 @@ def test_section_two_s_item_under_the_template_headers_wins_over_one_under_none(
     fitted = fit_proactive(paragraphs("行政许可", "815", "第二十条第（五）项", "信息内容", "本年处理决定数量",
                                       "行政许可", "4572"))
     assert fitted.values["licensing"] == {"decisions": 4572}
+
+
+def test_a_column_of_last_year_s_counts_in_section_two_is_left_out_by_its_place():
+    for headers, values in ((["上年处理决定数量", "本年处理决定数量"], ["1116", "1140"]),
+                            (["本年处理决定数量", "上年处理决定数量"], ["1140", "1116"])):
+        fitted = fit_proactive(paragraphs("第二十条第（五）项", "信息内容", *headers, "行政许可", *values))
+        assert fitted.values == {"licensing": {"decisions": 1140}} and fitted.version == "2021"
+        assert ("proactive", "table.extra_column") in codes(fitted)
+    fitted = fit_proactive(paragraphs("第二十条第（五）项", "信息内容", "上年处理决定数量", "本年处理决定数量",
+                                      "行政许可", "1140"))
+    assert "licensing" not in fitted.values  # one value for two columns: whose is it?
+    assert ("proactive.licensing", "row.unplaced") in codes(fitted)

@@ -29,10 +29,8 @@ EXAMPLES = DATA / "redteam3"
 #: The features of the wrong classes not fixed yet (docs/redteam3-failures.md W1-W3): a report of the slice with one
 #: of them may hold wrong values (the class's xfail below says which); every other wrong value fails the slice.
 KNOWN = {"page:two-reports": "W3",  # W3: the first report read, with page.several_reports (the lead's judgement)
-         "inside:last-year-column": "W7",
          "inside:interpretation-signed": "W8", "inside:appended-last-year": "W8"}
 XFAIL = {
-    "w7-last-year-column": "W7: a 上年处理决定数量 column in 二 of the 2021 form: template read mixed",
     "w8-interpretation-signed": "W8: a signed 解读 after the report: its date read as the report's signature",
     "w8-appended-last-year": "W8: last year's report appended: its signature's date read as this one's",
 }
