@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .document import Block, Document, Paragraph, Table
-from .page import is_date_line, split_signature
+from .page import is_date_line, is_title_line, split_signature
 from .record import Issue, warning
 from .template import (
+    APPENDED_PART_WORDS,
     ATTACHMENT_MARKERS,
     CHROME_MARKERS,
     FOOTNOTE_LINE,
@@ -519,6 +520,17 @@ def chrome_position(text: str) -> int | None:
     return None if found is None else found.start()
 
 
+#: A line opening a part after the report is short, as a title is.
+_APPENDED_TITLE_CHARS = 80
+
+
+def _opens_appended_part(text: str) -> bool:
+    """Whether ``text`` reads as the title of a part after the report: a report's title, or a short line naming an
+    interpretation (``《…年度报告》解读``, ``一图读懂…``)."""
+    return len(text) <= _APPENDED_TITLE_CHARS and (
+        is_title_line(text) or any(word in text for word in APPENDED_PART_WORDS))
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Tail:
     """The end of a report's text: body paragraphs, then the signature, then chrome."""
@@ -548,11 +560,13 @@ def split_tail(texts: list[str]) -> Tail:
 
 
 def _cut_attachments(body: list[str]) -> None:
-    """Cut ``body`` at a line listing the report's attachments (``附件：1.…``) or starting its footnotes (``[1] 含上年度
-    转来3件。``) when a signature ends the lines above it: those and whatever follows are no text of the last
-    section."""
+    """Cut ``body`` at a line listing the report's attachments (``附件：1.…``, ``附：上年度报告``), starting its
+    footnotes (``[1] 含上年度转来3件。``), or opening a part signed on its own (a title, ``《…报告》解读``) when a
+    signature ends the lines above it: those and whatever follows are no text of the last section, and a
+    signature at their end is not the report's."""
     for index, text in enumerate(body):
-        if index and (text.lstrip().startswith(ATTACHMENT_MARKERS) or FOOTNOTE_LINE.match(text)):
+        if index and (text.lstrip().startswith(ATTACHMENT_MARKERS) or FOOTNOTE_LINE.match(text)
+                      or _opens_appended_part(text)):
             above = body[:index]
             if split_signature(above)[1] is not None:  # split_signature edits its list: a copy
                 del body[index:]

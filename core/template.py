@@ -418,7 +418,10 @@ SIGNATURE_NOTES: tuple[str, ...] = ("此件公开发布", "此件主动公开", 
 SIGNATURE_TRAILERS: tuple[str, ...] = ("抄送", "抄报", "来源")
 #: Lines after a signature that list the report's attachments (``附件：1.政府信息公开工作情况统计表``), no text of
 #: section 六's.
-ATTACHMENT_MARKERS: tuple[str, ...] = ("附件", "附表")
+ATTACHMENT_MARKERS: tuple[str, ...] = ("附件", "附表", "附：", "附:")
+#: Words of a part printed after the report and signed on its own (``《…年度报告》解读`` / ``一图读懂…``): a short
+#: line holding one, after the report's signature, starts what is no text of section 六's.
+APPENDED_PART_WORDS: tuple[str, ...] = ("解读", "图解", "一图读懂")
 #: A footnote's line after a signature (Word's footnotes at the end of a page saved as HTML, ``[1] 含上年度转来3件。``;
 #: pandoc's ``[^1]: …``, ``［1］``, ``①``, ``注：``), no text of section 六's either.
 FOOTNOTE_LINE = re.compile(rf"\s*(?:[\[［]\^?\d{{1,2}}[\]］]|[{CIRCLED_NUMBERS}]|注\s*[：:])")

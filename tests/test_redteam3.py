@@ -26,14 +26,12 @@ from .test_redteam2 import differences as number_differences
 SLICE, SEED = 12, 8
 RT3 = SimpleNamespace(**runpy.run_path(str(REPO / "benchmarks" / "redteam3.py")))
 EXAMPLES = DATA / "redteam3"
-#: The features of the wrong classes not fixed yet (docs/redteam3-failures.md W1-W3): a report of the slice with one
-#: of them may hold wrong values (the class's xfail below says which); every other wrong value fails the slice.
-KNOWN = {"page:two-reports": "W3",  # W3: the first report read, with page.several_reports (the lead's judgement)
-         "inside:interpretation-signed": "W8", "inside:appended-last-year": "W8"}
-XFAIL = {
-    "w8-interpretation-signed": "W8: a signed 解读 after the report: its date read as the report's signature",
-    "w8-appended-last-year": "W8: last year's report appended: its signature's date read as this one's",
-}
+#: The features whose reports may hold values the truth calls wrong (docs/redteam3-failures.md): W3, a list page
+#: with two reports, is read as its article (the first report) with ``page.several_reports`` (the lead's judgement;
+#: the truth nulls what the two reports state differently). Every other wrong value fails the slice.
+KNOWN = {"page:two-reports": "W3"}
+#: The examples of wrong classes not fixed yet (each a strict xfail; a fix makes it pass: then drop it here).
+XFAIL: dict[str, str] = {}
 
 
 def differences(record, truth):
