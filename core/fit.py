@@ -935,7 +935,6 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
     yuan: set[str] = set()
     header_open = False
     versions: list[str | None] = []
-    headed: dict[str, bool] = {}  # whether an item's printing kept stood under the template's column headers
     other_counts = False  # under the header of a table of other counts (``信息类别 | 公开数量（条）``)
     for raw in rows:
         if raw.kind == HEADER:
@@ -991,14 +990,9 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
             missing = [c for c in shape if c not in known]
             issues.append(error("table.missing_columns", f"item {raw.label.strip()!r}: no column "
                                 f"{', '.join(missing)} in the header", f"{where}.{item}"))
-        under_header = tuple(known) == shape
         again = item in fitted.values
-        if again and headed[item] and not under_header:
-            issues.append(warning("row.duplicate", f"item {raw.label.strip()!r} printed twice; the one under the "
-                                  "template's column headers kept", f"{where}.{item}"))
-            continue
         printed = [c for c in shape if c in known] if known else list(shape)
-        row_issues = [] if again and headed[item] == under_header else issues  # a second printing's own issues
+        row_issues = [] if again else issues  # a second printing's own issues are not the record's
         if glued:
             row, candidates = fit_glued_row(raw, printed, f"{where}.{item}", row_issues, _proactive_accept(printed),
                                             frozenset(yuan), signed=SIGNED_COLUMNS)
@@ -1009,14 +1003,10 @@ def fit_proactive(tokens: Sequence[tuple[str, int]], where: str = "proactive", *
             row = fit_row(raw, printed, f"{where}.{item}", row_issues, integer=False, yuan_columns=frozenset(yuan),
                           sums=_proactive_sums(tuple(printed)))
         values = {c: row.get(c) for c in shape}
-        if again and row_issues is not issues:
+        if again:
             _agreeing(fitted.values[item], values, raw.label.strip(), f"{where}.{item}", issues)
             continue
-        if again:  # the first printing stood under no header of the template's (a table of other counts)
-            issues.append(warning("row.duplicate", f"item {raw.label.strip()!r} printed twice; the one under the "
-                                  "template's column headers kept", f"{where}.{item}"))
         fitted.values[item] = values
-        headed[item] = under_header
         versions.append(version)
     _none_spellings(rows, where, issues)
     fitted.version = combine_versions(versions)
