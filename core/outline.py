@@ -68,6 +68,8 @@ class Outline:
     tail: Tail = field(default_factory=lambda: Tail(body=()))
     #: Key of the section the tail belongs to (the last one found), if any.
     last: str | None = None
+    #: The line opening another report appended after this one's signature (``附：上年度报告``), cut off unread.
+    appended: str | None = None
 
     def issues(self) -> list[Issue]:
         """A warning for each section found other than by its heading words, saying how it was found."""
@@ -81,6 +83,9 @@ class Outline:
                        }.get(section.found_by, "in other words")
                 out.append(warning(f"section.heading_{section.found_by}", f"section {key}'s heading printed "
                                    f"{how}: {section.heading!r}", key))
+        if self.appended is not None:
+            out.append(warning("outline.appended_report", f"another report follows the signature "
+                               f"({self.appended!r}): not read", "sections"))
         return out
 
     def text(self, key: str) -> str:
@@ -106,7 +111,7 @@ class Outline:
         in other words or wrapped over two lines, then, for the three tables, the
         first block that holds what only that table prints (:func:`_by_content`).
         """
-        blocks = document.blocks
+        blocks, appended = _without_appended_report(document.blocks)
         lines = _heading_lines(blocks)  # every look below reads them: found once (a call a paragraph)
         found = _headings(blocks, lines)
         if len(found) < len(SECTION_ORDER):
@@ -119,7 +124,7 @@ class Outline:
                 found = _by_content(blocks, found)
         found = _overview_by_number(blocks, found, lines)
         if not found:
-            return cls(front=blocks, tail=split_tail(texts_of(blocks)))
+            return cls(front=blocks, tail=split_tail(texts_of(blocks)), appended=appended)
         sections: dict[str, Section] = {}
         for n, item in enumerate(found):
             end = found[n + 1].index if n + 1 < len(found) else len(blocks)
@@ -133,7 +138,51 @@ class Outline:
             )
         last = found[-1].key
         tail = split_tail([*texts_of(sections[last].blocks), *_signature_cells(sections[last].blocks)])
-        return cls(front=blocks[: found[0].index], sections=sections, tail=tail, last=last)
+        return cls(front=blocks[: found[0].index], sections=sections, tail=tail, last=last, appended=appended)
+
+
+#: A line opening another report is short, as a title is.
+_APPENDED_TITLE_CHARS = 80
+
+
+def _without_appended_report(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], str | None]:
+    """``blocks`` up to another report appended after this one's signature, and the line that opens it.
+
+    Pages and files append last year's report (``附：上年度报告`` and its whole text, sections and tables with its
+    own numbers, numbered more plainly than this one's): read, its sections win the outline. Cut where a date line
+    that follows a table (this report's signature) is followed by a report's title or an ``附…报告`` line. A
+    plain attachment (``附件：政府信息公开情况统计表``, which may hold this report's own tables) is kept.
+    """
+    for index, block in enumerate(blocks):
+        if not index or isinstance(block, Table):
+            continue
+        text = block.text.strip()
+        if (len(text) > _APPENDED_TITLE_CHARS or "报告" not in text
+                or not (text.startswith("附") or is_title_line(text))):
+            continue
+        before = blocks[index - 1]
+        if (isinstance(before, Paragraph) and is_date_line(before.text) and _holds_tables(blocks[:index])
+                and (text.startswith("附") or _holds_tables(blocks[index + 1:]))):
+            return blocks[:index], text
+    return blocks, None
+
+
+#: How many value paragraphs make a table in text that prints a cell a line (a report's three tables print 150).
+_TABLE_VALUES = 20
+_VALUE_LINE = re.compile(r"\s*\d+(?:\.\d+)?\s*")
+
+
+def _holds_tables(blocks: tuple[Block, ...]) -> bool:
+    """Whether ``blocks`` hold a table: a ``Table``, or (text printing a cell a line) many bare numbers."""
+    values = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            return True
+        if _VALUE_LINE.fullmatch(block.text):
+            values += 1
+            if values >= _TABLE_VALUES:
+                return True
+    return False
 
 
 def _headings(blocks: tuple[Block, ...], lines: list[tuple[int, str]]) -> list[_Found]:
