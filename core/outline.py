@@ -149,22 +149,33 @@ def _without_appended_report(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ..
     """``blocks`` up to another report appended after this one's signature, and the line that opens it.
 
     Pages and files append last year's report (``附：上年度报告`` and its whole text, sections and tables with its
-    own numbers, numbered more plainly than this one's): read, its sections win the outline. Cut where a date line
-    that follows a table (this report's signature) is followed by a report's title or an ``附…报告`` line. A
-    plain attachment (``附件：政府信息公开情况统计表``, which may hold this report's own tables) is kept.
+    own numbers, numbered more plainly than this one's): read, its sections win the outline. Cut, after a date
+    line that follows a table (this report's signature; attachments and a 解读 may come between), at an ``附…报告``
+    line or a report's title followed by tables. A plain attachment (``附件：政府信息公开情况统计表``, which may hold
+    this report's own tables) is kept.
     """
     for index, block in enumerate(blocks):
-        if not index or isinstance(block, Table):
-            continue
+        if isinstance(block, Table) or "报告" not in block.text or len(block.text) > _APPENDED_TITLE_CHARS:
+            continue  # two C tests rule out nearly every block
         text = block.text.strip()
-        if (len(text) > _APPENDED_TITLE_CHARS or "报告" not in text
-                or not (text.startswith("附") or is_title_line(text))):
-            continue
-        before = blocks[index - 1]
-        if (isinstance(before, Paragraph) and is_date_line(before.text) and _holds_tables(blocks[:index])
-                and (text.startswith("附") or _holds_tables(blocks[index + 1:]))):
+        appendix = text.startswith("附")
+        if (appendix or is_title_line(text)) and (appendix or _holds_tables(blocks[index + 1:])) and _signed(
+                blocks[:index]):
             return blocks[:index], text
     return blocks, None
+
+
+def _signed(blocks: tuple[Block, ...]) -> bool:
+    """Whether ``blocks`` hold a date line after a table: a report's signature (attachments, a 解读 may follow)."""
+    values = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            values = _TABLE_VALUES
+        elif _VALUE_LINE.fullmatch(block.text):
+            values += 1
+        elif values >= _TABLE_VALUES and is_date_line(block.text):
+            return True
+    return False
 
 
 #: How many value paragraphs make a table in text that prints a cell a line (a report's three tables print 150).
