@@ -140,3 +140,15 @@ def test_other_counts_in_section_one_and_an_appendix_of_last_year_are_not_the_st
     _, data, truth = RT3.one(random.Random(2), 0, fmt, INSIDE)
     record = nianbao.parse_bytes(data if isinstance(data, bytes) else data.encode("utf-8"), uri=f"r.{fmt}")
     assert differences(record, truth) == []
+
+
+@pytest.mark.parametrize("name", ["rt3-90-d0286_html", "rt3-91-d0297_docx"])
+def test_a_report_with_last_year_s_appended_after_its_signature_is_read_as_itself(name):
+    """Found on seeds 90 and 91 (tests/data/appended): this report's sections numbered （一）…（六）, then (after an
+    attachment and a 解读, or at once) ``附：上年度报告`` and last year's whole report under plainer ``一、`` headings,
+    whose sections won the outline: every number was last year's. The appended report is cut off, and said so."""
+    folder = DATA / "appended"
+    truth = json.loads((folder / f"{name}.truth.json").read_text(encoding="utf-8"))
+    record = nianbao.parse_file(folder / truth["file"])
+    assert wrong(record, truth) == []
+    assert "outline.appended_report" in {issue["code"] for issue in record["issues"]}
