@@ -116,6 +116,16 @@ def test_hiding_words_in_any_case_or_as_character_references_still_hide(encoding
     assert [b.text for b in read(html).blocks] == [shown]
 
 
+@pytest.mark.parametrize("encoding", ["gb18030", "big5"])
+@pytest.mark.parametrize("style", ["Display:none", "dis<!DOCTYPE html [ ]>play:none"])
+def test_a_page_read_from_its_text_is_searched_for_hiding_words_in_its_own_bytes(encoding, style):
+    # a GBK or Big5 page is parsed from its decoded text; its own bytes are searched for the hiding words
+    # (``page_may_hide``), or its tree when the text parsed is not the text decoded: a DOCTYPE's subset removed
+    # joins the text around it, here into a style that hides
+    html = f'<meta charset="{encoding}"><p>前<span style="{style}">隱</span>後</p>'.encode(encoding)
+    assert [b.text for b in read(html).blocks] == ["前後"]
+
+
 def test_aria_hidden_and_until_found_content_is_read():
     body = report_body().replace(word_p(TITLE, "text-align:center"),
                                  f'<div aria-hidden="true">{word_p(TITLE, "text-align:center")}</div>')
