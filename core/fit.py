@@ -108,7 +108,13 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
                     and isinstance(blocks[index + 1], Table) and PAGE_NUMBER.fullmatch(block.text)):
                 out.append((block.text, NO_ROW))  # not a page number between the two parts of a split table
             continue
-        # one comprehension a table, not one a row (a comprehension is a call; a row has about eight cells)
+        # one comprehension a table, not one a row (a comprehension is a call; a row has about eight cells); a
+        # table of texts (the text readers') is read as its texts, without making its Cells
+        texts = block.texts
+        if texts is not None:
+            out += [(text, number) for number, row in enumerate(texts, row_id + 1) for text in row]
+            row_id += len(texts)
+            continue
         rows = block.rows
         out += [(cell.text, number) for number, row in enumerate(rows, row_id + 1) for cell in row if cell is not None]
         row_id += len(rows)

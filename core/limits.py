@@ -159,8 +159,7 @@ def check_element_count(count: int, what: str = "the markup", limits: Limits | N
 def _texts(document: Document) -> Iterator[str]:
     for block in document.blocks:
         if isinstance(block, Table):
-            for cell in block.cells():
-                yield cell.text
+            yield from block.cell_texts()
         else:
             yield block.text
 
@@ -187,10 +186,10 @@ def check_document(document: Document, limits: Limits | None = None) -> int:
         blocks = longest = 0
         for index, block in enumerate(document.blocks, 1):
             if isinstance(block, Table):
-                cells = [*block.cells()]
-                blocks += len(cells)
-                if cells:
-                    longest = max(longest, *map(len, map(_text_of, cells)))
+                lengths = [*map(len, block.cell_texts())]  # a table of texts: its Cells are not made for this
+                blocks += len(lengths)
+                if lengths:
+                    longest = max(longest, *lengths)
             else:
                 blocks += 1
                 longest = max(longest, len(block.text))

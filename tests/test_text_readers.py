@@ -151,3 +151,23 @@ def test_cells_the_readers_make_are_ordinary_cells():
     assert paragraph("一、总体情况") == Paragraph(text="一、总体情况")
     table = Table.from_texts([["规章", "0"], ["行政许可"]])
     assert table == Table(rows=((Cell(text="规章"), Cell(text="0", col=1)), (Cell(text="行政许可", row=1),)))
+
+
+@pytest.mark.parametrize("seed", [SEED_TSV, SEED_TAB_CELLS], ids=lambda p: p.name[:3])
+def test_a_table_of_texts_reads_as_the_same_table_of_cells(seed, host):
+    # the text readers' tables keep their texts and make Cells only when rows are read (nianbao.document.Table):
+    # every reader of a table's texts must see what the same table of Cells gives
+    from nianbao.fit import tokens_of
+    from nianbao.limits import check_document
+    from nianbao.parse import read_document
+
+    document, _ = read_document(seed.read_bytes(), SourceInfo.from_uri(str(seed)), host)
+    tables = [block for block in document.blocks if isinstance(block, Table)]
+    assert tables and all(table.texts is not None for table in tables)
+    as_cells = tuple(Table(rows=block.rows) if isinstance(block, Table) else block for block in document.blocks)
+    assert all(isinstance(b, Paragraph) or b.texts is None for b in as_cells) and as_cells == document.blocks
+    assert tokens_of(document.blocks) == tokens_of(as_cells)
+    for table, cells in zip(tables, (b for b in as_cells if isinstance(b, Table)), strict=True):
+        assert [*table.cell_texts()] == [*cells.cell_texts()] and [*table.row_texts()] == [*cells.row_texts()]
+    assert check_document(document) == check_document(replace(document, blocks=as_cells))
+    assert replace(tables[0], rows=()).texts is None  # a table made anew from cells keeps no texts
