@@ -72,7 +72,9 @@ class TsvReader(TextReaderBase):
             if not index & 4095:
                 check_deadline()
             if "\t" in line:
-                cells = [unquoted(cell.strip()) for cell in line.split("\t")]
+                # a spreadsheet's quotes are looked for only on a line that holds one (a call a cell otherwise)
+                cells = [unquoted(cell.strip()) for cell in line.split("\t")] if '"' in line else \
+                    [cell.strip() for cell in line.split("\t")]
                 if any(cells):
                     rows.append(cells)
             elif line.strip():
