@@ -42,12 +42,17 @@ class TextReaderBase(Reader):
     extensions = TEXT_EXTENSIONS
     mimetypes = frozenset({"text/plain", "text/tab-separated-values"})
 
-    def lines(self, data: bytes, source: SourceInfo) -> tuple[list[str], tuple]:
+    def text(self, data: bytes, source: SourceInfo) -> tuple[str, tuple]:
+        """The decoded text, line ends normalised and export noise left out, and the decoding's notes."""
         decoded = decode_text(data, source.charset)
         text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
         text = EXPORT_NOISE.sub("", text)
         check_line_count(text.count("\n") + 1)  # before a split that would make millions of strings
-        return text.split("\n"), decoded.notes
+        return text, decoded.notes
+
+    def lines(self, data: bytes, source: SourceInfo) -> tuple[list[str], tuple]:
+        text, notes = self.text(data, source)
+        return text.split("\n"), notes
 
     def document(self, blocks: list, notes: tuple) -> Document:
         return Document(blocks=tuple(blocks), format=self.format, notes=notes)

@@ -53,7 +53,10 @@ class TextReader(TextReaderBase):
         return False
 
     def read(self, data: bytes, source: SourceInfo) -> Document:
-        lines, notes = self.lines(data, source)
+        whole, notes = self.text(data, source)
+        lines = whole.split("\n")
+        if "\t" not in whole and "|" not in whole:  # no line is a cell or a row: every line is a paragraph
+            return self.document([paragraph(text) for text in map(str.strip, lines) if text], notes)
         blocks: list[Block] = []
         rows: list[list[str]] = []
         row: list[str] = []

@@ -171,3 +171,27 @@ def test_a_table_of_texts_reads_as_the_same_table_of_cells(seed, host):
         assert [*table.cell_texts()] == [*cells.cell_texts()] and [*table.row_texts()] == [*cells.row_texts()]
     assert check_document(document) == check_document(replace(document, blocks=as_cells))
     assert replace(tables[0], rows=()).texts is None  # a table made anew from cells keeps no texts
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="a中 \u3000\n\r-:0", max_size=80))
+def test_a_text_without_tabs_or_bars_reads_as_the_line_by_line_reader_reads_it(text):
+    # such a text is read in one comprehension (plugins/text.py); a tab cell after it sends the same lines
+    # through the line-by-line loop, which must give the same blocks before the cell's table
+    from nianbao.plugins.text import TextReader
+
+    reader, source = TextReader(), SourceInfo.from_uri("report.txt")
+    fast = reader.read(text.encode(), source).blocks
+    slow = reader.read((text + "\n\t末").encode(), source).blocks
+    assert all(isinstance(block, Paragraph) for block in fast)
+    assert fast == slow[:-1] and slow[-1] == Table.from_texts([["末"]])
+
+
+def test_a_seed_without_tabs_or_bars_reads_as_the_line_by_line_reader_reads_it():
+    from nianbao.plugins.text import TextReader
+
+    seed = SEEDS / "003_e1faf3f31da2fcd8.txt"  # a real report's cells as paragraphs
+    data = seed.read_bytes()
+    assert b"\t" not in data and b"|" not in data
+    reader, source = TextReader(), SourceInfo.from_uri(str(seed))
+    assert reader.read(data, source).blocks == reader.read(data + "\n\t末".encode(), source).blocks[:-1]
