@@ -99,9 +99,11 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
 
     A paragraph that prints only a page number (``6``, ``— 6 —``, ``第6页 共7页``) between two tables is the foot of
     the page that broke a table in two, not a value of the row above it (``template.PAGE_NUMBER``)."""
+    blocks = tuple(blocks)
+    if all(issubclass(kind, Paragraph) for kind in set(map(type, blocks))):  # paragraphs only: no page number
+        return [(block.text, NO_ROW) for block in blocks]  # between tables, one comprehension
     out: list[tuple[str, int]] = []
     row_id = 0
-    blocks = tuple(blocks)
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
             if not (0 < index < len(blocks) - 1 and isinstance(blocks[index - 1], Table)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import NamedTuple
 
 from .document import Block, Document, Paragraph, Table
@@ -253,7 +254,12 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
         # _gap's answer for every block, kept current as sections are found: a binary search, not a loop
         starts = sorted(f.index for f in found)
         gaps = [_allowed(found, at) for at in range(len(found) + 1)]
-        for index, block in enumerate(blocks):
+        # only the blocks of a gap some section may still open are visited: a gap only narrows as sections are
+        # found, so a block outside those would be passed over below anyway (a report's cells, most of it)
+        bounds = [-1, *starts, len(blocks) - 1]  # gap ``at``: the blocks after bounds[at], to bounds[at + 1]
+        for index in chain.from_iterable(range(bounds[at] + 1, bounds[at + 1] + 1) for at, allowed in
+                                         enumerate(gaps) if allowed):
+            block = blocks[index]
             if index in taken or not isinstance(block, Paragraph):
                 continue
             at = bisect_left(starts, index)
