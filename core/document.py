@@ -202,6 +202,11 @@ class Document:
     notes: tuple[ReaderNote, ...] = ()
     paths: tuple[Path, ...] = ()
     pages: tuple[Page, ...] = ()
+    #: What :func:`nianbao.limits.check_document` counts, counted by the reader as it read (:func:`counted`):
+    #: ``(blocks, longest)``, the paragraphs plus table cells and a length no text exceeds (the longest line it
+    #: cut them from); ``None`` when the reader did not count, and the limits walk the blocks. Not carried by
+    #: ``dataclasses.replace``: a document made from another is counted anew.
+    sizes: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def paragraphs(self) -> Iterator[Paragraph]:
         """Every paragraph, in order (tables skipped)."""
@@ -214,6 +219,16 @@ class Document:
         for block in self.blocks:
             if isinstance(block, Table):
                 yield block
+
+
+_set_sizes = vars(Document)["sizes"].__set__
+
+
+def counted(document: Document, blocks: int, longest: int) -> Document:
+    """``document`` with the sizes its reader counted (:attr:`Document.sizes`): ``blocks`` paragraphs and cells
+    exactly, ``longest`` at least the length of its longest text."""
+    _set_sizes(document, (blocks, longest))
+    return document
 
 
 class Embedded:

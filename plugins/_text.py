@@ -6,7 +6,7 @@ import codecs
 import re
 
 from nianbao.decode import decode_text, utf16_without_bom
-from nianbao.document import Document
+from nianbao.document import Document, counted
 from nianbao.limits import check_line_count
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
@@ -54,5 +54,11 @@ class TextReaderBase(Reader):
         text, notes = self.text(data, source)
         return text.split("\n"), notes
 
-    def document(self, blocks: list, notes: tuple) -> Document:
-        return Document(blocks=tuple(blocks), format=self.format, notes=notes)
+    def document(self, blocks: list, notes: tuple, counts: tuple[int, int, int] | None = None) -> Document:
+        """The Document of ``blocks``; with ``counts``, ``(tables, cells, longest line)`` as the reader counted
+        them, its sizes for the limits (:func:`nianbao.document.counted`: they need not walk it again)."""
+        document = Document(blocks=tuple(blocks), format=self.format, notes=notes)
+        if counts is None:
+            return document
+        tables, cells, longest = counts
+        return counted(document, len(blocks) - tables + cells, longest)

@@ -63,18 +63,19 @@ class TextReader(TextReaderBase):
         previous = "blank"
 
         bars: list[list[str]] = []  # rows of a table whose cells end in bars
+        # counted for the limits as the tables are made: tables, cells, a cell joined from lines longer than any
+        tables = in_tables = joined = 0
 
         def end_table() -> None:
-            nonlocal row
+            nonlocal row, tables, in_tables
             if row:
                 rows.append(row)
                 row = []
-            if rows:
-                blocks.append(Table.from_texts(rows))
-                rows.clear()
-            if bars:
-                blocks.append(Table.from_texts(bars))
-                bars.clear()
+            for table in (rows, bars):
+                if table:
+                    blocks.append(Table.from_texts(table))
+                    tables, in_tables = tables + 1, in_tables + sum(map(len, table))
+                    table.clear()
 
         for index, line in enumerate(lines):
             if not index & 4095:
@@ -90,6 +91,7 @@ class TextReader(TextReaderBase):
                 previous = "blank"
             elif previous == "cell" and not line[0].isspace():
                 row[-1] = f"{row[-1]}\n{text}"
+                joined = max(joined, len(row[-1]))
             else:
                 cells = bar_cells(text) if text.endswith("|") else None  # a paragraph (most lines): no call
                 if cells == []:
@@ -105,7 +107,7 @@ class TextReader(TextReaderBase):
                 blocks.append(paragraph(cells[0] if cells else text))
                 previous = "paragraph"
         end_table()
-        return self.document(blocks, notes)
+        return self.document(blocks, notes, (tables, in_tables, max(joined, *map(len, lines))))
 
 
 @hookimpl

@@ -195,3 +195,24 @@ def test_a_seed_without_tabs_or_bars_reads_as_the_line_by_line_reader_reads_it()
     assert b"\t" not in data and b"|" not in data
     reader, source = TextReader(), SourceInfo.from_uri(str(seed))
     assert reader.read(data, source).blocks == reader.read(data + "\n\t末".encode(), source).blocks[:-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='a中 \t\n|"-0', max_size=120))
+def test_the_sizes_the_text_readers_count_bound_what_the_limits_would_walk(text):
+    # the text readers count blocks and a length no text exceeds as they read (Document.sizes), and the limits
+    # take those instead of walking the document: the count must be exact, the length never short
+    from nianbao.limits import check_document
+    from nianbao.plugins.text import TextReader
+    from nianbao.plugins.tsv import TsvReader
+
+    for reader in (TextReader(), TsvReader()):
+        document = reader.read(text.encode(), SourceInfo.from_uri("report.txt"))
+        walked = replace(document)  # a document made from another is not counted: the limits walk it
+        assert walked.sizes is None
+        if document.sizes is None:  # paragraphs only: the limits count those in one C pass
+            assert all(isinstance(block, Paragraph) for block in document.blocks)
+            continue
+        blocks, longest = document.sizes
+        assert blocks == sum(len([*b.cells()]) if isinstance(b, Table) else 1 for b in document.blocks)
+        assert longest >= check_document(walked)
