@@ -17,6 +17,8 @@ the cell-per-line layout; a line of bars alone (``|||``) marks slots a spanned c
 
 from __future__ import annotations
 
+import re
+
 from nianbao.budget import check_deadline
 from nianbao.document import Block, Document, Table, paragraph
 from nianbao.hookspecs import hookimpl
@@ -28,6 +30,9 @@ from ._text import TextReaderBase, sniff_text
 #: a cell (a zero spelt so).
 _BARS = frozenset("| ")
 _SEPARATOR = frozenset("|-: ")
+#: A line ending in a bar (after its whitespace, as ``str.strip`` strips it: ``\s`` is the same set): a row of
+#: cells, or bars alone; a bar inside a line (``网站声明 | 联系我们``, page chrome) makes no row.
+_BAR_AT_END = re.compile(r"\|\s*$", re.M)
 
 
 def bar_cells(text: str) -> list[str] | None:
@@ -55,7 +60,8 @@ class TextReader(TextReaderBase):
     def read(self, data: bytes, source: SourceInfo) -> Document:
         whole, notes = self.text(data, source)
         lines = whole.split("\n")
-        if "\t" not in whole and "|" not in whole:  # no line is a cell or a row: every line is a paragraph
+        if "\t" not in whole and ("|" not in whole or _BAR_AT_END.search(whole) is None):
+            # no line is a cell (a tab) or ends in a bar (a row): every line is a paragraph
             return self.document([paragraph(text) for text in map(str.strip, lines) if text], notes)
         blocks: list[Block] = []
         rows: list[list[str]] = []
