@@ -13,9 +13,10 @@ span holds ``None`` so that a number counts once; the origin cell carries its
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from operator import attrgetter
 from types import MappingProxyType
 
@@ -98,6 +99,14 @@ def paragraph(text: str) -> Paragraph:
     block = _new(Paragraph)
     _set_paragraph_text(block, text)
     return block
+
+
+def paragraphs(texts: Sequence[str]) -> list[Paragraph]:
+    """``[paragraph(text) for text in texts]`` made by C iterators, no Python call a paragraph (0.3 k
+    instructions a paragraph against 1.3 k): a text reader's lines, hundreds a report."""
+    blocks = list(map(_new, repeat(Paragraph, len(texts))))
+    deque(map(_set_paragraph_text, blocks, texts), maxlen=0)  # each slot filled in C; the Nones dropped
+    return blocks
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from nianbao.budget import check_deadline
-from nianbao.document import Block, Document, Table, paragraph
+from nianbao.document import Block, Document, Table, paragraph, paragraphs
 from nianbao.hookspecs import hookimpl
 from nianbao.source import SourceInfo
 
@@ -62,7 +62,7 @@ class TextReader(TextReaderBase):
         lines = whole.split("\n")
         if "\t" not in whole and ("|" not in whole or _BAR_AT_END.search(whole) is None):
             # no line is a cell (a tab) or ends in a bar (a row): every line is a paragraph
-            return self.document([paragraph(text) for text in map(str.strip, lines) if text], notes)
+            return self.document(paragraphs([*filter(None, map(str.strip, lines))]), notes)
         blocks: list[Block] = []
         rows: list[list[str]] = []
         row: list[str] = []

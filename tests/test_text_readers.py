@@ -13,7 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import nianbao
-from nianbao.document import Cell, Paragraph, Table, new_cell, paragraph
+from nianbao.document import Cell, Paragraph, Table, new_cell, paragraph, paragraphs
 from nianbao.errors import DecodeError
 from nianbao.plugins.tsv import inner_tab_lines
 from nianbao.source import SourceInfo
@@ -149,6 +149,11 @@ def test_cells_the_readers_make_are_ordinary_cells():
     with pytest.raises(FrozenInstanceError):
         made.text = "1"  # type: ignore[misc]
     assert paragraph("一、总体情况") == Paragraph(text="一、总体情况")
+    made_in_c = paragraphs(["一、总体情况", "0"])
+    assert made_in_c == [Paragraph(text="一、总体情况"), Paragraph(text="0")] and paragraphs([]) == []
+    assert all(type(p) is Paragraph for p in made_in_c) and pickle.loads(pickle.dumps(made_in_c)) == made_in_c
+    with pytest.raises(FrozenInstanceError):
+        made_in_c[0].text = "1"  # type: ignore[misc]
     table = Table.from_texts([["规章", "0"], ["行政许可"]])
     assert table == Table(rows=((Cell(text="规章"), Cell(text="0", col=1)), (Cell(text="行政许可", row=1),)))
 
