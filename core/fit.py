@@ -101,16 +101,24 @@ def tokens_of(blocks: Iterable[Block]) -> list[tuple[str, int]]:
 
     A paragraph that prints only a page number (``6``, ``— 6 —``, ``第6页 共7页``) between two tables is the foot of
     the page that broke a table in two, not a value of the row above it (``template.PAGE_NUMBER``)."""
+    blocks = tuple(blocks)
+    if all(issubclass(kind, Paragraph) for kind in set(map(type, blocks))):  # paragraphs only: no page number
+        return [(block.text, NO_ROW) for block in blocks]  # between tables, one comprehension
     out: list[tuple[str, int]] = []
     row_id = 0
-    blocks = tuple(blocks)
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
             if not (0 < index < len(blocks) - 1 and isinstance(blocks[index - 1], Table)
                     and isinstance(blocks[index + 1], Table) and PAGE_NUMBER.fullmatch(block.text)):
                 out.append((block.text, NO_ROW))  # not a page number between the two parts of a split table
             continue
-        # one comprehension a table, not one a row (a comprehension is a call; a row has about eight cells)
+        # one comprehension a table, not one a row (a comprehension is a call; a row has about eight cells); a
+        # table of texts (the text readers') is read as its texts, without making its Cells
+        texts = block.texts
+        if texts is not None:
+            out += [(text, number) for number, row in enumerate(texts, row_id + 1) for text in row]
+            row_id += len(texts)
+            continue
         rows = block.rows
         out += [(cell.text, number) for number, row in enumerate(rows, row_id + 1) for cell in row if cell is not None]
         row_id += len(rows)

@@ -159,8 +159,7 @@ def check_element_count(count: int, what: str = "the markup", limits: Limits | N
 def _texts(document: Document) -> Iterator[str]:
     for block in document.blocks:
         if isinstance(block, Table):
-            for cell in block.cells():
-                yield cell.text
+            yield from block.cell_texts()
         else:
             yield block.text
 
@@ -173,13 +172,20 @@ def check_document(document: Document, limits: Limits | None = None) -> int:
 
     Runs before any extractor: the template's regular expressions and label
     lookups then never see a paragraph longer than the limit. Returns the
-    length of the longest text (see :func:`forget_long_texts`).
+    length of the longest text (see :func:`forget_long_texts`), or the length no text exceeds that the reader
+    counted (:attr:`Document.sizes <nianbao.document.Document.sizes>`: the text readers count as they read,
+    so their documents are not walked again here unless the count may pass a limit).
 
     The count and the longest text are found a block at a time, a table's cells
     in C (``map``, ``max``); only a document over a limit is walked text by text,
     by :func:`_refuse`, for the error naming the first text over it.
     """
     limits = limits or current_limits()
+    if document.sizes is not None:  # counted by the reader as it read: no walk unless a limit may be passed
+        blocks, longest = document.sizes
+        if not ((limits.max_text_chars and longest > limits.max_text_chars) or
+                (limits.max_blocks and blocks > limits.max_blocks)):
+            return longest
     if not any(issubclass(kind, Table) for kind in set(map(type, document.blocks))):  # paragraphs only
         blocks = len(document.blocks)
         longest = max(map(len, map(_text_of, document.blocks)), default=0)
@@ -187,10 +193,10 @@ def check_document(document: Document, limits: Limits | None = None) -> int:
         blocks = longest = 0
         for index, block in enumerate(document.blocks, 1):
             if isinstance(block, Table):
-                cells = [*block.cells()]
-                blocks += len(cells)
-                if cells:
-                    longest = max(longest, *map(len, map(_text_of, cells)))
+                lengths = [*map(len, block.cell_texts())]  # a table of texts: its Cells are not made for this
+                blocks += len(lengths)
+                if lengths:
+                    longest = max(longest, *lengths)
             else:
                 blocks += 1
                 longest = max(longest, len(block.text))

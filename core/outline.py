@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import NamedTuple
 
 from .document import Block, Document, Paragraph, Table
@@ -314,7 +315,12 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
         # _gap's answer for every block, kept current as sections are found: a binary search, not a loop
         starts = sorted(f.index for f in found)
         gaps = [_allowed(found, at) for at in range(len(found) + 1)]
-        for index, block in enumerate(blocks):
+        # only the blocks of a gap some section may still open are visited: a gap only narrows as sections are
+        # found, so a block outside those would be passed over below anyway (a report's cells, most of it)
+        bounds = [-1, *starts, len(blocks) - 1]  # gap ``at``: the blocks after bounds[at], to bounds[at + 1]
+        for index in chain.from_iterable(range(bounds[at] + 1, bounds[at + 1] + 1) for at, allowed in
+                                         enumerate(gaps) if allowed):
+            block = blocks[index]
             if index in taken or not isinstance(block, Paragraph):
                 continue
             at = bisect_left(starts, index)
@@ -438,7 +444,7 @@ def _signature_hits(block: Block) -> dict[str, int]:
         pieces = block.text.split()
         texts = [block.text, *pieces] if len(pieces) > 1 else [block.text]
     else:
-        texts = [c.text for row in block.rows for c in row if c]
+        texts = [*block.cell_texts()]
     hits: dict[str, int] = {}
     for text in texts:
         norm = normalise_label(text)
@@ -473,13 +479,12 @@ def _short_texts(blocks: tuple[Block, ...]) -> list[str]:
             if len(block.text) <= HEADING_MAX_CHARS:
                 out.append(normalise_label(block.text))
         else:
-            out.extend(normalise_label(c.text) for row in block.rows for c in row if c)
+            out.extend(map(normalise_label, block.cell_texts()))
     return out
 
 
-def _row_signature(row: tuple) -> str | None:
-    keys = {key for cell in row if cell is not None
-            for key, words in TABLE_SIGNATURES.items() if normalise_label(cell.text) in words}
+def _row_signature(texts: list[str]) -> str | None:
+    keys = {key for text in texts for key, words in TABLE_SIGNATURES.items() if normalise_label(text) in words}
     return keys.pop() if len(keys) == 1 else None
 
 
@@ -496,17 +501,24 @@ def _split_tables(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
             out.append(block)
             continue
         start, current = 0, None
-        for index, row in enumerate(block.rows):
-            key = _row_signature(row)
+        for index, texts in enumerate(block.row_texts()):
+            key = _row_signature(texts)
             if key is None:
                 continue
             if current is not None and order.index(key) > order.index(current) and index > start:
-                out.append(Table(rows=block.rows[start:index]))
+                out.append(_rows_of(block, start, index))
                 start = index
             if current is None or order.index(key) > order.index(current):
                 current = key
-        out.append(block if start == 0 else Table(rows=block.rows[start:]))
+        out.append(block if start == 0 else _rows_of(block, start, None))
     return tuple(out)
+
+
+def _rows_of(table: Table, start: int, end: int | None) -> Table:
+    """The rows ``start:end`` of ``table`` as a table (a table of texts stays one: its Cells are not made)."""
+    if table.texts is not None:
+        return Table.from_texts(table.texts[start:end])
+    return Table(rows=table.rows[start:end])
 
 
 def _by_content(blocks: tuple[Block, ...], found: list[_Found]) -> list[_Found]:
@@ -549,7 +561,7 @@ def _signature_cells(blocks: tuple[Block, ...]) -> list[str]:
     the signing body and date in the right cell of a borderless table); else nothing."""
     if not blocks or not isinstance(blocks[-1], Table):
         return []
-    texts = [c.text.strip() for row in blocks[-1].rows for c in row if c is not None and c.text.strip()]
+    texts = [text.strip() for text in blocks[-1].cell_texts() if text.strip()]
     if not texts or len(texts) > SIGNATURE_TABLE_CELLS or not is_date_line(texts[-1]):
         return []
     return texts

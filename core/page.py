@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from operator import attrgetter
 
 from .dates import CN_YEAR, cn_year, date_at_end, find_date, is_date_line
 from .document import Block, Document, Page, Paragraph, Path, ReaderNote, Table
@@ -169,10 +168,10 @@ def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[i
             # A row is looked at only if its joined text holds a bare label, so a table whose whole text holds
             # none has no labelled row: one C search over its cells (a report's statistics tables, most of a
             # page's rows) instead of a list, a join and a search a row.
-            if _BARE_LABEL.search("".join(map(_TEXT, block.cells()))) is None:
+            if _BARE_LABEL.search("".join(block.cell_texts())) is None:
                 continue
-            for row in block.rows:
-                _publish_cells([cell.text for cell in row if cell is not None], index, found)
+            for texts in block.row_texts():
+                _publish_cells(texts, index, found)
             continue
         whole = block if isinstance(block, str) else block.text
         for text in whole.split("\n") if "\n" in whole else (whole,):
@@ -190,9 +189,6 @@ def publish_lines(blocks: tuple[Block, ...] | list[Block | str]) -> list[tuple[i
             elif labelled:
                 pending = True
     return found
-
-
-_TEXT = attrgetter("text")
 
 
 def _publish_cells(texts: list[str], index: int, found: list[tuple[int, str, bool]]) -> None:

@@ -6,7 +6,7 @@ import codecs
 import re
 
 from nianbao.decode import decode_text, utf16_without_bom
-from nianbao.document import Document
+from nianbao.document import Document, counted
 from nianbao.limits import check_line_count
 from nianbao.readers import Reader
 from nianbao.source import SourceInfo
@@ -42,12 +42,23 @@ class TextReaderBase(Reader):
     extensions = TEXT_EXTENSIONS
     mimetypes = frozenset({"text/plain", "text/tab-separated-values"})
 
-    def lines(self, data: bytes, source: SourceInfo) -> tuple[list[str], tuple]:
+    def text(self, data: bytes, source: SourceInfo) -> tuple[str, tuple]:
+        """The decoded text, line ends normalised and export noise left out, and the decoding's notes."""
         decoded = decode_text(data, source.charset)
         text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
         text = EXPORT_NOISE.sub("", text)
         check_line_count(text.count("\n") + 1)  # before a split that would make millions of strings
-        return text.split("\n"), decoded.notes
+        return text, decoded.notes
 
-    def document(self, blocks: list, notes: tuple) -> Document:
-        return Document(blocks=tuple(blocks), format=self.format, notes=notes)
+    def lines(self, data: bytes, source: SourceInfo) -> tuple[list[str], tuple]:
+        text, notes = self.text(data, source)
+        return text.split("\n"), notes
+
+    def document(self, blocks: list, notes: tuple, counts: tuple[int, int, int] | None = None) -> Document:
+        """The Document of ``blocks``; with ``counts``, ``(tables, cells, longest line)`` as the reader counted
+        them, its sizes for the limits (:func:`nianbao.document.counted`: they need not walk it again)."""
+        document = Document(blocks=tuple(blocks), format=self.format, notes=notes)
+        if counts is None:
+            return document
+        tables, cells, longest = counts
+        return counted(document, len(blocks) - tables + cells, longest)

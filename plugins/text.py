@@ -17,8 +17,10 @@ the cell-per-line layout; a line of bars alone (``|||``) marks slots a spanned c
 
 from __future__ import annotations
 
+import re
+
 from nianbao.budget import check_deadline
-from nianbao.document import Block, Document, Table, paragraph
+from nianbao.document import Block, Document, Table, paragraph, paragraphs
 from nianbao.hookspecs import hookimpl
 from nianbao.source import SourceInfo
 
@@ -28,6 +30,9 @@ from ._text import TextReaderBase, sniff_text
 #: a cell (a zero spelt so).
 _BARS = frozenset("| ")
 _SEPARATOR = frozenset("|-: ")
+#: A line ending in a bar (after its whitespace, as ``str.strip`` strips it: ``\s`` is the same set): a row of
+#: cells, or bars alone; a bar inside a line (``网站声明 | 联系我们``, page chrome) makes no row.
+_BAR_AT_END = re.compile(r"\|\s*$", re.M)
 
 
 def bar_cells(text: str) -> list[str] | None:
@@ -53,25 +58,30 @@ class TextReader(TextReaderBase):
         return False
 
     def read(self, data: bytes, source: SourceInfo) -> Document:
-        lines, notes = self.lines(data, source)
+        whole, notes = self.text(data, source)
+        lines = whole.split("\n")
+        if "\t" not in whole and ("|" not in whole or _BAR_AT_END.search(whole) is None):
+            # no line is a cell (a tab) or ends in a bar (a row): every line is a paragraph
+            return self.document(paragraphs([*filter(None, map(str.strip, lines))]), notes)
         blocks: list[Block] = []
         rows: list[list[str]] = []
         row: list[str] = []
         previous = "blank"
 
         bars: list[list[str]] = []  # rows of a table whose cells end in bars
+        # counted for the limits as the tables are made: tables, cells, a cell joined from lines longer than any
+        tables = in_tables = joined = 0
 
         def end_table() -> None:
-            nonlocal row
+            nonlocal row, tables, in_tables
             if row:
                 rows.append(row)
                 row = []
-            if rows:
-                blocks.append(Table.from_texts(rows))
-                rows.clear()
-            if bars:
-                blocks.append(Table.from_texts(bars))
-                bars.clear()
+            for table in (rows, bars):
+                if table:
+                    blocks.append(Table.from_texts(table))
+                    tables, in_tables = tables + 1, in_tables + sum(map(len, table))
+                    table.clear()
 
         for index, line in enumerate(lines):
             if not index & 4095:
@@ -87,6 +97,7 @@ class TextReader(TextReaderBase):
                 previous = "blank"
             elif previous == "cell" and not line[0].isspace():
                 row[-1] = f"{row[-1]}\n{text}"
+                joined = max(joined, len(row[-1]))
             else:
                 cells = bar_cells(text) if text.endswith("|") else None  # a paragraph (most lines): no call
                 if cells == []:
@@ -102,7 +113,7 @@ class TextReader(TextReaderBase):
                 blocks.append(paragraph(cells[0] if cells else text))
                 previous = "paragraph"
         end_table()
-        return self.document(blocks, notes)
+        return self.document(blocks, notes, (tables, in_tables, max(joined, *map(len, lines))))
 
 
 @hookimpl

@@ -59,20 +59,25 @@ class TsvReader(TextReaderBase):
         blocks: list[Block] = []
         rows: list[list[str]] = []
         indexed = False
+        tables = in_tables = 0  # counted for the limits as the tables are made
 
         def end_table() -> None:
-            nonlocal rows, indexed
+            nonlocal rows, indexed, tables, in_tables
             if rows:
                 if index_column(rows):
                     rows, indexed = [row[1:] for row in rows], True
                 blocks.append(Table.from_texts(rows))
+                tables, in_tables = tables + 1, in_tables + sum(map(len, rows))
                 rows = []
 
-        for index, line in enumerate(quoted_lines(lines)):
+        lines = quoted_lines(lines)  # a quoted cell's lines joined: no cell is longer than its line
+        for index, line in enumerate(lines):
             if not index & 4095:
                 check_deadline()
             if "\t" in line:
-                cells = [unquoted(cell.strip()) for cell in line.split("\t")]
+                # a spreadsheet's quotes are looked for only on a line that holds one (a call a cell otherwise)
+                cells = [unquoted(cell.strip()) for cell in line.split("\t")] if '"' in line else \
+                    [cell.strip() for cell in line.split("\t")]
                 if any(cells):
                     rows.append(cells)
             elif line.strip():
@@ -81,7 +86,7 @@ class TsvReader(TextReaderBase):
         end_table()
         if indexed:
             notes = (*notes, INDEX_COLUMN_NOTE)
-        return self.document(blocks, notes)
+        return self.document(blocks, notes, (tables, in_tables, max(map(len, lines), default=0)))
 
 
 #: The header of a spreadsheet's row-number column.

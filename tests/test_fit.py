@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nianbao.document import Paragraph, Table
+from nianbao.document import Cell, Paragraph, Table
 from nianbao.fit import fit_applications, fit_proactive, fit_review, tokens_of
 
 HEADER_3 = ["申请人情况", "自然人", "法人或其他组织", "总计",
@@ -263,3 +263,12 @@ def test_a_column_of_last_year_s_counts_in_section_two_is_left_out_by_its_place(
                                       "行政许可", "1140"))
     assert "licensing" not in fitted.values  # one value for two columns: whose is it?
     assert ("proactive.licensing", "row.unplaced") in codes(fitted)
+
+
+def test_tokens_of_paragraphs_alone_and_between_tables():
+    # paragraphs alone are read in one comprehension; a page number is no value only between two tables
+    texts = ["规章", "6", "— 6 —", "第6页 共7页", "0"]
+    assert tokens_of([Paragraph(text=t) for t in texts]) == [(t, -1) for t in texts]
+    upper, lower = Table.from_texts([["规章", "1"]]), Table(rows=((Cell(text="行政许可"), Cell(text="2", col=1)),))
+    blocks = [Paragraph(text="表"), upper, Paragraph(text="— 6 —"), lower, Paragraph(text="6")]
+    assert tokens_of(blocks) == [("表", -1), ("规章", 1), ("1", 1), ("行政许可", 2), ("2", 2), ("6", -1)]

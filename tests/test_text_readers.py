@@ -9,11 +9,11 @@ from dataclasses import FrozenInstanceError, replace
 from itertools import pairwise
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import nianbao
-from nianbao.document import Cell, Paragraph, Table, new_cell, paragraph
+from nianbao.document import Cell, Paragraph, Table, new_cell, paragraph, paragraphs
 from nianbao.errors import DecodeError
 from nianbao.plugins.tsv import inner_tab_lines
 from nianbao.source import SourceInfo
@@ -149,5 +149,82 @@ def test_cells_the_readers_make_are_ordinary_cells():
     with pytest.raises(FrozenInstanceError):
         made.text = "1"  # type: ignore[misc]
     assert paragraph("一、总体情况") == Paragraph(text="一、总体情况")
+    made_in_c = paragraphs(["一、总体情况", "0"])
+    assert made_in_c == [Paragraph(text="一、总体情况"), Paragraph(text="0")] and paragraphs([]) == []
+    assert all(type(p) is Paragraph for p in made_in_c) and pickle.loads(pickle.dumps(made_in_c)) == made_in_c
+    with pytest.raises(FrozenInstanceError):
+        made_in_c[0].text = "1"  # type: ignore[misc]
     table = Table.from_texts([["规章", "0"], ["行政许可"]])
     assert table == Table(rows=((Cell(text="规章"), Cell(text="0", col=1)), (Cell(text="行政许可", row=1),)))
+
+
+@pytest.mark.parametrize("seed", [SEED_TSV, SEED_TAB_CELLS], ids=lambda p: p.name[:3])
+def test_a_table_of_texts_reads_as_the_same_table_of_cells(seed, host):
+    # the text readers' tables keep their texts and make Cells only when rows are read (nianbao.document.Table):
+    # every reader of a table's texts must see what the same table of Cells gives
+    from nianbao.fit import tokens_of
+    from nianbao.limits import check_document
+    from nianbao.parse import read_document
+
+    document, _ = read_document(seed.read_bytes(), SourceInfo.from_uri(str(seed)), host)
+    tables = [block for block in document.blocks if isinstance(block, Table)]
+    assert tables and all(table.texts is not None for table in tables)
+    as_cells = tuple(Table(rows=block.rows) if isinstance(block, Table) else block for block in document.blocks)
+    assert all(isinstance(b, Paragraph) or b.texts is None for b in as_cells) and as_cells == document.blocks
+    assert tokens_of(document.blocks) == tokens_of(as_cells)
+    for table, cells in zip(tables, (b for b in as_cells if isinstance(b, Table)), strict=True):
+        assert [*table.cell_texts()] == [*cells.cell_texts()] and [*table.row_texts()] == [*cells.row_texts()]
+    assert check_document(document) == check_document(replace(document, blocks=as_cells))
+    assert replace(tables[0], rows=()).texts is None  # a table made anew from cells keeps no texts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a中 \u3000\n\r-:0|", max_size=80))
+def test_a_text_without_tabs_or_bars_reads_as_the_line_by_line_reader_reads_it(text):
+    # a text without a tab or a line ending in a bar is read in one comprehension (plugins/text.py); a tab cell
+    # after it sends the same lines through the line-by-line loop, which must give the same blocks before it
+    from nianbao.plugins.text import TextReader
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assume(not any(line.strip().endswith("|") for line in lines))  # a bar inside a line is no row
+    reader, source = TextReader(), SourceInfo.from_uri("report.txt")
+    fast = reader.read(text.encode(), source)
+    assert fast.sizes is None  # read in one comprehension: the limits count its paragraphs, the reader did not
+    fast = fast.blocks
+    slow = reader.read((text + "\n\t末").encode(), source).blocks
+    assert all(isinstance(block, Paragraph) for block in fast)
+    assert fast == slow[:-1] and slow[-1] == Table.from_texts([["末"]])
+
+
+@pytest.mark.parametrize("name", ["003_e1faf3f31da2fcd8.txt", "synth_00002_text-paragraphs.txt"])
+def test_a_seed_without_tabs_or_bars_reads_as_the_line_by_line_reader_reads_it(name):
+    from nianbao.plugins.text import TextReader
+
+    seed = SEEDS / name  # a real report's cells as paragraphs; a generated one, with page chrome ``a | b``
+    data = seed.read_bytes()
+    assert b"\t" not in data
+    reader, source = TextReader(), SourceInfo.from_uri(str(seed))
+    fast = reader.read(data, source)
+    assert fast.sizes is None  # read in one comprehension: the limits count its paragraphs, the reader did not
+    assert fast.blocks == reader.read(data + "\n\t末".encode(), source).blocks[:-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='a中 \t\n|"-0', max_size=120))
+def test_the_sizes_the_text_readers_count_bound_what_the_limits_would_walk(text):
+    # the text readers count blocks and a length no text exceeds as they read (Document.sizes), and the limits
+    # take those instead of walking the document: the count must be exact, the length never short
+    from nianbao.limits import check_document
+    from nianbao.plugins.text import TextReader
+    from nianbao.plugins.tsv import TsvReader
+
+    for reader in (TextReader(), TsvReader()):
+        document = reader.read(text.encode(), SourceInfo.from_uri("report.txt"))
+        walked = replace(document)  # a document made from another is not counted: the limits walk it
+        assert walked.sizes is None
+        if document.sizes is None:  # paragraphs only: the limits count those in one C pass
+            assert all(isinstance(block, Paragraph) for block in document.blocks)
+            continue
+        blocks, longest = document.sizes
+        assert blocks == sum(len([*b.cells()]) if isinstance(b, Table) else 1 for b in document.blocks)
+        assert longest >= check_document(walked)
