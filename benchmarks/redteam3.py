@@ -335,6 +335,17 @@ def last_year_column(rng, blocks, first):
     blocks[i] = ("table", out)
 
 
+def review_two_rows(rng, blocks, year, last_first):
+    """Section 四's table with a row for each year (``2022年`` / ``2021年``, or 本年 / 上年) under one header, a
+    label column added before the 15 values: the report's values are its year's row."""
+    grid = blocks[_table_index(blocks, "review_litigation")][1]
+    labels = rng.choice(((f"{year}年", f"{year - 1}年"), ("本年", "上年")))
+    grid[0].insert(0, cell("年度", 1, 3))
+    mine = [cell(labels[0]), *grid[-1]]
+    last = [cell(labels[1]), *[cell(v) for g in independent.review(rng).values() for v in g.values()]]
+    grid[-1:] = [last, mine] if last_first else [mine, last]
+
+
 def year_headers(blocks, year):
     """Section 二 of the 2019 form with the years in its headers (``2019年项目数量``, ``2020年处理决定数量``)."""
     words = {"上一年项目数量": f"{year - 1}年项目数量", "本年增/减": f"{year}年增/减",
@@ -567,6 +578,9 @@ def one(rng, number, fmt=None, only=None):
         last_year_column(rng, blocks, choose("inside:last-year-column", ("before", "after")) == "before")
     if truth["template"] == "2019" and maybe(0.12, "inside:year-headers"):
         year_headers(blocks, year)
+    if maybe(0.08, "inside:review-two-rows"):
+        order = choose("inside:review-two-rows", ("last-first", "this-first"))
+        review_two_rows(rng, blocks, year, order == "last-first")
     if maybe(0.12, "inside:two-years"):
         key = choose("inside:two-years", ("proactive", "applications", "review_litigation"))
         two_years(rng, blocks, truth, version, year, key, choose("inside:two-years", ("last-first", "this-first")))
@@ -658,6 +672,7 @@ EXAMPLES = (
     ("n6-reorder-applications-review", "text", 1, {"inside:reorder", "inside:reorder-applications-review_litigation"}),
     ("n7-title-without-year", "text", 1, {"year:title-without-year"}),
     ("n8-year-headers", "text", 1, {"inside:year-headers"}),
+    ("n9-review-two-rows", "html", 1, {"inside:review-two-rows", "inside:review-two-rows-last-first", "page:title-h1"}),
 )
 
 
