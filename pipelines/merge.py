@@ -304,8 +304,8 @@ class _Arrivals:
     was left are sorted with an external sort and handed over from that stream instead.
     """
 
-    def __init__(self, staging: str, prefix: str, outcomes: Outcomes, *, waiting: int = WAITING) -> None:
-        self.staging, self.prefix, self.outcomes, self.limit = staging, prefix, outcomes, waiting
+    def __init__(self, staging: str, prefix: str, outcomes: Outcomes, *, waiting: int | None = None) -> None:
+        self.staging, self.prefix, self.outcomes, self.limit = staging, prefix, outcomes, waiting or WAITING
         self.by_uri: dict[str, list[Entry]] = {}
         self.count = 0  # entries in by_uri
         self.seen: set[str] = set()  # shard names indexed (or left for the sort)
@@ -385,11 +385,11 @@ class OverlappedMerge:
     """
 
     def __init__(self, listing: str, todo: str | None, staging: str, prefix: str, outcomes: Outcomes,
-                 scratch: str, *, poll: float = POLL) -> None:
+                 scratch: str, *, poll: float = POLL, waiting: int | None = None) -> None:
         self.listing, self.todo, self.staging, self.prefix = listing, todo, staging, prefix
         self.outcomes, self.scratch, self.poll = outcomes, scratch, poll
         self.joined = _Join()
-        self.arrivals = _Arrivals(staging, prefix, outcomes)
+        self.arrivals = _Arrivals(staging, prefix, outcomes, waiting=waiting)
         self._done = threading.Event()
         self._stop = threading.Event()
         self._error: BaseException | None = None

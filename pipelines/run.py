@@ -546,8 +546,8 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     return summary
 
 
-#: Whether a run on the local runner with worker processes merges while they parse (:class:`OverlappedMerge`).
-OVERLAP = True
+#: ``NIANBAO_OVERLAP_MERGE=0`` makes every run merge after its pipeline (to compare the two; the outputs are the same).
+OVERLAP_VARIABLE = "NIANBAO_OVERLAP_MERGE"
 
 
 def overlaps(options: PipelineOptions, staging: Staging, plugin_outputs: Outputs) -> bool:
@@ -558,7 +558,8 @@ def overlaps(options: PipelineOptions, staging: Staging, plugin_outputs: Outputs
     and plugin outputs are fed in the launcher's own thread (a database connection may be tied to it).
     """
     direct = options.view_as(DirectOptions)
-    return (OVERLAP and runner_path(options.view_as(StandardOptions).runner) == LOCAL_RUNNER
+    return (os.environ.get(OVERLAP_VARIABLE, "1") != "0"
+            and runner_path(options.view_as(StandardOptions).runner) == LOCAL_RUNNER
             and direct.direct_running_mode == "multi_processing" and direct.direct_num_workers != 1
             and is_local(staging.path) and not plugin_outputs.active)
 
