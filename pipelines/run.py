@@ -13,10 +13,11 @@ The launcher does three things besides running the pipeline:
    (``multi_processing``): in Beam 2.77, the ``DirectRunner`` name first tries
    to download and start Prism, a network call nianbao must not make by
    default, so ``DirectRunner`` (or no ``--runner``) means the FnApiRunner here.
-3. After the pipeline, it merges the staged shards in input order
-   (:class:`~nianbao.pipelines.run_files.RunFilesWriter`), one outcome per input
+3. It merges the staged shards in input order (:mod:`nianbao.pipelines.merge`), one outcome per input
    however often a runner staged it, and proves conservation from what is on
-   disk: every input has exactly one outcome, or the summary lists it as missing.
+   disk: every input has exactly one outcome, or the summary lists it as missing. On the local
+   runner with worker processes the merge runs while they parse, as their shards are committed
+   (:class:`~nianbao.pipelines.merge.OverlappedMerge`); elsewhere after the pipeline.
    Plugin outputs (:mod:`nianbao.output`) are opened before the pipeline runs,
    so a misconfigured one costs nothing, and fed in the same merge.
 """

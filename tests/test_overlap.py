@@ -25,8 +25,11 @@ from nianbao.pipelines import run as run_module
 from nianbao.pipelines.listing import read_listing
 from nianbao.pipelines.merge import Outcomes, OverlappedMerge, merge
 from nianbao.pipelines.resume import STAGING
+from nianbao.pipelines.run_files import REPORT
 from nianbao.pipelines.staging import FRAGMENT, SHARD, index_shard
 from nianbao.synth.corpus import generate
+
+from .test_tail import _untimed
 
 TWO_WORKERS = ["--direct_num_workers=2", "--direct_running_mode=multi_processing", "--plugins=none"]
 FILES = ("records-00000-of-00001.jsonl", "dead-letters-00000-of-00001.jsonl", "reports.csv", "reports.parquet")
@@ -222,6 +225,9 @@ def test_a_run_that_merges_during_its_pipeline_writes_what_one_that_merges_after
                             "--checkpoint_interval=0.1"])
     assert not any("merge during the pipeline" in r.getMessage() for r in caplog.records)
     assert read_all(tmp_path / "during") == read_all(tmp_path / "after")
+    pages = [_untimed((tmp_path / name / REPORT).read_bytes()).replace(str(tmp_path / name).encode(), b"OUT")
+             for name in ("during", "after")]
+    assert pages[0] == pages[1] and b"OUT" in pages[0]  # the page but for its minute, wall time and folder
     timing = {"wall_time_s", "pipeline_time_s", "merge_time_s", "documents_per_s", "workers", "output", "metrics"}
     assert {k: v for k, v in during.items() if k not in timing} == {k: v for k, v in after.items() if k not in timing}
     assert sum(during["workers"].values()) == sum(after["workers"].values()) == 401
