@@ -33,7 +33,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -152,9 +152,10 @@ class Outcomes:
         return counts
 
     def abort(self) -> None:
-        """Remove every partial file (nothing once :meth:`close` has begun: the files are the run's)."""
+        """Remove every partial file, once (nothing once :meth:`close` has committed them: they are the run's)."""
         self._close_handles()
         if not self.closed:
+            self.closed = True  # once
             self.writer.abort()
 
     def _close_handles(self) -> None:
@@ -298,8 +299,9 @@ class _Peek:
 class _Arrivals:
     """This run's staged entries, indexed as their shards are committed, by input path.
 
-    ``scan`` indexes the shards committed since the last look (of this run's generation: ``prefix``) while
-    fewer than :data:`WAITING` entries wait; ``take`` hands over an input's entries. After the pipeline,
+    ``scan`` finds the shards committed since the last look (of this run's generation: ``prefix``) and indexes
+    them, in the order found, while fewer than :data:`WAITING` entries wait; ``take`` hands over an input's
+    entries. After the pipeline,
     :meth:`settle` indexes what is left; if entries were left unindexed for want of room, what waits and what
     was left are sorted with an external sort and handed over from that stream instead.
     """
@@ -308,23 +310,21 @@ class _Arrivals:
         self.staging, self.prefix, self.outcomes, self.limit = staging, prefix, outcomes, waiting or WAITING
         self.by_uri: dict[str, list[Entry]] = {}
         self.count = 0  # entries in by_uri
-        self.seen: set[str] = set()  # shard names indexed (or left for the sort)
-        self.left: list[int] = []  # shards (numbers) not indexed for want of room
+        self.seen: set[str] = set()  # shard names found
+        self.left: deque[int] = deque()  # shards (numbers) found, not indexed yet for want of room
         self.stream: _Peek | None = None  # after settle() with shards left: every entry not taken, sorted
 
     def scan(self) -> None:
         names = sorted(os.listdir(self.staging))
-        shards = [n for n in names if n.startswith(self.prefix) and n.endswith(SHARD) and n not in self.seen]
-        for name in shards:
-            self.seen.add(name)
-            path = os.path.join(self.staging, name)
-            fragments = [os.path.join(self.staging, f) for f in names
-                         if f.startswith(name + ".") and f.endswith(FRAGMENT)]
-            number = self.outcomes.add_shard(path, fragments)
-            if self.count >= self.limit or self.left:  # no room: indexed later, in one sort with what waits
-                self.left.append(number)
-                continue
-            for entry in _entries(path, number):
+        for name in names:
+            if name.startswith(self.prefix) and name.endswith(SHARD) and name not in self.seen:
+                self.seen.add(name)
+                fragments = [os.path.join(self.staging, f) for f in names
+                             if f.startswith(name + ".") and f.endswith(FRAGMENT)]
+                self.left.append(self.outcomes.add_shard(os.path.join(self.staging, name), fragments))
+        while self.left and self.count < self.limit:  # no room: the rest waits for the merge to catch up
+            number = self.left.popleft()
+            for entry in _entries(self.outcomes.shards[number][0], number):
                 self.by_uri.setdefault(entry.uri, []).append(entry)
                 self.count += 1
 
@@ -353,9 +353,10 @@ class _Arrivals:
         self.scan()
         if not self.left:
             return
-        waiting = (entry for entries in self.by_uri.values() for entry in entries)
-        rest = (entry for number in self.left for entry in _entries(self.outcomes.shards[number][0], number))
-        self.by_uri, self.count, self.left = {}, 0, []
+        by_uri, left, shards = self.by_uri, self.left, self.outcomes.shards
+        self.by_uri, self.count, self.left = {}, 0, deque()
+        waiting = (entry for entries in by_uri.values() for entry in entries)
+        rest = (entry for number in left for entry in _entries(shards[number][0], number))
         self.stream = _Peek(external_sort(itertools.chain(waiting, rest), scratch, run_items=RUN_ENTRIES,
                                           decode=lambda item: Entry(*item), prefix="arrivals"))
 

@@ -467,7 +467,6 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
             facts = FactSorter(scratch, aliases) if local else None  # fed by the merge
             warming.start()  # while the pipeline runs, the launcher is mostly idle
             if todo.count and overlaps(options, staging, plugin_outputs):  # merge as the workers stage
-                warming.join()
                 stack.enter_context(fewer_collections())
                 page = ReportFeed(output, spool=staging.path)
                 overlapped = OverlappedMerge(
@@ -475,6 +474,7 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
                     Outcomes(output, labels=ours.table_labels, plugin_outputs=plugin_outputs, facts=facts, page=page),
                     scratch)
                 overlapped.start()
+                stack.callback(overlapped.abort)  # a failed run: stopped before its scratch folder goes (else a no-op)
             if todo.count:  # a resumed run may find everything staged
                 monitor = (_Progress(staging.path, todo.count, progress, prefix=shard_prefix(staging.generation))
                            if progress and is_local(staging.path) else None)
