@@ -438,9 +438,9 @@ class OverlappedMerge:
         late: list[str] = []  # entries of this run no input took
         settled = False
         while not paths.done:
-            if self._stop.is_set():
-                return
             done = self._done.is_set()  # before the look: every shard committed by now is seen
+            if self._stop.is_set():  # (set before done by abort)
+                return
             if settled:
                 pass
             elif done:
@@ -449,7 +449,7 @@ class OverlappedMerge:
                 settled = True
             else:
                 self.arrivals.scan()
-            while not paths.done:
+            while not paths.done and not self._stop.is_set():
                 path = paths.head
                 waits = parsed is None or (not parsed.done and parsed.head == path)
                 if waits and not settled and not self.arrivals.has(path):
