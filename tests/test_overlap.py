@@ -233,3 +233,30 @@ def test_a_run_that_merges_during_its_pipeline_writes_what_one_that_merges_after
     assert sum(during["workers"].values()) == sum(after["workers"].values()) == 401
     for out in (tmp_path / "during", tmp_path / "after"):
         assert not [name for name in os.listdir(out) if name.startswith(".")]  # no staging, no temporary file
+
+
+def test_a_run_stopped_during_its_pipeline_leaves_the_earlier_outputs_as_they_were(corpus, staged, tmp_path):
+    """The merge writes during the pipeline, but the final files replace an earlier run's only when committed:
+    a run whose worker is killed leaves the earlier run's files, and no temporary file beside them."""
+    import signal
+    import threading
+
+    from nianbao.pipelines.interrupt import worker_processes
+    from nianbao.pipelines.run import RunInterrupted
+
+    out = tmp_path / "out"
+    shutil.copytree(staged.parent, out, ignore=shutil.ignore_patterns(STAGING))
+    earlier = {name: (out / name).read_bytes() for name in os.listdir(out)}
+    assert set(FILES) < set(earlier)
+
+    def kill_a_worker() -> None:
+        wait_for(lambda: any(name.endswith(SHARD) for name in os.listdir(out / STAGING))
+                 if (out / STAGING).exists() else False)
+        os.kill(next(p for p in worker_processes() if "python" in p.name()).pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_a_worker)
+    killer.start()
+    with pytest.raises(RunInterrupted, match="a worker process died"):
+        run_module.run([f"--input={corpus}", f"--output={out}", *TWO_WORKERS, "--checkpoint_interval=0.1", "--fresh"])
+    killer.join()
+    assert {name: (out / name).read_bytes() for name in os.listdir(out) if name != STAGING} == earlier
