@@ -12,11 +12,14 @@ resumes (hashes the inputs), parses nothing and goes straight to its tail (merge
 cross-checks, summary, report.html), through the real code. It samples the launcher's (this process's)
 and the page process's ``VmRSS`` and ``RssAnon`` every 0.1 s and prints each phase's wall and CPU time
 and peaks. The staging folder is kept, so ``tail`` can run again. ``--tracemalloc`` adds the Python
-allocations' top lines at the peak of the merge (slower).
+allocations' top lines at the peak of the merge (slower). A run that parses nothing merges after its (empty)
+pipeline; ``overlap`` runs the merge a local run makes *during* its pipeline (``OverlappedMerge``) on the same
+staging, its shards handed to it one at a time as workers commit them (no parse either).
 
     .venv/bin/python benchmarks/tail.py base --workdir /tmp/tail-scale --base /tmp/tail-base
     .venv/bin/python benchmarks/tail.py stage --base /tmp/tail-base/out --size 100000 --workdir /tmp/tail-merge
     .venv/bin/python benchmarks/tail.py tail --size 100000 --workdir /tmp/tail-merge
+    .venv/bin/python benchmarks/tail.py overlap --size 100000 --workdir /tmp/tail-merge
 """
 
 from __future__ import annotations
@@ -216,6 +219,65 @@ def tail(args: argparse.Namespace) -> None:
                 for f in stat.traceback[:args.frames]))
 
 
+def overlap(args: argparse.Namespace) -> None:
+    """The merge during a pipeline, without the pipeline: the staged folder's shards are moved aside, then
+    back one at a time (fragments first, as a worker commits) in the order workers commit them (by their first
+    input), while an :class:`~nianbao.pipelines.merge.OverlappedMerge` follows them, as in ``nianbao run`` on
+    the local runner; then the "pipeline" ends and what is left is merged. ``--pace`` seconds between two
+    shards (0: as fast as they can be moved, the merge then lags and holds as many waiting entries as it
+    may). Prints the wall and CPU time and the launcher's (this process's) peak RSS; the shards end where
+    they were, so the staging folder can be used again."""
+    import tempfile
+
+    from nianbao.pipelines.crossyear import FactSorter
+    from nianbao.pipelines.merge import Outcomes, OverlappedMerge
+    from nianbao.pipelines.report import ReportFeed
+    from nianbao.pipelines.staging import index_shard
+
+    out = args.workdir / f"out-{args.size}"
+    staging = out / STAGING
+    aside = args.workdir / f"aside-{args.size}"
+    aside.mkdir(exist_ok=True)
+
+    def first(shard: Path) -> str:
+        with open(shard, "rb", buffering=0) as handle:
+            return next(index_shard(handle))[0]
+
+    shards = sorted(staging.glob("*.shard"), key=first)
+    moved = [[shard, *sorted(staging.glob(shard.name + ".*.arrow"))] for shard in shards]
+    for files in moved:
+        for path in files:
+            os.rename(path, aside / path.name)
+    prefix = shards[0].name.split("-", 1)[0] + "-"
+    sampler = Sampler()
+    sampler.start()
+    started, cpu = time.perf_counter(), time.process_time()
+    with tempfile.TemporaryDirectory(prefix="nianbao-overlap-") as scratch:
+        page = ReportFeed(str(out), spool=str(staging))
+        merging = OverlappedMerge(str(staging / "inputs.list"), None, str(staging), prefix,
+                                  Outcomes(str(out), facts=FactSorter(scratch), page=page), scratch)
+        merging.start()
+        try:
+            for files in moved:
+                for path in [*files[1:], files[0]]:
+                    os.rename(aside / path.name, path)
+                time.sleep(args.pace)
+            fed = time.perf_counter()
+            merging.pipeline_done()
+            counts = merging.finish()
+        finally:
+            merging.abort()
+            page.abort()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    sampler.stopped.set()
+    sampler.join()
+    peak = [max((s[i] for s in sampler.samples), default=0) for i in (1, 2)]
+    print(f"{args.size:,} outcomes in {len(shards)} shards: {counts['records']:,} records, {counts['dead_letters']} "
+          f"dead letters, {counts['missing']} missing; {merging.during:,} written before the end; shards fed in "
+          f"{fed - started:.1f} s, merge done {wall - (fed - started):.1f} s after; {wall:.1f} s wall, {cpu:.1f} s "
+          f"CPU launcher ({merging.cpu:.1f} s the merge's thread); launcher peak RSS / anon {peak[0]} / {peak[1]} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -233,9 +295,13 @@ def main() -> None:
     three.add_argument("--tracemalloc", action="store_true")
     three.add_argument("--frames", type=int, default=1)
     three.add_argument("--top", type=int, default=25)
+    four = sub.add_parser("overlap")
+    four.add_argument("--size", type=int, required=True)
+    four.add_argument("--workdir", type=Path, default=Path("/tmp/tail-merge"))
+    four.add_argument("--pace", type=float, default=0.0)
     args = parser.parse_args()
     os.environ.setdefault("NIANBAO_LOAD_PLUGINS", "")
-    {"base": base, "stage": stage, "tail": tail}[args.command](args)
+    {"base": base, "stage": stage, "tail": tail, "overlap": overlap}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -13,17 +13,17 @@ The launcher does three things besides running the pipeline:
    (``multi_processing``): in Beam 2.77, the ``DirectRunner`` name first tries
    to download and start Prism, a network call nianbao must not make by
    default, so ``DirectRunner`` (or no ``--runner``) means the FnApiRunner here.
-3. After the pipeline, it merges the staged shards in input order
-   (:class:`~nianbao.pipelines.run_files.RunFilesWriter`), one outcome per input
+3. It merges the staged shards in input order (:mod:`nianbao.pipelines.merge`), one outcome per input
    however often a runner staged it, and proves conservation from what is on
-   disk: every input has exactly one outcome, or the summary lists it as missing.
+   disk: every input has exactly one outcome, or the summary lists it as missing. On the local
+   runner with worker processes the merge runs while they parse, as their shards are committed
+   (:class:`~nianbao.pipelines.merge.OverlappedMerge`); elsewhere after the pipeline.
    Plugin outputs (:mod:`nianbao.output`) are opened before the pipeline runs,
    so a misconfigured one costs nothing, and fed in the same merge.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import functools
 import importlib
@@ -38,14 +38,10 @@ import tempfile
 import threading
 import time
 import warnings
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import apache_beam as beam
-import orjson
-from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, WorkerOptions
 from apache_beam.runners.runner import PipelineState
@@ -73,20 +69,15 @@ from .listing import (
     read_listing,
     write_listing,
 )
+from .merge import Outcomes, OverlappedMerge, merge
 from .options import TRUTHS, NianbaoOptions, resolve_limits, resolve_plugins
 from .report import ReportFeed
 from .resume import Staging, file_sha256, open_staging, pending, run_key, shard_prefix
-from .run_files import RECORDS, SUMMARY, RunFilesWriter, clear_outputs, output_files, write_summary
-from .staged import Entry, newest_hashes, sorted_entries
+from .run_files import RECORDS, SUMMARY, output_files, write_summary
+from .staged import newest_hashes, sorted_entries
 from .staging import (
-    DEAD_LETTER,
-    FRAGMENT,
     PART,
-    RECORD,
     SHARD,
-    StagedOutcome,
-    decode_staged,
-    fragment_starts,
 )
 from .storage import is_local, join
 from .table_files import warm_up
@@ -356,164 +347,6 @@ def beam_metrics(result: Any) -> dict[str, int] | None:
     return dict(sorted(totals.items()))
 
 
-# --------------------------------------------------------------------------
-# Merge
-# --------------------------------------------------------------------------
-
-
-def _local_shards(staging: str, scratch: str) -> list[tuple[str, list[str]]]:
-    """The committed shards with their Arrow fragments, as local paths, sorted.
-
-    Remote ones are copied to ``scratch`` first (16 at a time), so each is read
-    once, sequentially. Fragments of a shard that was never committed are ignored.
-    """
-    if is_local(staging):
-        try:
-            names = sorted(e.name for e in os.scandir(staging))
-        except FileNotFoundError:
-            return []
-        paths = [os.path.join(staging, name) for name in names]
-    else:
-        (result,) = FileSystems.match([join(staging, "*")])
-        remote = sorted(m.path for m in result.metadata_list if m.path.endswith((SHARD, FRAGMENT)))
-
-        def fetch(path: str) -> str:
-            local = os.path.join(scratch, path.rsplit("/", 1)[-1])
-            with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as src, \
-                    open(local, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-            return local
-
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            paths = sorted(pool.map(fetch, remote))
-    shards = [p for p in paths if p.endswith(SHARD)]
-    fragments = [p for p in paths if p.endswith(FRAGMENT)]
-    return [(shard, [f for f in fragments if f.startswith(shard + ".")]) for shard in shards]
-
-
-def merge(paths: Iterable[str], staging: str, output: str, *, labels: str = "key",
-          plugin_outputs: Outputs | None = None, facts: FactSorter | None = None,
-          page: ReportFeed | None = None) -> dict[str, Any]:
-    """Merge the staged shards into the final outputs: one outcome per input, in input order.
-
-    An input staged more than once (a re-executed element, or again by a resumed
-    run) is written once, its newest generation's outcome, and the other copies
-    are counted in ``restaged``; an input never staged is ``missing``; a staged URI
-    that is not an input is counted in ``unexpected``. The Parquet table is
-    taken by columns from the shards' Arrow fragments. ``plugin_outputs``, if
-    given, receive each outcome as a dict, in the same order, and are closed
-    after the built-in files; ``facts``, if given, each record's cross-year facts; ``page``, if given, each
-    record's entry in report.html (staged with it; the record when it was staged without one) and each dead
-    letter, for the page built beside the merge. Returns the counting part of the summary.
-    """
-    clear_outputs(output)
-    joined = _Join()
-    with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as scratch:
-        shards = _local_shards(staging, scratch)
-        local = is_local(staging)  # the shards stay where they are until the run ends
-        entries = sorted_entries([shard for shard, _ in shards], scratch)
-        starts: OrderedDict[int, list[int]] = OrderedDict()  # each shard's fragments' first ordinals
-        handles: OrderedDict[int, Any] = OrderedDict()  # the last _OPEN shards' files
-        try:
-            with RunFilesWriter(output, labels=labels) as writer:
-                for _path, entry in joined(paths, entries):
-                    if entry is None:
-                        continue
-                    handle = _cached(handles, entry.shard, lambda n: open(shards[n][0], "rb"), close=True)  # noqa: SIM115
-                    handle.seek(entry.offset)
-                    data = handle.read(entry.length)
-                    staged = decode_staged(data)
-                    fragment, ordinal = None, entry.ordinal
-                    if ordinal >= 0:  # a record: its flat-table row is row `ordinal` of its shard's fragments
-                        begins = _cached(starts, entry.shard, lambda n: fragment_starts(shards[n][1]))
-                        number = bisect.bisect_right(begins, ordinal) - 1
-                        ordinal -= begins[number]
-                        fragment = shards[entry.shard][1][number]
-                    writer.add(staged, fragment=fragment, ordinal=ordinal)
-                    if plugin_outputs is not None and plugin_outputs.active:
-                        _feed(plugin_outputs, staged)
-                    if facts is not None and staged.kind == RECORD:
-                        facts.add(staged)
-                    if page is not None:  # a record's entry in the page (the record, if staged without one)
-                        what = staged.body if staged.page is None else staged.page
-                        if local:  # the page's process reads it from the shard: the outcome's line ends with it
-                            page.add_at(staged.kind == RECORD, shards[entry.shard][0],
-                                        entry.offset + len(data) - 1 - len(what), len(what))
-                        else:  # a copy in the scratch folder, gone when the merge ends
-                            page.add(staged.kind == RECORD, what)
-                counts = writer.close()
-        finally:
-            for handle in handles.values():
-                handle.close()
-    counts["outputs"] = plugin_outputs.close() if plugin_outputs is not None else {}
-    counts["missing"] = joined.missing
-    counts["missing_uris"] = joined.missing_uris
-    counts["restaged"] = joined.restaged
-    counts["unexpected"] = joined.unexpected
-    return counts
-
-
-#: Shard files the merge keeps open at a time (the Parquet process maps the fragments, not the launcher:
-#: :class:`~.table_files.ParquetProcess`).
-_OPEN = 256
-
-
-def _cached(cache: OrderedDict[Any, Any], key: Hashable, opener: Callable[[Any], Any], *, close: bool = False,
-            limit: int = _OPEN) -> Any:
-    """``cache[key]``, opened on demand; the least recently used entry goes when there are ``limit``."""
-    if key in cache:
-        cache.move_to_end(key)
-        return cache[key]
-    if len(cache) >= limit:
-        _, old = cache.popitem(last=False)
-        if close:
-            old.close()
-    cache[key] = value = opener(key)
-    return value
-
-
-class _Join:
-    """Pairs the sorted inputs with the sorted staged entries: ``(path, entry or None)``, counting as it goes.
-
-    The first entry of an input is its newest outcome; the others of the same input are ``restaged``.
-    Entries of paths that are not inputs are ``unexpected``; inputs without one are ``missing``.
-    """
-
-    def __init__(self) -> None:
-        self.missing = self.restaged = self.unexpected = 0
-        self.missing_uris: list[str] = []
-
-    def __call__(self, paths: Iterable[str], entries: Iterator[Entry]) -> Iterator[tuple[str, Entry | None]]:
-        current = next(entries, None)
-        for path in paths:
-            while current is not None and current.uri < path:
-                self.unexpected += 1
-                current = next(entries, None)
-            if current is None or current.uri != path:
-                self.missing += 1
-                if len(self.missing_uris) < 100:
-                    self.missing_uris.append(path)
-                yield path, None
-                continue
-            yield path, current
-            current = next(entries, None)
-            while current is not None and current.uri == path:
-                self.restaged += 1
-                current = next(entries, None)
-        while current is not None:
-            self.unexpected += 1
-            current = next(entries, None)
-
-
-def _feed(plugin_outputs: Outputs, staged: StagedOutcome) -> None:
-    """Hand one staged outcome to the plugin outputs, parsed once for all of them."""
-    outcome = orjson.loads(staged.body)
-    if staged.kind == DEAD_LETTER:
-        plugin_outputs.write_dead_letter(outcome)
-    else:
-        plugin_outputs.write_record(outcome)
-
-
 def _remove(directory: str) -> None:
     try:
         if is_local(directory):
@@ -627,22 +460,38 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
     warming = threading.Thread(target=warm_up, name="nianbao-warm-up", daemon=True)
     metrics: dict[str, int] | None = None
     page: ReportFeed | None = None
+    overlapped: OverlappedMerge | None = None
     try:
-        warming.start()  # while the pipeline runs, the launcher is mostly idle
-        if todo.count:  # a resumed run may find everything staged
-            monitor = (_Progress(staging.path, todo.count, progress, prefix=shard_prefix(staging.generation))
-                       if progress and is_local(staging.path) else None)
-            with phase("pipeline"):
-                metrics = execute(pipelines(), monitor, hint)
-        pipeline_done = time.perf_counter()
-        # report.html reads the outcomes as the merge hands them on, behind it (a spool in the staging folder)
-        page = ReportFeed(output, spool=staging.path if is_local(staging.path) else None)
-        warming.join()
-        with plugin_outputs, tempfile.TemporaryDirectory(prefix="nianbao-facts-") as scratch:
+        with plugin_outputs, contextlib.ExitStack() as stack:
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="nianbao-facts-"))
             facts = FactSorter(scratch, aliases) if local else None  # fed by the merge
+            warming.start()  # while the pipeline runs, the launcher is mostly idle
+            if todo.count and overlaps(options, staging, plugin_outputs):  # merge as the workers stage
+                stack.enter_context(fewer_collections())
+                page = ReportFeed(output, spool=staging.path)
+                overlapped = OverlappedMerge(
+                    listing.uri, todo.uri if staging.resumed else None, staging.path, shard_prefix(staging.generation),
+                    Outcomes(output, labels=ours.table_labels, plugin_outputs=plugin_outputs, facts=facts, page=page),
+                    scratch)
+                overlapped.start()
+                stack.callback(overlapped.abort)  # a failed run: stopped before its scratch folder goes (else a no-op)
+            if todo.count:  # a resumed run may find everything staged
+                monitor = (_Progress(staging.path, todo.count, progress, prefix=shard_prefix(staging.generation))
+                           if progress and is_local(staging.path) else None)
+                with phase("pipeline"):
+                    metrics = execute(pipelines(), monitor, hint)
+            pipeline_done = time.perf_counter()
+            if page is None:  # report.html reads the outcomes as the merge hands them on, behind it (a spool)
+                page = ReportFeed(output, spool=staging.path if is_local(staging.path) else None)
+            warming.join()
             with phase("merge"), fewer_collections():
-                counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
-                               plugin_outputs=plugin_outputs, facts=facts, page=page)
+                if overlapped is not None:
+                    counts = overlapped.finish()
+                    _LOG.info("nianbao merge during the pipeline: %d of %d outcomes written, %.3f s CPU (its thread)",
+                              overlapped.during, overlapped.outcomes.written, overlapped.cpu)
+                else:
+                    counts = merge(read_listing(listing.uri), staging.path, output, labels=ours.table_labels,
+                                   plugin_outputs=plugin_outputs, facts=facts, page=page)
             page.outcomes_done()  # it draws the charts while the cross-year checks run here
             if not whole:
                 with phase("cross-year"), fewer_collections():
@@ -650,12 +499,10 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
         with phase("cross-checks"):
             counts["cross_checks"] = merge_cross_checks(staging.path, output)
     except OSError as exc:  # the final outputs cannot be written (a full disk …): the staged work is kept
-        if page is not None:
-            page.abort()
+        _stop(page, overlapped)
         raise RunError(f"cannot write the outputs in {output}: {exc}; {hint}") from exc
     except BaseException:
-        if page is not None:
-            page.abort()
+        _stop(page, overlapped)
         raise
     finally:
         plugin_outputs.abort()  # a no-op once closed; removes partial files when the run failed
@@ -698,6 +545,32 @@ def _run(argv: list[str], options: PipelineOptions, ours: NianbaoOptions, output
         page.abort()  # a no-op once it has finished
     _remove(staging.path)  # only now: until the summary is written, a rerun resumes from it
     return summary
+
+
+#: ``NIANBAO_OVERLAP_MERGE=0`` makes every run merge after its pipeline (to compare the two; the outputs are the same).
+OVERLAP_VARIABLE = "NIANBAO_OVERLAP_MERGE"
+
+
+def overlaps(options: PipelineOptions, staging: Staging, plugin_outputs: Outputs) -> bool:
+    """Whether this run merges during its pipeline: local runner, worker processes, a local staging folder.
+
+    In-process workers share the launcher's interpreter lock (the merge would slow the parse down), other
+    runners may stage an input more than once within a run (the merge after the pipeline sees every copy),
+    and plugin outputs are fed in the launcher's own thread (a database connection may be tied to it).
+    """
+    direct = options.view_as(DirectOptions)
+    return (os.environ.get(OVERLAP_VARIABLE, "1") != "0"
+            and runner_path(options.view_as(StandardOptions).runner) == LOCAL_RUNNER
+            and direct.direct_running_mode == "multi_processing" and direct.direct_num_workers != 1
+            and is_local(staging.path) and not plugin_outputs.active)
+
+
+def _stop(page: ReportFeed | None, overlapped: OverlappedMerge | None) -> None:
+    """A run that fails: the page's process ends, the merge under way stops and removes its partial files."""
+    if overlapped is not None:
+        overlapped.abort()
+    if page is not None:
+        page.abort()
 
 
 def cross_year_after_merge(output: str, staging: str, aliases: Any, options: PipelineOptions, hint: str,

@@ -82,6 +82,18 @@ def clear_outputs(directory: str) -> None:
         FileSystems.delete(stale)
 
 
+def clear_pending(directory: str) -> None:
+    """Delete what a run stopped while writing its files left behind (their temporary names,
+    :class:`~.storage.PendingFile`): only files this module names."""
+    from apache_beam.io.filesystems import FileSystems
+
+    names = [f"{RECORDS}-*.jsonl", f"{DEAD_LETTERS}-*.jsonl", TABLE_PARQUET, TABLE_CSV]
+    patterns = [join(directory, f".{name}.*.tmp") for name in names]
+    stale = [m.path for result in FileSystems.match(patterns) for m in result.metadata_list]
+    if stale:
+        FileSystems.delete(stale)
+
+
 class RunFilesWriter:
     """Writes staged outcomes to the run's files and counts them for the summary.
 

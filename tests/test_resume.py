@@ -73,6 +73,7 @@ def assert_conserved(out: Path, inputs: list[str], summary: dict) -> None:
     assert summary["documents_in"] == summary["records"] + summary["dead_letters"] == len(inputs)
     assert summary["missing"] == 0 and summary["unexpected"] == 0
     assert not (out / STAGING).exists(), "a finished run leaves no staging"
+    assert not [name for name in os.listdir(out) if name.startswith(".")], "nor a temporary file (a killed run's)"
 
 
 def assert_same_as_reference(out: Path, reference: Path) -> None:
