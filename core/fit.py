@@ -1602,7 +1602,7 @@ def fit_review(tokens: Sequence[tuple[str, int]], where: str = "review_litigatio
         flat = fit_row(raw, slots, where, fitted.issues, integer=True, sums=_REVIEW_SUMS)
         for other in (r for r in body if r.kind == HEADER and _printed_count(r.values) and r is not values_row):
             again = fit_row(other, slots, where, [], integer=True, sums=_REVIEW_SUMS)  # the table printed again
-            _agreeing(flat, again, "行政复议、行政诉讼", where, fitted.issues)
+            _agreeing(flat, again, raw.label, where, fitted.issues)
     for (group, field_), slot in zip(REVIEW_SLOTS, slots, strict=True):
         fitted.values.setdefault(group, {})[field_] = flat.get(slot)
     _none_spellings([raw], where, fitted.issues)

@@ -168,15 +168,14 @@ def _without_appended_report(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ..
 
 def _signed(blocks: tuple[Block, ...]) -> bool:
     """Whether ``blocks`` hold a date line after a table: a report's signature (attachments, a 解读 may follow)."""
-    values = 0
-    for block in blocks:
-        if isinstance(block, Table):
-            values = _TABLE_VALUES
-        elif _VALUE_LINE.fullmatch(block.text):
-            values += 1
-        elif values >= _TABLE_VALUES and is_date_line(block.text):
-            return True
-    return False
+    end = _table_end(blocks)
+    return end is not None and any(isinstance(block, Paragraph) and is_date_line(block.text)
+                                   for block in blocks[end + 1:])
+
+
+def _holds_tables(blocks: tuple[Block, ...]) -> bool:
+    """Whether ``blocks`` hold a table."""
+    return _table_end(blocks) is not None
 
 
 #: How many value paragraphs make a table in text that prints a cell a line (a report's three tables print 150).
@@ -184,17 +183,18 @@ _TABLE_VALUES = 20
 _VALUE_LINE = re.compile(r"\s*\d+(?:\.\d+)?\s*")
 
 
-def _holds_tables(blocks: tuple[Block, ...]) -> bool:
-    """Whether ``blocks`` hold a table: a ``Table``, or (text printing a cell a line) many bare numbers."""
+def _table_end(blocks: tuple[Block, ...]) -> int | None:
+    """Where ``blocks`` first hold a table: a ``Table``, or (text printing a cell a line) the ``_TABLE_VALUES``-th
+    bare number; ``None`` without one."""
     values = 0
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if isinstance(block, Table):
-            return True
+            return index
         if _VALUE_LINE.fullmatch(block.text):
             values += 1
             if values >= _TABLE_VALUES:
-                return True
-    return False
+                return index
+    return None
 
 
 def _headings(blocks: tuple[Block, ...], lines: list[tuple[int, str]]) -> list[_Found]:
@@ -590,10 +590,6 @@ def chrome_position(text: str) -> int | None:
     """Where the first chrome marker in ``text`` starts, or ``None``."""
     found = _CHROME.search(text)
     return None if found is None else found.start()
-
-
-#: A line opening a part after the report is short, as a title is.
-_APPENDED_TITLE_CHARS = 80
 
 
 def _opens_appended_part(text: str) -> bool:

@@ -617,7 +617,7 @@ def settle(document: Document) -> Document:
             if published:
                 properties.setdefault(PUBLISHED_CONFLICT if "," in published else "published", published)
     if rivals:
-        properties.setdefault(TITLE_RIVAL, rivals[0] or TITLE_ALONE)
+        properties.setdefault(TITLE_RIVAL, rivals[0])
     return Document(blocks=tuple(out), format=document.format, properties=properties, notes=tuple(notes))
 
 
@@ -653,7 +653,7 @@ def _page(blocks: list[Block], paths: list[Path], page: Page, root: int, rivals:
             if rival:
                 rivals.append(rival)
             elif lines == [shown] and not any(titles[:first]):
-                rivals.append("")  # the title is the ``<title>``'s alone: a copied one is the CMS's, not the report's
+                rivals.append(TITLE_ALONE)  # the ``<title>``'s alone: a copied one is the CMS's, not the report's
         other = _other_report(blocks, cues, titles, first, last)
         if other is not None:
             notes.append(ReaderNote(level="warning", code="page.several_reports", message=(
@@ -669,15 +669,18 @@ def _other_report(blocks: list[Block], cues: list[str | None], titles: list[bool
                   ) -> str | None:
     """The title of a second report on the page, outside the article (a list page printing a column's last
     articles in full): a title line followed, outside the article, by headings of several sections and a table.
-    A table of contents repeats the headings but holds no table."""
+    A table of contents repeats the headings but holds no table. One pass from each part's end, the sections and
+    tables after each block gathered on the way."""
     for start, end in ((0, first), (last + 1, len(blocks))):
-        for index in range(start, end):
-            if not titles[index]:
-                continue
-            after = range(index + 1, end)
-            if (len({cues[i] for i in after} - {None}) >= MIN_ARTICLE_SECTIONS
-                    and any(isinstance(blocks[i], Table) for i in after)):
-                return blocks[index].text
+        found, sections, table = None, set(), False
+        for index in range(end - 1, start - 1, -1):
+            if titles[index] and table and len(sections) >= MIN_ARTICLE_SECTIONS:
+                found = index  # the first such title of the part is the last one met
+            sections.add(cues[index])
+            sections.discard(None)
+            table = table or isinstance(blocks[index], Table)
+        if found is not None:
+            return blocks[found].text
     return None
 
 
@@ -872,29 +875,31 @@ def abbreviates(short: str, full: str) -> bool:
     return all(ch in rest for ch in short)  # in order: each found after the one before
 
 
-def _evidence(texts: list[str], signed: str | None) -> set[int]:
-    """The years the report's own text gives for itself, strongest first: the statistics period, the opening
-    sentence's year, the signature's date (a report is signed in the year after the one it reports on)."""
-    return period_years(texts) or {prose_year(texts)} - {None} or ({int(signed[:4]) - 1} if signed else set())
+def _evidence(periods: set[int], texts: list[str], signed: str | None) -> set[int]:
+    """The years the report's own text gives for itself, strongest first: the statistics period (``periods``), the
+    opening sentence's year, the signature's date (a report is signed in the year after the one it reports on)."""
+    return periods or {prose_year(texts)} - {None} or ({int(signed[:4]) - 1} if signed else set())
 
 
 def _unwitnessed(title: str, texts: list[str], signed: str | None) -> Issue | None:
     """``metadata.year_conflict`` when a title that is only a page's ``<title>`` names a year the report's own
-    evidence does not (a CMS page copied from last year's keeps last year's ``<title>``)."""
-    year, evidence = title_year(title), _evidence(texts, signed)
-    if year is None or not evidence or year in evidence or period_years(texts):
-        return None  # a statistics period is weighed against every title (``metadata``)
+    evidence does not (a CMS page copied from last year's keeps last year's ``<title>``); a statistics period is
+    weighed against every title in :func:`metadata`, so here the opening sentence and the signature only."""
+    year, evidence = title_year(title), _evidence(set(), texts, signed)
+    if year is None or not evidence or year in evidence:
+        return None
     return warning("metadata.year_conflict", f"the page's <title> {title!r} is its only title and names {year}; the "
                    f"report's own dates name {', '.join(map(str, sorted(evidence)))}: year left null", "year")
 
 
-def _between_titles(title: str, rival: str, texts: list[str], signed: str | None) -> tuple[str | None, Issue]:
+def _between_titles(title: str, rival: str, periods: set[int], texts: list[str], signed: str | None
+                    ) -> tuple[str | None, Issue]:
     """Of two titles a page shows naming different years, the one the report's own evidence names
     (:func:`_evidence`). When it names the year of one title and not the other's, that title is taken; otherwise
     no title (and so no year).
     """
     years = title_year(title), title_year(rival)
-    evidence = _evidence(texts, signed)
+    evidence = _evidence(periods, texts, signed)
     witnessed = [year in evidence for year in years]
     named = f"the page's titles name {years[0]} ({title!r}) and {years[1]} ({rival!r})"
     if witnessed == [True, False]:
@@ -921,19 +926,20 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
     texts = list(texts)
     title = find_title(front, is_chrome) or title_in_tables(front_blocks)
     signed = find_date(date_line) if date_line else None
+    periods = period_years(texts)
     rival = properties.get(TITLE_RIVAL)
     undecided = False
     if title is not None and rival == TITLE_ALONE:
-        issue = _unwitnessed(title, texts, signed)
+        issue = None if periods else _unwitnessed(title, texts, signed)
         if issue is not None:
             issues.append(issue)
             undecided = True
     elif title is not None and rival:
-        title, issue = _between_titles(title, rival, texts, signed)
+        title, issue = _between_titles(title, rival, periods, texts, signed)
         issues.append(issue)
         undecided = title is None
     agency = year = None
-    title_year = None
+    named_year = None
     if title is None:
         if not undecided:
             issues.append(warning("metadata.no_title", "no title found before section 一", "title"))
@@ -941,17 +947,16 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
         match = TITLE_YEAR.search(title)
         cn_match = None if match else CN_TITLE_YEAR.search(title)
         if match or cn_match:
-            title_year = int(match.group(1)) if match else cn_year(cn_match.group(1))
+            named_year = int(match.group(1)) if match else cn_year(cn_match.group(1))
             agency = agency_of(title, match or cn_match)
         elif simplified(title).find(TITLE_WORDS) > 0:  # no year: the body precedes 政府信息公开 (``…局年度政府…``)
             agency = tidy_agency(_YEAR_WORD_END.sub("", title[:simplified(title).find(TITLE_WORDS)]))
-    periods = period_years(texts)
-    if (title_year is None and len(periods) > 1) or (periods and title_year is not None and title_year not in periods):
-        named = ", ".join(str(y) for y in sorted(periods | ({title_year} if title_year else set())))
+    if (named_year is None and len(periods) > 1) or (periods and named_year is not None and named_year not in periods):
+        named = ", ".join(str(y) for y in sorted(periods | ({named_year} if named_year else set())))
         issues.append(warning("metadata.year_conflict", f"the title and the statistics period name different "
                               f"years ({named}): year left null", "year"))
-    elif title_year is not None:
-        year = title_year
+    elif named_year is not None:
+        year = named_year
     elif periods:
         year = next(iter(periods))
     else:
