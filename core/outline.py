@@ -206,7 +206,7 @@ def _headings(blocks: tuple[Block, ...], lines: list[tuple[int, str]]) -> list[_
 def _first_half(blocks: tuple[Block, ...], found: _Found) -> _Found:
     """A heading whose second line alone reads as it (``二、行政机关`` / ``主动公开政府信息情况``): both lines."""
     index = found.index - 1
-    while index >= 0 and isinstance(blocks[index], Paragraph) and _PAGE_NUMBER.match(blocks[index].text):
+    while index >= 0 and isinstance(blocks[index], Paragraph) and _page_foot(blocks[index].text):
         index -= 1
     if index < 0 or index < found.index - 2 or not isinstance(blocks[index], Paragraph):
         return found
@@ -295,8 +295,10 @@ def _allowed(found: list[_Found], at: int) -> range:
     return range(low, high)
 
 
-#: What may come between the two halves of a heading split by a page break: a page number (``- 3 -``, ``第3页``).
-_PAGE_NUMBER = re.compile(r"^[\s\-—–·第页共/\d]*$")
+def _page_foot(text: str) -> bool:
+    """What may come between the two halves of a heading split by a page break: a page's number (``- 3 -``,
+    ``第3页``: ``template.PAGE_NUMBER``) or nothing."""
+    return not text.strip() or PAGE_NUMBER.fullmatch(text) is not None
 
 
 def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tuple[int, str]]) -> list[_Found]:
@@ -416,7 +418,7 @@ def _wrapped(blocks: tuple[Block, ...], index: int) -> tuple[str | None, int, st
         block = blocks[following]
         if not isinstance(block, Paragraph):
             break
-        if _PAGE_NUMBER.match(block.text):
+        if _page_foot(block.text):
             continue
         if section_number(block.text) is not None:
             break  # a numbered line starts a heading of its own
