@@ -390,31 +390,41 @@ class PageWalk:
         self._place_table(el, rows)
 
     def _row(self, tr: etree._Element) -> list[RawCell]:
-        """A row's cells as ``(text, rowspan, colspan)``; raises :class:`_LayoutTable` for a layout cell."""
+        """A row's cells as ``(text, rowspan, colspan)``; raises :class:`_LayoutTable` for a layout cell.
+
+        A cell is read by what its first child is, looked at once (an element proxy, 1 k instructions, and a tag
+        string): none, the cell's text; an unknown element with nothing handled inside, all its text in one C
+        call; one plain paragraph alone, the Word export case, the paragraph's text; anything else, its lines.
+        """
         check_deadline()  # once per row
         cells: list[RawCell] = []
         tostring = etree.tostring  # _text_of, inline: a call per cell
         for td in tr:
             if td.tag not in CELL_TAGS:
                 continue
-            if not (len(td) and holds_special(td)):  # text and inline runs only
-                text = clean_text(tostring(td, method="text", encoding=str, with_tail=False) if len(td)
-                                  else td.text or "")
-                if len(text) > MAX_CELL_CHARS:
-                    raise _LayoutTable
-            elif len(td) == 1 and _plain_block(first := td[0]) and not (td.text or "").strip():
-                # one plain paragraph: the Word export case (its proxy made once: lxml frees it after each use)
-                text = clean_text(tostring(first, method="text", encoding=str, with_tail=False) if len(first)
-                                  else first.text or "")
-                if len(text) > MAX_CELL_CHARS:
-                    raise _LayoutTable
+            children = len(td)
+            if not children:
+                text = td.text or ""
+            elif (tag := (first := td[0]).tag) not in HANDLED_SET and not holds_special(td):  # text, unknown inline
+                text = tostring(td, method="text", encoding=str, with_tail=False)
+            elif (children == 1 and tag in PLAIN_BLOCK_TAGS and not (len(first) and holds_special(first))
+                  and not (td.text or "").strip() and (not (tail := first.tail) or tail.isspace())):
+                # one plain paragraph (:func:`_plain_block`): the Word export case
+                text = tostring(first, method="text", encoding=str, with_tail=False) if len(first) else first.text or ""
             else:
                 lines = plain_cell_lines(td)
                 if lines is None:
                     lines = self._cell_lines(td)
                 elif len(lines) > MAX_CELL_LINES or sum(map(len, lines)) > MAX_CELL_CHARS:
                     raise _LayoutTable
+                text = None
+            if text is None:
                 text = "\n".join(lines)
+            else:
+                if not text.isalnum():  # clean_text's own first test, here without the call: most cells are numbers
+                    text = clean_text(text)
+                if len(text) > MAX_CELL_CHARS:
+                    raise _LayoutTable
             rowspan, colspan = td.get("rowspan"), td.get("colspan")
             cells.append((text, 1 if rowspan is None else span(rowspan, MAX_ROWSPAN),
                           1 if colspan is None else max(span(colspan, MAX_COLSPAN), 1)))
