@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Iterator
-from operator import attrgetter
 
 from lxml import etree
 
@@ -250,8 +249,31 @@ class PageWalk:
         self.stamps: list[str] = []
         #: The forms that wrap the page (:func:`page_forms`), found before the inline elements are stripped.
         self.page_forms: set[etree._Element] = set()
+        #: The page's root, and the marked set of :func:`marked_elements`, made only when :meth:`holds_special`
+        #: meets an element whose first child is unknown.
+        self.root: etree._Element | None = None
+        self.marked: set[etree._Element] | None = None
 
     # ---- the recursive part -------------------------------------------
+
+    def holds_special(self, el: etree._Element) -> bool:
+        """Whether ``el`` holds a handled element (a block, ``<br>``, a table, a script…): the walk goes into it,
+        where an element holding text and unknown inline elements alone is read as its text in one go.
+
+        Asked of the elements the walk meets, not worked out for the whole tree first: after the inline elements
+        are stripped, an element's first child is nearly always handled (a cell's paragraph, a block's block),
+        and a look at it answers. Only when one is not (an unknown element, a comment) is the page's marked set
+        made (:func:`marked_elements`, once a page), which answers for every element. That set alone, made for
+        every page, cost an element proxy and a parent look for every element of the page (1.7 M instructions a
+        page of the scale mix); no page of the scale mix needs it.
+        """
+        if not len(el):
+            return False
+        if el[0].tag in HANDLED_SET:
+            return True
+        if self.marked is None:
+            self.marked = marked_elements(self.root)
+        return el in self.marked
 
     def walk(self, parent: etree._Element) -> None:
         """Read the children of ``parent``: inline elements here, the rest through ``HANDLERS``.
@@ -273,7 +295,7 @@ class PageWalk:
                 text = el.text
                 if text:
                     buf.append(text)
-            elif holds_special(el):  # inline around something special
+            elif self.holds_special(el):  # inline around something special
                 text = el.text
                 if text:
                     buf.append(text)
@@ -289,7 +311,7 @@ class PageWalk:
         """A block-level element: its own line(s); its id on the path while its children are read."""
         if self.buf:
             self.flush()
-        if not (len(el) and holds_special(el)):  # nothing special inside: all its text at once
+        if not (len(el) and self.holds_special(el)):  # nothing special inside: all its text at once
             self.buf.append(_text_of(el) if len(el) else el.text or "")
             self.flush()
             return
@@ -425,12 +447,12 @@ class PageWalk:
         Raises :class:`_LayoutTable` when the cell holds running text."""
         if not len(td):
             text = td.text or ""
-        elif td[0].tag not in HANDLED_SET and not holds_special(td):  # text and unknown inline elements only
+        elif td[0].tag not in HANDLED_SET and not self.holds_special(td):  # text and unknown inline elements only
             text = _text_of(td)
-        elif len(td) == 1 and _plain_block(first := td[0]) and not (td.text or "").strip():
+        elif len(td) == 1 and _plain_block(first := td[0], self.holds_special) and not (td.text or "").strip():
             text = _text_of(first) if len(first) else first.text or ""
         else:
-            lines = plain_cell_lines(td)
+            lines = plain_cell_lines(td, self.holds_special)
             if lines is None:
                 return "\n".join(self._cell_lines(td))
             if len(lines) > MAX_CELL_LINES or sum(map(len, lines)) > MAX_CELL_CHARS:
@@ -464,7 +486,7 @@ def _text_of(el: etree._Element) -> str:
     return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
-def plain_cell_lines(td: etree._Element) -> list[str] | None:
+def plain_cell_lines(td: etree._Element, holds_special: Callable[[etree._Element], bool]) -> list[str] | None:
     """The lines of a cell made of plain paragraphs (the Word export case), else ``None``.
 
     A fast path: such a cell needs no walk, one C call per paragraph.
@@ -474,7 +496,7 @@ def plain_cell_lines(td: etree._Element) -> list[str] | None:
         return None
     lines = []
     for child in td:
-        if not _plain_block(child):
+        if not _plain_block(child, holds_special):
             return None
         text = clean_text(_text_of(child) if len(child) else child.text or "")
         if text:
@@ -482,7 +504,7 @@ def plain_cell_lines(td: etree._Element) -> list[str] | None:
     return lines
 
 
-def _plain_block(el: etree._Element) -> bool:
+def _plain_block(el: etree._Element, holds_special: Callable[[etree._Element], bool]) -> bool:
     """Whether ``el`` is a paragraph-like block with only inline text inside and nothing after it."""
     if el.tag not in PLAIN_BLOCK_TAGS or (len(el) and holds_special(el)):
         return False
@@ -496,20 +518,22 @@ def page_forms(root: etree._Element) -> set[etree._Element]:
             and parent.tag in ("body", "html")}
 
 
-def holds_special(el: etree._Element) -> bool:
-    """Whether ``el`` holds a handled element (a block, ``<br>``, a table, a script…): the walk goes into it,
-    where an element holding text and unknown inline elements alone is read as its text in one go.
+def marked_elements(root: etree._Element) -> set[etree._Element]:
+    """The elements that hold a block, ``<br>``, table, script or other handled element.
 
-    Asked of the elements the walk meets, not worked out for the whole tree first: after the inline elements
-    are stripped, an element's first child is nearly always handled (a cell's paragraph, a block's block), and
-    one look at it answers. Only an element whose first child is unknown (or a comment) has its descendants'
-    tags looked at, by one C-level ``map`` that stops at the first handled one. The tree's marked set this
-    replaces cost an element proxy and a parent look for every element of the page (1.7 M instructions a page
-    of the scale mix, against some 0.3 M).
+    One C-level iteration over the handled elements; from each, its ancestors
+    are marked up to and including the nearest handled one (which has its own
+    chain). Any element left unmarked holds inline text only.
     """
-    if not len(el):
-        return False
-    return el[0].tag in HANDLED_SET or not HANDLED_SET.isdisjoint(map(_TAG, el.iterdescendants()))
+    marked: set[etree._Element] = set()
+    for special in root.iter(*HANDLED_TAGS):
+        parent = special.getparent()
+        while parent is not None and parent not in marked:
+            marked.add(parent)
+            if parent.tag in HANDLERS:
+                break
+            parent = parent.getparent()
+    return marked
 
 
 CELL_TAGS = frozenset({"td", "th"})
@@ -559,9 +583,8 @@ HANDLERS: dict[object, Callable[[PageWalk, etree._Element], None]] = {
     "pre": PageWalk.pre,
 }
 HANDLED_TAGS = tuple(tag for tag in HANDLERS if isinstance(tag, str))
-#: The handled tags as a set (:func:`holds_special`): a comment's tag, a function, is not one.
+#: The handled tags as a set (:meth:`PageWalk.holds_special`): a comment's tag, a function, is not one.
 HANDLED_SET = frozenset(HANDLED_TAGS)
-_TAG = attrgetter("tag")
 
 
 # --------------------------------------------------------------------------
@@ -792,6 +815,7 @@ class HtmlReader(Reader):
         """One walk over the parsed page."""
         page = PageWalk()
         page.page_forms = page_forms(root)
+        page.root = root
         etree.strip_tags(root, *INLINE_TAGS)  # their text and children stay, in order, in C
         page.path.append(page.next_id)
         page.next_id += 1
