@@ -247,12 +247,33 @@ class PageWalk:
         #: ``(name, content)`` of each ``<meta>``; the text of each ``<publishtime>``-like element.
         self.metas: list[tuple[str, str]] = []
         self.stamps: list[str] = []
-        #: Elements with something special inside (see :func:`marked_elements`); the rest are read in one go.
-        self.marked: set[etree._Element] = set()
         #: The forms that wrap the page (:func:`page_forms`), found before the inline elements are stripped.
         self.page_forms: set[etree._Element] = set()
+        #: The page's root, and the marked set of :func:`marked_elements`, made only when :meth:`holds_special`
+        #: meets an element whose first child is unknown.
+        self.root: etree._Element | None = None
+        self.marked: set[etree._Element] | None = None
 
     # ---- the recursive part -------------------------------------------
+
+    def holds_special(self, el: etree._Element) -> bool:
+        """Whether ``el`` holds a handled element (a block, ``<br>``, a table, a script…): the walk goes into it,
+        where an element holding text and unknown inline elements alone is read as its text in one go.
+
+        Asked of the elements the walk meets, not worked out for the whole tree first: after the inline elements
+        are stripped, an element's first child is nearly always handled (a cell's paragraph, a block's block),
+        and a look at it answers. Only when one is not (an unknown element, a comment) is the page's marked set
+        made (:func:`marked_elements`, once a page), which answers for every element. That set alone, made for
+        every page, cost an element proxy and a parent look for every element of the page (1.7 M instructions a
+        page of the scale mix); no page of the scale mix needs it.
+        """
+        if not len(el):
+            return False
+        if el[0].tag in HANDLED_SET:
+            return True
+        if self.marked is None:
+            self.marked = marked_elements(self.root)
+        return el in self.marked
 
     def walk(self, parent: etree._Element) -> None:
         """Read the children of ``parent``: inline elements here, the rest through ``HANDLERS``.
@@ -265,7 +286,7 @@ class PageWalk:
             return
         check_deadline()  # once per element with children walked: cheap next to the walk
         self.depth += 1
-        buf, handlers, marked = self.buf, HANDLERS, self.marked
+        buf, handlers = self.buf, HANDLERS
         for el in parent:
             handler = handlers.get(el.tag)
             if handler is not None:
@@ -274,7 +295,7 @@ class PageWalk:
                 text = el.text
                 if text:
                     buf.append(text)
-            elif el in marked:  # inline around something special
+            elif self.holds_special(el):  # inline around something special
                 text = el.text
                 if text:
                     buf.append(text)
@@ -290,7 +311,7 @@ class PageWalk:
         """A block-level element: its own line(s); its id on the path while its children are read."""
         if self.buf:
             self.flush()
-        if el not in self.marked:  # nothing special inside: all its text at once
+        if not (len(el) and self.holds_special(el)):  # nothing special inside: all its text at once
             self.buf.append(_text_of(el) if len(el) else el.text or "")
             self.flush()
             return
@@ -391,36 +412,56 @@ class PageWalk:
         self._place_table(el, rows)
 
     def _row(self, tr: etree._Element) -> list[RawCell]:
-        """A row's cells as ``(text, rowspan, colspan)``; raises :class:`_LayoutTable` for a layout cell."""
+        """A row's cells as ``(text, rowspan, colspan)``; raises :class:`_LayoutTable` for a layout cell.
+
+        Nearly every cell of a Word export (97 % of the scale mix's) is one paragraph and nothing else: that cell
+        is read here with no call (its paragraph's proxy made once, 1 k instructions; its text, tail and the
+        cell's text read once); any other goes through :meth:`_cell_text`.
+        """
         check_deadline()  # once per row
         cells: list[RawCell] = []
-        marked = self.marked
-        tostring = etree.tostring  # _text_of, inline: a call per cell
         for td in tr:
             if td.tag not in CELL_TAGS:
                 continue
-            if td not in marked:  # text and inline runs only
-                text = clean_text(tostring(td, method="text", encoding=str, with_tail=False) if len(td)
-                                  else td.text or "")
-                if len(text) > MAX_CELL_CHARS:
-                    raise _LayoutTable
-            elif len(td) == 1 and _plain_block(first := td[0], marked) and not (td.text or "").strip():
-                # one plain paragraph: the Word export case (its proxy made once: lxml frees it after each use)
-                text = clean_text(tostring(first, method="text", encoding=str, with_tail=False) if len(first)
-                                  else first.text or "")
+            if (len(td) == 1 and (first := td[0]).tag in PLAIN_BLOCK_TAGS and not len(first)
+                    and (not (space := td.text) or space.isspace())
+                    and (not (space := first.tail) or space.isspace())):  # one plain paragraph (_plain_block's test)
+                text = first.text or ""
+                if not text.isalnum():  # clean_text's own first test, here without the call: most cells are numbers
+                    text = clean_text(text)
                 if len(text) > MAX_CELL_CHARS:
                     raise _LayoutTable
             else:
-                lines = plain_cell_lines(td, marked)
-                if lines is None:
-                    lines = self._cell_lines(td)
-                elif len(lines) > MAX_CELL_LINES or sum(map(len, lines)) > MAX_CELL_CHARS:
-                    raise _LayoutTable
-                text = "\n".join(lines)
+                text = self._cell_text(td)
             rowspan, colspan = td.get("rowspan"), td.get("colspan")
-            cells.append((text, 1 if rowspan is None else span(rowspan, MAX_ROWSPAN),
-                          1 if colspan is None else max(span(colspan, MAX_COLSPAN), 1)))
+            if rowspan is None and colspan is None:
+                cells.append((text, 1, 1))
+            else:
+                cells.append((text, 1 if rowspan is None else span(rowspan, MAX_ROWSPAN),
+                              1 if colspan is None else max(span(colspan, MAX_COLSPAN), 1)))
         return cells
+
+    def _cell_text(self, td: etree._Element) -> str:
+        """A cell's text, read by what its first child is: none, the cell's text; an unknown element with nothing
+        handled inside, all its text in one C call; one plain paragraph, the paragraph's text; else its lines.
+        Raises :class:`_LayoutTable` when the cell holds running text."""
+        if not len(td):
+            text = td.text or ""
+        elif td[0].tag not in HANDLED_SET and not self.holds_special(td):  # text and unknown inline elements only
+            text = _text_of(td)
+        elif len(td) == 1 and _plain_block(first := td[0], self.holds_special) and not (td.text or "").strip():
+            text = _text_of(first) if len(first) else first.text or ""
+        else:
+            lines = plain_cell_lines(td, self.holds_special)
+            if lines is None:
+                return "\n".join(self._cell_lines(td))
+            if len(lines) > MAX_CELL_LINES or sum(map(len, lines)) > MAX_CELL_CHARS:
+                raise _LayoutTable
+            return "\n".join(lines)
+        text = clean_text(text)
+        if len(text) > MAX_CELL_CHARS:
+            raise _LayoutTable
+        return text
 
     def _cell_lines(self, td: etree._Element) -> list[str]:
         """The lines of a cell with markup inside (``<br>``, nested blocks): walked like a block."""
@@ -445,7 +486,7 @@ def _text_of(el: etree._Element) -> str:
     return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
-def plain_cell_lines(td: etree._Element, marked: set[etree._Element]) -> list[str] | None:
+def plain_cell_lines(td: etree._Element, holds_special: Callable[[etree._Element], bool]) -> list[str] | None:
     """The lines of a cell made of plain paragraphs (the Word export case), else ``None``.
 
     A fast path: such a cell needs no walk, one C call per paragraph.
@@ -455,7 +496,7 @@ def plain_cell_lines(td: etree._Element, marked: set[etree._Element]) -> list[st
         return None
     lines = []
     for child in td:
-        if not _plain_block(child, marked):
+        if not _plain_block(child, holds_special):
             return None
         text = clean_text(_text_of(child) if len(child) else child.text or "")
         if text:
@@ -463,9 +504,9 @@ def plain_cell_lines(td: etree._Element, marked: set[etree._Element]) -> list[st
     return lines
 
 
-def _plain_block(el: etree._Element, marked: set[etree._Element]) -> bool:
+def _plain_block(el: etree._Element, holds_special: Callable[[etree._Element], bool]) -> bool:
     """Whether ``el`` is a paragraph-like block with only inline text inside and nothing after it."""
-    if el.tag not in PLAIN_BLOCK_TAGS or el in marked:
+    if el.tag not in PLAIN_BLOCK_TAGS or (len(el) and holds_special(el)):
         return False
     tail = el.tail
     return not tail or tail.isspace()
@@ -542,6 +583,8 @@ HANDLERS: dict[object, Callable[[PageWalk, etree._Element], None]] = {
     "pre": PageWalk.pre,
 }
 HANDLED_TAGS = tuple(tag for tag in HANDLERS if isinstance(tag, str))
+#: The handled tags as a set (:meth:`PageWalk.holds_special`): a comment's tag, a function, is not one.
+HANDLED_SET = frozenset(HANDLED_TAGS)
 
 
 # --------------------------------------------------------------------------
@@ -772,8 +815,8 @@ class HtmlReader(Reader):
         """One walk over the parsed page."""
         page = PageWalk()
         page.page_forms = page_forms(root)
+        page.root = root
         etree.strip_tags(root, *INLINE_TAGS)  # their text and children stay, in order, in C
-        page.marked = marked_elements(root)
         page.path.append(page.next_id)
         page.next_id += 1
         page.walk(root)

@@ -530,6 +530,20 @@ def test_paragraphs_split_at_br_and_normalise_whitespace():
                      "条目二"]
 
 
+def test_an_unknown_element_is_read_as_its_text_unless_a_block_is_inside():
+    """An element the walk does not know (a smart tag of Word's, a CMS's own) is read as its text with what it
+    holds; a container whose first child is one but which holds a block further in is still walked (its id on
+    its blocks' paths), and so is such a table cell (its lines)."""
+    html = """<html><body><div><st1:chsdate>2023年</st1:chsdate><p>第一段</p></div>
+    <div><x-wrap>甲<x-b>乙</x-b></x-wrap></div>
+    <table><tr><td><x-n>12</x-n></td><td><x-n>3</x-n><p>4</p></td><td><p>5</p></td></tr>
+    <tr><td>a</td><td>b</td><td rowspan="1">c</td></tr></table></body></html>"""
+    document = HtmlReader().read(html.encode("utf-8"), SourceInfo.from_uri("x.html"))
+    blocks = [[[c.text for c in row] for row in b.rows] if isinstance(b, Table) else b.text for b in document.blocks]
+    assert blocks == ["2023年", "第一段", "甲乙", [["12", "3\n4", "5"], ["a", "b", "c"]]]
+    assert document.paths == ((0, 1, 2), (0, 1, 2), (0, 1), (0, 1, 4))  # the first div walked, the second read whole
+
+
 def test_a_layout_table_around_the_report_is_unwrapped():
     nav = "".join(f'<p><a href="/{i}">栏目{i}</a></p>' for i in range(12))
     body = (f'<table width="1000"><tr><td colspan="2"><img src="logo.png">青山县人民政府</td></tr>'
