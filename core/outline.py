@@ -13,7 +13,7 @@ from itertools import chain
 from typing import NamedTuple
 
 from .document import Block, Document, Paragraph, Table
-from .page import is_date_line, is_title_line, split_signature
+from .page import is_date_line, is_title_line, metadata, split_signature
 from .record import Issue, warning
 from .template import (
     APPENDED_PART_WORDS,
@@ -59,6 +59,10 @@ class Section:
     found_by: str = "heading"
 
 
+#: How many blocks of section 一 may hold the statistics period sentence (its first paragraphs).
+PERIOD_SEARCH_BLOCKS = 12
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Outline:
     """A document cut at its section headings: front matter, then the sections found."""
@@ -88,6 +92,16 @@ class Outline:
             out.append(warning("outline.appended_report", f"another report follows the signature "
                                f"({self.appended!r}): not read", "sections"))
         return out
+
+    def metadata(self, properties: dict[str, str] | object) -> tuple[dict[str, object], list[Issue]]:
+        """The report's title, agency, year, published and signed (:func:`nianbao.page.metadata`), from the front
+        matter, the first paragraphs of section 一 (a statistics period is printed there) and the signature;
+        ``properties`` is the document's (a web page's ``<title>`` and publish dates)."""
+        first = next(iter(self.sections.values()), None)
+        opening = first.blocks[:PERIOD_SEARCH_BLOCKS] if first else ()
+        texts = [b.text for b in (*self.front, *opening) if isinstance(b, Paragraph)]
+        return metadata(texts_of(self.front), self.front, properties, self.tail.signer, self.tail.date_line, texts,
+                        is_chrome)
 
     def text(self, key: str) -> str:
         """A section's text as printed, paragraphs joined by line breaks, page chrome and (in the last section)

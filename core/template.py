@@ -553,6 +553,22 @@ LAST_YEAR_WORDS: tuple[str, ...] = ("上年", "上一年", "去年")
 OTHER_COUNT_HEADERS: tuple[str, ...] = tuple(normalise_label(word) for word in (
     "信息类别", "公开数量", "发布数量", "信息数量", "信息条数", "数量（条）"))
 
+#: Captions over a statistics table a section prints more than once (docs/template.md, "A table printed more than
+#: once"), compared as :func:`normalise_label` makes them (numbering, brackets and the colon gone): the whole a report
+#: covers (a body and its units: 合计 after or before 局机关 and 所属单位), and the parts it is the sum of.
+WHOLE_CAPTIONS: frozenset[str] = frozenset(normalise_label(word) for word in (
+    "合计", "汇总", "合计情况", "汇总情况", "合计数", "汇总数"))
+PART_CAPTIONS: frozenset[str] = frozenset(normalise_label(word) for word in (
+    "局机关", "机关本级", "本级", "局本级", "本部", "机关", "所属单位", "下属单位", "直属单位", "二级单位", "局属单位",
+    "委属单位", "下属事业单位", "所属事业单位"))
+#: A caption naming the year its table counts (``2021年度情况：``, ``（2021年）``, ``2021年``), or this year or last
+#: year in words (``本年度情况``, ``上年度``), matched on the caption's NFKC text without spaces.
+YEAR_CAPTION = re.compile(r"[(（]?((?:19|20)\d{2})年度?(?:情况|数据)?[)）]?[:：]?")
+THIS_YEAR_CAPTIONS: frozenset[str] = frozenset(normalise_label(word) for word in (
+    "本年", "本年度", "本年情况", "本年度情况", "今年"))
+LAST_YEAR_CAPTIONS: frozenset[str] = frozenset(normalise_label(word) for word in (
+    "上年", "上年度", "上一年", "上一年度", "上年情况", "上年度情况", "上一年度情况", "去年"))
+
 #: Template version → item → columns, in printed order.
 PROACTIVE_SHAPES: dict[str, dict[str, tuple[str, ...]]] = {
     "2019": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from nianbao.document import Document
@@ -10,6 +11,7 @@ from nianbao.extract import Extraction, Extractor
 from nianbao.fit import Fitted, fit_applications, fit_proactive, fit_review, tokens_of
 from nianbao.hookspecs import hookimpl
 from nianbao.outline import Outline
+from nianbao.printings import settle_printings
 from nianbao.record import error
 from nianbao.witness import prose_facts
 
@@ -28,7 +30,10 @@ class TableExtractor(Extractor):
             return Extraction(issues=[issue])
         glued = document.properties.get("layout") == "glued"
         witnesses = self.witnesses(outline) if glued else {}  # only glued rows have splits to choose among
-        fitted = type(self).fit(tokens_of(section.blocks), self.section, glued=glued, **witnesses)
+        tokens = tokens_of(section.blocks)
+        fit = partial(type(self).fit, where=self.section, glued=glued, **witnesses)
+        fitted = settle_printings(fit(tokens), tokens, fit, lambda: outline.metadata(document.properties)[0]["year"],
+                                  self.section)
         if not fitted.values:
             fitted.issues.append(error("table.empty", f"no table rows recognised in section {self.heading}",
                                        self.section))

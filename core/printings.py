@@ -1,0 +1,154 @@
+"""A statistics table a section prints more than once, each printing under a caption: which one is the report's.
+
+Reports print a section's template table more than once: for the body and each of its units and then as 合计 (a
+report covering them all), or for this year and last year (两年对比), each under a caption of its own
+(``（一）局机关`` … ``（三）合计``; ``2021年度情况：`` / ``2020年度情况：``). The fitter alone keeps what the
+printings agree on and leaves the rest null (``row.duplicate_disagrees``): it cannot tell which is the report's. The
+captions can: the 合计 is the whole the report covers, and of captions naming years the one naming the report's year
+is its own. That printing is fitted alone, and taken only when it holds every value the printings agreed on and
+nothing else disagrees (``table.printing_chosen``); when the captions decide nothing, or the printing so cut is not
+one whole table, the nulls stay and ``table.printing_undecided`` says why.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .fit import NO_ROW, Fitted
+from .record import warning
+from .template import (
+    BLANK,
+    GARBAGE,
+    LAST_YEAR_CAPTIONS,
+    PART_CAPTIONS,
+    THIS_YEAR_CAPTIONS,
+    WHOLE_CAPTIONS,
+    YEAR_CAPTION,
+    normalise_label,
+    parse_cell,
+)
+
+#: A caption is a short line: ``（三）合计``, ``2021年度情况：``.
+CAPTION_MAX_CHARS = 16
+WHOLE, PART, YEAR = "whole", "part", "year"
+#: Codes of the issues a section printed twice gives.
+DISAGREES = "row.duplicate_disagrees"
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    """A caption over one printing: where it stands in the token stream, as printed, and what it names."""
+
+    index: int
+    text: str
+    kind: str  # WHOLE, PART or YEAR
+    #: For a YEAR caption the year it names, relative (0 this year, -1 last year) when ``relative``.
+    year: int | None = None
+    relative: bool = False
+
+
+def caption_of(index: int, text: str) -> Caption | None:
+    """What a short line names as a caption over a table, or ``None`` when it is no caption."""
+    if len(text) > CAPTION_MAX_CHARS * 2 or len(stripped := "".join(text.split())) > CAPTION_MAX_CHARS:
+        return None
+    year = YEAR_CAPTION.fullmatch(unicodedata.normalize("NFKC", stripped))
+    if year is not None:
+        return Caption(index, text, YEAR, int(year.group(1)))
+    norm = normalise_label(text)
+    if norm in WHOLE_CAPTIONS:
+        return Caption(index, text, WHOLE)
+    if norm in PART_CAPTIONS:
+        return Caption(index, text, PART)
+    if norm in THIS_YEAR_CAPTIONS or norm in LAST_YEAR_CAPTIONS:
+        return Caption(index, text, YEAR, 0 if norm in THIS_YEAR_CAPTIONS else -1, relative=True)
+    return None
+
+
+def captions(tokens: Sequence[tuple[str, int]]) -> list[Caption]:
+    """The captions of a section's token stream: a caption line alone in its table row (or a paragraph), after and
+    before no other caption (``项目 | 2022年 | 2021年 | 同比``: column headers, not captions), followed by text (a
+    table's header or first label), not by values (``2022年 | 0 | 1 …``: a row labelled with its year)."""
+    found: dict[int, Caption] = {}
+    for index, (text, row) in enumerate(tokens):
+        caption = caption_of(index, text)
+        if caption is None:
+            continue
+        if row != NO_ROW and any(tokens[j][1] == row and parse_cell(tokens[j][0])[1] is not BLANK
+                                 for j in (index - 1, index + 1) if 0 <= j < len(tokens)):
+            continue  # a cell of a table row holding other cells
+        found[index] = caption
+    notes = [parse_cell(text)[1] for text, _ in tokens]
+    return [caption for index, caption in found.items()
+            if index - 1 not in found and index + 1 not in found
+            and next((note for note in notes[index + 1:] if note is not BLANK), None) is GARBAGE]
+
+
+def choose(found: Sequence[Caption], year: int | None) -> tuple[Caption | None, str]:
+    """The caption of the report's own printing and why, or ``None`` and why none is: the one 合计 caption (the whole
+    the report covers), else the one caption naming the report's year ``year``."""
+    wholes = [c for c in found if c.kind == WHOLE]
+    if len(wholes) == 1:
+        return wholes[0], "the 合计, the whole the report covers"
+    if wholes:
+        return None, "more than one caption names a 合计"
+    years = [c for c in found if c.kind == YEAR]
+    if not years:
+        return None, "no caption names a 合计 or a year"
+    if year is None:
+        return None, "the report's year is not known"
+    mine = [c for c in years if (year + c.year if c.relative else c.year) == year]
+    if len(mine) == 1:
+        return mine[0], f"the report's year, {year}"
+    return None, f"{'no' if not mine else 'more than one'} caption names the report's year, {year}"
+
+
+def printing(tokens: Sequence[tuple[str, int]], found: Sequence[Caption], chosen: Caption) -> list[tuple[str, int]]:
+    """What comes before the first caption (the section's own text) and the chosen caption's printing, up to the
+    next caption."""
+    end = next((c.index for c in found if c.index > chosen.index), len(tokens))
+    return [*tokens[:found[0].index], *tokens[chosen.index + 1:end]]
+
+
+def _keeps(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> bool:
+    """Whether ``after`` has every row ``before`` has, and no other, with every value ``before`` states."""
+    return before.keys() == after.keys() and all(
+        after[key].get(column) == value for key, row in before.items() for column, value in row.items()
+        if value is not None)
+
+
+Tokens = Sequence[tuple[str, int]]
+
+
+def settle_printings(fitted: Fitted, tokens: Tokens, refit: Callable[[list[tuple[str, int]]], Fitted],
+                     year: Callable[[], int | None], where: str) -> Fitted:
+    """``fitted`` (the section's fit) or, when its rows were printed more than once with different values and a
+    caption says which printing is the report's, the fit of that printing alone (``refit`` fits a token stream).
+
+    The printing is taken only when its fit keeps every row and every value ``fitted`` has, in the same template
+    edition, and prints no row twice itself: then the only change is the nulls it fills. ``year`` is asked only
+    when the captions name years."""
+    if not any(issue.code == DISAGREES for issue in fitted.issues):
+        return fitted
+    found = captions(tokens)
+    if len(found) < 2:
+        return fitted
+    chosen, why = choose(found, year() if any(c.kind == YEAR for c in found) else None)
+    names = ", ".join(repr(c.text.strip()) for c in found)
+    if chosen is None:
+        fitted.issues.append(warning("table.printing_undecided", f"the table is printed under the captions {names}: "
+                                     f"{why}, so the values the printings differ on are left null", where))
+        return fitted
+    again = refit(printing(tokens, found, chosen))
+    if again.version != fitted.version or not _keeps(fitted.values, again.values) or any(
+            issue.code == DISAGREES for issue in again.issues):
+        fitted.issues.append(warning("table.printing_undecided", f"the table is printed under the captions {names}; "
+                                     f"{chosen.text.strip()!r} names {why}, but what follows it is not one whole "
+                                     f"table of the section, so the values the printings differ on are left null",
+                                     where))
+        return fitted
+    again.issues.append(warning("table.printing_chosen", f"the table is printed under the captions {names}: the one "
+                                f"under {chosen.text.strip()!r} ({why}) is read", where))
+    return again
