@@ -1,0 +1,98 @@
+"""A statistics table printed more than once in its section, each printing under a caption (nianbao.printings): the
+caption naming 合计 or the report's year says which printing is the report's; otherwise the printings' differences
+stay null, and an issue says why."""
+
+from __future__ import annotations
+
+import json
+
+import nianbao
+from nianbao.fit import fit_review
+from nianbao.printings import captions, choose, settle_printings
+
+from .conftest import DATA
+from .test_fit import paragraphs
+from .test_redteam3 import differences
+
+EXAMPLES = DATA / "redteam3"
+REVIEW_HEADER = ["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉",
+                 "复议后起诉", *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2]
+THIS_YEAR = ["0", "0", "0", "1", "1", *["0"] * 10]
+LAST_YEAR = ["0", "0", "0", "2", "2", *["0"] * 10]
+
+
+def settle(*texts, year=2021):
+    tokens = paragraphs(*texts)
+    return settle_printings(fit_review(tokens), tokens, fit_review, lambda: year, "review_litigation")
+
+
+def codes(fitted):
+    return {issue.code for issue in fitted.issues}
+
+
+def test_the_caption_naming_the_report_s_year_chooses_its_printing_in_either_order():
+    for texts in (("2021年度情况：", *REVIEW_HEADER, *THIS_YEAR, "2020年度情况：", *REVIEW_HEADER, *LAST_YEAR),
+                  ("（2020年）", *REVIEW_HEADER, *LAST_YEAR, "（2021年）", *REVIEW_HEADER, *THIS_YEAR),
+                  ("上年度", *REVIEW_HEADER, *LAST_YEAR, "本年度", *REVIEW_HEADER, *THIS_YEAR)):
+        fitted = settle(*texts)
+        assert fitted.values["review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1}
+        assert "table.printing_chosen" in codes(fitted) and "row.duplicate_disagrees" not in codes(fitted)
+
+
+def test_the_合计_caption_chooses_its_printing_before_or_after_the_parts():
+    part = ["0", "0", "0", "1", "1", *["0"] * 10]
+    whole = ["0", "0", "0", "2", "2", *["0"] * 10]
+    for texts in (("（一）局机关", *REVIEW_HEADER, *part, "（二）所属单位", *REVIEW_HEADER, *part,
+                   "（三）合计", *REVIEW_HEADER, *whole),
+                  ("合计", *REVIEW_HEADER, *whole, "（一）局机关", *REVIEW_HEADER, *part, "（二）所属单位",
+                   *REVIEW_HEADER, *part)):
+        fitted = settle(*texts)
+        assert fitted.values["review"]["pending"] == 2 and fitted.values["review"]["total"] == 2
+
+
+def test_captions_that_decide_nothing_leave_the_nulls_and_say_why():
+    # neither caption names the report's year; the report's year unknown; a part printed under an unknown name
+    # (the 合计's printing would run on over it: not one table)
+    for texts, year, why in (
+            (("2019年", *REVIEW_HEADER, *THIS_YEAR, "2020年", *REVIEW_HEADER, *LAST_YEAR), 2021,
+             "no caption names the report's year, 2021"),
+            (("2021年", *REVIEW_HEADER, *THIS_YEAR, "2020年", *REVIEW_HEADER, *LAST_YEAR), None,
+             "the report's year is not known"),
+            (("合计", *REVIEW_HEADER, *THIS_YEAR, "（一）执法大队", *REVIEW_HEADER, *LAST_YEAR, "（二）所属单位",
+              *REVIEW_HEADER, *LAST_YEAR), 2021, "not one whole table")):
+        fitted = settle(*texts, year=year)
+        assert fitted.values["review"]["pending"] is None and fitted.values["review"]["upheld"] == 0
+        undecided = [i for i in fitted.issues if i.code == "table.printing_undecided"]
+        assert len(undecided) == 1 and why in undecided[0].message, texts
+
+
+def test_column_headers_and_rows_labelled_with_a_year_are_no_captions():
+    found = captions(paragraphs("项目", "2021年", "2020年", "同比", "本年新收政府信息公开申请数量", "18", "19", "-5%",
+                                "年度", *REVIEW_HEADER, "2021年", *THIS_YEAR, "本年", *THIS_YEAR))
+    assert found == []
+    found = captions(paragraphs("2021年度情况：", *REVIEW_HEADER, *THIS_YEAR, "上年度", "", *REVIEW_HEADER))
+    assert [(c.kind, c.year, c.relative) for c in found] == [("year", 2021, False), ("year", -1, True)]
+    assert choose(found, 2021)[0] is found[0] and choose(found, 2022)[0] is None
+
+
+def test_a_report_printing_a_section_for_two_years_or_per_body_reads_the_caption_s_printing():
+    """W2 and W4 of docs/redteam3-failures.md, once null where the printings differ: every value read."""
+    for stem in ("w2-subordinate-total-last", "w2-subordinate-review-total-first", "w4-two-years-review-this-first",
+                 "w4-two-years-applications-last-first", "w4-two-years-proactive-last-first"):
+        truth = json.loads((EXAMPLES / f"{stem}.truth.json").read_text(encoding="utf-8"))
+        record = nianbao.parse_file(EXAMPLES / truth["file"])
+        assert differences(record, truth) == [], stem
+        assert "table.printing_chosen" in {issue["code"] for issue in record["issues"]}, stem
+
+
+def test_a_report_whose_captions_name_neither_its_year_keeps_the_nulls(tmp_path):
+    """The W4 example with last year's caption made this year's too: two printings under the report's year, so
+    neither is chosen; the values they differ on stay null."""
+    source = (EXAMPLES / "w4-two-years-review-this-first.txt").read_text(encoding="utf-8")
+    assert source.count("2020年度情况：") == 1
+    path = tmp_path / "r.txt"
+    path.write_text(source.replace("2020年度情况：", "2021年度情况："), encoding="utf-8")
+    record = nianbao.parse_file(path)
+    assert record["year"] == 2021 and record["review_litigation"]["review"]["upheld"] is None
+    undecided = [i for i in record["issues"] if i["code"] == "table.printing_undecided"]
+    assert len(undecided) == 1 and "more than one caption names the report's year, 2021" in undecided[0]["message"]
