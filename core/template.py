@@ -394,6 +394,9 @@ PUBLISH_FOLLOWERS: tuple[str, ...] = ("来源", "信息来源", "浏览次数", 
 #: The year named in the report's opening sentence when no title or period states it (迎宾路街道 2021:
 #: ``现将2021年迎宾路街道办事处政府信息公开情况报告如下``): group 1 is the year.
 PROSE_YEAR = r"现将\s*((?:19|20)\d{2})\s*年度?[^。；;]{0,60}?报告如下"
+#: A paragraph opening with the year it speaks of (``2019年，XX局认真贯彻落实…``, section 一's usual first words): the
+#: year reported on when the title names none and the signature is dated the year after (group 1 is the year).
+OPENING_YEAR = r"^\s*((?:19|20)\d{2})\s*年度?\s*[，,]"
 #: Lines above a title that are not part of it: page labels of PDF and web exports (``正文``, ``目录``).
 FRONT_WORDS: tuple[str, ...] = ("正文", "全文", "原文", "目录", "文字版", "图文版", "图解版", "附件")
 #: Words a title puts around its agency that are not the agency's name: ``XX局关于2021年…报告``,
