@@ -36,6 +36,7 @@ CAPTION_MAX_CHARS = 16
 WHOLE, PART, YEAR = "whole", "part", "year"
 #: Codes of the issues a section printed twice gives.
 DISAGREES = "row.duplicate_disagrees"
+Tokens = Sequence[tuple[str, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ def caption_of(index: int, text: str) -> Caption | None:
     return None
 
 
-def captions(tokens: Sequence[tuple[str, int]]) -> list[Caption]:
+def captions(tokens: Tokens) -> list[Caption]:
     """The captions of a section's token stream: a caption line alone in its table row (or a paragraph), after and
     before no other caption (``项目 | 2022年 | 2021年 | 同比``: column headers, not captions), followed by text (a
     table's header or first label), not by values (``2022年 | 0 | 1 …``: a row labelled with its year)."""
@@ -84,6 +85,25 @@ def captions(tokens: Sequence[tuple[str, int]]) -> list[Caption]:
     return [caption for index, caption in found.items()
             if index - 1 not in found and index + 1 not in found
             and next((note for note in notes[index + 1:] if note is not BLANK), None) is GARBAGE]
+
+
+def year_rows(tokens: Tokens, width: int) -> list[tuple[Caption, int]]:
+    """The rows of a table labelled with the year they count (``2022年 | 0 | 1 | …`` under section 四's header, a row
+    a year; ``本年`` / ``上年``), each with where its values end: a year label opening its table row (or a paragraph)
+    and followed by exactly ``width`` value cells. Two or more, or none."""
+    notes = [parse_cell(text)[1] for text, _ in tokens]
+    out = []
+    for index, (text, row) in enumerate(tokens):
+        if notes[index] is not GARBAGE or (row != NO_ROW and index and tokens[index - 1][1] == row and
+                                           notes[index - 1] is not BLANK):
+            continue
+        caption = caption_of(index, text)
+        if caption is None or caption.kind != YEAR:
+            continue
+        end = next((j for j in range(index + 1, len(tokens)) if notes[j] is GARBAGE), len(tokens))
+        if sum(note is not BLANK for note in notes[index + 1:end]) == width:
+            out.append((caption, end))
+    return out if len(out) > 1 else []
 
 
 def choose(found: Sequence[Caption], year: int | None) -> tuple[Caption | None, str]:
@@ -105,11 +125,17 @@ def choose(found: Sequence[Caption], year: int | None) -> tuple[Caption | None, 
     return None, f"{'no' if not mine else 'more than one'} caption names the report's year, {year}"
 
 
-def printing(tokens: Sequence[tuple[str, int]], found: Sequence[Caption], chosen: Caption) -> list[tuple[str, int]]:
+def printing(tokens: Tokens, found: Sequence[Caption], chosen: Caption) -> list[tuple[str, int]]:
     """What comes before the first caption (the section's own text) and the chosen caption's printing, up to the
     next caption."""
     end = next((c.index for c in found if c.index > chosen.index), len(tokens))
     return [*tokens[:found[0].index], *tokens[chosen.index + 1:end]]
+
+
+def _one_row(tokens: Tokens, rows: Sequence[tuple[Caption, int]], chosen: Caption) -> list[tuple[str, int]]:
+    """The tokens without the year-labelled rows other than ``chosen``'s, and without ``chosen``'s label."""
+    drop = {chosen.index} | {i for caption, end in rows if caption is not chosen for i in range(caption.index, end)}
+    return [token for i, token in enumerate(tokens) if i not in drop]
 
 
 def _keeps(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> bool:
@@ -119,36 +145,37 @@ def _keeps(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) 
         if value is not None)
 
 
-Tokens = Sequence[tuple[str, int]]
-
-
 def settle_printings(fitted: Fitted, tokens: Tokens, refit: Callable[[list[tuple[str, int]]], Fitted],
-                     year: Callable[[], int | None], where: str) -> Fitted:
+                     year: Callable[[], int | None], where: str, row_width: int | None = None) -> Fitted:
     """``fitted`` (the section's fit) or, when its rows were printed more than once with different values and a
     caption says which printing is the report's, the fit of that printing alone (``refit`` fits a token stream).
 
     The printing is taken only when its fit keeps every row and every value ``fitted`` has, in the same template
     edition, and prints no row twice itself: then the only change is the nulls it fills. ``year`` is asked only
-    when the captions name years."""
+    when the captions name years. With ``row_width`` (section 四's 15 values), a table with a row a year (``2022年 |
+    0 | 1 | …``, ``本年`` / ``上年``) is read the same way: its rows' labels are the captions."""
     if not any(issue.code == DISAGREES for issue in fitted.issues):
         return fitted
     found = captions(tokens)
-    if len(found) < 2:
+    rows = year_rows(tokens, row_width) if row_width and len(found) < 2 else []
+    if rows:
+        found = [caption for caption, _ in rows]
+    elif len(found) < 2:
         return fitted
     chosen, why = choose(found, year() if any(c.kind == YEAR for c in found) else None)
     names = ", ".join(repr(c.text.strip()) for c in found)
+    what = "its rows are labelled" if rows else "the table is printed under the captions"
     if chosen is None:
-        fitted.issues.append(warning("table.printing_undecided", f"the table is printed under the captions {names}: "
-                                     f"{why}, so the values the printings differ on are left null", where))
+        fitted.issues.append(warning("table.printing_undecided", f"{what} {names}: {why}, so the values the "
+                                     "printings differ on are left null", where))
         return fitted
-    again = refit(printing(tokens, found, chosen))
+    again = refit(_one_row(tokens, rows, chosen) if rows else printing(tokens, found, chosen))
     if again.version != fitted.version or not _keeps(fitted.values, again.values) or any(
             issue.code == DISAGREES for issue in again.issues):
-        fitted.issues.append(warning("table.printing_undecided", f"the table is printed under the captions {names}; "
-                                     f"{chosen.text.strip()!r} names {why}, but what follows it is not one whole "
-                                     f"table of the section, so the values the printings differ on are left null",
-                                     where))
+        fitted.issues.append(warning("table.printing_undecided", f"{what} {names}; {chosen.text.strip()!r} names "
+                                     f"{why}, but what it heads is not one whole table of the section, so the values "
+                                     "the printings differ on are left null", where))
         return fitted
-    again.issues.append(warning("table.printing_chosen", f"the table is printed under the captions {names}: the one "
-                                f"under {chosen.text.strip()!r} ({why}) is read", where))
+    again.issues.append(warning("table.printing_chosen", f"{what} {names}: the one under {chosen.text.strip()!r} "
+                                f"({why}) is read", where))
     return again

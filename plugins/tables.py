@@ -13,6 +13,7 @@ from nianbao.hookspecs import hookimpl
 from nianbao.outline import Outline
 from nianbao.printings import settle_printings
 from nianbao.record import error
+from nianbao.template import REVIEW_SLOTS
 from nianbao.witness import prose_facts
 
 
@@ -22,6 +23,8 @@ class TableExtractor(Extractor):
     section: str = ""
     heading: str = ""
     fit: Callable[..., Fitted]
+    #: The values of a row labelled with its year, where the section prints its table as such rows (四's 15).
+    year_row_width: int | None = None
 
     def extract(self, document: Document, outline: Outline) -> Extraction:
         section = outline.sections.get(self.section)
@@ -33,7 +36,7 @@ class TableExtractor(Extractor):
         tokens = tokens_of(section.blocks)
         fit = partial(type(self).fit, where=self.section, glued=glued, **witnesses)
         fitted = settle_printings(fit(tokens), tokens, fit, lambda: outline.metadata(document.properties)[0]["year"],
-                                  self.section)
+                                  self.section, self.year_row_width)
         if not fitted.values:
             fitted.issues.append(error("table.empty", f"no table rows recognised in section {self.heading}",
                                        self.section))
@@ -62,6 +65,7 @@ class ApplicationsExtractor(TableExtractor):
 class ReviewExtractor(TableExtractor):
     name, priority, section, heading = "review_litigation", 50, "review_litigation", "四 (行政复议、行政诉讼情况)"
     fit = staticmethod(fit_review)
+    year_row_width = len(REVIEW_SLOTS)
 
 
 @hookimpl
