@@ -96,3 +96,25 @@ def test_a_report_whose_captions_name_neither_its_year_keeps_the_nulls(tmp_path)
     assert record["year"] == 2021 and record["review_litigation"]["review"]["upheld"] is None
     undecided = [i for i in record["issues"] if i["code"] == "table.printing_undecided"]
     assert len(undecided) == 1 and "more than one caption names the report's year, 2021" in undecided[0]["message"]
+
+
+def test_section_four_with_a_row_a_year_reads_the_row_of_the_report_s_year():
+    """N9 of docs/redteam3-failures.md: a 年度 label column before the 15 values, a row for each year."""
+    for labels in (("2021年", "2020年"), ("本年", "上年")):
+        this, last = (labels[0], THIS_YEAR), (labels[1], LAST_YEAR)
+        for rows in ((this, last), (last, this)):
+            tokens = [("年度", 1), *((text, 1) for text in REVIEW_HEADER)]
+            for number, (label, values) in enumerate(rows, 2):
+                tokens += [(label, number), *((value, number) for value in values)]
+            fitted = settle_printings(fit_review(tokens), tokens, fit_review, lambda: 2021, "review_litigation", 15)
+            assert fitted.values["review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1}
+            assert "table.printing_chosen" in codes(fitted)
+            # rows of 15 values are needed: the rule is not offered to a table of other widths
+            fitted = settle_printings(fit_review(tokens), tokens, fit_review, lambda: 2021, "review_litigation", 5)
+            assert fitted.values["review"]["pending"] is None
+
+
+def test_the_n9_example_is_read_whole():
+    truth = json.loads((EXAMPLES / "n9-review-two-rows.truth.json").read_text(encoding="utf-8"))
+    record = nianbao.parse_file(EXAMPLES / truth["file"])
+    assert differences(record, truth) == []
