@@ -21,8 +21,11 @@ from .fit import NO_ROW, Fitted
 from .record import warning
 from .template import (
     BLANK,
+    COMPARISON_HEAD,
+    COMPARISON_WORDS,
     GARBAGE,
     LAST_YEAR_CAPTIONS,
+    OTHER_TABLE_HEADS,
     PART_CAPTIONS,
     THIS_YEAR_CAPTIONS,
     WHOLE_CAPTIONS,
@@ -179,3 +182,53 @@ def settle_printings(fitted: Fitted, tokens: Tokens, refit: Callable[[list[tuple
     again.issues.append(warning("table.printing_chosen", f"{what} {names}: the one under {chosen.text.strip()!r} "
                                 f"({why}) is read", where))
     return again
+
+
+def other_tables(tokens: Tokens) -> list[range]:
+    """The tables of other counts in a section's token stream, as ranges of tokens: a table row of text cells only
+    opening with a head of such a table (``部门``, ``年度``: :data:`~nianbao.template.OTHER_TABLE_HEADS`; ``项目`` with
+    a comparison's column, ``同比``), and the table rows after it with as many cells. Only where the format kept
+    rows (a paragraph has none)."""
+    cells: dict[int, list[int]] = {}
+    for index, (_, row) in enumerate(tokens):
+        if row != NO_ROW:
+            cells.setdefault(row, []).append(index)
+    out = []
+    for row, indices in cells.items():
+        texts = [normalise_label(tokens[i][0]) for i in indices]
+        if len(texts) < 3 or any(parse_cell(tokens[i][0])[1] is not GARBAGE for i in indices):
+            continue
+        head = texts[0]
+        if head not in OTHER_TABLE_HEADS and not (head == COMPARISON_HEAD and any(t in COMPARISON_WORDS
+                                                                                 for t in texts[1:])):
+            continue
+        end = row + 1
+        while len(cells.get(end, ())) == len(indices):
+            end += 1
+        if end > row + 1:
+            out.append(range(indices[0], cells[end - 1][-1] + 1))
+    return out
+
+
+def without_other_tables(fitted: Fitted, tokens: Tokens, refit: Callable[[list[tuple[str, int]]], Fitted],
+                         where: str) -> tuple[Fitted, Tokens]:
+    """``fitted`` and ``tokens`` or, when it holds an error and the section holds a table of other counts
+    (:func:`other_tables`: a breakdown by department, a row a year, a comparison with last year) whose rows were read
+    as the template's,
+    the fit of the section without that table: taken when it keeps every row and value ``fitted`` has (the only
+    change the nulls it fills), with ``table.other_table`` naming what was left out, and the tokens without it."""
+    if not any(issue.level == "error" for issue in fitted.issues):
+        return fitted, tokens
+    tables = other_tables(tokens)
+    if not tables:
+        return fitted, tokens
+    drop = {i for cut in tables for i in cut}
+    rest = [token for i, token in enumerate(tokens) if i not in drop]
+    again = refit(rest)
+    if again.version != fitted.version or not _keeps(fitted.values, again.values):
+        return fitted, tokens
+    heads = ", ".join(repr(" | ".join(tokens[i][0].strip() for i in cut if tokens[i][1] == tokens[cut[0]][1]))
+                      for cut in tables)
+    again.issues.append(warning("table.other_table", f"a table of other counts headed {heads} is not the "
+                                f"section's table: left out", where))
+    return again, rest

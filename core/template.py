@@ -572,6 +572,15 @@ THIS_YEAR_CAPTIONS: frozenset[str] = frozenset(normalise_label(word) for word in
 LAST_YEAR_CAPTIONS: frozenset[str] = frozenset(normalise_label(word) for word in (
     "上年", "上年度", "上一年", "上一年度", "上年情况", "上年度情况", "上一年度情况", "去年"))
 
+#: The first header cell of a table of other counts in section 三 or 四, not the template's: a breakdown by
+#: department (``部门 | 新收申请 | 予以公开 | …``), a row a year (``年度 | 行政复议（件） | 行政诉讼（件）``).
+OTHER_TABLE_HEADS: frozenset[str] = frozenset(normalise_label(word) for word in (
+    "部门", "部门名称", "单位", "单位名称", "部门（单位）", "科室", "年度", "年份"))
+#: A comparison table (``项目 | 2019年 | 2018年 | 同比``) opens with this head and has one of the words after it.
+COMPARISON_HEAD = normalise_label("项目")
+COMPARISON_WORDS: frozenset[str] = frozenset(normalise_label(word) for word in (
+    "同比", "增减", "同比增减", "增长", "增幅", "变化", "变化情况", "比上年增减"))
+
 #: Template version → item → columns, in printed order.
 PROACTIVE_SHAPES: dict[str, dict[str, tuple[str, ...]]] = {
     "2019": {

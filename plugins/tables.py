@@ -11,7 +11,7 @@ from nianbao.extract import Extraction, Extractor
 from nianbao.fit import Fitted, fit_applications, fit_proactive, fit_review, tokens_of
 from nianbao.hookspecs import hookimpl
 from nianbao.outline import Outline
-from nianbao.printings import settle_printings
+from nianbao.printings import settle_printings, without_other_tables
 from nianbao.record import error
 from nianbao.template import REVIEW_SLOTS
 from nianbao.witness import prose_facts
@@ -35,7 +35,8 @@ class TableExtractor(Extractor):
         witnesses = self.witnesses(outline) if glued else {}  # only glued rows have splits to choose among
         tokens = tokens_of(section.blocks)
         fit = partial(type(self).fit, where=self.section, glued=glued, **witnesses)
-        fitted = settle_printings(fit(tokens), tokens, fit, lambda: outline.metadata(document.properties)[0]["year"],
+        fitted, tokens = without_other_tables(fit(tokens), tokens, fit, self.section)
+        fitted = settle_printings(fitted, tokens, fit, lambda: outline.metadata(document.properties)[0]["year"],
                                   self.section, self.year_row_width)
         if not fitted.values:
             fitted.issues.append(error("table.empty", f"no table rows recognised in section {self.heading}",
