@@ -25,11 +25,15 @@ from .template import (
     COMPARISON_WORDS,
     GARBAGE,
     LAST_YEAR_CAPTIONS,
+    LAST_YEAR_WORD,
     OTHER_TABLE_HEADS,
     PART_CAPTIONS,
+    PROACTIVE_COLUMN_LOOKUP,
     THIS_YEAR_CAPTIONS,
+    THIS_YEAR_WORD,
     WHOLE_CAPTIONS,
     YEAR_CAPTION,
+    YEAR_HEADER,
     normalise_label,
     parse_cell,
 )
@@ -232,3 +236,24 @@ def without_other_tables(fitted: Fitted, tokens: Tokens, refit: Callable[[list[t
     again.issues.append(warning("table.other_table", f"a table of other counts headed {heads} is not the "
                                 f"section's table: left out", where))
     return again, rest
+
+
+def year_headers(tokens: Tokens, year: Callable[[], int | None]) -> Tokens:
+    """Section 二's tokens with each column header that names a year (``2020年新制作数量``, ``2019年项目数量``) named
+    as the template does, relative to the report's year ``year()``: the report's year is ``本年``
+    (``本年新制作数量``), the year before ``上一年`` (``上一年项目数量``), when the header so named is one the
+    template knows; any other header, or any other year, is left as printed. ``year`` is asked only when a header
+    names a year."""
+    hits = []
+    for index, (text, _) in enumerate(tokens):
+        if "年" in text and len(text) <= CAPTION_MAX_CHARS * 2 and (match := YEAR_HEADER.fullmatch(
+                unicodedata.normalize("NFKC", "".join(text.split())))):
+            hits.append((index, int(match.group(1)), match.group(2)))
+    if not hits or (report := year()) is None:
+        return tokens
+    out = list(tokens)
+    for index, named, rest in hits:
+        word = THIS_YEAR_WORD if named == report else LAST_YEAR_WORD if named == report - 1 else None
+        if word is not None and normalise_label(word + rest) in PROACTIVE_COLUMN_LOOKUP:
+            out[index] = (word + rest, tokens[index][1])
+    return out

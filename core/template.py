@@ -572,6 +572,12 @@ THIS_YEAR_CAPTIONS: frozenset[str] = frozenset(normalise_label(word) for word in
 LAST_YEAR_CAPTIONS: frozenset[str] = frozenset(normalise_label(word) for word in (
     "上年", "上年度", "上一年", "上一年度", "上年情况", "上年度情况", "上一年度情况", "去年"))
 
+#: A column header naming its year (``2019年新制作数量``, ``2018年项目数量``, ``2019年增/减``: 二 of the 2019 form with
+#: the years in its headers), matched on its NFKC text without spaces: group 1 the year, group 2 the header.
+YEAR_HEADER = re.compile(r"((?:19|20)\d{2})年度?(\D.*)")
+#: What such a header is without its year: the report's year is ``本年``, the year before ``上一年``.
+THIS_YEAR_WORD, LAST_YEAR_WORD = "本年", "上一年"
+
 #: The first header cell of a table of other counts in section 三 or 四, not the template's: a breakdown by
 #: department (``部门 | 新收申请 | 予以公开 | …``), a row a year (``年度 | 行政复议（件） | 行政诉讼（件）``).
 OTHER_TABLE_HEADS: frozenset[str] = frozenset(normalise_label(word) for word in (
