@@ -8,7 +8,14 @@ import json
 
 import nianbao
 from nianbao.fit import fit_review
-from nianbao.printings import captions, choose, other_tables, settle_printings, without_other_tables
+from nianbao.printings import (
+    captions,
+    choose,
+    other_tables,
+    settle_printings,
+    without_other_tables,
+    year_headers,
+)
 
 from .conftest import DATA
 from .test_fit import paragraphs
@@ -156,9 +163,28 @@ def test_a_table_of_section_four_s_totals_by_year_after_its_table_is_left_out():
 
 
 def test_the_null_class_examples_are_read_whole():
-    """N1, N2, N3, N7 and N9 of docs/redteam3-failures.md: every value, where they were null."""
+    """N1, N2, N3, N7, N8 and N9 of docs/redteam3-failures.md: every value, where they were null."""
     for stem in ("n1-yoy-before-applications", "n2-department-before-applications", "n3-review-years-after-review",
-                 "n7-title-without-year", "n9-review-two-rows"):
+                 "n7-title-without-year", "n8-year-headers", "n9-review-two-rows"):
         truth = json.loads((EXAMPLES / f"{stem}.truth.json").read_text(encoding="utf-8"))
         record = nianbao.parse_file(EXAMPLES / truth["file"])
         assert differences(record, truth) == [], stem
+
+
+def test_section_two_s_headers_naming_years_are_read_as_this_year_s_and_last_year_s():
+    """N8: 二 of the 2019 form headed ``2020年新制作数量`` / ``2019年项目数量`` in a report on 2020."""
+    from nianbao.fit import fit_proactive
+
+    printed = ["第二十条第（一）项", "信息内容", "2020年新制作数量", "2020年新公开数量", "对外公开总数量",
+               "规章", "1", "2", "3", "第二十条第（五）项", "信息内容", "2019年项目数量", "2020年增/减",
+               "2020年处理决定数量", "行政许可", "4", "-1", "5"]
+    tokens = year_headers(paragraphs(*printed), lambda: 2020)
+    fitted = fit_proactive(tokens)
+    assert fitted.values == {"regulations": {"new_made": 1, "new_published": 2, "total_published": 3},
+                             "licensing": {"prev_count": 4, "change": -1, "decisions": 5}}
+    assert fitted.version == "2019"
+    # another year, or no year known: left as printed
+    assert year_headers(paragraphs(*printed), lambda: 2022) == paragraphs(*printed)
+    assert year_headers(paragraphs(*printed), lambda: None) == paragraphs(*printed)
+    asked = []
+    assert year_headers(paragraphs("规章", "1"), lambda: asked.append(1)) == paragraphs("规章", "1") and not asked
