@@ -19,6 +19,7 @@ from .template import (
     APPENDED_PART_WORDS,
     ATTACHMENT_MARKERS,
     CHROME_MARKERS,
+    CONTENTS_LINE,
     FOOTNOTE_LINE,
     HEADING_MAX_CHARS,
     PAGE_NUMBER,
@@ -54,8 +55,8 @@ class Section:
     #: Text printed on the heading line after the heading words, e.g. ``无`` of ``其他需要报告的事项（无）``.
     aside: str | None = None
     #: How the section was found: ``heading`` (its heading words), ``reworded`` (other words: 与 for 、, a
-    #: typo), ``wrapped`` (a heading over two lines), ``glued`` (its first paragraph on the heading's line) or
-    #: ``content`` (a table known by what it holds).
+    #: typo), ``wrapped`` (a heading over two lines), ``glued`` (its first paragraph on the heading's line),
+    #: ``reordered`` (its heading after a later section's: 三 after 四) or ``content`` (a table known by what it holds).
     found_by: str = "heading"
 
 
@@ -84,8 +85,8 @@ class Outline:
                 out.append(warning("section.found_by_content", f"no heading for section {key}: its table was "
                                    "recognised by the row labels and column headers only it prints", key))
             elif section.found_by != "heading":
-                how = {"wrapped": "wrapped over two lines", "glued": "with its first paragraph glued onto its line"
-                       }.get(section.found_by, "in other words")
+                how = {"wrapped": "wrapped over two lines", "glued": "with its first paragraph glued onto its line",
+                       "reordered": "after a later section's"}.get(section.found_by, "in other words")
                 out.append(warning(f"section.heading_{section.found_by}", f"section {key}'s heading printed "
                                    f"{how}: {section.heading!r}", key))
         if self.appended is not None:
@@ -138,6 +139,8 @@ class Outline:
                     blocks, found = split, _second_look(split, _headings(split, lines), lines)
                 found = _by_content(blocks, found)
         found = _overview_by_number(blocks, found, lines)
+        if 1 < len(found) < len(SECTION_ORDER):
+            found = _out_of_order(blocks, found, lines)
         if not found:
             return cls(front=blocks, tail=split_tail(texts_of(blocks)), appended=appended)
         sections: dict[str, Section] = {}
@@ -335,8 +338,8 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
         for index in chain.from_iterable(range(bounds[at] + 1, bounds[at + 1] + 1) for at, allowed in
                                          enumerate(gaps) if allowed):
             block = blocks[index]
-            if index in taken or not isinstance(block, Paragraph):
-                continue
+            if index in taken or not isinstance(block, Paragraph) or CONTENTS_LINE.search(block.text):
+                continue  # a line of a table of contents (dotted leaders, a page) opens no section
             at = bisect_left(starts, index)
             allowed = gaps[at]
             if not allowed:
@@ -362,6 +365,25 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
             insort(starts, index)
             gaps = [_allowed(found, at) for at in range(len(found) + 1)]
     return found
+
+
+def _out_of_order(blocks: tuple[Block, ...], found: list[_Found], lines: list[tuple[int, str]]) -> list[_Found]:
+    """Missing sections whose heading is printed, numbered as the section, after a later section's (三 after 四):
+    each opens its section where it stands. Only between the first and the last section found: a heading after the
+    last (an appendix after the signature repeating 三 with last year's numbers) or before the first (a table of
+    contents) opens nothing."""
+    keys = {f.key for f in found}
+    contents = _contents_lines(blocks, lines)
+    out = list(found)
+    for index, key in lines:
+        if key in keys or not found[0].index < index < found[-1].index or index in contents:
+            continue
+        heading = blocks[index].text
+        if heading_number(heading)[0] != SECTION_ORDER.index(key) + 1:
+            continue
+        insort(out, _Found(index, index + 1, key, heading, "reordered"))
+        keys.add(key)
+    return out
 
 
 def _other_style(heading: str, found: list[_Found]) -> bool:

@@ -397,6 +397,9 @@ PROSE_YEAR = r"现将\s*((?:19|20)\d{2})\s*年度?[^。；;]{0,60}?报告如下"
 #: A paragraph opening with the year it speaks of (``2019年，XX局认真贯彻落实…``, section 一's usual first words): the
 #: year reported on when the title names none and the signature is dated the year after (group 1 is the year).
 OPENING_YEAR = r"^\s*((?:19|20)\d{2})\s*年度?\s*[，,]"
+#: A line of a table of contents: a heading, dotted leaders and its page (``（一）总体情况……………1``,
+#: ``二、主动公开政府信息情况........2``): never the heading itself.
+CONTENTS_LINE = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|．{4,}|-{4,}|_{4,})\s*\d{0,3}\s*$")
 #: Lines above a title that are not part of it: page labels of PDF and web exports (``正文``, ``目录``).
 FRONT_WORDS: tuple[str, ...] = ("正文", "全文", "原文", "目录", "文字版", "图文版", "图解版", "附件")
 #: Words a title puts around its agency that are not the agency's name: ``XX局关于2021年…报告``,
