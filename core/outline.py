@@ -368,19 +368,24 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
 
 
 def _out_of_order(blocks: tuple[Block, ...], found: list[_Found], lines: list[tuple[int, str]]) -> list[_Found]:
-    """Missing sections whose heading is printed, numbered as the section, after a later section's (三 after 四):
-    each opens its section where it stands. Only between the first and the last section found: a heading after the
-    last (an appendix after the signature repeating 三 with last year's numbers) or before the first (a table of
-    contents) opens nothing."""
+    """Missing sections whose heading is printed, numbered as the section (``三、``, ``（三）``), after a later
+    section's (三 after 四): each opens its section where it stands. Only between the first and the last section
+    found: a heading after the last (an appendix after the signature repeating 三 with last year's numbers) or before
+    the first (a table of contents) opens nothing."""
     keys = {f.key for f in found}
     contents = _contents_lines(blocks, lines)
+    # the exact heading lines, and lines numbered （三） as their section (reports numbering sections （一）…（六）)
+    numbered = [(index, key) for index in range(found[0].index + 1, found[-1].index)
+                if isinstance(block := blocks[index], Paragraph) and len(block.text) <= HEADING_MAX_CHARS
+                and is_group_numbered(block.text) and (key := own_numbered_heading(block.text)) is not None]
     out = list(found)
-    for index, key in lines:
+    for index, key in sorted({*lines, *numbered}):
         if key in keys or not found[0].index < index < found[-1].index or index in contents:
             continue
-        heading = blocks[index].text
-        if heading_number(heading)[0] != SECTION_ORDER.index(key) + 1:
-            continue
+        heading, position = blocks[index].text, SECTION_ORDER.index(key)
+        if heading_number(heading)[0] != position + 1 or not any(
+                f.index < index and SECTION_ORDER.index(f.key) > position for f in found):
+            continue  # numbered as another section, or not after a later section: no section out of order
         insort(out, _Found(index, index + 1, key, heading, "reordered"))
         keys.add(key)
     return out

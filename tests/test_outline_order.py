@@ -57,3 +57,12 @@ def test_the_examples_of_the_two_classes_are_read_whole():
         truth = json.loads((DATA / "redteam3" / f"{stem}.truth.json").read_text(encoding="utf-8"))
         record = nianbao.parse_file(DATA / "redteam3" / truth["file"])
         assert differences(record, truth) == [], stem
+
+
+def test_sections_numbered_as_sub_items_printed_out_of_order_are_found_too():
+    """``（四）…`` before ``（三）…``: a report numbering its six sections （一）…（六）."""
+    lines = [line for i in (0, 1, 3, 2, 4, 5)
+             for line in (f"（{NUMBERS[i]}）{HEADINGS[i]}", f"第{NUMBERS[i]}部分的内容。")]
+    found = outline("XX局2021年政府信息公开工作年度报告", *lines)
+    assert found.text("applications") == "第三部分的内容。" and found.text("review_litigation") == "第四部分的内容。"
+    assert found.sections["applications"].found_by == "reordered"
