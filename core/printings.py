@@ -12,6 +12,7 @@ one whole table, the nulls stay and ``table.printing_undecided`` says why.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -188,23 +189,63 @@ def settle_printings(fitted: Fitted, tokens: Tokens, refit: Callable[[list[tuple
     return again
 
 
+def _other_head(texts: Sequence[str]) -> bool:
+    """Whether a table's header cells (normalised) open a table of other counts: a head of such a table (``部门``,
+    ``年度``: :data:`~nianbao.template.OTHER_TABLE_HEADS`) or ``项目`` with a comparison's column (``同比``)."""
+    return len(texts) >= 3 and (texts[0] in OTHER_TABLE_HEADS or (
+        texts[0] == COMPARISON_HEAD and any(text in COMPARISON_WORDS for text in texts[1:])))
+
+
+#: A change printed in a comparison's 同比 column (``-4.1%``, ``+5.0%``): no label.
+_PERCENT = re.compile(r"[+\-−]?\d[\d.,]*\s*%")
+
+
 def other_tables(tokens: Tokens) -> list[range]:
-    """The tables of other counts in a section's token stream, as ranges of tokens: a table row of text cells only
-    opening with a head of such a table (``部门``, ``年度``: :data:`~nianbao.template.OTHER_TABLE_HEADS`; ``项目`` with
-    a comparison's column, ``同比``), and the table rows after it with as many cells. Only where the format kept
-    rows (a paragraph has none)."""
+    """The tables of other counts in a section's token stream, as ranges of tokens: a header of text cells only
+    that opens such a table (:func:`_other_head`) and the rows after it with as many cells. In a table, its rows
+    (:func:`_other_rows`); in paragraphs a cell a line, the header's cells up to the last text before the first value
+    (the first row's label) and then, while they hold, runs of as many cells, a label then values (a change in per
+    cent counts as one)."""
+    out = _other_rows(tokens)
+    notes: list[str | None] | None = None
+    index, last = 0, len(tokens)
+    while index < last:
+        text, row = tokens[index]
+        if row != NO_ROW or normalise_label(text) not in _HEADS:
+            index += 1
+            continue
+        if notes is None:
+            notes = [parse_cell(t)[1] for t, _ in tokens]
+        first = next((j for j in range(index + 1, last) if notes[j] is not GARBAGE), last)
+        width = first - 1 - index  # the header's cells: the head to the text before the first row's label
+        end = first - 1
+        if first < last and _other_head([normalise_label(t) for t, _ in tokens[index:end]]):
+            while end + width <= last and notes[end] is GARBAGE and not _PERCENT.fullmatch(tokens[end][0]) and all(
+                    notes[j] is not GARBAGE or _PERCENT.fullmatch(tokens[j][0]) for j in range(end + 1, end + width)):
+                end += width
+        if end > first - 1 and all(row == NO_ROW for _, row in tokens[index:end]):
+            out.append(range(index, end))
+            index = end
+        else:
+            index += 1
+    return out
+
+
+#: Every head a table of other counts may open with.
+_HEADS = OTHER_TABLE_HEADS | {COMPARISON_HEAD}
+
+
+def _other_rows(tokens: Tokens) -> list[range]:
+    """:func:`other_tables` in a table: a row of text cells only opening such a table, and the rows after it with as
+    many cells."""
     cells: dict[int, list[int]] = {}
     for index, (_, row) in enumerate(tokens):
         if row != NO_ROW:
             cells.setdefault(row, []).append(index)
     out = []
     for row, indices in cells.items():
-        texts = [normalise_label(tokens[i][0]) for i in indices]
-        if len(texts) < 3 or any(parse_cell(tokens[i][0])[1] is not GARBAGE for i in indices):
-            continue
-        head = texts[0]
-        if head not in OTHER_TABLE_HEADS and not (head == COMPARISON_HEAD and any(t in COMPARISON_WORDS
-                                                                                 for t in texts[1:])):
+        if any(parse_cell(tokens[i][0])[1] is not GARBAGE for i in indices) or not _other_head(
+                [normalise_label(tokens[i][0]) for i in indices]):
             continue
         end = row + 1
         while len(cells.get(end, ())) == len(indices):

@@ -188,3 +188,23 @@ def test_section_two_s_headers_naming_years_are_read_as_this_year_s_and_last_yea
     assert year_headers(paragraphs(*printed), lambda: None) == paragraphs(*printed)
     asked = []
     assert year_headers(paragraphs("规章", "1"), lambda: asked.append(1)) == paragraphs("规章", "1") and not asked
+
+
+def test_a_table_of_other_counts_printed_a_cell_a_line_is_left_out_too():
+    """The same tables in text a cell a line (no row marks): the header's cells up to the first row's label, then
+    runs of as many cells, each a label and values (a 同比 change in per cent is one)."""
+    from nianbao.fit import fit_applications
+
+    template = [*HEADER_3, "一、本年新收政府信息公开申请数量", *"1000001", "（一）予以公开", *"1000001",
+                "四、结转下年度继续办理", *"0000000"]
+    for other in (["项目", "本年", "上年", "同比", "本年新收政府信息公开申请数量", "1", "3", "-66.7%", "予以公开", "1",
+                   "1", "—"],
+                  ["部门", "新收申请", "予以公开", "结转下年度", "执法大队", "1", "0", "0", "合计", "1", "0", "0"],
+                  ["年度", "新收申请", "结转下年度", "2020年", "3", "1", "2021年", "1", "0"]):
+        tokens = paragraphs(*other, *template)
+        assert other_tables(tokens) == [range(0, len(other))]
+        fitted, _ = without_other_tables(fit_applications(tokens), tokens, fit_applications, "applications")
+        assert fitted.values["new_received"]["total"] == fitted.values["granted"]["total"] == 1
+        assert fitted.values["carried_forward"]["total"] == 0
+    # the template's own table after a head word is not taken for one: its header runs on to its first label
+    assert other_tables(paragraphs("部门", *template)) == []
