@@ -12,6 +12,7 @@ one whole table, the nulls stay and ``table.printing_undecided`` says why.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -231,6 +232,15 @@ def other_tables(tokens: Tokens) -> list[range]:
     return out
 
 
+def _header(tokens: Tokens, cut: range) -> list[str]:
+    """The header cells of a table of other counts: its first table row, or in paragraphs the texts before its first
+    value but the last (the first row's label)."""
+    if tokens[cut[0]][1] != NO_ROW:
+        return [tokens[i][0].strip() for i in cut if tokens[i][1] == tokens[cut[0]][1]]
+    texts = list(itertools.takewhile(lambda text: parse_cell(text)[1] is GARBAGE, (tokens[i][0] for i in cut)))
+    return [text.strip() for text in texts[:-1]]
+
+
 #: Every head a table of other counts may open with.
 _HEADS = OTHER_TABLE_HEADS | {COMPARISON_HEAD}
 
@@ -272,8 +282,7 @@ def without_other_tables(fitted: Fitted, tokens: Tokens, refit: Callable[[list[t
     again = refit(rest)
     if again.version != fitted.version or not _keeps(fitted.values, again.values):
         return fitted, tokens
-    heads = ", ".join(repr(" | ".join(tokens[i][0].strip() for i in cut if tokens[i][1] == tokens[cut[0]][1]))
-                      for cut in tables)
+    heads = ", ".join(repr(" | ".join(_header(tokens, cut))) for cut in tables)
     again.issues.append(warning("table.other_table", f"a table of other counts headed {heads} is not the "
                                 f"section's table: left out", where))
     return again, rest
