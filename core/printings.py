@@ -43,7 +43,7 @@ from .template import (
 #: A caption is a short line: ``（三）合计``, ``2021年度情况：``.
 CAPTION_MAX_CHARS = 16
 WHOLE, PART, YEAR = "whole", "part", "year"
-#: Codes of the issues a section printed twice gives.
+#: The code of the error a row printed twice with different values gives (the fitter's).
 DISAGREES = "row.duplicate_disagrees"
 Tokens = Sequence[tuple[str, int]]
 
