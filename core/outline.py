@@ -369,19 +369,23 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
 
 def _out_of_order(blocks: tuple[Block, ...], found: list[_Found], lines: list[tuple[int, str]]) -> list[_Found]:
     """Missing sections whose heading is printed, numbered as the section (``三、``, ``（三）``), after a later
-    section's (三 after 四): each opens its section where it stands. Only between the first and the last section
-    found: a heading after the last (an appendix after the signature repeating 三 with last year's numbers) or before
-    the first (a table of contents) opens nothing."""
+    section's (三 after 四, 五 after 六): each opens its section where it stands. Only after the first section found
+    (before it: a table of contents) and before the last, or in the paragraphs of prose right after the last
+    (:func:`_prose_after`), and there only a prose section's (五, 六): a heading after a signature, an attachment
+    line or a table, or a table section's after the last section (an appendix repeating 三 with last year's numbers),
+    opens nothing."""
     keys = {f.key for f in found}
     contents = _contents_lines(blocks, lines)
     # the exact heading lines, and lines numbered （三） as their section (reports numbering sections （一）…（六）)
-    numbered = [(index, key) for index in range(found[0].index + 1, found[-1].index)
+    end = found[-1].index + _prose_after(blocks, found[-1].index)
+    numbered = [(index, key) for index in range(found[0].index + 1, end)
                 if isinstance(block := blocks[index], Paragraph) and len(block.text) <= HEADING_MAX_CHARS
                 and is_group_numbered(block.text) and (key := own_numbered_heading(block.text)) is not None]
     out = list(found)
     for index, key in sorted({*lines, *numbered}):
-        if key in keys or not found[0].index < index < found[-1].index or index in contents:
-            continue
+        if key in keys or not found[0].index < index < end or index in contents or (
+                index > found[-1].index and key in TABLE_SIGNATURES):
+            continue  # after the last section only a prose section (五 after 六), never a table's
         heading, position = blocks[index].text, SECTION_ORDER.index(key)
         if heading_number(heading)[0] != position + 1 or not any(
                 f.index < index and SECTION_ORDER.index(f.key) > position for f in found):
@@ -389,6 +393,21 @@ def _out_of_order(blocks: tuple[Block, ...], found: list[_Found], lines: list[tu
         insort(out, _Found(index, index + 1, key, heading, "reordered"))
         keys.add(key)
     return out
+
+
+#: How many paragraphs after the last section's heading may hold the heading of a section printed after it.
+_PROSE_AFTER_BLOCKS = 12
+
+
+def _prose_after(blocks: tuple[Block, ...], index: int) -> int:
+    """How many blocks from the heading at ``index`` on are that section's prose: paragraphs, up to a table, a date
+    line (a signature), an attachment line (``附件``, ``附表``) or a part appended after the report (a 解读, another
+    report's title); at most :data:`_PROSE_AFTER_BLOCKS`."""
+    for offset, block in enumerate(blocks[index + 1:index + 1 + _PROSE_AFTER_BLOCKS], 1):
+        if not isinstance(block, Paragraph) or is_date_line(block.text) or block.text.lstrip().startswith(
+                ATTACHMENT_MARKERS) or _opens_appended_part(block.text):
+            return offset
+    return min(_PROSE_AFTER_BLOCKS + 1, len(blocks) - index)
 
 
 def _other_style(heading: str, found: list[_Found]) -> bool:

@@ -66,3 +66,16 @@ def test_sections_numbered_as_sub_items_printed_out_of_order_are_found_too():
     found = outline("XX局2021年政府信息公开工作年度报告", *lines)
     assert found.text("applications") == "第三部分的内容。" and found.text("review_litigation") == "第四部分的内容。"
     assert found.sections["applications"].found_by == "reordered"
+
+
+def test_a_prose_section_printed_after_the_last_one_is_found_before_the_signature():
+    """五 after 六, numbered either way: 五 opens where it stands; the signature is still peeled from the end."""
+    for number in ("{}、", "（{}）"):
+        lines = [line for i in (0, 1, 2, 3, 5, 4)
+                 for line in (number.format(NUMBERS[i]) + HEADINGS[i], f"第{NUMBERS[i]}部分的内容。")]
+        found = outline("XX局2021年政府信息公开工作年度报告", *lines, "XX局", "2022年1月20日")
+        assert found.text("problems") == "第五部分的内容。" and found.text("other") == "第六部分的内容。"
+        assert found.tail.date_line == "2022年1月20日"
+    # a table section's heading after the last section is never taken (an appendix's), signed or not
+    lines = [line for i in (0, 1, 3, 4, 5) for line in (f"{NUMBERS[i]}、{HEADINGS[i]}", f"第{NUMBERS[i]}部分的内容。")]
+    assert "applications" not in outline("标题", *lines, f"三、{HEADINGS[2]}", "上年的表。").sections
