@@ -832,10 +832,14 @@ LAST_YEAR_COLUMN = "<last year>"
 
 
 def _without_column(raw: RawRow, columns: list[str], column: str) -> RawRow | None:
-    """``raw`` without the values under ``column``, when its values stand one a column (else ``None``)."""
-    if len(raw.values) != len(columns):
+    """``raw`` without the values under ``column``, when its values stand one a column (else ``None``). Blank cells
+    after them are no values (a table whose merged header cell became a row of cells, the last ones blank)."""
+    values = raw.values
+    if len(values) > len(columns) and all(note is BLANK for _, (_, note) in values[len(columns):]):
+        values = values[:len(columns)]
+    if len(values) != len(columns):
         return None
-    values = [value for value, name in zip(raw.values, columns, strict=True) if name != column]
+    values = [value for value, name in zip(values, columns, strict=True) if name != column]
     return RawRow(raw.kind, raw.key, raw.label, values)
 
 

@@ -13,12 +13,13 @@ from itertools import chain
 from typing import NamedTuple
 
 from .document import Block, Document, Paragraph, Table
-from .page import is_date_line, is_title_line, split_signature
+from .page import is_date_line, is_title_line, metadata, split_signature
 from .record import Issue, warning
 from .template import (
     APPENDED_PART_WORDS,
     ATTACHMENT_MARKERS,
     CHROME_MARKERS,
+    CONTENTS_LINE,
     FOOTNOTE_LINE,
     HEADING_MAX_CHARS,
     PAGE_NUMBER,
@@ -54,9 +55,13 @@ class Section:
     #: Text printed on the heading line after the heading words, e.g. ``无`` of ``其他需要报告的事项（无）``.
     aside: str | None = None
     #: How the section was found: ``heading`` (its heading words), ``reworded`` (other words: 与 for 、, a
-    #: typo), ``wrapped`` (a heading over two lines), ``glued`` (its first paragraph on the heading's line) or
-    #: ``content`` (a table known by what it holds).
+    #: typo), ``wrapped`` (a heading over two lines), ``glued`` (its first paragraph on the heading's line),
+    #: ``reordered`` (its heading after a later section's: 三 after 四) or ``content`` (a table known by what it holds).
     found_by: str = "heading"
+
+
+#: How many blocks of section 一 may hold the statistics period sentence (its first paragraphs).
+PERIOD_SEARCH_BLOCKS = 12
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -80,14 +85,24 @@ class Outline:
                 out.append(warning("section.found_by_content", f"no heading for section {key}: its table was "
                                    "recognised by the row labels and column headers only it prints", key))
             elif section.found_by != "heading":
-                how = {"wrapped": "wrapped over two lines", "glued": "with its first paragraph glued onto its line"
-                       }.get(section.found_by, "in other words")
+                how = {"wrapped": "wrapped over two lines", "glued": "with its first paragraph glued onto its line",
+                       "reordered": "after a later section's"}.get(section.found_by, "in other words")
                 out.append(warning(f"section.heading_{section.found_by}", f"section {key}'s heading printed "
                                    f"{how}: {section.heading!r}", key))
         if self.appended is not None:
             out.append(warning("outline.appended_report", f"another report follows the signature "
                                f"({self.appended!r}): not read", "sections"))
         return out
+
+    def metadata(self, properties: dict[str, str] | object) -> tuple[dict[str, object], list[Issue]]:
+        """The report's title, agency, year, published and signed (:func:`nianbao.page.metadata`), from the front
+        matter, the first paragraphs of section 一 (a statistics period is printed there) and the signature;
+        ``properties`` is the document's (a web page's ``<title>`` and publish dates)."""
+        first = next(iter(self.sections.values()), None)
+        opening = first.blocks[:PERIOD_SEARCH_BLOCKS] if first else ()
+        texts = [b.text for b in (*self.front, *opening) if isinstance(b, Paragraph)]
+        return metadata(texts_of(self.front), self.front, properties, self.tail.signer, self.tail.date_line, texts,
+                        is_chrome)
 
     def text(self, key: str) -> str:
         """A section's text as printed, paragraphs joined by line breaks, page chrome and (in the last section)
@@ -124,6 +139,8 @@ class Outline:
                     blocks, found = split, _second_look(split, _headings(split, lines), lines)
                 found = _by_content(blocks, found)
         found = _overview_by_number(blocks, found, lines)
+        if 1 < len(found) < len(SECTION_ORDER):
+            found = _out_of_order(blocks, found, lines)
         if not found:
             return cls(front=blocks, tail=split_tail(texts_of(blocks)), appended=appended)
         sections: dict[str, Section] = {}
@@ -323,8 +340,8 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
         for index in chain.from_iterable(range(bounds[at] + 1, bounds[at + 1] + 1) for at, allowed in
                                          enumerate(gaps) if allowed):
             block = blocks[index]
-            if index in taken or not isinstance(block, Paragraph):
-                continue
+            if index in taken or not isinstance(block, Paragraph) or CONTENTS_LINE.search(block.text):
+                continue  # a line of a table of contents (dotted leaders, a page) opens no section
             at = bisect_left(starts, index)
             allowed = gaps[at]
             if not allowed:
@@ -350,6 +367,49 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
             insort(starts, index)
             gaps = [_allowed(found, at) for at in range(len(found) + 1)]
     return found
+
+
+def _out_of_order(blocks: tuple[Block, ...], found: list[_Found], lines: list[tuple[int, str]]) -> list[_Found]:
+    """Missing sections whose heading is printed, numbered as the section (``三、``, ``（三）``), after a later
+    section's (三 after 四, 五 after 六): each opens its section where it stands. Only after the first section found
+    (before it: a table of contents) and before the last, or in the paragraphs of prose right after the last
+    (:func:`_prose_after`), and there only a prose section's (五, 六): a heading after a signature, an attachment
+    line or a table, or a table section's after the last section (an appendix repeating 三 with last year's numbers),
+    opens nothing."""
+    keys = {f.key for f in found}
+    contents = _contents_lines(blocks, lines)
+    # the exact heading lines, and lines numbered （三） as their section (reports numbering sections （一）…（六）)
+    end = found[-1].index + _prose_after(blocks, found[-1].index)
+    numbered = [(index, key) for index in range(found[0].index + 1, end)
+                if isinstance(block := blocks[index], Paragraph) and len(block.text) <= HEADING_MAX_CHARS
+                and is_group_numbered(block.text) and (key := own_numbered_heading(block.text)) is not None]
+    out = list(found)
+    for index, key in sorted({*lines, *numbered}):
+        if key in keys or not found[0].index < index < end or index in contents or (
+                index > found[-1].index and key in TABLE_SIGNATURES):
+            continue  # after the last section only a prose section (五 after 六), never a table's
+        heading, position = blocks[index].text, SECTION_ORDER.index(key)
+        if heading_number(heading)[0] != position + 1 or not any(
+                f.index < index and SECTION_ORDER.index(f.key) > position for f in found):
+            continue  # numbered as another section, or not after a later section: no section out of order
+        insort(out, _Found(index, index + 1, key, heading, "reordered"))
+        keys.add(key)
+    return out
+
+
+#: How many paragraphs after the last section's heading may hold the heading of a section printed after it.
+_PROSE_AFTER_BLOCKS = 12
+
+
+def _prose_after(blocks: tuple[Block, ...], index: int) -> int:
+    """How many blocks from the heading at ``index`` on are that section's prose: paragraphs, up to a table, a date
+    line (a signature), an attachment line (``附件``, ``附表``) or a part appended after the report (a 解读, another
+    report's title); at most :data:`_PROSE_AFTER_BLOCKS`."""
+    for offset, block in enumerate(blocks[index + 1:index + 1 + _PROSE_AFTER_BLOCKS], 1):
+        if not isinstance(block, Paragraph) or is_date_line(block.text) or block.text.lstrip().startswith(
+                ATTACHMENT_MARKERS) or _opens_appended_part(block.text):
+            return offset
+    return min(_PROSE_AFTER_BLOCKS + 1, len(blocks) - index)
 
 
 def _other_style(heading: str, found: list[_Found]) -> bool:

@@ -33,6 +33,7 @@ from .template import (
     FIELD_LABEL_CHARS,
     FRONT_CHROME,
     FRONT_WORDS,
+    OPENING_YEAR,
     PERIOD_LABELS,
     PLACE_SUFFIXES,
     PRINT_LINE_ENDS,
@@ -858,6 +859,20 @@ def prose_year(texts: Iterable[str]) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+_OPENING_YEAR = re.compile(OPENING_YEAR)
+
+
+def opening_year(texts: Iterable[str], signed: str | None) -> int | None:
+    """The year the report's paragraphs open with (``2019年，XX局认真贯彻落实…``), when every such paragraph names
+    the same one and the signature is dated the year after it (a report is signed in the year after the one it
+    reports on): two witnesses, since a paragraph may open with another year (``2018年，…`` recalling the past)."""
+    years = {int(m.group(1)) for text in texts if (m := _OPENING_YEAR.match(text))}
+    if len(years) != 1 or signed is None:
+        return None
+    year = years.pop()
+    return year if int(signed[:4]) == year + 1 else None
+
+
 def abbreviates(short: str, full: str) -> bool:
     """Whether ``short`` is ``full`` abbreviated (府谷县: ``县政府办`` for ``府谷县人民政府办公室``, ``市卫健委`` for
     ``XX市卫生健康委员会``): its characters in order in the longer name but not all together, ending as a body of
@@ -963,7 +978,7 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
     elif periods:
         year = next(iter(periods))
     else:
-        year = prose_year(texts)
+        year = prose_year(texts) or opening_year(texts, signed)
         if year is None and title is not None:
             issues.append(warning("metadata.no_year", f"no year in the title {title!r}", "year"))
     if undecided:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from nianbao.document import Document, Paragraph
+from nianbao.document import Document
 from nianbao.extract import Extraction, Extractor
 from nianbao.hookspecs import hookimpl
-from nianbao.outline import Outline, is_chrome, texts_of
-from nianbao.page import metadata
-
-#: How many blocks of section 一 may hold the statistics period sentence (its first paragraphs).
-PERIOD_SEARCH_BLOCKS = 12
+from nianbao.outline import Outline
 
 
 class MetadataExtractor(Extractor):
@@ -17,14 +13,7 @@ class MetadataExtractor(Extractor):
     priority = 100
 
     def extract(self, document: Document, outline: Outline) -> Extraction:
-        tail = outline.tail
-        first = next(iter(outline.sections.values()), None)
-        front = texts_of(outline.front)
-        # the statistics period is printed before section 一 or at its start: those paragraphs, unsplit
-        opening = first.blocks[:PERIOD_SEARCH_BLOCKS] if first else ()
-        texts = [b.text for b in (*outline.front, *opening) if isinstance(b, Paragraph)]
-        fields, issues = metadata(front, outline.front, document.properties, tail.signer,
-                                  tail.date_line, texts, is_chrome)
+        fields, issues = outline.metadata(document.properties)
         return Extraction(fields=fields, issues=issues)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache, partial
 from typing import Any
 
 from nianbao.document import Document
@@ -10,7 +11,9 @@ from nianbao.extract import Extraction, Extractor
 from nianbao.fit import Fitted, fit_applications, fit_proactive, fit_review, tokens_of
 from nianbao.hookspecs import hookimpl
 from nianbao.outline import Outline
+from nianbao.printings import settle_printings, without_other_tables, year_headers
 from nianbao.record import error
+from nianbao.template import REVIEW_SLOTS
 from nianbao.witness import prose_facts
 
 
@@ -20,6 +23,10 @@ class TableExtractor(Extractor):
     section: str = ""
     heading: str = ""
     fit: Callable[..., Fitted]
+    #: The values of a row labelled with its year, where the section prints its table as such rows (四's 15).
+    year_row_width: int | None = None
+    #: Whether the section's column headers may name years (二 of the 2019 form: ``2019年新制作数量``).
+    year_headers: bool = False
 
     def extract(self, document: Document, outline: Outline) -> Extraction:
         section = outline.sections.get(self.section)
@@ -28,7 +35,13 @@ class TableExtractor(Extractor):
             return Extraction(issues=[issue])
         glued = document.properties.get("layout") == "glued"
         witnesses = self.witnesses(outline) if glued else {}  # only glued rows have splits to choose among
-        fitted = type(self).fit(tokens_of(section.blocks), self.section, glued=glued, **witnesses)
+        tokens = tokens_of(section.blocks)
+        year = cache(lambda: outline.metadata(document.properties)[0]["year"])  # the report's, asked for rarely
+        if self.year_headers:
+            tokens = year_headers(tokens, year)
+        fit = partial(type(self).fit, where=self.section, glued=glued, **witnesses)
+        fitted, tokens = without_other_tables(fit(tokens), tokens, fit, self.section)
+        fitted = settle_printings(fitted, tokens, fit, year, self.section, self.year_row_width)
         if not fitted.values:
             fitted.issues.append(error("table.empty", f"no table rows recognised in section {self.heading}",
                                        self.section))
@@ -43,6 +56,7 @@ class TableExtractor(Extractor):
 class ProactiveExtractor(TableExtractor):
     name, priority, section, heading = "proactive", 50, "proactive", "二 (主动公开政府信息情况)"
     fit = staticmethod(fit_proactive)
+    year_headers = True
 
     def witnesses(self, outline: Outline) -> dict[str, Any]:
         """The numbers 一、总体情况 states about section 二's items: a second witness for glued rows."""
@@ -57,6 +71,7 @@ class ApplicationsExtractor(TableExtractor):
 class ReviewExtractor(TableExtractor):
     name, priority, section, heading = "review_litigation", 50, "review_litigation", "四 (行政复议、行政诉讼情况)"
     fit = staticmethod(fit_review)
+    year_row_width = len(REVIEW_SLOTS)
 
 
 @hookimpl

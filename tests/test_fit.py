@@ -265,6 +265,19 @@ def test_a_column_of_last_year_s_counts_in_section_two_is_left_out_by_its_place(
     assert ("proactive.licensing", "row.unplaced") in codes(fitted)
 
 
+
+def test_blank_cells_after_a_row_s_values_beside_a_column_of_last_year_s_are_no_values():
+    """A table whose header cell spanning three columns became a row of cells (Markdown: ``信息内容 | 上年处理决定数量 |
+    本年处理决定数量 | ``): each item's row ends with a blank cell, no third value (red team 3, seeds 95-97)."""
+    rows = (["第二十条第（五）项", "", "", ""], ["信息内容", "上年处理决定数量", "本年处理决定数量", ""],
+            ["行政许可", "4821", "4845", ""])
+    tokens = [(text, number) for number, row in enumerate(rows, 1) for text in row]
+    assert fit_proactive(tokens).values == {"licensing": {"decisions": 4845}}
+    # a value in the blank's place is a third value: whose is it?
+    tokens[-1] = ("7", 3)
+    assert "licensing" not in fit_proactive(tokens).values
+
+
 def test_tokens_of_paragraphs_alone_and_between_tables():
     # paragraphs alone are read in one comprehension; a page number is no value only between two tables
     texts = ["规章", "6", "— 6 —", "第6页 共7页", "0"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nianbao.dates import find_date, is_date_line
-from nianbao.page import TITLE_YEAR, agency_of, find_published, find_title
+from nianbao.page import TITLE_YEAR, agency_of, find_published, find_title, metadata
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,15 @@ def test_title_line_with_only_a_connective_before_the_year_takes_the_body_above(
     assert find_title(lines) == "兰州新区应急管理局关于2023年政府信息公开工作的年度报告"
     one_line = "兰州新区应急管理局2023年政府信息公开工作年报"
     assert find_title(["目录", one_line]) == one_line
+
+
+def test_a_title_without_its_year_takes_the_opening_sentence_s_year_when_the_signature_says_the_year_after():
+    """N7 of docs/redteam3-failures.md: a title without its year, section 一 opening ``2019年，…``, signed in 2020."""
+    title = "XX区司法局政府信息公开工作年度报告"
+    opening = ["2019年，XX区司法局认真贯彻落实《条例》。", "（一）主动公开方面。"]
+    for date, year in (("2020年2月25日", 2019), ("2021年2月25日", None), (None, None)):
+        fields, issues = metadata([title], (), {}, "XX区司法局", date, opening)
+        assert fields["year"] == year, date
+        assert ("metadata.no_year" in {i.code for i in issues}) == (year is None)
+    two = [opening[0], "2018年，本局……"]  # two paragraphs opening with different years: none is taken
+    assert metadata([title], (), {}, "XX区司法局", "2020年2月25日", two)[0]["year"] is None
