@@ -440,9 +440,8 @@ def test_a_title_from_a_sidebar_must_agree_with_the_report_s_own_dates():
     sentence, the signature) as a ``<title>`` alone is, and the year is null rather than last year's (read before:
     2019, wrong, no issue)."""
     stale = "淄博市工业和信息化局2019年度政府信息公开工作年报"
-    older = "淄博市工业和信息化局2018年度政府信息公开工作年报"
-    sidebar = (f"<div class='sidebar'><h3>政府信息公开年报</h3><ul><li><a href='a.html'>{stale}</a>"
-               f"<span>2020-01-20</span></li><li><a href='b.html'>{older}</a><span>2019-01-21</span></li></ul></div>")
+    sidebar = (f"<div class='sidebar'><h3>政府信息公开年报</h3><ul><li><a href='a.html'>{stale}</a><span>2020-01-20</span></li>"
+               "<li><a href='b.html'>淄博市工业和信息化局2018年度政府信息公开工作年报</a><span>2019-01-21</span></li></ul></div>")
     body = seed_004_body().replace("总体情况中所列数据的统计期限自2020年1月1日起至2020年12月31日止。", "")
     body += "<p>淄博市工业和信息化局</p><p>2021年1月25日</p>"  # signed the year after the one reported on
     assert "统计期限" not in body
