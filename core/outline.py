@@ -340,8 +340,8 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
         for index in chain.from_iterable(range(bounds[at] + 1, bounds[at + 1] + 1) for at, allowed in
                                          enumerate(gaps) if allowed):
             block = blocks[index]
-            if index in taken or not isinstance(block, Paragraph) or CONTENTS_LINE.search(block.text):
-                continue  # a line of a table of contents (dotted leaders, a page) opens no section
+            if index in taken or not isinstance(block, Paragraph):
+                continue
             at = bisect_left(starts, index)
             allowed = gaps[at]
             if not allowed:
@@ -355,8 +355,8 @@ def _second_look(blocks: tuple[Block, ...], found: list[_Found], lines: list[tup
                 key = own_numbered_heading(block.text)  # （五）存在的主要问题及改进情况: 五 numbered as a sub-item
             if key is None and heading_start(block.text):
                 key, start, heading = _wrapped(blocks, index)
-            if key is None or SECTION_ORDER.index(key) not in allowed:
-                continue
+            if key is None or SECTION_ORDER.index(key) not in allowed or CONTENTS_LINE.search(block.text):
+                continue  # (a line of a table of contents, dotted leaders and a page, opens no section)
             if numbered and heading_number(heading)[0] != SECTION_ORDER.index(key) + 1:
                 continue
             if not numbered and _other_style(heading, found):
