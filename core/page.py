@@ -578,9 +578,10 @@ PUBLISHED_CONFLICT = "published_conflict"
 #: A second title a web page shows (its ``<title>`` and its visible heading naming different years): the report's
 #: own statistics period, opening sentence or signature decide between them (:func:`metadata`).
 TITLE_RIVAL = "title_rival"
-#: ``properties[TITLE_RIVAL]`` when the title is a web page's ``<title>`` with no visible title to vouch for it: its
-#: year must agree with the report's own evidence where there is some.
-TITLE_ALONE = "<title> alone"
+#: ``properties[TITLE_RIVAL]`` when the article prints no title and the one taken comes from outside it (the page's
+#: ``<title>``, a heading or a sidebar's entry above): its year must agree with the report's own evidence where
+#: there is some (a CMS page copied from last year's keeps last year's ``<title>``, and its sidebar lists that report).
+TITLE_ALONE = "title outside the article"
 
 
 def settle(document: Document) -> Document:
@@ -653,8 +654,8 @@ def _page(blocks: list[Block], paths: list[Path], page: Page, root: int, rivals:
             article[:0] = [Paragraph(text=line) for line in lines]
             if rival:
                 rivals.append(rival)
-            elif lines == [shown] and not any(titles[:first]):
-                rivals.append(TITLE_ALONE)  # the ``<title>``'s alone: a copied one is the CMS's, not the report's
+            elif lines:
+                rivals.append(TITLE_ALONE)  # not the report's own: a copied ``<title>``, a sidebar's entry
         other = _other_report(blocks, cues, titles, first, last)
         if other is not None:
             notes.append(ReaderNote(level="warning", code="page.several_reports", message=(
@@ -897,14 +898,16 @@ def _evidence(periods: set[int], texts: list[str], signed: str | None) -> set[in
 
 
 def _unwitnessed(title: str, texts: list[str], signed: str | None) -> Issue | None:
-    """``metadata.year_conflict`` when a title that is only a page's ``<title>`` names a year the report's own
-    evidence does not (a CMS page copied from last year's keeps last year's ``<title>``); a statistics period is
-    weighed against every title in :func:`metadata`, so here the opening sentence and the signature only."""
+    """``metadata.year_conflict`` when a title taken from outside the article (:data:`TITLE_ALONE`) names a year
+    the report's own evidence does not (a CMS page copied from last year's keeps last year's ``<title>``); a
+    statistics period is weighed against every title in :func:`metadata`, so here the opening sentence and the
+    signature only."""
     year, evidence = title_year(title), _evidence(set(), texts, signed)
     if year is None or not evidence or year in evidence:
         return None
-    return warning("metadata.year_conflict", f"the page's <title> {title!r} is its only title and names {year}; the "
-                   f"report's own dates name {', '.join(map(str, sorted(evidence)))}: year left null", "year")
+    return warning("metadata.year_conflict", f"the title {title!r}, taken from outside the report's text (the "
+                   f"page's <title> or a line above it), names {year}; the report's own dates name "
+                   f"{', '.join(map(str, sorted(evidence)))}: year left null", "year")
 
 
 def _between_titles(title: str, rival: str, periods: set[int], texts: list[str], signed: str | None

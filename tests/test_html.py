@@ -18,7 +18,7 @@ import pytest
 import nianbao
 from nianbao.document import Cell, Paragraph, Table
 from nianbao.errors import MarkupError
-from nianbao.page import page_title, settle
+from nianbao.page import TITLE_ALONE, TITLE_RIVAL, page_title, settle
 from nianbao.plugins.html import HtmlReader, declared_charset, expand_spans, sniff_html
 from nianbao.source import SourceInfo
 from nianbao.template import APPLICATION_COLUMNS
@@ -626,7 +626,10 @@ def test_site_chrome_stays_out_of_every_section():
         assert chrome not in text
     document = read(chrome_page(chrome_article()))
     assert document.blocks[0] == Paragraph(text=TITLE)
-    assert document.properties == {"published": "2023-01-17"}
+    # the title above the article is the page's, not the report's text: its year is weighed against the report's
+    # own dates (they agree here, so the record above keeps it)
+    assert document.properties == {"published": "2023-01-17", TITLE_RIVAL: TITLE_ALONE}
+    assert record["year"] == 2022 and not [i for i in record["issues"] if i["code"] == "metadata.year_conflict"]
 
 
 def test_a_form_inside_an_inline_element_stays_chrome_after_the_inline_elements_are_stripped():

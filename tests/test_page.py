@@ -431,3 +431,25 @@ def test_seed_003_signature_variants(text):
     record = parse(text, "r.txt")
     assert record["signed"] == "2022-01-13"
     assert record["sections"]["other"] == parse(SEED_003, "r.txt")["sections"]["other"]
+
+
+def test_a_title_from_a_sidebar_must_agree_with_the_report_s_own_dates():
+    """Red team 3, seed 100 (three pages): a CMS page copied from last year's keeps last year's ``<title>``, its sidebar
+    lists the column's reports under a heading that reads as a title line (``政府信息公开年报``), and the article prints
+    no title. The title taken from outside the article is weighed against the report's own dates (the opening
+    sentence, the signature) as a ``<title>`` alone is, and the year is null rather than last year's (read before:
+    2019, wrong, no issue)."""
+    stale = "淄博市工业和信息化局2019年度政府信息公开工作年报"
+    sidebar = ("<div class='sidebar'><h3>政府信息公开年报</h3><ul>"
+               f"<li><a href='a.html'>{stale}</a><span>2020-01-20</span></li>"
+               "<li><a href='b.html'>淄博市工业和信息化局2018年度政府信息公开工作年报</a><span>2019-01-21</span></li>"
+               "</ul></div>")
+    body = seed_004_body().replace("总体情况中所列数据的统计期限自2020年1月1日起至2020年12月31日止。", "")
+    body += "<p>淄博市工业和信息化局</p><p>2021年1月25日</p>"  # signed the year after the one reported on
+    assert "统计期限" not in body
+    record = parse(html_page(sidebar, body, title=f"{stale}_淄博市人民政府"), "x.html")
+    assert record["year"] is None
+    assert [i["where"] for i in record["issues"] if i["code"] == "metadata.year_conflict"] == ["year"]
+    fresh = "淄博市工业和信息化局2020年度政府信息公开工作年报"  # the same page for this year's report: read whole
+    record = parse(html_page(sidebar.replace(stale, fresh), body, title=f"{fresh}_淄博市人民政府"), "x.html")
+    assert (record["title"], record["year"], record["signed"]) == (fresh, 2020, "2021-01-25")

@@ -441,7 +441,9 @@ def series_spec(rng: random.Random, *, agency: str, year: int, carried_over: dic
     if proactive_version == "2021":
         for item, (issued, repealed, count) in (in_force or {}).items():
             proactive[item] = {"issued": issued, "repealed": repealed, "in_force": count}
+    # signed in the year after the one reported on, as real reports are (``base`` was drawn for another year)
+    signed = base.signed and dt.date(year + 1, 1, 1) + (base.signed - dt.date(base.year + 1, 1, 1))
     return replace(base, agency=agency, year=year, title_lines=(f"{agency}{year}年政府信息公开工作年度报告",),
                    proactive_version=proactive_version, applications_version=version, proactive=proactive,
-                   applications=applications, signer=agency if base.signed else None,
+                   applications=applications, signer=agency if base.signed else None, signed=signed,
                    overview=tuple(names.overview(rng, agency, year)), features=())
