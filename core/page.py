@@ -897,17 +897,21 @@ def _evidence(periods: set[int], texts: list[str], signed: str | None) -> set[in
     return periods or {prose_year(texts)} - {None} or ({int(signed[:4]) - 1} if signed else set())
 
 
-def _unwitnessed(title: str, texts: list[str], signed: str | None) -> Issue | None:
-    """``metadata.year_conflict`` when a title taken from outside the article (:data:`TITLE_ALONE`) names a year
-    the report's own evidence does not (a CMS page copied from last year's keeps last year's ``<title>``); a
-    statistics period is weighed against every title in :func:`metadata`, so here the opening sentence and the
-    signature only."""
+def _unwitnessed(title: str, texts: list[str], signed: str | None) -> tuple[Issue | None, int | None]:
+    """When a title taken from outside the article (:data:`TITLE_ALONE`) names a year the report's own evidence
+    does not (a CMS page copied from last year's keeps last year's ``<title>``): the issue, and the year the
+    report's text names for itself as when a title names none (the opening sentence, or a paragraph opening with
+    a year the signature's date follows), else ``None`` with ``metadata.year_conflict``. A statistics period is
+    weighed against every title in :func:`metadata`, so here the opening sentence and the signature only."""
     year, evidence = title_year(title), _evidence(set(), texts, signed)
     if year is None or not evidence or year in evidence:
-        return None
-    return warning("metadata.year_conflict", f"the title {title!r}, taken from outside the report's text (the "
-                   f"page's <title> or a line above it), names {year}; the report's own dates name "
-                   f"{', '.join(map(str, sorted(evidence)))}: year left null", "year")
+        return None, None
+    named = (f"the title {title!r}, taken from outside the report's text (the page's <title> or a line above it), "
+             f"names {year}; the report's own dates name {', '.join(map(str, sorted(evidence)))}")
+    own = prose_year(texts) or opening_year(texts, signed)
+    if own is not None:
+        return warning("metadata.title_year_stale", f"{named}: the year is the report's own, {own}", "year"), own
+    return warning("metadata.year_conflict", f"{named}: year left null", "year"), None
 
 
 def _between_titles(title: str, rival: str, periods: set[int], texts: list[str], signed: str | None
@@ -947,8 +951,9 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
     periods = period_years(texts)
     rival = properties.get(TITLE_RIVAL)
     undecided = False
+    own = None  # the report's own year when the only title is a stale one
     if title is not None and rival == TITLE_ALONE:
-        issue = None if periods else _unwitnessed(title, texts, signed)
+        issue, own = (None, None) if periods else _unwitnessed(title, texts, signed)
         if issue is not None:
             issues.append(issue)
             undecided = True
@@ -982,7 +987,9 @@ def metadata(front: list[str], front_blocks: tuple[Block, ...], properties: dict
         if year is None and title is not None:
             issues.append(warning("metadata.no_year", f"no year in the title {title!r}", "year"))
     if undecided:
-        year = None  # two titles, two years, and nothing in the report says which
+        # two titles naming two years and nothing in the report says which (``own`` is None), or one stale title:
+        # the year the report's own text names for itself, if it does
+        year = own
     if signer and signer.endswith(SIGNER_ENDS) and not any(ch.isdigit() for ch in signer) and (
             agency is None or abbreviates(agency, tidy_agency(signer) or "")):
         agency = tidy_agency(signer)
