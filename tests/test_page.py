@@ -453,3 +453,24 @@ def test_a_title_from_a_sidebar_must_agree_with_the_report_s_own_dates():
     fresh = "淄博市工业和信息化局2020年度政府信息公开工作年报"  # the same page for this year's report: read whole
     record = parse(html_page(sidebar.replace(stale, fresh), body, title=f"{fresh}_淄博市人民政府"), "x.html")
     assert (record["title"], record["year"], record["signed"]) == (fresh, 2020, "2021-01-25")
+
+
+@pytest.mark.parametrize("opening", [
+    "<p>现将2020年淄博市工业和信息化局政府信息公开工作情况报告如下。</p>",  # the opening sentence names the year
+    "<p>2020年，淄博市工业和信息化局认真贯彻落实政府信息公开工作要点。</p>",  # a paragraph opens with it, signed 2021
+])
+def test_a_stale_title_alone_gives_way_to_the_year_the_report_names_for_itself(opening):
+    """A CMS page copied from last year's keeps last year's ``<title>`` and the article prints no title: when the
+    report's own text names its year (the opening sentence; or a paragraph opening with a year the signature's date
+    follows), that year is the record's, with ``metadata.title_year_stale`` naming both; the title is kept as
+    printed. Without such a sentence the year is null (the test above)."""
+    stale = "淄博市工业和信息化局2019年度政府信息公开工作年报"
+    body = seed_004_body().replace("总体情况中所列数据的统计期限自2020年1月1日起至2020年12月31日止。", "")
+    body = body.replace("<p>一、总体情况</p>", "<p>一、总体情况</p>" + opening, 1)
+    body += "<p>淄博市工业和信息化局</p><p>2021年1月25日</p>"
+    assert opening in body and "统计期限" not in body
+    record = parse(html_page("", body, title=f"{stale}_淄博市人民政府"), "x.html")
+    assert (record["title"], record["year"], record["signed"]) == (stale, 2020, "2021-01-25")
+    stale_issues = [i for i in record["issues"] if i["code"] == "metadata.title_year_stale"]
+    assert [i["where"] for i in stale_issues] == ["year"] and "2019" in stale_issues[0]["message"]
+    assert not [i for i in record["issues"] if i["code"] == "metadata.year_conflict"]
