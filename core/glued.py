@@ -93,7 +93,9 @@ def _heading_pattern() -> re.Pattern[str]:
         rf"(?:[（(]\s*{_PLACES[place]}\s*[)）]|第{_PLACES[place]}部分)\s*"
         rf"(?:{'|'.join(_spaced(w, between) for w in sorted(SECTION_HEADINGS[key], key=len, reverse=True))})"
         for place, key in enumerate(SECTION_ORDER))
-    return re.compile(rf"{_SECTION_NUMBER}(?:{'|'.join(_spaced(w, between) for w in words)})|{own}")
+    # a year may stand between the number and the words: ``一、2025年政务公开工作总体情况`` (KIROGOVCOMPARE)
+    year = rf"(?:{GLUED_PROSE_YEAR}度?\s*)?"
+    return re.compile(rf"{_SECTION_NUMBER}{year}(?:{'|'.join(_spaced(w, between) for w in words)})|{own}")
 
 
 @lru_cache(maxsize=1)
