@@ -64,3 +64,19 @@ def test_reworded_heading_keeps_every_value(name, template, wording, host):
     record = nianbao.process_bytes(reworded, str(report), host=host).record
     misses = {path: (expected, actual) for _, path, expected, actual, ok in compare(truth, record) if not ok}
     assert misses == {}, f"{name} under {wording}: {misses}"
+
+
+def test_glued_report_with_one_heading_in_unknown_words(host):
+    """fujian-pingtan-junshan-2025 prints only three headings the template's way (二, 三, 四; its 一 is
+    ``一、年度工作核心成效``, its 五 ``五、当前存在的突出问题``). With 四 in words no list knows (the wording
+    fujian-pingtan-finance-2021 gives its own 四 in its overview), two headings and the tables' headers still
+    mark it glued text: before session 11 the record had no section and no value."""
+    truth = json.loads((GATHERED / "fujian-pingtan-junshan-2025.truth.json").read_text(encoding="utf-8"))
+    report = GATHERED / truth["file"]
+    text = report.read_text(encoding="utf-8")
+    wording = "四、因政府信息公开申请行政复议、提起行政诉讼的情况"
+    assert wording[2:] in (GATHERED / "fujian-pingtan-finance-2021.txt").read_text(encoding="utf-8")
+    reworded = text.replace("四、政府信息公开行政复议、行政诉讼情况", wording).encode("utf-8")
+    record = nianbao.process_bytes(reworded, str(report), host=host).record
+    misses = {path: (expected, actual) for _, path, expected, actual, ok in compare(truth, record) if not ok}
+    assert misses == {}
