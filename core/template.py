@@ -305,8 +305,8 @@ def _separated(spaced: str, note: str | None) -> Parsed:
 
 #: Section key → heading words (normalised). Headings are found by these words,
 #: never by their numbering, which real reports get wrong.
-#: The wordings marked KIRO are real reports' headings a peer project aligns (KIROGOVCOMPARE's
-#: ``comparisonSectionAlignment`` tests, from the 宿迁/淮安/上海 reports it ingests); without them a report glued
+#: The wordings marked KIRO are headings a peer project aligns with the template's in the reports it ingests
+#: (KIROGOVCOMPARE ``frontend/src/utils/comparisonSectionAlignment.test.js`` @c8e6293); without them a report glued
 #: onto one line loses the section's table (docs/corpus.md, "Session 11").
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "overview": ("总体情况", "总体情况概述", "概述",  # 一、概述: the reports before 2019 and many since

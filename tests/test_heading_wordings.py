@@ -1,7 +1,8 @@
 """Section headings worded as real reports word them, in real reports glued onto one line.
 
-Each wording is one a peer project (KIROGOVCOMPARE's ``comparisonSectionAlignment`` tests) aligns across the
-real 宿迁/淮安/上海 reports it ingests: ``二、行政机关主动公开政府信息情况``, ``四、被申请行政复议、提起行政诉讼情况``,
+Each wording is one a peer project aligns with the template's heading across the reports it ingests
+(KIROGOVCOMPARE ``frontend/src/utils/comparisonSectionAlignment.test.js`` @c8e6293; real 宿迁/淮安/上海
+reports): ``二、行政机关主动公开政府信息情况``, ``四、被申请行政复议、提起行政诉讼情况``,
 ``一、2025年政务公开工作总体情况``. Put in place of the template's heading in real 平潭 crawler text (one line, the
 headings the only way to find where a table starts), every value of the report's hand-read truth must still be
 read. Before session 11 a glued report with ``二、行政机关…`` or ``三、行政机关收到和处理信息公开申请情况`` lost the
