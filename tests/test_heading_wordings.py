@@ -81,3 +81,37 @@ def test_glued_report_with_one_heading_in_unknown_words(host):
     record = nianbao.process_bytes(reworded, str(report), host=host).record
     misses = {path: (expected, actual) for _, path, expected, actual, ok in compare(truth, record) if not ok}
     assert misses == {}
+
+
+#: Per section, the numbered wordings taken in turn by the report-wide test below (the template's first).
+TURNS = {template: [template, *(w for t, w in WORDINGS if t == template)] for template, _ in WORDINGS}
+TURNS["五、存在的主要问题及改进情况"] = ["五、存在的主要问题及改进情况", "五、存在的问题及改进情况", "五、存在问题与改进方向",
+                               "五、存在的主要问题及改进思路", "五、信息公开工作存在的主要问题及改进措施"]
+TURNS["六、其他需要报告的事项"] = ["六、其他需要报告的事项", "七、其他需要报告的事项"]
+
+
+def test_every_heading_reworded_in_every_glued_report(host):
+    """Every gathered report in UTF-8 with each of its template headings printed once, all of them reworded at
+    once (the n-th report takes each section's n-th wording in turn): a body that words every heading its own
+    way. Before session 11 such rewordings cost values in most of these reports, some of them wrong."""
+    failures, cases = {}, 0
+    for n, path in enumerate(sorted(GATHERED.glob("*.truth.json"))):
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        report = GATHERED / truth["file"]
+        try:
+            text = report.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # the Word files
+        reworded = text
+        for template, turns in TURNS.items():
+            if text.count(template) == 1:
+                reworded = reworded.replace(template, turns[n % len(turns)])
+        if reworded == text:
+            continue
+        cases += 1
+        record = nianbao.process_bytes(reworded.encode("utf-8"), str(report), host=host).record
+        misses = {p: (e, a) for _, p, e, a, ok in compare(truth, record) if not ok}
+        if misses:
+            failures[path.name] = dict(list(misses.items())[:3])
+    assert cases >= 100
+    assert failures == {}
