@@ -85,8 +85,10 @@ def test_glued_report_with_one_heading_in_unknown_words(host):
 
 #: Per section, the numbered wordings taken in turn by the report-wide test below (the template's first).
 TURNS = {template: [template, *(w for t, w in WORDINGS if t == template)] for template, _ in WORDINGS}
-TURNS["五、存在的主要问题及改进情况"] = ["五、存在的主要问题及改进情况", "五、存在的问题及改进情况", "五、存在问题与改进方向",
-                               "五、存在的主要问题及改进思路", "五、信息公开工作存在的主要问题及改进措施"]
+TURNS["五、存在的主要问题及改进情况"] = [
+    "五、存在的主要问题及改进情况", "五、存在的问题及改进情况", "五、存在问题与改进方向",
+    "五、存在的主要问题及改进思路", "五、信息公开工作存在的主要问题及改进措施",
+]
 TURNS["六、其他需要报告的事项"] = ["六、其他需要报告的事项", "七、其他需要报告的事项"]
 
 
