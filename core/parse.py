@@ -32,9 +32,9 @@ from .host import PluginHost, get_host
 from .limits import Limits, check_document, check_input_size
 from .outline import Outline
 from .page import settle
-from .record import Issue, cap_issues, clamp_values, dead_letter, error, new_record, source_of
+from .record import Issue, cap_issues, clamp_values, dead_letter, error, new_record, source_of, warning
 from .source import SourceInfo
-from .template import LONG_TEXT_CHARS, combine_versions, forget_long_texts
+from .template import LONG_TEXT_CHARS, combine_versions, forget_long_texts, report_template
 
 #: Bytes that ``Reader.accepts`` sees: enough for a sniff, never the whole of a large file.
 HEAD_BYTES = 65536
@@ -142,7 +142,11 @@ def build_record(document: Document, source: dict[str, Any], host: PluginHost) -
     if budget is not None:
         budget.enter("extract", "checks")
     issues.extend(clamp_values(record))
-    record["template"] = combine_versions(versions)
+    record["template"] = report_template(versions, record.get("year"))
+    told = combine_versions(versions)
+    if record["template"] is None and told is not None:
+        issues.append(warning("template.undecided", f"one table alone tells the template ({told}) in a report on "
+                              f"{record.get('year')}: the other may be in the 2021 edition (mixed)", "template"))
     issues.extend(derive(record))
     record["issues"] = [issue.to_dict() for issue in cap_issues(issues)]
     record["checks"] = run_checks_to_dicts(host.checks, record)

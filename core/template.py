@@ -1130,6 +1130,25 @@ def combine_versions(versions: Iterable[str | None]) -> str | None:
     return seen.pop() if len(seen) == 1 else "mixed"
 
 
+#: The first report year the 2021 edition governs: from then on a table in the 2019 layout is a body's own mix.
+EDITION_2021_FIRST_YEAR = 2021
+
+
+def report_template(versions: Iterable[str | None], year: int | None) -> str | None:
+    """The report's template from the versions its tables tell (二's and 三's; ``None`` for a table not read).
+
+    As :func:`combine_versions`, but ``None`` where one table alone says ``2019`` in a report on 2021 or later: the
+    body printed that table in the replaced layout, and whether its other table is too (``2019``: 2 of the gathered
+    reports on 2021 and later) or in the new one (``mixed``: 3, fujian-pingtan-enforcement-2021, haitan-2023 and
+    social-2021) is a coin toss. One table in the 2021 layout stays ``2021`` (88 of those 93 reports are).
+    """
+    told = [v for v in versions if v]
+    template = combine_versions(told)
+    if template == "2019" and len(told) == 1 and year is not None and year >= EDITION_2021_FIRST_YEAR:
+        return None
+    return template
+
+
 #: A document with a paragraph or cell longer than this clears the template's caches once it is done.
 LONG_TEXT_CHARS = 4096
 

@@ -16,7 +16,8 @@ import json
 import pytest
 
 import nianbao
-from nianbao.synth.score import compare
+from nianbao.synth.score import compare, is_wrong
+from nianbao.template import report_template
 
 from .conftest import DATA
 
@@ -117,3 +118,33 @@ def test_every_heading_reworded_in_every_glued_report(host):
             failures[path.name] = dict(list(misses.items())[:3])
     assert cases >= 100
     assert failures == {}
+
+
+@pytest.mark.parametrize("name", ["fujian-pingtan-enforcement-2021", "fujian-pingtan-haitan-2023"])
+def test_mixed_report_with_table_two_unread_has_no_template(name, host):
+    """Two real ``mixed`` reports (二 in the 2021 layout, 三 with the 2019 single （六）其他处理 row) with 二's and
+    一's headings in words no list knows, so that 二's table is not read: 三 alone says 2019, which for a report
+    on 2021 or later does not tell 2019 from mixed. Before session 11 the record said ``2019`` (wrong); now
+    ``None`` with ``template.undecided``, and every value read is still right."""
+    truth = json.loads((GATHERED / f"{name}.truth.json").read_text(encoding="utf-8"))
+    assert truth["template"] == "mixed" and truth["year"] >= 2021
+    report = GATHERED / truth["file"]
+    text = report.read_text(encoding="utf-8")
+    unknown = (("二、主动公开政府信息情况", "二、主动公开的政府信息情况"), ("一、总体情况", "一、工作开展情况"))
+    for template, wording in unknown:
+        assert text.count(template) == 1
+        text = text.replace(template, wording)
+    record = nianbao.process_bytes(text.encode("utf-8"), str(report), host=host).record
+    assert not record["proactive"]  # the case this test is about: 二 not read
+    assert record["template"] is None
+    assert "template.undecided" in {issue["code"] for issue in record["issues"]}
+    wrong = {p: (e, a) for category, p, e, a, ok in compare(truth, record) if not ok and is_wrong(category, a)}
+    assert wrong == {}
+
+
+@pytest.mark.parametrize(("versions", "year", "template"), [
+    (["2019"], 2021, None), ([None, "2019"], 2024, None), (["2019"], 2020, "2019"), (["2019"], None, "2019"),
+    (["2021"], 2021, "2021"), (["2021", "2019"], 2021, "mixed"), (["2019", "2019"], 2022, "2019"), ([], 2022, None),
+])
+def test_report_template(versions, year, template):
+    assert report_template(versions, year) == template
