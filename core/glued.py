@@ -34,13 +34,16 @@ from .template import (
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
     GLUED_COUNT_UNITS,
+    GLUED_LOOSE_HEADING_CHARS,
     GLUED_MINUS_WORDS,
     GLUED_NOTE_WORDS,
     GLUED_PROSE_STARTS,
     GLUED_PROSE_YEAR,
     GLUED_START_GAP,
     GLUED_TABLE_STARTS,
+    HEADING_ENDINGS,
     HEADING_JOINERS,
+    HEADING_SUFFIXES,
     NONE_SPELLINGS,
     PAGE_MARK,
     PROACTIVE_COLUMN_TYPOS,
@@ -49,7 +52,10 @@ from .template import (
     REVIEW_FIELDS,
     REVIEW_GROUPS,
     SECTION_HEADINGS,
+    SECTION_KEYWORDS,
     SECTION_ORDER,
+    SENTENCE_MARKS,
+    loose_section_of_heading,
     simplified,
     word_pattern,
 )
@@ -95,7 +101,25 @@ def _heading_pattern() -> re.Pattern[str]:
         for place, key in enumerate(SECTION_ORDER))
     # a year may stand between the number and the words: ``一、2025年政务公开工作总体情况`` (KIROGOVCOMPARE)
     year = rf"(?:{GLUED_PROSE_YEAR}度?\s*)?"
-    return re.compile(rf"{_SECTION_NUMBER}{year}(?:{'|'.join(_spaced(w, between) for w in words)})|{own}")
+    exact = rf"{_SECTION_NUMBER}{year}(?:{'|'.join(_spaced(w, between) for w in words)})"
+    return re.compile(rf"{exact}|{own}|{_loose_headings(year)}")
+
+
+def _loose_headings(year: str) -> str:
+    """Headings in other words (template.GLUED_LOOSE_HEADING_CHARS): under each section's own number, one of its
+    keyword sets in order, then the words up to a heading ending unless the last keyword is one."""
+    char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()]"
+    gap = rf"{char}{{0,{GLUED_LOOSE_HEADING_CHARS}}}?"
+    endings = "|".join(word_pattern(w) for w in HEADING_ENDINGS)
+    suffixes = "|".join(word_pattern(w) for w in HEADING_SUFFIXES)
+    alternatives = []
+    for place, key in enumerate(SECTION_ORDER):
+        number = rf"(?:{_PLACES[place]}|{place + 1})\s*[、.．]\s*{year}"
+        for words in SECTION_KEYWORDS[key]:
+            body = gap + gap.join(word_pattern(w) for w in words)
+            tail = "" if words[-1].endswith(HEADING_ENDINGS) else rf"{gap}(?:{endings})"
+            alternatives.append(rf"{number}{body}{tail}(?:{suffixes})?")
+    return "|".join(alternatives)
 
 
 @lru_cache(maxsize=1)
@@ -185,7 +209,8 @@ def _segments(text: str) -> Iterator[str]:
         yield match.group(0)
         body = text[match.end(): end]
         heading_words = _HEADING_NOISE.sub("", simplified(match.group(0)))  # 与/和/及 dropped on both sides
-        section = next((k for k, ws in _JOINERLESS_HEADINGS.items() if any(w in heading_words for w in ws)), None)
+        section = next((k for k, ws in _JOINERLESS_HEADINGS.items() if any(w in heading_words for w in ws)), None) \
+            or loose_section_of_heading(match.group(0))
         if section in table_sections:
             yield from _table_tokens(body)
         else:

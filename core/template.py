@@ -305,25 +305,16 @@ def _separated(spaced: str, note: str | None) -> Parsed:
 
 #: Section key → heading words (normalised). Headings are found by these words,
 #: never by their numbering, which real reports get wrong.
-#: The wordings marked KIRO are headings a peer project aligns with the template's in the reports it ingests
-#: (KIROGOVCOMPARE ``frontend/src/utils/comparisonSectionAlignment.test.js`` @c8e6293); without them a report glued
-#: onto one line loses the section's table (docs/corpus.md, "Session 11").
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "overview": ("总体情况", "总体情况概述", "概述",  # 一、概述: the reports before 2019 and many since
-                 "政府信息公开工作的基本情况", "政府信息公开工作基本情况",  # seen: 龙游县 2021
-                 "总体工作情况", "政府信息公开工作总体情况", "政务公开工作总体情况"),  # KIRO
-    "proactive": ("主动公开政府信息情况", "主动公开政府信息",
-                  "行政机关主动公开政府信息情况", "本年度主动公开政府信息情况", "主动公开政务信息情况"),  # KIRO
-    "applications": ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请",
-                     "行政机关收到和处理信息公开申请情况", "收到和处理信息公开申请情况"),  # KIRO
+                 "政府信息公开工作的基本情况", "政府信息公开工作基本情况"),  # seen: 龙游县 2021
+    "proactive": ("主动公开政府信息情况", "主动公开政府信息"),
+    "applications": ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请"),
     "review_litigation": (
         "政府信息公开行政复议行政诉讼情况",
         "政府信息公开行政法复议行政诉讼情况",  # seen: pingtan 2022
         "因政府信息公开工作被申请行政复议提起行政诉讼情况",
         "政府信息公开行政复议行政诉讼",
-        "因政府信息公开工作被行政复议提起行政诉讼情况",  # KIRO
-        "政府信息公开工作行政复议行政诉讼情况",  # KIRO
-        "被申请行政复议提起行政诉讼情况",  # KIRO
     ),
     "problems": (
         "存在的主要问题及改进情况",
@@ -331,8 +322,6 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
         "存在的主要问题和改进情况",
         "存在的主要问题及整改措施",  # seen: shuyang fgj 2023
         "政府信息公开工作存在的主要问题及改进情况",  # seen: shanghai gov office 2019
-        "存在的问题及改进情况", "存在问题与改进方向", "存在的主要问题及改进思路", "存在主要问题及改进情况",  # KIRO
-        "信息公开工作存在的主要问题及改进措施", "政务信息工作存在主要问题和改进情况",  # KIRO
     ),
     "other": ("其他需要报告的事项",),
 }
@@ -907,6 +896,15 @@ UNNUMBERED_HEADING_CHARS = 24
 HEADING_ENDINGS: tuple[str, ...] = ("情况", "事项", "措施", "方向", "思路", "统计表", "概况", "概述")
 SENTENCE_MARKS = "，。；：,;:！？!?"
 UNNUMBERED_SECTIONS: tuple[str, ...] = ("overview",)
+
+#: In text glued onto one line a heading has no line end: a heading in other words is a section's own number
+#: (二、 for 主动公开), one of the section's keyword sets in order, and the words up to a heading ending, at most
+#: this many characters in all after the number, with no digit or sentence mark (``二、行政机关主动公开政府信息情况``,
+#: ``四、被申请行政复议、提起行政诉讼情况``; KIROGOVCOMPARE ``comparisonSectionAlignment.test.js``).
+GLUED_LOOSE_HEADING_CHARS = 30
+#: What a heading in other words may print after its ending (``六、需要说明的其他事项与附表``: the words of the reports
+#: before 2019, kept by fujian-pingtan-agriculture-2020 to 2025).
+HEADING_SUFFIXES: tuple[str, ...] = ("与附表", "及附表")
 
 
 def loose_section_of_heading(text: str) -> str | None:

@@ -130,7 +130,7 @@ def test_mixed_report_with_table_two_unread_has_no_template(name, host):
     assert truth["template"] == "mixed" and truth["year"] >= 2021
     report = GATHERED / truth["file"]
     text = report.read_text(encoding="utf-8")
-    unknown = (("二、主动公开政府信息情况", "二、主动公开的政府信息情况"), ("一、总体情况", "一、工作开展情况"))
+    unknown = (("二、主动公开政府信息情况", "二、政务信息主动发布情况"), ("一、总体情况", "一、工作开展情况"))
     for template, wording in unknown:
         assert text.count(template) == 1
         text = text.replace(template, wording)
@@ -148,3 +148,18 @@ def test_mixed_report_with_table_two_unread_has_no_template(name, host):
 ])
 def test_report_template(versions, year, template):
     assert report_template(versions, year) == template
+
+
+@pytest.mark.parametrize(("name", "problems_end", "other"), [
+    ("fujian-pingtan-agriculture-2020", "不断提高政务公开标准化规范化水平。", "本年度无其他事项需说明。"),
+    ("fujian-pingtan-agriculture-2025", "将其打造为展示我局良好形象的重要宣传窗口。", "无。"),
+    ("fujian-pingtan-haitan-2025", "切实提升队伍专业素质和综合能力。", "本年度未产生政府信息公开信息处理费用。"),
+])
+def test_glued_headings_real_reports_print_in_other_words(name, problems_end, other, host):
+    """Real crawler text, as found: ``五、政府信息公开存在的问题及改进措施``, ``六、需要说明的其他事项与附表``,
+    ``六、其他需报告的事项`` (no list spells them). Before session 11 六 was not found in these glued lines and its
+    text ran on in 五's."""
+    report = GATHERED / f"{name}.txt"
+    record = nianbao.process_bytes(report.read_bytes(), str(report), host=host).record
+    assert record["sections"]["problems"].endswith(problems_end)
+    assert record["sections"]["other"] == other
