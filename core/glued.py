@@ -102,7 +102,8 @@ def _heading_pattern() -> re.Pattern[str]:
     # a year may stand between the number and the words: ``一、2025年政务公开工作总体情况`` (KIROGOVCOMPARE)
     year = rf"(?:{GLUED_PROSE_YEAR}度?\s*)?"
     exact = rf"{_SECTION_NUMBER}{year}(?:{'|'.join(_spaced(w, between) for w in words)})"
-    return re.compile(rf"{exact}|{own}|{_loose_headings(year)}")
+    # every alternative opens with a number: the look-ahead lets most positions fail at once
+    return re.compile(rf"(?=[一二三四五六七八九十1-9（(第])(?:{exact}|{own}|{_loose_headings(year)})")
 
 
 def _loose_headings(year: str) -> str:
