@@ -7,7 +7,8 @@ more), each into the same output folder in turn (the page names it), and compare
 ``records-*.jsonl``, ``dead-letters-*.jsonl``, ``reports.csv``, ``reports.parquet``, ``cross-checks.jsonl``,
 ``report.html`` and ``summary.json``, byte for byte, apart from what differs between any two runs of one tree:
 in ``summary.json`` the timings (``*_time_s``, ``documents_per_s``) and the workers' names (``host:pid``; their
-total is compared), in ``report.html`` the time and rate it prints (``1.207 秒``, ``12.43 份/秒``)::
+total is compared), in ``report.html`` the time and rate it prints (``1.207 秒``, ``12.43 份/秒``) and the minute it was made
+(``生成于 2026-12-04 09:30 UTC``)::
 
     python benchmarks/outputs_diff.py /tmp/before . samples tests/data /tmp/corpus
 
@@ -30,8 +31,8 @@ from pathlib import Path
 
 #: summary.json keys that differ between two runs of one tree.
 TIMINGS = ("wall_time_s", "pipeline_time_s", "merge_time_s", "documents_per_s")
-#: What report.html prints of the run's time and rate.
-PAGE_TIMES = re.compile(r"\d+(?:\.\d+)? (?:秒|份/秒)")
+#: What report.html prints of the run's time and rate, and when it was made.
+PAGE_TIMES = re.compile(r"\d+(?:\.\d+)? (?:秒|份/秒)|生成于 \d{4}-\d\d-\d\d \d\d:\d\d UTC")
 
 
 def farm(tree: Path, folder: Path) -> Path:
@@ -103,7 +104,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("after", type=Path, help="another checkout")
     parser.add_argument("inputs", nargs="+", help="what nianbao run reads (folders, globs, @lists)")
     parser.add_argument("--keep", type=Path, help="keep both runs' outputs here (before/, after/)")
+    parser.add_argument("--compare", action="store_true", help="only compare what --keep holds (no runs)")
     args, extra = parser.parse_known_args(argv)  # anything else goes to nianbao run (Beam options)
+    if args.compare:
+        if args.keep is None:
+            parser.error("--compare needs --keep")
+        problems = compare(args.keep / "before", args.keep / "after")
+        for line in problems:
+            print(line)
+        print(f"{'outputs identical' if not problems else f'{len(problems)} files differ'}: {args.keep}")
+        return 1 if problems else 0
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "farms").mkdir()
