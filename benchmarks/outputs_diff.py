@@ -7,8 +7,8 @@ more), each into the same output folder in turn (the page names it), and compare
 ``records-*.jsonl``, ``dead-letters-*.jsonl``, ``reports.csv``, ``reports.parquet``, ``cross-checks.jsonl``,
 ``report.html`` and ``summary.json``, byte for byte, apart from what differs between any two runs of one tree:
 in ``summary.json`` the timings (``*_time_s``, ``documents_per_s``) and the workers' names (``host:pid``; their
-total is compared), in ``report.html`` the time and rate it prints (``1.207 秒``, ``12.43 份/秒``) and the minute it was made
-(``生成于 2026-12-04 09:30 UTC``)::
+total is compared), in ``report.html`` the time and rate it prints (``1.207 秒``, ``12.43 份/秒``) and the minute
+it was made (``生成于 2026-12-04 09:30 UTC``)::
 
     python benchmarks/outputs_diff.py /tmp/before . samples tests/data /tmp/corpus
 
