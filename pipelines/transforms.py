@@ -75,9 +75,9 @@ from .storage import is_local, join
 
 _LOG = logging.getLogger(__name__)
 NAMESPACE = "nianbao"
-#: A staged shard's write buffer, and the most seconds its staged outcomes wait in it before they are flushed
-#: to the ``.part`` file (where the launcher's progress counts them): one write a few outcomes, not one each.
-#: What counts for resuming is the committed shard: it is flushed whole when closed, before its rename.
+#: A staged shard's write buffer, and how long after its last flush an outcome staged flushes it again to the
+#: ``.part`` file (where the launcher's progress counts them): one write a few outcomes, not one each. The
+#: buffer is flushed at a commit too (closing the file, before its rename): resuming reads committed shards only.
 STAGE_BUFFER = 1 << 16
 FLUSH_INTERVAL = 0.25
 
@@ -278,9 +278,9 @@ class StageOutcomeFn(beam.DoFn):
     killed mid-run: ``nianbao run`` resumes from the committed shards. Emits
     ``(agency key, facts)`` for each record that names an agency and a year
     (:func:`nianbao.crossyear.keyed_facts`), unless ``emit`` is off (nothing downstream). The shard is
-    written through a buffer of :data:`STAGE_BUFFER` bytes, flushed at most every :data:`FLUSH_INTERVAL`
-    seconds (for the launcher's progress) and whole when committed; the ``staged`` counter is updated at
-    each commit with the outcomes the shard holds.
+    written through a buffer of :data:`STAGE_BUFFER` bytes, flushed by the first outcome staged
+    :data:`FLUSH_INTERVAL` seconds after the last flush (for the launcher's progress) and when committed;
+    the ``staged`` counter is updated at each commit with the outcomes the shard holds.
     """
 
     def __init__(self, staging: str, aliases: Aliases | None = None, populations: Populations | None = None, *,
@@ -342,7 +342,7 @@ class StageOutcomeFn(beam.DoFn):
         self._uncounted += 1
         now = time.monotonic()
         if now - self._flushed >= FLUSH_INTERVAL:
-            handle.flush()  # progress is counted from the staged bytes, a quarter of a second late at most
+            handle.flush()  # progress is counted from the staged bytes: behind by what the buffer holds
             self._flushed = now
         if self.checkpoint is not None and now - self._opened >= self.checkpoint:
             self._commit()  # what is staged so far survives an interruption; the next outcome opens a new shard
