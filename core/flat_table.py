@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from .template import numeric_fields
@@ -68,41 +69,76 @@ if len(set(_COLUMN_NAMES)) != len(COLUMNS) or len({c.zh for c in COLUMNS}) != le
     raise ValueError("flat-table column names and Chinese labels must be unique")
 
 
-def _groups() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """The numeric columns as ``(section, item, columns)`` runs, in :data:`COLUMNS` order."""
-    runs: list[tuple[str, str, list[str]]] = []
-    for column in COLUMNS[len(_META_COLUMNS): -len(_DERIVED_COLUMNS) - len(_COUNT_COLUMNS)]:
-        section, item, leaf = column.path
-        if runs and runs[-1][:2] == (section, item):
-            runs[-1][2].append(leaf)
+_Runs = tuple[tuple[str | None, tuple[str, ...], Any], ...]
+
+
+def _blocks(columns: tuple[Column, ...]) -> tuple[tuple[str | None, _Runs, int], ...]:
+    """The columns with a record path as ``(key, runs, width)`` blocks, in :data:`COLUMNS` order.
+
+    A block is a dict of the record (``key``: ``source``, a table such as ``applications``, ``measures``;
+    ``None``: the record itself), a run a dict in it (``(item, leaves, take)``: a table's row, or ``None`` for
+    the block's dict itself) whose keys ``leaves`` are consecutive columns, ``take`` an ``itemgetter`` of them
+    giving a tuple; ``width``: the block's columns. Paths are one to three keys long.
+    """
+    runs: list[tuple[tuple[str, ...], list[str]]] = []
+    for column in columns:
+        if not 1 <= len(column.path) <= 3:
+            raise ValueError(f"flat-table column {column.name}: a record path of one to three keys")
+        parent, leaf = column.path[:-1], column.path[-1]
+        if runs and runs[-1][0] == parent:
+            runs[-1][1].append(leaf)
         else:
-            runs.append((section, item, [leaf]))
-    return tuple((section, item, tuple(leaves)) for section, item, leaves in runs)
+            runs.append((parent, [leaf]))
+    blocks: list[tuple[str | None, list[tuple[str | None, tuple[str, ...]]]]] = []
+    for parent, leaves in runs:
+        key, item = (*parent, None, None)[:2]
+        if blocks and key is not None and blocks[-1][0] == key:
+            blocks[-1][1].append((item, tuple(leaves)))
+        else:
+            blocks.append((key, [(item, tuple(leaves))]))
+    return tuple((key, tuple((item, leaves, _getter(leaves)) for item, leaves in items),
+                  sum(len(leaves) for _, leaves in items)) for key, items in blocks)
 
 
-_GROUPS = _groups()
-_META_PATHS = tuple(c.path for c in _META_COLUMNS)
-_DERIVED_PATHS = tuple(c.path for c in _DERIVED_COLUMNS)
+def _getter(leaves: tuple[str, ...]) -> Any:
+    """``itemgetter(*leaves)``, a tuple even of one leaf."""
+    return itemgetter(*leaves) if len(leaves) > 1 else (lambda mapping: (mapping[leaves[0]],))
 
 
-def _at(record: dict[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = record
-    for key in path:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
+#: Every column but the two counts, as blocks of runs of one dict's keys (:func:`_blocks`).
+_BLOCKS = _blocks(COLUMNS[: -len(_COUNT_COLUMNS)])
+_NONES = {n: (None,) * n for _, runs, width in _BLOCKS for n in (width, *(len(leaves) for _, leaves, _ in runs))}
 
 
 def flat_row(record: dict[str, Any]) -> list[Any]:
-    """A record as one flat-table row, values in :data:`COLUMNS` order (``None`` when absent)."""
-    row: list[Any] = [_at(record, path) for path in _META_PATHS]
-    for section, item, leaves in _GROUPS:
-        group = (record.get(section) or {}).get(item)
-        if isinstance(group, dict):
-            row.extend([group.get(leaf) for leaf in leaves])
-        else:
-            row.extend([None] * len(leaves))
-    row.extend([_at(record, path) for path in _DERIVED_PATHS])
-    row.append(sum(1 for check in record.get("checks", ()) if not check.get("ok")))
+    """A record as one flat-table row, values in :data:`COLUMNS` order (``None`` when absent).
+
+    One pass over :data:`_BLOCKS`: each dict the columns read (``source``, each table and its rows,
+    ``measures``, ``timeliness``) is looked up once and its values taken in one call (an ``itemgetter`` when
+    the dict has as many keys as the run has columns, as a row printed whole has; else ``dict.get`` of each,
+    as for a 2019 row of a table whose columns are both versions'); a key that is not there, or a parent that
+    is not a dict, gives ``None``.
+    """
+    row: list[Any] = []
+    extend = row.extend
+    for key, runs, width in _BLOCKS:
+        block = record if key is None else record.get(key)
+        if not isinstance(block, dict):
+            extend(_NONES[width])
+            continue
+        for item, leaves, take in runs:
+            node = block if item is None else block.get(item)
+            if not isinstance(node, dict):
+                extend(_NONES[len(leaves)])
+                continue
+            if len(node) == len(leaves):
+                try:
+                    extend(take(node))
+                    continue
+                except KeyError:  # as many keys, not the same ones
+                    pass
+            extend(map(node.get, leaves))
+    row.append(len([None for check in record.get("checks", ()) if not check.get("ok")]))
     row.append(len(record.get("issues", ())))
     return row
 

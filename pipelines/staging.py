@@ -13,7 +13,6 @@ summary's ``checks_failed`` adds up these counts (:class:`~.run_files.RunFilesWr
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -60,11 +59,15 @@ class StagedOutcome:
 def stage_record(record: dict[str, Any], *, worker: str = "", aliases: Aliases | None = None) -> StagedOutcome:
     """A record ready to stage or write: JSON body, flat row, failing checks per rule, cross-year facts
     (:func:`nianbao.crossyear.keyed_facts`, agency names resolved through ``aliases``), its entry in the page."""
-    failed = Counter(check["rule"] for check in record.get("checks", ()) if not check.get("ok"))
+    failed: dict[str, int] = {}
+    for check in record.get("checks", ()):
+        if not check.get("ok"):
+            rule = check["rule"]
+            failed[rule] = failed.get(rule, 0) + 1
     row = flat_row(record)
     keyed = keyed_facts(record, aliases)
     return StagedOutcome(uri=record["source"]["uri"], kind=RECORD, body=dumps(record), worker=worker,
-                         format=record["source"].get("format"), row=row, failed_checks=dict(failed),
+                         format=record["source"].get("format"), row=row, failed_checks=failed,
                          csv=csv_line(row), sha256=record["source"].get("sha256"),
                          facts=list(keyed) if keyed is not None else [], page=page_entry.encode(record))
 
@@ -94,9 +97,12 @@ def encode_staged(staged: StagedOutcome, *, ordinal: int = -1, with_row: bool = 
             "error_type": staged.error_type, "row": staged.row if with_row else None,
             "failed_checks": staged.failed_checks, "csv": staged.csv, "facts": staged.facts}
     head_line = orjson.dumps(head)
-    body = staged.body if staged.page is None else staged.body + _PAGE + staged.page
-    key = orjson.dumps([staged.uri, ordinal, staged.sha256, len(head_line) + len(body) + 2])
-    return b"".join((key, b"\n", head_line, b"\n", body, b"\n"))
+    if staged.page is None:
+        key = orjson.dumps([staged.uri, ordinal, staged.sha256, len(head_line) + len(staged.body) + 2])
+        return b"".join((key, b"\n", head_line, b"\n", staged.body, b"\n"))
+    rest = len(head_line) + len(staged.body) + len(_PAGE) + len(staged.page) + 2
+    key = orjson.dumps([staged.uri, ordinal, staged.sha256, rest])
+    return b"".join((key, b"\n", head_line, b"\n", staged.body, _PAGE, staged.page, b"\n"))  # the body copied once
 
 
 def decode_staged(data: bytes) -> StagedOutcome:
