@@ -53,10 +53,12 @@ class CythonBuildExt(build_ext):
     def run(self) -> None:
         from Cython.Build import cythonize  # only here: the build requirements are asked for before Cython is in
 
-        self.extensions = cythonize(self.extensions, compiler_directives=DIRECTIVES,
-                                    build_dir=str(Path(self.build_temp) / "cython"), quiet=True,
-                                    nthreads=os.cpu_count() or 1)
-        self.distribution.ext_modules = self.extensions
+        translated = cythonize(self.extensions, compiler_directives=DIRECTIVES, quiet=True,
+                               build_dir=str(Path(self.build_temp).parent / "cython"), nthreads=os.cpu_count() or 1)
+        for extension, done in zip(self.extensions, translated, strict=True):
+            extension.sources = done.sources  # the .c in place of the .py (setuptools' own Extension objects kept)
+        if self.parallel is None:
+            self.parallel = os.cpu_count() or 1
         super().run()
 
 
