@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import types
 
 import pytest
@@ -89,6 +90,19 @@ def test_setup_compiles_the_listed_modules_only_when_asked(source_copy, flag, co
         assert extensions == []
         if flag == "1":
             assert "editable install stays pure Python" in done.stderr
+
+
+def test_the_sdist_carries_the_build(source_copy, tmp_path):
+    """An sdist builds either way: it holds the in-tree backend, setup.py and the module list, and no C."""
+    script = f"import backend; print(backend.build_sdist({str(tmp_path)!r}))"
+    done = subprocess.run([sys.executable, "-c", script], cwd=source_copy, capture_output=True, text=True,
+                          env={**_env(None), "PYTHONPATH": str(source_copy / "_build")}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with tarfile.open(tmp_path / done.stdout.strip().splitlines()[-1]) as sdist:
+        names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert {"_build/backend.py", "setup.py", "pyproject.toml", "core/compiled.py"} <= names
+    assert {source_path(module) for module in MODULES} <= names
+    assert not [name for name in names if name.endswith((".c", ".so"))]
 
 
 def test_setup_never_builds_in_place(source_copy):
