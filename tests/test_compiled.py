@@ -198,3 +198,20 @@ def test_records_equal_the_pure_sources(tmp_path):
     compiled, pure = out["compiled"].read_bytes(), out["pure"].read_bytes()
     assert compiled.count(b"\n") > 200  # 15 samples, about 230 of tests/data
     assert compiled == pure
+
+
+def test_turns_takes_an_interpreter_per_tree(tmp_path):
+    """``benchmarks/turns.py``: a tree may be the interpreter's ``installed`` nianbao, each with its own ``--python``
+    (how the compiled venv and the pure sources take turns); one interpreter for two trees is refused."""
+    for path in sorted(SAMPLES.glob("synth_*")):
+        shutil.copy(path, tmp_path / path.name.removeprefix("synth_"))  # 00000_tsv.txt: the scale corpus's names
+    turns = [sys.executable, str(REPO / "benchmarks" / "turns.py"), str(REPO), "installed", "--files", str(tmp_path),
+             "--turns", "1"]
+    done = subprocess.run([*turns, "--python", sys.executable, "--python", sys.executable], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split(" | ")[0].lstrip("| ").split(" (")[0] for line in done.stdout.splitlines()[2:]}
+    assert rows == {"docx", "html", "text", "tsv"}
+    assert f"installed ({sys.executable}) ms/doc" in done.stdout.splitlines()[0]
+    refused = subprocess.run([*turns, "--python", sys.executable], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "one interpreter per tree" in refused.stderr
