@@ -38,15 +38,15 @@ if TYPE_CHECKING:
 
 
 def _plain(function: Any) -> Any:
-    """``function`` itself if Python defined it, else a plain function calling it (with its name and signature).
+    """A plain function calling ``function`` (with its name and signature) if Cython compiled it, else ``function``.
 
-    pluggy (1.7) takes a module's hook implementations only from plain Python functions (``inspect.isfunction``);
-    a function of a module compiled by Cython (the compiled build, ``nianbao.compiled``) is a
-    ``cython_function_or_method``: it takes pluggy's marker attribute but is passed over, and its plugin would
+    pluggy (1.7) takes a module's hook implementations only from plain Python functions (``inspect.isfunction``),
+    static and class methods; a function of a module compiled by Cython (the compiled build, ``nianbao.compiled``)
+    is a ``cython_function_or_method``: it takes pluggy's marker attribute but is passed over, and its plugin would
     contribute nothing. The wrapper is what pluggy finds and calls; it costs a call once per process (hooks run
-    when the host is built, never per document).
+    when the host is built, never per document). Anything else, a third-party plugin's included, is left as it is.
     """
-    if inspect.isfunction(function) or not callable(function):
+    if inspect.isfunction(function) or "cython_function" not in type(function).__name__:
         return function
 
     @functools.wraps(function)  # __wrapped__: inspect.signature, and with it pluggy, sees the compiled signature

@@ -131,10 +131,10 @@ class _Reader(Reader):
         return Document(blocks=(Paragraph(text=data.decode()),), format="x")
 
 
-class _NotAFunction:
-    """A callable pluggy passes over as it does a compiled function (``inspect.isfunction`` is false for both), with
-    what Cython's ``binding=True`` gives one: a code object, defaults and a qualified name (pluggy reads the
-    argument names there)."""
+class cython_function_or_method:  # the name of Cython's function type, which hookimpl looks for
+    """A stand-in for a compiled function on a pure install: a callable that is not ``inspect.isfunction`` (pluggy
+    passes it over), with what Cython's ``binding=True`` gives one: a code object, defaults and a qualified name
+    (pluggy reads the argument names there)."""
 
     __code__ = (lambda register: None).__code__
     __defaults__ = None
@@ -150,9 +150,10 @@ class _NotAFunction:
 def test_hookimpl_makes_a_compiled_function_a_plain_one(options):
     """pluggy 1.7 finds hook implementations among plain functions only; ``hookimpl`` wraps anything else, so the
     plugin still contributes (with or without marker options), and a Python function is left as it is."""
-    assert not inspect.isfunction(_NotAFunction())
+    assert not inspect.isfunction(cython_function_or_method())
     plugin = types.ModuleType("compiled_like")
-    plugin.register_readers = hookimpl(**options)(_NotAFunction()) if options else hookimpl(_NotAFunction())
+    compiled = cython_function_or_method()
+    plugin.register_readers = hookimpl(**options)(compiled) if options else hookimpl(compiled)
     assert inspect.isfunction(plugin.register_readers)
     assert list(inspect.signature(plugin.register_readers).parameters) == ["register"]
     host = build_host(entry_points=False, extra=[plugin])
@@ -162,6 +163,8 @@ def test_hookimpl_makes_a_compiled_function_a_plain_one(options):
         pass
 
     assert hookimpl(python_function) is python_function
+    static = staticmethod(python_function)  # pluggy takes these as they are: hookimpl must not wrap them
+    assert hookimpl(static) is static
 
 
 compiled_only = pytest.mark.skipif(
