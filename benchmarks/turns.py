@@ -7,6 +7,13 @@ loads the tree's ``nianbao``) that reads every file once to warm the caches, the
 from the generated names, ``.docx``, …)::
 
     python benchmarks/turns.py /tmp/before . --files /tmp/nianbao-scale/distinct-20000 --first 3000 --turns 2
+
+A tree may be ``installed``: the ``nianbao`` its interpreter has installed, not a checkout's sources. With
+``--python`` given once per tree, each tree's turns run under its own interpreter, so the compiled build (a venv
+made by ``NIANBAO_COMPILE=1 pip install .``) and the pure sources take turns::
+
+    python benchmarks/turns.py . installed --python .venv/bin/python --python .venv-compiled/bin/python \
+        --files /tmp/nianbao-scale/distinct-20000 --first 3000 --turns 3
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+#: The tree that names no checkout: the interpreter's installed ``nianbao`` (a compiled build, say).
+INSTALLED = "installed"
 
 def kind(path: Path) -> str:
     """A file's format as the generated names give it (``00002_html.html`` → html), else its extension."""
@@ -28,11 +37,12 @@ def kind(path: Path) -> str:
 
 
 def child(tree: str, files: list[Path]) -> dict[str, list[float]]:
-    """``{format: [documents, CPU seconds]}`` of one turn of ``tree`` over ``files``."""
+    """``{format: [documents, CPU seconds]}`` of one turn of ``tree`` (or the ``installed`` nianbao) over ``files``."""
     os.environ["NIANBAO_LOAD_PLUGINS"] = ""
-    from records_diff import load_tree  # this script's folder is first on sys.path
+    if tree != INSTALLED:
+        from records_diff import load_tree  # this script's folder is first on sys.path
 
-    load_tree(Path(tree).resolve())
+        load_tree(Path(tree).resolve())
     from nianbao.host import build_host
     from nianbao.parse import process_bytes
     from nianbao.record import dumps
@@ -53,7 +63,9 @@ def child(tree: str, files: list[Path]) -> dict[str, list[float]]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("trees", nargs=2, help="two checkouts of this repository: before, after")
+    parser.add_argument("trees", nargs=2, help="two checkouts of this repository (or `installed`): before, after")
+    parser.add_argument("--python", action="append", default=[],
+                        help="the interpreter of a tree's turns, once per tree in their order (default: this one)")
     parser.add_argument("--files", required=True, help="a folder of reports")
     parser.add_argument("--first", type=int, default=3000, help="the first N files of the folder, by name")
     parser.add_argument("--turns", type=int, default=2)
@@ -63,22 +75,24 @@ def main(argv: list[str]) -> int:
     if args.child:
         print(json.dumps(child(args.child, files)))
         return 0
-    runs: dict[str, list[dict[str, list[float]]]] = {tree: [] for tree in args.trees}
+    if args.python and len(args.python) != len(args.trees):
+        parser.error("--python: give one interpreter per tree, or none")
+    pythons = args.python or [sys.executable] * len(args.trees)
+    labels = [f"{tree} ({python})" if args.python else tree for tree, python in zip(args.trees, pythons, strict=True)]
+    runs: list[list[dict[str, list[float]]]] = [[] for _ in args.trees]  # by position: a tree may come twice
     for turn in range(args.turns):
-        for tree in args.trees:
-            done = subprocess.run([sys.executable, __file__, *args.trees, "--files", args.files, "--first",
+        for side, (tree, python) in enumerate(zip(args.trees, pythons, strict=True)):
+            done = subprocess.run([python, __file__, *args.trees, "--files", args.files, "--first",
                                    str(args.first), "--child", tree], check=True, capture_output=True, text=True)
-            runs[tree].append(json.loads(done.stdout.strip().splitlines()[-1]))
-            print(f"turn {turn + 1}, {tree}: done", file=sys.stderr)
-    formats = sorted({fmt for turns in runs.values() for run in turns for fmt in run})
-    before, after = args.trees
-    print(f"| format | {before} ms/doc (each turn) | {after} ms/doc (each turn) | after/before (mean) |")
+            runs[side].append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(f"turn {turn + 1}, {labels[side]}: done", file=sys.stderr)
+    formats = sorted({fmt for turns in runs for run in turns for fmt in run})
+    print(f"| format | {labels[0]} ms/doc (each turn) | {labels[1]} ms/doc (each turn) | after/before (mean) |")
     print("|---|---:|---:|---:|")
     for fmt in formats:
-        per = {tree: [run[fmt][1] / run[fmt][0] * 1000 for run in runs[tree] if fmt in run] for tree in args.trees}
-        ratio = sum(per[after]) / sum(per[before])
-        print(f"| {fmt} ({runs[before][0][fmt][0]} docs) | {' / '.join(f'{v:.2f}' for v in per[before])} | "
-              f"{' / '.join(f'{v:.2f}' for v in per[after])} | {ratio:.3f} |")
+        before, after = ([run[fmt][1] / run[fmt][0] * 1000 for run in turns if fmt in run] for turns in runs)
+        print(f"| {fmt} ({runs[0][0][fmt][0]} docs) | {' / '.join(f'{v:.2f}' for v in before)} | "
+              f"{' / '.join(f'{v:.2f}' for v in after)} | {sum(after) / sum(before):.3f} |")
     return 0
 
 

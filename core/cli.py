@@ -158,8 +158,19 @@ def _unavailable(name: str, exc: Exception) -> click.Command:
     return click.Command(name, callback=fail, help=f"(unavailable: {exc})")
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``nianbao, version 0.1.0 (pure Python)``, or ``(compiled: 9 modules)`` from the compiled build."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .compiled import build_name
+
+    click.echo(f"nianbao, version {__version__} ({build_name()})")
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="nianbao")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version, and whether this install is the compiled build, and exit.")
 def main() -> None:
     """nianbao (年报): government information disclosure annual reports into validated records."""
 

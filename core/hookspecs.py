@@ -22,8 +22,10 @@ that is the one ordering knob a plugin has. See ``docs/plugins.md``.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -33,8 +35,39 @@ if TYPE_CHECKING:
     from .output import Output
     from .readers import Reader
 
+
+
+def _plain(function: Any) -> Any:
+    """A plain function calling ``function`` (with its name and signature) if Cython compiled it, else ``function``.
+
+    pluggy (1.7) takes a module's hook implementations only from plain Python functions (``inspect.isfunction``),
+    static and class methods; a function of a module compiled by Cython (the compiled build, ``nianbao.compiled``)
+    is a ``cython_function_or_method``: it takes pluggy's marker attribute but is passed over, and its plugin would
+    contribute nothing. The wrapper is what pluggy finds and calls; it costs a call once per process (hooks run
+    when the host is built, never per document). Anything else, a third-party plugin's included, is left as it is.
+    """
+    if inspect.isfunction(function) or "cython_function" not in type(function).__name__:
+        return function
+
+    @functools.wraps(function)  # __wrapped__: inspect.signature, and with it pluggy, sees the compiled signature
+    def plain(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    return plain
+
+
+class _HookimplMarker(pluggy.HookimplMarker):
+    """pluggy's ``HookimplMarker``, which first makes a compiled function a plain one (:func:`_plain`)."""
+
+    def __call__(self, function: Any = None, **options: Any) -> Any:
+        if function is None:
+            mark = super().__call__(**options)
+            return lambda inner: mark(_plain(inner))
+        return super().__call__(_plain(function), **options)
+
+
 hookspec = pluggy.HookspecMarker("nianbao")
-hookimpl = pluggy.HookimplMarker("nianbao")
+hookimpl = _HookimplMarker("nianbao")
 
 
 @hookspec
