@@ -70,6 +70,18 @@ def child(corpus: Path, formats: list[str], tree: str | None, by_stage: bool) ->
         _control("--instr=off")
 
 
+def under_callgrind(script: str, args: list[str], out: Path) -> dict[str, int]:
+    """Run ``script`` with ``args`` (its ``--child`` half) under callgrind with counting off until it switches it on,
+    ``PYTHONHASHSEED`` fixed, its dumps written to ``out``; return :func:`counts` of them."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    out.mkdir(parents=True, exist_ok=True)
+    command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out / 'callgrind.%p'}",
+               sys.executable, script, *args]
+    subprocess.run(command, check=True, env={**os.environ, "PYTHONHASHSEED": "0"}, stderr=subprocess.DEVNULL)
+    return counts(out)
+
+
 def counts(folder: Path) -> dict[str, int]:
     """``{dump description: instructions}`` from the callgrind output files in ``folder``."""
     out: dict[str, int] = {}
@@ -108,20 +120,14 @@ def main(argv: list[str]) -> int:
     if args.child:
         child(Path(args.child), formats, args.tree, args.stages)
         return 0
-    if shutil.which("valgrind") is None:
-        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         corpus(work / "corpus", args.per, formats)
-        (work / "out").mkdir()
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
-        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
-                   f"--callgrind-out-file={work / 'out' / 'callgrind.%p'}",
-                   sys.executable, __file__, "--child", str(work / "corpus"), "--formats", args.formats,
-                   *(["--tree", args.tree] if args.tree else []), *(["--stages"] if args.stages else [])]
-        subprocess.run(command, check=True, env=env, stderr=subprocess.DEVNULL)
+        counted = under_callgrind(__file__, ["--child", str(work / "corpus"), "--formats", args.formats,
+                                             *(["--tree", args.tree] if args.tree else []),
+                                             *(["--stages"] if args.stages else [])], work / "out")
         found: dict[tuple[str, str], float] = {}
-        for key, count in sorted(counts(work / "out").items(),
+        for key, count in sorted(counted.items(),
                                  key=lambda item: (formats.index(item[0].split()[0]), int(item[0].split()[1]))):
             fmt, index = key.split()
             name = (work / "corpus" / f"{fmt}.names").read_text().split("\n")[int(index)]

@@ -24,12 +24,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from instructions import _control, counts  # this script's folder is first on sys.path
+from instructions import _control, under_callgrind  # this script's folder is first on sys.path
 
 SEED = 2024
 #: Parsing (for scale: a worker parses, then stages), the pieces counted apart, then the whole (``staging``).
@@ -110,8 +109,6 @@ def main(argv: list[str]) -> int:
     if args.child:
         child(args.child, args.tree, args.bundle)
         return 0
-    if shutil.which("valgrind") is None:
-        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         files = args.files
@@ -120,13 +117,8 @@ def main(argv: list[str]) -> int:
 
             files = work / "corpus"
             generate(files, args.n, SEED)
-        (work / "out").mkdir()
-        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
-                   f"--callgrind-out-file={work / 'out' / 'callgrind.%p'}",
-                   sys.executable, __file__, "--child", str(files), "--bundle", str(args.bundle),
-                   *(["--tree", args.tree] if args.tree else [])]
-        subprocess.run(command, check=True, env={**os.environ, "PYTHONHASHSEED": "0"}, stderr=subprocess.DEVNULL)
-        found = counts(work / "out")
+        found = under_callgrind(__file__, ["--child", str(files), "--bundle", str(args.bundle),
+                                           *(["--tree", args.tree] if args.tree else [])], work / "out")
     print(f"Instructions a record (callgrind), staging, {files if args.files else f'{args.n} generated reports'}, "
           f"{'tree ' + args.tree if args.tree else 'this tree'}\n")
     print("| piece | records | instructions a record |")

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from instructions import _control, counts  # this script's folder is first on sys.path
+from instructions import _control, under_callgrind  # this script's folder is first on sys.path
 from turns import kind
 
 FORMATS = ("text", "tsv", "html")
@@ -66,14 +64,9 @@ def main(argv: list[str]) -> int:
     if args.child:
         child(args.folder, args.per, args.tree)
         return 0
-    if shutil.which("valgrind") is None:
-        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     with tempfile.TemporaryDirectory() as tmp:
-        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/callgrind.%p",
-                   sys.executable, __file__, str(args.folder), "--per", str(args.per), "--child",
-                   *(["--tree", args.tree] if args.tree else [])]
-        subprocess.run(command, check=True, env={**os.environ, "PYTHONHASHSEED": "0"}, stderr=subprocess.DEVNULL)
-        found = counts(Path(tmp))
+        found = under_callgrind(__file__, [str(args.folder), "--per", str(args.per), "--child",
+                                           *(["--tree", args.tree] if args.tree else [])], Path(tmp))
     print(f"Instructions per report (callgrind) in a worker's conditions, {args.folder}, "
           f"{'tree ' + args.tree if args.tree else 'this tree'}\n")
     print("| format | reports | nianbao |")
