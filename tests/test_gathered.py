@@ -13,8 +13,8 @@ tests per report:
   table does not name. Wrong values found are listed the same way in ``KNOWN_WRONG`` (strict xfails
   of ``test_no_wrong_value``): bugs to fix, never accepted output.
 
-A report whose format has no reader installed (a PDF before a PDF reader is registered) is skipped
-with the reason.
+A report whose format has no reader installed (a PDF before a PDF reader is registered), or a legacy Word file
+without LibreOffice, is skipped with the reason.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import pytest
 
 import nianbao
 from nianbao.checks import run_checks_to_dicts
+from nianbao.plugins.legacyword import LegacyWordReader, soffice
 from nianbao.synth.score import compare, is_wrong
 
 from .conftest import DATA
@@ -56,6 +57,9 @@ def _record(truth: dict[str, Any], host) -> dict[str, Any] | None:
     suffix = report.suffix.lower()
     if not any(suffix in reader.extensions for reader in host.readers):
         pytest.skip(f"{truth['file']}: no reader for {suffix} files is installed")
+    if suffix in LegacyWordReader.extensions and soffice() is None:  # as tests/test_legacy_word.py skips
+        pytest.skip(f"{truth['file']}: LibreOffice is not installed (apt-get install libreoffice-writer-nogui; "
+                    ".ci/run installs it)")
     outcome = nianbao.process_bytes(report.read_bytes(), str(report), host=host)
     return outcome.record
 
