@@ -165,6 +165,9 @@ class ParseFn(beam.DoFn):
         self.records = Metrics.counter(NAMESPACE, "records")
         self.dead_letters = Metrics.counter(NAMESPACE, "dead_letters")
         self.unexpected = Metrics.counter(NAMESPACE, "unexpected_errors")
+        #: ``format.html`` …, ``dead_letters.read`` …: made once each (a counter is a name; the worker's current
+        #: metrics container is looked up when it counts).
+        self._named: dict[str, Any] = {}
 
     def setup(self) -> None:
         self.host = worker_host(self.plugins)
@@ -202,13 +205,19 @@ class ParseFn(beam.DoFn):
             return self._dead(outcome.dead_letter)
         record = outcome.record
         self.records.inc()
-        Metrics.counter(NAMESPACE, f"format.{record['source']['format']}").inc()
+        self._counter(f"format.{record['source']['format']}").inc()
         return RECORD, record
 
     def _dead(self, letter: dict[str, Any]) -> Parsed:
         self.dead_letters.inc()
-        Metrics.counter(NAMESPACE, f"dead_letters.{letter['error']['stage']}").inc()
+        self._counter(f"dead_letters.{letter['error']['stage']}").inc()
         return DEAD_LETTER, letter
+
+    def _counter(self, name: str) -> Any:
+        counter = self._named.get(name)
+        if counter is None:
+            counter = self._named[name] = Metrics.counter(NAMESPACE, name)
+        return counter
 
 
 class ParseListedFn(ParseFn):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 from nianbao.document import Document
@@ -36,7 +36,7 @@ class TableExtractor(Extractor):
         glued = document.properties.get("layout") == "glued"
         witnesses = self.witnesses(outline) if glued else {}  # only glued rows have splits to choose among
         tokens = tokens_of(section.blocks)
-        year = cache(lambda: outline.metadata(document.properties)[0]["year"])  # the report's, asked for rarely
+        year = _report_year(outline, document)
         if self.year_headers:
             tokens = year_headers(tokens, year)
         fit = partial(type(self).fit, where=self.section, glued=glued, **witnesses)
@@ -51,6 +51,20 @@ class TableExtractor(Extractor):
     def witnesses(self, outline: Outline) -> dict[str, Any]:
         """What the fitter takes besides the section's cells (the overview's statements, for section 二)."""
         return {}
+
+
+def _report_year(outline: Outline, document: Document) -> Callable[[], Any]:
+    """The report's year, read from its metadata the first time it is asked for (rarely: a table printing
+    years for its columns or rows), then remembered. A closure, not ``functools.cache``, which costs more to
+    make than most reports ever ask of it."""
+    memo: list[Any] = []
+
+    def year() -> Any:
+        if not memo:
+            memo.append(outline.metadata(document.properties)[0]["year"])
+        return memo[0]
+
+    return year
 
 
 class ProactiveExtractor(TableExtractor):
