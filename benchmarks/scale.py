@@ -284,6 +284,29 @@ def table(results: list[Measured], loop: tuple[int, float]) -> str:
     return "\n".join(lines)
 
 
+#: The kernel's automatic grouping of processes by session: each session's processes share one fair slice, whatever
+#: their ``nice``, so a niced job of another session takes half the CPU from a run (measured in session 12).
+AUTOGROUP = Path("/proc/sys/kernel/sched_autogroup_enabled")
+
+
+def setting() -> str:
+    """What the figures depend on besides the code: the interpreter and its build, nianbao's build, the scheduler."""
+    import platform
+
+    from nianbao.compiled import build_name
+
+    autogroup = AUTOGROUP.read_text().strip() if AUTOGROUP.exists() else "absent"
+    # The interpreter's own build counts: the same code ran 10-15 % faster on Debian's python3.11 than on a
+    # pyenv build of 3.11.7 (no PGO or LTO; Debian builds with both): docs/benchmarks.md, "Session 12".
+    line = (f"Python {sys.version.split()[0]} at {sys.executable} (built {' '.join(platform.python_build())}, "
+            f"{platform.python_compiler()}); nianbao {build_name()}; scheduler autogroup {autogroup}; "
+            f"load {os.getloadavg()[0]:.1f}")
+    if autogroup == "1":
+        line += ("\nWarning: with autogroup on, `nice` does not yield to this run: another session's busy processes "
+                 "take their share of the CPU whatever their nice value (`echo 0 > " + str(AUTOGROUP) + "` as root)")
+    return line
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000")
@@ -298,6 +321,7 @@ def main() -> None:
     os.environ.setdefault("NIANBAO_LOAD_PLUGINS", "")
     args.workdir.mkdir(parents=True, exist_ok=True)
     files = make_corpus(args.workdir, args.distinct)
+    print(setting(), flush=True)
     loop = plain_loop(files[: args.loop])
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
