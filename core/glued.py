@@ -34,9 +34,11 @@ from .template import (
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
     GLUED_COUNT_UNITS,
+    GLUED_LATER_PLACES,
     GLUED_LOOSE_HEADING_CHARS,
     GLUED_MINUS_WORDS,
     GLUED_NOTE_WORDS,
+    GLUED_OVERVIEW_FOLLOWERS,
     GLUED_PROSE_STARTS,
     GLUED_PROSE_YEAR,
     GLUED_START_GAP,
@@ -49,6 +51,7 @@ from .template import (
     PROACTIVE_COLUMN_TYPOS,
     PROACTIVE_COLUMNS,
     PROACTIVE_ITEMS,
+    PROSE_SECTIONS,
     REVIEW_FIELDS,
     REVIEW_GROUPS,
     SECTION_HEADINGS,
@@ -84,8 +87,9 @@ def _spaced(text: str, between: str = r"[\s、，,]*") -> str:
     return between.join(word_pattern(ch) for ch in text if not ch.isspace())
 
 
-#: The numerals of the six sections' places, for a heading numbered ``（一）`` or ``第一部分``.
-_PLACES = "一二三四五六"
+#: The numerals of the six sections' places, for a heading numbered ``（一）`` or ``第一部分``, and of the two places
+#: after them a report adding parts of its own numbers its last sections by (template.GLUED_LATER_PLACES).
+_PLACES = "一二三四五六七八"
 
 
 @lru_cache(maxsize=1)
@@ -107,18 +111,24 @@ def _heading_pattern() -> re.Pattern[str]:
 
 
 def _loose_headings(year: str) -> str:
-    """Headings in other words (template.GLUED_LOOSE_HEADING_CHARS): under each section's own number, one of its
-    keyword sets in order, then the words up to a heading ending unless the last keyword is one."""
+    """Headings in other words (template.GLUED_LOOSE_HEADING_CHARS): under each section's own number (a prose
+    section 五 or 六 also under one of the ``GLUED_LATER_PLACES`` after it), one of its keyword sets in order, then
+    the words up to a heading ending; when the last keyword is one, the words up to another ending after a joiner
+    (``五、存在的主要问题及明年工作计划``), if any."""
     char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()]"
     gap = rf"{char}{{0,{GLUED_LOOSE_HEADING_CHARS}}}?"
     endings = "|".join(word_pattern(w) for w in HEADING_ENDINGS)
     suffixes = "|".join(word_pattern(w) for w in HEADING_SUFFIXES)
     alternatives = []
     for place, key in enumerate(SECTION_ORDER):
-        number = rf"(?:{_PLACES[place]}|{place + 1})\s*[、.．]\s*{year}"
+        later = GLUED_LATER_PLACES if key in PROSE_SECTIONS and place else 0
+        places = range(place, place + later + 1)
+        numerals, digits = "".join(_PLACES[p] for p in places), "".join(str(p + 1) for p in places)
+        number = rf"(?:[{numerals}]|[{digits}])\s*[、.．]\s*{year}"
         for words in SECTION_KEYWORDS[key]:
             body = gap + gap.join(word_pattern(w) for w in words)
-            tail = "" if words[-1].endswith(HEADING_ENDINGS) else rf"{gap}(?:{endings})"
+            tail = rf"(?:[{HEADING_JOINERS}]{gap}(?:{endings}))?" if words[-1].endswith(HEADING_ENDINGS) \
+                else rf"{gap}(?:{endings})"
             alternatives.append(rf"{number}{body}{tail}(?:{suffixes})?")
     return "|".join(alternatives)
 
@@ -203,20 +213,52 @@ def _segments(text: str) -> Iterator[str]:
     """Headings and prose; inside table sections, labels and digit runs."""
     headings = list(_heading_pattern().finditer(text))
     table_sections = {"proactive", "applications", "review_litigation"}
-    yield text[: headings[0].start()] if headings else text
+    sections = [_section_of(match.group(0)) for match in headings]
+    front = text[: headings[0].start()] if headings else text
+    overview = _overview_heading(front) if sections[:1] == [SECTION_ORDER[1]] else None
+    if overview is None:
+        yield front
+    else:  # 一's heading in words no keyword names, before 二's: the outline takes it by its number
+        yield front[: overview.start()]
+        yield overview.group(0).strip()
+        yield from _prose_then_table(front[overview.end():])
     for index, match in enumerate(headings):
         check_deadline()
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
         yield match.group(0)
         body = text[match.end(): end]
-        heading_words = _HEADING_NOISE.sub("", simplified(match.group(0)))  # 与/和/及 dropped on both sides
-        section = next((k for k, ws in _JOINERLESS_HEADINGS.items() if any(w in heading_words for w in ws)), None) \
-            or loose_section_of_heading(match.group(0))
-        if section in table_sections:
+        if sections[index] in table_sections:
             yield from _table_tokens(body)
         else:
             yield from _prose_then_table(body)
     return
+
+
+def _section_of(heading: str) -> str | None:
+    """The section a heading found in glued text opens."""
+    heading_words = _HEADING_NOISE.sub("", simplified(heading))  # 与/和/及 dropped on both sides
+    return next((k for k, ws in _JOINERLESS_HEADINGS.items() if any(w in heading_words for w in ws)), None) \
+        or loose_section_of_heading(heading)
+
+
+@lru_cache(maxsize=1)
+def _overview_pattern() -> re.Pattern[str]:
+    """Section 一's heading in words no keyword names (template.GLUED_OVERVIEW_FOLLOWERS): ``一、`` (a year may
+    follow) and up to ``GLUED_LOOSE_HEADING_CHARS`` characters with no digit, space, bracket or sentence mark, or
+    ``一`` right before 总体情况's own words (``一总体情况2020年，…``, fujian-pingtan-jinjing-2020), after a
+    sentence's end and right before the section's first item or sentence."""
+    char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()《》“”]"
+    words = "|".join(_spaced(w) for w in sorted(SECTION_HEADINGS["overview"], key=len, reverse=True))
+    followers = "|".join(GLUED_OVERVIEW_FOLLOWERS)
+    return re.compile(rf"(?:^|(?<=[。；;！!？?）)\s]))一\s*(?:[、.．]\s*(?:{GLUED_PROSE_YEAR}度?\s*)?"
+                      rf"{char}{{2,{GLUED_LOOSE_HEADING_CHARS}}}?|{words})(?=\s*(?:{followers}))")
+
+
+def _overview_heading(front: str) -> re.Match[str] | None:
+    """The last place in the text before section 二's heading that reads as section 一's heading
+    (:func:`_overview_pattern`), or ``None``."""
+    matches = list(_overview_pattern().finditer(front))
+    return matches[-1] if matches else None
 
 
 @lru_cache(maxsize=1)

@@ -885,7 +885,9 @@ SECTION_KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "proactive": (("主动公开",),),
     "applications": (("收到", "申请"), ("受理", "申请"), ("处理", "公开申请")),
     "review_litigation": (("复议", "诉讼"),),
-    "problems": (("问题", "改进"), ("问题", "整改")),
+    # 存在…问题: ``五、当前存在的突出问题`` (fujian-pingtan-junshan-2025, its 改进 a part of its own),
+    # ``五、存在的主要问题及明年工作计划`` (fujian-pingtan-police-2024)
+    "problems": (("问题", "改进"), ("问题", "整改"), ("存在", "问题")),
     "other": (("其他", "报告"), ("其他", "事项")),
 }
 
@@ -893,7 +895,7 @@ SECTION_KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
 #: An unnumbered line is taken for a heading in other words only if it is this short, ends like a heading
 #: (``政府信息公开工作总体情况``, KIROGOVCOMPARE) and has no sentence punctuation.
 UNNUMBERED_HEADING_CHARS = 24
-HEADING_ENDINGS: tuple[str, ...] = ("情况", "事项", "措施", "方向", "思路", "统计表", "概况", "概述")
+HEADING_ENDINGS: tuple[str, ...] = ("情况", "事项", "措施", "方向", "思路", "统计表", "概况", "概述", "问题", "计划")
 SENTENCE_MARKS = "，。；：,;:！？!?"
 UNNUMBERED_SECTIONS: tuple[str, ...] = ("overview",)
 
@@ -905,6 +907,16 @@ GLUED_LOOSE_HEADING_CHARS = 30
 #: What a heading in other words may print after its ending (``六、需要说明的其他事项与附表``: the words of the reports
 #: before 2019, kept by fujian-pingtan-agriculture-2020 to 2025).
 HEADING_SUFFIXES: tuple[str, ...] = ("与附表", "及附表")
+#: In glued text, how many places after its own a prose section's heading in other words may be numbered (五 and
+#: 六): a report that adds parts of its own before it numbers it later (fujian-pingtan-junshan-2025's seven parts,
+#: ``六、下一步改进举措`` then ``七、其他需说明事项``; fujian-pingtan-jinjing-2025's ``五、信息处理费收取情况`` then
+#: ``六、存在的主要问题及改进措施``; ``六、存在的问题及改进情况`` and ``七、存在的主要问题及改进情况`` in the reports
+#: KIROGOVCOMPARE aligns). The tables' headings stay under their own number: a row label (``二、上年结转…``) is none.
+GLUED_LATER_PLACES = 2
+#: In glued text, section 一's heading in words no keyword names (``一、年度工作核心成效``, fujian-pingtan-junshan-2025)
+#: is looked for only before section 二's, after a sentence's end, and only where what follows it marks where
+#: it ends: the first item (``（一）``, ``1.``, ``一是``) or a year opening the first sentence (``2022年，…``).
+GLUED_OVERVIEW_FOLLOWERS = (r"[（(]\s*一\s*[）)]", r"1\s*[、.．]", "一是", GLUED_PROSE_YEAR)
 
 
 def loose_section_of_heading(text: str) -> str | None:
