@@ -914,9 +914,11 @@ HEADING_SUFFIXES: tuple[str, ...] = ("与附表", "及附表")
 #: KIROGOVCOMPARE aligns). The tables' headings stay under their own number: a row label (``二、上年结转…``) is none.
 GLUED_LATER_PLACES = 2
 #: In glued text, section 一's heading in words no keyword names (``一、年度工作核心成效``, fujian-pingtan-junshan-2025)
-#: is looked for only before section 二's, after a sentence's end, and only where what follows it marks where
-#: it ends: the first item (``（一）``, ``1.``, ``一是``) or a year opening the first sentence (``2022年，…``).
-GLUED_OVERVIEW_FOLLOWERS = (r"[（(]\s*一\s*[）)]", r"1\s*[、.．]", "一是", GLUED_PROSE_YEAR)
+#: is looked for only before section 二's, after a sentence's end or a colon (``特编制此报告：一、…``), and only
+#: where what follows it marks where it ends: the first item (``（一）``, ``1.``, ``一是``), a year opening the first
+#: sentence (``2022年，…``, ``今年我局共制作…``: fujian-pingtan-tourism-2021 to 2024) or a space (where the page
+#: broke the line: ``一、总体情况 平潭综合实验区…``).
+GLUED_OVERVIEW_FOLLOWERS = (r"[（(]\s*一\s*[）)]", r"1\s*[、.．]", "一是", GLUED_PROSE_YEAR, "今年", r"\s")
 
 
 def loose_section_of_heading(text: str) -> str | None:
