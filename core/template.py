@@ -916,9 +916,12 @@ GLUED_LATER_PLACES = 2
 #: In glued text, section 一's heading in words no keyword names (``一、年度工作核心成效``, fujian-pingtan-junshan-2025)
 #: is looked for only before section 二's, after a sentence's end or a colon (``特编制此报告：一、…``), and only
 #: where what follows it marks where it ends: the first item (``（一）``, ``1.``, ``一是``), a year opening the first
-#: sentence (``2022年，…``, ``今年我局共制作…``: fujian-pingtan-tourism-2021 to 2024) or a space (where the page
-#: broke the line: ``一、总体情况 平潭综合实验区…``).
-GLUED_OVERVIEW_FOLLOWERS = (r"[（(]\s*一\s*[）)]", r"1\s*[、.．]", "一是", GLUED_PROSE_YEAR, "今年", r"\s")
+#: sentence with its comma (``2022年，…``, ``2022年以来，…``, ``2019年8月31日，…``, not ``我局自2019年8月份机构改革…``,
+#: fujian-pingtan-sasac-2019's, a year inside the sentence; ``今年我局共制作…``: fujian-pingtan-tourism-2021 to 2024) or
+#: a space (where the page broke the line: ``一、总体情况 平潭综合实验区…``). The heading 总体情况's own words
+#: say where they end: ``一总体情况`` (no 、, fujian-pingtan-jinjing-2020) needs no follower.
+GLUED_OVERVIEW_FOLLOWERS = (r"[（(]\s*一\s*[）)]", r"1\s*[、.．]", "一是", "今年", r"\s",
+                            rf"{GLUED_PROSE_YEAR}度?\s*(?:以来|\d{{1,2}}\s*月\s*(?:\d{{1,2}}\s*日|份)?)?\s*[，,]")
 
 
 def loose_section_of_heading(text: str) -> str | None:
