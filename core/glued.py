@@ -141,7 +141,23 @@ def _label_pattern() -> re.Pattern[str]:
     labels.update(_EXTRA_LABELS, PROACTIVE_COLUMN_TYPOS)
     alternation = "|".join(_spaced(t) for t in sorted(labels, key=len, reverse=True))
     # bracketed asides after a label (（区分处理的，…）, （单位：万元）) stay with it
-    return re.compile(rf"{_TABLE_NOTE}|{_ROW_NUMBER}(?:{alternation})(?:\s*[（(][^（）()]{{0,40}}[）)])?")
+    return re.compile(rf"{_TABLE_NOTE}|{_unnumbered_table_headings()}|"
+                      rf"{_ROW_NUMBER}(?:{alternation})(?:\s*[（(][^（）()]{{0,40}}[）)])?")
+
+
+#: How long a note between a table's heading and its header may be (``（本列数据的勾稽关系为：…）``: 34 characters).
+_HEADING_NOTE_CHARS = 60
+
+
+def _unnumbered_table_headings() -> str:
+    """A table's heading unnumbered right before its header (template.GLUED_TABLE_STARTS; a note in brackets may come
+    between), glued to the values before it (``…5949.088667收到和处理政府信息公开申请情况（本列数据…）申请人情况…``)
+    or holding a label's words (``…0000000政府信息公开行政复议、行政诉讼情况行政复议…``): one token, the heading."""
+    between = rf"[\s、，,{HEADING_JOINERS}]*"
+    return "|".join(
+        rf"(?:{'|'.join(_spaced(w, between) for w in sorted(SECTION_HEADINGS[key], key=len, reverse=True))})"
+        rf"(?=\s*(?:[（(][^（）()]{{0,{_HEADING_NOTE_CHARS}}}[）)])?\s*{_spaced(first)})"
+        for key, (first, _) in GLUED_TABLE_STARTS.items())
 
 
 def is_glued(document: Document) -> bool:
@@ -214,14 +230,7 @@ def _segments(text: str) -> Iterator[str]:
     headings = list(_heading_pattern().finditer(text))
     table_sections = {"proactive", "applications", "review_litigation"}
     sections = [_section_of(match.group(0)) for match in headings]
-    front = text[: headings[0].start()] if headings else text
-    overview = _overview_heading(front) if sections[:1] == [SECTION_ORDER[1]] else None
-    if overview is None:
-        yield front
-    else:  # 一's heading in words no keyword names, before 二's: the outline takes it by its number
-        yield front[: overview.start()]
-        yield overview.group(0).strip()
-        yield from _prose_then_table(front[overview.end():])
+    yield from _front(text[: headings[0].start()] if headings else text, sections[0] if sections else None)
     for index, match in enumerate(headings):
         check_deadline()
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
@@ -232,6 +241,24 @@ def _segments(text: str) -> Iterator[str]:
         else:
             yield from _prose_then_table(body)
     return
+
+
+def _front(front: str, first: str | None) -> Iterator[str]:
+    """The text before the first heading found (``first`` its section): the preface, then section 一 under a heading
+    in words no keyword names (:func:`_overview_heading`) where section 二's heading or table comes next (the outline
+    takes it by its number), and a table whose heading is not found (unnumbered: ``…查阅。主动公开政府信息情况第二十条
+    第（一）项…``): its labels and runs, as :func:`_prose_then_table` gives a section's."""
+    table = _table_start().search(front)
+    before_two = first == SECTION_ORDER[1] or (table is not None and table.lastgroup == SECTION_ORDER[1])
+    overview = _overview_heading(front[: table.start()] if table else front) if before_two else None
+    if overview is not None:
+        yield front[: overview.start()]
+        yield overview.group(0).strip()
+        yield from _prose_then_table(front[overview.end():])
+    elif table is not None:
+        yield from _prose_then_table(front)
+    else:
+        yield front
 
 
 def _section_of(heading: str) -> str | None:
@@ -250,15 +277,31 @@ def _overview_pattern() -> re.Pattern[str]:
     were taken, no number of the section's text could be taken into the heading."""
     char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()《》“”]"
     words = "|".join(_spaced(w) for w in sorted(SECTION_HEADINGS["overview"], key=len, reverse=True))
-    followers = "|".join(GLUED_OVERVIEW_FOLLOWERS)
-    return re.compile(rf"(?:^|(?<=[。；;！!？?）)：:\s]))一\s*(?:[、.．]\s*(?:{GLUED_PROSE_YEAR}度?\s*)?"
-                      rf"{char}{{2,{GLUED_LOOSE_HEADING_CHARS}}}?(?={followers})|[、.．]?\s*(?:{words}))")
+    return re.compile(rf"{_AFTER_SENTENCE}一\s*(?:[、.．]\s*(?:{GLUED_PROSE_YEAR}度?\s*)?"
+                      rf"{char}{{2,{GLUED_LOOSE_HEADING_CHARS}}}?(?={_OVERVIEW_FOLLOWERS})|[、.．]?\s*(?:{words}))")
+
+
+#: Where a heading glued into running text may start: at the start, or after a sentence's end or a colon.
+_AFTER_SENTENCE = r"(?:^|(?<=[。；;！!？?）)：:\s]))"
+_OVERVIEW_FOLLOWERS = "|".join(GLUED_OVERVIEW_FOLLOWERS)
+
+
+@lru_cache(maxsize=1)
+def _unnumbered_overview_pattern() -> re.Pattern[str]:
+    """Section 一's heading unnumbered (``总体情况``, ``政府信息公开工作总体情况``; KIROGOVCOMPARE): one of its keyword
+    sets in order, ending the words (``…总体情况``, ``…概述``), after a sentence's end and right before the section's
+    first item or sentence (template.GLUED_OVERVIEW_FOLLOWERS), with no digit, space or sentence mark."""
+    char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()《》“”]"
+    gap = rf"{char}{{0,{GLUED_LOOSE_HEADING_CHARS}}}?"
+    sets = "|".join(gap + gap.join(word_pattern(w) for w in words) for words in SECTION_KEYWORDS["overview"]
+                    if words[-1].endswith(HEADING_ENDINGS))
+    return re.compile(rf"{_AFTER_SENTENCE}(?:{sets})(?={_OVERVIEW_FOLLOWERS})")
 
 
 def _overview_heading(front: str) -> re.Match[str] | None:
-    """The last place in the text before section 二's heading that reads as section 一's heading
-    (:func:`_overview_pattern`), or ``None``."""
-    matches = list(_overview_pattern().finditer(front))
+    """The last place in the text before section 二's that reads as section 一's heading, numbered
+    (:func:`_overview_pattern`) or, where none is, unnumbered (:func:`_unnumbered_overview_pattern`); or ``None``."""
+    matches = list(_overview_pattern().finditer(front)) or list(_unnumbered_overview_pattern().finditer(front))
     return matches[-1] if matches else None
 
 
@@ -276,10 +319,10 @@ _ANY_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]|[一�
 
 @lru_cache(maxsize=8)
 def _heading_before(section: str) -> re.Pattern[str]:
-    """A section's heading under any number at the end of the text before its table."""
+    """A section's heading under any number or none at the end of the text before its table."""
     between = rf"[\s、，,{HEADING_JOINERS}]*"
     words = "|".join(_spaced(w, between) for w in sorted(SECTION_HEADINGS[section], key=len, reverse=True))
-    return re.compile(rf"{_ANY_NUMBER}(?:{words})\s{{0,{HEADING_BEFORE_TABLE_CHARS}}}$")
+    return re.compile(rf"(?:{_ANY_NUMBER})?(?:{words})\s{{0,{HEADING_BEFORE_TABLE_CHARS}}}$")
 
 
 def _prose_then_table(body: str) -> Iterator[str]:
@@ -334,13 +377,17 @@ def _signed(run: str) -> str:
     return signed if signed != run and _SIGNED_RUN.fullmatch(signed) else run
 
 
-#: A number with a numbered heading glued after it (``741.07三、收到…``, ``5949.09(二)主动公开…``), or a sentence of
-#: prose (``02025年，我局…``, ``10000100000000000我局严格…``: template.GLUED_PROSE_YEAR, GLUED_PROSE_STARTS): the
-#: number, then the heading or the prose and what follows as they are (a date, ``2026年1月22日``, is no number and
-#: a heading). A year is the four digits before 年, so the cut is at one place only.
+#: A number with a numbered heading glued after it (``741.07三、收到…``, ``5949.09(二)主动公开…``), a table's heading
+#: unnumbered with a sentence between it and its table (``0收到和处理政府信息公开申请情况2022年，共收到…``:
+#: fujian-pingtan-economy-2022 to 2024 print that sentence) or a sentence of prose (``02025年，我局…``,
+#: ``10000100000000000我局严格…``: template.GLUED_PROSE_YEAR, GLUED_PROSE_STARTS): the number, then the heading or the
+#: prose and what follows as they are (a date, ``2026年1月22日``, is no number and a heading). A year is the four
+#: digits before 年, so the cut is at one place only.
+_TABLE_HEADING_WORDS = sorted({w for key in GLUED_TABLE_STARTS for w in SECTION_HEADINGS[key]}, key=len, reverse=True)
 _NUMBER_THEN_WORDS = re.compile(
     r"(-?[\d.,]*\d)((?:[（(]|[一二三四五六七八九十]{1,2}\s*[、.．]|"
-    rf"{GLUED_PROSE_YEAR}|(?:{'|'.join(word_pattern(w) for w in GLUED_PROSE_STARTS)})[\u4e00-\u9fff]).*)$",
+    rf"{GLUED_PROSE_YEAR}|(?:{'|'.join(word_pattern(w) for w in GLUED_PROSE_STARTS)})[\u4e00-\u9fff]|"
+    rf"{'|'.join(_spaced(w) for w in _TABLE_HEADING_WORDS)}).*)$",
     re.DOTALL)
 
 
