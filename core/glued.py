@@ -125,12 +125,15 @@ def _loose_headings(year: str) -> str:
         places = range(place, place + later + 1)
         numerals, digits = "".join(_PLACES[p] for p in places), "".join(str(p + 1) for p in places)
         number = rf"(?:[{numerals}]|[{digits}])\s*[、.．]\s*{year}"
+        bodies = []
         for words in SECTION_KEYWORDS[key]:
             body = gap + gap.join(word_pattern(w) for w in words)
             tail = rf"(?:[{HEADING_JOINERS}]{gap}(?:{endings}))?" if words[-1].endswith(HEADING_ENDINGS) \
                 else rf"{gap}(?:{endings})"
-            alternatives.append(rf"{number}{body}{tail}(?:{suffixes})?")
-    return "|".join(alternatives)
+            bodies.append(body + tail)
+        alternatives.append(rf"{number}(?:{'|'.join(bodies)})(?:{suffixes})?")
+    # each section's number once, and one look-ahead for all: the digits of a table's values fail at once
+    return rf"(?=[{_PLACES}1-{len(_PLACES)}]\s*[、.．])(?:{'|'.join(alternatives)})"
 
 
 @lru_cache(maxsize=1)
@@ -145,6 +148,9 @@ def _label_pattern() -> re.Pattern[str]:
                       rf"{_ROW_NUMBER}(?:{alternation})(?:\s*[（(][^（）()]{{0,40}}[）)])?")
 
 
+#: The three tables' heading words, and a look-ahead for their first characters (most positions fail it at once).
+_TABLE_HEADING_WORDS = sorted({w for key in GLUED_TABLE_STARTS for w in SECTION_HEADINGS[key]}, key=len, reverse=True)
+_TABLE_HEADING_START = rf"(?={'|'.join(sorted({word_pattern(w[0]) for w in _TABLE_HEADING_WORDS}))})"
 #: How long a note between a table's heading and its header may be (``（本列数据的勾稽关系为：…）``: 34 characters).
 _HEADING_NOTE_CHARS = 60
 
@@ -154,10 +160,11 @@ def _unnumbered_table_headings() -> str:
     between), glued to the values before it (``…5949.088667收到和处理政府信息公开申请情况（本列数据…）申请人情况…``)
     or holding a label's words (``…0000000政府信息公开行政复议、行政诉讼情况行政复议…``): one token, the heading."""
     between = rf"[\s、，,{HEADING_JOINERS}]*"
-    return "|".join(
+    headings = "|".join(
         rf"(?:{'|'.join(_spaced(w, between) for w in sorted(SECTION_HEADINGS[key], key=len, reverse=True))})"
         rf"(?=\s*(?:[（(][^（）()]{{0,{_HEADING_NOTE_CHARS}}}[）)])?\s*{_spaced(first)})"
         for key, (first, _) in GLUED_TABLE_STARTS.items())
+    return rf"{_TABLE_HEADING_START}(?:{headings})"
 
 
 def is_glued(document: Document) -> bool:
@@ -383,11 +390,10 @@ def _signed(run: str) -> str:
 #: ``10000100000000000我局严格…``: template.GLUED_PROSE_YEAR, GLUED_PROSE_STARTS): the number, then the heading or the
 #: prose and what follows as they are (a date, ``2026年1月22日``, is no number and a heading). A year is the four
 #: digits before 年, so the cut is at one place only.
-_TABLE_HEADING_WORDS = sorted({w for key in GLUED_TABLE_STARTS for w in SECTION_HEADINGS[key]}, key=len, reverse=True)
 _NUMBER_THEN_WORDS = re.compile(
     r"(-?[\d.,]*\d)((?:[（(]|[一二三四五六七八九十]{1,2}\s*[、.．]|"
     rf"{GLUED_PROSE_YEAR}|(?:{'|'.join(word_pattern(w) for w in GLUED_PROSE_STARTS)})[\u4e00-\u9fff]|"
-    rf"{'|'.join(_spaced(w) for w in _TABLE_HEADING_WORDS)}).*)$",
+    rf"{_TABLE_HEADING_START}(?:{'|'.join(_spaced(w) for w in _TABLE_HEADING_WORDS)})).*)$",
     re.DOTALL)
 
 
