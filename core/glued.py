@@ -277,11 +277,11 @@ def _section_of(heading: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _overview_pattern() -> re.Pattern[str]:
-    """Section 一's heading in words no keyword names (template.GLUED_OVERVIEW_FOLLOWERS): ``一、`` (a year may
-    follow) and up to ``GLUED_LOOSE_HEADING_CHARS`` characters with no digit, space, bracket or sentence mark, or
-    right before the section's first item or sentence, or ``一`` and 总体情况's own words (``一总体情况2020年，…``,
-    fujian-pingtan-jinjing-2020), after a sentence's end. The words hold no digit: however wrongly their end
-    were taken, no number of the section's text could be taken into the heading."""
+    """Section 一's heading in words no keyword names, after a sentence's end: ``一、`` (a year may follow) and up to
+    ``GLUED_LOOSE_HEADING_CHARS`` characters with no digit, space, bracket or sentence mark, right before the
+    section's first item or sentence (template.GLUED_OVERVIEW_FOLLOWERS); or ``一`` and 总体情况's own words
+    (``一总体情况2020年，…``, fujian-pingtan-jinjing-2020). The words hold no digit: however wrongly their end were
+    taken, no number of the section's text could be taken into the heading."""
     char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()《》“”]"
     words = "|".join(_spaced(w) for w in sorted(SECTION_HEADINGS["overview"], key=len, reverse=True))
     return re.compile(rf"{_AFTER_SENTENCE}一\s*(?:[、.．]\s*(?:{GLUED_PROSE_YEAR}度?\s*)?"

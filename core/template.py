@@ -895,6 +895,7 @@ SECTION_KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
 #: An unnumbered line is taken for a heading in other words only if it is this short, ends like a heading
 #: (``政府信息公开工作总体情况``, KIROGOVCOMPARE) and has no sentence punctuation.
 UNNUMBERED_HEADING_CHARS = 24
+#: 问题 and 计划: ``五、当前存在的突出问题``, ``五、存在的主要问题及明年工作计划`` (junshan-2025, police-2024).
 HEADING_ENDINGS: tuple[str, ...] = ("情况", "事项", "措施", "方向", "思路", "统计表", "概况", "概述", "问题", "计划")
 SENTENCE_MARKS = "，。；：,;:！？!?"
 UNNUMBERED_SECTIONS: tuple[str, ...] = ("overview",)
