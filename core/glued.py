@@ -34,9 +34,11 @@ from .template import (
     APPLICATION_GROUPS,
     APPLICATION_ROWS,
     GLUED_COUNT_UNITS,
+    GLUED_LATER_PLACES,
     GLUED_LOOSE_HEADING_CHARS,
     GLUED_MINUS_WORDS,
     GLUED_NOTE_WORDS,
+    GLUED_OVERVIEW_FOLLOWERS,
     GLUED_PROSE_STARTS,
     GLUED_PROSE_YEAR,
     GLUED_START_GAP,
@@ -49,6 +51,7 @@ from .template import (
     PROACTIVE_COLUMN_TYPOS,
     PROACTIVE_COLUMNS,
     PROACTIVE_ITEMS,
+    PROSE_SECTIONS,
     REVIEW_FIELDS,
     REVIEW_GROUPS,
     SECTION_HEADINGS,
@@ -84,8 +87,9 @@ def _spaced(text: str, between: str = r"[\s、，,]*") -> str:
     return between.join(word_pattern(ch) for ch in text if not ch.isspace())
 
 
-#: The numerals of the six sections' places, for a heading numbered ``（一）`` or ``第一部分``.
-_PLACES = "一二三四五六"
+#: The numerals of the six sections' places, for a heading numbered ``（一）`` or ``第一部分``, and of the two places
+#: after them a report adding parts of its own numbers its last sections by (template.GLUED_LATER_PLACES).
+_PLACES = "一二三四五六七八"
 
 
 @lru_cache(maxsize=1)
@@ -107,20 +111,29 @@ def _heading_pattern() -> re.Pattern[str]:
 
 
 def _loose_headings(year: str) -> str:
-    """Headings in other words (template.GLUED_LOOSE_HEADING_CHARS): under each section's own number, one of its
-    keyword sets in order, then the words up to a heading ending unless the last keyword is one."""
+    """Headings in other words (template.GLUED_LOOSE_HEADING_CHARS): under each section's own number (a prose
+    section 五 or 六 also under one of the ``GLUED_LATER_PLACES`` after it), one of its keyword sets in order, then
+    the words up to a heading ending; when the last keyword is one, the words up to another ending after a joiner
+    (``五、存在的主要问题及明年工作计划``), if any."""
     char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()]"
     gap = rf"{char}{{0,{GLUED_LOOSE_HEADING_CHARS}}}?"
     endings = "|".join(word_pattern(w) for w in HEADING_ENDINGS)
     suffixes = "|".join(word_pattern(w) for w in HEADING_SUFFIXES)
     alternatives = []
     for place, key in enumerate(SECTION_ORDER):
-        number = rf"(?:{_PLACES[place]}|{place + 1})\s*[、.．]\s*{year}"
+        later = GLUED_LATER_PLACES if key in PROSE_SECTIONS and place else 0
+        places = range(place, place + later + 1)
+        numerals, digits = "".join(_PLACES[p] for p in places), "".join(str(p + 1) for p in places)
+        number = rf"(?:[{numerals}]|[{digits}])\s*[、.．]\s*{year}"
+        bodies = []
         for words in SECTION_KEYWORDS[key]:
             body = gap + gap.join(word_pattern(w) for w in words)
-            tail = "" if words[-1].endswith(HEADING_ENDINGS) else rf"{gap}(?:{endings})"
-            alternatives.append(rf"{number}{body}{tail}(?:{suffixes})?")
-    return "|".join(alternatives)
+            tail = rf"(?:[{HEADING_JOINERS}]{gap}(?:{endings}))?" if words[-1].endswith(HEADING_ENDINGS) \
+                else rf"{gap}(?:{endings})"
+            bodies.append(body + tail)
+        alternatives.append(rf"{number}(?:{'|'.join(bodies)})(?:{suffixes})?")
+    # each section's number once, and one look-ahead for all: the digits of a table's values fail at once
+    return rf"(?=[{_PLACES}1-{len(_PLACES)}]\s*[、.．])(?:{'|'.join(alternatives)})"
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +144,27 @@ def _label_pattern() -> re.Pattern[str]:
     labels.update(_EXTRA_LABELS, PROACTIVE_COLUMN_TYPOS)
     alternation = "|".join(_spaced(t) for t in sorted(labels, key=len, reverse=True))
     # bracketed asides after a label (（区分处理的，…）, （单位：万元）) stay with it
-    return re.compile(rf"{_TABLE_NOTE}|{_ROW_NUMBER}(?:{alternation})(?:\s*[（(][^（）()]{{0,40}}[）)])?")
+    return re.compile(rf"{_TABLE_NOTE}|{_unnumbered_table_headings()}|"
+                      rf"{_ROW_NUMBER}(?:{alternation})(?:\s*[（(][^（）()]{{0,40}}[）)])?")
+
+
+#: The three tables' heading words, and a look-ahead for their first characters (most positions fail it at once).
+_TABLE_HEADING_WORDS = sorted({w for key in GLUED_TABLE_STARTS for w in SECTION_HEADINGS[key]}, key=len, reverse=True)
+_TABLE_HEADING_START = rf"(?={'|'.join(sorted({word_pattern(w[0]) for w in _TABLE_HEADING_WORDS}))})"
+#: How long a note between a table's heading and its header may be (``（本列数据的勾稽关系为：…）``: 34 characters).
+_HEADING_NOTE_CHARS = 60
+
+
+def _unnumbered_table_headings() -> str:
+    """A table's heading unnumbered right before its header (template.GLUED_TABLE_STARTS; a note in brackets may come
+    between), glued to the values before it (``…5949.088667收到和处理政府信息公开申请情况（本列数据…）申请人情况…``)
+    or holding a label's words (``…0000000政府信息公开行政复议、行政诉讼情况行政复议…``): one token, the heading."""
+    between = rf"[\s、，,{HEADING_JOINERS}]*"
+    headings = "|".join(
+        rf"(?:{'|'.join(_spaced(w, between) for w in sorted(SECTION_HEADINGS[key], key=len, reverse=True))})"
+        rf"(?=\s*(?:[（(][^（）()]{{0,{_HEADING_NOTE_CHARS}}}[）)])?\s*{_spaced(first)})"
+        for key, (first, _) in GLUED_TABLE_STARTS.items())
+    return rf"{_TABLE_HEADING_START}(?:{headings})"
 
 
 def is_glued(document: Document) -> bool:
@@ -203,20 +236,80 @@ def _segments(text: str) -> Iterator[str]:
     """Headings and prose; inside table sections, labels and digit runs."""
     headings = list(_heading_pattern().finditer(text))
     table_sections = {"proactive", "applications", "review_litigation"}
-    yield text[: headings[0].start()] if headings else text
+    sections = [_section_of(match.group(0)) for match in headings]
+    yield from _front(text[: headings[0].start()] if headings else text, sections[0] if sections else None)
     for index, match in enumerate(headings):
         check_deadline()
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
         yield match.group(0)
         body = text[match.end(): end]
-        heading_words = _HEADING_NOISE.sub("", simplified(match.group(0)))  # 与/和/及 dropped on both sides
-        section = next((k for k, ws in _JOINERLESS_HEADINGS.items() if any(w in heading_words for w in ws)), None) \
-            or loose_section_of_heading(match.group(0))
-        if section in table_sections:
+        if sections[index] in table_sections:
             yield from _table_tokens(body)
         else:
             yield from _prose_then_table(body)
     return
+
+
+def _front(front: str, first: str | None) -> Iterator[str]:
+    """The text before the first heading found (``first`` its section): the preface, then section 一 under a heading
+    in words no keyword names (:func:`_overview_heading`) where section 二's heading or table comes next (the outline
+    takes it by its number), and a table whose heading is not found (unnumbered: ``…查阅。主动公开政府信息情况第二十条
+    第（一）项…``): its labels and runs, as :func:`_prose_then_table` gives a section's."""
+    table = _table_start().search(front)
+    before_two = first == SECTION_ORDER[1] or (table is not None and table.lastgroup == SECTION_ORDER[1])
+    overview = _overview_heading(front[: table.start()] if table else front) if before_two else None
+    if overview is not None:
+        yield front[: overview.start()]
+        yield overview.group(0).strip()
+        yield from _prose_then_table(front[overview.end():])
+    elif table is not None:
+        yield from _prose_then_table(front)
+    else:
+        yield front
+
+
+def _section_of(heading: str) -> str | None:
+    """The section a heading found in glued text opens."""
+    heading_words = _HEADING_NOISE.sub("", simplified(heading))  # 与/和/及 dropped on both sides
+    return next((k for k, ws in _JOINERLESS_HEADINGS.items() if any(w in heading_words for w in ws)), None) \
+        or loose_section_of_heading(heading)
+
+
+@lru_cache(maxsize=1)
+def _overview_pattern() -> re.Pattern[str]:
+    """Section 一's heading in words no keyword names, after a sentence's end: ``一、`` (a year may follow) and up to
+    ``GLUED_LOOSE_HEADING_CHARS`` characters with no digit, space, bracket or sentence mark, right before the
+    section's first item or sentence (template.GLUED_OVERVIEW_FOLLOWERS); or ``一`` and 总体情况's own words
+    (``一总体情况2020年，…``, fujian-pingtan-jinjing-2020). The words hold no digit: however wrongly their end were
+    taken, no number of the section's text could be taken into the heading."""
+    char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()《》“”]"
+    words = "|".join(_spaced(w) for w in sorted(SECTION_HEADINGS["overview"], key=len, reverse=True))
+    return re.compile(rf"{_AFTER_SENTENCE}一\s*(?:[、.．]\s*(?:{GLUED_PROSE_YEAR}度?\s*)?"
+                      rf"{char}{{2,{GLUED_LOOSE_HEADING_CHARS}}}?(?={_OVERVIEW_FOLLOWERS})|[、.．]?\s*(?:{words}))")
+
+
+#: Where a heading glued into running text may start: at the start, or after a sentence's end or a colon.
+_AFTER_SENTENCE = r"(?:^|(?<=[。；;！!？?）)：:\s]))"
+_OVERVIEW_FOLLOWERS = "|".join(GLUED_OVERVIEW_FOLLOWERS)
+
+
+@lru_cache(maxsize=1)
+def _unnumbered_overview_pattern() -> re.Pattern[str]:
+    """Section 一's heading unnumbered (``总体情况``, ``政府信息公开工作总体情况``; KIROGOVCOMPARE): one of its keyword
+    sets in order, ending the words (``…总体情况``, ``…概述``), after a sentence's end and right before the section's
+    first item or sentence (template.GLUED_OVERVIEW_FOLLOWERS), with no digit, space or sentence mark."""
+    char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()《》“”]"
+    gap = rf"{char}{{0,{GLUED_LOOSE_HEADING_CHARS}}}?"
+    sets = "|".join(gap + gap.join(word_pattern(w) for w in words) for words in SECTION_KEYWORDS["overview"]
+                    if words[-1].endswith(HEADING_ENDINGS))
+    return re.compile(rf"{_AFTER_SENTENCE}(?:{sets})(?={_OVERVIEW_FOLLOWERS})")
+
+
+def _overview_heading(front: str) -> re.Match[str] | None:
+    """The last place in the text before section 二's that reads as section 一's heading, numbered
+    (:func:`_overview_pattern`) or, where none is, unnumbered (:func:`_unnumbered_overview_pattern`); or ``None``."""
+    matches = list(_overview_pattern().finditer(front)) or list(_unnumbered_overview_pattern().finditer(front))
+    return matches[-1] if matches else None
 
 
 @lru_cache(maxsize=1)
@@ -233,10 +326,10 @@ _ANY_NUMBER = r"(?:[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]|[一�
 
 @lru_cache(maxsize=8)
 def _heading_before(section: str) -> re.Pattern[str]:
-    """A section's heading under any number at the end of the text before its table."""
+    """A section's heading under any number or none at the end of the text before its table."""
     between = rf"[\s、，,{HEADING_JOINERS}]*"
     words = "|".join(_spaced(w, between) for w in sorted(SECTION_HEADINGS[section], key=len, reverse=True))
-    return re.compile(rf"{_ANY_NUMBER}(?:{words})\s{{0,{HEADING_BEFORE_TABLE_CHARS}}}$")
+    return re.compile(rf"(?:{_ANY_NUMBER})?(?:{words})\s{{0,{HEADING_BEFORE_TABLE_CHARS}}}$")
 
 
 def _prose_then_table(body: str) -> Iterator[str]:
@@ -291,13 +384,16 @@ def _signed(run: str) -> str:
     return signed if signed != run and _SIGNED_RUN.fullmatch(signed) else run
 
 
-#: A number with a numbered heading glued after it (``741.07三、收到…``, ``5949.09(二)主动公开…``), or a sentence of
-#: prose (``02025年，我局…``, ``10000100000000000我局严格…``: template.GLUED_PROSE_YEAR, GLUED_PROSE_STARTS): the
-#: number, then the heading or the prose and what follows as they are (a date, ``2026年1月22日``, is no number and
-#: a heading). A year is the four digits before 年, so the cut is at one place only.
+#: A number with a numbered heading glued after it (``741.07三、收到…``, ``5949.09(二)主动公开…``), a table's heading
+#: unnumbered with a sentence between it and its table (``0收到和处理政府信息公开申请情况2022年，共收到…``:
+#: fujian-pingtan-economy-2022 to 2024 print that sentence) or a sentence of prose (``02025年，我局…``,
+#: ``10000100000000000我局严格…``: template.GLUED_PROSE_YEAR, GLUED_PROSE_STARTS): the number, then the heading or the
+#: prose and what follows as they are (a date, ``2026年1月22日``, is no number and a heading). A year is the four
+#: digits before 年, so the cut is at one place only.
 _NUMBER_THEN_WORDS = re.compile(
     r"(-?[\d.,]*\d)((?:[（(]|[一二三四五六七八九十]{1,2}\s*[、.．]|"
-    rf"{GLUED_PROSE_YEAR}|(?:{'|'.join(word_pattern(w) for w in GLUED_PROSE_STARTS)})[\u4e00-\u9fff]).*)$",
+    rf"{GLUED_PROSE_YEAR}|(?:{'|'.join(word_pattern(w) for w in GLUED_PROSE_STARTS)})[\u4e00-\u9fff]|"
+    rf"{_TABLE_HEADING_START}(?:{'|'.join(_spaced(w) for w in _TABLE_HEADING_WORDS)})).*)$",
     re.DOTALL)
 
 
