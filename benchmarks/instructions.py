@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 FORMATS = ("text", "tsv", "html", "docx")
@@ -82,6 +83,28 @@ def under_callgrind(script: str, args: list[str], out: Path) -> dict[str, int]:
     return counts(out)
 
 
+def tree_option(tree: str | None) -> list[str]:
+    """The ``--tree`` argument a counting script hands its ``--child`` half (none for this tree)."""
+    return ["--tree", tree] if tree else []
+
+
+def tree_name(tree: str | None) -> str:
+    """What a table's title says was counted."""
+    return f"tree {tree}" if tree else "this tree"
+
+
+def per_item_table(found: dict[str, int], order: Sequence[str], header: str, scale: float, unit: str,
+                   digits: int) -> str:
+    """A Markdown table of callgrind dumps described ``"NAME COUNT"`` (``html 100``): each dump's instructions a
+    counted item, rows in ``order`` of their names, ``header`` naming the three columns (``| format | reports |
+    nianbao |``), figures divided by ``scale``, printed with ``digits`` decimals and followed by ``unit``."""
+    lines = [header, "|---|---:|---:|"]
+    for key in sorted(found, key=lambda key: order.index(key.split()[0])):
+        name, items = key.split()
+        lines.append(f"| {name} | {items} | {found[key] / int(items) / scale:,.{digits}f} {unit} |")
+    return "\n".join(lines)
+
+
 def counts(folder: Path) -> dict[str, int]:
     """``{dump description: instructions}`` from the callgrind output files in ``folder``."""
     out: dict[str, int] = {}
@@ -124,7 +147,7 @@ def main(argv: list[str]) -> int:
         work = Path(tmp)
         corpus(work / "corpus", args.per, formats)
         counted = under_callgrind(__file__, ["--child", str(work / "corpus"), "--formats", args.formats,
-                                             *(["--tree", args.tree] if args.tree else []),
+                                             *tree_option(args.tree),
                                              *(["--stages"] if args.stages else [])], work / "out")
         found: dict[tuple[str, str], float] = {}
         for key, count in sorted(counted.items(),
@@ -132,8 +155,7 @@ def main(argv: list[str]) -> int:
             fmt, index = key.split()
             name = (work / "corpus" / f"{fmt}.names").read_text().split("\n")[int(index)]
             found[fmt, name.replace("  ", "· ")] = count / args.per
-    print(f"Instructions per report (callgrind), {args.per} reports per format, "
-          f"{'tree ' + args.tree if args.tree else 'this tree'}\n")
+    print(f"Instructions per report (callgrind), {args.per} reports per format, {tree_name(args.tree)}\n")
     if args.stages:
         names: list[str] = []  # every format's stages, in their order
         for fmt, name in found:

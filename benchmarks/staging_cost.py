@@ -28,7 +28,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from instructions import _control, under_callgrind  # this script's folder is first on sys.path
+from instructions import (  # this script's folder is first on sys.path
+    _control,
+    per_item_table,
+    tree_name,
+    tree_option,
+    under_callgrind,
+)
 
 SEED = 2024
 #: Parsing (for scale: a worker parses, then stages), the pieces counted apart, then the whole (``staging``).
@@ -118,14 +124,10 @@ def main(argv: list[str]) -> int:
             files = work / "corpus"
             generate(files, args.n, SEED)
         found = under_callgrind(__file__, ["--child", str(files), "--bundle", str(args.bundle),
-                                           *(["--tree", args.tree] if args.tree else [])], work / "out")
+                                           *tree_option(args.tree)], work / "out")
     print(f"Instructions a record (callgrind), staging, {files if args.files else f'{args.n} generated reports'}, "
-          f"{'tree ' + args.tree if args.tree else 'this tree'}\n")
-    print("| piece | records | instructions a record |")
-    print("|---|---:|---:|")
-    for key in sorted(found, key=lambda key: PIECES.index(key.split()[0])):
-        name, records = key.split()
-        print(f"| {name} | {records} | {found[key] / int(records) / 1e3:,.1f} k |")
+          f"{tree_name(args.tree)}\n")
+    print(per_item_table(found, PIECES, "| piece | records | instructions a record |", 1e3, "k", 1))
     parse = next((count for key, count in found.items() if key.startswith("process_bytes ")), 0)
     stage = next((count for key, count in found.items() if key.startswith("staging ")), 0)
     if parse and stage:

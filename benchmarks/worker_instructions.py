@@ -19,7 +19,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from instructions import _control, under_callgrind  # this script's folder is first on sys.path
+from instructions import (  # this script's folder is first on sys.path
+    _control,
+    per_item_table,
+    tree_name,
+    tree_option,
+    under_callgrind,
+)
 from turns import kind
 
 FORMATS = ("text", "tsv", "html")
@@ -66,14 +72,9 @@ def main(argv: list[str]) -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         found = under_callgrind(__file__, [str(args.folder), "--per", str(args.per), "--child",
-                                           *(["--tree", args.tree] if args.tree else [])], Path(tmp))
-    print(f"Instructions per report (callgrind) in a worker's conditions, {args.folder}, "
-          f"{'tree ' + args.tree if args.tree else 'this tree'}\n")
-    print("| format | reports | nianbao |")
-    print("|---|---:|---:|")
-    for key in sorted(found, key=lambda key: FORMATS.index(key.split()[0])):
-        fmt, reports = key.split()
-        print(f"| {fmt} | {reports} | {found[key] / int(reports) / 1e6:,.2f} M |")
+                                           *tree_option(args.tree)], Path(tmp))
+    print(f"Instructions per report (callgrind) in a worker's conditions, {args.folder}, {tree_name(args.tree)}\n")
+    print(per_item_table(found, FORMATS, "| format | reports | nianbao |", 1e6, "M", 2))
     return 0
 
 
