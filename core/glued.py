@@ -282,15 +282,16 @@ def _overview_pattern() -> re.Pattern[str]:
     section's first item or sentence (template.GLUED_OVERVIEW_FOLLOWERS); or ``一`` and 总体情况's own words
     (``一总体情况2020年，…``, fujian-pingtan-jinjing-2020). The words hold no digit: however wrongly their end were
     taken, no number of the section's text could be taken into the heading."""
-    char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()《》“”]"
     words = "|".join(_spaced(w) for w in sorted(SECTION_HEADINGS["overview"], key=len, reverse=True))
     return re.compile(rf"{_AFTER_SENTENCE}一\s*(?:[、.．]\s*(?:{GLUED_PROSE_YEAR}度?\s*)?"
-                      rf"{char}{{2,{GLUED_LOOSE_HEADING_CHARS}}}?(?={_OVERVIEW_FOLLOWERS})|[、.．]?\s*(?:{words}))")
+                      rf"{_OVERVIEW_CHAR}{{2,{GLUED_LOOSE_HEADING_CHARS}}}?(?={_OVERVIEW_FOLLOWERS})|[、.．]?\s*(?:{words}))")
 
 
 #: Where a heading glued into running text may start: at the start, or after a sentence's end or a colon.
 _AFTER_SENTENCE = r"(?:^|(?<=[。；;！!？?）)：:\s]))"
 _OVERVIEW_FOLLOWERS = "|".join(GLUED_OVERVIEW_FOLLOWERS)
+#: A character of section 一's heading words in glued text: no digit, space, bracket, quote or sentence mark.
+_OVERVIEW_CHAR = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()《》“”]"
 
 
 @lru_cache(maxsize=1)
@@ -298,8 +299,7 @@ def _unnumbered_overview_pattern() -> re.Pattern[str]:
     """Section 一's heading unnumbered (``总体情况``, ``政府信息公开工作总体情况``; KIROGOVCOMPARE): one of its keyword
     sets in order, ending the words (``…总体情况``, ``…概述``), after a sentence's end and right before the section's
     first item or sentence (template.GLUED_OVERVIEW_FOLLOWERS), with no digit, space or sentence mark."""
-    char = rf"[^\d\s{re.escape(SENTENCE_MARKS)}（）()《》“”]"
-    gap = rf"{char}{{0,{GLUED_LOOSE_HEADING_CHARS}}}?"
+    gap = rf"{_OVERVIEW_CHAR}{{0,{GLUED_LOOSE_HEADING_CHARS}}}?"
     sets = "|".join(gap + gap.join(word_pattern(w) for w in words) for words in SECTION_KEYWORDS["overview"]
                     if words[-1].endswith(HEADING_ENDINGS))
     return re.compile(rf"{_AFTER_SENTENCE}(?:{sets})(?={_OVERVIEW_FOLLOWERS})")
