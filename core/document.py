@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -109,26 +109,39 @@ def paragraphs(texts: Sequence[str]) -> list[Paragraph]:
     return blocks
 
 
+#: A table cell as a reader found it: ``(text, rowspan, colspan)``, spans as given (``0`` rows: to the end).
+RawCell = tuple[str, int, int]
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Table:
     """A table as rows of cells; a covered slot of a merged cell is ``None``.
 
-    A table a reader makes from plain texts (:meth:`from_texts`: the text readers' rows, no spans) keeps them in
-    ``texts`` and makes its Cells only when ``rows`` is first read: the record's path reads the texts alone (the
-    fitter's tokens, the publish-date look, the limits), so a text report's few hundred cells are never made
-    (2.8 k instructions a Cell). Such a table equals, hashes, prints and pickles as the same table made by
-    ``Table(rows=…)``; ``texts`` is not compared and is ``None`` for a table made from cells.
+    A table a reader makes from texts keeps them in ``texts`` and makes its Cells only when ``rows`` is first
+    read: the record's path reads the texts alone (the fitter's tokens, the publish-date look, the limits), so
+    a report's few hundred cells are never made (2.8 k instructions a Cell, and for a table with spans the grid
+    besides). :meth:`from_texts` makes one of plain texts (the text readers' rows, no spans); :meth:`from_cells`
+    one of cells with their spans (a web page's), ``spans`` keeping them for the grid. Such a table equals,
+    hashes, prints and pickles as the same table made by ``Table(rows=…)``; ``texts`` and ``spans`` are not
+    compared and are ``None`` for a table made from cells.
     """
 
     rows: tuple[tuple[Cell | None, ...], ...]
-    #: The cell texts by row, as :meth:`from_texts` got them (no covered slot); ``None`` for a table of cells.
+    #: The cell texts by row, as :meth:`from_texts` or :meth:`from_cells` got them (no covered slot); ``None``
+    #: for a table of cells.
     texts: tuple[tuple[str, ...], ...] | None = field(default=None, init=False, repr=False, compare=False)
+    #: The cells :meth:`from_cells` got, ``(text, rowspan, colspan)`` by row; ``None`` otherwise.
+    spans: tuple[tuple[RawCell, ...], ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> object:
-        # reached only for an attribute not found: ``rows`` of a table from_texts left unset until now
+        # reached only for an attribute not found: ``rows`` of a table from_texts or from_cells left unset until now
         if name != "rows" or self.texts is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        rows = tuple(tuple([new_cell(text, r, c) for c, text in enumerate(row)]) for r, row in enumerate(self.texts))
+        if self.spans is not None:
+            rows = expand_spans(self.spans)
+        else:
+            rows = tuple(tuple([new_cell(text, r, c) for c, text in enumerate(row)])
+                         for r, row in enumerate(self.texts))
         _set_rows(self, rows)
         return rows
 
@@ -149,15 +162,96 @@ class Table:
             return map(list, self.texts)
         return ([cell.text for cell in row if cell is not None] for row in self.rows)
 
+    def row_count(self) -> int:
+        """How many rows the table has (without making Cells for a table of texts)."""
+        return len(self.texts if self.texts is not None else self.rows)
+
+    def row_origins(self, r: int) -> list[tuple[str, int]]:
+        """``(text, rowspan)`` of each cell that starts in row ``r``, its row span clamped to the rows there are
+        as in ``rows`` (without making Cells for a table of texts)."""
+        if self.spans is not None:
+            left = len(self.spans) - r
+            return [(text, rowspan if rowspan == 1 else min(rowspan or left, left))
+                    for text, rowspan, _ in self.spans[r]]
+        if self.texts is not None:
+            return [(text, 1) for text in self.texts[r]]
+        return [(cell.text, cell.rowspan) for cell in self.rows[r] if cell is not None]
+
     @classmethod
     def from_texts(cls, rows: Sequence[Sequence[str]]) -> Table:
         """A table of plain cells, one per text, without spans; its Cells are made when ``rows`` is first read."""
         table = _new(cls)
         _set_texts(table, tuple(map(tuple, rows)))
+        _set_spans(table, None)
+        return table
+
+    @classmethod
+    def from_cells(cls, rows: Sequence[Sequence[RawCell]]) -> Table:
+        """A table of cells ``(text, rowspan, colspan)`` by row, as a page's markup gives them: its grid
+        (:func:`expand_spans`) and Cells are made when ``rows`` is first read."""
+        table = _new(cls)
+        spans = tuple(map(tuple, rows))
+        _set_texts(table, tuple([tuple(map(_raw_text, row)) for row in spans]))
+        _set_spans(table, spans)
         return table
 
 
-_set_rows, _set_texts = (vars(Table)[name].__set__ for name in ("rows", "texts"))
+_set_rows, _set_texts, _set_spans = (vars(Table)[name].__set__ for name in ("rows", "texts", "spans"))
+_raw_text = itemgetter(0)
+
+
+def expand_spans(rows: Sequence[Sequence[RawCell]]) -> tuple[tuple[Cell | None, ...], ...]:
+    """Rows of ``(text, rowspan, colspan)`` as a grid, in one pass with a carry list of open row spans.
+
+    ``carry`` maps a column to the number of rows its open row span still
+    covers. The origin cell carries its spans; every slot it covers is
+    ``None``, so a merged value counts once. A row span past the last row is
+    clamped to the rows there are (``0``, "to the end", is that too).
+    """
+    grid: list[tuple[Cell | None, ...]] = []
+    carry: dict[int, int] = {}
+    total = len(rows)
+    for r, cells in enumerate(rows):
+        slots: list[Cell | None] = []
+        following: dict[int, int] = {}
+        col = 0
+        left = total - r
+        for text, rowspan, colspan in cells:
+            if col in carry:
+                col = _covered(carry, following, slots, col)
+            if rowspan != 1:
+                rowspan = min(rowspan or left, left)
+            slots.append(new_cell(text, r, col, rowspan, colspan))
+            if colspan > 1:
+                slots.extend([None] * (colspan - 1))
+            if rowspan > 1:
+                for c in range(col, col + colspan):
+                    following[c] = rowspan - 1
+            col += colspan
+        for c in sorted(carry):  # spans still open after the row's last cell, or overlapped by a colspan
+            if c not in carry:  # covered in an earlier turn of this loop
+                continue
+            if c >= col:
+                slots.extend([None] * (c - col))  # a gap: no cell printed there
+                col = _covered(carry, following, slots, c)
+            else:
+                rest = carry.pop(c) - 1
+                if rest:
+                    following.setdefault(c, rest)
+        carry = following
+        grid.append(tuple(slots))
+    return tuple(grid)
+
+
+def _covered(carry: dict[int, int], following: dict[int, int], slots: list[Cell | None], col: int) -> int:
+    """Fill the slots from ``col`` that open row spans cover; the next free column."""
+    while col in carry:
+        left = carry.pop(col) - 1
+        if left:
+            following[col] = left
+        slots.append(None)
+        col += 1
+    return col
 _cell_text = attrgetter("text")
 
 

@@ -577,8 +577,9 @@ def _split_tables(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
 
 
 def _rows_of(table: Table, start: int, end: int | None) -> Table:
-    """The rows ``start:end`` of ``table`` as a table (a table of texts stays one: its Cells are not made)."""
-    if table.texts is not None:
+    """The rows ``start:end`` of ``table`` as a table (a table of plain texts stays one: its Cells are not made;
+    one with spans is cut as its grid, the spans crossing the cut kept as they were)."""
+    if table.texts is not None and table.spans is None:
         return Table.from_texts(table.texts[start:end])
     return Table(rows=table.rows[start:end])
 

@@ -362,8 +362,8 @@ def title_in_tables(blocks: tuple[Block, ...] | list[Block]) -> str | None:
     for block in blocks:
         if not isinstance(block, Table):
             continue
-        for row in block.rows:
-            texts = [cell.text.strip() for cell in row if cell is not None]
+        for row in block.row_texts():
+            texts = [text.strip() for text in row]
             for n, text in enumerate(texts[:-1]):
                 if (simplified(text).rstrip(":：") in TITLE_LABELS and _ends_title(texts[n + 1])
                         and _names_report(texts[n + 1])):
@@ -714,18 +714,17 @@ def _headings_out_of_tables(blocks: list[Block], paths: list[Path]) -> tuple[lis
     out_paths: list[Path] = []
     for block, path in zip(blocks, paths, strict=True):
         if isinstance(block, Table):
-            rows = block.rows
-            cut = 0
-            while len(rows) - cut > 1:
-                cells = [cell for cell in rows[cut] if cell is not None]
-                if len(cells) != 1 or cells[0].rowspan != 1 or not section_cue(cells[0].text):
+            count, cut = block.row_count(), 0
+            while count - cut > 1:  # the rows' texts and spans: a table of texts makes no Cells for this
+                cells = block.row_origins(cut)
+                if len(cells) != 1 or cells[0][1] != 1 or not section_cue(cells[0][0]):
                     break
-                out_blocks.append(Paragraph(text=cells[0].text))
+                out_blocks.append(Paragraph(text=cells[0][0]))
                 out_paths.append(path)
                 cut += 1
             if cut:
                 block = Table(rows=tuple(tuple(None if c is None else replace(c, row=c.row - cut) for c in row)
-                                         for row in rows[cut:]))
+                                         for row in block.rows[cut:]))
         out_blocks.append(block)
         out_paths.append(path)
     return out_blocks, out_paths

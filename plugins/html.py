@@ -19,7 +19,7 @@ from lxml import etree
 
 from nianbao.budget import check_deadline
 from nianbao.decode import Decoded, decode_text
-from nianbao.document import Block, Cell, Document, Page, Table, new_cell, paragraph
+from nianbao.document import Block, Document, Page, RawCell, Table, paragraph
 from nianbao.errors import MarkupError
 from nianbao.hookspecs import hookimpl
 from nianbao.limits import check_element_count
@@ -144,9 +144,6 @@ MAX_COLSPAN, MAX_ROWSPAN = 1000, 65534
 #: A cell with more lines or characters than this holds running text: its table is layout.
 MAX_CELL_LINES, MAX_CELL_CHARS = 8, 300
 
-RawCell = tuple[str, int, int]  # text, rowspan, colspan
-
-
 def span(value: str | None, limit: int) -> int:
     """A ``rowspan``/``colspan`` attribute as an int: leading digits, else 1; 0 kept (rowspan=0: to the end)."""
     if not value:
@@ -160,60 +157,6 @@ def span(value: str | None, limit: int) -> int:
     if end > len(str(limit)):  # over the limit anyway; and int() refuses more than 4,300 digits
         return limit
     return min(int(digits[:end]), limit)
-
-
-def expand_spans(rows: list[list[RawCell]]) -> tuple[tuple[Cell | None, ...], ...]:
-    """Rows of ``(text, rowspan, colspan)`` as a grid, in one pass with a carry list of open row spans.
-
-    ``carry`` maps a column to the number of rows its open row span still
-    covers. The origin cell carries its spans; every slot it covers is
-    ``None``, so a merged value counts once. A row span past the last row is
-    clamped to the rows there are.
-    """
-    grid: list[tuple[Cell | None, ...]] = []
-    carry: dict[int, int] = {}
-    total = len(rows)
-    for r, cells in enumerate(rows):
-        slots: list[Cell | None] = []
-        following: dict[int, int] = {}
-        col = 0
-        left = total - r
-        for text, rowspan, colspan in cells:
-            if col in carry:
-                col = _covered(carry, following, slots, col)
-            if rowspan != 1:
-                rowspan = min(rowspan or left, left)
-            slots.append(new_cell(text, r, col, rowspan, colspan))
-            if colspan > 1:
-                slots.extend([None] * (colspan - 1))
-            if rowspan > 1:
-                for c in range(col, col + colspan):
-                    following[c] = rowspan - 1
-            col += colspan
-        for c in sorted(carry):  # spans still open after the row's last cell, or overlapped by a colspan
-            if c not in carry:  # covered in an earlier turn of this loop
-                continue
-            if c >= col:
-                slots.extend([None] * (c - col))  # a gap: no cell printed there
-                col = _covered(carry, following, slots, c)
-            else:
-                rest = carry.pop(c) - 1
-                if rest:
-                    following.setdefault(c, rest)
-        carry = following
-        grid.append(tuple(slots))
-    return tuple(grid)
-
-
-def _covered(carry: dict[int, int], following: dict[int, int], slots: list[Cell | None], col: int) -> int:
-    """Fill the slots from ``col`` that open row spans cover; the next free column."""
-    while col in carry:
-        left = carry.pop(col) - 1
-        if left:
-            following[col] = left
-        slots.append(None)
-        col += 1
-    return col
 
 
 class _LayoutTable(Exception):
@@ -476,7 +419,7 @@ class PageWalk:
         """Emit a data table."""
         self.path.append(self.next_id)
         self.next_id += 1
-        self.blocks.append(Table(rows=expand_spans(rows)))
+        self.blocks.append(Table.from_cells(rows))
         self.paths.append(tuple(self.path))
         self.path.pop()
 

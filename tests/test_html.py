@@ -16,10 +16,10 @@ from html import escape
 import pytest
 
 import nianbao
-from nianbao.document import Cell, Paragraph, Table
+from nianbao.document import Cell, Paragraph, Table, expand_spans
 from nianbao.errors import MarkupError
 from nianbao.page import TITLE_ALONE, TITLE_RIVAL, page_title, settle
-from nianbao.plugins.html import HtmlReader, declared_charset, expand_spans, sniff_html
+from nianbao.plugins.html import HtmlReader, declared_charset, sniff_html
 from nianbao.source import SourceInfo
 from nianbao.template import APPLICATION_COLUMNS
 
