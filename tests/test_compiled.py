@@ -10,9 +10,11 @@ are byte for byte those of the pure ``.py`` sources of this tree (loaded by ``be
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -167,6 +169,19 @@ def test_hookimpl_makes_a_compiled_function_a_plain_one(options):
     assert hookimpl(static) is static
 
 
+def test_no_listed_module_is_run_as_a_script():
+    """``python -m`` cannot run an extension (runpy finds no code object for it), so a module that nianbao starts as
+    a process of its own (``python -m …``: a worker, the page's process, the Parquet writer) must stay pure, and no
+    listed module has a ``__main__`` block."""
+    sources = [path.read_text(encoding="utf-8") for folder in ("core", "plugins", "pipelines")
+               for path in sorted((REPO / folder).rglob("*.py"))]
+    started = {name for text in sources for name in re.findall(r'-m(?:",\s*"|\s+)(nianbao[\w.]*)', text)}
+    assert {"nianbao.pipelines.report", "nianbao.pipelines.table_files", "nianbao.pipelines.worker"} <= started
+    assert not started & set(MODULES)
+    for module in MODULES:
+        assert '__name__ == "__main__"' not in (REPO / source_path(module)).read_text(encoding="utf-8"), module
+
+
 compiled_only = pytest.mark.skipif(
     not compiled_modules(),
     reason="pure Python install: the compiled build's tests need `NIANBAO_COMPILE=1 pip install .` (README)")
@@ -218,3 +233,24 @@ def test_turns_takes_an_interpreter_per_tree(tmp_path):
     assert f"installed ({sys.executable}) ms/doc" in done.stdout.splitlines()[0]
     refused = subprocess.run([*turns, "--python", sys.executable], capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "one interpreter per tree" in refused.stderr
+
+
+@compiled_only
+def test_run_outputs_equal_the_pure_sources(tmp_path):
+    """``nianbao run`` on the samples, compiled and with this tree's ``.py`` files: every output file the same
+    (``benchmarks/outputs_diff.py``'s comparison: timings and workers' names aside), since the compiled modules
+    include what stages each record (its flat row, its entry in the page)."""
+    spec = importlib.util.spec_from_file_location("outputs_diff", REPO / "benchmarks" / "outputs_diff.py")
+    outputs_diff = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(outputs_diff)
+    out, work = tmp_path / "out", tmp_path / "work"  # both runs write to the same folder: the page names it
+    work.mkdir()
+    done = subprocess.run([sys.executable, "-m", "nianbao", "run", str(SAMPLES), "-o", str(out),
+                           "--allow-dead-letters", "--no-progress"], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "NIANBAO_LOAD_PLUGINS": ""})
+    assert done.returncode == 0, done.stderr
+    out.rename(tmp_path / "compiled")
+    outputs_diff.run(REPO, [str(SAMPLES)], out, work, [])
+    out.rename(tmp_path / "pure")
+    assert (tmp_path / "pure" / "reports.parquet").is_file() and (tmp_path / "compiled" / "report.html").is_file()
+    assert outputs_diff.compare(tmp_path / "pure", tmp_path / "compiled") == []
