@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import functools
 import glob
 import gzip
 import os
@@ -447,6 +448,7 @@ def _month_label(month: int) -> str:
 # --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> Any:
     import jinja2
 
@@ -851,8 +853,17 @@ def _stream_main(directory: str, limit: int) -> None:
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the launcher stops this process itself
+    warm_up()  # while the workers start: the run's end then waits for neither import
     collector, summary = collect_stream(directory, sys.stdin.fileno(), limit=limit)
     print(_write_page(directory, collector, summary))
+
+
+def warm_up() -> None:
+    """Import what the charts and the page need (matplotlib's figure and SVG backend, the page's template, compiled
+    once): :class:`ReportFeed`'s process does it as it starts, idle while the workers parse, rather than at the
+    run's end, which waited 0.6 s for matplotlib's import alone."""
+    charts.warm_up()
+    _environment().get_template("report.html.j2")
 
 
 def write_report_apart(directory: str) -> str:
