@@ -489,6 +489,36 @@ def test_spans_become_a_grid_with_covered_slots_none():
     assert [len(cells) for cells in grid.rows] == [4, 4, 4, 4]
 
 
+def test_a_page_table_keeps_its_texts_and_makes_its_grid_only_when_read():
+    # nianbao.document.Table.from_cells: the record's path reads texts by row; the grid and its Cells are made
+    # the first time rows is read, and the table is then the one Table(rows=…) makes from the same grid
+    import copy
+    import pickle
+
+    [table] = HtmlReader().read(SPANS.encode(), SourceInfo.from_uri("x.html")).tables()
+    assert table.texts == (("A", "B", "C"), ("d", "e"), ("f",), ("g", "h", "i", "j"))
+    assert table.spans[0] == (("A", 2, 1), ("B", 1, 2), ("C", 3, 1))
+    assert table.row_count() == 4 and [*table.row_texts()] == [list(row) for row in table.texts]
+    assert table.row_origins(0) == [("A", 2), ("B", 1), ("C", 3)]
+    assert not _slot_set(table, "rows")  # none of these made the grid
+    grid = expand_spans(table.spans)
+    assert table.rows == grid and table == Table(rows=grid) and hash(table) == hash(Table(rows=grid))
+    assert [*table.cell_texts()] == [cell.text for cell in table.cells()]
+    assert pickle.loads(pickle.dumps(table)) == table and copy.deepcopy(table) == table
+    clamped = Table.from_cells([[("x", 5, 1), ("y", 0, 1)], [("z", 1, 1)]])
+    assert clamped.row_origins(0) == [("x", 2), ("y", 2)]  # as the grid clamps them: two rows there are
+    assert [(c.text, c.rowspan) for c in clamped.rows[0]] == [("x", 2), ("y", 2)]
+
+
+def _slot_set(obj, name):
+    """Whether the slot ``name`` of ``obj`` holds a value (a lazy table's ``rows`` does not until read)."""
+    try:
+        object.__getattribute__(obj, name)
+    except AttributeError:
+        return False
+    return True
+
+
 def test_expand_spans_carries_open_spans_and_clamps_at_the_end():
     grid = expand_spans([
         [("a", 1, 1), ("b", 2, 1), ("c", 5, 1)],  # two spans still open after the next row's only cell
