@@ -171,7 +171,7 @@ class Table:
         as in ``rows`` (without making Cells for a table of texts)."""
         if self.spans is not None:
             left = len(self.spans) - r
-            return [(text, rowspan if rowspan == 1 else min(rowspan or left, left))
+            return [(text, rowspan if rowspan == 1 else clamped_rowspan(rowspan, left))
                     for text, rowspan, _ in self.spans[r]]
         if self.texts is not None:
             return [(text, 1) for text in self.texts[r]]
@@ -200,6 +200,11 @@ _set_rows, _set_texts, _set_spans = (vars(Table)[name].__set__ for name in ("row
 _raw_text = itemgetter(0)
 
 
+def clamped_rowspan(rowspan: int, left: int) -> int:
+    """A cell's row span within the ``left`` rows from its own to the table's end (``0``, "to the end", is all)."""
+    return min(rowspan or left, left)
+
+
 def expand_spans(rows: Sequence[Sequence[RawCell]]) -> tuple[tuple[Cell | None, ...], ...]:
     """Rows of ``(text, rowspan, colspan)`` as a grid, in one pass with a carry list of open row spans.
 
@@ -220,7 +225,7 @@ def expand_spans(rows: Sequence[Sequence[RawCell]]) -> tuple[tuple[Cell | None, 
             if col in carry:
                 col = _covered(carry, following, slots, col)
             if rowspan != 1:
-                rowspan = min(rowspan or left, left)
+                rowspan = clamped_rowspan(rowspan, left)
             slots.append(new_cell(text, r, col, rowspan, colspan))
             if colspan > 1:
                 slots.extend([None] * (colspan - 1))
@@ -252,6 +257,8 @@ def _covered(carry: dict[int, int], following: dict[int, int], slots: list[Cell 
         slots.append(None)
         col += 1
     return col
+
+
 _cell_text = attrgetter("text")
 
 

@@ -717,9 +717,12 @@ def _headings_out_of_tables(blocks: list[Block], paths: list[Path]) -> tuple[lis
             count, cut = block.row_count(), 0
             while count - cut > 1:  # the rows' texts and spans: a table of texts makes no Cells for this
                 cells = block.row_origins(cut)
-                if len(cells) != 1 or cells[0][1] != 1 or not section_cue(cells[0][0]):
+                if len(cells) != 1:
                     break
-                out_blocks.append(Paragraph(text=cells[0][0]))
+                [(text, rowspan)] = cells
+                if rowspan != 1 or not section_cue(text):
+                    break
+                out_blocks.append(Paragraph(text=text))
                 out_paths.append(path)
                 cut += 1
             if cut:
